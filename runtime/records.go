@@ -1,0 +1,100 @@
+package runtime
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Authentication records who authenticated, when and how.
+type Authentication struct {
+	Subject   string    `json:"sub"`
+	AuthTime  time.Time `json:"auth_time,omitzero"`
+	ACR       string    `json:"acr,omitempty"`
+	AMR       []string  `json:"amr,omitempty"`
+	SessionID string    `json:"sid,omitempty"`
+}
+
+// GrantStatus is the state of a grant.
+type GrantStatus string
+
+// The states of a grant.
+const (
+	GrantActive  GrantStatus = "active"
+	GrantRevoked GrantStatus = "revoked"
+)
+
+// Grant is a persisted grant (Curity's delegation): the authorization a
+// resource owner gave a client. Tokens are issued against a grant, and
+// revoking it revokes every token issued from it.
+type Grant struct {
+	ID             string
+	ClientID       string
+	Subject        string
+	Scope          ScopeSet
+	Audience       []string
+	Authentication Authentication
+	Created        time.Time
+	ExpiresAt      time.Time
+	Status         GrantStatus
+	// Data is the team's carry-over data, JSON-encoded by generated code.
+	Data json.RawMessage
+}
+
+// AuthorizationCode is a stored authorization code. Only the hash of the code
+// is kept (security.md S-36).
+type AuthorizationCode struct {
+	Hash                []byte
+	ClientID            string
+	RedirectURI         string
+	RedirectURIProvided bool
+	Scope               ScopeSet
+	Authentication      Authentication
+	Nonce               string
+	CodeChallenge       string
+	CodeChallengeMethod string
+	Resources           []string
+	IssuedAt            time.Time
+	ExpiresAt           time.Time
+	// GrantID is set once the code has been redeemed, so that a replay can
+	// revoke the tokens issued from it (RFC 6749 §4.1.2).
+	GrantID string
+	Data    json.RawMessage
+}
+
+// RefreshTokenRecord is a stored refresh token. Only its hash is kept.
+type RefreshTokenRecord struct {
+	Hash          []byte
+	ID            string
+	GrantID       string
+	FamilyID      string
+	ClientID      string
+	Scope         ScopeSet
+	IssuedAt      time.Time
+	ExpiresAt     time.Time
+	IdleExpiresAt time.Time
+	// RotatedAt is set when the token has been exchanged for a new one.
+	RotatedAt time.Time
+}
+
+// AccessTokenRecord is what the server remembers of an access token: opaque
+// tokens are looked up by the hash of their value, JWT access tokens by their
+// jti, so that revoking a grant revokes them.
+type AccessTokenRecord struct {
+	// Key is the SHA-256 of an opaque token's value, or of a JWT's jti.
+	Key       []byte
+	GrantID   string
+	ClientID  string
+	Claims    AccessTokenClaims
+	ExpiresAt time.Time
+}
+
+// ConsumeResult tells apart the outcomes of consuming a single-use artefact,
+// so "already consumed" cannot be confused with "not found" (conventions R-03).
+type ConsumeResult int
+
+// The outcomes of a Consume or Rotate call.
+const (
+	NotFound ConsumeResult = iota
+	Consumed
+	AlreadyConsumed
+)
