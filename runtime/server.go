@@ -1,7 +1,14 @@
 package runtime
 
 import (
+	"encoding/json"
+	"errors"
+	"fmt"
 	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
 )
 
 // Config is what a service supplies at startup: its stores, keys, clock and
@@ -19,9 +26,15 @@ type Config struct {
 	Clock Clock
 	// Logger receives the runtime's logs. Nil discards them.
 	Logger *slog.Logger
+	// Issuer, when set, replaces the spec's issuer: the same generated code
+	// then serves a staging host, or a test server on a random port. It is
+	// checked like the spec's (https, or http on a loopback host).
+	Issuer string
 }
 
 // Server serves every endpoint the spec enables. It implements http.Handler.
+// It is immutable after NewServer, apart from the bcrypt cache of its secret
+// verifier, and safe for concurrent use.
 type Server struct {
 	settings Settings
 	clients  ClientRegistry
@@ -30,4 +43,336 @@ type Server struct {
 	clock    Clock
 	log      *slog.Logger
 	flows    map[GrantType]*TokenFlowRegistration
+
+	// grantOrder lists the registered grant types in registration order.
+	grantOrder []GrantType
+	// secrets verifies client secrets and owns the bcrypt success cache.
+	secrets *secretVerifier
+	// basicChallenge is the WWW-Authenticate value of a failed Basic
+	// authentication (RFC 6749 §5.2; RFC 7617 §2).
+	basicChallenge []string
+	// metadata is the RFC 8414 document, built once; metadataJSON its encoding.
+	metadata     Metadata
+	metadataJSON []byte
+	// metadataPath is the RFC 8414 §3.1 well-known path of the issuer.
+	metadataPath string
+}
+
+// Defaults NewServer applies.
+const (
+	defaultMaxBodyBytes = 64 << 10 // flows.md §2.1 rule 4
+	defaultSigningAlg   = AlgES256
+	defaultTokenPath    = "/oauth2/token"
+	defaultJWKSPath     = "/oauth2/jwks"
+	defaultAccessTTL    = 10 * time.Minute
+	defaultRefreshTTL   = 30 * 24 * time.Hour
+	wellKnownOAuthPath  = "/.well-known/oauth-authorization-server"
+	publicCacheMaxAge   = "public, max-age=300"      // flows.md §13 rule 6, §14
+	jwksContentType     = "application/jwk-set+json" // RFC 7517 §8.5.1
+	metadataContentType = "application/json"
+)
+
+// NewServer validates the settings and the flow registrations and builds the
+// server. It fills defaults: a MemoryStore, the SystemClock, a logger that
+// discards, a freshly generated key of s.SigningAlg (ES256 when empty) when
+// cfg.Keys is nil (with cfg.Keys and no SigningAlg, the default key's
+// algorithm), a 64 KiB body limit, the default endpoint paths, and the
+// default token lifetimes (access 10 min, refresh 30 days, code 60 s) of a
+// policy that leaves them zero. It refuses a missing client registry, an
+// issuer that is not https (or http on a loopback host, flows.md §2.1 rule 1)
+// or that has a query or fragment (RFC 8414 §2), clashing paths, an unknown
+// auth method, a nil Flow, and two flows for one grant type.
+func NewServer(cfg Config, s Settings, flows ...TokenFlowRegistration) (*Server, error) {
+	var errs []error
+	if cfg.Clients == nil {
+		errs = append(errs, errors.New("config: Clients is required"))
+	}
+	if cfg.Issuer != "" {
+		s.Issuer = cfg.Issuer
+	}
+	if err := normaliseSettings(&s); err != nil {
+		errs = append(errs, err)
+	}
+	if s.SigningAlg == "" {
+		s.SigningAlg = defaultSigningAlg
+		if cfg.Keys != nil {
+			s.SigningAlg = cfg.Keys.Algorithms()[0] // the default signing key's
+		}
+	}
+	srv := &Server{
+		settings: s,
+		clients:  cfg.Clients,
+		store:    cfg.Store,
+		keys:     cfg.Keys,
+		clock:    cfg.Clock,
+		log:      cfg.Logger,
+		flows:    make(map[GrantType]*TokenFlowRegistration, len(flows)),
+		secrets:  newSecretVerifier(),
+	}
+	for i := range flows {
+		reg := flows[i] // a copy: the caller's slice stays theirs
+		if err := normaliseFlow(&reg); err != nil {
+			errs = append(errs, fmt.Errorf("flow %d (%s): %w", i, reg.ID, err))
+			continue
+		}
+		if _, dup := srv.flows[reg.GrantType]; dup {
+			errs = append(errs, fmt.Errorf("flow %d (%s): grant type %q is registered twice", i, reg.ID, reg.GrantType))
+			continue
+		}
+		srv.flows[reg.GrantType] = &reg
+		srv.grantOrder = append(srv.grantOrder, reg.GrantType)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("runtime: new server: %w", err)
+	}
+
+	if srv.store == nil {
+		srv.store = NewMemoryStore()
+	}
+	if srv.clock == nil {
+		srv.clock = SystemClock{}
+	}
+	if srv.log == nil {
+		srv.log = slog.New(slog.DiscardHandler)
+	}
+	if srv.keys == nil {
+		k, err := GenerateSigningKey(s.SigningAlg)
+		if err != nil {
+			return nil, fmt.Errorf("runtime: new server: %w", err)
+		}
+		if srv.keys, err = NewKeySet(k); err != nil {
+			return nil, fmt.Errorf("runtime: new server: %w", err)
+		}
+	} else if !containsString(srv.keys.Algorithms(), s.SigningAlg) {
+		return nil, fmt.Errorf("runtime: new server: the key set has no %s key (settings.SigningAlg)", s.SigningAlg)
+	}
+
+	srv.basicChallenge = []string{`Basic realm="` + quotedStringSafe(s.Issuer) + `"`}
+	srv.metadataPath = metadataPath(s.Issuer)
+	if srv.metadataPath == s.TokenPath || srv.metadataPath == s.JWKSPath {
+		return nil, errors.New("runtime: new server: an endpoint path clashes with the metadata path")
+	}
+	srv.metadata = srv.buildMetadata()
+	var err error
+	if srv.metadataJSON, err = json.Marshal(srv.metadata); err != nil {
+		return nil, fmt.Errorf("runtime: new server: encode metadata: %w", err)
+	}
+	return srv, nil
+}
+
+// normaliseSettings fills the defaults of s and validates it.
+func normaliseSettings(s *Settings) error {
+	var errs []error
+	if err := checkIssuer(s.Issuer); err != nil {
+		errs = append(errs, fmt.Errorf("settings: issuer %q: %w", s.Issuer, err))
+	}
+	if s.TokenPath == "" {
+		s.TokenPath = defaultTokenPath
+	}
+	if s.JWKSPath == "" {
+		s.JWKSPath = defaultJWKSPath
+	}
+	for _, p := range []struct{ name, path string }{{"TokenPath", s.TokenPath}, {"JWKSPath", s.JWKSPath}} {
+		if !strings.HasPrefix(p.path, "/") || strings.ContainsAny(p.path, "?# \t\r\n") {
+			errs = append(errs, fmt.Errorf("settings: %s %q must be an absolute path without query or fragment", p.name, p.path))
+		}
+		if strings.HasPrefix(p.path, "/.well-known/") {
+			errs = append(errs, fmt.Errorf("settings: %s %q must not be under /.well-known/", p.name, p.path))
+		}
+	}
+	if s.TokenPath == s.JWKSPath {
+		errs = append(errs, errors.New("settings: TokenPath and JWKSPath are the same"))
+	}
+	if len(s.AuthMethods) == 0 {
+		s.AuthMethods = []ClientAuthMethod{AuthClientSecretBasic} // RFC 8414 §2 default
+	}
+	for i, m := range s.AuthMethods {
+		switch m {
+		case AuthClientSecretBasic, AuthClientSecretPost, AuthNone:
+		default:
+			errs = append(errs, fmt.Errorf("settings: unsupported auth method %q", m))
+		}
+		for _, o := range s.AuthMethods[:i] {
+			if o == m {
+				errs = append(errs, fmt.Errorf("settings: auth method %q listed twice", m))
+			}
+		}
+	}
+	for i, sc := range s.Scopes {
+		if sc.Name == "" || !validScopeToken(sc.Name) {
+			errs = append(errs, fmt.Errorf("settings: scope %q is not a valid scope token (RFC 6749 §3.3)", sc.Name))
+		}
+		for _, o := range s.Scopes[:i] {
+			if o.Name == sc.Name {
+				errs = append(errs, fmt.Errorf("settings: scope %q declared twice", sc.Name))
+			}
+		}
+	}
+	switch {
+	case s.MaxBodyBytes == 0:
+		s.MaxBodyBytes = defaultMaxBodyBytes
+	case s.MaxBodyBytes < 0:
+		errs = append(errs, errors.New("settings: MaxBodyBytes is negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// checkIssuer enforces RFC 8414 §2 (a URL with no query or fragment) and
+// flows.md §2.1 rule 1: https, or http only on a loopback host.
+func checkIssuer(iss string) error {
+	if iss == "" {
+		return errors.New("is empty")
+	}
+	u, err := url.Parse(iss)
+	if err != nil {
+		return fmt.Errorf("malformed: %w", err)
+	}
+	switch {
+	case u.Host == "":
+		return errors.New("has no host")
+	case u.RawQuery != "" || u.ForceQuery || strings.Contains(iss, "#"):
+		return errors.New("must not have a query or fragment (RFC 8414 §2)")
+	case u.User != nil:
+		return errors.New("must not carry user information")
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http":
+		if h := u.Hostname(); h == "localhost" || isLoopbackIP(h) {
+			return nil
+		}
+		return errors.New("http is allowed only for a loopback host (flows.md §2.1)")
+	default:
+		return errors.New("must be an https URL")
+	}
+}
+
+// normaliseFlow fills the default lifetimes of a registration and checks it.
+func normaliseFlow(reg *TokenFlowRegistration) error {
+	if reg.Flow == nil {
+		return errors.New("Flow is nil")
+	}
+	if reg.GrantType == "" {
+		return errors.New("GrantType is empty")
+	}
+	if err := checkGrantType(reg.GrantType); err != nil {
+		return err
+	}
+	p := &reg.Policy
+	if p.AccessTTL < 0 || p.RefreshTTL < 0 || p.RefreshIdleTTL < 0 || p.RefreshGrace < 0 || p.CodeTTL < 0 {
+		return errors.New("a policy duration is negative")
+	}
+	if p.AccessTTL == 0 {
+		p.AccessTTL = defaultAccessTTL
+	}
+	if p.RefreshTTL == 0 {
+		p.RefreshTTL = defaultRefreshTTL
+	}
+	if p.CodeTTL == 0 {
+		p.CodeTTL = defaultCodeTTL
+	}
+	switch p.AccessFormat {
+	case "":
+		p.AccessFormat = FormatJWT
+	case FormatJWT, FormatOpaque:
+	default:
+		return fmt.Errorf("unknown access token format %q", p.AccessFormat)
+	}
+	return nil
+}
+
+// metadataPath is the RFC 8414 §3.1 location of the metadata of iss: the
+// well-known string inserted between the host and the issuer's path, whose
+// terminating "/" is removed.
+func metadataPath(iss string) string {
+	u, err := url.Parse(iss)
+	if err != nil {
+		return wellKnownOAuthPath
+	}
+	return wellKnownOAuthPath + strings.TrimSuffix(u.EscapedPath(), "/")
+}
+
+// origin is scheme://host of the issuer: endpoint URLs are origin + path.
+func (s *Server) origin() string {
+	u, err := url.Parse(s.settings.Issuer)
+	if err != nil {
+		return s.settings.Issuer
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// quotedStringSafe drops the characters an RFC 9110 §5.6.4 quoted-string
+// would need to escape.
+func quotedStringSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '"' || r == '\\' || r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Settings returns the server's settings, with defaults filled.
+func (s *Server) Settings() Settings { return s.settings }
+
+// ServeHTTP routes a request: the token endpoint, the JWKS, the RFC 8414
+// metadata document; anything else is 404.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case s.settings.TokenPath:
+		s.serveToken(w, r)
+	case s.settings.JWKSPath:
+		s.serveJWKS(w, r)
+	case s.metadataPath:
+		s.serveMetadata(w, r)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// serveJWKS serves the JWK Set (RFC 7517 §5; flows.md §13).
+func (s *Server) serveJWKS(w http.ResponseWriter, r *http.Request) {
+	if !getOrHead(w, r) {
+		return
+	}
+	writePublicJSON(w, r, jwksContentType, s.keys.JWKS())
+}
+
+// serveMetadata serves the RFC 8414 §3 authorization server metadata.
+func (s *Server) serveMetadata(w http.ResponseWriter, r *http.Request) {
+	if !getOrHead(w, r) {
+		return
+	}
+	writePublicJSON(w, r, metadataContentType, s.metadataJSON)
+}
+
+// getOrHead answers 405 with Allow (RFC 9110 §15.5.6) unless the method is
+// GET or HEAD.
+func getOrHead(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return true
+	}
+	w.Header().Set("Allow", "GET, HEAD")
+	http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+	return false
+}
+
+// writePublicJSON writes a cacheable public document.
+func writePublicJSON(w http.ResponseWriter, r *http.Request, contentType string, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Cache-Control", publicCacheMaxAge)
+	h.Set("Content-Length", fmt.Sprint(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
 }

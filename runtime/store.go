@@ -30,8 +30,11 @@ type CodeStore interface {
 	// AlreadyConsumed; an unknown hash gives NotFound. Expiry is the
 	// caller's check.
 	ConsumeCode(ctx context.Context, hash []byte) (AuthorizationCode, ConsumeResult, error)
-	// SetCodeGrant records the grant issued from a consumed code.
-	SetCodeGrant(ctx context.Context, hash []byte, grantID string) error
+	// SetCodeGrant records the grant issued from a consumed code. It reports
+	// replayed when the code was presented again after it was consumed but
+	// before its grant was recorded: that replay could not revoke the grant,
+	// so the caller must (RFC 6749 §4.1.2; security.md S-08).
+	SetCodeGrant(ctx context.Context, hash []byte, grantID string) (replayed bool, err error)
 }
 
 // RefreshTokenStore persists refresh tokens.

@@ -48,9 +48,34 @@ type TokenContext struct {
 
 	form   Params
 	server *Server
+	// codeHash is the hash of the authorization code being redeemed; the
+	// grant issuer records its grant on that code.
+	codeHash []byte
+	// issuedAccess is the last access token the runtime's default issuance
+	// produced in this request; the endpoint derives expires_in from it.
+	issuedAccess IssuedToken
 }
 
 // Param returns the value of a form parameter, or "" when it was omitted or
 // empty (RFC 6749 §3.1: an empty parameter is treated as omitted). Repeated
 // parameters never reach here: the endpoint refuses them.
 func (t *TokenContext) Param(name string) string { return t.form.Get(name) }
+
+// Header returns the value of a request header, for header-sourced
+// properties: "" when absent. A header sent more than once is
+// invalid_request, like a repeated parameter (RFC 6749 §3.2).
+func (t *TokenContext) Header(name string) (string, error) {
+	vs := t.Request.Header.Values(name)
+	switch len(vs) {
+	case 0:
+		return "", nil
+	case 1:
+		return vs[0], nil
+	default:
+		return "", NewError(ErrInvalidRequest, "header '"+sanitizeErrorText(name)+"' is repeated")
+	}
+}
+
+// noteAccess remembers an access token issued by the default issuance, so
+// that the endpoint can derive expires_in from its expiry.
+func (t *TokenContext) noteAccess(tok IssuedToken) { t.issuedAccess = tok }

@@ -1,0 +1,62 @@
+package runtime
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// AccessTokenActive reports whether token is an access token this server
+// issued that is still active, and returns its record. An opaque token is
+// looked up by its hash; a JWT is verified (signature, typ "at+jwt", exp,
+// and iss when the server has one; security.md S-42, S-43) and then looked
+// up by the hash of its jti. A token is active only when its record exists
+// and has not expired, and its grant exists, is not revoked and has not
+// expired (RFC 7662 §2.2; security.md S-08, S-12, S-17). A malformed,
+// forged or unknown token is simply inactive; the error is for store
+// failures only.
+func (s *Server) AccessTokenActive(ctx context.Context, token Secret) (AccessTokenRecord, bool, error) {
+	raw := token.Reveal()
+	if raw == "" {
+		return AccessTokenRecord{}, false, nil
+	}
+	now := s.clock.Now()
+	var key []byte
+	if strings.Count(raw, ".") == 2 {
+		if s.keys == nil {
+			return AccessTokenRecord{}, false, nil
+		}
+		opts := []jwt.ParserOption{jwt.WithTimeFunc(func() time.Time { return now })}
+		if s.settings.Issuer != "" {
+			opts = append(opts, jwt.WithIssuer(s.settings.Issuer))
+		}
+		var rc jwt.RegisteredClaims
+		if err := s.keys.Verify(raw, accessTokenTyp, &rc, opts...); err != nil || rc.ID == "" {
+			return AccessTokenRecord{}, false, nil
+		}
+		sum := sha256.Sum256([]byte(rc.ID))
+		key = sum[:]
+	} else {
+		key = hashSecret(token)
+	}
+
+	rec, found, err := s.store.AccessToken(ctx, key)
+	if err != nil {
+		return AccessTokenRecord{}, false, fmt.Errorf("look up access token: %w", err)
+	}
+	if !found || !now.Before(rec.ExpiresAt) || rec.GrantID == "" {
+		return AccessTokenRecord{}, false, nil
+	}
+	g, found, err := s.store.Grant(ctx, rec.GrantID)
+	if err != nil {
+		return AccessTokenRecord{}, false, fmt.Errorf("look up grant: %w", err)
+	}
+	if !found || g.Status != GrantActive || (!g.ExpiresAt.IsZero() && !now.Before(g.ExpiresAt)) {
+		return AccessTokenRecord{}, false, nil
+	}
+	return rec, true, nil
+}

@@ -1,0 +1,303 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// MemoryClients is an immutable in-memory ClientRegistry, built once from
+// validated clients. It is safe for concurrent use.
+type MemoryClients struct {
+	byID  map[string]*Client
+	order []string
+}
+
+var _ ClientRegistry = (*MemoryClients)(nil)
+
+// NewMemoryClients validates each client and returns a registry of copies of
+// them. A client needs a unique non-empty id and a known
+// token_endpoint_auth_method (client_secret_basic when empty, RFC 7591 §2);
+// its Type is derived from that method ("none" means public); a confidential
+// client needs a secret hash NewClientSecret or bcrypt produced, a public one
+// must have none; redirect URIs must be absolute https, loopback http
+// (RFC 8252 §7.3) or a private-use scheme (RFC 8252 §7.1), without fragment
+// (RFC 6749 §3.1.2); grant types must be known or absolute URIs (RFC 6749
+// §4.5); scopes must be valid tokens (RFC 6749 §3.3) and default scopes a
+// subset of the scopes.
+func NewMemoryClients(clients ...*Client) (*MemoryClients, error) {
+	m := &MemoryClients{byID: make(map[string]*Client, len(clients))}
+	var errs []error
+	for i, c := range clients {
+		if c == nil {
+			errs = append(errs, fmt.Errorf("client %d: nil", i))
+			continue
+		}
+		cp := *c
+		if err := normaliseClient(&cp); err != nil {
+			errs = append(errs, fmt.Errorf("client %d (%q): %w", i, c.ID, err))
+			continue
+		}
+		if _, dup := m.byID[cp.ID]; dup {
+			errs = append(errs, fmt.Errorf("client %d (%q): duplicate client_id", i, c.ID))
+			continue
+		}
+		m.byID[cp.ID] = &cp
+		m.order = append(m.order, cp.ID)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Client returns a copy of the registered client, or (nil, nil) when there
+// is none. The copy keeps a procedure's change from reaching other requests;
+// its slices are shared and must be treated as read-only.
+func (m *MemoryClients) Client(_ context.Context, id string) (*Client, error) {
+	c, ok := m.byID[id]
+	if !ok {
+		return nil, nil
+	}
+	cp := *c
+	return &cp, nil
+}
+
+// IDs returns the registered client ids in registration order.
+func (m *MemoryClients) IDs() []string { return append([]string(nil), m.order...) }
+
+// normaliseClient fills the derived fields of c and validates it.
+func normaliseClient(c *Client) error {
+	var errs []error
+	if c.ID == "" {
+		errs = append(errs, errors.New("client_id is empty"))
+	}
+	if c.AuthMethod == "" {
+		c.AuthMethod = AuthClientSecretBasic // RFC 7591 §2 default
+	}
+	var typ ClientType
+	switch c.AuthMethod {
+	case AuthClientSecretBasic, AuthClientSecretPost:
+		typ = ClientConfidential
+		if err := checkSecretHash(c.secretHash); err != nil {
+			errs = append(errs, fmt.Errorf("confidential client: %w", err))
+		}
+	case AuthNone:
+		typ = ClientPublic
+		if c.secretHash != "" {
+			errs = append(errs, errors.New(`public client (token_endpoint_auth_method "none") must not have a secret`))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("unsupported token_endpoint_auth_method %q", c.AuthMethod))
+	}
+	if c.Type != "" && c.Type != typ && typ != "" {
+		errs = append(errs, fmt.Errorf("type %q contradicts token_endpoint_auth_method %q", c.Type, c.AuthMethod))
+	}
+	c.Type = typ
+	for _, u := range c.RedirectURIs {
+		if err := checkRedirectURI(u); err != nil {
+			errs = append(errs, fmt.Errorf("redirect_uri %q: %w", u, err))
+		}
+	}
+	if len(c.GrantTypes) == 0 {
+		errs = append(errs, errors.New("grant_types is empty"))
+	}
+	for i, g := range c.GrantTypes {
+		if err := checkGrantType(g); err != nil {
+			errs = append(errs, err)
+		}
+		for _, h := range c.GrantTypes[:i] {
+			if h == g {
+				errs = append(errs, fmt.Errorf("grant type %q listed twice", g))
+			}
+		}
+	}
+	if c.AllowsGrant(GrantClientCredentials) && typ == ClientPublic {
+		errs = append(errs, errors.New("a public client cannot use client_credentials (RFC 6749 §4.4)"))
+	}
+	if c.AllowsGrant(GrantAuthorizationCode) && len(c.RedirectURIs) == 0 {
+		errs = append(errs, errors.New("authorization_code needs at least one redirect_uri"))
+	}
+	for _, s := range c.Scopes {
+		if s == "" || !validScopeToken(s) {
+			errs = append(errs, fmt.Errorf("scope %q is not a valid scope token (RFC 6749 §3.3)", s))
+		}
+	}
+	if !c.DefaultScopes.SubsetOf(c.Scopes) {
+		errs = append(errs, errors.New("default_scopes must be a subset of scopes"))
+	}
+	for _, a := range c.Audiences {
+		if a == "" {
+			errs = append(errs, errors.New("audiences contains an empty value"))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkGrantType accepts the grant types this runtime knows and extension
+// grants named by an absolute URI (RFC 6749 §4.5).
+func checkGrantType(g GrantType) error {
+	switch g {
+	case GrantAuthorizationCode, GrantClientCredentials, GrantRefreshToken:
+		return nil
+	}
+	u, err := url.Parse(string(g))
+	if err != nil || !u.IsAbs() {
+		return fmt.Errorf("unknown grant type %q (extension grants are absolute URIs, RFC 6749 §4.5)", g)
+	}
+	return nil
+}
+
+// checkRedirectURI accepts an absolute URI without fragment (RFC 6749
+// §3.1.2; security.md S-25) that is https, http on a loopback IP literal
+// (RFC 8252 §7.3), or a private-use scheme in reverse-domain form
+// (RFC 8252 §7.1).
+func checkRedirectURI(s string) error {
+	if strings.Contains(s, "#") {
+		return errors.New("must not contain a fragment")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("malformed: %w", err)
+	}
+	switch {
+	case !u.IsAbs():
+		return errors.New("must be an absolute URI")
+	case u.Scheme == "https":
+		if u.Host == "" {
+			return errors.New("https URI without host")
+		}
+	case u.Scheme == "http":
+		if !isLoopbackIP(u.Hostname()) {
+			return errors.New("http is allowed only on a loopback IP literal (RFC 8252 §7.3)")
+		}
+	default:
+		if !strings.Contains(u.Scheme, ".") {
+			return fmt.Errorf("private-use scheme %q must be a reverse domain name (RFC 8252 §7.1)", u.Scheme)
+		}
+	}
+	return nil
+}
+
+// isLoopbackIP reports whether host is an IP literal of the loopback
+// interface (127.0.0.0/8 or ::1).
+func isLoopbackIP(host string) bool {
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// clientRecord is one client in a clients file: the RFC 7591 member names
+// plus oauthgen's scopes, default_scopes, audiences and require_pkce.
+type clientRecord struct {
+	ClientID         string           `json:"client_id"`
+	ClientName       string           `json:"client_name"`
+	AuthMethod       ClientAuthMethod `json:"token_endpoint_auth_method"`
+	ClientSecretHash string           `json:"client_secret_hash"`
+	// ClientSecret exists only to refuse a secret in clear with a clear message.
+	ClientSecret  *json.RawMessage `json:"client_secret"`
+	RedirectURIs  []string         `json:"redirect_uris"`
+	GrantTypes    []GrantType      `json:"grant_types"`
+	Scopes        ScopeSet         `json:"scopes"`
+	DefaultScopes ScopeSet         `json:"default_scopes"`
+	Audiences     []string         `json:"audiences"`
+	RequirePKCE   bool             `json:"require_pkce"`
+}
+
+// ParseClientsJSON reads clients from JSON: an array of client objects, or an
+// object {"clients": [...]}. Each object has the members client_id,
+// client_name, token_endpoint_auth_method, client_secret_hash, redirect_uris,
+// grant_types, scopes, default_scopes, audiences and require_pkce; any other
+// member is an error, and so is client_secret: files hold secrets only as
+// hashes (NewClientSecret, HashClientSecret or bcrypt). The clients are not
+// validated yet: pass them to NewMemoryClients.
+func ParseClientsJSON(data []byte) ([]*Client, error) {
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	var recs []clientRecord
+	var err error
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		var doc struct {
+			Clients []clientRecord `json:"clients"`
+		}
+		err = decodeStrictJSON(data, &doc)
+		recs = doc.Clients
+	} else {
+		err = decodeStrictJSON(data, &recs)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Client, 0, len(recs))
+	for i, r := range recs {
+		if r.ClientSecret != nil {
+			return nil, fmt.Errorf("client %d (%q): client_secret in clear is not allowed; store client_secret_hash instead", i, r.ClientID)
+		}
+		out = append(out, r.client())
+	}
+	return out, nil
+}
+
+// client converts the record.
+func (r clientRecord) client() *Client {
+	c := &Client{
+		ID:            r.ClientID,
+		Name:          r.ClientName,
+		AuthMethod:    r.AuthMethod,
+		RedirectURIs:  r.RedirectURIs,
+		GrantTypes:    r.GrantTypes,
+		Scopes:        r.Scopes,
+		DefaultScopes: r.DefaultScopes,
+		Audiences:     r.Audiences,
+		RequirePKCE:   r.RequirePKCE,
+	}
+	c.SetSecretHash(r.ClientSecretHash)
+	return c
+}
+
+// decodeStrictJSON decodes one JSON value, refusing unknown members and
+// trailing data, and reports syntax and type errors with line and column.
+func decodeStrictJSON(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			l, c := lineCol(data, se.Offset)
+			return fmt.Errorf("%d:%d: %w", l, c, err)
+		case errors.As(err, &te):
+			l, c := lineCol(data, te.Offset)
+			return fmt.Errorf("%d:%d: %w", l, c, err)
+		default: // unknown member, unexpected end: the decoder's position is close
+			l, c := lineCol(data, dec.InputOffset())
+			return fmt.Errorf("%d:%d: %w", l, c, err)
+		}
+	}
+	if dec.More() {
+		l, c := lineCol(data, dec.InputOffset())
+		return fmt.Errorf("%d:%d: unexpected data after the JSON value", l, c)
+	}
+	return nil
+}
+
+// lineCol converts a byte offset into a 1-based line and column.
+func lineCol(data []byte, off int64) (line, col int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	line, col = 1, 1
+	for _, b := range data[:off] {
+		if b == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}

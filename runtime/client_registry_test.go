@@ -1,0 +1,114 @@
+package runtime
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestNewMemoryClients(t *testing.T) {
+	good := func() *Client {
+		return htClient("c", AuthClientSecretBasic, "s", GrantClientCredentials, GrantAuthorizationCode, GrantRefreshToken)
+	}
+	tests := []struct {
+		name string
+		mod  func(c *Client)
+		want string // "" means valid
+	}{
+		{"valid", func(*Client) {}, ""},
+		{"default method", func(c *Client) { c.AuthMethod = "" }, ""},
+		{"extension grant", func(c *Client) { c.GrantTypes = append(c.GrantTypes, "urn:example:grant") }, ""},
+		{"loopback http", func(c *Client) { c.RedirectURIs = []string{"http://127.0.0.1:4000/cb", "http://[::1]/cb"} }, ""},
+		{"private-use scheme", func(c *Client) { c.RedirectURIs = []string{"com.example.app:/cb"} }, ""},
+		{"empty id", func(c *Client) { c.ID = "" }, "client_id is empty"},
+		{"unknown method", func(c *Client) { c.AuthMethod = "private_key_jwt" }, "unsupported token_endpoint_auth_method"},
+		{"confidential without secret", func(c *Client) { c.SetSecretHash("") }, "missing secret hash"},
+		{"plain secret", func(c *Client) { c.SetSecretHash("hunter2") }, "unknown secret hash format"},
+		{"public with secret", func(c *Client) { c.AuthMethod = AuthNone; c.GrantTypes = []GrantType{GrantAuthorizationCode} }, "must not have a secret"},
+		{"type contradicts", func(c *Client) { c.Type = ClientPublic }, "contradicts"},
+		{"public client_credentials", func(c *Client) { c.AuthMethod = AuthNone; c.SetSecretHash("") }, "client_credentials"},
+		{"http redirect", func(c *Client) { c.RedirectURIs = []string{"http://app.example/cb"} }, "loopback"},
+		{"localhost redirect", func(c *Client) { c.RedirectURIs = []string{"http://localhost/cb"} }, "loopback"},
+		{"fragment", func(c *Client) { c.RedirectURIs = []string{"https://app.example/cb#x"} }, "fragment"},
+		{"relative redirect", func(c *Client) { c.RedirectURIs = []string{"/cb"} }, "absolute"},
+		{"javascript redirect", func(c *Client) { c.RedirectURIs = []string{"javascript:alert(1)"} }, "reverse domain"},
+		{"code without redirect", func(c *Client) { c.RedirectURIs = nil }, "redirect_uri"},
+		{"no grants", func(c *Client) { c.GrantTypes = nil }, "grant_types is empty"},
+		{"unknown grant", func(c *Client) { c.GrantTypes = []GrantType{"password"} }, "unknown grant type"},
+		{"grant twice", func(c *Client) { c.GrantTypes = []GrantType{GrantRefreshToken, GrantRefreshToken} }, "twice"},
+		{"bad scope", func(c *Client) { c.Scopes = ScopeSet{"a\\b"} }, "scope"},
+		{"default not allowed", func(c *Client) { c.DefaultScopes = ScopeSet{"admin"} }, "subset"},
+		{"empty audience", func(c *Client) { c.Audiences = []string{""} }, "audiences"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := good()
+			tc.mod(c)
+			m, err := NewMemoryClients(c)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, _ := m.Client(context.Background(), c.ID)
+				if got == nil || got == c || got.Type == "" || got.AuthMethod == "" {
+					t.Fatalf("client %+v", got)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+	if _, err := NewMemoryClients(good(), good()); err == nil || !strings.Contains(err.Error(), "duplicate") {
+		t.Fatalf("duplicate ids: %v", err)
+	}
+	if _, err := NewMemoryClients(nil); err == nil {
+		t.Fatal("nil client accepted")
+	}
+	m, _ := NewMemoryClients(good())
+	if c, err := m.Client(context.Background(), "nobody"); c != nil || err != nil {
+		t.Fatalf("unknown client: %v %v", c, err)
+	}
+	// A returned client is a copy.
+	c1, _ := m.Client(context.Background(), "c")
+	c1.Name = "changed"
+	if c2, _ := m.Client(context.Background(), "c"); c2.Name == "changed" || len(m.IDs()) != 1 {
+		t.Fatal("registry shares its clients")
+	}
+}
+
+func TestParseClientsJSON(t *testing.T) {
+	hash := HashClientSecret("s")
+	doc := `[{"client_id":"a","client_name":"A","token_endpoint_auth_method":"client_secret_post",
+  "client_secret_hash":"` + hash + `","grant_types":["client_credentials"],"scopes":["read"],
+  "default_scopes":["read"],"audiences":["https://api.example"],"require_pkce":true},
+ {"client_id":"b","token_endpoint_auth_method":"none","grant_types":["authorization_code"],
+  "redirect_uris":["http://127.0.0.1/cb"]}]`
+	for _, data := range []string{doc, `{"clients":` + doc + `}`} {
+		cs, err := ParseClientsJSON([]byte(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) != 2 || cs[0].ID != "a" || cs[0].Name != "A" || cs[0].SecretHash() != hash || !cs[0].RequirePKCE ||
+			cs[0].Audiences[0] != "https://api.example" || cs[1].RedirectURIs[0] != "http://127.0.0.1/cb" {
+			t.Fatalf("clients %+v %+v", cs[0], cs[1])
+		}
+		if _, err := NewMemoryClients(cs...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct{ data, want string }{
+		{`[{"client_id":"a","client_secret":"s"}]`, "client_secret in clear"},
+		{`[{"client_id":"a","colour":"red"}]`, `1:`},
+		{`[{"client_id":"a","colour":"red"}]`, `unknown field "colour"`},
+		{"[\n{\"client_id\": 1}]", "2:"},
+		{"[\n{\"client_id\": \"a\",,}]", "2:"},
+		{`[] []`, "unexpected data"},
+		{`{"clients":[],"other":1}`, "unknown field"},
+	} {
+		if _, err := ParseClientsJSON([]byte(tc.data)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ParseClientsJSON(%s) = %v, want %q", tc.data, err, tc.want)
+		}
+	}
+}

@@ -1,0 +1,195 @@
+// Package clientfile loads registered clients from a YAML or JSON file into
+// a runtime.MemoryClients. It is the only package under runtime/ that reads
+// YAML (conventions G-04).
+//
+// A file holds either a list of clients or a mapping with one key, clients,
+// whose value is that list. Each client has the members client_id,
+// client_name, token_endpoint_auth_method, client_secret_hash,
+// redirect_uris, grant_types, scopes, default_scopes, audiences and
+// require_pkce (the names of runtime.ParseClientsJSON). Secrets appear only
+// as hashes (runtime.NewClientSecret, runtime.HashClientSecret, or bcrypt):
+// a client_secret member is an error. Errors name file:line:col.
+package clientfile
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/oauthgen/oauthgen/runtime"
+	"go.yaml.in/yaml/v3"
+)
+
+// Load reads the clients file at path (.yaml, .yml or .json) and returns the
+// validated registry.
+func Load(path string) (*runtime.MemoryClients, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("clientfile: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse reads clients from data, a clients file named name (.yaml, .yml or
+// .json; the name also prefixes every error). Use it for a file embedded
+// with go:embed.
+func Parse(path string, data []byte) (*runtime.MemoryClients, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".json":
+		return loadJSON(path, data)
+	case ".yaml", ".yml":
+		return loadYAML(path, data)
+	default:
+		return nil, fmt.Errorf("clientfile: %s: unknown file type (want .yaml, .yml or .json)", path)
+	}
+}
+
+// loadJSON parses with runtime.ParseClientsJSON, whose errors carry line:col.
+func loadJSON(path string, data []byte) (*runtime.MemoryClients, error) {
+	clients, err := runtime.ParseClientsJSON(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%w", path, err)
+	}
+	m, err := runtime.NewMemoryClients(clients...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// loadYAML walks the node tree so that every error has a position.
+func loadYAML(path string, data []byte) (*runtime.MemoryClients, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	at := func(n *yaml.Node, format string, args ...any) error {
+		return fmt.Errorf("%s:%d:%d: %s", path, n.Line, n.Column, fmt.Sprintf(format, args...))
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return runtime.NewMemoryClients() // an empty file: no clients
+	}
+	list := doc.Content[0]
+	if list.Kind == yaml.MappingNode {
+		var found *yaml.Node
+		for i := 0; i+1 < len(list.Content); i += 2 {
+			k := list.Content[i]
+			if k.Value != "clients" {
+				return nil, at(k, "unknown key %q (want clients)", k.Value)
+			}
+			if found != nil {
+				return nil, at(k, "clients is defined twice")
+			}
+			found = list.Content[i+1]
+		}
+		if found == nil {
+			return runtime.NewMemoryClients()
+		}
+		list = found
+	}
+	if list.Kind == yaml.ScalarNode && list.Tag == "!!null" {
+		return runtime.NewMemoryClients()
+	}
+	if list.Kind != yaml.SequenceNode {
+		return nil, at(list, "want a list of clients")
+	}
+	var (
+		errs []error
+		all  []*runtime.Client
+		seen = map[string]*yaml.Node{}
+	)
+	for _, n := range list.Content {
+		c, err := decodeClient(n, at)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		// Validate each client alone, so that the error has its position.
+		if _, err := runtime.NewMemoryClients(c); err != nil {
+			errs = append(errs, at(n, "client %q: %v", c.ID, unwrapClientIndex(err)))
+			continue
+		}
+		if prev, dup := seen[c.ID]; dup {
+			errs = append(errs, at(n, "client_id %q is already used at line %d", c.ID, prev.Line))
+			continue
+		}
+		seen[c.ID] = n
+		all = append(all, c)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	m, err := runtime.NewMemoryClients(all...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// unwrapClientIndex drops the "client 0 (id): " prefix NewMemoryClients puts
+// on the error of its only client.
+func unwrapClientIndex(err error) string {
+	s := err.Error()
+	if i := strings.Index(s, "): "); i >= 0 && strings.HasPrefix(s, "client ") {
+		return s[i+3:]
+	}
+	return s
+}
+
+// decodeClient decodes one client mapping, refusing unknown and duplicate
+// keys and secrets in clear.
+func decodeClient(n *yaml.Node, at func(*yaml.Node, string, ...any) error) (*runtime.Client, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, at(n, "want a client mapping")
+	}
+	c := &runtime.Client{}
+	var secretHash string
+	fields := map[string]any{
+		"client_id":                  &c.ID,
+		"client_name":                &c.Name,
+		"token_endpoint_auth_method": &c.AuthMethod,
+		"client_secret_hash":         &secretHash,
+		"redirect_uris":              &c.RedirectURIs,
+		"grant_types":                &c.GrantTypes,
+		"scopes":                     &c.Scopes,
+		"default_scopes":             &c.DefaultScopes,
+		"audiences":                  &c.Audiences,
+		"require_pkce":               &c.RequirePKCE,
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if seen[k.Value] {
+			return nil, at(k, "key %q is defined twice", k.Value)
+		}
+		seen[k.Value] = true
+		if k.Value == "client_secret" {
+			return nil, at(k, "client_secret in clear is not allowed; store client_secret_hash instead")
+		}
+		dst, ok := fields[k.Value]
+		if !ok {
+			return nil, at(k, "unknown key %q", k.Value)
+		}
+		if err := v.Decode(dst); err != nil {
+			return nil, at(v, "%s: %v", k.Value, yamlMessage(err))
+		}
+	}
+	c.SetSecretHash(secretHash)
+	return c, nil
+}
+
+// yamlMessage strips yaml's "yaml: unmarshal errors:\n  line N: " wrapper,
+// since the position is already given.
+func yamlMessage(err error) string {
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg := te.Errors[0]
+		if i := strings.Index(msg, ": "); strings.HasPrefix(msg, "line ") && i >= 0 {
+			return msg[i+2:]
+		}
+		return msg
+	}
+	return err.Error()
+}

@@ -1,0 +1,123 @@
+package clientfile
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/oauthgen/oauthgen/runtime"
+)
+
+func write(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+var hash = runtime.HashClientSecret("s3cret")
+
+func TestLoadYAML(t *testing.T) {
+	doc := `clients:
+  - client_id: svc
+    client_name: Service
+    token_endpoint_auth_method: client_secret_basic
+    client_secret_hash: "` + hash + `"
+    grant_types: [client_credentials]
+    scopes: [read, write]
+    default_scopes: [read]
+    audiences: ["https://api.example"]
+  - client_id: spa
+    token_endpoint_auth_method: none
+    grant_types: [authorization_code, refresh_token]
+    redirect_uris: ["http://127.0.0.1/cb"]
+    require_pkce: true
+`
+	for _, name := range []string{"clients.yaml", "clients.yml"} {
+		m, err := Load(write(t, name, doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc, _ := m.Client(context.Background(), "svc")
+		spa, _ := m.Client(context.Background(), "spa")
+		if svc == nil || spa == nil || svc.SecretHash() != hash || svc.Name != "Service" || !spa.IsPublic() ||
+			!spa.RequirePKCE || svc.Scopes.String() != "read write" || svc.Audiences[0] != "https://api.example" {
+			t.Fatalf("clients %+v %+v", svc, spa)
+		}
+	}
+	// A bare list works too, and an empty file is no clients.
+	if m, err := Load(write(t, "c.yaml", "- client_id: a\n  client_secret_hash: \""+hash+"\"\n  grant_types: [client_credentials]\n")); err != nil || len(m.IDs()) != 1 {
+		t.Fatalf("bare list: %v", err)
+	}
+	if m, err := Load(write(t, "c.yaml", "")); err != nil || len(m.IDs()) != 0 {
+		t.Fatalf("empty file: %v", err)
+	}
+}
+
+func TestLoadJSON(t *testing.T) {
+	p := write(t, "clients.json", `{"clients":[{"client_id":"svc","client_secret_hash":"`+hash+`","grant_types":["client_credentials"]}]}`)
+	m, err := Load(p)
+	if err != nil || len(m.IDs()) != 1 {
+		t.Fatalf("%v", err)
+	}
+	_, err = Load(write(t, "clients.json", "[\n  {\"client_id\": \"a\", \"nope\": 1}]"))
+	if err == nil || !strings.Contains(err.Error(), "clients.json:2:") {
+		t.Fatalf("want file:line:col, got %v", err)
+	}
+	_, err = Load(write(t, "clients.json", `[{"client_id":"a","grant_types":["client_credentials"]}]`))
+	if err == nil || !strings.Contains(err.Error(), "missing secret hash") {
+		t.Fatalf("validation error: %v", err)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	ok := "  - client_id: a\n    client_secret_hash: \"" + hash + "\"\n    grant_types: [client_credentials]\n"
+	tests := []struct {
+		name, file, content, want string
+	}{
+		{"unknown extension", "c.toml", "", "unknown file type"},
+		{"syntax", "c.yaml", "clients: [\n", "c.yaml: yaml:"},
+		{"unknown top key", "c.yaml", "clientz: []\n", "c.yaml:1:1: unknown key \"clientz\""},
+		{"not a list", "c.yaml", "clients: 3\n", "c.yaml:1:10: want a list"},
+		{"not a mapping", "c.yaml", "clients:\n  - 3\n", "c.yaml:2:5: want a client mapping"},
+		{"unknown key", "c.yaml", "clients:\n  - client_id: a\n    colour: red\n", "c.yaml:3:5: unknown key \"colour\""},
+		{"secret in clear", "c.yaml", "clients:\n  - client_id: a\n    client_secret: hunter2\n", "c.yaml:3:5: client_secret in clear"},
+		{"duplicate key", "c.yaml", "clients:\n  - client_id: a\n    client_id: b\n", "c.yaml:3:5: key \"client_id\" is defined twice"},
+		{"wrong type", "c.yaml", "clients:\n  - client_id: a\n    grant_types: client_credentials\n", "c.yaml:3:18: grant_types: cannot unmarshal"},
+		{"invalid client", "c.yaml", "clients:\n  - client_id: a\n    grant_types: [client_credentials]\n", "c.yaml:2:5: client \"a\": "},
+		{"duplicate id", "c.yaml", "clients:\n" + ok + ok, "c.yaml:5:5: client_id \"a\" is already used at line 2"},
+		{"missing file", "", "", "clientfile:"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "missing.yaml")
+			if tc.file != "" {
+				p = write(t, tc.file, tc.content)
+			}
+			_, err := Load(p)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestParseEmbedded: Parse reads the same format from memory, for files
+// embedded with go:embed, and names the file in errors.
+func TestParseEmbedded(t *testing.T) {
+	m, err := Parse("clients.yaml", []byte("clients:\n  - client_id: svc\n    token_endpoint_auth_method: none\n    redirect_uris: [http://127.0.0.1/cb]\n    grant_types: [authorization_code]\n"))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if c, _ := m.Client(t.Context(), "svc"); c == nil || !c.IsPublic() {
+		t.Fatalf("client svc = %+v; want a public client", c)
+	}
+	_, err = Parse("embedded.yaml", []byte("clients:\n  - client_id: svc\n    bogus: 1\n"))
+	if err == nil || !strings.HasPrefix(err.Error(), "embedded.yaml:") {
+		t.Errorf("Parse with an unknown key: err = %v; want an error starting with embedded.yaml:", err)
+	}
+}

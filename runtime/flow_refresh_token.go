@@ -1,0 +1,201 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+)
+
+// The refresh token flow, oauth-token-refresh (RFC 6749 §6; RFC 9700
+// §4.14.2; flows.md §7.3).
+
+// RefreshTokenState is what the runtime found for the presented refresh
+// token. Generated contexts embed it.
+type RefreshTokenState struct {
+	// Presented is the presented refresh token's record.
+	Presented RefreshTokenRecord
+	// Grant is the grant the token was issued against: its Authentication
+	// is the original login, its Data the carry-over.
+	Grant Grant
+}
+
+// RefreshTokenParams are the flow's form parameters.
+type RefreshTokenParams struct {
+	// RefreshToken is the refresh_token parameter.
+	RefreshToken Secret
+}
+
+// errRefreshInvalid is the one description of a refused refresh token; the
+// log tells the reasons apart.
+func errRefreshInvalid(reason string) *Error {
+	return NewError(ErrInvalidGrant, "refresh token is invalid").WithCause(errors.New(reason))
+}
+
+// CheckRefreshToken runs the checks of flows.md §7.3, in order:
+//
+//  1. The token is looked up by its hash; unknown is invalid_grant.
+//  2. It was issued to this client (RFC 6749 §6, §10.4; security.md S-14).
+//     Another client's attempt changes nothing, so the owner's token keeps
+//     working.
+//  3. A token already rotated away, presented outside Policy.RefreshGrace,
+//     is invalid_grant and revokes the whole grant: every refresh token of
+//     the family and every access token (RFC 9700 §4.14.2; RFC 6819
+//     §5.2.2.3; S-12).
+//  4. An expired or idle-expired token is invalid_grant (S-16).
+//  5. The grant exists, is active and has not expired; otherwise invalid_grant.
+//  6. The requested scope is within the token's (RFC 6749 §6; S-15),
+//     otherwise invalid_scope.
+//  7. With Policy.RotateRefresh, the token is rotated atomically: of
+//     concurrent requests with one token exactly one passes, unless inside
+//     the grace window (S-13); the loser is handled as in 3.
+//
+// On success st holds the token and its grant, and t the granted scope (the
+// requested scope, else the token's) and the default token data: tokens
+// against the existing grant (no new grant, as in Curity) and, with
+// rotation, a new refresh token of the same family with the token's original
+// scope and absolute deadline, and a new idle deadline.
+func CheckRefreshToken(ctx context.Context, t *TokenContext, st *RefreshTokenState, p RefreshTokenParams) error {
+	if p.RefreshToken == "" {
+		return NewError(ErrInvalidRequest, "parameter 'refresh_token' is missing")
+	}
+	store := t.server.store
+	hash := hashSecret(p.RefreshToken)
+	rec, found, err := store.RefreshToken(ctx, hash)
+	if err != nil {
+		return AsError(fmt.Errorf("look up refresh token: %w", err))
+	}
+	if !found {
+		return errRefreshInvalid("refresh token not found")
+	}
+	if rec.ClientID != t.Client.ID {
+		return errRefreshInvalid("refresh token was issued to another client")
+	}
+	if !rec.RotatedAt.IsZero() && !withinGrace(t, rec.RotatedAt) {
+		return reuseDetected(ctx, t, rec)
+	}
+	if !t.Now.Before(rec.ExpiresAt) && !rec.ExpiresAt.IsZero() {
+		return errRefreshInvalid("refresh token expired")
+	}
+	if !rec.IdleExpiresAt.IsZero() && !t.Now.Before(rec.IdleExpiresAt) {
+		return errRefreshInvalid("refresh token idle-expired")
+	}
+	g, found, err := store.Grant(ctx, rec.GrantID)
+	if err != nil {
+		return AsError(fmt.Errorf("look up grant: %w", err))
+	}
+	if !found || g.Status != GrantActive || g.ClientID != t.Client.ID {
+		return errRefreshInvalid("grant is not active")
+	}
+	if !g.ExpiresAt.IsZero() && !t.Now.Before(g.ExpiresAt) {
+		return errRefreshInvalid("grant expired")
+	}
+	if !t.RequestedScope.SubsetOf(rec.Scope) {
+		return NewError(ErrInvalidScope, "scope exceeds the scope originally granted") // RFC 6749 §6
+	}
+	if t.Policy.RotateRefresh {
+		// The atomic step (S-13): of concurrent requests one sees Consumed.
+		rotated, res, err := store.RotateRefreshToken(ctx, hash, t.Now)
+		if err != nil {
+			return AsError(fmt.Errorf("rotate refresh token: %w", err))
+		}
+		switch res {
+		case Consumed:
+		case AlreadyConsumed:
+			if !withinGrace(t, rotated.RotatedAt) {
+				return reuseDetected(ctx, t, rotated)
+			}
+		default:
+			return errRefreshInvalid("refresh token not found")
+		}
+	}
+
+	st.Presented = rec
+	st.Grant = g
+	t.GrantedScope = t.RequestedScope
+	if len(t.GrantedScope) == 0 {
+		t.GrantedScope = slices.Clip(rec.Scope)
+	}
+	fillRefreshDefaults(t, rec, g)
+	return nil
+}
+
+// withinGrace reports whether a rotated token may still be used: the spec's
+// RefreshGrace (default 0, so never) after its rotation (flows.md §7.3).
+func withinGrace(t *TokenContext, rotatedAt time.Time) bool {
+	return t.Policy.RefreshGrace > 0 && !rotatedAt.IsZero() && t.Now.Sub(rotatedAt) <= t.Policy.RefreshGrace
+}
+
+// reuseDetected revokes the grant of a reused refresh token and refuses the
+// request (RFC 9700 §4.14.2; security.md S-12).
+func reuseDetected(ctx context.Context, t *TokenContext, rec RefreshTokenRecord) error {
+	if err := t.Issuers.Grants.Revoke(ctx, rec.GrantID); err != nil {
+		return AsError(fmt.Errorf("revoke grant of reused refresh token: %w", err))
+	}
+	t.Log.LogAttrs(ctx, slog.LevelWarn, "refresh token reused; its grant is revoked",
+		slog.String("grant_id", rec.GrantID), slog.String("family_id", rec.FamilyID))
+	return errRefreshInvalid("refresh token reused after rotation")
+}
+
+// fillRefreshDefaults sets the default token data of a refresh: the grant's
+// subject, authentication and audience; with rotation, the next refresh
+// token of the family.
+func fillRefreshDefaults(t *TokenContext, rec RefreshTokenRecord, g Grant) {
+	d := &t.Defaults
+	a := g.Authentication
+	d.Grant = GrantData{
+		Subject:        g.Subject,
+		ClientID:       g.ClientID,
+		Scope:          g.Scope,
+		Audience:       g.Audience,
+		Authentication: a,
+		ExpiresAt:      g.ExpiresAt,
+		Data:           g.Data,
+	}
+	if d.Access != nil {
+		d.Access.Subject = g.Subject
+		d.Access.Scope = t.GrantedScope
+		d.Access.AuthTime = a.AuthTime
+		d.Access.ACR = a.ACR
+		d.Access.AMR = a.AMR
+		if len(g.Audience) > 0 {
+			d.Access.Audience = Audience(g.Audience)
+		}
+		if !g.ExpiresAt.IsZero() && g.ExpiresAt.Before(d.Access.ExpiresAt) {
+			d.Access.ExpiresAt = g.ExpiresAt // no token outlives its grant
+		}
+	}
+	d.Refresh = nil
+	if t.Policy.RotateRefresh {
+		// RFC 6749 §6: the new token has the scope of the presented one and
+		// keeps the absolute deadline; only the idle deadline moves.
+		d.Refresh = &RefreshTokenData{
+			Scope:     slices.Clip(rec.Scope),
+			ExpiresAt: rec.ExpiresAt,
+			FamilyID:  rec.FamilyID,
+		}
+		if t.Policy.RefreshIdleTTL > 0 {
+			d.Refresh.IdleExpiresAt = t.Now.Add(t.Policy.RefreshIdleTTL)
+		}
+	}
+}
+
+// IssueRefreshToken is the default procedure of the flow (flows.md §7.3): an
+// access token against the existing grant; with rotation a new refresh token
+// of the same family, without it the presented token unchanged.
+func IssueRefreshToken(ctx context.Context, t *TokenContext, st *RefreshTokenState) (*TokenResponse, error) {
+	resp, err := issueAccessResponse(ctx, t, st.Grant)
+	if err != nil {
+		return nil, err
+	}
+	if t.Policy.RotateRefresh {
+		if resp.RefreshToken, err = t.Issuers.Refresh.Issue(ctx, t.Defaults.Refresh, st.Grant); err != nil {
+			return nil, err
+		}
+	} else {
+		resp.RefreshToken = Secret(t.Param("refresh_token"))
+	}
+	return resp, nil
+}

@@ -1,0 +1,482 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// The harness of the HTTP tests (prefix ht): a server with every token flow
+// registered through fake flows that do what generated code does, a fake
+// clock, captured logs, and request helpers.
+
+const htIssuer = "https://as.example"
+
+// htStart is the fixed start instant of the HTTP tests.
+var htStart = time.Date(2032, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// htClock is a fake Clock safe for concurrent reads; tests Advance it.
+type htClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *htClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *htClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// Secrets of the test clients.
+const (
+	htConfSecret  = "conf-secret-0123456789"
+	htPostSecret  = "post-secret-0123456789"
+	htWeirdSecret = "a:b+c%/d" // security.md S-26
+	htOtherSecret = "other-secret-0123456789"
+	htBcryptPass  = "correct horse"
+)
+
+// htRedirect is the redirect URI of the confidential test client.
+const htRedirect = "https://app.example/cb"
+
+// htLockedSyncBuffer is a bytes.Buffer safe for concurrent writes: the log sink.
+type htLockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *htLockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *htLockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// htEnv is one test server with its dependencies.
+type htEnv struct {
+	srv   *Server
+	clock *htClock
+	store *MemoryStore
+	logs  *htLockedBuffer
+	// custom is called by the grant type htCustomGrant.
+	custom func(ctx context.Context, t *TokenContext) (*TokenResponse, error)
+}
+
+const (
+	htCustomGrant    GrantType = "urn:test:custom"
+	htExtensionGrant GrantType = "urn:example:params:grant-type:magic-link"
+)
+
+var htBcryptHash = func() string {
+	h, err := bcrypt.GenerateFromPassword([]byte(htBcryptPass), bcrypt.MinCost)
+	if err != nil {
+		panic(err)
+	}
+	return string(h)
+}()
+
+func htClient(id string, m ClientAuthMethod, secret string, grants ...GrantType) *Client {
+	c := &Client{
+		ID:            id,
+		AuthMethod:    m,
+		GrantTypes:    grants,
+		Scopes:        ScopeSet{"read", "write"},
+		DefaultScopes: ScopeSet{"read"},
+		RedirectURIs:  []string{htRedirect, "https://app.example/other"},
+	}
+	if secret != "" {
+		c.SetSecretHash(HashClientSecret(Secret(secret)))
+	}
+	return c
+}
+
+// htClients are the registered clients of every test server.
+func htClients(t testing.TB) *MemoryClients {
+	t.Helper()
+	all := []GrantType{GrantClientCredentials, GrantAuthorizationCode, GrantRefreshToken, htCustomGrant, htExtensionGrant}
+	pub := htClient("pub", AuthNone, "", GrantAuthorizationCode, GrantRefreshToken, htCustomGrant)
+	pub.RedirectURIs = []string{"http://127.0.0.1/cb"}
+	nodef := htClient("nodefault", AuthClientSecretBasic, htConfSecret, GrantClientCredentials)
+	nodef.DefaultScopes = nil
+	aud := htClient("aud", AuthClientSecretBasic, htConfSecret, GrantClientCredentials)
+	aud.Audiences = []string{"https://api.example"}
+	pkce := htClient("pkce", AuthClientSecretBasic, htConfSecret, GrantAuthorizationCode, GrantRefreshToken)
+	pkce.RequirePKCE = true
+	bc := htClient("bcrypt", AuthClientSecretBasic, "", GrantClientCredentials)
+	bc.SetSecretHash(htBcryptHash)
+	reg, err := NewMemoryClients(
+		htClient("conf", AuthClientSecretBasic, htConfSecret, all...),
+		htClient("post", AuthClientSecretPost, htPostSecret, GrantClientCredentials, GrantAuthorizationCode, GrantRefreshToken),
+		htClient("weird", AuthClientSecretBasic, htWeirdSecret, GrantClientCredentials),
+		htClient("other", AuthClientSecretBasic, htOtherSecret, GrantAuthorizationCode, GrantRefreshToken),
+		htClient("noref", AuthClientSecretBasic, htConfSecret, GrantClientCredentials, GrantAuthorizationCode),
+		pub, nodef, aud, pkce, bc,
+	)
+	if err != nil {
+		t.Fatalf("NewMemoryClients: %v", err)
+	}
+	return reg
+}
+
+// htSettings are the settings of every test server.
+func htSettings() Settings {
+	return Settings{
+		Issuer:      htIssuer,
+		TokenPath:   "/oauth2/token",
+		JWKSPath:    "/oauth2/jwks",
+		AuthMethods: []ClientAuthMethod{AuthClientSecretBasic, AuthClientSecretPost, AuthNone},
+		Scopes:      []ScopeInfo{{Name: "read", Description: "Read"}, {Name: "write", Description: "Write"}},
+		SigningAlg:  AlgES256,
+	}
+}
+
+// htPolicy is the default token policy of the test flows.
+func htPolicy() TokenPolicy {
+	return TokenPolicy{
+		AccessFormat:   FormatJWT,
+		AccessTTL:      10 * time.Minute,
+		IssueRefresh:   true,
+		RotateRefresh:  true,
+		RefreshTTL:     720 * time.Hour,
+		RefreshIdleTTL: 72 * time.Hour,
+		CodeTTL:        60 * time.Second,
+	}
+}
+
+var htKeySet = struct {
+	sync.Mutex
+	ks *KeySet
+}{}
+
+// htKeys shares one ES256 key set between tests.
+func htKeys(t testing.TB) *KeySet {
+	htKeySet.Lock()
+	defer htKeySet.Unlock()
+	if htKeySet.ks == nil {
+		k, err := GenerateSigningKey(AlgES256)
+		if err != nil {
+			t.Fatalf("GenerateSigningKey: %v", err)
+		}
+		if htKeySet.ks, err = NewKeySet(k); err != nil {
+			t.Fatalf("NewKeySet: %v", err)
+		}
+	}
+	return htKeySet.ks
+}
+
+// htOption adjusts the settings or flow registrations of a test server.
+type htOption func(s *Settings, regs []TokenFlowRegistration)
+
+// htNewEnv builds a test server.
+func htNewEnv(t testing.TB, opts ...htOption) *htEnv {
+	t.Helper()
+	env := &htEnv{clock: &htClock{now: htStart}, store: NewMemoryStore(), logs: &htLockedBuffer{}}
+	ccPolicy := htPolicy()
+	ccPolicy.IssueRefresh = false
+	ccPolicy.AccessFormat = FormatOpaque
+	regs := []TokenFlowRegistration{
+		{ID: "oauth-token-client-credentials", GrantType: GrantClientCredentials, Policy: ccPolicy, Flow: htCCFlow{}},
+		{ID: "oauth-token-authorization-code", GrantType: GrantAuthorizationCode, Policy: htPolicy(), PublicClients: true, Flow: htCodeFlow{}},
+		{ID: "oauth-token-refresh", GrantType: GrantRefreshToken, Policy: htPolicy(), PublicClients: true, Flow: htRefreshFlow{}},
+		{ID: "test-custom", GrantType: htCustomGrant, Policy: htPolicy(), PublicClients: true, Flow: htFuncFlow{env}},
+		{ID: "magic_link", GrantType: htExtensionGrant, Policy: htPolicy(), Flow: htExtensionFlow{}},
+	}
+	s := htSettings()
+	for _, o := range opts {
+		o(&s, regs)
+	}
+	logger := slog.New(slog.NewJSONHandler(env.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv, err := NewServer(Config{
+		Clients: htClients(t),
+		Store:   env.store,
+		Keys:    htKeys(t),
+		Clock:   env.clock,
+		Logger:  logger,
+	}, s, regs...)
+	if err != nil {
+		t.Fatalf("NewServer: %v", err)
+	}
+	env.srv = srv
+	return env
+}
+
+// htPolicyOf changes the policy of the flow of grant type g.
+func htPolicyOf(g GrantType, f func(p *TokenPolicy)) htOption {
+	return func(_ *Settings, regs []TokenFlowRegistration) {
+		for i := range regs {
+			if regs[i].GrantType == g {
+				f(&regs[i].Policy)
+			}
+		}
+	}
+}
+
+// htCCContext mirrors the generated ClientCredentialsContext.
+type htCCContext struct {
+	*TokenContext `validate:"-"`
+	Tenant        string `form:"tenant" validate:"omitempty,alphanum,max=32"`
+}
+
+// htCCFlow mirrors the generated client credentials flow with the default procedure.
+type htCCFlow struct{}
+
+func (htCCFlow) Token(ctx context.Context, t *TokenContext) (*TokenResponse, error) {
+	c := &htCCContext{TokenContext: t}
+	c.Tenant = t.Param("tenant")
+	if err := Validate(c); err != nil {
+		return nil, err
+	}
+	if err := CheckClientCredentials(ctx, c.TokenContext); err != nil {
+		return nil, err
+	}
+	return IssueClientCredentials(ctx, c.TokenContext)
+}
+
+// htCodeContext mirrors the generated AuthorizationCodeContext.
+type htCodeContext struct {
+	*TokenContext          `validate:"-"`
+	AuthorizationCodeState `validate:"-"`
+	Code                   Secret `form:"code" validate:"required"`
+	RedirectURI            string `form:"redirect_uri"`
+	CodeVerifier           Secret `form:"code_verifier"`
+}
+
+type htCodeFlow struct{}
+
+func (htCodeFlow) Token(ctx context.Context, t *TokenContext) (*TokenResponse, error) {
+	c := &htCodeContext{TokenContext: t}
+	c.Code = Secret(t.Param("code"))
+	c.RedirectURI = t.Param("redirect_uri")
+	c.CodeVerifier = Secret(t.Param("code_verifier"))
+	if err := Validate(c); err != nil {
+		return nil, err
+	}
+	if err := CheckAuthorizationCode(ctx, c.TokenContext, &c.AuthorizationCodeState, AuthorizationCodeParams{
+		Code: c.Code, RedirectURI: c.RedirectURI, CodeVerifier: c.CodeVerifier,
+	}); err != nil {
+		return nil, err
+	}
+	return IssueAuthorizationCode(ctx, c.TokenContext, &c.AuthorizationCodeState)
+}
+
+// htRefreshContext mirrors the generated RefreshTokenContext.
+type htRefreshContext struct {
+	*TokenContext     `validate:"-"`
+	RefreshTokenState `validate:"-"`
+	RefreshToken      Secret `form:"refresh_token" validate:"required"`
+}
+
+type htRefreshFlow struct{}
+
+func (htRefreshFlow) Token(ctx context.Context, t *TokenContext) (*TokenResponse, error) {
+	c := &htRefreshContext{TokenContext: t}
+	c.RefreshToken = Secret(t.Param("refresh_token"))
+	if err := Validate(c); err != nil {
+		return nil, err
+	}
+	if err := CheckRefreshToken(ctx, c.TokenContext, &c.RefreshTokenState, RefreshTokenParams{RefreshToken: c.RefreshToken}); err != nil {
+		return nil, err
+	}
+	return IssueRefreshToken(ctx, c.TokenContext, &c.RefreshTokenState)
+}
+
+// htExtensionFlow mirrors a scaffolded extension grant: it fails closed.
+type htExtensionFlow struct{}
+
+type htExtensionContext struct {
+	*TokenContext `validate:"-"`
+	LinkToken     Secret `form:"link_token" validate:"required"`
+}
+
+func (htExtensionFlow) Token(_ context.Context, t *TokenContext) (*TokenResponse, error) {
+	c := &htExtensionContext{TokenContext: t}
+	c.LinkToken = Secret(t.Param("link_token"))
+	if err := Validate(c); err != nil {
+		return nil, err
+	}
+	return nil, NewError(ErrInvalidGrant, "grant type "+string(htExtensionGrant)+" is not implemented")
+}
+
+// htFuncFlow runs env.custom: procedures written inside a test.
+type htFuncFlow struct{ env *htEnv }
+
+func (f htFuncFlow) Token(ctx context.Context, t *TokenContext) (*TokenResponse, error) {
+	return f.env.custom(ctx, t)
+}
+
+// htRequest describes one HTTP request.
+type htRequest struct {
+	method      string // POST when empty
+	path        string // the token path when empty
+	contentType *string
+	body        string
+	basic       *[2]string // id, secret: encoded as RFC 6749 §2.3.1 says
+	header      http.Header
+}
+
+func htForm(kv ...string) string {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Add(kv[i], kv[i+1])
+	}
+	return v.Encode()
+}
+
+func htBasic(id, secret string) *[2]string { return &[2]string{id, secret} }
+
+func htBasicHeader(id, secret string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id)+":"+url.QueryEscape(secret)))
+}
+
+func htStr(s string) *string { return &s }
+
+// do sends a request to the server and returns the recorded response.
+func (env *htEnv) do(t testing.TB, rq htRequest) *httptest.ResponseRecorder {
+	t.Helper()
+	method := rq.method
+	if method == "" {
+		method = http.MethodPost
+	}
+	path := rq.path
+	if path == "" {
+		path = "/oauth2/token"
+	}
+	r := httptest.NewRequest(method, path, strings.NewReader(rq.body))
+	ct := "application/x-www-form-urlencoded"
+	if rq.contentType != nil {
+		ct = *rq.contentType
+	}
+	if ct != "" {
+		r.Header.Set("Content-Type", ct)
+	}
+	if rq.basic != nil {
+		r.Header.Set("Authorization", htBasicHeader(rq.basic[0], rq.basic[1]))
+	}
+	for k, vs := range rq.header {
+		for _, v := range vs {
+			r.Header.Add(k, v)
+		}
+	}
+	w := httptest.NewRecorder()
+	env.srv.ServeHTTP(w, r)
+	return w
+}
+
+// htTokenBody is a decoded token-endpoint response body.
+type htTokenBody struct {
+	AccessToken      string         `json:"access_token"`
+	TokenType        string         `json:"token_type"`
+	ExpiresIn        int64          `json:"expires_in"`
+	RefreshToken     string         `json:"refresh_token"`
+	Scope            string         `json:"scope"`
+	Error            string         `json:"error"`
+	ErrorDescription string         `json:"error_description"`
+	Raw              map[string]any `json:"-"`
+}
+
+// decode checks the headers every token-endpoint response carries
+// (RFC 6749 §5.1; security.md S-41) and decodes the JSON body.
+func htDecode(t testing.TB, w *httptest.ResponseRecorder) htTokenBody {
+	t.Helper()
+	if got := w.Header().Get("Content-Type"); got != "application/json" {
+		t.Errorf("Content-Type = %q, want application/json", got)
+	}
+	if got := w.Header().Get("Cache-Control"); got != "no-store" {
+		t.Errorf("Cache-Control = %q, want no-store", got)
+	}
+	if got := w.Header().Get("Pragma"); got != "no-cache" {
+		t.Errorf("Pragma = %q, want no-cache", got)
+	}
+	var b htTokenBody
+	if err := json.Unmarshal(w.Body.Bytes(), &b); err != nil {
+		t.Fatalf("body %q is not JSON: %v", w.Body.String(), err)
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &b.Raw); err != nil {
+		t.Fatalf("body %q is not a JSON object: %v", w.Body.String(), err)
+	}
+	return b
+}
+
+// htWantError checks status and error code of an error response.
+func htWantError(t testing.TB, w *httptest.ResponseRecorder, status int, code ErrorCode) htTokenBody {
+	t.Helper()
+	b := htDecode(t, w)
+	if w.Code != status || b.Error != string(code) {
+		t.Fatalf("got %d %s (%s), want %d %s; body %s", w.Code, b.Error, b.ErrorDescription, status, code, w.Body.String())
+	}
+	return b
+}
+
+// htWantOK checks a successful token response.
+func htWantOK(t testing.TB, w *httptest.ResponseRecorder) htTokenBody {
+	t.Helper()
+	b := htDecode(t, w)
+	if w.Code != http.StatusOK {
+		t.Fatalf("got %d %s (%s), want 200", w.Code, b.Error, b.ErrorDescription)
+	}
+	if b.AccessToken == "" || b.TokenType != "Bearer" {
+		t.Fatalf("access_token %q token_type %q", b.AccessToken, b.TokenType)
+	}
+	return b
+}
+
+// htCode issues an authorization code through the server (R-TOKENS' API).
+func (env *htEnv) code(t testing.TB, req AuthorizationCodeRequest) Secret {
+	t.Helper()
+	if req.Authentication.Subject == "" {
+		req.Authentication = Authentication{Subject: "alice", AuthTime: htStart.Add(-time.Minute), AMR: []string{"pwd"}}
+	}
+	c, err := env.srv.IssueAuthorizationCode(context.Background(), req)
+	if err != nil {
+		t.Fatalf("IssueAuthorizationCode: %v", err)
+	}
+	return c
+}
+
+// htVerifier is a valid PKCE verifier: 48 unreserved characters (RFC 7636 §4.1).
+const htVerifier = "0123456789abcdefghijklmnopqrstuvwxyz-._~ABCDEFGH"
+
+// confCode issues a code to "conf" with PKCE and redirect_uri provided.
+func (env *htEnv) confCode(t testing.TB) Secret {
+	return env.code(t, AuthorizationCodeRequest{
+		ClientID: "conf", RedirectURI: htRedirect, RedirectURIProvided: true,
+		Scope: ScopeSet{"read", "write"}, CodeChallenge: S256Challenge(htVerifier), CodeChallengeMethod: "S256",
+	})
+}
+
+// redeemForm is the token request of a code issued by confCode.
+func htRedeemForm(code Secret) string {
+	return htForm("grant_type", "authorization_code", "code", code.Reveal(), "redirect_uri", htRedirect, "code_verifier", htVerifier)
+}
+
+// active reports whether an access token is active.
+func (env *htEnv) active(t testing.TB, tok string) bool {
+	t.Helper()
+	_, ok, err := env.srv.AccessTokenActive(context.Background(), Secret(tok))
+	if err != nil {
+		t.Fatalf("AccessTokenActive: %v", err)
+	}
+	return ok
+}

@@ -1,0 +1,140 @@
+package runtime
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"time"
+)
+
+// IssuedToken is an access token and what the token response says about it.
+type IssuedToken struct {
+	// Value is the token: a JWT or an opaque value. Empty when nothing was issued.
+	Value Secret
+	// ExpiresAt is the token's expiry; expires_in is computed from it.
+	ExpiresAt time.Time
+	// Format is how the token was issued.
+	Format AccessTokenFormat
+}
+
+// AccessTokenIssuer issues access tokens in the format the flow's policy
+// says (flows.md §3.4), and records each one against its grant so that
+// revoking the grant revokes the token.
+type AccessTokenIssuer struct{ t *TokenContext }
+
+// Issue issues an access token with claims against g. Nil claims issue
+// nothing. Empty members are filled: JTI with 128 random bits, Issuer,
+// ClientID and Subject from the request and the grant, Audience from the
+// grant, IssuedAt with Now and ExpiresAt with Now + Policy.AccessTTL.
+//
+// A JWT access token (RFC 9068) has the header typ "at+jwt" and is signed
+// with the key of Settings.SigningAlg (the default key when that is unset); the server records it under the SHA-256 of its jti.
+// An opaque token is 256 random bits; the server records only its SHA-256
+// (security.md S-35, S-36). An Extra claim that shadows a registered claim,
+// a grant of another client, and a JWT without sub or aud are server_error.
+func (i AccessTokenIssuer) Issue(ctx context.Context, claims *AccessTokenClaims, g Grant) (IssuedToken, error) {
+	if claims == nil {
+		return IssuedToken{}, nil
+	}
+	t := i.t
+	if err := checkExtraClaims(claims.Extra); err != nil {
+		return IssuedToken{}, err
+	}
+	if err := checkGrantClient(t, "access token", g); err != nil {
+		return IssuedToken{}, err
+	}
+	c := *claims // the caller's claims are left as they were, so they can be reused
+	if c.JTI == "" {
+		c.JTI = newID()
+	}
+	if c.Issuer == "" {
+		c.Issuer = t.Issuer
+	}
+	if c.ClientID == "" {
+		c.ClientID = g.ClientID
+	}
+	if c.ClientID != g.ClientID {
+		return IssuedToken{}, issuerFault("access token: client_id %q differs from the grant's %q", c.ClientID, g.ClientID)
+	}
+	if c.Subject == "" {
+		c.Subject = g.Subject
+	}
+	if len(c.Audience) == 0 {
+		c.Audience = Audience(g.Audience)
+	}
+	if c.IssuedAt.IsZero() {
+		c.IssuedAt = t.Now
+	}
+	if c.ExpiresAt.IsZero() {
+		c.ExpiresAt = t.Now.Add(t.Policy.AccessTTL)
+	}
+	if !c.ExpiresAt.After(c.IssuedAt) {
+		return IssuedToken{}, issuerFault("access token: expires at %v, not after it is issued at %v", c.ExpiresAt, c.IssuedAt)
+	}
+
+	format := t.Policy.AccessFormat
+	var (
+		value Secret
+		key   []byte
+	)
+	switch format {
+	case FormatJWT, "":
+		format = FormatJWT
+		tok, err := i.signJWT(&c)
+		if err != nil {
+			return IssuedToken{}, err
+		}
+		value = Secret(tok)
+		sum := sha256.Sum256([]byte(c.JTI))
+		key = sum[:]
+	case FormatOpaque:
+		value = newSecretValue()
+		key = hashSecret(value)
+	default:
+		return IssuedToken{}, issuerFault("access token: unknown format %q", format)
+	}
+	rec := AccessTokenRecord{
+		Key:       key,
+		GrantID:   g.ID,
+		ClientID:  c.ClientID,
+		Claims:    c,
+		ExpiresAt: c.ExpiresAt,
+	}
+	if err := t.server.store.SaveAccessToken(ctx, rec); err != nil {
+		return IssuedToken{}, fmt.Errorf("save access token: %w", err)
+	}
+	return IssuedToken{Value: value, ExpiresAt: c.ExpiresAt, Format: format}, nil
+}
+
+// signJWT serialises and signs an RFC 9068 access token with the active key.
+func (i AccessTokenIssuer) signJWT(c *AccessTokenClaims) (string, error) {
+	// RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat and jti are REQUIRED.
+	if c.Subject == "" {
+		return "", issuerFault("access token: no sub (RFC 9068 §2.2)")
+	}
+	if len(c.Audience) == 0 {
+		return "", issuerFault("access token: no aud (RFC 9068 §2.2, §3)")
+	}
+	if c.Issuer == "" {
+		return "", issuerFault("access token: no iss (RFC 9068 §2.2)")
+	}
+	keys := i.t.server.keys
+	if keys == nil {
+		return "", issuerFault("access token: the server has no signing keys")
+	}
+	var scratch [512]byte
+	payload, err := accessJWTClaims{c}.appendJSON(scratch[:0])
+	if err != nil {
+		return "", issuerFault("access token: %w", err)
+	}
+	// The spec's signing_alg picks the key; the default key otherwise.
+	key := keys.ForAlg(i.t.server.settings.SigningAlg)
+	if key == nil {
+		key = keys.Active()
+	}
+	tok, err := key.signPayload(accessTokenTyp, payload)
+	if err != nil {
+		return "", issuerFault("access token: %w", err)
+	}
+	return tok, nil
+}

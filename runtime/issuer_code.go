@@ -1,0 +1,168 @@
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Authorization code lifetimes (RFC 6749 §4.1.2: "A maximum authorization
+// code lifetime of 10 minutes is RECOMMENDED"; security.md S-10).
+const (
+	defaultCodeTTL = 60 * time.Second
+	maxCodeTTL     = 10 * time.Minute
+)
+
+// AuthorizationCodeRequest is what an authorization code is issued for: the
+// outcome of an authorization request that the end user approved.
+type AuthorizationCodeRequest struct {
+	// ClientID is the client the code is issued to.
+	ClientID string
+	// RedirectURI is the redirect_uri of the request, or the client's only
+	// registered URI when RedirectURIProvided is false.
+	RedirectURI string
+	// RedirectURIProvided is whether the request carried redirect_uri; the
+	// token request must then repeat it (RFC 6749 §4.1.3).
+	RedirectURIProvided bool
+	// Scope is the granted scope; empty means the client's default scopes.
+	Scope ScopeSet
+	// Authentication is the end user's authentication.
+	Authentication Authentication
+	// Nonce is the OpenID Connect nonce.
+	Nonce string
+	// CodeChallenge and CodeChallengeMethod are the PKCE challenge (RFC 7636 §4.3).
+	CodeChallenge       string
+	CodeChallengeMethod string
+	// Resources are the resource indicators of the request (RFC 8707 §2).
+	Resources []string
+	// TTL is the code's lifetime: 0 means the authorization_code flow's
+	// CodeTTL, else 60 s; more than 10 minutes is refused.
+	TTL time.Duration
+	// Data is the team's carry-over data, JSON-encoded.
+	Data json.RawMessage
+}
+
+// IssueAuthorizationCode issues an authorization code for req after the
+// checks of flows.md §5.1: the client exists and may use the
+// authorization_code grant; the redirect URI is registered, compared as an
+// exact string (RFC 6749 §3.1.2.3); the scope is allowed for the client; a
+// PKCE challenge is present for public clients and for clients that require
+// PKCE (RFC 9700 §2.1.1), uses S256 (security.md S-02) and is 43 base64url
+// characters. The code is 256 random bits, stored only as its SHA-256
+// (security.md S-35, S-36). Request errors are *Error values.
+func (s *Server) IssueAuthorizationCode(ctx context.Context, req AuthorizationCodeRequest) (Secret, error) {
+	if s.clients == nil {
+		return "", issuerFault("authorization code: the server has no client registry")
+	}
+	client, err := s.clients.Client(ctx, req.ClientID)
+	if err != nil {
+		return "", fmt.Errorf("authorization code: look up client: %w", err)
+	}
+	if client == nil {
+		return "", NewError(ErrInvalidRequest, "unknown client")
+	}
+	if !client.AllowsGrant(GrantAuthorizationCode) {
+		return "", NewError(ErrUnauthorizedClient, "client may not use the authorization code grant")
+	}
+
+	redirect := req.RedirectURI
+	if req.RedirectURIProvided {
+		if !slices.Contains(client.RedirectURIs, redirect) { // exact match, RFC 9700 §4.1.3
+			return "", NewError(ErrInvalidRequest, "redirect_uri is not registered")
+		}
+	} else {
+		// RFC 6749 §3.1.2.3: without redirect_uri the client must have
+		// exactly one registered URI.
+		if len(client.RedirectURIs) != 1 {
+			return "", NewError(ErrInvalidRequest, "redirect_uri is required")
+		}
+		if redirect != "" && redirect != client.RedirectURIs[0] {
+			return "", NewError(ErrInvalidRequest, "redirect_uri is not registered")
+		}
+		redirect = client.RedirectURIs[0]
+	}
+
+	scope := req.Scope
+	if len(scope) == 0 {
+		scope = client.DefaultScopes // RFC 6749 §3.3
+	}
+	if !scope.SubsetOf(client.Scopes) {
+		return "", NewError(ErrInvalidScope, "scope not allowed for the client")
+	}
+
+	if err := checkCodeChallenge(client, req.CodeChallenge, req.CodeChallengeMethod); err != nil {
+		return "", err
+	}
+
+	ttl := req.TTL
+	if ttl == 0 {
+		ttl = defaultCodeTTL
+		if f := s.flows[GrantAuthorizationCode]; f != nil && f.Policy.CodeTTL > 0 {
+			ttl = f.Policy.CodeTTL
+		}
+	}
+	if ttl < 0 || ttl > maxCodeTTL {
+		return "", issuerFault("authorization code: TTL %v outside (0, %v]", ttl, maxCodeTTL)
+	}
+	if req.Authentication.Subject == "" {
+		return "", issuerFault("authorization code: no authenticated subject")
+	}
+
+	now := s.clock.Now()
+	code := newSecretValue()
+	rec := AuthorizationCode{
+		Hash:                hashSecret(code),
+		ClientID:            client.ID,
+		RedirectURI:         redirect,
+		RedirectURIProvided: req.RedirectURIProvided,
+		Scope:               slices.Clone(scope),
+		Authentication:      req.Authentication,
+		Nonce:               req.Nonce,
+		CodeChallenge:       req.CodeChallenge,
+		CodeChallengeMethod: req.CodeChallengeMethod,
+		Resources:           slices.Clone(req.Resources),
+		IssuedAt:            now,
+		ExpiresAt:           now.Add(ttl),
+		Data:                slices.Clone(req.Data),
+	}
+	rec.Authentication.AMR = slices.Clone(req.Authentication.AMR)
+	if err := s.store.SaveCode(ctx, rec); err != nil {
+		return "", fmt.Errorf("save authorization code: %w", err)
+	}
+	return code, nil
+}
+
+// pkceS256ChallengeLen is the length of BASE64URL(SHA-256(verifier)) without
+// padding (RFC 7636 §4.2).
+const pkceS256ChallengeLen = 43
+
+// checkCodeChallenge applies flows.md §5.1 rules 1-4: PKCE is required for
+// public clients (RFC 9700 §2.1.1) and for clients that require it; the
+// method must be S256, an omitted method meaning plain (RFC 7636 §4.3;
+// security.md S-02); the challenge must be 43 base64url characters.
+func checkCodeChallenge(client *Client, challenge, method string) *Error {
+	if challenge == "" {
+		if method != "" {
+			return NewError(ErrInvalidRequest, "code_challenge_method without code_challenge")
+		}
+		if client.IsPublic() || client.RequirePKCE {
+			return NewError(ErrInvalidRequest, "code_challenge required") // RFC 7636 §4.4.1
+		}
+		return nil
+	}
+	if method != PKCEMethodS256 {
+		return NewError(ErrInvalidRequest, "code_challenge_method must be S256")
+	}
+	if len(challenge) != pkceS256ChallengeLen {
+		return NewError(ErrInvalidRequest, "malformed code_challenge")
+	}
+	for i := 0; i < len(challenge); i++ {
+		c := challenge[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return NewError(ErrInvalidRequest, "malformed code_challenge")
+		}
+	}
+	return nil
+}

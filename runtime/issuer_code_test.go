@@ -1,0 +1,187 @@
+package runtime
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+const tkChallenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM" // RFC 7636 Appendix B
+
+// tkCodeServer is a server with a confidential client (PKCE required), a
+// public client and an exempt confidential client.
+func tkCodeServer(t *testing.T) (*Server, *tkClock, *MemoryStore) {
+	s, clk, store := tkServer(t, AlgES256)
+	s.clients = tkClients{
+		"conf": {ID: "conf", Type: ClientConfidential, RequirePKCE: true, GrantTypes: []GrantType{GrantAuthorizationCode},
+			RedirectURIs: []string{"https://app.example/cb", "https://app.example/cb2"}, Scopes: ScopeSet{"read", "write"}, DefaultScopes: ScopeSet{"read"}},
+		"pub": {ID: "pub", Type: ClientPublic, GrantTypes: []GrantType{GrantAuthorizationCode},
+			RedirectURIs: []string{"http://127.0.0.1/cb"}, Scopes: ScopeSet{"read"}},
+		"exempt": {ID: "exempt", Type: ClientConfidential, GrantTypes: []GrantType{GrantAuthorizationCode},
+			RedirectURIs: []string{"https://exempt.example/cb"}},
+		"cc": {ID: "cc", Type: ClientConfidential, GrantTypes: []GrantType{GrantClientCredentials},
+			RedirectURIs: []string{"https://cc.example/cb"}},
+	}
+	return s, clk, store
+}
+
+func tkCodeRequest() AuthorizationCodeRequest {
+	return AuthorizationCodeRequest{
+		ClientID:            "conf",
+		RedirectURI:         "https://app.example/cb2",
+		RedirectURIProvided: true,
+		Scope:               ScopeSet{"read", "write"},
+		Authentication:      Authentication{Subject: "alice", AuthTime: tkNow, AMR: []string{"pwd"}},
+		Nonce:               "n1",
+		CodeChallenge:       tkChallenge,
+		CodeChallengeMethod: "S256",
+		Resources:           []string{"https://api.example"},
+		Data:                json.RawMessage(`{"k":1}`),
+	}
+}
+
+func TestIssueAuthorizationCode(t *testing.T) {
+	ctx := context.Background()
+	s, _, store := tkCodeServer(t)
+	req := tkCodeRequest()
+	code, err := s.IssueAuthorizationCode(ctx, req)
+	if err != nil {
+		t.Fatalf("IssueAuthorizationCode: %v", err)
+	}
+	if raw, err := base64.RawURLEncoding.DecodeString(code.Reveal()); err != nil || len(raw) < 32 {
+		t.Errorf("code decodes to %d bytes (%v), want ≥ 32 (security.md S-35)", len(raw), err)
+	}
+	if strings.Contains(tkDump(store), code.Reveal()) {
+		t.Error("the raw code appears in the store dump (security.md S-36)")
+	}
+	rec, res, err := store.ConsumeCode(ctx, tkSHA256(code.Reveal()))
+	if err != nil || res != Consumed {
+		t.Fatalf("ConsumeCode = %v, %v", res, err)
+	}
+	if rec.ClientID != "conf" || rec.RedirectURI != req.RedirectURI || !rec.RedirectURIProvided ||
+		!rec.Scope.Equal(req.Scope) || rec.Authentication.Subject != "alice" || rec.Nonce != "n1" ||
+		rec.CodeChallenge != tkChallenge || rec.CodeChallengeMethod != "S256" || len(rec.Resources) != 1 ||
+		!rec.IssuedAt.Equal(tkNow) || !rec.ExpiresAt.Equal(tkNow.Add(60*time.Second)) || string(rec.Data) != `{"k":1}` {
+		t.Errorf("stored code = %+v", rec)
+	}
+}
+
+func TestIssueAuthorizationCodeDefaults(t *testing.T) {
+	ctx := context.Background()
+	consume := func(t *testing.T, store *MemoryStore, code Secret) AuthorizationCode {
+		t.Helper()
+		rec, res, err := store.ConsumeCode(ctx, tkSHA256(code.Reveal()))
+		if err != nil || res != Consumed {
+			t.Fatalf("ConsumeCode = %v, %v", res, err)
+		}
+		return rec
+	}
+	t.Run("single registered redirect URI, scope defaults", func(t *testing.T) {
+		s, _, store := tkCodeServer(t)
+		code, err := s.IssueAuthorizationCode(ctx, AuthorizationCodeRequest{
+			ClientID: "pub", Authentication: Authentication{Subject: "alice"},
+			CodeChallenge: tkChallenge, CodeChallengeMethod: "S256", TTL: 5 * time.Minute,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := consume(t, store, code)
+		if rec.RedirectURI != "http://127.0.0.1/cb" || rec.RedirectURIProvided || !rec.ExpiresAt.Equal(tkNow.Add(5*time.Minute)) {
+			t.Errorf("stored code = %+v", rec)
+		}
+	})
+	t.Run("client default scopes", func(t *testing.T) {
+		s, _, store := tkCodeServer(t)
+		req := tkCodeRequest()
+		req.Scope = nil
+		code, err := s.IssueAuthorizationCode(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec := consume(t, store, code); !rec.Scope.Equal(ScopeSet{"read"}) {
+			t.Errorf("scope = %v, want the client's default", rec.Scope)
+		}
+	})
+	t.Run("exempt confidential client without PKCE", func(t *testing.T) {
+		s, _, _ := tkCodeServer(t)
+		_, err := s.IssueAuthorizationCode(ctx, AuthorizationCodeRequest{
+			ClientID: "exempt", Authentication: Authentication{Subject: "alice"},
+		})
+		if err != nil {
+			t.Errorf("IssueAuthorizationCode: %v", err)
+		}
+	})
+	t.Run("flow CodeTTL", func(t *testing.T) {
+		s, _, store := tkCodeServer(t)
+		s.flows = map[GrantType]*TokenFlowRegistration{GrantAuthorizationCode: {Policy: TokenPolicy{CodeTTL: 2 * time.Minute}}}
+		code, err := s.IssueAuthorizationCode(ctx, tkCodeRequest())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec := consume(t, store, code); !rec.ExpiresAt.Equal(tkNow.Add(2 * time.Minute)) {
+			t.Errorf("ExpiresAt = %v, want now+2m", rec.ExpiresAt)
+		}
+	})
+}
+
+func TestIssueAuthorizationCodeErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*AuthorizationCodeRequest)
+		code ErrorCode
+	}{
+		{"unknown client", func(r *AuthorizationCodeRequest) { r.ClientID = "nobody" }, ErrInvalidRequest},
+		{"client without the grant", func(r *AuthorizationCodeRequest) {
+			r.ClientID, r.RedirectURI = "cc", "https://cc.example/cb"
+		}, ErrUnauthorizedClient},
+		{"unregistered redirect URI", func(r *AuthorizationCodeRequest) { r.RedirectURI = "https://evil.example/cb" }, ErrInvalidRequest},
+		{"redirect URI with a trailing slash", func(r *AuthorizationCodeRequest) { r.RedirectURI = "https://app.example/cb/" }, ErrInvalidRequest},
+		{"redirect URI omitted, several registered", func(r *AuthorizationCodeRequest) {
+			r.RedirectURI, r.RedirectURIProvided = "", false
+		}, ErrInvalidRequest},
+		{"scope not allowed", func(r *AuthorizationCodeRequest) { r.Scope = ScopeSet{"read", "admin"} }, ErrInvalidScope},
+		{"public client without challenge", func(r *AuthorizationCodeRequest) {
+			r.ClientID, r.RedirectURI, r.Scope = "pub", "http://127.0.0.1/cb", ScopeSet{"read"}
+			r.CodeChallenge, r.CodeChallengeMethod = "", ""
+		}, ErrInvalidRequest},
+		{"confidential client requiring PKCE without challenge", func(r *AuthorizationCodeRequest) {
+			r.CodeChallenge, r.CodeChallengeMethod = "", ""
+		}, ErrInvalidRequest},
+		{"method plain", func(r *AuthorizationCodeRequest) { r.CodeChallengeMethod = "plain" }, ErrInvalidRequest},
+		{"method omitted", func(r *AuthorizationCodeRequest) { r.CodeChallengeMethod = "" }, ErrInvalidRequest},
+		{"method lower case", func(r *AuthorizationCodeRequest) { r.CodeChallengeMethod = "s256" }, ErrInvalidRequest},
+		{"method without challenge", func(r *AuthorizationCodeRequest) { r.CodeChallenge = "" }, ErrInvalidRequest},
+		{"challenge of 42 characters", func(r *AuthorizationCodeRequest) { r.CodeChallenge = tkChallenge[:42] }, ErrInvalidRequest},
+		{"challenge of 44 characters", func(r *AuthorizationCodeRequest) { r.CodeChallenge = tkChallenge + "A" }, ErrInvalidRequest},
+		{"challenge with padding", func(r *AuthorizationCodeRequest) { r.CodeChallenge = tkChallenge[:42] + "=" }, ErrInvalidRequest},
+		{"challenge with +", func(r *AuthorizationCodeRequest) { r.CodeChallenge = "+" + tkChallenge[1:] }, ErrInvalidRequest},
+		{"TTL over 10 minutes", func(r *AuthorizationCodeRequest) { r.TTL = 10*time.Minute + time.Second }, ErrServerError},
+		{"negative TTL", func(r *AuthorizationCodeRequest) { r.TTL = -time.Second }, ErrServerError},
+		{"no subject", func(r *AuthorizationCodeRequest) { r.Authentication.Subject = "" }, ErrServerError},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, store := tkCodeServer(t)
+			req := tkCodeRequest()
+			tt.edit(&req)
+			code, err := s.IssueAuthorizationCode(context.Background(), req)
+			var e *Error
+			if !errors.As(err, &e) || e.Code != tt.code {
+				t.Fatalf("error = %v, want %s", err, tt.code)
+			}
+			if code != "" || len(store.codes) != 0 {
+				t.Error("a code was issued")
+			}
+		})
+	}
+	t.Run("no client registry", func(t *testing.T) {
+		s, _, _ := tkCodeServer(t)
+		s.clients = nil
+		_, err := s.IssueAuthorizationCode(context.Background(), tkCodeRequest())
+		tkWantServerError(t, err)
+	})
+}

@@ -1,0 +1,73 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"slices"
+)
+
+// RefreshTokenIssuer issues refresh tokens against a grant.
+type RefreshTokenIssuer struct{ t *TokenContext }
+
+// Issue issues a refresh token described by data against g. Nil data
+// issues nothing and returns "" (flows.md §3.3, Curity's null refresh
+// data). The value is 256 random bits; only its SHA-256 is stored
+// (security.md S-35, S-36). Empty members are filled: Scope with the grant's,
+// FamilyID with a new rotation chain, ExpiresAt with Now + Policy.RefreshTTL
+// and IdleExpiresAt with Now + Policy.RefreshIdleTTL (each only when that
+// TTL is set). The token never outlives the grant, and its idle deadline
+// never passes its absolute one. A scope wider than the grant's is
+// server_error (RFC 6749 §6).
+func (i RefreshTokenIssuer) Issue(ctx context.Context, data *RefreshTokenData, g Grant) (Secret, error) {
+	if data == nil {
+		return "", nil
+	}
+	t := i.t
+	if err := checkGrantClient(t, "refresh token", g); err != nil {
+		return "", err
+	}
+	scope := data.Scope
+	if scope == nil {
+		scope = g.Scope
+	}
+	if !scope.SubsetOf(g.Scope) {
+		return "", issuerFault("refresh token: scope %q is wider than the grant's %q", scope.String(), g.Scope.String())
+	}
+	exp := data.ExpiresAt
+	if exp.IsZero() && t.Policy.RefreshTTL > 0 {
+		exp = t.Now.Add(t.Policy.RefreshTTL)
+	}
+	if !g.ExpiresAt.IsZero() && (exp.IsZero() || exp.After(g.ExpiresAt)) {
+		exp = g.ExpiresAt
+	}
+	idle := data.IdleExpiresAt
+	if idle.IsZero() && t.Policy.RefreshIdleTTL > 0 {
+		idle = t.Now.Add(t.Policy.RefreshIdleTTL)
+	}
+	if !exp.IsZero() && idle.After(exp) {
+		idle = exp
+	}
+	if (!exp.IsZero() && !exp.After(t.Now)) || (!idle.IsZero() && !idle.After(t.Now)) {
+		return "", issuerFault("refresh token: already expired at issue")
+	}
+	family := data.FamilyID
+	if family == "" {
+		family = newID()
+	}
+	value := newSecretValue()
+	rec := RefreshTokenRecord{
+		Hash:          hashSecret(value),
+		ID:            newID(),
+		GrantID:       g.ID,
+		FamilyID:      family,
+		ClientID:      g.ClientID,
+		Scope:         slices.Clone(scope),
+		IssuedAt:      t.Now,
+		ExpiresAt:     exp,
+		IdleExpiresAt: idle,
+	}
+	if err := t.server.store.SaveRefreshToken(ctx, rec); err != nil {
+		return "", fmt.Errorf("save refresh token: %w", err)
+	}
+	return value, nil
+}

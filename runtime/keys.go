@@ -1,0 +1,233 @@
+package runtime
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// The JWS algorithms a SigningKey supports (RFC 7518 §3.1, RFC 8037 §3.1).
+const (
+	AlgES256 = "ES256" // ECDSA on P-256 with SHA-256, RFC 7518 §3.4
+	AlgRS256 = "RS256" // RSASSA-PKCS1-v1_5 with SHA-256, RFC 7518 §3.3
+	AlgEdDSA = "EdDSA" // Ed25519, RFC 8037 §3.1
+)
+
+// minRSABits is the smallest RSA modulus accepted (RFC 7518 §3.3: "A key of
+// size 2048 bits or larger MUST be used").
+const minRSABits = 2048
+
+// SigningKey is a private key bound to one JWS algorithm. Its kid is the
+// RFC 7638 thumbprint of its public key, so kids are unique and stable
+// (security.md S-46). A SigningKey never serialises its private part: the
+// JWKS is built from Public() only (security.md S-45).
+type SigningKey struct {
+	alg    string
+	kid    string
+	priv   crypto.Signer
+	pub    crypto.PublicKey
+	method jwt.SigningMethod
+	jwk    publicJWK
+}
+
+// GenerateSigningKey creates a fresh key for alg: a P-256 key for ES256, a
+// 2048-bit RSA key for RS256, an Ed25519 key for EdDSA. The randomness comes
+// from crypto/rand.
+func GenerateSigningKey(alg string) (*SigningKey, error) {
+	var (
+		priv crypto.Signer
+		err  error
+	)
+	switch alg {
+	case AlgES256:
+		priv, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	case AlgRS256:
+		priv, err = rsa.GenerateKey(rand.Reader, minRSABits)
+	case AlgEdDSA:
+		_, priv, err = ed25519.GenerateKey(rand.Reader)
+	default:
+		return nil, fmt.Errorf("generate signing key: unsupported algorithm %q", alg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("generate %s signing key: %w", alg, err)
+	}
+	return NewSigningKey(priv, alg)
+}
+
+// NewSigningKey binds priv to alg. The key type must match the algorithm:
+// *ecdsa.PrivateKey on P-256 for ES256, *rsa.PrivateKey of at least 2048
+// bits for RS256, ed25519.PrivateKey for EdDSA (RFC 8725 §3.1: a key is used
+// with exactly one algorithm).
+func NewSigningKey(priv crypto.Signer, alg string) (*SigningKey, error) {
+	if priv == nil {
+		return nil, errors.New("new signing key: nil private key")
+	}
+	var method jwt.SigningMethod
+	switch alg {
+	case AlgES256:
+		k, ok := priv.(*ecdsa.PrivateKey)
+		if !ok {
+			return nil, fmt.Errorf("new signing key: ES256 needs an *ecdsa.PrivateKey, got %T", priv)
+		}
+		if k.Curve != elliptic.P256() {
+			return nil, fmt.Errorf("new signing key: ES256 needs a P-256 key, got %s", k.Curve.Params().Name)
+		}
+		method = jwt.SigningMethodES256
+	case AlgRS256:
+		k, ok := priv.(*rsa.PrivateKey)
+		if !ok {
+			return nil, fmt.Errorf("new signing key: RS256 needs an *rsa.PrivateKey, got %T", priv)
+		}
+		if k.N.BitLen() < minRSABits {
+			return nil, fmt.Errorf("new signing key: RS256 needs at least %d bits, got %d", minRSABits, k.N.BitLen())
+		}
+		method = jwt.SigningMethodRS256
+	case AlgEdDSA:
+		switch k := priv.(type) {
+		case ed25519.PrivateKey:
+			if len(k) != ed25519.PrivateKeySize {
+				return nil, errors.New("new signing key: malformed Ed25519 key")
+			}
+		case *ed25519.PrivateKey:
+			if k == nil || len(*k) != ed25519.PrivateKeySize {
+				return nil, errors.New("new signing key: malformed Ed25519 key")
+			}
+			priv = *k
+		default:
+			return nil, fmt.Errorf("new signing key: EdDSA needs an ed25519.PrivateKey, got %T", priv)
+		}
+		method = jwt.SigningMethodEdDSA
+	default:
+		return nil, fmt.Errorf("new signing key: unsupported algorithm %q", alg)
+	}
+	pub := priv.Public()
+	jwk, err := newPublicJWK(pub)
+	if err != nil {
+		return nil, fmt.Errorf("new signing key: %w", err)
+	}
+	return &SigningKey{
+		alg:    alg,
+		kid:    jwk.thumbprint(),
+		priv:   priv,
+		pub:    pub,
+		method: method,
+		jwk:    jwk,
+	}, nil
+}
+
+// ParseSigningKeyPEM reads the first PEM block of data: a PKCS#8
+// "PRIVATE KEY", a SEC 1 "EC PRIVATE KEY" or a PKCS#1 "RSA PRIVATE KEY", and
+// binds it to alg with NewSigningKey.
+func ParseSigningKeyPEM(data []byte, alg string) (*SigningKey, error) {
+	block, _ := pem.Decode(data)
+	if block == nil {
+		return nil, errors.New("parse signing key: no PEM block found")
+	}
+	var (
+		key any
+		err error
+	)
+	switch block.Type {
+	case "PRIVATE KEY":
+		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	case "EC PRIVATE KEY":
+		key, err = x509.ParseECPrivateKey(block.Bytes)
+	case "RSA PRIVATE KEY":
+		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+	default:
+		return nil, fmt.Errorf("parse signing key: unsupported PEM block %q", block.Type)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("parse signing key: %w", err)
+	}
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("parse signing key: %T cannot sign", key)
+	}
+	return NewSigningKey(signer, alg)
+}
+
+// Alg returns the key's JWS algorithm.
+func (k *SigningKey) Alg() string { return k.alg }
+
+// KID returns the key id: the RFC 7638 SHA-256 thumbprint of the public key.
+func (k *SigningKey) KID() string { return k.kid }
+
+// Public returns the public key.
+func (k *SigningKey) Public() crypto.PublicKey { return k.pub }
+
+// Sign returns a compact JWS (RFC 7515 §7.1) of claims with the header
+// {"alg", "kid", "typ"}. typ is the explicit type of RFC 8725 §3.11, such as
+// "at+jwt" (RFC 9068 §2.1); it must be printable ASCII without quotes or
+// backslashes.
+func (k *SigningKey) Sign(typ string, claims jwt.Claims) (string, error) {
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		return "", fmt.Errorf("sign jwt: encode claims: %w", err)
+	}
+	return k.signPayload(typ, payload)
+}
+
+// signPayload signs an already encoded JSON claims set. It is the one signing
+// path; access tokens reach it without reflection (jwt_access.go).
+func (k *SigningKey) signPayload(typ string, payload []byte) (string, error) {
+	if !jwtHeaderValueOK(typ) {
+		return "", fmt.Errorf("sign jwt: invalid typ %q", typ)
+	}
+	// The header is written by hand: its three values are known-safe
+	// strings (kid is base64url), and this avoids a map and a reflective
+	// encoding per token.
+	var hdr [128]byte
+	h := append(hdr[:0], `{"alg":"`...)
+	h = append(h, k.alg...)
+	h = append(h, `","kid":"`...)
+	h = append(h, k.kid...)
+	h = append(h, `","typ":"`...)
+	h = append(h, typ...)
+	h = append(h, `"}`...)
+
+	enc := base64.RawURLEncoding
+	buf := make([]byte, 0, enc.EncodedLen(len(h))+1+enc.EncodedLen(len(payload)))
+	buf = enc.AppendEncode(buf, h)
+	buf = append(buf, '.')
+	buf = enc.AppendEncode(buf, payload)
+	signingInput := string(buf)
+
+	// The signature itself is golang-jwt's (RFC 7518 §3.3, §3.4; RFC 8037 §3.1).
+	sig, err := k.method.Sign(signingInput, k.priv)
+	if err != nil {
+		return "", fmt.Errorf("sign jwt: %w", err)
+	}
+	var sb strings.Builder
+	sb.Grow(len(signingInput) + 1 + enc.EncodedLen(len(sig)))
+	sb.WriteString(signingInput)
+	sb.WriteByte('.')
+	sb.Write(enc.AppendEncode(buf[:0], sig))
+	return sb.String(), nil
+}
+
+// jwtHeaderValueOK reports whether s can be written into a JSON string as is.
+func jwtHeaderValueOK(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,76 @@
+package runtime
+
+// Metadata is the authorization server metadata document (RFC 8414 §2;
+// flows.md §14). It advertises exactly what the server enables and is a pure
+// function of the settings and the registered flows.
+type Metadata struct {
+	// Issuer is the spec's issuer, verbatim (RFC 8414 §3.3).
+	Issuer string `json:"issuer"`
+	// TokenEndpoint is the token endpoint URL.
+	TokenEndpoint string `json:"token_endpoint"`
+	// JWKSURI is the JWK Set URL.
+	JWKSURI string `json:"jwks_uri"`
+	// ResponseTypesSupported is REQUIRED by RFC 8414 §2; it is empty while
+	// no authorization endpoint flow is enabled, and always emitted.
+	ResponseTypesSupported []string `json:"response_types_supported"`
+	// ResponseModesSupported is always emitted: an omitted member would mean
+	// ["query","fragment"] (RFC 8414 §2).
+	ResponseModesSupported []string `json:"response_modes_supported"`
+	// GrantTypesSupported lists exactly the enabled grant types; an omitted
+	// member would mean ["authorization_code","implicit"] (RFC 8414 §2).
+	GrantTypesSupported []GrantType `json:"grant_types_supported"`
+	// TokenEndpointAuthMethodsSupported lists the enabled client
+	// authentication methods (RFC 8414 §2).
+	TokenEndpointAuthMethodsSupported []ClientAuthMethod `json:"token_endpoint_auth_methods_supported"`
+	// CodeChallengeMethodsSupported is ["S256"] when authorization_code is
+	// enabled (RFC 8414 §2; security.md S-02).
+	CodeChallengeMethodsSupported []string `json:"code_challenge_methods_supported,omitempty"`
+	// ScopesSupported are the spec's scopes (RECOMMENDED, RFC 8414 §2).
+	ScopesSupported []string `json:"scopes_supported,omitempty"`
+	// RequestParameterSupported, RequestURIParameterSupported and
+	// ClaimsParameterSupported are always emitted with their real values
+	// (flows.md §14): request_uri_parameter_supported defaults to true when
+	// omitted (OIDC Discovery §3).
+	RequestParameterSupported    bool `json:"request_parameter_supported"`
+	RequestURIParameterSupported bool `json:"request_uri_parameter_supported"`
+	ClaimsParameterSupported     bool `json:"claims_parameter_supported"`
+}
+
+// Metadata returns the server's RFC 8414 metadata document.
+func (s *Server) Metadata() Metadata {
+	m := s.metadata
+	// Copy the slices so the caller cannot change the served document.
+	m.ResponseTypesSupported = append([]string{}, m.ResponseTypesSupported...)
+	m.ResponseModesSupported = append([]string{}, m.ResponseModesSupported...)
+	m.GrantTypesSupported = append([]GrantType(nil), m.GrantTypesSupported...)
+	m.TokenEndpointAuthMethodsSupported = append([]ClientAuthMethod(nil), m.TokenEndpointAuthMethodsSupported...)
+	m.CodeChallengeMethodsSupported = append([]string(nil), m.CodeChallengeMethodsSupported...)
+	m.ScopesSupported = append([]string(nil), m.ScopesSupported...)
+	return m
+}
+
+// MetadataPath returns the path at which the server serves its metadata:
+// /.well-known/oauth-authorization-server followed by the issuer's path
+// (RFC 8414 §3.1).
+func (s *Server) MetadataPath() string { return s.metadataPath }
+
+// buildMetadata computes the document once, at NewServer.
+func (s *Server) buildMetadata() Metadata {
+	origin := s.origin()
+	m := Metadata{
+		Issuer:                            s.settings.Issuer,
+		TokenEndpoint:                     origin + s.settings.TokenPath,
+		JWKSURI:                           origin + s.settings.JWKSPath,
+		ResponseTypesSupported:            []string{},
+		ResponseModesSupported:            []string{},
+		GrantTypesSupported:               append([]GrantType{}, s.grantOrder...),
+		TokenEndpointAuthMethodsSupported: append([]ClientAuthMethod{}, s.settings.AuthMethods...),
+	}
+	if _, ok := s.flows[GrantAuthorizationCode]; ok {
+		m.CodeChallengeMethodsSupported = []string{PKCEMethodS256}
+	}
+	for _, sc := range s.settings.Scopes {
+		m.ScopesSupported = append(m.ScopesSupported, sc.Name)
+	}
+	return m
+}

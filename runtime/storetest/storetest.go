@@ -1,0 +1,542 @@
+// Package storetest is the conformance suite of runtime.Store: every storage
+// backend, the in-memory one included, must pass Run. It checks the
+// contracts documented in runtime/store.go, above all that codes and refresh
+// tokens are consumed atomically under concurrency (security.md S-07, S-13).
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/oauthgen/oauthgen/runtime"
+)
+
+// Concurrency of the race tests (security.md S-07, S-13).
+const (
+	codeRacers    = 32
+	refreshRacers = 16
+)
+
+// base is the instant the fixtures use. Times are whole seconds in UTC, so a
+// backend that stores microseconds or another location still compares equal.
+var base = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// Run runs the conformance suite against stores made by newStore; each
+// subtest gets a fresh store.
+func Run(t *testing.T, newStore func() runtime.Store) {
+	t.Helper()
+	t.Run("Grant", func(t *testing.T) { testGrant(t, newStore()) })
+	t.Run("GrantNotFound", func(t *testing.T) { testGrantNotFound(t, newStore()) })
+	t.Run("RevokeGrant", func(t *testing.T) { testRevokeGrant(t, newStore()) })
+	t.Run("GrantIsCopied", func(t *testing.T) { testGrantIsCopied(t, newStore()) })
+	t.Run("ConsumeCode", func(t *testing.T) { testConsumeCode(t, newStore()) })
+	t.Run("SetCodeGrantWithoutReplay", func(t *testing.T) { testSetCodeGrantWithoutReplay(t, newStore()) })
+	t.Run("ConsumeCodeNotFound", func(t *testing.T) { testConsumeCodeNotFound(t, newStore()) })
+	t.Run("ConsumeCodeConcurrently", func(t *testing.T) { testConsumeCodeConcurrently(t, newStore()) })
+	t.Run("CodeIsCopied", func(t *testing.T) { testCodeIsCopied(t, newStore()) })
+	t.Run("RefreshToken", func(t *testing.T) { testRefreshToken(t, newStore()) })
+	t.Run("RotateRefreshToken", func(t *testing.T) { testRotateRefreshToken(t, newStore()) })
+	t.Run("RotateRefreshTokenNotFound", func(t *testing.T) { testRotateNotFound(t, newStore()) })
+	t.Run("RotateRefreshTokenConcurrently", func(t *testing.T) { testRotateConcurrently(t, newStore()) })
+	t.Run("RefreshTokenIsCopied", func(t *testing.T) { testRefreshIsCopied(t, newStore()) })
+	t.Run("AccessToken", func(t *testing.T) { testAccessToken(t, newStore()) })
+	t.Run("AccessTokenIsCopied", func(t *testing.T) { testAccessIsCopied(t, newStore()) })
+}
+
+// hash returns a fresh 32-byte key, as the runtime's SHA-256 hashes are.
+func hash(t *testing.T) []byte {
+	t.Helper()
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// id returns a fresh record id.
+func id(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return "id-" + hex.EncodeToString(b)
+}
+
+func newGrant(t *testing.T) runtime.Grant {
+	return runtime.Grant{
+		ID:       id(t),
+		ClientID: "client-a",
+		Subject:  "alice",
+		Scope:    runtime.ScopeSet{"read", "write"},
+		Audience: []string{"https://api.example"},
+		Authentication: runtime.Authentication{
+			Subject: "alice", AuthTime: base.Add(-time.Minute), ACR: "urn:acr:1", AMR: []string{"pwd", "otp"}, SessionID: "sid-1",
+		},
+		Created:   base,
+		ExpiresAt: base.Add(24 * time.Hour),
+		Status:    runtime.GrantActive,
+		Data:      json.RawMessage(`{"tenant":"t1"}`),
+	}
+}
+
+func newCode(t *testing.T) runtime.AuthorizationCode {
+	return runtime.AuthorizationCode{
+		Hash:                hash(t),
+		ClientID:            "client-a",
+		RedirectURI:         "https://app.example/cb",
+		RedirectURIProvided: true,
+		Scope:               runtime.ScopeSet{"read"},
+		Authentication:      runtime.Authentication{Subject: "alice", AuthTime: base, AMR: []string{"pwd"}},
+		Nonce:               "n-0S6_WzA2Mj",
+		CodeChallenge:       "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+		CodeChallengeMethod: "S256",
+		Resources:           []string{"https://api.example"},
+		IssuedAt:            base,
+		ExpiresAt:           base.Add(time.Minute),
+		Data:                json.RawMessage(`{"k":1}`),
+	}
+}
+
+func newRefresh(t *testing.T) runtime.RefreshTokenRecord {
+	return runtime.RefreshTokenRecord{
+		Hash:          hash(t),
+		ID:            id(t),
+		GrantID:       id(t),
+		FamilyID:      id(t),
+		ClientID:      "client-a",
+		Scope:         runtime.ScopeSet{"read", "write"},
+		IssuedAt:      base,
+		ExpiresAt:     base.Add(720 * time.Hour),
+		IdleExpiresAt: base.Add(72 * time.Hour),
+	}
+}
+
+func newAccess(t *testing.T) runtime.AccessTokenRecord {
+	return runtime.AccessTokenRecord{
+		Key:      hash(t),
+		GrantID:  id(t),
+		ClientID: "client-a",
+		Claims: runtime.AccessTokenClaims{
+			Issuer: "https://as.example", Subject: "alice", Audience: runtime.Audience{"https://api.example"},
+			ClientID: "client-a", IssuedAt: base, ExpiresAt: base.Add(10 * time.Minute), JTI: "jti-1",
+			Scope: runtime.ScopeSet{"read"}, AMR: []string{"pwd"},
+		},
+		ExpiresAt: base.Add(10 * time.Minute),
+	}
+}
+
+func testGrant(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	want := newGrant(t)
+	if err := s.SaveGrant(ctx, want); err != nil {
+		t.Fatalf("SaveGrant: %v", err)
+	}
+	got, found, err := s.Grant(ctx, want.ID)
+	if err != nil || !found {
+		t.Fatalf("Grant = found %v, err %v; want found", found, err)
+	}
+	if !equalGrant(got, want) {
+		t.Errorf("Grant = %+v\nwant %+v", got, want)
+	}
+}
+
+func testGrantNotFound(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	if err := s.SaveGrant(ctx, newGrant(t)); err != nil {
+		t.Fatalf("SaveGrant: %v", err)
+	}
+	_, found, err := s.Grant(ctx, "no-such-grant")
+	if err != nil || found {
+		t.Errorf("Grant(unknown) = found %v, err %v; want not found, nil", found, err)
+	}
+}
+
+func testRevokeGrant(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	g, other := newGrant(t), newGrant(t)
+	for _, x := range []runtime.Grant{g, other} {
+		if err := s.SaveGrant(ctx, x); err != nil {
+			t.Fatalf("SaveGrant: %v", err)
+		}
+	}
+	// Revoking twice, and revoking an unknown grant, are not errors.
+	for _, rid := range []string{g.ID, g.ID, "no-such-grant"} {
+		if err := s.RevokeGrant(ctx, rid); err != nil {
+			t.Fatalf("RevokeGrant(%q): %v", rid, err)
+		}
+	}
+	got, found, err := s.Grant(ctx, g.ID)
+	if err != nil || !found || got.Status != runtime.GrantRevoked {
+		t.Errorf("revoked grant = status %q, found %v, err %v; want %q", got.Status, found, err, runtime.GrantRevoked)
+	}
+	got, _, _ = s.Grant(ctx, other.ID)
+	if got.Status != runtime.GrantActive {
+		t.Errorf("other grant status = %q, want %q", got.Status, runtime.GrantActive)
+	}
+}
+
+func testGrantIsCopied(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	g := newGrant(t)
+	want := newGrant(t)
+	want.ID = g.ID
+	if err := s.SaveGrant(ctx, g); err != nil {
+		t.Fatalf("SaveGrant: %v", err)
+	}
+	g.Scope[0], g.Audience[0], g.Authentication.AMR[0], g.Data[2] = "admin", "evil", "none", 'X'
+	got, _, _ := s.Grant(ctx, g.ID)
+	got.Scope[0], got.Audience[0], got.Authentication.AMR[0], got.Data[2] = "admin", "evil", "none", 'X'
+	got, _, _ = s.Grant(ctx, g.ID)
+	if !equalGrant(got, want) {
+		t.Errorf("after mutating slices given to and returned by the store, Grant = %+v\nwant %+v", got, want)
+	}
+}
+
+func testConsumeCode(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	want := newCode(t)
+	if err := s.SaveCode(ctx, want); err != nil {
+		t.Fatalf("SaveCode: %v", err)
+	}
+	got, res, err := s.ConsumeCode(ctx, want.Hash)
+	if err != nil || res != runtime.Consumed {
+		t.Fatalf("first ConsumeCode = %v, %v; want Consumed", res, err)
+	}
+	if !equalCode(got, want) {
+		t.Errorf("consumed code = %+v\nwant %+v", got, want)
+	}
+	got, res, err = s.ConsumeCode(ctx, want.Hash)
+	if err != nil || res != runtime.AlreadyConsumed {
+		t.Fatalf("second ConsumeCode = %v, %v; want AlreadyConsumed", res, err)
+	}
+	if !equalCode(got, want) {
+		t.Errorf("already consumed code = %+v\nwant %+v", got, want)
+	}
+	replayed, err := s.SetCodeGrant(ctx, want.Hash, "grant-7")
+	if err != nil {
+		t.Fatalf("SetCodeGrant: %v", err)
+	}
+	if !replayed {
+		t.Errorf("SetCodeGrant after a second ConsumeCode: replayed = false; want true (security.md S-08)")
+	}
+	got, res, err = s.ConsumeCode(ctx, want.Hash)
+	if err != nil || res != runtime.AlreadyConsumed || got.GrantID != "grant-7" {
+		t.Errorf("ConsumeCode after SetCodeGrant = %v, GrantID %q, %v; want AlreadyConsumed, grant-7", res, got.GrantID, err)
+	}
+}
+
+func testConsumeCodeNotFound(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	if err := s.SaveCode(ctx, newCode(t)); err != nil {
+		t.Fatalf("SaveCode: %v", err)
+	}
+	_, res, err := s.ConsumeCode(ctx, hash(t))
+	if err != nil || res != runtime.NotFound {
+		t.Errorf("ConsumeCode(unknown) = %v, %v; want NotFound", res, err)
+	}
+}
+
+// testConsumeCodeConcurrently: codeRacers goroutines consume one code at the
+// same moment; exactly one may get Consumed (RFC 6749 §4.1.2; security.md S-07).
+func testConsumeCodeConcurrently(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	c := newCode(t)
+	if err := s.SaveCode(ctx, c); err != nil {
+		t.Fatalf("SaveCode: %v", err)
+	}
+	results := race(codeRacers, func() (runtime.ConsumeResult, error) {
+		_, res, err := s.ConsumeCode(ctx, c.Hash)
+		return res, err
+	})
+	checkOneWinner(t, results)
+}
+
+func testCodeIsCopied(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	c, want := newCode(t), newCode(t)
+	want.Hash = append([]byte(nil), c.Hash...)
+	if err := s.SaveCode(ctx, c); err != nil {
+		t.Fatalf("SaveCode: %v", err)
+	}
+	key := append([]byte(nil), c.Hash...)
+	c.Scope[0], c.Resources[0], c.Authentication.AMR[0], c.Data[2] = "admin", "evil", "none", 'X'
+	c.Hash[0] ^= 0xff
+	got, _, _ := s.ConsumeCode(ctx, key)
+	got.Scope[0], got.Resources[0], got.Authentication.AMR[0], got.Data[2] = "admin", "evil", "none", 'X'
+	got.Hash[0] ^= 0xff
+	got, res, err := s.ConsumeCode(ctx, key)
+	if err != nil || res != runtime.AlreadyConsumed {
+		t.Fatalf("ConsumeCode = %v, %v; want AlreadyConsumed", res, err)
+	}
+	if !equalCode(got, want) {
+		t.Errorf("after mutating slices given to and returned by the store, code = %+v\nwant %+v", got, want)
+	}
+}
+
+func testRefreshToken(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	want := newRefresh(t)
+	if err := s.SaveRefreshToken(ctx, want); err != nil {
+		t.Fatalf("SaveRefreshToken: %v", err)
+	}
+	got, found, err := s.RefreshToken(ctx, want.Hash)
+	if err != nil || !found {
+		t.Fatalf("RefreshToken = found %v, err %v; want found", found, err)
+	}
+	if !equalRefresh(got, want) {
+		t.Errorf("RefreshToken = %+v\nwant %+v", got, want)
+	}
+	// A lookup does not rotate.
+	if _, res, err := s.RotateRefreshToken(ctx, want.Hash, base); err != nil || res != runtime.Consumed {
+		t.Errorf("RotateRefreshToken after RefreshToken = %v, %v; want Consumed", res, err)
+	}
+	if _, found, err := s.RefreshToken(ctx, hash(t)); err != nil || found {
+		t.Errorf("RefreshToken(unknown) = found %v, err %v; want not found", found, err)
+	}
+}
+
+func testRotateRefreshToken(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	r := newRefresh(t)
+	if err := s.SaveRefreshToken(ctx, r); err != nil {
+		t.Fatalf("SaveRefreshToken: %v", err)
+	}
+	first := base.Add(time.Hour)
+	got, res, err := s.RotateRefreshToken(ctx, r.Hash, first)
+	if err != nil || res != runtime.Consumed {
+		t.Fatalf("first RotateRefreshToken = %v, %v; want Consumed", res, err)
+	}
+	want := r
+	want.RotatedAt = first
+	if !equalRefresh(got, want) {
+		t.Errorf("rotated record = %+v\nwant %+v", got, want)
+	}
+	got, res, err = s.RotateRefreshToken(ctx, r.Hash, first.Add(time.Minute))
+	if err != nil || res != runtime.AlreadyConsumed {
+		t.Fatalf("second RotateRefreshToken = %v, %v; want AlreadyConsumed", res, err)
+	}
+	if !got.RotatedAt.Equal(first) {
+		t.Errorf("second rotation RotatedAt = %v, want the first rotation %v", got.RotatedAt, first)
+	}
+	got, found, err := s.RefreshToken(ctx, r.Hash)
+	if err != nil || !found || !got.RotatedAt.Equal(first) {
+		t.Errorf("RefreshToken after rotation = RotatedAt %v, found %v, err %v; want %v", got.RotatedAt, found, err, first)
+	}
+}
+
+func testRotateNotFound(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	if err := s.SaveRefreshToken(ctx, newRefresh(t)); err != nil {
+		t.Fatalf("SaveRefreshToken: %v", err)
+	}
+	_, res, err := s.RotateRefreshToken(ctx, hash(t), base)
+	if err != nil || res != runtime.NotFound {
+		t.Errorf("RotateRefreshToken(unknown) = %v, %v; want NotFound", res, err)
+	}
+}
+
+// testRotateConcurrently: refreshRacers goroutines rotate one token at the
+// same moment; exactly one may get Consumed (security.md S-13).
+func testRotateConcurrently(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	r := newRefresh(t)
+	if err := s.SaveRefreshToken(ctx, r); err != nil {
+		t.Fatalf("SaveRefreshToken: %v", err)
+	}
+	results := race(refreshRacers, func() (runtime.ConsumeResult, error) {
+		_, res, err := s.RotateRefreshToken(ctx, r.Hash, base.Add(time.Hour))
+		return res, err
+	})
+	checkOneWinner(t, results)
+}
+
+func testRefreshIsCopied(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	r, want := newRefresh(t), newRefresh(t)
+	want.Hash, want.ID, want.GrantID, want.FamilyID = append([]byte(nil), r.Hash...), r.ID, r.GrantID, r.FamilyID
+	if err := s.SaveRefreshToken(ctx, r); err != nil {
+		t.Fatalf("SaveRefreshToken: %v", err)
+	}
+	key := append([]byte(nil), r.Hash...)
+	r.Scope[0] = "admin"
+	r.Hash[0] ^= 0xff
+	got, _, _ := s.RefreshToken(ctx, key)
+	got.Scope[0] = "admin"
+	got.Hash[0] ^= 0xff
+	got, found, err := s.RefreshToken(ctx, key)
+	if err != nil || !found || !equalRefresh(got, want) {
+		t.Errorf("after mutating slices given to and returned by the store, RefreshToken = %+v, %v, %v\nwant %+v", got, found, err, want)
+	}
+}
+
+func testAccessToken(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	want := newAccess(t)
+	if err := s.SaveAccessToken(ctx, want); err != nil {
+		t.Fatalf("SaveAccessToken: %v", err)
+	}
+	got, found, err := s.AccessToken(ctx, want.Key)
+	if err != nil || !found {
+		t.Fatalf("AccessToken = found %v, err %v; want found", found, err)
+	}
+	if !equalAccess(got, want) {
+		t.Errorf("AccessToken = %+v\nwant %+v", got, want)
+	}
+	if _, found, err := s.AccessToken(ctx, hash(t)); err != nil || found {
+		t.Errorf("AccessToken(unknown) = found %v, err %v; want not found", found, err)
+	}
+}
+
+func testAccessIsCopied(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	r, want := newAccess(t), newAccess(t)
+	want.Key, want.GrantID = append([]byte(nil), r.Key...), r.GrantID
+	if err := s.SaveAccessToken(ctx, r); err != nil {
+		t.Fatalf("SaveAccessToken: %v", err)
+	}
+	key := append([]byte(nil), r.Key...)
+	r.Claims.Scope[0], r.Claims.Audience[0], r.Claims.AMR[0] = "admin", "evil", "none"
+	r.Key[0] ^= 0xff
+	got, _, _ := s.AccessToken(ctx, key)
+	got.Claims.Scope[0], got.Claims.Audience[0], got.Claims.AMR[0] = "admin", "evil", "none"
+	got.Key[0] ^= 0xff
+	got, found, err := s.AccessToken(ctx, key)
+	if err != nil || !found || !equalAccess(got, want) {
+		t.Errorf("after mutating slices given to and returned by the store, AccessToken = %+v, %v, %v\nwant %+v", got, found, err, want)
+	}
+}
+
+// race runs f in n goroutines released at the same moment and returns their
+// results.
+func race(n int, f func() (runtime.ConsumeResult, error)) []raceResult {
+	start := make(chan struct{})
+	out := make([]raceResult, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			out[i].res, out[i].err = f()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return out
+}
+
+type raceResult struct {
+	res runtime.ConsumeResult
+	err error
+}
+
+func checkOneWinner(t *testing.T, results []raceResult) {
+	t.Helper()
+	won, lost := 0, 0
+	for _, r := range results {
+		switch {
+		case r.err != nil:
+			t.Errorf("racer error: %v", r.err)
+		case r.res == runtime.Consumed:
+			won++
+		case r.res == runtime.AlreadyConsumed:
+			lost++
+		default:
+			t.Errorf("racer result %v, want Consumed or AlreadyConsumed", r.res)
+		}
+	}
+	if won != 1 || lost != len(results)-1 {
+		t.Errorf("%d racers: %d Consumed, %d AlreadyConsumed; want exactly 1 Consumed", len(results), won, lost)
+	}
+}
+
+// The equal functions compare records the way a faithful backend must
+// preserve them: times as instants, JSON data by its compact form, and
+// empty and nil slices alike.
+
+func equalGrant(a, b runtime.Grant) bool {
+	return a.ID == b.ID && a.ClientID == b.ClientID && a.Subject == b.Subject &&
+		equalStrings(a.Scope, b.Scope) && equalStrings(a.Audience, b.Audience) &&
+		equalAuthentication(a.Authentication, b.Authentication) &&
+		a.Created.Equal(b.Created) && a.ExpiresAt.Equal(b.ExpiresAt) && a.Status == b.Status &&
+		equalJSON(a.Data, b.Data)
+}
+
+func equalCode(a, b runtime.AuthorizationCode) bool {
+	return bytes.Equal(a.Hash, b.Hash) && a.ClientID == b.ClientID && a.RedirectURI == b.RedirectURI &&
+		a.RedirectURIProvided == b.RedirectURIProvided && equalStrings(a.Scope, b.Scope) &&
+		equalAuthentication(a.Authentication, b.Authentication) && a.Nonce == b.Nonce &&
+		a.CodeChallenge == b.CodeChallenge && a.CodeChallengeMethod == b.CodeChallengeMethod &&
+		equalStrings(a.Resources, b.Resources) && a.IssuedAt.Equal(b.IssuedAt) &&
+		a.ExpiresAt.Equal(b.ExpiresAt) && a.GrantID == b.GrantID && equalJSON(a.Data, b.Data)
+}
+
+func equalRefresh(a, b runtime.RefreshTokenRecord) bool {
+	return bytes.Equal(a.Hash, b.Hash) && a.ID == b.ID && a.GrantID == b.GrantID && a.FamilyID == b.FamilyID &&
+		a.ClientID == b.ClientID && equalStrings(a.Scope, b.Scope) && a.IssuedAt.Equal(b.IssuedAt) &&
+		a.ExpiresAt.Equal(b.ExpiresAt) && a.IdleExpiresAt.Equal(b.IdleExpiresAt) && a.RotatedAt.Equal(b.RotatedAt)
+}
+
+func equalAccess(a, b runtime.AccessTokenRecord) bool {
+	ca, cb := a.Claims, b.Claims
+	return bytes.Equal(a.Key, b.Key) && a.GrantID == b.GrantID && a.ClientID == b.ClientID &&
+		a.ExpiresAt.Equal(b.ExpiresAt) &&
+		ca.Issuer == cb.Issuer && ca.Subject == cb.Subject && equalStrings(ca.Audience, cb.Audience) &&
+		ca.ClientID == cb.ClientID && ca.IssuedAt.Equal(cb.IssuedAt) && ca.ExpiresAt.Equal(cb.ExpiresAt) &&
+		ca.JTI == cb.JTI && equalStrings(ca.Scope, cb.Scope) && ca.AuthTime.Equal(cb.AuthTime) &&
+		ca.ACR == cb.ACR && equalStrings(ca.AMR, cb.AMR) &&
+		(len(ca.Extra) == 0 && len(cb.Extra) == 0 || reflect.DeepEqual(ca.Extra, cb.Extra))
+}
+
+func equalAuthentication(a, b runtime.Authentication) bool {
+	return a.Subject == b.Subject && a.AuthTime.Equal(b.AuthTime) && a.ACR == b.ACR &&
+		equalStrings(a.AMR, b.AMR) && a.SessionID == b.SessionID
+}
+
+func equalStrings[S ~[]string](a, b S) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func equalJSON(a, b json.RawMessage) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return len(a) == len(b)
+	}
+	var ca, cb bytes.Buffer
+	if json.Compact(&ca, a) != nil || json.Compact(&cb, b) != nil {
+		return bytes.Equal(a, b)
+	}
+	return bytes.Equal(ca.Bytes(), cb.Bytes())
+}
+
+// testSetCodeGrantWithoutReplay: a code consumed once and then given its
+// grant is not reported as replayed.
+func testSetCodeGrantWithoutReplay(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	c := newCode(t)
+	if err := s.SaveCode(ctx, c); err != nil {
+		t.Fatalf("SaveCode: %v", err)
+	}
+	if _, res, err := s.ConsumeCode(ctx, c.Hash); err != nil || res != runtime.Consumed {
+		t.Fatalf("ConsumeCode = %v, %v; want Consumed", res, err)
+	}
+	replayed, err := s.SetCodeGrant(ctx, c.Hash, "grant-1")
+	if err != nil || replayed {
+		t.Errorf("SetCodeGrant = %v, %v; want false, nil", replayed, err)
+	}
+}

@@ -1,0 +1,413 @@
+package runtime
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The token endpoint (RFC 6749 §3.2). This file is the pipeline of flows.md
+// §2.3, read top to bottom: every step that the specifications make
+// mandatory runs here, before or after the flow, so no flow can skip one
+// (conventions R-04).
+
+// serveToken handles one token request.
+func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	now := s.clock.Now() // flows.md §3.5: read once per request
+	req := tokenRequest{s: s, w: w, r: r}
+
+	// 1. POST only (RFC 6749 §3.2; RFC 9110 §15.5.6).
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		req.fail(ctx, http.StatusMethodNotAllowed, NewError(ErrInvalidRequest, "the token endpoint accepts POST only"))
+		return
+	}
+	// Form body only (flows.md §2.1 rule 3).
+	if !isFormContentType(r.Header.Get("Content-Type")) {
+		req.failCode(ctx, NewError(ErrInvalidRequest, "Content-Type must be application/x-www-form-urlencoded"))
+		return
+	}
+	// No client credentials in the URL (RFC 6749 §2.3.1; security.md S-32).
+	if r.URL.RawQuery != "" {
+		if q, _ := url.ParseQuery(r.URL.RawQuery); q.Has("client_secret") || q.Has("client_assertion") {
+			req.failCode(ctx, NewError(ErrInvalidRequest, "client credentials must not be sent in the URL"))
+			return
+		}
+	}
+
+	// 2. Parse the form once (flows.md §2.1 rules 4-7).
+	body, e := readBody(w, r, s.settings.MaxBodyBytes)
+	if e != nil {
+		req.failCode(ctx, e)
+		return
+	}
+	params, e := parseParams(body)
+	if e != nil {
+		req.failCode(ctx, e)
+		return
+	}
+
+	// 3. grant_type: missing is invalid_request, not enabled is
+	// unsupported_grant_type (RFC 6749 §5.2).
+	gt := GrantType(params.Get("grant_type"))
+	if gt == "" {
+		req.failCode(ctx, NewError(ErrInvalidRequest, "parameter 'grant_type' is missing"))
+		return
+	}
+	reg, ok := s.flows[gt]
+	if !ok {
+		req.failCode(ctx, NewError(ErrUnsupportedGrantType, "grant type is not supported"))
+		return
+	}
+
+	// 4. Authenticate the client (flows.md §2.2).
+	auth, e := s.authenticateClient(ctx, r, params, now)
+	req.header = auth.header
+	if e != nil {
+		if auth.id != "" {
+			req.log = s.log.With("client_id", auth.id) // not a secret; helps spot guessing
+		}
+		req.failCode(ctx, e)
+		return
+	}
+	client := auth.client
+	// A public client cannot use a flow that admits only confidential
+	// clients: it cannot authenticate (RFC 6749 §4.4 for client_credentials).
+	if client.IsPublic() && !reg.PublicClients {
+		req.failCode(ctx, NewError(ErrInvalidClient, "public clients cannot use this grant type"))
+		return
+	}
+
+	// 5. The client must be registered for the grant type (RFC 6749 §5.2).
+	if !client.AllowsGrant(gt) {
+		req.failCode(ctx, NewError(ErrUnauthorizedClient, "client is not registered for this grant type"))
+		return
+	}
+
+	// 6. Sender constraint (DPoP, RFC 9449; mTLS, RFC 8705): not built yet.
+
+	// 7. Scope (RFC 6749 §3.3): valid syntax, allowed for the client. When
+	// it is omitted, a new grant gets the client's default scopes, and no
+	// defaults is invalid_scope. For authorization_code and refresh_token
+	// the flow decides: the code's scope, or the presented token's.
+	requested, ok := ParseScope(params.Get("scope"))
+	if !ok {
+		req.failCode(ctx, NewError(ErrInvalidScope, "malformed scope"))
+		return
+	}
+	if !requested.SubsetOf(client.Scopes) {
+		req.failCode(ctx, NewError(ErrInvalidScope, "scope is not allowed for the client"))
+		return
+	}
+	var granted ScopeSet
+	if gt != GrantAuthorizationCode && gt != GrantRefreshToken {
+		granted = requested
+		if len(granted) == 0 {
+			granted = slices.Clone(client.DefaultScopes) // the registry's slice stays untouched
+		}
+		if len(granted) == 0 {
+			req.failCode(ctx, NewError(ErrInvalidScope, "scope is required: the client has no default scope"))
+			return
+		}
+	}
+
+	// 8. resource (RFC 8707 §2) is checked by the flows that take it
+	// (authorization_code, against the code's resources).
+
+	// 11. The context and its default token data (flows.md §3).
+	t := s.newTokenContext(r, reg, auth, params, now, requested, granted)
+	req.log = t.Log
+
+	// 9, 10, 12. The flow parses and validates its parameters, runs its
+	// checks and calls the procedure; panics are recovered (S-77).
+	resp, err := runFlow(ctx, reg.Flow, t)
+	if err != nil {
+		req.failCode(ctx, err)
+		return
+	}
+
+	// 13. Check the response, then 14. write it with no-store.
+	out, err := s.finishResponse(ctx, t, resp)
+	if err != nil {
+		req.failCode(ctx, err)
+		return
+	}
+	writeTokenResponse(w, out)
+}
+
+// tokenRequest carries what the error path of one request needs.
+type tokenRequest struct {
+	s      *Server
+	w      http.ResponseWriter
+	r      *http.Request
+	log    *slog.Logger
+	header bool // the client used the Authorization header
+}
+
+// failCode answers err with the status of its code at the token endpoint
+// (flows.md §4.3).
+func (q *tokenRequest) failCode(ctx context.Context, err error) {
+	q.fail(ctx, 0, err)
+}
+
+// fail logs err and writes it. status 0 means the code's status. An error
+// that is not an *Error, or whose code the token endpoint cannot return,
+// becomes server_error; its cause is logged, never sent (flows.md §4.2).
+func (q *tokenRequest) fail(ctx context.Context, status int, err error) {
+	e := AsError(err)
+	if !tokenEndpointCode(e.Code) {
+		e = NewError(ErrServerError, "").WithCause(fmt.Errorf("error code %q is not a token endpoint error: %w", e.Code, err))
+	}
+	log := q.log
+	if log == nil {
+		log = q.s.log
+	}
+	if log.Enabled(ctx, e.Code.LogLevel()) {
+		attrs := []slog.Attr{slog.String("error", string(e.Code))}
+		if e.Description != "" {
+			attrs = append(attrs, slog.String("error_description", e.Description))
+		}
+		if c := e.Unwrap(); c != nil {
+			attrs = append(attrs, slog.String("cause", c.Error()))
+		}
+		log.LogAttrs(ctx, e.Code.LogLevel(), "token request failed", attrs...)
+	}
+	if e.Code == ErrServerError {
+		e = NewError(ErrServerError, "") // internal detail stays in the log (security.md S-76)
+	}
+	if status == 0 {
+		status = e.Code.Status()
+	}
+	var challenge []string
+	if e.Code == ErrInvalidClient && q.header {
+		// RFC 6749 §5.2: 401 with a challenge for the scheme the client used
+		// (security.md S-28). Other methods get 400 (flows.md §2.2 rule 9).
+		status, challenge = http.StatusUnauthorized, q.s.basicChallenge
+	}
+	writeError(q.w, status, e, challenge)
+}
+
+// tokenEndpointCode reports whether the token endpoint may answer with the
+// code (flows.md §4.3).
+func tokenEndpointCode(c ErrorCode) bool {
+	switch c {
+	case ErrInvalidRequest, ErrInvalidClient, ErrInvalidGrant, ErrUnauthorizedClient,
+		ErrUnsupportedGrantType, ErrInvalidScope, ErrInvalidTarget, ErrAccessDenied,
+		ErrServerError, ErrTemporarilyUnavail, ErrAuthorizationPending, ErrSlowDown, ErrExpiredToken,
+		"invalid_dpop_proof", "use_dpop_nonce":
+		return true
+	}
+	return false
+}
+
+// isFormContentType reports whether ct is application/x-www-form-urlencoded,
+// parameters (such as charset) allowed.
+func isFormContentType(ct string) bool {
+	const form = "application/x-www-form-urlencoded"
+	if ct == form {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == form
+}
+
+// readBody reads the request body up to limit bytes; a larger body is
+// invalid_request (flows.md §2.1 rule 4). With a Content-Length the body is
+// read into one buffer of exactly that size.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) (string, *Error) {
+	if r.ContentLength > limit {
+		return "", NewError(ErrInvalidRequest, "request body too large")
+	}
+	body := http.MaxBytesReader(w, r.Body, limit)
+	var (
+		b   []byte
+		err error
+	)
+	if r.ContentLength > 0 {
+		b = make([]byte, r.ContentLength)
+		_, err = io.ReadFull(body, b)
+	} else {
+		b, err = io.ReadAll(body)
+	}
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return "", NewError(ErrInvalidRequest, "request body too large")
+		}
+		return "", NewError(ErrInvalidRequest, "cannot read the request body").WithCause(err)
+	}
+	return string(b), nil
+}
+
+// newTokenContext builds the context of a request and its default token
+// data (flows.md §3.1-§3.3): a grant for the client itself, an access token
+// for the granted scope, and a refresh token when the policy issues them and
+// the client may use the refresh_token grant. Flows refine these. The jti
+// is left empty: the access token issuer draws it when it issues.
+func (s *Server) newTokenContext(r *http.Request, reg *TokenFlowRegistration, auth clientAuth, p Params,
+	now time.Time, requested, granted ScopeSet) *TokenContext {
+	client := auth.client
+	aud := slices.Clone(client.Audiences) // a procedure may edit its copy
+	if len(aud) == 0 {
+		aud = []string{s.settings.Issuer} // RFC 9068 §3: a default resource
+	}
+	t := &TokenContext{
+		Flow:           reg.ID,
+		Now:            now,
+		Issuer:         s.settings.Issuer,
+		Client:         client,
+		ClientAuth:     auth.method,
+		Policy:         reg.Policy,
+		Request:        r,
+		Log:            s.requestLogger(reg.ID, client.ID),
+		GrantType:      reg.GrantType,
+		RequestedScope: requested,
+		GrantedScope:   granted,
+		form:           p,
+		server:         s,
+	}
+	accessExp := now.Add(reg.Policy.AccessTTL)
+	t.Defaults = DefaultData{
+		Grant: GrantData{
+			Subject:   client.ID, // a grant without a user (RFC 9068 §2.2)
+			ClientID:  client.ID,
+			Scope:     granted,
+			Audience:  aud,
+			ExpiresAt: accessExp,
+		},
+		Access: &AccessTokenClaims{
+			Issuer:    s.settings.Issuer,
+			Subject:   client.ID,
+			Audience:  Audience(aud),
+			ClientID:  client.ID,
+			IssuedAt:  now,
+			ExpiresAt: accessExp,
+			Scope:     granted,
+		},
+	}
+	if reg.Policy.IssueRefresh && client.AllowsGrant(GrantRefreshToken) {
+		t.Defaults.Refresh = newRefreshData(t, granted)
+		t.Defaults.Grant.ExpiresAt = laterOf(accessExp, t.Defaults.Refresh.ExpiresAt)
+	}
+	t.Issuers = newIssuers(t)
+	return t
+}
+
+// requestLogger is the server's logger tagged with the flow and client_id
+// (flows.md §3.1); a discarding logger is returned as is, saving the copy.
+func (s *Server) requestLogger(flow FlowID, clientID string) *slog.Logger {
+	if s.log.Handler() == slog.DiscardHandler {
+		return s.log
+	}
+	return s.log.With(slog.String("flow", string(flow)), slog.String("client_id", clientID))
+}
+
+// newRefreshData is the refresh token of a new grant: the absolute and idle
+// lifetimes of the policy from now (flows.md §3.3).
+func newRefreshData(t *TokenContext, scope ScopeSet) *RefreshTokenData {
+	d := &RefreshTokenData{Scope: scope, ExpiresAt: t.Now.Add(t.Policy.RefreshTTL)}
+	if t.Policy.RefreshIdleTTL > 0 {
+		d.IdleExpiresAt = t.Now.Add(t.Policy.RefreshIdleTTL)
+	}
+	return d
+}
+
+func laterOf(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// runFlow calls the flow and turns a panic into server_error, logged with
+// its stack; the process keeps running (security.md S-77).
+func runFlow(ctx context.Context, f TokenFlow, t *TokenContext) (resp *TokenResponse, err error) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		if p == http.ErrAbortHandler { // net/http's way to abort a response: not ours to recover
+			panic(p)
+		}
+		t.Log.LogAttrs(ctx, slog.LevelError, "token flow panicked",
+			slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))
+		resp, err = nil, NewError(ErrServerError, "").WithCause(fmt.Errorf("token flow panicked: %v", p))
+	}()
+	resp, err = f.Token(ctx, t)
+	if err == nil && resp == nil {
+		err = NewError(ErrServerError, "").WithCause(errors.New("token flow returned neither a response nor an error"))
+	}
+	return resp, err
+}
+
+// finishResponse checks the procedure's response and encodes it (flows.md
+// §2.3 step 13): access_token must be set; token_type is the runtime's
+// (Bearer); expires_in is derived from the issued token's expiry; scope is
+// always included when there is one; Extra may not shadow a member.
+func (s *Server) finishResponse(ctx context.Context, t *TokenContext, resp *TokenResponse) ([]byte, error) {
+	if resp.AccessToken == "" {
+		return nil, NewError(ErrServerError, "").WithCause(errors.New("token response without access_token"))
+	}
+	out := *resp // the procedure's value is left as it was
+	out.TokenType = "Bearer"
+	exp, err := s.accessExpiry(ctx, t, resp.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	if !exp.IsZero() {
+		out.ExpiresIn = secondsUntil(t.Now, exp)
+	}
+	if len(out.Scope) == 0 {
+		out.Scope = t.GrantedScope
+	}
+	var scratch [512]byte
+	body, err := encodeTokenResponse(scratch[:0], &out)
+	if err != nil {
+		return nil, NewError(ErrServerError, "").WithCause(err)
+	}
+	return body, nil
+}
+
+// accessExpiry finds the expiry of the access token in the response. The
+// default issuance notes it on the context; a procedure that issued the
+// token itself gets it looked up: a JWT's exp claim, or the store record of
+// an opaque token. A token the server does not know keeps the procedure's
+// expires_in (zero time returned).
+func (s *Server) accessExpiry(ctx context.Context, t *TokenContext, tok Secret) (time.Time, error) {
+	if t.issuedAccess.Value != "" && t.issuedAccess.Value.Equal(tok) {
+		return t.issuedAccess.ExpiresAt, nil
+	}
+	raw := tok.Reveal()
+	if strings.Count(raw, ".") == 2 {
+		payload := raw[strings.IndexByte(raw, '.')+1 : strings.LastIndexByte(raw, '.')]
+		dec, err := base64.RawURLEncoding.DecodeString(payload)
+		var claims struct {
+			Exp int64 `json:"exp"`
+		}
+		if err == nil && json.Unmarshal(dec, &claims) == nil && claims.Exp > 0 {
+			return time.Unix(claims.Exp, 0), nil
+		}
+		return time.Time{}, nil
+	}
+	rec, found, err := s.store.AccessToken(ctx, hashSecret(tok))
+	if err != nil {
+		return time.Time{}, AsError(fmt.Errorf("look up access token: %w", err))
+	}
+	if !found {
+		return time.Time{}, nil
+	}
+	return rec.ExpiresAt, nil
+}
