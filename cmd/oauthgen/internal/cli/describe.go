@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/oauthgen/oauthgen/cmd/oauthgen/internal/model"
+	"github.com/oauthgen/oauthgen/spec"
+)
+
+// describe prints what a flow's procedure receives: the context's fields
+// with their Go types, sources and descriptions, and the errors it may
+// return. With a spec it describes the flow as the spec configures it,
+// custom properties included; without one, as the catalogue defines it.
+func (c *command) describe(id string) int {
+	l, err := c.load()
+	var noSpec usageError
+	switch {
+	case err == nil:
+		for _, f := range l.model.Flows {
+			if f.ID == id {
+				c.printFlow(f, "enabled by "+l.specFile)
+				return exitOK
+			}
+		}
+		return c.describeCatalogue(l.cat, id, "not enabled by "+l.specFile)
+	case errors.As(err, &noSpec) && errors.Is(err, errNoSpec):
+		cat, err := spec.Builtin()
+		if err != nil {
+			return c.fail(err)
+		}
+		return c.describeCatalogue(cat, id, "as the catalogue defines it; no spec here")
+	default:
+		return c.fail(err)
+	}
+}
+
+// describeCatalogue describes a catalogue flow the spec does not enable.
+func (c *command) describeCatalogue(cat *spec.Catalogue, id, note string) int {
+	cf := cat.Flow(id)
+	if cf == nil {
+		return c.fail(usageError{fmt.Errorf("unknown flow %q; the catalogue has: %s", id, strings.Join(flowIDs(cat), ", "))})
+	}
+	s := &spec.Spec{Version: spec.Version, Package: "oauth", Output: ".", Flows: []spec.Flow{{ID: id}}}
+	m, err := model.Build(s, cat)
+	if err == nil {
+		c.printFlow(m.Flows[0], note)
+		return exitOK
+	}
+	// A flow the runtime does not serve yet: print the catalogue's entry.
+	f := &model.Flow{
+		ID: cf.ID, Endpoint: cf.Endpoint, GrantType: cf.Wire, Description: cf.Description,
+		Specs: cf.Specs, Issues: cf.Issues,
+	}
+	for _, p := range cf.Properties {
+		f.Fields = append(f.Fields, model.Field{Name: p.Field, GoType: p.Type, Wire: p.Name, Source: p.Source, Description: p.Description, Spec: p.Spec})
+	}
+	for _, code := range cf.Errors {
+		f.Errors = append(f.Errors, model.ErrorCode{Code: code, Method: spec.GoName(code)})
+	}
+	c.printFlow(f, cf.Status+" in the catalogue; this version does not generate it")
+	return exitOK
+}
+
+func flowIDs(cat *spec.Catalogue) []string {
+	ids := make([]string, 0, len(cat.Flows))
+	for _, f := range cat.Flows {
+		ids = append(ids, f.ID)
+	}
+	return ids
+}
+
+func (c *command) printFlow(f *model.Flow, note string) {
+	w := c.stdout
+	kind := "flow"
+	if f.Extension {
+		kind = "extension grant"
+	}
+	fmt.Fprintf(w, "%s %s (%s)\n", kind, f.ID, note)
+	where := f.Endpoint + " endpoint"
+	if f.Route != "" {
+		where = f.Route
+	}
+	if f.GrantType != "" {
+		fmt.Fprintf(w, "  grant_type=%s at %s\n", f.GrantType, where)
+	}
+	if f.Description != "" {
+		fmt.Fprintf(w, "  %s\n", f.Description)
+	}
+	if len(f.Specs) > 0 {
+		fmt.Fprintf(w, "  Specifications: %s\n", strings.Join(f.Specs, ", "))
+	}
+	if f.Issues != "" {
+		fmt.Fprintf(w, "  Default procedure issues %s.\n", f.Issues)
+	}
+	if n := f.Names; n.Context != "" {
+		fmt.Fprintf(w, "\n%s, passed to %s.GenerateToken, implemented by %s in %s:\n", n.Context, n.Procedure, n.User, n.StubFile)
+		fmt.Fprintf(w, "  (it also embeds *runtime.TokenContext, the fields every token flow has: flows.md §3.1, §3.2)\n")
+	} else {
+		fmt.Fprintf(w, "\nContext properties:\n")
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  FIELD\tGO TYPE\tSOURCE\tDESCRIPTION")
+	all := append(append([]model.Field(nil), f.StateFields...), f.Fields...)
+	for _, fd := range all {
+		src := fd.SourceText()
+		if fd.Validate != "" {
+			src += " [" + fd.Validate + "]"
+		}
+		desc := fd.Description
+		if fd.Spec != "" {
+			desc = strings.TrimSpace(desc + " (" + fd.Spec + ")")
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", fd.Name, fd.GoType, src, oneLine(desc))
+	}
+	_ = tw.Flush()
+
+	fmt.Fprintf(w, "\nErrors (constructors on c.Errors):\n")
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, e := range f.Errors {
+		fmt.Fprintf(tw, "  %s\tc.Errors.%s(description)\t%s\n", e.Code, e.Method, e.Spec)
+	}
+	_ = tw.Flush()
+	if f.Names.Context != "" {
+		printPolicy(w, f.Policy)
+	}
+}
+
+func printPolicy(w io.Writer, p model.Policy) {
+	fmt.Fprintf(w, "\nToken policy: %s access tokens for %v", p.AccessFormat, p.AccessTTL)
+	if p.IssueRefresh {
+		fmt.Fprintf(w, "; refresh tokens for %v (idle %v, grace %v, rotated: %t)", p.RefreshTTL, p.RefreshIdleTTL, p.RefreshGrace, p.RotateRefresh)
+	} else {
+		fmt.Fprintf(w, "; no refresh tokens")
+	}
+	fmt.Fprintf(w, "; codes live %v\n", p.CodeTTL)
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,328 @@
+package emit
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/oauthgen/oauthgen/cmd/oauthgen/internal/fixture"
+	"github.com/oauthgen/oauthgen/cmd/oauthgen/internal/model"
+	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/spec"
+)
+
+func TestGenVersionMatchesRuntime(t *testing.T) {
+	if GenVersion != runtime.GenVersion {
+		t.Fatalf("emit.GenVersion = %d, runtime.GenVersion = %d", GenVersion, runtime.GenVersion)
+	}
+	if GenVersion < runtime.MinVersion || GenVersion > runtime.MaxVersion {
+		t.Fatalf("GenVersion %d outside the runtime's [%d, %d]", GenVersion, runtime.MinVersion, runtime.MaxVersion)
+	}
+}
+
+func files(t *testing.T, s *spec.Spec) map[string][]byte {
+	t.Helper()
+	m, err := model.Build(s, fixture.Catalogue())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Files(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+var headerRe = regexp.MustCompile(`^// Code generated .* DO NOT EDIT\.$`)
+
+func TestFilesShape(t *testing.T) {
+	out := files(t, fixture.Full())
+	want := []string{
+		"oauthgen_flow_authorization_code.gen.go",
+		"oauthgen_flow_client_credentials.gen.go",
+		"oauthgen_flow_magic_link.gen.go",
+		"oauthgen_flow_refresh_token.gen.go",
+		"oauthgen_server.gen.go",
+	}
+	if len(out) != len(want) {
+		t.Errorf("got %d files, want %d", len(out), len(want))
+	}
+	for _, name := range want {
+		src, ok := out[name]
+		if !ok {
+			t.Errorf("missing %s", name)
+			continue
+		}
+		first, _, _ := strings.Cut(string(src), "\n")
+		if first != Header || !headerRe.MatchString(first) {
+			t.Errorf("%s: first line %q", name, first)
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
+		if err != nil {
+			t.Errorf("%s does not parse: %v", name, err)
+			continue
+		}
+		if !ast.IsGenerated(f) {
+			t.Errorf("%s: go/ast does not see it as generated", name)
+		}
+		if f.Name.Name != "oauth" {
+			t.Errorf("%s: package %s", name, f.Name.Name)
+		}
+		for _, imp := range f.Imports {
+			if imp.Path.Value == `"`+RuntimePath+`"` && imp.Name != nil {
+				t.Errorf("%s: runtime imported with alias %s", name, imp.Name.Name)
+			}
+		}
+		// No volatile data (G-07): no version, date or path.
+		for _, bad := range []string{"/tmp", "/work", "(devel)", fmt.Sprint(time.Now().Year())} {
+			if bytes.Contains(src, []byte(bad)) {
+				t.Errorf("%s contains %q", name, bad)
+			}
+		}
+	}
+}
+
+func TestFilesDeterministic(t *testing.T) {
+	a := files(t, fixture.Full())
+	for i := 0; i < 5; i++ {
+		b := files(t, fixture.Full())
+		for name := range a {
+			if !bytes.Equal(a[name], b[name]) {
+				t.Fatalf("run %d: %s differs", i, name)
+			}
+		}
+	}
+	// The order of flows in the spec does not matter: catalogue order wins.
+	s := fixture.Full()
+	s.Flows[0], s.Flows[1], s.Flows[2] = s.Flows[2], s.Flows[0], s.Flows[1]
+	c := files(t, s)
+	for name := range a {
+		if !bytes.Equal(a[name], c[name]) {
+			t.Fatalf("%s depends on the spec's flow order", name)
+		}
+	}
+}
+
+func TestDisabledFlowsProduceNoCode(t *testing.T) {
+	out := files(t, fixture.Spec("oauth-token-client-credentials"))
+	if len(out) != 2 {
+		t.Errorf("files = %d, want 2", len(out))
+	}
+	for name, src := range out {
+		for _, id := range []string{"AuthorizationCode", "RefreshToken", "MagicLink", "strconv"} {
+			if bytes.Contains(src, []byte(id)) {
+				t.Errorf("%s mentions %s, which the spec does not enable", name, id)
+			}
+		}
+	}
+}
+
+func TestValidateOnlyWithRules(t *testing.T) {
+	out := files(t, fixture.Spec("oauth-token-client-credentials", "oauth-token-refresh"))
+	if bytes.Contains(out["oauthgen_flow_client_credentials.gen.go"], []byte("runtime.Validate")) {
+		t.Error("client_credentials without rules calls runtime.Validate")
+	}
+	if !bytes.Contains(out["oauthgen_flow_refresh_token.gen.go"], []byte("runtime.Validate(c)")) {
+		t.Error("refresh_token (refresh_token is required) does not call runtime.Validate")
+	}
+}
+
+func TestServerFile(t *testing.T) {
+	src := string(files(t, fixture.Full())[ServerFile])
+	for _, want := range []string{
+		"_ = runtime.EnforceVersion(1 - runtime.MinVersion)",
+		"_ = runtime.EnforceVersion(runtime.MaxVersion - 1)",
+		"func Settings() runtime.Settings {",
+		`SigningAlg: "EdDSA",`,
+		"AuthMethods: []runtime.ClientAuthMethod{runtime.AuthClientSecretBasic, runtime.AuthClientSecretPost, runtime.AuthNone},",
+		`{Name: "read", Description: "Read your documents"},`,
+		"func NewServer(cfg runtime.Config, p *Procedures) (*runtime.Server, error) {",
+		"GrantType:     runtime.GrantClientCredentials,",
+		`GrantType:     runtime.GrantType("urn:example:params:grant-type:magic-link"),`,
+		"AccessFormat:   runtime.FormatOpaque,",
+		"AccessTTL:      5 * time.Minute,",
+		"RefreshTTL:     24 * time.Hour,",
+		"CodeTTL:        time.Minute,",
+		"Flow: clientCredentialsFlow{proc: &ClientCredentials{Procedures: p}},",
+		"Flow: magicLinkFlow{proc: &MagicLink{Procedures: p}},",
+	} {
+		if !strings.Contains(src, want) {
+			t.Errorf("server file lacks %q", want)
+		}
+	}
+	// Registrations in catalogue order, then extension grants.
+	ac := strings.Index(src, `ID:            "oauth-token-authorization-code"`)
+	cc := strings.Index(src, `ID:            "oauth-token-client-credentials"`)
+	rt := strings.Index(src, `ID:            "oauth-token-refresh"`)
+	ml := strings.Index(src, `ID:            "magic_link"`)
+	if ac < 0 || !(ac < cc && cc < rt && rt < ml) {
+		t.Errorf("registration order: %d %d %d %d", ac, cc, rt, ml)
+	}
+}
+
+func render(t *testing.T, c jen.Code) string {
+	t.Helper()
+	return fmt.Sprintf("%#v", c)
+}
+
+func TestDuration(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "0"},
+		{10 * time.Minute, "10 * time.Minute"},
+		{time.Minute, "time.Minute"},
+		{60 * time.Second, "time.Minute"},
+		{90 * time.Second, "90 * time.Second"},
+		{720 * time.Hour, "720 * time.Hour"},
+		{1500 * time.Millisecond, "1500 * time.Millisecond"},
+		{3, "3 * time.Nanosecond"},
+	}
+	for _, tt := range tests {
+		if got := render(t, duration(tt.d)); got != tt.want {
+			t.Errorf("duration(%v) = %s, want %s", tt.d, got, tt.want)
+		}
+	}
+}
+
+func TestParseField(t *testing.T) {
+	tests := []struct {
+		f    model.Field
+		want string
+	}{
+		{model.Field{Name: "Tenant", Kind: model.KindString, Source: "form", Wire: "tenant"},
+			`c.Tenant = t.Param("tenant")`},
+		{model.Field{Name: "Pin", Kind: model.KindSecret, Source: "form", Wire: "pin"},
+			`c.Pin = runtime.Secret(t.Param("pin"))`},
+		{model.Field{Name: "Aud", Kind: model.KindStringSlice, Source: "form", Wire: "aud"},
+			`c.Aud = strings.Fields(t.Param("aud"))`},
+		{model.Field{Name: "N", Kind: model.KindInt, Source: "form", Wire: "n"},
+			"if v := t.Param(\"n\"); v != \"\" {\n\tn, err := strconv.Atoi(v)\n\tif err != nil {\n\t\treturn nil, runtime.InvalidParameter(\"n\", err)\n\t}\n\tc.N = n\n}"},
+		{model.Field{Name: "N", Kind: model.KindInt64, Source: "form", Wire: "n"},
+			"if v := t.Param(\"n\"); v != \"\" {\n\tn, err := strconv.ParseInt(v, 10, 64)\n\tif err != nil {\n\t\treturn nil, runtime.InvalidParameter(\"n\", err)\n\t}\n\tc.N = n\n}"},
+		{model.Field{Name: "R", Kind: model.KindFloat64, Source: "form", Wire: "r"},
+			"if v := t.Param(\"r\"); v != \"\" {\n\tn, err := strconv.ParseFloat(v, 64)\n\tif err != nil {\n\t\treturn nil, runtime.InvalidParameter(\"r\", err)\n\t}\n\tc.R = n\n}"},
+		{model.Field{Name: "B", Kind: model.KindBool, Source: "form", Wire: "b"},
+			"if v := t.Param(\"b\"); v != \"\" {\n\tb, err := strconv.ParseBool(v)\n\tif err != nil {\n\t\treturn nil, runtime.InvalidParameter(\"b\", err)\n\t}\n\tc.B = b\n}"},
+		{model.Field{Name: "D", Kind: model.KindDuration, Source: "form", Wire: "d"},
+			"if v := t.Param(\"d\"); v != \"\" {\n\td, err := time.ParseDuration(v)\n\tif err != nil {\n\t\treturn nil, runtime.InvalidParameter(\"d\", err)\n\t}\n\tc.D = d\n}"},
+		{model.Field{Name: "U", Kind: model.KindURL, Source: "form", Wire: "u"},
+			"if v := t.Param(\"u\"); v != \"\" {\n\tu, err := runtime.ParseURLParam(\"u\", v)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\tc.U = u\n}"},
+		{model.Field{Name: "Region", Kind: model.KindString, Source: "header", Wire: "X-Region"},
+			"hRegion, err := t.Header(\"X-Region\")\nif err != nil {\n\treturn nil, err\n}\nc.Region = hRegion"},
+		{model.Field{Name: "P", Kind: model.KindInt, Source: "header", Wire: "X-P"},
+			"hP, err := t.Header(\"X-P\")\nif err != nil {\n\treturn nil, err\n}\nif v := hP; v != \"\" {\n\tn, err := strconv.Atoi(v)\n\tif err != nil {\n\t\treturn nil, runtime.InvalidParameter(\"X-P\", err)\n\t}\n\tc.P = n\n}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.f.Name+"/"+tt.f.Kind.String()+"/"+tt.f.Source, func(t *testing.T) {
+			f := jen.NewFile("p")
+			f.ImportName(RuntimePath, "runtime")
+			f.Func().Id("x").Params().Block(parseField(tt.f)...)
+			var buf bytes.Buffer
+			if err := f.Render(&buf); err != nil {
+				t.Fatal(err)
+			}
+			body := buf.String()
+			body = body[strings.Index(body, "func x() {\n")+len("func x() {\n"):]
+			body = strings.TrimSuffix(body, "}\n")
+			var lines []string
+			for _, l := range strings.Split(strings.TrimRight(body, "\n"), "\n") {
+				lines = append(lines, strings.TrimPrefix(l, "\t"))
+			}
+			if got := strings.Join(lines, "\n"); got != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestErrorMethod(t *testing.T) {
+	f := &model.Flow{Names: model.Names{Errors: "XErrors"}}
+	got := render(t, errorMethod(f, model.ErrorCode{Code: "invalid_grant", Method: "InvalidGrant", Const: "ErrInvalidGrant", Spec: "RFC 6749 §5.2"}))
+	want := "// InvalidGrant returns an invalid_grant error (RFC 6749 §5.2).\n" +
+		"func (XErrors) InvalidGrant(description string) *runtime.Error {\n" +
+		"\treturn runtime.NewError(runtime.ErrInvalidGrant, description)\n}"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestExtensionGrantFailsClosed(t *testing.T) {
+	src := string(files(t, fixture.Full())["oauthgen_flow_magic_link.gen.go"])
+	want := `return nil, c.Errors.InvalidGrant("grant type urn:example:params:grant-type:magic-link is not implemented")`
+	if !strings.Contains(src, want) {
+		t.Errorf("magic link Default does not fail closed:\n%s", src)
+	}
+	if strings.Contains(src, "runtime.Check") {
+		t.Error("an extension grant calls a runtime check")
+	}
+}
+
+func TestCatalogueFlowHooks(t *testing.T) {
+	out := files(t, fixture.Full())
+	ac := string(out["oauthgen_flow_authorization_code.gen.go"])
+	for _, want := range []string{
+		"runtime.AuthorizationCodeState `validate:\"-\"`",
+		"*runtime.TokenContext `validate:\"-\"`",
+		"Errors AuthorizationCodeErrors `validate:\"-\"`",
+		"Code runtime.Secret `form:\"code\" validate:\"required\"`",
+		"if err := runtime.CheckAuthorizationCode(ctx, c.TokenContext, &c.AuthorizationCodeState, runtime.AuthorizationCodeParams{",
+		"return runtime.IssueAuthorizationCode(ctx, c.TokenContext, &c.AuthorizationCodeState)",
+		"var _ runtime.TokenFlow = authorizationCodeFlow{}",
+		"// AuthorizationCodeContext is the context of the flow\n// oauth-token-authorization-code (grant_type=authorization_code at the\n// oauth-token endpoint, POST /oauth2/token;",
+	} {
+		if !strings.Contains(ac, want) {
+			t.Errorf("authorization code file lacks %q", want)
+		}
+	}
+	cc := string(out["oauthgen_flow_client_credentials.gen.go"])
+	for _, want := range []string{
+		"if err := runtime.CheckClientCredentials(ctx, c.TokenContext); err != nil {",
+		"return runtime.IssueClientCredentials(ctx, c.TokenContext)",
+		"Region string `header:\"X-Region\"`",
+		"Callback *url.URL `form:\"callback\"`",
+		"// Tenant is the tenant the token is for. Source: form parameter \"tenant\".",
+	} {
+		if !strings.Contains(cc, want) {
+			t.Errorf("client credentials file lacks %q", want)
+		}
+	}
+}
+
+func TestRenderFailureKeepsSource(t *testing.T) {
+	f := jen.NewFile("p")
+	f.Func().Id("broken").Params().Block(jen.Op("}{"))
+	_, err := Render("oauthgen_x.gen.go", f)
+	var re *RenderError
+	if !errors.As(err, &re) {
+		t.Fatalf("err = %v, want *RenderError", err)
+	}
+	if re.File != "oauthgen_x.gen.go" || re.Line == 0 || !bytes.Contains(re.Source, []byte("func broken")) {
+		t.Errorf("render error = %+v\n%s", re, re.Source)
+	}
+	if !strings.Contains(err.Error(), fmt.Sprintf("line %d", re.Line)) {
+		t.Errorf("message %q does not name the line", err.Error())
+	}
+}
+
+func TestWrap(t *testing.T) {
+	got := wrap("a bb ccc dddd eeeee", 8)
+	want := []string{"a bb ccc", "dddd", "eeeee"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("wrap = %q", got)
+	}
+	if got := wrap("averyveryverylongword x", 5); strings.Join(got, "|") != "averyveryverylongword|x" {
+		t.Errorf("wrap long word = %q", got)
+	}
+}

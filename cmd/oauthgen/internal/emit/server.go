@@ -1,0 +1,171 @@
+package emit
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/oauthgen/oauthgen/cmd/oauthgen/internal/model"
+)
+
+// serverFile builds oauthgen_server.gen.go: the runtime version guard,
+// Settings and NewServer.
+func serverFile(m *model.Model) *jen.File {
+	file := newFile(m.Package)
+	file.Add(versionGuard()).Line()
+	file.Add(settingsFunc(m)).Line()
+	file.Add(newServerFunc(m))
+	file.Line()
+	file.Add(flowsFunc(m))
+	return file
+}
+
+// versionGuard fails to compile against a runtime that does not support
+// GenVersion (conventions G-27).
+func versionGuard() jen.Code {
+	return doc(fmt.Sprintf("This code targets version %d of the runtime's generated-code API. A runtime too old or too new for it fails to compile here, with a constant overflow (conventions G-27).", GenVersion)).
+		Const().Defs(
+		jen.Id("_").Op("=").Add(rt("EnforceVersion")).Call(jen.Lit(GenVersion).Op("-").Add(rt("MinVersion"))),
+		jen.Id("_").Op("=").Add(rt("EnforceVersion")).Call(rt("MaxVersion").Op("-").Lit(GenVersion)),
+	)
+}
+
+// lines makes a multi-line composite literal or call: one item per line,
+// each with a trailing comma.
+func lines(items []jen.Code) []jen.Code {
+	out := make([]jen.Code, 0, len(items)+1)
+	for _, it := range items {
+		out = append(out, jen.Line().Add(it))
+	}
+	return append(out, jen.Line())
+}
+
+func kv(key string, value jen.Code) jen.Code { return jen.Id(key).Op(":").Add(value) }
+
+func settingsFunc(m *model.Model) jen.Code {
+	s := m.Server
+	var methods []jen.Code
+	for _, am := range s.AuthMethods {
+		methods = append(methods, rt(am.Const))
+	}
+	items := []jen.Code{
+		kv("Issuer", jen.Lit(s.Issuer)),
+		kv("TokenPath", jen.Lit(s.TokenPath)),
+		kv("JWKSPath", jen.Lit(s.JWKSPath)),
+		kv("AuthMethods", jen.Index().Add(rt("ClientAuthMethod")).Values(methods...)),
+	}
+	if len(s.Scopes) > 0 {
+		var scopes []jen.Code
+		for _, sc := range s.Scopes {
+			scopes = append(scopes, jen.Values(kv("Name", jen.Lit(sc.Name)), kv("Description", jen.Lit(sc.Description))))
+		}
+		items = append(items, kv("Scopes", jen.Index().Add(rt("ScopeInfo")).Values(lines(scopes)...)))
+	}
+	items = append(items, kv("SigningAlg", jen.Lit(s.SigningAlg)))
+	return doc("Settings returns the server settings the spec declares.").
+		Func().Id("Settings").Params().Add(rt("Settings")).Block(
+		jen.Return(rt("Settings").Values(lines(items)...)),
+	)
+}
+
+func newServerFunc(m *model.Model) jen.Code {
+	return doc(
+		"NewServer builds the server for every flow the spec enables. p carries the dependencies the team's procedures share (the user-owned procedures.go).",
+		"Each procedure type named in Flows is user-owned: a missing, misnamed or mistyped one is a compile error in this package (conventions G-16).",
+	).Func().Id("NewServer").Params(
+		jen.Id("cfg").Add(rt("Config")),
+		jen.Id("p").Op("*").Id("Procedures"),
+	).Params(jen.Op("*").Add(rt("Server")), jen.Error()).Block(
+		jen.Return(rt("NewServer").Call(jen.Id("cfg"), jen.Id("Settings").Call(), jen.Id("Flows").Call(jen.Id("p")).Op("..."))),
+	)
+}
+
+func flowsFunc(m *model.Model) jen.Code {
+	regs := make([]jen.Code, 0, len(m.Flows))
+	for _, f := range m.Flows {
+		regs = append(regs, registration(f))
+	}
+	return doc(
+		"Flows returns the registration of every flow the spec enables, with the spec's token policy, in catalogue order and then extension grants in spec order. NewServer passes them to runtime.NewServer unchanged.",
+		"A deployment that must adjust a policy at startup (a shorter lifetime in staging, say) can change the returned values and call runtime.NewServer itself; the spec stays the source of the defaults.",
+	).Func().Id("Flows").Params(
+		jen.Id("p").Op("*").Id("Procedures"),
+	).Index().Add(rt("TokenFlowRegistration")).Block(
+		jen.Return(jen.Index().Add(rt("TokenFlowRegistration")).Values(lines(regs)...)),
+	)
+}
+
+func registration(f *model.Flow) jen.Code {
+	var grant jen.Code
+	if f.GrantConst != "" {
+		grant = rt(f.GrantConst)
+	} else {
+		grant = rt("GrantType").Call(jen.Lit(f.GrantType))
+	}
+	n := f.Names
+	// The element type is elided: the literal sits in a []runtime.TokenFlowRegistration.
+	return jen.Values(lines([]jen.Code{
+		kv("ID", jen.Lit(f.ID)),
+		kv("GrantType", grant),
+		kv("PublicClients", jen.Lit(f.PublicClients)),
+		kv("Policy", policy(f.Policy)),
+		kv("Flow", jen.Id(n.FlowType).Values(
+			kv("proc", jen.Op("&").Id(n.User).Values(kv("Procedures", jen.Id("p")))),
+		)),
+	})...)
+}
+
+// accessFormats maps access token formats to runtime constants.
+var accessFormats = map[string]string{"jwt": "FormatJWT", "opaque": "FormatOpaque"}
+
+func policy(p model.Policy) jen.Code {
+	var format jen.Code
+	if c, ok := accessFormats[p.AccessFormat]; ok {
+		format = rt(c)
+	} else {
+		format = rt("AccessTokenFormat").Call(jen.Lit(p.AccessFormat))
+	}
+	return rt("TokenPolicy").Values(lines([]jen.Code{
+		kv("AccessFormat", format),
+		kv("AccessTTL", duration(p.AccessTTL)),
+		kv("IssueRefresh", jen.Lit(p.IssueRefresh)),
+		kv("RotateRefresh", jen.Lit(p.RotateRefresh)),
+		kv("RefreshTTL", duration(p.RefreshTTL)),
+		kv("RefreshIdleTTL", duration(p.RefreshIdleTTL)),
+		kv("RefreshGrace", duration(p.RefreshGrace)),
+		kv("CodeTTL", duration(p.CodeTTL)),
+	})...)
+}
+
+// durationUnits are the units durations are written in, largest first.
+var durationUnits = []struct {
+	d    time.Duration
+	name string
+}{
+	{time.Hour, "Hour"},
+	{time.Minute, "Minute"},
+	{time.Second, "Second"},
+	{time.Millisecond, "Millisecond"},
+	{time.Microsecond, "Microsecond"},
+	{time.Nanosecond, "Nanosecond"},
+}
+
+// duration writes d readably, in the largest unit that divides it:
+// 10 * time.Minute, time.Hour, 0.
+func duration(d time.Duration) jen.Code {
+	if d == 0 {
+		return jen.Lit(0)
+	}
+	for _, u := range durationUnits {
+		if d%u.d != 0 {
+			continue
+		}
+		n := int64(d / u.d)
+		if n == 1 {
+			return jen.Qual("time", u.name)
+		}
+		return jen.Lit(int(n)).Op("*").Qual("time", u.name)
+	}
+	panic("unreachable: every duration is a whole number of nanoseconds")
+}

@@ -1,0 +1,330 @@
+package model
+
+import (
+	"fmt"
+	"go/token"
+	"strings"
+
+	"github.com/oauthgen/oauthgen/spec"
+)
+
+// Diagnostic codes of the model stage. The spec's validator should refuse
+// all of these first; the model checks again so that it can never emit Go
+// that does not compile.
+const (
+	CodeUnknownFlow    = "OG201" // a flow id the catalogue does not define
+	CodeUnsupported    = "OG202" // a flow, source or type this generator cannot emit
+	CodeNameClash      = "OG203" // a Go name or file name that clashes or is invalid
+	CodeUnknownMethod  = "OG204" // an auth method the runtime does not implement
+	CodeUnknownErrCode = "OG205" // an error code the runtime has no constant for
+)
+
+// The endpoint kind of every flow the generator emits today.
+const tokenEndpoint = "oauth-token"
+
+// Build resolves s against the catalogue c. It returns spec.Diagnostics
+// when the spec cannot be turned into Go.
+func Build(s *spec.Spec, c *spec.Catalogue) (*Model, error) {
+	b := &builder{spec: s, cat: c}
+	m := &Model{Package: s.Package, Server: b.server(), CatalogueStems: map[string]string{}}
+	for _, cf := range c.Flows {
+		m.CatalogueStems[cf.Name] = cf.ID
+	}
+	enabled := make(map[string]*spec.Flow, len(s.Flows))
+	for i := range s.Flows {
+		f := &s.Flows[i]
+		if c.Flow(f.ID) == nil {
+			b.errorf(f.Pos, CodeUnknownFlow, "unknown flow %q", f.ID)
+			continue
+		}
+		enabled[f.ID] = f
+	}
+	for i := range c.Flows {
+		cf := &c.Flows[i]
+		if sf, ok := enabled[cf.ID]; ok {
+			if f := b.catalogueFlow(cf, sf, m.Server.TokenPath); f != nil {
+				m.Flows = append(m.Flows, f)
+			}
+		}
+	}
+	for i := range s.ExtensionGrants {
+		m.Flows = append(m.Flows, b.extensionGrant(&s.ExtensionGrants[i], m.Server.TokenPath))
+	}
+	b.checkNames(m)
+	if err := b.diags.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+type builder struct {
+	spec  *spec.Spec
+	cat   *spec.Catalogue
+	diags spec.Diagnostics
+}
+
+func (b *builder) errorf(pos spec.Pos, code, format string, args ...any) {
+	b.diags = append(b.diags, spec.Diagnostic{Pos: pos, Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+// authMethodConsts maps token_endpoint_auth_method values to runtime constants.
+var authMethodConsts = map[string]string{
+	"client_secret_basic": "AuthClientSecretBasic",
+	"client_secret_post":  "AuthClientSecretPost",
+	"none":                "AuthNone",
+}
+
+func (b *builder) server() Server {
+	s := b.spec
+	srv := Server{
+		Issuer:     s.Issuer,
+		TokenPath:  "/oauth2/token",
+		JWKSPath:   "/oauth2/jwks",
+		SigningAlg: DefaultSigningAlg,
+	}
+	methods := []string{"client_secret_basic"}
+	pos := s.Endpoints.Pos
+	if t := s.Endpoints.Token; t != nil {
+		if t.Path != "" {
+			srv.TokenPath = t.Path
+		}
+		if len(t.AuthMethods) > 0 {
+			methods = t.AuthMethods
+		}
+		pos = t.Pos
+	}
+	if j := s.Endpoints.JWKS; j != nil && j.Path != "" {
+		srv.JWKSPath = j.Path
+	}
+	for _, name := range methods {
+		c, ok := authMethodConsts[name]
+		if !ok {
+			b.errorf(pos, CodeUnknownMethod, "client authentication method %q is not implemented by the runtime", name)
+			continue
+		}
+		srv.AuthMethods = append(srv.AuthMethods, AuthMethod{Name: name, Const: c})
+	}
+	for _, sc := range s.Scopes {
+		srv.Scopes = append(srv.Scopes, Scope{Name: sc.Name, Description: sc.Description})
+	}
+	if s.Tokens.SigningAlg != nil {
+		srv.SigningAlg = *s.Tokens.SigningAlg
+	}
+	return srv
+}
+
+func (b *builder) catalogueFlow(cf *spec.CatalogueFlow, sf *spec.Flow, tokenPath string) *Flow {
+	if cf.Endpoint != tokenEndpoint {
+		b.errorf(sf.Pos, CodeUnsupported, "flow %q is served by endpoint %q, which this generator does not emit", cf.ID, cf.Endpoint)
+		return nil
+	}
+	if cf.Status != "" && cf.Status != "available" {
+		b.errorf(sf.Pos, CodeUnsupported, "flow %q is %s, not available in this runtime", cf.ID, cf.Status)
+		return nil
+	}
+	f := &Flow{
+		Pos:           sf.Pos,
+		ID:            cf.ID,
+		Endpoint:      cf.Endpoint,
+		Route:         "POST " + tokenPath,
+		GrantType:     cf.Wire,
+		GrantConst:    cf.GrantConst,
+		Description:   cf.Description,
+		Specs:         cf.Specs,
+		Issues:        cf.Issues,
+		PublicClients: cf.PublicClients,
+		Policy:        resolvePolicy(&cf.Defaults, &sf.Tokens, &b.spec.Tokens),
+		Hooks:         cf.Runtime,
+		Names:         newNames(cf.Name),
+	}
+	for _, p := range cf.Properties {
+		fd, err := catalogueField(p)
+		if err != nil {
+			b.errorf(p.Pos, CodeUnsupported, "catalogue flow %q property %q: %v", cf.ID, p.Name, err)
+			continue
+		}
+		if isWire(fd.Source) {
+			f.Fields = append(f.Fields, fd)
+		} else {
+			f.StateFields = append(f.StateFields, fd)
+		}
+	}
+	f.Fields = append(f.Fields, b.specFields(sf.Properties)...)
+	for _, code := range cf.Errors {
+		e, err := errorCode(code)
+		if err != nil {
+			b.errorf(cf.Pos, CodeUnknownErrCode, "catalogue flow %q: %v", cf.ID, err)
+			continue
+		}
+		f.Errors = append(f.Errors, e)
+	}
+	return f
+}
+
+func (b *builder) extensionGrant(g *spec.ExtensionGrant, tokenPath string) *Flow {
+	f := &Flow{
+		Pos:           g.Pos,
+		ID:            g.Name,
+		Extension:     true,
+		Endpoint:      tokenEndpoint,
+		Route:         "POST " + tokenPath,
+		GrantType:     g.GrantType,
+		Description:   g.Description,
+		Specs:         []string{"RFC 6749 §4.5"},
+		PublicClients: g.PublicClients,
+		Policy:        resolvePolicy(&g.Tokens, &b.spec.Tokens),
+		Names:         newNames(spec.GoName(g.Name)),
+		Fields:        b.specFields(g.Properties),
+	}
+	for _, code := range extensionGrantErrors {
+		e, err := errorCode(code)
+		if err != nil {
+			panic(err) // the fixed list only names known codes
+		}
+		f.Errors = append(f.Errors, e)
+	}
+	return f
+}
+
+func isWire(source string) bool { return source == "form" || source == "header" }
+
+func catalogueField(p spec.CatalogueProperty) (Field, error) {
+	fd := Field{
+		Pos:         p.Pos,
+		Name:        p.Field,
+		GoType:      p.Type,
+		Wire:        p.Name,
+		Source:      p.Source,
+		Validate:    p.Validate,
+		Description: p.Description,
+		Spec:        p.Spec,
+		Catalogue:   true,
+	}
+	if fd.Name == "" {
+		fd.Name = spec.GoName(p.Name)
+	}
+	if isWire(p.Source) {
+		k, err := KindOf(p.Type)
+		if err != nil {
+			return Field{}, err
+		}
+		fd.Kind = k
+	} else if p.Source == "query" {
+		return Field{}, fmt.Errorf("source %q is not available at the token endpoint", p.Source)
+	}
+	fd.Doc = fieldDoc(fd)
+	return fd, nil
+}
+
+func (b *builder) specFields(props []spec.Property) []Field {
+	var out []Field
+	for _, p := range props {
+		goType, ok := spec.PropertyTypes[p.Type]
+		if !ok {
+			b.errorf(p.Pos, CodeUnsupported, "property %q: unknown type %q", p.Name, p.Type)
+			continue
+		}
+		k, err := KindOf(goType)
+		if err != nil {
+			b.errorf(p.Pos, CodeUnsupported, "property %q: %v", p.Name, err)
+			continue
+		}
+		if !isWire(p.Source) {
+			b.errorf(p.Pos, CodeUnsupported, "property %q: source %q is not supported; use form or header", p.Name, p.Source)
+			continue
+		}
+		fd := Field{
+			Pos:         p.Pos,
+			Name:        spec.GoName(p.Name),
+			Kind:        k,
+			GoType:      goType,
+			Wire:        p.Param,
+			Source:      p.Source,
+			Validate:    p.Validate,
+			Description: p.Description,
+		}
+		if fd.Wire == "" {
+			fd.Wire = p.Name
+		}
+		fd.Doc = fieldDoc(fd)
+		out = append(out, fd)
+	}
+	return out
+}
+
+// Names that generated code declares itself, so no flow may use them.
+var reservedTopLevel = []string{"Procedures", "Settings", "NewServer"}
+
+// checkNames refuses Go names that would not compile: invalid or clashing
+// top-level identifiers, clashing context fields and file names that Go
+// would treat as tests or platform-specific (conventions G-22).
+func (b *builder) checkNames(m *Model) {
+	top := map[string]string{}
+	for _, r := range reservedTopLevel {
+		top[r] = "oauthgen"
+	}
+	for _, f := range m.Flows {
+		n := f.Names
+		if !token.IsIdentifier(n.Stem) || !token.IsExported(n.Stem) {
+			b.errorf(f.Pos, CodeNameClash, "flow %q: Go name %q is not an exported Go identifier", f.ID, n.Stem)
+			continue
+		}
+		for _, id := range []string{n.Context, n.Procedure, n.Errors, n.FlowType, n.User} {
+			if other, ok := top[id]; ok {
+				b.errorf(f.Pos, CodeNameClash, "flow %q: Go name %s clashes with %s", f.ID, id, other)
+				continue
+			}
+			top[id] = fmt.Sprintf("flow %q", f.ID)
+		}
+		if reason := badFileStem(n.Snake); reason != "" {
+			b.errorf(f.Pos, CodeNameClash, "flow %q: file name %s %s", f.ID, n.StubFile, reason)
+		}
+		b.checkFields(f)
+	}
+}
+
+func (b *builder) checkFields(f *Flow) {
+	seen := map[string]string{"TokenContext": "the embedded runtime context", "Errors": "the Errors field", "Default": "the Default method"}
+	if st := f.Hooks.State; st != "" {
+		seen[st] = "the embedded runtime state"
+	}
+	for _, fd := range f.StateFields {
+		seen[fd.Name] = fmt.Sprintf("the %s property %s", fd.Source, fd.Name)
+	}
+	for _, fd := range f.Fields {
+		if !token.IsIdentifier(fd.Name) || !token.IsExported(fd.Name) {
+			b.errorf(fd.Pos, CodeNameClash, "flow %q: field name %q is not an exported Go identifier", f.ID, fd.Name)
+			continue
+		}
+		if other, ok := seen[fd.Name]; ok {
+			b.errorf(fd.Pos, CodeNameClash, "flow %q: field %s clashes with %s", f.ID, fd.Name, other)
+			continue
+		}
+		seen[fd.Name] = fmt.Sprintf("the %s", fd.SourceText())
+	}
+}
+
+// knownOSArch are GOOS and GOARCH values: a file name ending in _<one of
+// these> is built only on that platform. The stem also ends the machine-owned
+// oauthgen_flow_<stem>.gen.go, so a one-word stem counts too.
+var knownOSArch = strings.Fields(`aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd
+openbsd plan9 solaris wasip1 windows zos 386 amd64 amd64p32 arm armbe arm64 arm64be loong64 mips mipsle
+mips64 mips64le mips64p32 mips64p32le ppc ppc64 ppc64le riscv riscv64 s390 s390x sparc sparc64 wasm`)
+
+// badFileStem says why a snake-case stem cannot name a Go file, or "".
+func badFileStem(snake string) string {
+	if snake == "procedures" {
+		return "is the user-owned procedures.go"
+	}
+	parts := strings.Split(snake, "_")
+	last := parts[len(parts)-1]
+	if last == "test" {
+		return "would be a test file"
+	}
+	for _, k := range knownOSArch {
+		if last == k {
+			return "would build only for " + k
+		}
+	}
+	return ""
+}

@@ -1,0 +1,66 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+)
+
+// SourceText describes where a field's value comes from, for doc comments
+// and describe: `form parameter "code"`, `header "X-Tenant"`, "store".
+func (f Field) SourceText() string {
+	switch f.Source {
+	case "form":
+		return fmt.Sprintf("form parameter %q", f.Wire)
+	case "query":
+		return fmt.Sprintf("query parameter %q", f.Wire)
+	case "header":
+		return fmt.Sprintf("header %q", f.Wire)
+	default:
+		return f.Source
+	}
+}
+
+// fieldDoc is the doc comment text of a field (conventions G-13): its
+// description and its source, with the defining section for catalogue
+// properties. A description that starts with an article reads as the
+// continuation of "<Field> is".
+func fieldDoc(f Field) string {
+	src := f.SourceText()
+	if f.Spec != "" {
+		src += " (" + f.Spec + ")"
+	}
+	desc := sentence(f.Description)
+	switch {
+	case desc == "":
+		return fmt.Sprintf("%s is the %s.", f.Name, src)
+	case startsWithArticle(desc):
+		return fmt.Sprintf("%s is %s Source: %s.", f.Name, lowerInitial(desc), src)
+	default:
+		return fmt.Sprintf("%s is the %s. %s", f.Name, src, desc)
+	}
+}
+
+// sentence collapses whitespace and ends the text with a period.
+func sentence(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" {
+		return ""
+	}
+	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "!") && !strings.HasSuffix(s, "?") {
+		s += "."
+	}
+	return s
+}
+
+func startsWithArticle(s string) bool {
+	for _, a := range []string{"The ", "A ", "An "} {
+		if strings.HasPrefix(s, a) {
+			return true
+		}
+	}
+	return false
+}
+
+func lowerInitial(s string) string {
+	return strings.ToLower(s[:1]) + s[1:]
+}

@@ -1,0 +1,169 @@
+// Package model resolves a validated spec against the flow catalogue into the
+// model the emitters consume: every default applied, every Go name chosen,
+// every flow in its final order. It is a pure stage of the pipeline
+// (conventions G-01): Build reads nothing but its arguments.
+package model
+
+import (
+	"time"
+
+	"github.com/oauthgen/oauthgen/spec"
+)
+
+// Model is a spec resolved against the catalogue.
+type Model struct {
+	// Package is the Go package name of the generated code and stubs.
+	Package string
+	// Server holds the server-wide settings.
+	Server Server
+	// Flows are the enabled flows: catalogue flows in catalogue order, then
+	// extension grants in spec order (conventions G-08).
+	Flows []*Flow
+	// CatalogueStems maps the Go name stem of every catalogue flow, enabled
+	// or not, to its flow id; it names the flow of an orphaned procedure.
+	// Never ranged over when emitting.
+	CatalogueStems map[string]string
+}
+
+// Server is the server-wide part of the model, emitted as runtime.Settings.
+type Server struct {
+	// Issuer is the exact issuer identifier (RFC 8414 §2).
+	Issuer string
+	// TokenPath is the token endpoint path; default /oauth2/token.
+	TokenPath string
+	// JWKSPath is the JWK Set endpoint path; default /oauth2/jwks.
+	JWKSPath string
+	// AuthMethods are the token endpoint's client authentication methods;
+	// default client_secret_basic.
+	AuthMethods []AuthMethod
+	// Scopes are the declared scopes, in spec order.
+	Scopes []Scope
+	// SigningAlg is the JWS algorithm of JWT access tokens; default ES256.
+	SigningAlg string
+}
+
+// AuthMethod is a client authentication method and its runtime constant.
+type AuthMethod struct {
+	// Name is the token_endpoint_auth_method value, such as "client_secret_basic".
+	Name string
+	// Const is the runtime constant, such as "AuthClientSecretBasic".
+	Const string
+}
+
+// Scope is a declared scope.
+type Scope struct {
+	Name        string
+	Description string
+}
+
+// Flow is one enabled token flow: a catalogue flow or an extension grant.
+type Flow struct {
+	// Pos is where the spec enables the flow.
+	Pos spec.Pos
+	// ID is the catalogue flow type id, or an extension grant's spec key.
+	ID string
+	// Extension is true for an extension grant (RFC 6749 §4.5).
+	Extension bool
+	// Endpoint is the endpoint kind, "oauth-token".
+	Endpoint string
+	// Route is the HTTP route that serves the flow, such as "POST /oauth2/token".
+	Route string
+	// GrantType is the grant_type value: a registered name or an absolute URI.
+	GrantType string
+	// GrantConst is the runtime constant of GrantType; empty for extension grants.
+	GrantConst string
+	// Description documents the flow.
+	Description string
+	// Specs are the governing specifications, such as "RFC 6749 §4.4".
+	Specs []string
+	// Issues describes what the default procedure issues.
+	Issues string
+	// PublicClients is whether public clients may use the flow.
+	PublicClients bool
+	// Policy is the flow's resolved token policy.
+	Policy Policy
+	// Hooks name the runtime identifiers of the flow; zero for extension grants.
+	Hooks spec.RuntimeHooks
+	// Names are the Go names derived from the flow.
+	Names Names
+	// Fields are the context fields generated code parses from the request:
+	// catalogue properties first, then the spec's own, each in its order.
+	Fields []Field
+	// StateFields are catalogue properties the runtime state (Hooks.State)
+	// carries, such as the consumed code; documented, never parsed.
+	StateFields []Field
+	// Errors are the error codes the flow may return, in catalogue order.
+	Errors []ErrorCode
+}
+
+// Names are the Go identifiers and file names derived from a flow's name stem.
+type Names struct {
+	// Stem is the Go name stem, such as "ClientCredentials".
+	Stem string
+	// Snake is the stem in snake case, such as "client_credentials".
+	Snake string
+	// Context is the context type, such as "ClientCredentialsContext".
+	Context string
+	// Procedure is the procedure interface, such as "ClientCredentialsProcedure".
+	Procedure string
+	// Errors is the error constructor type, such as "ClientCredentialsErrors".
+	Errors string
+	// FlowType is the unexported runtime.TokenFlow adapter, such as "clientCredentialsFlow".
+	FlowType string
+	// User is the user-owned procedure type in the stub, such as "ClientCredentials".
+	User string
+	// StubFile is the user-owned stub file, such as "client_credentials.go".
+	StubFile string
+}
+
+// Policy is a flow's resolved token policy (flows.md §3.1).
+type Policy struct {
+	// AccessFormat is "jwt" or "opaque".
+	AccessFormat   string
+	AccessTTL      time.Duration
+	IssueRefresh   bool
+	RotateRefresh  bool
+	RefreshTTL     time.Duration
+	RefreshIdleTTL time.Duration
+	RefreshGrace   time.Duration
+	CodeTTL        time.Duration
+}
+
+// Field is a property of a flow's context.
+type Field struct {
+	// Pos is where the property is declared (spec or catalogue).
+	Pos spec.Pos
+	// Name is the Go field name, such as "RedirectURI".
+	Name string
+	// Kind says how the value is parsed.
+	Kind Kind
+	// GoType is the Go type as written in generated code, such as "runtime.Secret".
+	GoType string
+	// Wire is the form parameter or header name.
+	Wire string
+	// Source is where the value comes from: form, header, store, derived ...
+	Source string
+	// Validate is the validator/v10 rule; empty for none.
+	Validate string
+	// Description documents the property.
+	Description string
+	// Spec is the section that defines it, such as "RFC 6749 §4.1.3"; catalogue only.
+	Spec string
+	// Catalogue is true for a catalogue property, false for the spec's own.
+	Catalogue bool
+	// Doc is the field's doc comment text, from its description and source
+	// (conventions G-13).
+	Doc string
+}
+
+// ErrorCode is an OAuth error code a flow may return.
+type ErrorCode struct {
+	// Code is the wire value, such as "invalid_grant".
+	Code string
+	// Method is the constructor method on the flow's Errors type, such as "InvalidGrant".
+	Method string
+	// Const is the runtime constant, such as "ErrInvalidGrant".
+	Const string
+	// Spec is the defining section, such as "RFC 6749 §5.2".
+	Spec string
+}

@@ -1,0 +1,363 @@
+package model
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oauthgen/oauthgen/cmd/oauthgen/internal/fixture"
+	"github.com/oauthgen/oauthgen/spec"
+)
+
+func build(t *testing.T, s *spec.Spec) *Model {
+	t.Helper()
+	m, err := Build(s, fixture.Catalogue())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestBuildOrdersFlowsByCatalogueThenSpec(t *testing.T) {
+	s := fixture.Full()
+	// Spec order differs from catalogue order.
+	s.Flows[0], s.Flows[2] = s.Flows[2], s.Flows[0]
+	s.ExtensionGrants = append(s.ExtensionGrants, spec.ExtensionGrant{Name: "another", GrantType: "urn:x:another"})
+	m := build(t, s)
+	var ids []string
+	for _, f := range m.Flows {
+		ids = append(ids, f.ID)
+	}
+	want := "oauth-token-authorization-code oauth-token-client-credentials oauth-token-refresh magic_link another"
+	if got := strings.Join(ids, " "); got != want {
+		t.Errorf("flow order = %s, want %s", got, want)
+	}
+}
+
+func TestBuildServerDefaults(t *testing.T) {
+	m := build(t, fixture.Spec("oauth-token-client-credentials"))
+	s := m.Server
+	if s.TokenPath != "/oauth2/token" || s.JWKSPath != "/oauth2/jwks" || s.SigningAlg != "ES256" {
+		t.Errorf("server defaults = %+v", s)
+	}
+	if len(s.AuthMethods) != 1 || s.AuthMethods[0] != (AuthMethod{"client_secret_basic", "AuthClientSecretBasic"}) {
+		t.Errorf("auth methods = %+v", s.AuthMethods)
+	}
+	if got := m.Flows[0].Route; got != "POST /oauth2/token" {
+		t.Errorf("route = %q", got)
+	}
+}
+
+func TestBuildServerSettings(t *testing.T) {
+	s := fixture.Full()
+	s.Endpoints.Token.Path = "/token"
+	s.Endpoints.JWKS = &spec.Endpoint{Path: "/keys"}
+	m := build(t, s)
+	if m.Server.TokenPath != "/token" || m.Server.JWKSPath != "/keys" || m.Server.SigningAlg != "EdDSA" {
+		t.Errorf("server = %+v", m.Server)
+	}
+	var names []string
+	for _, am := range m.Server.AuthMethods {
+		names = append(names, am.Const)
+	}
+	if got := strings.Join(names, ","); got != "AuthClientSecretBasic,AuthClientSecretPost,AuthNone" {
+		t.Errorf("auth methods = %s", got)
+	}
+	if len(m.Server.Scopes) != 2 || m.Server.Scopes[0].Name != "read" || m.Server.Scopes[1].Description != "Change your documents" {
+		t.Errorf("scopes = %+v", m.Server.Scopes)
+	}
+	if m.Flows[0].Route != "POST /token" {
+		t.Errorf("route = %s", m.Flows[0].Route)
+	}
+}
+
+func TestPolicyPrecedence(t *testing.T) {
+	d := func(v time.Duration) *time.Duration { return &v }
+	tests := []struct {
+		name                          string
+		catalogue, flow, server       spec.TokenSettings
+		wantTTL                       time.Duration
+		wantRefresh                   bool
+		wantFormat                    string
+		wantIdle, wantGrace, wantCode time.Duration
+	}{
+		{
+			name:    "built-in defaults",
+			wantTTL: 10 * time.Minute, wantRefresh: true, wantFormat: "jwt",
+			wantIdle: 72 * time.Hour, wantGrace: 0, wantCode: 60 * time.Second,
+		},
+		{
+			name:    "server over built-in",
+			server:  spec.TokenSettings{AccessTokenTTL: d(time.Hour), AccessTokenFormat: fixture.Ptr("opaque"), RefreshTokenIdleTTL: d(0)},
+			wantTTL: time.Hour, wantRefresh: true, wantFormat: "opaque",
+			wantIdle: 0, wantCode: 60 * time.Second,
+		},
+		{
+			name:    "flow over server",
+			flow:    spec.TokenSettings{AccessTokenTTL: d(2 * time.Minute), IssueRefreshToken: fixture.Ptr(false), CodeTTL: d(30 * time.Second)},
+			server:  spec.TokenSettings{AccessTokenTTL: d(time.Hour), IssueRefreshToken: fixture.Ptr(true), RefreshGrace: d(time.Second)},
+			wantTTL: 2 * time.Minute, wantRefresh: false, wantFormat: "jwt",
+			wantIdle: 72 * time.Hour, wantGrace: time.Second, wantCode: 30 * time.Second,
+		},
+		{
+			name:      "catalogue over flow",
+			catalogue: spec.TokenSettings{IssueRefreshToken: fixture.Ptr(false)},
+			flow:      spec.TokenSettings{IssueRefreshToken: fixture.Ptr(true)},
+			wantTTL:   10 * time.Minute, wantRefresh: false, wantFormat: "jwt",
+			wantIdle: 72 * time.Hour, wantCode: 60 * time.Second,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := resolvePolicy(&tt.catalogue, &tt.flow, &tt.server)
+			if p.AccessTTL != tt.wantTTL || p.IssueRefresh != tt.wantRefresh || p.AccessFormat != tt.wantFormat ||
+				p.RefreshIdleTTL != tt.wantIdle || p.RefreshGrace != tt.wantGrace || p.CodeTTL != tt.wantCode {
+				t.Errorf("policy = %+v", p)
+			}
+			if !p.RotateRefresh || p.RefreshTTL != 720*time.Hour {
+				t.Errorf("untouched settings changed: %+v", p)
+			}
+		})
+	}
+}
+
+func TestClientCredentialsNeverIssuesRefresh(t *testing.T) {
+	s := fixture.Spec("oauth-token-client-credentials")
+	s.Flows[0].Tokens.IssueRefreshToken = fixture.Ptr(true)
+	m := build(t, s)
+	if m.Flows[0].Policy.IssueRefresh {
+		t.Error("the catalogue's forced default lost to the flow's setting")
+	}
+}
+
+func TestFlowNamesAndFields(t *testing.T) {
+	m := build(t, fixture.Full())
+	ac := m.Flows[0]
+	if ac.Names != (Names{
+		Stem: "AuthorizationCode", Snake: "authorization_code", Context: "AuthorizationCodeContext",
+		Procedure: "AuthorizationCodeProcedure", Errors: "AuthorizationCodeErrors", FlowType: "authorizationCodeFlow",
+		User: "AuthorizationCode", StubFile: "authorization_code.go",
+	}) {
+		t.Errorf("names = %+v", ac.Names)
+	}
+	var fields, state []string
+	for _, f := range ac.Fields {
+		fields = append(fields, f.Name+":"+f.GoType+":"+f.Wire)
+	}
+	for _, f := range ac.StateFields {
+		state = append(state, f.Name)
+	}
+	if got := strings.Join(fields, " "); got != "Code:runtime.Secret:code RedirectURI:string:redirect_uri CodeVerifier:runtime.Secret:code_verifier" {
+		t.Errorf("fields = %s", got)
+	}
+	if got := strings.Join(state, " "); got != "Presented Authentication" {
+		t.Errorf("state fields = %s", got)
+	}
+
+	cc := m.Flows[1]
+	byName := map[string]Field{}
+	for _, f := range cc.Fields {
+		byName[f.Name] = f
+	}
+	checks := []struct {
+		name   string
+		kind   Kind
+		wire   string
+		source string
+	}{
+		{"Tenant", KindString, "tenant", "form"},
+		{"MaxItems", KindInt, "max_items", "form"},
+		{"Quota", KindInt64, "quota", "form"},
+		{"Ratio", KindFloat64, "ratio", "form"},
+		{"DryRun", KindBool, "dry_run", "form"},
+		{"Lifetime", KindDuration, "lifetime", "form"},
+		{"Pin", KindSecret, "pin", "form"},
+		{"Audiences", KindStringSlice, "aud", "form"},
+		{"Callback", KindURL, "callback", "form"},
+		{"Region", KindString, "X-Region", "header"},
+		{"Priority", KindInt, "X-Priority", "header"},
+	}
+	for _, c := range checks {
+		f, ok := byName[c.name]
+		if !ok {
+			t.Errorf("field %s missing", c.name)
+			continue
+		}
+		if f.Kind != c.kind || f.Wire != c.wire || f.Source != c.source || f.Catalogue {
+			t.Errorf("field %s = %+v", c.name, f)
+		}
+	}
+
+	ml := m.Flows[3]
+	if !ml.Extension || ml.Names.Stem != "MagicLink" || ml.Names.StubFile != "magic_link.go" || ml.GrantConst != "" {
+		t.Errorf("extension grant = %+v", ml)
+	}
+	var codes []string
+	for _, e := range ml.Errors {
+		codes = append(codes, e.Code)
+	}
+	if got := strings.Join(codes, " "); got != "invalid_request invalid_client invalid_grant unauthorized_client invalid_scope invalid_target" {
+		t.Errorf("extension grant errors = %s", got)
+	}
+	if ml.Policy.RefreshTTL != 24*time.Hour || ml.Policy.AccessTTL != 5*time.Minute {
+		t.Errorf("extension grant policy = %+v", ml.Policy)
+	}
+}
+
+func TestErrorCodes(t *testing.T) {
+	m := build(t, fixture.Spec("oauth-token-refresh"))
+	want := []ErrorCode{
+		{"invalid_request", "InvalidRequest", "ErrInvalidRequest", "RFC 6749 §5.2"},
+		{"invalid_client", "InvalidClient", "ErrInvalidClient", "RFC 6749 §5.2"},
+		{"invalid_grant", "InvalidGrant", "ErrInvalidGrant", "RFC 6749 §5.2"},
+		{"unauthorized_client", "UnauthorizedClient", "ErrUnauthorizedClient", "RFC 6749 §5.2"},
+		{"invalid_scope", "InvalidScope", "ErrInvalidScope", "RFC 6749 §5.2"},
+	}
+	got := m.Flows[0].Errors
+	if len(got) != len(want) {
+		t.Fatalf("errors = %+v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("error %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
+
+func TestFieldDoc(t *testing.T) {
+	tests := []struct {
+		f    Field
+		want string
+	}{
+		{Field{Name: "Tenant", Source: "form", Wire: "tenant", Description: "The tenant the token is for."},
+			`Tenant is the tenant the token is for. Source: form parameter "tenant".`},
+		{Field{Name: "Code", Source: "form", Wire: "code", Description: "An authorization code", Spec: "RFC 6749 §4.1.3"},
+			`Code is an authorization code. Source: form parameter "code" (RFC 6749 §4.1.3).`},
+		{Field{Name: "MaxItems", Source: "form", Wire: "max_items", Description: "Caps\n the  number of items."},
+			`MaxItems is the form parameter "max_items". Caps the number of items.`},
+		{Field{Name: "Region", Source: "header", Wire: "X-Region"},
+			`Region is the header "X-Region".`},
+	}
+	for _, tt := range tests {
+		if got := fieldDoc(tt.f); got != tt.want {
+			t.Errorf("fieldDoc(%s) = %q, want %q", tt.f.Name, got, tt.want)
+		}
+	}
+}
+
+func TestSnakeAndLowerFirst(t *testing.T) {
+	tests := []struct{ in, snake, lower string }{
+		{"ClientCredentials", "client_credentials", "clientCredentials"},
+		{"RefreshToken", "refresh_token", "refreshToken"},
+		{"OIDCLogin", "oidc_login", "oidcLogin"},
+		{"JWT", "jwt", "jwt"},
+		{"JWT2Bearer", "jwt2_bearer", "jWT2Bearer"},
+		{"MagicLink", "magic_link", "magicLink"},
+		{"X", "x", "x"},
+	}
+	for _, tt := range tests {
+		if got := Snake(tt.in); got != tt.snake {
+			t.Errorf("Snake(%s) = %s, want %s", tt.in, got, tt.snake)
+		}
+	}
+	for _, tt := range tests[:4] {
+		if got := lowerFirst(tt.in); got != tt.lower {
+			t.Errorf("lowerFirst(%s) = %s, want %s", tt.in, got, tt.lower)
+		}
+	}
+}
+
+func TestBuildRefuses(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(*spec.Spec)
+		code   string
+		msg    string
+	}{
+		{"unknown flow", func(s *spec.Spec) { s.Flows = append(s.Flows, spec.Flow{ID: "oauth-token-nope"}) }, CodeUnknownFlow, "unknown flow"},
+		{"unknown auth method", func(s *spec.Spec) {
+			s.Endpoints.Token = &spec.TokenEndpoint{AuthMethods: []string{"private_key_jwt"}}
+		}, CodeUnknownMethod, "private_key_jwt"},
+		{"reserved stem", func(s *spec.Spec) {
+			s.ExtensionGrants = []spec.ExtensionGrant{{Name: "settings", GrantType: "urn:x"}}
+		}, CodeNameClash, "Settings"},
+		{"stem clash", func(s *spec.Spec) {
+			s.ExtensionGrants = []spec.ExtensionGrant{{Name: "authorization_code", GrantType: "urn:x"}}
+		}, CodeNameClash, "AuthorizationCodeContext"},
+		{"test file", func(s *spec.Spec) {
+			s.ExtensionGrants = []spec.ExtensionGrant{{Name: "smoke_test", GrantType: "urn:x"}}
+		}, CodeNameClash, "test file"},
+		{"platform file", func(s *spec.Spec) {
+			s.ExtensionGrants = []spec.ExtensionGrant{{Name: "phone_android", GrantType: "urn:x"}}
+		}, CodeNameClash, "android"},
+		{"one-word platform", func(s *spec.Spec) {
+			s.ExtensionGrants = []spec.ExtensionGrant{{Name: "windows", GrantType: "urn:x"}}
+		}, CodeNameClash, "windows"},
+		{"field clash with catalogue", func(s *spec.Spec) {
+			s.Flows[0].Properties = []spec.Property{{Name: "code", Type: "string", Source: "form", Param: "code2"}}
+		}, CodeNameClash, "Code"},
+		{"field clash with state", func(s *spec.Spec) {
+			s.Flows[0].Properties = []spec.Property{{Name: "presented", Type: "string", Source: "form"}}
+		}, CodeNameClash, "Presented"},
+		{"field named Errors", func(s *spec.Spec) {
+			s.Flows[0].Properties = []spec.Property{{Name: "errors", Type: "string", Source: "form"}}
+		}, CodeNameClash, "Errors"},
+		{"duplicate field", func(s *spec.Spec) {
+			s.Flows[0].Properties = []spec.Property{{Name: "a_b", Type: "string", Source: "form"}, {Name: "a-b", Type: "string", Source: "form"}}
+		}, CodeNameClash, "AB"},
+		{"unknown type", func(s *spec.Spec) {
+			s.Flows[0].Properties = []spec.Property{{Name: "x", Type: "complex128", Source: "form"}}
+		}, CodeUnsupported, "complex128"},
+		{"unknown source", func(s *spec.Spec) {
+			s.Flows[0].Properties = []spec.Property{{Name: "x", Type: "string", Source: "query"}}
+		}, CodeUnsupported, "query"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := fixture.Spec("oauth-token-authorization-code")
+			tt.mutate(s)
+			_, err := Build(s, fixture.Catalogue())
+			var ds spec.Diagnostics
+			if !errors.As(err, &ds) {
+				t.Fatalf("err = %v, want diagnostics", err)
+			}
+			if !ds.Has(tt.code) || !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("err = %v, want %s mentioning %q", err, tt.code, tt.msg)
+			}
+		})
+	}
+}
+
+func TestBuildRefusesPlannedAndForeignEndpointFlows(t *testing.T) {
+	c := fixture.Catalogue()
+	c.Flows = append(c.Flows,
+		spec.CatalogueFlow{ID: "oauth-token-device-code", Endpoint: "oauth-token", Name: "DeviceCode", Status: "planned"},
+		spec.CatalogueFlow{ID: "oauth-introspect", Endpoint: "oauth-introspect", Name: "Introspection", Status: "available"},
+	)
+	for _, id := range []string{"oauth-token-device-code", "oauth-introspect"} {
+		_, err := Build(fixture.Spec(id), c)
+		var ds spec.Diagnostics
+		if !errors.As(err, &ds) || !ds.Has(CodeUnsupported) {
+			t.Errorf("%s: err = %v, want %s", id, err, CodeUnsupported)
+		}
+	}
+}
+
+func TestKindOf(t *testing.T) {
+	for goType, k := range kindOfGoType {
+		got, err := KindOf(goType)
+		if err != nil || got != k || k.String() != goType {
+			t.Errorf("KindOf(%s) = %v, %v; String %s", goType, got, err, k.String())
+		}
+	}
+	if _, err := KindOf("runtime.TokenTypeURI"); err == nil {
+		t.Error("KindOf accepted an unsupported type")
+	}
+	// Every type a spec may declare has a kind.
+	for name, goType := range spec.PropertyTypes {
+		if _, err := KindOf(goType); err != nil {
+			t.Errorf("spec property type %s: %v", name, err)
+		}
+	}
+}

@@ -1,0 +1,134 @@
+package scaffold
+
+import (
+	"fmt"
+
+	"github.com/oauthgen/oauthgen/cmd/oauthgen/internal/model"
+	"github.com/oauthgen/oauthgen/spec"
+	"github.com/oauthgen/oauthgen/templates"
+)
+
+// ProceduresFile is the user-owned file declaring type Procedures.
+const ProceduresFile = "procedures.go"
+
+// Plan is what the scaffold stage decided.
+type Plan struct {
+	// Create are the user-owned files to create, by name. Each is missing
+	// from the directory and declares a type the package does not have.
+	Create map[string][]byte
+	// Diagnostics are problems of the user-owned code: orphaned or misnamed
+	// procedures, files that do not parse, foreign package clauses.
+	Diagnostics spec.Diagnostics
+}
+
+// Build decides which stubs to create for m in the scanned package pkg, and
+// what to report. A flow gets a stub only when the directory has no file of
+// the stub's name and the package declares no type of the stub's name
+// (conventions G-15); nothing is created while a file does not parse. A
+// procedure whose context type the model no longer has is reported, never
+// deleted (G-18).
+func Build(m *model.Model, pkg *Package) (*Plan, error) {
+	p := &Plan{Create: map[string][]byte{}}
+	p.Diagnostics = append(p.Diagnostics, pkg.Problems...)
+	for _, c := range pkg.Clauses {
+		if c.Name != m.Package {
+			p.report(c.Pos, CodePackageName, "package %s, but the spec generates package %s into this directory", c.Name, m.Package)
+		}
+	}
+	contexts := map[string]*model.Flow{}
+	for _, f := range m.Flows {
+		contexts[f.Names.Context] = f
+	}
+	for _, proc := range pkg.Procedures {
+		if proc.Context == "" || !isContextName(proc.Context) {
+			continue
+		}
+		f, ok := contexts[proc.Context]
+		switch {
+		case !ok:
+			p.report(proc.Pos, CodeOrphan, "procedure %s serves flow %s which the spec no longer enables", proc.Type, removedFlowName(m, proc.Context))
+		case proc.Type != f.Names.User:
+			if _, declared := pkg.Types[f.Names.User]; !declared {
+				p.report(proc.Pos, CodeMisnamed, "procedure %s serves flow %s, but NewServer instantiates type %s; rename %s to %s", proc.Type, f.ID, f.Names.User, proc.Type, f.Names.User)
+			}
+		}
+	}
+	if len(pkg.Problems) > 0 {
+		p.Diagnostics.Sort()
+		return p, nil
+	}
+	if _, declared := pkg.Types["Procedures"]; !declared && !pkg.Files[ProceduresFile] {
+		src, err := templates.Procedures(templates.ProceduresData{Package: m.Package})
+		if err != nil {
+			return nil, err
+		}
+		p.Create[ProceduresFile] = src
+	}
+	for _, f := range m.Flows {
+		if !p.needsStub(f, pkg) {
+			continue
+		}
+		src, err := templates.Stub(stubData(m, f))
+		if err != nil {
+			return nil, fmt.Errorf("stub of flow %s: %w", f.ID, err)
+		}
+		p.Create[f.Names.StubFile] = src
+	}
+	p.Diagnostics.Sort()
+	return p, nil
+}
+
+// needsStub reports whether f gets a new stub: no file of its name, no type
+// of its name, and no GenerateToken method for its context on another type
+// (that one is reported as misnamed instead of shadowed by a fresh stub).
+func (p *Plan) needsStub(f *model.Flow, pkg *Package) bool {
+	if pkg.Files[f.Names.StubFile] {
+		return false
+	}
+	if _, declared := pkg.Types[f.Names.User]; declared {
+		return false
+	}
+	for _, proc := range pkg.Procedures {
+		if proc.Context == f.Names.Context {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *Plan) report(pos spec.Pos, code, format string, args ...any) {
+	p.Diagnostics = append(p.Diagnostics, spec.Diagnostic{Pos: pos, Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+func stubData(m *model.Model, f *model.Flow) templates.StubData {
+	d := templates.StubData{
+		Package:   m.Package,
+		FlowID:    f.ID,
+		Extension: f.Extension,
+		GrantType: f.GrantType,
+		Type:      f.Names.User,
+		Procedure: f.Names.Procedure,
+		Context:   f.Names.Context,
+	}
+	for _, fd := range f.Fields {
+		d.Fields = append(d.Fields, fd.Name)
+	}
+	return d
+}
+
+// isContextName reports whether a type name looks like a generated context.
+func isContextName(s string) bool {
+	const suffix = "Context"
+	return len(s) > len(suffix) && s[len(s)-len(suffix):] == suffix
+}
+
+// removedFlowName names the flow a vanished context type belonged to: the
+// catalogue flow id when the stem is a catalogue flow's, else the snake case
+// stem, which is how extension grants are keyed in the spec.
+func removedFlowName(m *model.Model, contextType string) string {
+	stem := contextType[:len(contextType)-len("Context")]
+	if id, ok := m.CatalogueStems[stem]; ok {
+		return id
+	}
+	return model.Snake(stem)
+}

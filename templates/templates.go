@@ -1,0 +1,98 @@
+// Package templates holds the text/template sources of the files oauthgen
+// writes once for people to own: the per-flow procedure stubs, procedures.go,
+// and the starter spec and generate.go of `oauthgen init` (conventions G-05).
+// Machine-owned code is built with jennifer instead.
+//
+// The sources are embedded in the binary; nothing is read from disk at run
+// time. Each function executes one template with typed data and, for Go
+// files, formats the result with go/format.
+package templates
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"go/format"
+	"text/template"
+)
+
+// FS holds the template sources.
+//
+//go:embed *.tmpl
+var FS embed.FS
+
+// StubData is the data of stub.go.tmpl, the user-owned procedure of one flow.
+type StubData struct {
+	// Package is the Go package name.
+	Package string
+	// FlowID is the catalogue flow id or the extension grant's spec key.
+	FlowID string
+	// Extension is true for an extension grant.
+	Extension bool
+	// GrantType is the grant_type value.
+	GrantType string
+	// Type is the procedure type, such as "ClientCredentials".
+	Type string
+	// Procedure is the generated interface, such as "ClientCredentialsProcedure".
+	Procedure string
+	// Context is the generated context type, such as "ClientCredentialsContext".
+	Context string
+	// Fields are the names of the context's request fields, for the stub's comment.
+	Fields []string
+}
+
+// ProceduresData is the data of procedures.go.tmpl.
+type ProceduresData struct {
+	// Package is the Go package name.
+	Package string
+}
+
+// SpecData is the data of oauthgen.yaml.tmpl, the starter spec of init.
+type SpecData struct {
+	// SchemaURL is the JSON Schema of the spec format, for the editor modeline.
+	SchemaURL string
+	// Package is the Go package name.
+	Package string
+}
+
+// GenerateData is the data of generate.go.tmpl.
+type GenerateData struct {
+	// Package is the Go package name.
+	Package string
+}
+
+// Stub renders the stub of a flow.
+func Stub(d StubData) ([]byte, error) { return goFile("stub.go.tmpl", d) }
+
+// Procedures renders procedures.go.
+func Procedures(d ProceduresData) ([]byte, error) { return goFile("procedures.go.tmpl", d) }
+
+// GenerateFile renders generate.go.
+func GenerateFile(d GenerateData) ([]byte, error) { return goFile("generate.go.tmpl", d) }
+
+// Spec renders the starter oauthgen.yaml.
+func Spec(d SpecData) ([]byte, error) { return execute("oauthgen.yaml.tmpl", d) }
+
+func execute(name string, data any) ([]byte, error) {
+	t, err := template.New(name).Option("missingkey=error").ParseFS(FS, name)
+	if err != nil {
+		return nil, fmt.Errorf("parse template %s: %w", name, err)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return nil, fmt.Errorf("execute template %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+func goFile(name string, data any) ([]byte, error) {
+	src, err := execute(name, data)
+	if err != nil {
+		return nil, err
+	}
+	out, err := format.Source(src)
+	if err != nil {
+		return nil, fmt.Errorf("format output of template %s: %w", name, err)
+	}
+	return out, nil
+}

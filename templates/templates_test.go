@@ -1,0 +1,116 @@
+package templates
+
+import (
+	"bytes"
+	"go/format"
+	"io/fs"
+	"strings"
+	"testing"
+
+	"github.com/oauthgen/oauthgen/spec"
+)
+
+func TestEveryTemplateIsUsed(t *testing.T) {
+	names, err := fs.Glob(FS, "*.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "generate.go.tmpl oauthgen.yaml.tmpl procedures.go.tmpl stub.go.tmpl"
+	if got := strings.Join(names, " "); got != want {
+		t.Errorf("templates = %s, want %s", got, want)
+	}
+}
+
+func TestGoFilesAreFormattedAndUserOwned(t *testing.T) {
+	outputs := map[string]func() ([]byte, error){
+		"stub": func() ([]byte, error) {
+			return Stub(StubData{Package: "oauth", FlowID: "oauth-token-refresh", GrantType: "refresh_token",
+				Type: "RefreshToken", Procedure: "RefreshTokenProcedure", Context: "RefreshTokenContext"})
+		},
+		"extension stub": func() ([]byte, error) {
+			return Stub(StubData{Package: "oauth", FlowID: "magic_link", Extension: true, GrantType: "urn:x",
+				Type: "MagicLink", Procedure: "MagicLinkProcedure", Context: "MagicLinkContext", Fields: []string{"LinkToken", "Device"}})
+		},
+		"procedures": func() ([]byte, error) { return Procedures(ProceduresData{Package: "oauth"}) },
+		"generate":   func() ([]byte, error) { return GenerateFile(GenerateData{Package: "oauth"}) },
+	}
+	for name, render := range outputs {
+		t.Run(name, func(t *testing.T) {
+			src, err := render()
+			if err != nil {
+				t.Fatal(err)
+			}
+			formatted, err := format.Source(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(formatted, src) {
+				t.Errorf("not gofmt'ed:\n%s", src)
+			}
+			if bytes.Contains(src, []byte("DO NOT EDIT")) {
+				t.Error("a user-owned file says DO NOT EDIT")
+			}
+			if !bytes.HasPrefix(src, []byte("package oauth\n")) {
+				t.Errorf("does not start with the package clause:\n%s", src)
+			}
+		})
+	}
+}
+
+func TestStubContent(t *testing.T) {
+	src, err := Stub(StubData{Package: "oauth", FlowID: "magic_link", Extension: true, GrantType: "urn:x",
+		Type: "MagicLink", Procedure: "MagicLinkProcedure", Context: "MagicLinkContext", Fields: []string{"LinkToken", "Device"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"var _ MagicLinkProcedure = (*MagicLink)(nil)",
+		"type MagicLink struct{ *Procedures }",
+		"(the request: c.LinkToken, c.Device)",
+		"\treturn c.Default(ctx)\n}",
+	} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("stub lacks %q:\n%s", want, src)
+		}
+	}
+}
+
+func TestGenerateFileDirective(t *testing.T) {
+	src, err := GenerateFile(GenerateData{Package: "svc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(src, []byte("\n//go:generate go tool oauthgen generate\n")) {
+		t.Errorf("generate.go:\n%s", src)
+	}
+}
+
+func TestStarterSpecIsValid(t *testing.T) {
+	src, err := Spec(SpecData{SchemaURL: "https://example.com/schema.json", Package: "svc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(src, []byte("# yaml-language-server: $schema=https://example.com/schema.json\n")) {
+		t.Errorf("no modeline:\n%s", src)
+	}
+	s, err := spec.Parse("oauthgen.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := spec.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := spec.Validate(s, cat); err != nil {
+		t.Fatalf("starter spec does not validate:\n%v", err)
+	}
+	if s.Package != "svc" || s.Output != "." {
+		t.Errorf("package %q output %q", s.Package, s.Output)
+	}
+}
+
+func TestMissingKeyIsAnError(t *testing.T) {
+	if _, err := execute("stub.go.tmpl", struct{ Package string }{"x"}); err == nil {
+		t.Error("a template ran with missing data")
+	}
+}
