@@ -1,0 +1,44 @@
+# oauthgen: two commands are all a newcomer needs.
+#
+#   make demo   generate, build and run the quickstart server on 127.0.0.1:8080
+#   make test   go vet, go test -race ./..., and the staleness check of every
+#               generated tree (generated/ and examples/)
+
+GO ?= go
+
+.PHONY: demo test vet race generate check-generated bench
+
+demo: generate
+	$(GO) run ./examples/quickstart
+
+test: vet race check-generated
+
+vet:
+	$(GO) vet ./...
+
+race:
+	$(GO) test -race -count=1 ./...
+
+# Regenerate every checked-in tree. The example uses `go tool oauthgen`,
+# exactly as an adopting service does.
+generate:
+	$(GO) generate ./generated/... ./examples/...
+
+# Fail when regeneration changed or added anything (conventions G-26).
+# `git status --porcelain` also catches new untracked files, unlike git diff.
+# Outside a git checkout, fall back to `oauthgen diff`, which needs no git.
+check-generated: generate
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		out="$$(git status --porcelain -- generated examples)"; \
+		if [ -n "$$out" ]; then \
+			echo "generated code is stale; run 'make generate' and commit:"; echo "$$out"; \
+			git --no-pager diff -- generated examples | head -100; exit 1; \
+		fi; \
+	else \
+		$(GO) run ./cmd/oauthgen diff -f spec/reference/oauthgen.yaml && \
+		$(GO) run ./cmd/oauthgen diff -C examples/quickstart; \
+	fi
+	@echo "generated code is up to date"
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...

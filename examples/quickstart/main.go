@@ -1,0 +1,128 @@
+// Command quickstart is oauthgen's example authorization server. It serves
+// the flows its oauthgen.yaml enables (client_credentials,
+// authorization_code, refresh_token) on 127.0.0.1:8080, with the demo
+// clients of clients.yaml, which it prints at start.
+//
+//	make demo                      # from the repository root
+//	go run ./examples/quickstart   # the same, without regenerating
+//
+// Everything it needs is embedded: the clients file and, for signing, a key
+// generated at start (tokens do not survive a restart; load a key with
+// runtime.ParseSigningKeyPEM in a real deployment).
+package main
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/oauthgen/oauthgen/examples/quickstart/oauth"
+	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/runtime/clientfile"
+)
+
+//go:embed clients.yaml
+var clientsFile []byte
+
+// The demo clients' secrets. clients.yaml holds only their SHA-256 hashes,
+// as a real clients file would; the plaintext is here so the demo can print
+// it. Never ship secrets in source.
+const (
+	demoServiceSecret = "demo-service-secret-Jx4qv7Kc2Lw9Tn3Rb8Yd5Hm1Zp6Fg0Ss"
+	demoAppSecret     = "demo-app-secret-Qe7Wr2Ty9Ui4Op1As6Df3Gh8Jk5Lz0Xc"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(1)
+	}
+}
+
+// run parses flags, builds the server and serves until ctx is done.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	issuer := fs.String("issuer", "", "issuer to serve as (default: the spec's, http://127.0.0.1:8080)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	srv, err := newServer(*issuer, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	printWelcome(stdout, srv.Settings().Issuer)
+
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := hs.Shutdown(shutdownCtx); err != nil {
+			return err
+		}
+		if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	}
+}
+
+// newServer wires the generated server to the embedded clients. An empty
+// issuer keeps the spec's.
+func newServer(issuer string, log *slog.Logger) (*runtime.Server, error) {
+	clients, err := clientfile.Parse("clients.yaml", clientsFile)
+	if err != nil {
+		return nil, err
+	}
+	return oauth.NewServer(runtime.Config{
+		Clients: clients,
+		Logger:  log,
+		Issuer:  issuer,
+	}, &oauth.Procedures{DefaultTenant: "public"})
+}
+
+func printWelcome(w io.Writer, issuer string) {
+	fmt.Fprintf(w, `oauthgen quickstart serving %[1]s
+  metadata  %[1]s/.well-known/oauth-authorization-server
+  jwks      %[1]s/oauth2/jwks
+  token     %[1]s/oauth2/token
+
+demo clients (from clients.yaml):
+  demo-service  secret %[2]s  (client_secret_basic; client_credentials; scopes read write)
+  demo-app      secret %[3]s  (client_secret_post; authorization_code, refresh_token)
+  demo-spa      public client (none; authorization_code with PKCE, refresh_token)
+
+try:
+  curl -s -u demo-service:%[2]s -d grant_type=client_credentials -d scope=read -d tenant=acme %[1]s/oauth2/token
+`, issuer, demoServiceSecret, demoAppSecret)
+}
