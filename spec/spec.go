@@ -43,6 +43,10 @@ type Spec struct {
 
 	// Dir is the directory of the spec file (not read from YAML).
 	Dir string `yaml:"-"`
+
+	// src records where Parse found each value, so that Validate points at
+	// values rather than at their struct; nil for a spec built in code.
+	src *source
 }
 
 // Endpoints are the endpoints of a spec.

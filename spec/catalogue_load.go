@@ -1,0 +1,296 @@
+package spec
+
+import (
+	_ "embed"
+	"fmt"
+	"go/token"
+	"slices"
+)
+
+//go:embed catalogue.yaml
+var catalogueYAML []byte
+
+// The statuses of catalogue endpoints and flows.
+const (
+	StatusAvailable = "available" // served by this version's runtime
+	StatusPlanned   = "planned"   // catalogued, not served yet
+)
+
+// Builtin returns oauthgen's built-in catalogue, parsed from the embedded
+// catalogue.yaml by the same strict walker as specs, in catalogue order. Each
+// call returns a fresh value the caller may modify.
+func Builtin() (*Catalogue, error) {
+	return parseCatalogue("catalogue.yaml", catalogueYAML)
+}
+
+// Flow returns the flow with the id, or nil.
+func (c *Catalogue) Flow(id string) *CatalogueFlow {
+	for i := range c.Flows {
+		if c.Flows[i].ID == id {
+			return &c.Flows[i]
+		}
+	}
+	return nil
+}
+
+// Endpoint returns the endpoint kind with the id, or nil.
+func (c *Catalogue) Endpoint(id string) *CatalogueEndpoint {
+	for i := range c.Endpoints {
+		if c.Endpoints[i].ID == id {
+			return &c.Endpoints[i]
+		}
+	}
+	return nil
+}
+
+// FlowIDs returns the ids of every catalogued flow, available or planned, in
+// catalogue order.
+func (c *Catalogue) FlowIDs() []string {
+	ids := make([]string, len(c.Flows))
+	for i, f := range c.Flows {
+		ids[i] = f.ID
+	}
+	return ids
+}
+
+// Property returns the flow's property with the name (wire name or field
+// name, as keyed in the catalogue), or nil.
+func (f *CatalogueFlow) Property(name string) *CatalogueProperty {
+	for i := range f.Properties {
+		if f.Properties[i].Name == name {
+			return &f.Properties[i]
+		}
+	}
+	return nil
+}
+
+// parseCatalogue decodes and checks a catalogue file.
+func parseCatalogue(filename string, data []byte) (*Catalogue, error) {
+	d := newDecoder(filename)
+	root, ok := d.document(data)
+	if !ok {
+		return nil, d.diags.Err()
+	}
+	c := &Catalogue{}
+	d.object(root, d.pos(root), "", []field{
+		{key: "version", required: true, decode: d.integer(&c.Version)},
+		{key: "endpoints", required: true, decode: func(e entry, p string) {
+			d.keyed(e.v, p, func(e entry, at Pos, ip string) {
+				ep := CatalogueEndpoint{Pos: at, ID: e.key}
+				d.object(e.v, at, ip, []field{
+					{key: "spec_key", decode: d.str(&ep.SpecKey)},
+					{key: "path", required: true, decode: d.str(&ep.Path)},
+					{key: "methods", required: true, decode: d.strList(&ep.Methods)},
+					{key: "authentication", required: true, decode: d.str(&ep.Authentication)},
+					{key: "metadata", decode: d.str(&ep.Metadata)},
+					{key: "specs", required: true, decode: d.strList(&ep.Specs)},
+					{key: "status", required: true, decode: d.str(&ep.Status)},
+					{key: "description", required: true, decode: d.str(&ep.Description)},
+				})
+				c.Endpoints = append(c.Endpoints, ep)
+			})
+		}},
+		{key: "flows", required: true, decode: func(e entry, p string) {
+			d.keyed(e.v, p, func(e entry, at Pos, ip string) {
+				c.Flows = append(c.Flows, d.catalogueFlow(e, at, ip))
+			})
+		}},
+	})
+	if c.Version != Version && !d.src.bad["version"] {
+		d.report(d.pos(root), CodeVersion, "unsupported catalogue version %d", c.Version)
+	}
+	checkCatalogue(c, &d.diags)
+	if err := d.diags.Err(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (d *decoder) catalogueFlow(e entry, at Pos, p string) CatalogueFlow {
+	f := CatalogueFlow{Pos: at, ID: e.key}
+	d.object(e.v, at, p, []field{
+		{key: "endpoint", required: true, decode: d.str(&f.Endpoint)},
+		{key: "wire", decode: d.str(&f.Wire)},
+		{key: "grant_const", decode: d.str(&f.GrantConst)},
+		{key: "name", required: true, decode: d.str(&f.Name)},
+		{key: "description", required: true, decode: d.str(&f.Description)},
+		{key: "specs", required: true, decode: d.strList(&f.Specs)},
+		{key: "status", required: true, decode: d.str(&f.Status)},
+		{key: "public_clients", required: true, decode: d.boolean(&f.PublicClients)},
+		{key: "runtime", decode: func(e entry, p string) {
+			d.object(e.v, d.pos(e.k), p, []field{
+				{key: "state", decode: d.str(&f.Runtime.State)},
+				{key: "params", decode: d.str(&f.Runtime.Params)},
+				{key: "check", decode: d.str(&f.Runtime.Check)},
+				{key: "default", decode: d.str(&f.Runtime.Default)},
+			})
+		}},
+		{key: "defaults", decode: func(e entry, p string) { d.tokenSettings(e, p, &f.Defaults) }},
+		{key: "errors", required: true, decode: d.strList(&f.Errors)},
+		{key: "issues", required: true, decode: d.str(&f.Issues)},
+		{key: "properties", decode: func(e entry, p string) {
+			d.keyed(e.v, p, func(e entry, at Pos, ip string) {
+				pr := CatalogueProperty{Pos: at, Name: e.key}
+				d.object(e.v, at, ip, []field{
+					{key: "field", required: true, decode: d.str(&pr.Field)},
+					{key: "type", required: true, decode: d.str(&pr.Type)},
+					{key: "source", required: true, decode: d.str(&pr.Source)},
+					{key: "required", decode: d.boolean(&pr.Required)},
+					{key: "validate", decode: d.str(&pr.Validate)},
+					{key: "description", required: true, decode: d.str(&pr.Description)},
+					{key: "spec", required: true, decode: d.str(&pr.Spec)},
+				})
+				f.Properties = append(f.Properties, pr)
+			})
+		}},
+	})
+	return f
+}
+
+// CatalogueSources are the sources a catalogue property may have
+// (flows.md §0.3).
+func CatalogueSources() []string {
+	return []string{"form", "query", "header", "client", "store", "session", "derived", "config"}
+}
+
+// wireSource reports whether a property of the source is read from the
+// request by generated code, and so is keyed by its wire name.
+func wireSource(source string) bool {
+	return source == "form" || source == "query" || source == "header"
+}
+
+// errorCodes are the OAuth error codes of flows.md §4.3.
+func errorCodes() []string {
+	return []string{
+		"invalid_request", "invalid_client", "invalid_grant", "unauthorized_client",
+		"unsupported_grant_type", "invalid_scope", "access_denied", "unsupported_response_type",
+		"server_error", "temporarily_unavailable", "authorization_pending", "slow_down",
+		"expired_token", "unsupported_token_type", "invalid_target", "invalid_token",
+		"insufficient_scope", "invalid_dpop_proof", "use_dpop_nonce", "login_required",
+		"consent_required", "interaction_required", "account_selection_required",
+		"invalid_request_uri", "invalid_request_object", "request_not_supported",
+		"request_uri_not_supported", "registration_not_supported", "expired_login_hint_token",
+		"unknown_user_id", "missing_user_code", "invalid_user_code", "invalid_binding_message",
+	}
+}
+
+// checkCatalogue checks what the catalogue's consumers rely on: references
+// resolve, names are valid and unique, and every available flow names the
+// runtime hooks its generated code calls.
+func checkCatalogue(c *Catalogue, ds *Diagnostics) {
+	statuses := []string{StatusAvailable, StatusPlanned}
+	specKeys := map[string]bool{}
+	for _, ep := range c.Endpoints {
+		if !slices.Contains(statuses, ep.Status) {
+			ds.report(ep.Pos, CodeUnknownKey, "endpoint %s: status %q is not available or planned", ep.ID, ep.Status)
+		}
+		if !slices.Contains([]string{"client", "bearer", "session", "none"}, ep.Authentication) {
+			ds.report(ep.Pos, CodeUnknownKey, "endpoint %s: unknown authentication %q", ep.ID, ep.Authentication)
+		}
+		for _, m := range ep.Methods {
+			if !slices.Contains([]string{"GET", "HEAD", "POST"}, m) {
+				ds.report(ep.Pos, CodeUnknownKey, "endpoint %s: unknown method %q", ep.ID, m)
+			}
+		}
+		if ep.SpecKey != "" {
+			if specKeys[ep.SpecKey] {
+				ds.report(ep.Pos, CodeDuplicateKey, "endpoint %s: spec_key %q used twice", ep.ID, ep.SpecKey)
+			}
+			specKeys[ep.SpecKey] = true
+		}
+		if why := checkPath(ep.Path); why != "" && ep.ID != "oauth-metadata" {
+			ds.report(ep.Pos, CodePath, "endpoint %s: path %q %s", ep.ID, ep.Path, why)
+		}
+	}
+	wires := map[string]string{}
+	names := map[string]string{}
+	for _, f := range c.Flows {
+		checkCatalogueFlow(c, f, wires, names, ds)
+	}
+}
+
+func checkCatalogueFlow(c *Catalogue, f CatalogueFlow, wires, names map[string]string, ds *Diagnostics) {
+	where := "flow " + f.ID
+	if !slices.Contains([]string{StatusAvailable, StatusPlanned}, f.Status) {
+		ds.report(f.Pos, CodeUnknownKey, "%s: status %q is not available or planned", where, f.Status)
+	}
+	ep := c.Endpoint(f.Endpoint)
+	switch {
+	case ep == nil:
+		ds.report(f.Pos, CodeUnknownKey, "%s: unknown endpoint %q", where, f.Endpoint)
+	case f.Status == StatusAvailable && ep.Status != StatusAvailable:
+		ds.report(f.Pos, CodeUnknownKey, "%s: available on the planned endpoint %s", where, f.Endpoint)
+	}
+	if f.Endpoint == "oauth-token" && f.Wire == "" {
+		ds.report(f.Pos, CodeMissingKey, "%s: a token flow needs its grant_type as wire", where)
+	}
+	if f.Wire != "" {
+		key := f.Endpoint + " " + f.Wire
+		if other, dup := wires[key]; dup {
+			ds.report(f.Pos, CodeDuplicateKey, "%s: wire %q is also %s's", where, f.Wire, other)
+		}
+		wires[key] = f.ID
+	}
+	if !token.IsIdentifier(f.Name) || !token.IsExported(f.Name) {
+		ds.report(f.Pos, CodeGoName, "%s: name %q is not an exported Go identifier", where, f.Name)
+	}
+	if other, dup := names[f.Name]; dup {
+		ds.report(f.Pos, CodeGoNameClash, "%s: name %q is also %s's", where, f.Name, other)
+	}
+	names[f.Name] = f.ID
+	if f.Status == StatusAvailable {
+		if f.Runtime.Check == "" || f.Runtime.Default == "" {
+			ds.report(f.Pos, CodeMissingKey, "%s: an available flow needs runtime check and default hooks", where)
+		}
+		if f.Endpoint == "oauth-token" && f.GrantConst == "" {
+			ds.report(f.Pos, CodeMissingKey, "%s: an available token flow needs grant_const", where)
+		}
+	}
+	for _, h := range []string{f.Runtime.State, f.Runtime.Params, f.Runtime.Check, f.Runtime.Default, f.GrantConst} {
+		if h != "" && (!token.IsIdentifier(h) || !token.IsExported(h)) {
+			ds.report(f.Pos, CodeGoName, "%s: runtime identifier %q is not an exported Go identifier", where, h)
+		}
+	}
+	if len(f.Errors) == 0 {
+		ds.report(f.Pos, CodeMissingKey, "%s: no error codes", where)
+	}
+	for _, e := range f.Errors {
+		if !slices.Contains(errorCodes(), e) {
+			ds.report(f.Pos, CodeUnknownKey, "%s: unknown error code %q", where, e)
+		}
+	}
+	if f.Defaults.SigningAlg != nil {
+		ds.report(f.Defaults.Pos, CodeTokenSetting, "%s: signing_alg cannot be a flow default", where)
+	}
+	fields := map[string]bool{}
+	for _, p := range f.Properties {
+		pw := fmt.Sprintf("%s: property %s", where, p.Name)
+		if !slices.Contains(CatalogueSources(), p.Source) {
+			ds.report(p.Pos, CodeProperty, "%s: unknown source %q", pw, p.Source)
+		}
+		if !token.IsIdentifier(p.Field) || !token.IsExported(p.Field) {
+			ds.report(p.Pos, CodeGoName, "%s: field %q is not an exported Go identifier", pw, p.Field)
+		}
+		if fields[p.Field] {
+			ds.report(p.Pos, CodeGoNameClash, "%s: field %q used twice", pw, p.Field)
+		}
+		fields[p.Field] = true
+		if !wireSource(p.Source) && p.Name != p.Field {
+			ds.report(p.Pos, CodeProperty, "%s: a %s property is keyed by its field name %q", pw, p.Source, p.Field)
+		}
+		if !wireSource(p.Source) && (p.Validate != "" || p.Required) {
+			ds.report(p.Pos, CodeProperty, "%s: only form, query and header properties are required or validated", pw)
+		}
+		if p.Validate != "" {
+			if why := checkValidateChars(p.Validate); why != "" {
+				ds.report(p.Pos, CodeProperty, "%s: validate %s", pw, why)
+			}
+		}
+		if why := checkCommentText(p.Description); why != "" {
+			ds.report(p.Pos, CodeCommentText, "%s: description %s", pw, why)
+		}
+	}
+	if why := checkCommentText(f.Description); why != "" {
+		ds.report(f.Pos, CodeCommentText, "%s: description %s", where, why)
+	}
+}

@@ -1,0 +1,40 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"os"
+)
+
+// Load reads a spec file, parses it and validates it against the built-in
+// catalogue. On any problem it returns a nil spec and an error: Diagnostics
+// listing every problem of the file, sorted by position, or the error of
+// reading the file.
+func Load(filename string) (*Spec, error) {
+	data, err := os.ReadFile(filename)
+	if err != nil {
+		return nil, fmt.Errorf("read spec: %w", err)
+	}
+	c, err := Builtin()
+	if err != nil {
+		return nil, fmt.Errorf("built-in catalogue: %w", err)
+	}
+	s, err := Parse(filename, data)
+	var diags Diagnostics
+	if err != nil && !errors.As(err, &diags) {
+		return nil, err
+	}
+	if s != nil {
+		var vd Diagnostics
+		if err := Validate(s, c); err != nil {
+			if !errors.As(err, &vd) {
+				return nil, err
+			}
+			diags = append(diags, vd...)
+		}
+	}
+	if err := diags.Err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}

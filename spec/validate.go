@@ -1,0 +1,350 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+)
+
+// maxCodeTTL is the longest authorization code lifetime: RFC 6749 §4.1.2
+// recommends at most 10 minutes.
+const maxCodeTTL = 10 * time.Minute
+
+// Validate checks a spec against a catalogue: flow ids, endpoints, the
+// issuer, paths, token settings, scopes, Go names and team properties. It
+// returns Diagnostics listing every problem, or nil.
+//
+// A spec returned by Parse remembers where each value was, so diagnostics
+// point at values; for a spec built in code they point at the enclosing
+// struct. Values Parse already reported are not reported again.
+func Validate(s *Spec, c *Catalogue) error {
+	if s == nil || c == nil {
+		return errors.New("spec: Validate needs a spec and a catalogue")
+	}
+	v := &validation{s: s, c: c, src: s.src}
+	if v.src == nil {
+		v.src = &source{vals: map[string]Pos{}, bad: map[string]bool{}}
+	}
+	v.top()
+	v.endpoints()
+	v.tokens(s.Tokens, "tokens", true)
+	v.scopes()
+	v.flows()
+	v.extensionGrants()
+	v.stems()
+	return v.diags.Err()
+}
+
+// validation is the state of one Validate call.
+type validation struct {
+	s     *Spec
+	c     *Catalogue
+	src   *source
+	diags Diagnostics
+	// rules checks validate rules; created on first use.
+	rules *validator.Validate
+}
+
+// at returns the position of the value at path p, or fallback.
+func (v *validation) at(p string, fallback Pos) Pos {
+	if pos, ok := v.src.vals[p]; ok {
+		return pos
+	}
+	return fallback
+}
+
+// given reports whether the file had a value at path p.
+func (v *validation) given(p string) bool {
+	_, ok := v.src.vals[p]
+	return ok
+}
+
+// failed reports whether Parse already reported the value at p or at one of
+// its parents.
+func (v *validation) failed(p string) bool {
+	for {
+		if v.src.bad[p] {
+			return true
+		}
+		i := strings.LastIndexByte(p, '.')
+		if i < 0 {
+			return false
+		}
+		p = p[:i]
+	}
+}
+
+func (v *validation) report(p Pos, code, format string, args ...any) {
+	v.diags.report(p, code, format, args...)
+}
+
+func (v *validation) top() {
+	s := v.s
+	if s.Version != Version && !v.failed("version") {
+		v.report(v.at("version", s.Pos), CodeVersion, "unsupported version %d: this oauthgen reads version %d", s.Version, Version)
+	}
+	if !v.failed("package") {
+		if why := checkPackage(s.Package); why != "" {
+			v.report(v.at("package", s.Pos), CodePackage, "package %q %s", s.Package, why)
+		}
+	}
+	if !v.failed("output") {
+		if why := checkOutput(s.Output); why != "" {
+			v.report(v.at("output", s.Pos), CodeOutput, "output %q %s", s.Output, why)
+		}
+	}
+	if !v.failed("issuer") {
+		if why := checkIssuer(s.Issuer); why != "" {
+			v.report(v.at("issuer", s.Pos), CodeIssuer, "issuer %q %s", s.Issuer, why)
+		}
+	}
+}
+
+// endpointPath is an endpoint's effective path and where it was set.
+type endpointPath struct {
+	key, path string
+	pos       Pos
+}
+
+func (v *validation) endpoints() {
+	e := v.s.Endpoints
+	var paths []endpointPath
+	add := func(key string, pos Pos, p string) {
+		if p == "" {
+			if ep := v.endpointBySpecKey(key); ep != nil {
+				p = ep.Path
+			}
+		}
+		paths = append(paths, endpointPath{key: key, path: p, pos: pos})
+	}
+	if t := e.Token; t != nil {
+		v.path("endpoints.token.path", t.Pos, t.Path)
+		add("token", v.at("endpoints.token.path", t.Pos), t.Path)
+		v.authMethods(t)
+	}
+	if j := e.JWKS; j != nil {
+		v.path("endpoints.jwks.path", j.Pos, j.Path)
+		add("jwks", v.at("endpoints.jwks.path", j.Pos), j.Path)
+	}
+	for i, a := range paths {
+		for _, b := range paths[:i] {
+			if a.path != "" && a.path == b.path {
+				v.report(a.pos, CodePath, "path %q is also the %s endpoint's", a.path, b.key)
+			}
+		}
+	}
+}
+
+func (v *validation) endpointBySpecKey(key string) *CatalogueEndpoint {
+	for i := range v.c.Endpoints {
+		if v.c.Endpoints[i].SpecKey == key {
+			return &v.c.Endpoints[i]
+		}
+	}
+	return nil
+}
+
+// declared reports whether the spec declares the catalogue endpoint.
+func (v *validation) declared(ep *CatalogueEndpoint) bool {
+	switch ep.SpecKey {
+	case "token":
+		return v.s.Endpoints.Token != nil
+	case "jwks":
+		return v.s.Endpoints.JWKS != nil
+	case "":
+		return true // served at fixed locations, never declared
+	}
+	return false
+}
+
+func (v *validation) path(p string, fallback Pos, value string) {
+	if value == "" || v.failed(p) {
+		return
+	}
+	if why := checkPath(value); why != "" {
+		v.report(v.at(p, fallback), CodePath, "path %q %s", value, why)
+	}
+}
+
+func (v *validation) authMethods(t *TokenEndpoint) {
+	const p = "endpoints.token.auth_methods"
+	if v.failed(p) {
+		return
+	}
+	if len(t.AuthMethods) == 0 {
+		v.report(v.at(p, t.Pos), CodeAuthMethods, "auth_methods must list at least one of %s", strings.Join(AuthMethods(), ", "))
+		return
+	}
+	for i, m := range t.AuthMethods {
+		ip := fmt.Sprintf("%s[%d]", p, i)
+		if v.failed(ip) {
+			continue
+		}
+		pos := v.at(ip, t.Pos)
+		switch {
+		case !slices.Contains(AuthMethods(), m):
+			v.report(pos, CodeAuthMethods, "unknown client authentication method %q%s; this version serves %s",
+				m, didYouMean(m, AuthMethods()), strings.Join(AuthMethods(), ", "))
+		case slices.Contains(t.AuthMethods[:i], m):
+			v.report(pos, CodeAuthMethods, "client authentication method %q is listed twice", m)
+		}
+	}
+}
+
+// tokens checks token settings at path p; serverLevel is true for the
+// spec's top-level tokens.
+func (v *validation) tokens(t TokenSettings, p string, serverLevel bool) {
+	at := func(key string) Pos { return v.at(join(p, key), t.Pos) }
+	ok := func(key string) bool { return !v.failed(join(p, key)) }
+	if f := t.AccessTokenFormat; f != nil && ok("access_token_format") && !slices.Contains(AccessTokenFormats(), *f) {
+		v.report(at("access_token_format"), CodeTokenSetting, "access_token_format %q must be jwt or opaque%s", *f, didYouMean(*f, AccessTokenFormats()))
+	}
+	if a := t.SigningAlg; a != nil && ok("signing_alg") {
+		switch {
+		case !serverLevel:
+			v.report(at("signing_alg"), CodeTokenSetting, "signing_alg is server-wide: set it under the top-level tokens")
+		case !slices.Contains(SigningAlgs(), *a):
+			v.report(at("signing_alg"), CodeTokenSetting, "signing_alg %q must be ES256, RS256 or EdDSA%s", *a, didYouMean(*a, SigningAlgs()))
+		}
+	}
+	positive := []struct {
+		key string
+		d   *time.Duration
+	}{
+		{"access_token_ttl", t.AccessTokenTTL},
+		{"refresh_token_ttl", t.RefreshTokenTTL},
+		{"refresh_token_idle_ttl", t.RefreshTokenIdleTTL},
+		{"code_ttl", t.CodeTTL},
+	}
+	for _, x := range positive {
+		if x.d != nil && ok(x.key) && *x.d <= 0 {
+			v.report(at(x.key), CodeDuration, "%s must be positive, got %s", x.key, *x.d)
+		}
+	}
+	if d := t.CodeTTL; d != nil && ok("code_ttl") && *d > maxCodeTTL {
+		v.report(at("code_ttl"), CodeDuration, "code_ttl must be at most 10m (RFC 6749 §4.1.2), got %s", *d)
+	}
+	if d := t.RefreshGrace; d != nil && ok("refresh_grace") && *d < 0 {
+		v.report(at("refresh_grace"), CodeDuration, "refresh_grace must not be negative, got %s", *d)
+	}
+}
+
+func (v *validation) scopes() {
+	seen := map[string]bool{}
+	for _, sc := range v.s.Scopes {
+		p := join("scopes", sc.Name)
+		if seen[sc.Name] {
+			v.report(sc.Pos, CodeDuplicateKey, "scope %q is declared twice", sc.Name)
+		}
+		seen[sc.Name] = true
+		if sc.Name == "" {
+			v.report(sc.Pos, CodeScope, "a scope name must not be empty")
+		} else if why := checkScopeName(sc.Name); why != "" {
+			v.report(sc.Pos, CodeScope, "scope %q %s", sc.Name, why)
+		}
+		if !v.failed(p) {
+			if why := checkCommentText(sc.Description); why != "" {
+				v.report(v.at(join(p, "description"), sc.Pos), CodeCommentText, "description of scope %q %s", sc.Name, why)
+			}
+		}
+	}
+}
+
+func (v *validation) flows() {
+	seen := map[string]bool{}
+	for _, f := range v.s.Flows {
+		p := join("flows", f.ID)
+		if seen[f.ID] {
+			v.report(f.Pos, CodeDuplicateKey, "flow %q is enabled twice", f.ID)
+		}
+		seen[f.ID] = true
+		cf := v.c.Flow(f.ID)
+		switch {
+		case cf == nil:
+			v.report(f.Pos, CodeUnknownFlow, "unknown flow type %q%s", f.ID, v.suggestFlow(f.ID))
+		case cf.Status != StatusAvailable:
+			v.report(f.Pos, CodePlannedFlow, "flow type %q is catalogued but not served by this version of oauthgen", f.ID)
+		default:
+			if ep := v.c.Endpoint(cf.Endpoint); ep != nil && !v.declared(ep) {
+				v.report(f.Pos, CodeMissingEnd, "flow %q needs endpoints.%s", f.ID, ep.SpecKey)
+			}
+		}
+		v.tokens(f.Tokens, join(p, "tokens"), false)
+		if cf != nil {
+			v.forcedSettings(f.Tokens, join(p, "tokens"), cf)
+		}
+		v.properties(f.Properties, join(p, "properties"), "flow "+f.ID, cf)
+	}
+}
+
+// suggestFlow finds the flow id a user probably meant: a close id, or the
+// flow whose grant_type or Go name was written instead of its id.
+func (v *validation) suggestFlow(id string) string {
+	for _, f := range v.c.Flows {
+		if f.Wire != "" && f.Wire == id || f.Name == GoName(id) {
+			return ` (did you mean "` + f.ID + `"?)`
+		}
+	}
+	return didYouMean(id, v.c.FlowIDs())
+}
+
+// forcedSettings reports a flow's token settings that contradict the
+// catalogue's defaults for the flow, which the flow always uses (for
+// example, no refresh token for client_credentials, RFC 6749 §4.4.3).
+func (v *validation) forcedSettings(t TokenSettings, p string, cf *CatalogueFlow) {
+	check := func(key string, set, forced *bool) {
+		if set != nil && forced != nil && *set != *forced && !v.failed(join(p, key)) {
+			v.report(v.at(join(p, key), t.Pos), CodeFlowSetting, "%s: flow %q always uses %t", key, cf.ID, *forced)
+		}
+	}
+	check("issue_refresh_token", t.IssueRefreshToken, cf.Defaults.IssueRefreshToken)
+	check("rotate_refresh_token", t.RotateRefreshToken, cf.Defaults.RotateRefreshToken)
+	if f, forced := t.AccessTokenFormat, cf.Defaults.AccessTokenFormat; f != nil && forced != nil && *f != *forced {
+		v.report(v.at(join(p, "access_token_format"), t.Pos), CodeFlowSetting, "access_token_format: flow %q always uses %s", cf.ID, *forced)
+	}
+}
+
+func (v *validation) extensionGrants() {
+	seenType := map[string]string{}
+	for _, g := range v.s.ExtensionGrants {
+		p := join("extension_grants", g.Name)
+		if why := checkGoName(g.Name); why != "" {
+			v.report(g.Pos, CodeGoName, "extension grant name %q %s", g.Name, why)
+		}
+		if v.s.Endpoints.Token == nil {
+			v.report(g.Pos, CodeMissingEnd, "extension grant %q needs endpoints.token", g.Name)
+		}
+		if gp := join(p, "grant_type"); !v.failed(gp) {
+			pos := v.at(gp, g.Pos)
+			if why := checkGrantType(g.GrantType); why != "" {
+				v.report(pos, CodeExtensionGrant, "grant_type %q %s", g.GrantType, why)
+			} else if cf := v.flowByWire(g.GrantType); cf != nil {
+				v.report(pos, CodeExtensionGrant, "grant_type %q is the standard grant of flow %q; enable that flow instead", g.GrantType, cf.ID)
+			} else if other, dup := seenType[g.GrantType]; dup {
+				v.report(pos, CodeExtensionGrant, "grant_type %q is also extension grant %q's", g.GrantType, other)
+			} else {
+				seenType[g.GrantType] = g.Name
+			}
+		}
+		if dp := join(p, "description"); !v.failed(dp) {
+			if why := checkCommentText(g.Description); why != "" {
+				v.report(v.at(dp, g.Pos), CodeCommentText, "description of extension grant %q %s", g.Name, why)
+			}
+		}
+		v.tokens(g.Tokens, join(p, "tokens"), false)
+		v.properties(g.Properties, join(p, "properties"), "extension grant "+g.Name, nil)
+	}
+}
+
+func (v *validation) flowByWire(wire string) *CatalogueFlow {
+	for i := range v.c.Flows {
+		if v.c.Flows[i].Endpoint == "oauth-token" && v.c.Flows[i].Wire == wire {
+			return &v.c.Flows[i]
+		}
+	}
+	return nil
+}
