@@ -8,12 +8,21 @@ import (
 
 // AuthorizationCode is the procedure of the flow oauth-token-authorization-code.
 // This file is yours: oauthgen wrote it once and will not touch it again.
+//
+// The reference procedure copies the device_name property into the access
+// token, so that the tests can see it arrive; the rest is the runtime's
+// default issuance.
 type AuthorizationCode struct{ *Procedures }
 
 var _ AuthorizationCodeProcedure = (*AuthorizationCode)(nil)
 
 // GenerateToken issues the tokens of a grant_type=authorization_code request.
 func (p *AuthorizationCode) GenerateToken(ctx context.Context, c *AuthorizationCodeContext) (*runtime.TokenResponse, error) {
-	// To customise, edit c.Defaults and call c.Issuers yourself.
+	if a := c.Defaults.Access; a != nil && c.DeviceName != "" {
+		if a.Extra == nil {
+			a.Extra = map[string]any{}
+		}
+		a.Extra["device_name"] = c.DeviceName
+	}
 	return c.Default(ctx)
 }

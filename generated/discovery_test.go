@@ -1,0 +1,125 @@
+package generated
+
+import (
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"testing"
+)
+
+// The RFC 8414 metadata document and the JWK Set of the generated server.
+
+// TestMetadata: the document advertises exactly what the reference spec
+// enables: the four grant types, the three auth methods, S256 only, the
+// spec's scopes, endpoints under the issuer (RFC 8414 §2, §3; flows.md §14;
+// security.md S-02).
+func TestMetadata(t *testing.T) {
+	e := newEnv(t, nil)
+	r := e.do(t, call{method: http.MethodGet, path: "/.well-known/oauth-authorization-server", ctype: "-"})
+	if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/json" {
+		t.Fatalf("GET metadata: %d %s %s", r.status, r.header.Get("Content-Type"), r.raw)
+	}
+	if cc := r.header.Get("Cache-Control"); cc != "public, max-age=300" {
+		t.Errorf("Cache-Control = %q, want a public cacheable document", cc)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(r.raw, &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"issuer":                                specIssuer,
+		"token_endpoint":                        specIssuer + "/oauth2/token",
+		"jwks_uri":                              specIssuer + "/oauth2/jwks",
+		"grant_types_supported":                 []any{"authorization_code", "client_credentials", "refresh_token", magicGrant},
+		"token_endpoint_auth_methods_supported": []any{"client_secret_basic", "client_secret_post", "none"},
+		"code_challenge_methods_supported":      []any{"S256"},
+		"scopes_supported":                      []any{"read", "write", "admin"},
+		"response_types_supported":              []any{},
+		"response_modes_supported":              []any{},
+		"request_parameter_supported":           false,
+		"request_uri_parameter_supported":       false,
+		"claims_parameter_supported":            false,
+	}
+	if !reflect.DeepEqual(got, want) {
+		gotJSON, _ := json.MarshalIndent(got, "", "  ")
+		t.Errorf("metadata:\n%s", gotJSON)
+		for k, v := range want {
+			if !reflect.DeepEqual(got[k], v) {
+				t.Errorf("%s = %#v, want %#v", k, got[k], v)
+			}
+		}
+		for k := range got {
+			if _, ok := want[k]; !ok {
+				t.Errorf("unexpected member %s", k)
+			}
+		}
+	}
+	// The Go view agrees with the served document.
+	if md := e.srv.Metadata(); len(md.GrantTypesSupported) != 4 || e.srv.MetadataPath() != "/.well-known/oauth-authorization-server" {
+		t.Errorf("Metadata() %+v, MetadataPath %q", md, e.srv.MetadataPath())
+	}
+}
+
+// TestJWKS: the JWK Set has the ES256 signing key with public members only,
+// and it is the key that signs the access tokens (RFC 7517 §5; RFC 7518
+// §6.2.1; flows.md §13; security.md S-45, S-46).
+func TestJWKS(t *testing.T) {
+	e := newEnv(t, nil)
+	r := e.do(t, call{method: http.MethodGet, path: "/oauth2/jwks", ctype: "-"})
+	if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/jwk-set+json" {
+		t.Fatalf("GET jwks: %d %q", r.status, r.header.Get("Content-Type"))
+	}
+	var doc struct {
+		Keys []map[string]any `json:"keys"`
+	}
+	if err := json.Unmarshal(r.raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Keys) != 1 {
+		t.Fatalf("%d keys, want the one ES256 key", len(doc.Keys))
+	}
+	k := doc.Keys[0]
+	for name, v := range map[string]any{"kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256"} {
+		if k[name] != v {
+			t.Errorf("%s = %v, want %v", name, k[name], v)
+		}
+	}
+	for name := range k {
+		switch name {
+		case "kty", "crv", "use", "alg", "kid", "x", "y":
+		default:
+			t.Errorf("JWK member %q (private members are d, p, q, dp, dq, qi, oth, k)", name)
+		}
+	}
+	if _, err := ecPublicKey(k); err != nil {
+		t.Errorf("published key: %v", err)
+	}
+	tok := wantToken(t, e.ccRequest(t, nil))
+	header, _ := e.verifyAccessJWT(t, tok.AccessToken)
+	if header["kid"] != k["kid"] {
+		t.Errorf("token kid %v, JWKS kid %v", header["kid"], k["kid"])
+	}
+}
+
+// TestDiscoveryMethods: the public documents accept GET and HEAD only; other
+// methods get 405 with Allow (RFC 9110 §15.5.6); unknown paths are 404.
+func TestDiscoveryMethods(t *testing.T) {
+	e := newEnv(t, nil)
+	for _, path := range []string{"/oauth2/jwks", "/.well-known/oauth-authorization-server"} {
+		for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
+			r := e.do(t, call{method: m, path: path, body: "x=y"})
+			if r.status != http.StatusMethodNotAllowed || r.header.Get("Allow") != "GET, HEAD" {
+				t.Errorf("%s %s: %d Allow %q, want 405 \"GET, HEAD\"", m, path, r.status, r.header.Get("Allow"))
+			}
+		}
+		r := e.do(t, call{method: http.MethodHead, path: path, ctype: "-"})
+		if r.status != http.StatusOK || len(r.raw) != 0 {
+			t.Errorf("HEAD %s: %d with %d body bytes", path, r.status, len(r.raw))
+		}
+	}
+	for _, path := range []string{"/oauth2/token/", "/oauth2/authorize", "/.well-known/openid-configuration"} {
+		if r := e.do(t, call{method: http.MethodGet, path: path, ctype: "-"}); r.status != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", path, r.status)
+		}
+	}
+}
