@@ -245,10 +245,10 @@ func writeModule(t *testing.T, mod, root string) {
 	b.WriteString("require github.com/oauthgen/oauthgen v0.0.0-00010101000000-000000000000\n\n")
 	b.WriteString("replace github.com/oauthgen/oauthgen => " + root + "\n\n")
 	b.WriteString("tool github.com/oauthgen/oauthgen/cmd/oauthgen\n\n")
-	if i := strings.Index(string(gomod), "require ("); i >= 0 {
-		block := string(gomod[i:])
-		block = block[:strings.Index(block, ")")+1]
-		b.WriteString(block + "\n")
+	// Every requirement of the checkout, direct and indirect, so that the
+	// go command (go tool refuses to edit go.mod) finds nothing to tidy.
+	for _, req := range regexp.MustCompile(`(?ms)^require \(.*?^\)|^require [^(\n]+$`).FindAllString(string(gomod), -1) {
+		b.WriteString(req + "\n\n")
 	}
 	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
