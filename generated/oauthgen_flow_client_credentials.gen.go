@@ -155,7 +155,9 @@ func (f clientCredentialsFlow) Token(ctx context.Context, t *runtime.TokenContex
 		}
 		c.Lifetime = d
 	}
-	c.Tags = strings.Fields(t.Param("tags"))
+	if v := t.Param("tags"); v != "" {
+		c.Tags = strings.Fields(v)
+	}
 	if v := t.Param("callback"); v != "" {
 		u, err := runtime.ParseURLParam("callback", v)
 		if err != nil {
@@ -168,8 +170,16 @@ func (f clientCredentialsFlow) Token(ctx context.Context, t *runtime.TokenContex
 		return nil, err
 	}
 	c.CorrelationID = hCorrelationID
-	if err := runtime.Validate(c); err != nil {
-		return nil, err
+	// Every rule starts with omitempty: with every validated field zero there is nothing to check.
+	if c.Tenant != "" ||
+		c.MaxItems != 0 ||
+		c.Ratio != 0 ||
+		c.Lifetime != 0 ||
+		c.Tags != nil ||
+		c.CorrelationID != "" {
+		if err := runtime.Validate(c); err != nil {
+			return nil, err
+		}
 	}
 	if err := runtime.CheckClientCredentials(ctx, c.TokenContext); err != nil {
 		return nil, err

@@ -98,9 +98,11 @@ func newSecretVerifier() *secretVerifier {
 func (v *secretVerifier) verify(clientID, storedHash string, secret Secret, now time.Time) bool {
 	if strings.HasPrefix(storedHash, sha256SecretPrefix) {
 		var want [sha256.Size]byte
-		n, err := base64.RawURLEncoding.Decode(want[:], []byte(storedHash[len(sha256SecretPrefix):]))
-		sum := sha256.Sum256([]byte(secret))
-		if err != nil || n != sha256.Size {
+		var enc [64]byte // the encoded hash has 43 bytes: decoded from the stack
+		m := copy(enc[:], storedHash[len(sha256SecretPrefix):])
+		n, err := base64.RawURLEncoding.Decode(want[:], enc[:m])
+		sum := sum256String(string(secret))
+		if err != nil || n != sha256.Size || len(storedHash)-len(sha256SecretPrefix) != m {
 			subtle.ConstantTimeCompare(sum[:], dummySecretHash[:])
 			return false
 		}
@@ -115,7 +117,7 @@ func (v *secretVerifier) verify(clientID, storedHash string, secret Secret, now 
 
 // dummy does the work of a sha256 verification that cannot succeed.
 func (v *secretVerifier) dummy(secret Secret) {
-	sum := sha256.Sum256([]byte(secret))
+	sum := sum256String(string(secret))
 	subtle.ConstantTimeCompare(sum[:], dummySecretHash[:])
 }
 

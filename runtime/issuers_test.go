@@ -143,16 +143,16 @@ func tkDump(m *MemoryStore) string {
 	defer m.mu.Unlock()
 	var b strings.Builder
 	for k, v := range m.grants {
-		fmt.Fprintf(&b, "%q %+v %s\n", k, v, v.Data)
+		fmt.Fprintf(&b, "%q %+v %s\n", k, v, m.slab.get(v.ref))
 	}
 	for k, v := range m.codes {
-		fmt.Fprintf(&b, "%q %q %+v %v %s\n", k, v.rec.Hash, v.rec, v.consumed, v.rec.Data)
+		fmt.Fprintf(&b, "%q %+v %s\n", k, v, m.slab.get(v.ref))
 	}
 	for k, v := range m.refresh {
-		fmt.Fprintf(&b, "%q %q %+v\n", k, v.Hash, v)
+		fmt.Fprintf(&b, "%q %+v %s\n", k, v, m.slab.get(v.ref))
 	}
 	for k, v := range m.access {
-		fmt.Fprintf(&b, "%q %q %+v\n", k, v.Key, v)
+		fmt.Fprintf(&b, "%q %+v %s %+v\n", k, v, m.slab.get(v.ref), m.accessExtra[k])
 	}
 	return b.String()
 }

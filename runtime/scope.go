@@ -14,7 +14,9 @@ func ParseScope(s string) (ScopeSet, bool) {
 		return nil, true
 	}
 	var out ScopeSet
-	for _, tok := range strings.Split(s, " ") {
+	for rest := s; rest != ""; {
+		var tok string
+		tok, rest, _ = strings.Cut(rest, " ")
 		if tok == "" {
 			continue // tolerate runs of spaces
 		}

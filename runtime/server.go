@@ -17,7 +17,8 @@ import (
 type Config struct {
 	// Clients finds registered clients. Required.
 	Clients ClientRegistry
-	// Store persists grants, codes and tokens. Nil means a new MemoryStore.
+	// Store persists grants, codes and tokens. Nil means a new MemoryStore
+	// that prunes expired records by Clock.
 	Store Store
 	// Keys signs JWTs. Nil means a freshly generated key of the spec's
 	// signing algorithm (fine for tests and demos; tokens do not survive a restart).
@@ -81,7 +82,8 @@ const (
 // policy that leaves them zero. It refuses a missing client registry, an
 // issuer that is not https (or http on a loopback host, flows.md §2.1 rule 1)
 // or that has a query or fragment (RFC 8414 §2), clashing paths, an unknown
-// auth method, a nil Flow, and two flows for one grant type.
+// auth method, a nil Flow, and two flows for one grant type. A MemoryStore
+// without a Clock gets the server's, by which it prunes expired records.
 func NewServer(cfg Config, s Settings, flows ...TokenFlowRegistration) (*Server, error) {
 	var errs []error
 	if cfg.Clients == nil {
@@ -131,6 +133,9 @@ func NewServer(cfg Config, s Settings, flows ...TokenFlowRegistration) (*Server,
 	}
 	if srv.clock == nil {
 		srv.clock = SystemClock{}
+	}
+	if m, ok := srv.store.(*MemoryStore); ok {
+		m.adoptClock(srv.clock) // it prunes expired records by the server's time
 	}
 	if srv.log == nil {
 		srv.log = slog.New(slog.DiscardHandler)

@@ -1,11 +1,12 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"maps"
-	"slices"
 	"sync"
 	"time"
 )
@@ -13,19 +14,51 @@ import (
 // MemoryStore is an in-memory Store for tests, demos and single-process
 // servers. One mutex makes ConsumeCode and RotateRefreshToken atomic
 // (security.md S-07, S-13). Records go in and come out as copies, so no
-// caller shares a slice or map with the store. Nothing expires on its own:
-// expiry is the caller's check.
+// caller shares a slice or map with the store.
+//
+// Each record is kept encoded (store_memory_codec.go) in byte chunks
+// (store_memory_slab.go) under a fixed-size key, so that neither the maps
+// nor the records hold pointers and a store of millions of records costs
+// the garbage collector almost nothing. Expired records are pruned as the
+// store is written (store_memory_prune.go) when the store has a Clock:
+// NewMemoryStoreWithClock gives it one, and NewServer gives its Clock to a
+// MemoryStore that has none. Expiry itself stays the caller's check.
 type MemoryStore struct {
 	mu      sync.Mutex
-	grants  map[string]Grant
-	codes   map[string]*memoryCode
-	refresh map[string]RefreshTokenRecord
-	access  map[string]AccessTokenRecord
+	grants  map[memKey]memGrant
+	codes   map[memKey]memCode
+	refresh map[memKey]memRecord
+	access  map[memKey]memRecord
+	// accessExtra holds the Claims.Extra of the access tokens that have one.
+	accessExtra map[memKey]map[string]any
+	// slab holds the encoded records.
+	slab recSlab
+
+	// clock is the time pruning uses; nil means nothing is pruned.
+	clock Clock
+	// expiry orders every record that can expire by its pruning time.
+	expiry expiryQueue
 }
 
-// memoryCode is a stored code and whether it has been consumed.
-type memoryCode struct {
-	rec      AuthorizationCode
+// memKey is the key of a record: the 32-byte SHA-256 hash of a code or
+// token, or a grant id (memKeyOfID).
+type memKey [sha256.Size]byte
+
+// memRecord is a stored record and when it may be pruned.
+type memRecord struct {
+	ref   recRef // the encoded record in the slab
+	prune int64  // Unix seconds; noPrune when never
+}
+
+// memGrant is a stored grant; revoked overrides its encoded Status.
+type memGrant struct {
+	memRecord
+	revoked bool
+}
+
+// memCode is a stored code and whether it has been consumed.
+type memCode struct {
+	memRecord
 	consumed bool
 	// replayed is set when the code is presented again after it was consumed.
 	replayed bool
@@ -37,14 +70,66 @@ var _ Store = (*MemoryStore)(nil)
 // with 128-bit ids and 256-bit values this only happens through a bug.
 var errDuplicate = errors.New("memory store: duplicate key")
 
-// NewMemoryStore returns an empty MemoryStore.
+// NewMemoryStore returns an empty MemoryStore without a Clock: it prunes
+// nothing until NewServer gives it the server's Clock.
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
-		grants:  make(map[string]Grant),
-		codes:   make(map[string]*memoryCode),
-		refresh: make(map[string]RefreshTokenRecord),
-		access:  make(map[string]AccessTokenRecord),
+		grants:      make(map[memKey]memGrant),
+		codes:       make(map[memKey]memCode),
+		refresh:     make(map[memKey]memRecord),
+		access:      make(map[memKey]memRecord),
+		accessExtra: make(map[memKey]map[string]any),
 	}
+}
+
+// NewMemoryStoreWithClock returns an empty MemoryStore that prunes expired
+// records, reading the time from c.
+func NewMemoryStoreWithClock(c Clock) *MemoryStore {
+	m := NewMemoryStore()
+	m.clock = c
+	return m
+}
+
+// adoptClock gives the store c when it has no Clock yet.
+func (m *MemoryStore) adoptClock(c Clock) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.clock == nil {
+		m.clock = c
+	}
+}
+
+// memKeyOfHash is the key of a code or token hash: the hash itself when it
+// is a SHA-256, else its SHA-256. Lookups compare the stored hash, so a
+// collision can never return another record.
+func memKeyOfHash(h []byte) memKey {
+	if len(h) == sha256.Size {
+		return memKey(h)
+	}
+	return sha256.Sum256(h)
+}
+
+// memKeyOfID is the key of a grant id: its length and bytes when it is
+// shorter than 32 bytes (the runtime's ids are 22), else its SHA-256 with
+// the top bit set, which no short id's length byte has. Lookups compare the
+// stored id.
+func memKeyOfID(id string) memKey {
+	var k memKey
+	if len(id) < len(k) {
+		k[0] = byte(len(id))
+		copy(k[1:], id)
+		return k
+	}
+	k = sha256.Sum256([]byte(id))
+	k[0] |= 0x80
+	return k
+}
+
+// put stores an encoded record that may be pruned at prune; now is the
+// time of the write. The caller holds m.mu and queues the record for
+// pruning.
+func (m *MemoryStore) put(rec []byte, prune, now int64) memRecord {
+	return memRecord{ref: m.slab.put(recClass(prune, now), rec), prune: prune}
 }
 
 // SaveGrant implements GrantStore.
@@ -52,35 +137,66 @@ func (m *MemoryStore) SaveGrant(_ context.Context, g Grant) error {
 	if g.ID == "" {
 		return errors.New("memory store: grant without id")
 	}
+	k := memKeyOfID(g.ID)
+	var scratch [recScratch]byte
+	rec := appendGrant(scratch[:0], &g)
+	prune := pruneAt(g.ExpiresAt)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, ok := m.grants[g.ID]; ok {
+	now := m.pruneLocked()
+	if _, ok := m.grants[k]; ok {
 		return fmt.Errorf("save grant %s: %w", g.ID, errDuplicate)
 	}
-	m.grants[g.ID] = cloneGrant(g)
+	m.grants[k] = memGrant{memRecord: m.put(rec, prune, now)}
+	m.expiry.add(prune, kindGrant, k)
 	return nil
+}
+
+// grant returns the stored grant with the id, checking the stored id.
+func (m *MemoryStore) grant(id string) (memGrant, Grant, bool, error) {
+	e, ok := m.grants[memKeyOfID(id)]
+	if !ok {
+		return memGrant{}, Grant{}, false, nil
+	}
+	g, err := decodeGrant(m.slab.get(e.ref))
+	if err != nil || g.ID != id {
+		return memGrant{}, Grant{}, false, err
+	}
+	if e.revoked {
+		g.Status = GrantRevoked
+	}
+	return e, g, true, nil
 }
 
 // Grant implements GrantStore.
 func (m *MemoryStore) Grant(_ context.Context, id string) (Grant, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	g, ok := m.grants[id]
-	if !ok {
-		return Grant{}, false, nil
-	}
-	return cloneGrant(g), true, nil
+	_, g, ok, err := m.grant(id)
+	return g, ok, err
 }
 
 // RevokeGrant implements GrantStore.
 func (m *MemoryStore) RevokeGrant(_ context.Context, id string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if g, ok := m.grants[id]; ok {
-		g.Status = GrantRevoked
-		m.grants[id] = g
+	e, _, ok, err := m.grant(id)
+	if err != nil || !ok {
+		return err
 	}
+	e.revoked = true
+	m.grants[memKeyOfID(id)] = e
 	return nil
+}
+
+// grantPruneAt is when the grant with the id may be pruned: noPrune when it
+// never expires, 0 when the store does not hold it.
+func (m *MemoryStore) grantPruneAt(id string) int64 {
+	e, _, ok, _ := m.grant(id)
+	if !ok {
+		return 0
+	}
+	return e.prune
 }
 
 // SaveCode implements CodeStore.
@@ -88,14 +204,35 @@ func (m *MemoryStore) SaveCode(_ context.Context, c AuthorizationCode) error {
 	if len(c.Hash) == 0 {
 		return errors.New("memory store: code without hash")
 	}
+	k := memKeyOfHash(c.Hash)
+	var scratch [recScratch]byte
+	rec := appendCode(scratch[:0], &c)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	k := string(c.Hash)
+	now := m.pruneLocked()
 	if _, ok := m.codes[k]; ok {
 		return fmt.Errorf("save code: %w", errDuplicate)
 	}
-	m.codes[k] = &memoryCode{rec: cloneCode(c)}
+	prune := codePruneAt(c.ExpiresAt, 0)
+	if c.GrantID != "" {
+		prune = codePruneAt(c.ExpiresAt, m.grantPruneAt(c.GrantID))
+	}
+	m.codes[k] = memCode{memRecord: m.put(rec, prune, now)}
+	m.expiry.add(prune, kindCode, k)
 	return nil
+}
+
+// code returns the stored code of the hash, checking the stored hash.
+func (m *MemoryStore) code(hash []byte) (memCode, AuthorizationCode, bool, error) {
+	e, ok := m.codes[memKeyOfHash(hash)]
+	if !ok {
+		return memCode{}, AuthorizationCode{}, false, nil
+	}
+	c, err := decodeCode(m.slab.get(e.ref))
+	if err != nil || !bytes.Equal(c.Hash, hash) {
+		return memCode{}, AuthorizationCode{}, false, err
+	}
+	return e, c, true, nil
 }
 
 // ConsumeCode implements CodeStore: the lookup and the marking happen under
@@ -104,43 +241,86 @@ func (m *MemoryStore) SaveCode(_ context.Context, c AuthorizationCode) error {
 func (m *MemoryStore) ConsumeCode(_ context.Context, hash []byte) (AuthorizationCode, ConsumeResult, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e, ok := m.codes[string(hash)]
-	if !ok {
-		return AuthorizationCode{}, NotFound, nil
+	e, c, ok, err := m.code(hash)
+	if err != nil || !ok {
+		return AuthorizationCode{}, NotFound, err
 	}
+	res := Consumed
 	if e.consumed {
-		e.replayed = true
-		return cloneCode(e.rec), AlreadyConsumed, nil
+		e.replayed, res = true, AlreadyConsumed
 	}
 	e.consumed = true
-	return cloneCode(e.rec), Consumed, nil
+	m.codes[memKeyOfHash(hash)] = e
+	return c, res, nil
 }
 
-// SetCodeGrant implements CodeStore.
+// SetCodeGrant implements CodeStore. The code is then kept as long as the
+// grant may live, so that a replay can still revoke it (RFC 6749 §4.1.2).
 func (m *MemoryStore) SetCodeGrant(_ context.Context, hash []byte, grantID string) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e, ok := m.codes[string(hash)]
+	e, c, ok, err := m.code(hash)
+	if err != nil {
+		return false, err
+	}
 	if !ok {
 		return false, errors.New("memory store: set code grant: code not found")
 	}
-	e.rec.GrantID = grantID
+	c.GrantID = grantID
+	var scratch [recScratch]byte
+	rec := appendCode(scratch[:0], &c)
+	now := m.nowLocked()
+	prune := codePruneAt(c.ExpiresAt, m.grantPruneAt(grantID))
+	m.slab.drop(e.ref)
+	k := memKeyOfHash(hash)
+	old := e.prune
+	e.memRecord = m.put(rec, prune, now)
+	m.codes[k] = e
+	if prune != old {
+		m.expiry.add(prune, kindCode, k)
+	}
+	m.pruneLocked()
 	return e.replayed, nil
 }
 
-// SaveRefreshToken implements RefreshTokenStore.
+// SaveRefreshToken implements RefreshTokenStore. The record is kept until
+// both it and its grant have expired: a token rotated away must stay known
+// as rotated, so that its reuse is detected and revokes the grant
+// (RFC 9700 §4.14.2; security.md S-12).
 func (m *MemoryStore) SaveRefreshToken(_ context.Context, r RefreshTokenRecord) error {
 	if len(r.Hash) == 0 {
 		return errors.New("memory store: refresh token without hash")
 	}
+	k := memKeyOfHash(r.Hash)
+	var scratch [recScratch]byte
+	rec := appendRefresh(scratch[:0], &r)
+	prune := pruneAt(r.ExpiresAt)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	k := string(r.Hash)
+	now := m.pruneLocked()
 	if _, ok := m.refresh[k]; ok {
 		return fmt.Errorf("save refresh token: %w", errDuplicate)
 	}
-	m.refresh[k] = cloneRefresh(r)
+	if prune != noPrune {
+		prune = max(prune, m.grantPruneAt(r.GrantID))
+	}
+	m.refresh[k] = m.put(rec, prune, now)
+	m.expiry.add(prune, kindRefresh, k)
 	return nil
+}
+
+// refreshToken returns the stored refresh token of the hash, checking the
+// stored hash.
+func (m *MemoryStore) refreshToken(hash []byte) (memRecord, RefreshTokenRecord, bool, error) {
+	e, ok := m.refresh[memKeyOfHash(hash)]
+	if !ok {
+		return memRecord{}, RefreshTokenRecord{}, false, nil
+	}
+	r, err := decodeRefresh(m.slab.get(e.ref))
+	if err != nil || !bytes.Equal(r.Hash, hash) {
+		return memRecord{}, RefreshTokenRecord{}, false, err
+	}
+	return e, r, true, nil
 }
 
 // RotateRefreshToken implements RefreshTokenStore: the lookup and the
@@ -149,28 +329,31 @@ func (m *MemoryStore) SaveRefreshToken(_ context.Context, r RefreshTokenRecord) 
 func (m *MemoryStore) RotateRefreshToken(_ context.Context, hash []byte, now time.Time) (RefreshTokenRecord, ConsumeResult, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	k := string(hash)
-	r, ok := m.refresh[k]
-	if !ok {
-		return RefreshTokenRecord{}, NotFound, nil
+	e, r, ok, err := m.refreshToken(hash)
+	if err != nil || !ok {
+		return RefreshTokenRecord{}, NotFound, err
 	}
 	if !r.RotatedAt.IsZero() {
-		return cloneRefresh(r), AlreadyConsumed, nil
+		return r, AlreadyConsumed, nil
 	}
 	r.RotatedAt = now
-	m.refresh[k] = r
-	return cloneRefresh(r), Consumed, nil
+	var scratch [recScratch]byte
+	rec := appendRefresh(scratch[:0], &r)
+	m.slab.drop(e.ref)
+	m.refresh[memKeyOfHash(hash)] = m.put(rec, e.prune, m.nowLocked())
+	// Decoded from the stored form, so the caller sees what a later lookup will.
+	if r, err = decodeRefresh(string(rec)); err != nil {
+		return RefreshTokenRecord{}, NotFound, err
+	}
+	return r, Consumed, nil
 }
 
 // RefreshToken implements RefreshTokenStore.
 func (m *MemoryStore) RefreshToken(_ context.Context, hash []byte) (RefreshTokenRecord, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	r, ok := m.refresh[string(hash)]
-	if !ok {
-		return RefreshTokenRecord{}, false, nil
-	}
-	return cloneRefresh(r), true, nil
+	_, r, ok, err := m.refreshToken(hash)
+	return r, ok, err
 }
 
 // SaveAccessToken implements AccessTokenStore.
@@ -178,65 +361,45 @@ func (m *MemoryStore) SaveAccessToken(_ context.Context, r AccessTokenRecord) er
 	if len(r.Key) == 0 {
 		return errors.New("memory store: access token without key")
 	}
+	k := memKeyOfHash(r.Key)
+	var scratch [recScratch]byte
+	rec := appendAccess(scratch[:0], &r)
+	prune := pruneAt(r.ExpiresAt)
+	// Extra is copied one level deep: its values are the team's and are
+	// treated as immutable.
+	extra := maps.Clone(r.Claims.Extra)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	k := string(r.Key)
+	now := m.pruneLocked()
 	if _, ok := m.access[k]; ok {
 		return fmt.Errorf("save access token: %w", errDuplicate)
 	}
-	m.access[k] = cloneAccess(r)
+	m.access[k] = m.put(rec, prune, now)
+	if extra != nil {
+		m.accessExtra[k] = extra
+	}
+	m.expiry.add(prune, kindAccess, k)
 	return nil
 }
 
 // AccessToken implements AccessTokenStore.
 func (m *MemoryStore) AccessToken(_ context.Context, key []byte) (AccessTokenRecord, bool, error) {
+	k := memKeyOfHash(key)
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	r, ok := m.access[string(key)]
+	e, ok := m.access[k]
+	var rec string
+	if ok {
+		rec = m.slab.get(e.ref)
+	}
+	extra := maps.Clone(m.accessExtra[k])
+	m.mu.Unlock()
 	if !ok {
 		return AccessTokenRecord{}, false, nil
 	}
-	return cloneAccess(r), true, nil
-}
-
-// The clone functions copy every slice and map of a record, so that the
-// store and its callers never share memory.
-
-func cloneAuthentication(a Authentication) Authentication {
-	a.AMR = slices.Clone(a.AMR)
-	return a
-}
-
-func cloneGrant(g Grant) Grant {
-	g.Scope = slices.Clone(g.Scope)
-	g.Audience = slices.Clone(g.Audience)
-	g.Authentication = cloneAuthentication(g.Authentication)
-	g.Data = slices.Clone(g.Data)
-	return g
-}
-
-func cloneCode(c AuthorizationCode) AuthorizationCode {
-	c.Hash = slices.Clone(c.Hash)
-	c.Scope = slices.Clone(c.Scope)
-	c.Authentication = cloneAuthentication(c.Authentication)
-	c.Resources = slices.Clone(c.Resources)
-	c.Data = slices.Clone(c.Data)
-	return c
-}
-
-func cloneRefresh(r RefreshTokenRecord) RefreshTokenRecord {
-	r.Hash = slices.Clone(r.Hash)
-	r.Scope = slices.Clone(r.Scope)
-	return r
-}
-
-// cloneAccess copies Extra one level deep: its values are the team's and
-// are treated as immutable.
-func cloneAccess(r AccessTokenRecord) AccessTokenRecord {
-	r.Key = slices.Clone(r.Key)
-	r.Claims.Audience = slices.Clone(r.Claims.Audience)
-	r.Claims.Scope = slices.Clone(r.Claims.Scope)
-	r.Claims.AMR = slices.Clone(r.Claims.AMR)
-	r.Claims.Extra = maps.Clone(r.Claims.Extra)
-	return r
+	r, err := decodeAccess(rec)
+	if err != nil || !bytes.Equal(r.Key, key) {
+		return AccessTokenRecord{}, false, err
+	}
+	r.Claims.Extra = extra
+	return r, true, nil
 }

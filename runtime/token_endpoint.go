@@ -224,22 +224,22 @@ func isFormContentType(ct string) bool {
 }
 
 // readBody reads the request body up to limit bytes; a larger body is
-// invalid_request (flows.md §2.1 rule 4). With a Content-Length the body is
-// read into one buffer of exactly that size.
+// invalid_request (flows.md §2.1 rule 4). With a Content-Length (at most
+// limit) the body is read into one buffer of exactly that size, and nothing
+// past it is read; without one, through http.MaxBytesReader.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) (string, *Error) {
 	if r.ContentLength > limit {
 		return "", NewError(ErrInvalidRequest, "request body too large")
 	}
-	body := http.MaxBytesReader(w, r.Body, limit)
 	var (
 		b   []byte
 		err error
 	)
 	if r.ContentLength > 0 {
 		b = make([]byte, r.ContentLength)
-		_, err = io.ReadFull(body, b)
+		_, err = io.ReadFull(r.Body, b)
 	} else {
-		b, err = io.ReadAll(body)
+		b, err = io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	}
 	if err != nil {
 		var tooBig *http.MaxBytesError

@@ -206,7 +206,7 @@ func TestParseField(t *testing.T) {
 		{model.Field{Name: "Pin", Kind: model.KindSecret, Source: "form", Wire: "pin"},
 			`c.Pin = runtime.Secret(t.Param("pin"))`},
 		{model.Field{Name: "Aud", Kind: model.KindStringSlice, Source: "form", Wire: "aud"},
-			`c.Aud = strings.Fields(t.Param("aud"))`},
+			"if v := t.Param(\"aud\"); v != \"\" {\n\tc.Aud = strings.Fields(v)\n}"},
 		{model.Field{Name: "N", Kind: model.KindInt, Source: "form", Wire: "n"},
 			"if v := t.Param(\"n\"); v != \"\" {\n\tn, err := strconv.Atoi(v)\n\tif err != nil {\n\t\treturn nil, runtime.InvalidParameter(\"n\", err)\n\t}\n\tc.N = n\n}"},
 		{model.Field{Name: "N", Kind: model.KindInt64, Source: "form", Wire: "n"},
@@ -324,5 +324,55 @@ func TestWrap(t *testing.T) {
 	}
 	if got := wrap("averyveryverylongword x", 5); strings.Join(got, "|") != "averyveryverylongword|x" {
 		t.Errorf("wrap long word = %q", got)
+	}
+}
+
+// TestValidateGuardedWhenOmitempty: when every rule of a flow starts with
+// omitempty, runtime.Validate runs only when a validated field is set; a
+// flow with another rule (required) calls it unconditionally.
+func TestValidateGuardedWhenOmitempty(t *testing.T) {
+	out := files(t, fixture.Full())
+	cc := string(out["oauthgen_flow_client_credentials.gen.go"])
+	guard := "if c.Tenant != \"\" ||\n\t\tc.Lifetime != 0 {\n\t\tif err := runtime.Validate(c); err != nil {"
+	if !strings.Contains(cc, guard) {
+		t.Errorf("client_credentials (all rules omitempty) lacks the guard %q:\n%s", guard, cc)
+	}
+	ml := string(out["oauthgen_flow_magic_link.gen.go"])
+	if !strings.Contains(ml, "\n\tif err := runtime.Validate(c); err != nil {") {
+		t.Errorf("magic_link (link_token is required) does not call runtime.Validate unconditionally:\n%s", ml)
+	}
+}
+
+// TestNonZero: the guard's test of each kind matches what the validator's
+// omitempty treats as a value (reflect's IsZero, nil for slices and
+// pointers); runtime's TestValidateOmitemptyZero pins the validator's side.
+func TestNonZero(t *testing.T) {
+	for _, tc := range []struct {
+		kind model.Kind
+		want string
+	}{
+		{model.KindString, `c.X != ""`},
+		{model.KindSecret, `c.X != ""`},
+		{model.KindInt, `c.X != 0`},
+		{model.KindInt64, `c.X != 0`},
+		{model.KindDuration, `c.X != 0`},
+		{model.KindFloat64, `c.X != 0`},
+		{model.KindBool, `c.X`},
+		{model.KindStringSlice, `c.X != nil`},
+		{model.KindURL, `c.X != nil`},
+	} {
+		if got := fmt.Sprintf("%#v", nonZero(model.Field{Name: "X", Kind: tc.kind})); got != tc.want {
+			t.Errorf("kind %d: nonZero = %q, want %q", tc.kind, got, tc.want)
+		}
+	}
+}
+
+// TestOmittedListStaysNil: a []string field is set only when its parameter
+// is present, so that an omitempty rule skips an omitted one.
+func TestOmittedListStaysNil(t *testing.T) {
+	cc := string(files(t, fixture.Full())["oauthgen_flow_client_credentials.gen.go"])
+	want := "if v := t.Param(\"aud\"); v != \"\" {\n\t\tc.Audiences = strings.Fields(v)\n\t}"
+	if !strings.Contains(cc, want) {
+		t.Errorf("client_credentials lacks %q:\n%s", want, cc)
 	}
 }

@@ -218,8 +218,7 @@ func adapter(f *model.Flow) jen.Code {
 		body = append(body, parseField(fd)...)
 	}
 	if needsValidation(f) {
-		body = append(body, jen.If(jen.Err().Op(":=").Add(rt("Validate")).Call(jen.Id("c")), jen.Err().Op("!=").Nil()).
-			Block(jen.Return(jen.Nil(), jen.Err())))
+		body = append(body, validation(f)...)
 	}
 	if f.Hooks.Check != "" {
 		body = append(body, jen.If(jen.Err().Op(":=").Add(rt(f.Hooks.Check)).Call(checkArgs(f)...), jen.Err().Op("!=").Nil()).
@@ -249,6 +248,52 @@ func needsValidation(f *model.Flow) bool {
 		}
 	}
 	return false
+}
+
+// validation is the call of runtime.Validate. When every rule of the flow
+// starts with omitempty, the validator has nothing to check while every
+// validated field is zero, so the call (a reflective walk of the context)
+// is guarded by a test that one of them is not: a request without the
+// optional parameters pays nothing for them.
+func validation(f *model.Flow) []jen.Code {
+	call := jen.If(jen.Err().Op(":=").Add(rt("Validate")).Call(jen.Id("c")), jen.Err().Op("!=").Nil()).
+		Block(jen.Return(jen.Nil(), jen.Err()))
+	var set []jen.Code
+	for _, fd := range f.Fields {
+		if fd.Validate == "" {
+			continue
+		}
+		first, _, _ := strings.Cut(fd.Validate, ",")
+		if first != "omitempty" {
+			return []jen.Code{call}
+		}
+		set = append(set, nonZero(fd))
+	}
+	cond := set[0]
+	for _, c := range set[1:] {
+		cond = jen.Add(cond).Op("||").Line().Add(c)
+	}
+	return []jen.Code{
+		jen.Comment("Every rule starts with omitempty: with every validated field zero there is nothing to check."),
+		jen.If(cond).Block(call),
+	}
+}
+
+// nonZero tests that a field is not the zero value as the validator's
+// omitempty sees it (reflect.Value.IsZero, and nil for slices and
+// pointers; -0.0 is zero to both).
+func nonZero(fd model.Field) *jen.Statement {
+	x := jen.Id("c").Dot(fd.Name)
+	switch fd.Kind {
+	case model.KindString, model.KindSecret:
+		return x.Op("!=").Lit("")
+	case model.KindBool:
+		return x
+	case model.KindStringSlice, model.KindURL:
+		return x.Op("!=").Nil()
+	default: // int, int64, float64, duration
+		return x.Op("!=").Lit(0)
+	}
 }
 
 // checkArgs are the arguments of the flow's runtime check:

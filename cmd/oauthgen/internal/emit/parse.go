@@ -11,8 +11,9 @@ import (
 // A form parameter is read with t.Param (an omitted or empty parameter is
 // "", RFC 6749 §3.1); a header with t.Header, whose error (a repeated
 // header) is returned as is. Strings and secrets are assigned directly;
-// other kinds are parsed only when the value is present, and a value that
-// does not parse is an invalid_request naming the parameter.
+// other kinds are parsed only when the value is present (an omitted list
+// stays nil), and a value that does not parse is an invalid_request naming
+// the parameter.
 func parseField(fd model.Field) []jen.Code {
 	var stmts []jen.Code
 	var raw *jen.Statement
@@ -35,7 +36,10 @@ func parseField(fd model.Field) []jen.Code {
 	case model.KindSecret:
 		return append(stmts, target.Op("=").Add(rt("Secret")).Call(raw))
 	case model.KindStringSlice:
-		return append(stmts, target.Op("=").Qual("strings", "Fields").Call(raw))
+		// Omitted stays nil, so an omitempty rule skips it.
+		return append(stmts, jen.If(jen.Id("v").Op(":=").Add(raw), jen.Id("v").Op("!=").Lit("")).Block(
+			target.Op("=").Qual("strings", "Fields").Call(jen.Id("v")),
+		))
 	}
 
 	var conv jen.Code

@@ -1,0 +1,419 @@
+package runtime
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"fmt"
+	mrand "math/rand/v2"
+	"testing"
+	"time"
+)
+
+// pnStart is the fake time the pruning tests start at.
+var pnStart = time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC)
+
+// pnClock is a fake Clock; the tests are sequential.
+type pnClock struct{ now time.Time }
+
+func (c *pnClock) Now() time.Time          { return c.now }
+func (c *pnClock) advance(d time.Duration) { c.now = c.now.Add(d) }
+
+func pnStore() (*MemoryStore, *pnClock) {
+	c := &pnClock{now: pnStart}
+	return NewMemoryStoreWithClock(c), c
+}
+
+func pnHash() []byte {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return b
+}
+
+func pnGrant(t *testing.T, m *MemoryStore, exp time.Time) Grant {
+	t.Helper()
+	g := Grant{ID: newID(), ClientID: "c", Subject: "s", Created: pnStart, ExpiresAt: exp, Status: GrantActive}
+	if err := m.SaveGrant(context.Background(), g); err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+func pnAccess(t *testing.T, m *MemoryStore, grantID string, exp time.Time) []byte {
+	t.Helper()
+	r := AccessTokenRecord{Key: pnHash(), GrantID: grantID, ClientID: "c", ExpiresAt: exp,
+		Claims: AccessTokenClaims{Subject: "s", ExpiresAt: exp, Extra: map[string]any{"k": 1}}}
+	if err := m.SaveAccessToken(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	return r.Key
+}
+
+func pnRefresh(t *testing.T, m *MemoryStore, grantID string, exp time.Time) []byte {
+	t.Helper()
+	r := RefreshTokenRecord{Hash: pnHash(), ID: newID(), GrantID: grantID, FamilyID: "f", ClientID: "c", IssuedAt: pnStart, ExpiresAt: exp}
+	if err := m.SaveRefreshToken(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	return r.Hash
+}
+
+func pnCode(t *testing.T, m *MemoryStore, exp time.Time) []byte {
+	t.Helper()
+	c := AuthorizationCode{Hash: pnHash(), ClientID: "c", IssuedAt: pnStart, ExpiresAt: exp}
+	if err := m.SaveCode(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	return c.Hash
+}
+
+// pnWrite is an unrelated write: writes are when the store prunes.
+func pnWrite(t *testing.T, m *MemoryStore) {
+	t.Helper()
+	pnGrant(t, m, time.Time{})
+}
+
+func pnHasGrant(m *MemoryStore, id string) bool {
+	_, ok, _ := m.Grant(context.Background(), id)
+	return ok
+}
+
+func pnHasAccess(m *MemoryStore, key []byte) bool {
+	_, ok, _ := m.AccessToken(context.Background(), key)
+	return ok
+}
+
+func pnHasRefresh(m *MemoryStore, h []byte) bool {
+	_, ok, _ := m.RefreshToken(context.Background(), h)
+	return ok
+}
+
+// pnHasCode looks a code up without consuming it.
+func pnHasCode(m *MemoryStore, h []byte) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	_, _, ok, _ := m.code(h)
+	return ok
+}
+
+// TestMemoryStorePrunesAtExpiry: a grant or access token is kept up to its
+// expiry, and pruned by the first write once it has passed (whole seconds).
+func TestMemoryStorePrunesAtExpiry(t *testing.T) {
+	m, clk := pnStore()
+	exp := pnStart.Add(10 * time.Minute)
+	g := pnGrant(t, m, exp)
+	key := pnAccess(t, m, g.ID, exp)
+
+	clk.now = exp
+	pnWrite(t, m)
+	if !pnHasGrant(m, g.ID) || !pnHasAccess(m, key) {
+		t.Fatal("a record was pruned at its expiry instant; want kept until the next second")
+	}
+	clk.advance(time.Second)
+	if !pnHasGrant(m, g.ID) || !pnHasAccess(m, key) {
+		t.Fatal("a record was pruned without a write")
+	}
+	pnWrite(t, m)
+	if pnHasGrant(m, g.ID) || pnHasAccess(m, key) {
+		t.Errorf("after expiry and a write: grant found %v, access token found %v; want both pruned",
+			pnHasGrant(m, g.ID), pnHasAccess(m, key))
+	}
+	if len(m.accessExtra) != 0 {
+		t.Errorf("accessExtra keeps %d entries of pruned tokens", len(m.accessExtra))
+	}
+}
+
+// TestMemoryStoreKeepsRefreshUntilGrantExpires: a rotated refresh token
+// stays known as rotated past its own expiry while its grant lives, so its
+// reuse is still detected (RFC 9700 §4.14.2; security.md S-12).
+func TestMemoryStoreKeepsRefreshUntilGrantExpires(t *testing.T) {
+	ctx := context.Background()
+	m, clk := pnStore()
+	grantExp := pnStart.Add(30 * 24 * time.Hour)
+	g := pnGrant(t, m, grantExp)
+	h := pnRefresh(t, m, g.ID, pnStart.Add(24*time.Hour))
+	if _, res, err := m.RotateRefreshToken(ctx, h, pnStart.Add(time.Hour)); err != nil || res != Consumed {
+		t.Fatalf("RotateRefreshToken = %v, %v", res, err)
+	}
+
+	clk.now = pnStart.Add(25 * time.Hour) // past the token's expiry, not the grant's
+	pnWrite(t, m)
+	r, res, err := m.RotateRefreshToken(ctx, h, clk.now)
+	if err != nil || res != AlreadyConsumed || !r.RotatedAt.Equal(pnStart.Add(time.Hour)) {
+		t.Fatalf("reuse after the token's expiry = %v (rotated %v), %v; want AlreadyConsumed", res, r.RotatedAt, err)
+	}
+
+	clk.now = grantExp.Add(time.Second)
+	pnWrite(t, m)
+	if pnHasRefresh(m, h) || pnHasGrant(m, g.ID) {
+		t.Errorf("after the grant's expiry: refresh found %v, grant found %v; want both pruned", pnHasRefresh(m, h), pnHasGrant(m, g.ID))
+	}
+}
+
+// TestMemoryStoreRefreshOutlivingGrant: a refresh token whose expiry is
+// later than its grant's is kept to its own expiry.
+func TestMemoryStoreRefreshOutlivingGrant(t *testing.T) {
+	m, clk := pnStore()
+	g := pnGrant(t, m, pnStart.Add(time.Hour))
+	h := pnRefresh(t, m, g.ID, pnStart.Add(2*time.Hour))
+	clk.now = pnStart.Add(90 * time.Minute)
+	pnWrite(t, m)
+	if !pnHasRefresh(m, h) || pnHasGrant(m, g.ID) {
+		t.Fatalf("between the expiries: refresh found %v (want true), grant found %v (want false)", pnHasRefresh(m, h), pnHasGrant(m, g.ID))
+	}
+	clk.now = pnStart.Add(2*time.Hour + time.Second)
+	pnWrite(t, m)
+	if pnHasRefresh(m, h) {
+		t.Error("refresh token kept after its expiry")
+	}
+}
+
+// TestMemoryStoreCodePruning: a code is kept codePruneSlack past its
+// expiry; once its grant is recorded, until the grant expires, so that a
+// replay still revokes it (RFC 6749 §4.1.2; security.md S-08).
+func TestMemoryStoreCodePruning(t *testing.T) {
+	ctx := context.Background()
+	m, clk := pnStore()
+	codeExp := pnStart.Add(time.Minute)
+	lone := pnCode(t, m, codeExp)
+	redeemed := pnCode(t, m, codeExp)
+	g := pnGrant(t, m, pnStart.Add(24*time.Hour))
+	if _, res, _ := m.ConsumeCode(ctx, redeemed); res != Consumed {
+		t.Fatalf("ConsumeCode = %v", res)
+	}
+	if _, err := m.SetCodeGrant(ctx, redeemed, g.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	clk.now = codeExp.Add(codePruneSlack)
+	pnWrite(t, m)
+	if !pnHasCode(m, lone) {
+		t.Fatal("code pruned within codePruneSlack of its expiry")
+	}
+	clk.advance(time.Second)
+	pnWrite(t, m)
+	if pnHasCode(m, lone) {
+		t.Error("code without a grant kept after its expiry and codePruneSlack")
+	}
+	c, res, err := m.ConsumeCode(ctx, redeemed)
+	if err != nil || res != AlreadyConsumed || c.GrantID != g.ID {
+		t.Fatalf("replay of a redeemed code after its expiry = %v, grant %q, %v; want AlreadyConsumed, %q", res, c.GrantID, err, g.ID)
+	}
+
+	clk.now = pnStart.Add(24*time.Hour + time.Second)
+	pnWrite(t, m)
+	if pnHasCode(m, redeemed) {
+		t.Error("redeemed code kept after its grant expired")
+	}
+}
+
+// TestMemoryStoreNeverPrunes: records without expiry, and every record of
+// a store without a Clock, are kept.
+func TestMemoryStoreNeverPrunes(t *testing.T) {
+	far := 100 * 365 * 24 * time.Hour
+	t.Run("zero expiry", func(t *testing.T) {
+		m, clk := pnStore()
+		g := pnGrant(t, m, time.Time{})
+		key := pnAccess(t, m, g.ID, time.Time{})
+		h := pnRefresh(t, m, g.ID, time.Time{})
+		c := pnCode(t, m, time.Time{})
+		clk.advance(far)
+		pnWrite(t, m)
+		if !pnHasGrant(m, g.ID) || !pnHasAccess(m, key) || !pnHasRefresh(m, h) || !pnHasCode(m, c) {
+			t.Error("a record without expiry was pruned")
+		}
+	})
+	t.Run("no clock", func(t *testing.T) {
+		m := NewMemoryStore()
+		g := pnGrant(t, m, pnStart.Add(-far))
+		key := pnAccess(t, m, g.ID, pnStart.Add(-far))
+		pnWrite(t, m)
+		if !pnHasGrant(m, g.ID) || !pnHasAccess(m, key) {
+			t.Error("a store without a Clock pruned a record")
+		}
+	})
+}
+
+// TestMemoryStorePruneIsBounded: one write prunes at most pruneBudget
+// records, and further writes prune the rest; the chunks of the pruned
+// records are released.
+func TestMemoryStorePruneIsBounded(t *testing.T) {
+	m, clk := pnStore()
+	exp := pnStart.Add(time.Minute)
+	const n = 1000
+	keys := make([][]byte, n)
+	for i := range keys {
+		keys[i] = pnAccess(t, m, "g", exp)
+	}
+	if got := m.slab.chunkCount(); got < 2 {
+		t.Fatalf("%d access tokens fill %d chunk(s); the test needs several", n, got)
+	}
+	clk.now = exp.Add(time.Hour)
+	pnWrite(t, m)
+	if got := len(m.access); got != n-pruneBudget {
+		t.Fatalf("after one write %d access tokens are left, want %d", got, n-pruneBudget)
+	}
+	for range n / pruneBudget {
+		pnWrite(t, m)
+	}
+	if len(m.access) != 0 {
+		t.Errorf("%d expired access tokens left after %d writes", len(m.access), n/pruneBudget+1)
+	}
+	// Left: the open chunk the access tokens were written to, the one of
+	// the grants without expiry the writes added.
+	if got := m.slab.chunkCount(); got > 2 {
+		t.Errorf("%d chunks held after pruning every expiring record, want at most 2", got)
+	}
+}
+
+// TestMemoryStorePrunesUnderLoad: a store written to continuously by
+// records of a fixed lifetime stays bounded by what is alive, and the
+// occasional long-lived record does not pin the chunks of short-lived ones.
+func TestMemoryStorePrunesUnderLoad(t *testing.T) {
+	m, clk := pnStore()
+	const ttl = 10 * time.Minute
+	for i := range 20000 {
+		clk.advance(100 * time.Millisecond)
+		g := pnGrant(t, m, clk.now.Add(ttl))
+		pnAccess(t, m, g.ID, clk.now.Add(ttl))
+		if i%50 == 0 {
+			pnRefresh(t, m, "no-such-grant", clk.now.Add(30*24*time.Hour))
+		}
+	}
+	// 10 writes a second for 600 s are alive, 6000 of each, plus a second.
+	if n := len(m.access); n > 6100 {
+		t.Errorf("%d access tokens held, want about 6000", n)
+	}
+	if n := len(m.grants); n > 6100 {
+		t.Errorf("%d grants held, want about 6000", n)
+	}
+	// The chunks hold the live records with at most as much again expired
+	// or free, plus the chunks being filled.
+	live := 0
+	for _, n := range m.slab.live {
+		live += n
+	}
+	if n, max := m.slab.chunkCount(), 2*live/recChunkSize+3; n > max {
+		t.Errorf("%d chunks held for %d bytes of live records, want at most %d", n, live, max)
+	}
+}
+
+// TestNewServerGivesMemoryStoreItsClock: a MemoryStore without a Clock,
+// given or defaulted, prunes by the server's Clock; one with a Clock keeps it.
+func TestNewServerGivesMemoryStoreItsClock(t *testing.T) {
+	clk := &pnClock{now: pnStart}
+	c := &Client{ID: "c", AuthMethod: AuthNone, GrantTypes: []GrantType{GrantAuthorizationCode}, RedirectURIs: []string{"https://app.example/cb"}}
+	clients, err := NewMemoryClients(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := &pnClock{now: pnStart}
+	for name, tc := range map[string]struct {
+		store Store
+		want  Clock
+	}{
+		"default":    {nil, clk},
+		"given":      {NewMemoryStore(), clk},
+		"with clock": {NewMemoryStoreWithClock(own), own},
+	} {
+		s, err := NewServer(Config{Clients: clients, Store: tc.store, Clock: clk}, Settings{Issuer: "https://as.example"})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got := s.store.(*MemoryStore).clock; got != tc.want {
+			t.Errorf("%s: store clock = %v, want %v", name, got, tc.want)
+		}
+	}
+}
+
+// TestExpiryQueueOrder: entries come out in order of their time, across
+// chunk boundaries, and a drained queue releases its chunks.
+func TestExpiryQueueOrder(t *testing.T) {
+	r := mrand.New(mrand.NewPCG(1, 2))
+	var q expiryQueue
+	const n = 3*expiryChunk + 17
+	for i := range n {
+		var k memKey
+		binary.LittleEndian.PutUint64(k[:], uint64(i))
+		q.add(r.Int64N(1000), kindAccess, k)
+	}
+	q.add(noPrune, kindAccess, memKey{})
+	if q.len() != n {
+		t.Fatalf("len = %d, want %d (noPrune is not queued)", q.len(), n)
+	}
+	last := int64(-1)
+	seen := map[memKey]bool{}
+	for q.len() > 0 {
+		e := q.pop()
+		if e.at < last {
+			t.Fatalf("popped %d after %d", e.at, last)
+		}
+		last = e.at
+		seen[e.key] = true
+	}
+	if len(seen) != n {
+		t.Errorf("popped %d distinct entries, want %d", len(seen), n)
+	}
+	if len(q.chunks) > 1 {
+		t.Errorf("drained queue holds %d chunks, want at most 1", len(q.chunks))
+	}
+}
+
+// TestRecClass: records that expire at about the same time share a class.
+func TestRecClass(t *testing.T) {
+	for _, tc := range []struct {
+		prune, now int64
+		want       int
+	}{
+		{noPrune, 5, recClasses - 1},
+		{5, 5, 0},
+		{4, 5, 0},
+		{6, 5, 1},
+		{5 + 600, 5, 10},
+		{5 + 1023, 5, 10},
+		{5 + 1024, 5, 11},
+	} {
+		if got := recClass(tc.prune, tc.now); got != tc.want {
+			t.Errorf("recClass(%d, %d) = %d, want %d", tc.prune, tc.now, got, tc.want)
+		}
+	}
+}
+
+// TestRecSlab: records read back as stored; a large record gets its own
+// chunk; a chunk is released when its last record is dropped, not before.
+func TestRecSlab(t *testing.T) {
+	var s recSlab
+	var refs []recRef
+	for i := range 400 {
+		refs = append(refs, s.put(3, []byte(fmt.Sprintf("record %03d %0100d", i, i))))
+	}
+	big := s.put(3, make([]byte, recChunkSize))
+	for i, r := range refs {
+		if got, want := s.get(r), fmt.Sprintf("record %03d %0100d", i, i); got != want {
+			t.Fatalf("record %d = %q, want %q", i, got, want)
+		}
+	}
+	if got := len(s.get(big)); got != recChunkSize {
+		t.Fatalf("big record has %d bytes", got)
+	}
+	held := s.chunkCount()
+	s.drop(big)
+	if s.chunkCount() != held-1 {
+		t.Errorf("dropping a large record released %d chunks, want 1", held-s.chunkCount())
+	}
+	first := refs[0].chunk
+	for _, r := range refs {
+		if r.chunk == first {
+			if s.chunks[first] == nil {
+				t.Fatal("a chunk was released while it held a live record")
+			}
+			s.drop(r)
+		}
+	}
+	if s.chunks[first] != nil {
+		t.Error("a sealed chunk without live records was not released")
+	}
+	if r := s.put(3, []byte("x")); s.get(r) != "x" {
+		t.Error("a record after a release reads back wrong")
+	}
+}
