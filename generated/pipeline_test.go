@@ -71,6 +71,10 @@ func TestTokenEndpointRequestErrors(t *testing.T) {
 		// RFC 6749 §2.3.1; security.md S-32: no client credentials in the URL.
 		{"client_secret in query", call{query: "client_secret=" + svcSecret, body: cc + "&client_id=" + svcID}, 400, runtime.ErrInvalidRequest, "URL"},
 		{"client_assertion in query", call{query: "client_assertion=x", body: cc, basic: svc}, 400, runtime.ErrInvalidRequest, "URL"},
+		// Pairs url.ParseQuery would drop must not smuggle a secret past the check.
+		{"undecodable client_secret in query", call{query: "client_secret=%zz", body: cc, basic: svc}, 400, runtime.ErrInvalidRequest, "URL"},
+		{"client_secret after ';' in query", call{query: "x=1;client_secret=abc", body: cc, basic: svc}, 400, runtime.ErrInvalidRequest, "URL"},
+		{"escaped client_secret key in query", call{query: "client%5Fsecret=abc", body: cc, basic: svc}, 400, runtime.ErrInvalidRequest, "URL"},
 		// RFC 6749 §2.3; security.md S-27: one authentication method per request.
 		{"basic and client_secret", call{body: cc + "&client_id=" + svcID + "&client_secret=" + svcSecret, basic: svc}, 400, runtime.ErrInvalidRequest, "more than one"},
 		{"basic and client_assertion", call{body: cc + "&client_assertion_type=x&client_assertion=y", basic: svc}, 400, runtime.ErrInvalidRequest, "more than one"},

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"net/url"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -40,11 +39,9 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// No client credentials in the URL (RFC 6749 §2.3.1; security.md S-32).
-	if r.URL.RawQuery != "" {
-		if q, _ := url.ParseQuery(r.URL.RawQuery); q.Has("client_secret") || q.Has("client_assertion") {
-			req.failCode(ctx, NewError(ErrInvalidRequest, "client credentials must not be sent in the URL"))
-			return
-		}
+	if r.URL.RawQuery != "" && queryCarriesCredentials(r.URL.RawQuery) {
+		req.failCode(ctx, NewError(ErrInvalidRequest, "client credentials must not be sent in the URL"))
+		return
 	}
 
 	// 2. Parse the form once (flows.md §2.1 rules 4-7).
