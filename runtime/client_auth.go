@@ -19,6 +19,9 @@ type clientAuth struct {
 	// header is whether the request used the Authorization header: a failed
 	// authentication is then 401 with a Basic challenge (RFC 6749 §5.2).
 	header bool
+	// retryAfter is set when the request was refused by the brute-force
+	// throttle (security.md S-33): the answer is then 429.
+	retryAfter time.Duration
 }
 
 // errClientAuthFailed is the one answer to every failed authentication
@@ -84,6 +87,17 @@ func (s *Server) authenticateClient(ctx context.Context, r *http.Request, p Para
 	}
 
 	res.id = id
+	// Password-style authentication is throttled per client_id and source
+	// address (RFC 6749 §2.3.1; security.md S-33). A blocked pair gets no
+	// secret check at all.
+	var throttle string
+	if res.method != AuthNone {
+		throttle = throttleKey(id, r)
+		if d := s.throttle.blocked(throttle, now); d > 0 {
+			res.retryAfter = d
+			return res, NewError(ErrInvalidClient, "too many failed authentication attempts; try again later")
+		}
+	}
 	client, err := s.clients.Client(ctx, id)
 	if err != nil {
 		return res, AsError(fmt.Errorf("look up client: %w", err))
@@ -94,11 +108,16 @@ func (s *Server) authenticateClient(ctx context.Context, r *http.Request, p Para
 	if client == nil || client.AuthMethod != res.method || !s.authMethodEnabled(res.method) {
 		if res.method != AuthNone {
 			s.secrets.dummy(secret) // comparable work for every failure (S-29)
+			s.throttle.fail(throttle, now)
 		}
 		return res, errClientAuthFailed()
 	}
-	if res.method != AuthNone && !s.secrets.verify(client.ID, client.secretHash, secret, now) {
-		return res, errClientAuthFailed()
+	if res.method != AuthNone {
+		if !s.secrets.verify(client.ID, client.secretHash, secret, now) {
+			s.throttle.fail(throttle, now)
+			return res, errClientAuthFailed()
+		}
+		s.throttle.succeed(throttle)
 	}
 	// A registry other than MemoryClients may return a client whose Type
 	// disagrees with its method; "none" must mean public (RFC 6749 §2.1),

@@ -334,6 +334,7 @@ type htRequest struct {
 	body        string
 	basic       *[2]string // id, secret: encoded as RFC 6749 §2.3.1 says
 	header      http.Header
+	remote      string // RemoteAddr; httptest's default when empty
 }
 
 func htForm(kv ...string) string {
@@ -378,6 +379,9 @@ func (env *htEnv) do(t testing.TB, rq htRequest) *httptest.ResponseRecorder {
 		for _, v := range vs {
 			r.Header.Add(k, v)
 		}
+	}
+	if rq.remote != "" {
+		r.RemoteAddr = rq.remote
 	}
 	w := httptest.NewRecorder()
 	env.srv.ServeHTTP(w, r)

@@ -49,6 +49,8 @@ type Server struct {
 	grantOrder []GrantType
 	// secrets verifies client secrets and owns the bcrypt success cache.
 	secrets *secretVerifier
+	// throttle limits failed client authentications (security.md S-33).
+	throttle *authThrottle
 	// basicChallenge is the WWW-Authenticate value of a failed Basic
 	// authentication (RFC 6749 §5.2; RFC 7617 §2).
 	basicChallenge []string
@@ -110,6 +112,7 @@ func NewServer(cfg Config, s Settings, flows ...TokenFlowRegistration) (*Server,
 		log:      cfg.Logger,
 		flows:    make(map[GrantType]*TokenFlowRegistration, len(flows)),
 		secrets:  newSecretVerifier(),
+		throttle: newAuthThrottle(),
 	}
 	for i := range flows {
 		reg := flows[i] // a copy: the caller's slice stays theirs

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -75,6 +76,14 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	if e != nil {
 		if auth.id != "" {
 			req.log = s.log.With("client_id", auth.id) // not a secret; helps spot guessing
+		}
+		if auth.retryAfter > 0 {
+			// RFC 6585 §4: 429 with Retry-After; no challenge, since
+			// retrying with credentials now would not help.
+			w.Header().Set("Retry-After", strconv.FormatInt(int64((auth.retryAfter+time.Second-1)/time.Second), 10))
+			req.header = false
+			req.fail(ctx, http.StatusTooManyRequests, e)
+			return
 		}
 		req.failCode(ctx, e)
 		return

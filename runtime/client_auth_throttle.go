@@ -1,0 +1,114 @@
+package runtime
+
+import (
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// authThrottle protects password-style client authentication against brute
+// force (RFC 6749 §2.3.1: the server MUST protect endpoints that use it;
+// security.md S-33). It counts failures per pair of presented client_id and
+// source address; once a pair has failed throttleLimit times within
+// throttleWindow, its requests are refused with 429 for throttleBlock
+// without the secret being checked. Other addresses, and other clients from
+// the same address, are not affected, so an attacker cannot lock a client
+// out everywhere.
+//
+// Pairs are keyed by the presented client_id whether or not it exists, so
+// the throttle answers the same for unknown clients (security.md S-29). The
+// source address is the connection's (r.RemoteAddr): forwarded headers are
+// trusted only from configured proxies (RFC 9700 §4.13), and none are yet.
+type authThrottle struct {
+	mu      sync.Mutex
+	entries map[string]throttleEntry
+}
+
+// throttleEntry is the failure count of one pair.
+type throttleEntry struct {
+	failures     int
+	windowStart  time.Time
+	blockedUntil time.Time
+}
+
+const (
+	throttleLimit   = 10
+	throttleWindow  = 5 * time.Minute
+	throttleBlock   = 5 * time.Minute
+	throttleEntries = 1 << 14 // the most pairs remembered
+)
+
+func newAuthThrottle() *authThrottle {
+	return &authThrottle{entries: make(map[string]throttleEntry)}
+}
+
+// throttleKey is the pair of presented client_id and source address.
+func throttleKey(clientID string, r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return clientID + "\x00" + host
+}
+
+// blocked reports how long the pair stays blocked, or 0.
+func (t *authThrottle) blocked(key string, now time.Time) time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e, ok := t.entries[key]
+	if !ok || !now.Before(e.blockedUntil) {
+		return 0
+	}
+	return e.blockedUntil.Sub(now)
+}
+
+// fail records a failed authentication of the pair.
+func (t *authThrottle) fail(key string, now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e, ok := t.entries[key]
+	if !ok {
+		t.makeRoom(now)
+	}
+	if !ok || now.Sub(e.windowStart) >= throttleWindow {
+		e = throttleEntry{windowStart: now}
+	}
+	e.failures++
+	if e.failures >= throttleLimit {
+		e.blockedUntil = now.Add(throttleBlock)
+		e.failures, e.windowStart = 0, now
+	}
+	t.entries[key] = e
+}
+
+// succeed forgets the pair's failures.
+func (t *authThrottle) succeed(key string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.entries, key)
+}
+
+// makeRoom keeps the table bounded. When it is full, one sweep removes the
+// entries whose window and block are over and then, if that was not enough,
+// unblocked entries until the table is half full, so the cost of a sweep is
+// spread over the next throttleEntries/2 new pairs and flooding the table
+// with junk pairs costs the server O(1) per request. Blocked pairs stay.
+func (t *authThrottle) makeRoom(now time.Time) {
+	if len(t.entries) < throttleEntries {
+		return
+	}
+	for k, e := range t.entries {
+		if now.Sub(e.windowStart) >= throttleWindow && !now.Before(e.blockedUntil) {
+			delete(t.entries, k)
+		}
+	}
+	for k, e := range t.entries {
+		if len(t.entries) <= throttleEntries/2 {
+			return
+		}
+		if !now.Before(e.blockedUntil) {
+			delete(t.entries, k)
+		}
+	}
+}
