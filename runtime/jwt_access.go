@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -75,7 +74,7 @@ func (a accessJWTClaims) appendJSON(dst []byte) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ' ')
 			}
-			dst = jwtAppendStringBody(dst, s)
+			dst = appendJSONStringBody(dst, s)
 		}
 		dst = append(dst, '"')
 	}
@@ -150,54 +149,6 @@ func jwtAppendStrings(dst []byte, ss []string) []byte {
 // jwtAppendString appends s as a JSON string (RFC 8259 §7).
 func jwtAppendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
-	dst = jwtAppendStringBody(dst, s)
+	dst = appendJSONStringBody(dst, s)
 	return append(dst, '"')
-}
-
-// jwtAppendStringBody appends s escaped for the inside of a JSON string:
-// quotes, backslashes and control characters are escaped, invalid UTF-8
-// becomes U+FFFD, and U+2028/U+2029 are escaped as encoding/json does.
-func jwtAppendStringBody(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	return append(dst, s[start:]...)
 }

@@ -126,7 +126,8 @@ func appendJSONString(dst []byte, s string) []byte {
 const hexDigits = "0123456789abcdef"
 
 // appendJSONStringBody appends s escaped for the inside of a JSON string
-// (RFC 8259 §7). Invalid UTF-8 becomes U+FFFD.
+// (RFC 8259 §7). Invalid UTF-8 becomes U+FFFD; U+2028 and U+2029 are
+// escaped. JWT claims and JSON responses both use it.
 func appendJSONStringBody(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
@@ -154,6 +155,15 @@ func appendJSONStringBody(dst []byte, s string) []byte {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == '\u2028' || r == '\u2029' {
+			// Valid JSON either way; escaped so the output is also safe
+			// inside JavaScript (RFC 8259 §7 allows any escape).
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
 		if r == utf8.RuneError && size == 1 {
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, `\ufffd`...)

@@ -197,31 +197,31 @@ func TestAuthorizationCodeEndToEnd(t *testing.T) {
 				Scopes:       []string{"read"},
 			}
 			verifier := oauth2.GenerateVerifier()
-			code, err := srv.IssueAuthorizationCode(ctx, runtime.AuthorizationCodeRequest{
-				ClientID:            tc.client,
-				RedirectURI:         tc.redirect,
-				RedirectURIProvided: true,
-				Scope:               runtime.ScopeSet{"read"},
-				Authentication:      runtime.Authentication{Subject: "alice", AuthTime: time.Now()},
-				CodeChallenge:       oauth2.S256ChallengeFromVerifier(verifier),
-				CodeChallengeMethod: "S256",
-			})
-			if err != nil {
-				t.Fatalf("IssueAuthorizationCode: %v", err)
+			// newCode stands in for the authorize endpoint (next issue): a
+			// code for alice, bound to the redirect URI and the PKCE challenge.
+			newCode := func() runtime.Secret {
+				t.Helper()
+				code, err := srv.IssueAuthorizationCode(ctx, runtime.AuthorizationCodeRequest{
+					ClientID:            tc.client,
+					RedirectURI:         tc.redirect,
+					RedirectURIProvided: true,
+					Scope:               runtime.ScopeSet{"read"},
+					Authentication:      runtime.Authentication{Subject: "alice", AuthTime: time.Now()},
+					CodeChallenge:       oauth2.S256ChallengeFromVerifier(verifier),
+					CodeChallengeMethod: "S256",
+				})
+				if err != nil {
+					t.Fatalf("IssueAuthorizationCode: %v", err)
+				}
+				return code
 			}
+			code := newCode()
 
 			// A wrong verifier fails, and burns the code (security.md S-03).
 			if _, err := cfg.Exchange(ctx, code.Reveal(), oauth2.VerifierOption(oauth2.GenerateVerifier())); !isOAuthError(err, "invalid_grant") {
 				t.Fatalf("exchange with a wrong verifier: err = %v; want invalid_grant", err)
 			}
-			code, err = srv.IssueAuthorizationCode(ctx, runtime.AuthorizationCodeRequest{
-				ClientID: tc.client, RedirectURI: tc.redirect, RedirectURIProvided: true,
-				Scope: runtime.ScopeSet{"read"}, Authentication: runtime.Authentication{Subject: "alice", AuthTime: time.Now()},
-				CodeChallenge: oauth2.S256ChallengeFromVerifier(verifier), CodeChallengeMethod: "S256",
-			})
-			if err != nil {
-				t.Fatalf("IssueAuthorizationCode: %v", err)
-			}
+			code = newCode()
 			tok, err := cfg.Exchange(ctx, code.Reveal(), oauth2.VerifierOption(verifier))
 			if err != nil {
 				t.Fatalf("exchange: %v", err)
@@ -240,14 +240,7 @@ func TestAuthorizationCodeEndToEnd(t *testing.T) {
 			// Refresh: a fresh client token source with only the refresh token.
 			// The replay above revoked the grant (RFC 6749 §4.1.2), so redeem
 			// a new code for the rotation check.
-			code, err = srv.IssueAuthorizationCode(ctx, runtime.AuthorizationCodeRequest{
-				ClientID: tc.client, RedirectURI: tc.redirect, RedirectURIProvided: true,
-				Scope: runtime.ScopeSet{"read"}, Authentication: runtime.Authentication{Subject: "alice", AuthTime: time.Now()},
-				CodeChallenge: oauth2.S256ChallengeFromVerifier(verifier), CodeChallengeMethod: "S256",
-			})
-			if err != nil {
-				t.Fatalf("IssueAuthorizationCode: %v", err)
-			}
+			code = newCode()
 			if tok, err = cfg.Exchange(ctx, code.Reveal(), oauth2.VerifierOption(verifier)); err != nil {
 				t.Fatalf("exchange: %v", err)
 			}
