@@ -92,8 +92,8 @@ func CheckRefreshToken(ctx context.Context, t *TokenContext, st *RefreshTokenSta
 	if !g.ExpiresAt.IsZero() && !t.Now.Before(g.ExpiresAt) {
 		return errRefreshInvalid("grant expired")
 	}
-	if !t.RequestedScope.SubsetOf(rec.Scope) {
-		return NewError(ErrInvalidScope, "scope exceeds the scope originally granted") // RFC 6749 §6
+	if extra := t.RequestedScope.Without(rec.Scope); len(extra) > 0 {
+		return NewError(ErrInvalidScope, "scope '"+extra.String()+"' was not originally granted") // RFC 6749 §6
 	}
 	if t.Policy.RotateRefresh {
 		// The atomic step (S-13): of concurrent requests one sees Consumed.

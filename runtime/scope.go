@@ -74,5 +74,18 @@ func (s ScopeSet) Intersect(o ScopeSet) ScopeSet {
 	return out
 }
 
+// Without returns the tokens of s that are not in o, in the order of s.
+// Error descriptions name them: scope tokens cannot hold the characters
+// RFC 6749 §5.2 forbids there (a double quote and a backslash).
+func (s ScopeSet) Without(o ScopeSet) ScopeSet {
+	var out ScopeSet
+	for _, t := range s {
+		if !o.Contains(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // Equal reports whether s and o hold the same tokens, in any order.
 func (s ScopeSet) Equal(o ScopeSet) bool { return s.SubsetOf(o) && o.SubsetOf(s) }

@@ -31,3 +31,24 @@ func TestParseScope(t *testing.T) {
 		}
 	}
 }
+
+// TestScopeWithout: the tokens outside a set, in order, for error messages.
+func TestScopeWithout(t *testing.T) {
+	got := ScopeSet{"read", "admin", "write", "root"}.Without(ScopeSet{"write", "read"})
+	if got.String() != "admin root" {
+		t.Errorf("Without = %q; want %q", got, "admin root")
+	}
+	if got := (ScopeSet{"read"}).Without(ScopeSet{"read", "write"}); got != nil {
+		t.Errorf("Without of a subset = %v; want nil", got)
+	}
+}
+
+// TestInvalidScopeNamesTheScope: the description of invalid_scope names the
+// refused tokens, at the token endpoint and on refresh (RFC 6749 §5.2).
+func TestInvalidScopeNamesTheScope(t *testing.T) {
+	env := htNewEnv(t)
+	body := htWantError(t, env.do(t, htRequest{body: htForm("grant_type", "client_credentials", "scope", "read admin"), basic: htBasic("conf", htConfSecret)}), 400, ErrInvalidScope)
+	if body.ErrorDescription != "scope 'admin' is not allowed for this client" {
+		t.Errorf("error_description = %q", body.ErrorDescription)
+	}
+}

@@ -113,8 +113,8 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		req.failCode(ctx, NewError(ErrInvalidScope, "malformed scope"))
 		return
 	}
-	if !requested.SubsetOf(client.Scopes) {
-		req.failCode(ctx, NewError(ErrInvalidScope, "scope is not allowed for the client"))
+	if extra := requested.Without(client.Scopes); len(extra) > 0 {
+		req.failCode(ctx, NewError(ErrInvalidScope, "scope '"+extra.String()+"' is not allowed for this client"))
 		return
 	}
 	var granted ScopeSet
