@@ -82,6 +82,10 @@ func (d *decoder) version(root *yaml.Node) bool {
 			d.report(d.pos(v), CodeVersion, "unsupported version %s: this oauthgen reads version %d", v.Value, Version)
 			return false
 		}
+		if i != 0 {
+			// The format is known, so the rest is still read and checked.
+			d.report(d.pos(k), CodeVersion, "version must be the first key, so a reader knows the format before anything else")
+		}
 		return true
 	}
 	d.report(d.pos(root), CodeVersion, "missing required key \"version\" (this oauthgen reads version %d)", Version)
