@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"slices"
-	"strings"
 )
 
 // The authorization code flow, token step, oauth-token-authorization-code
@@ -128,25 +126,19 @@ func CheckAuthorizationCode(ctx context.Context, t *TokenContext, st *Authorizat
 	return nil
 }
 
-// checkResources applies RFC 8707 §2 to the resource parameters: each must be
-// an absolute URI without fragment and, when the authorization request named
-// resources, one of them. It returns the audience the tokens get: the
-// requested resources, else the code's, else nil (the client's default).
-func checkResources(t *TokenContext, allowed []string) ([]string, *Error) {
-	req := t.form.Values("resource")
-	for _, r := range req {
-		u, err := url.Parse(r)
-		if err != nil || !u.IsAbs() || strings.Contains(r, "#") {
-			return nil, NewError(ErrInvalidTarget, "resource must be an absolute URI without fragment")
-		}
-		if len(allowed) > 0 && !slices.Contains(allowed, r) {
-			return nil, NewError(ErrInvalidTarget, "resource was not named in the authorization request")
-		}
+// checkResources applies RFC 8707 §2 to the resource parameters of a code
+// redemption: each must be one the authorization request named, when it
+// named any. Without resource parameters the code's resources apply.
+func checkResources(t *TokenContext, named []string) ([]string, *Error) {
+	var allowed []string
+	if len(named) > 0 {
+		allowed = named
 	}
-	if len(req) > 0 {
-		return req, nil
+	req, e := resourceParams(t.form, allowed, "was not named in the authorization request")
+	if e != nil || len(req) > 0 {
+		return req, e
 	}
-	return slices.Clip(allowed), nil
+	return slices.Clip(named), nil
 }
 
 // fillCodeDefaults sets the default token data of a redeemed code: the

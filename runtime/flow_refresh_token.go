@@ -95,6 +95,17 @@ func CheckRefreshToken(ctx context.Context, t *TokenContext, st *RefreshTokenSta
 	if extra := t.RequestedScope.Without(rec.Scope); len(extra) > 0 {
 		return NewError(ErrInvalidScope, "scope '"+extra.String()+"' was not originally granted") // RFC 6749 §6
 	}
+	// RFC 8707 §2.2: a refresh may narrow the audience to resources of the
+	// grant, never widen it. Checked before rotation, like the scope, so a
+	// bad request does not spend the token.
+	audience := slices.Clip(g.Audience)
+	if audience == nil {
+		audience = []string{} // a grant without audience allows no resource
+	}
+	resources, e := resourceParams(t.form, audience, "is not in the grant's audience")
+	if e != nil {
+		return e
+	}
 	if t.Policy.RotateRefresh {
 		// The atomic step (S-13): of concurrent requests one sees Consumed.
 		rotated, res, err := store.RotateRefreshToken(ctx, hash, t.Now)
@@ -119,6 +130,9 @@ func CheckRefreshToken(ctx context.Context, t *TokenContext, st *RefreshTokenSta
 		t.GrantedScope = slices.Clip(rec.Scope)
 	}
 	fillRefreshDefaults(t, rec, g)
+	if len(resources) > 0 && t.Defaults.Access != nil {
+		t.Defaults.Access.Audience = Audience(resources)
+	}
 	return nil
 }
 

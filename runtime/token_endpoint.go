@@ -129,11 +129,23 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	// 8. resource (RFC 8707 §2) is checked by the flows that take it
-	// (authorization_code, against the code's resources).
+	// 8. resource (RFC 8707 §2). A new grant's resources must be among the
+	// client's registered audiences; authorization_code and refresh_token
+	// check them against the code's or the grant's, in their flows.
+	var resources []string
+	if gt != GrantAuthorizationCode && gt != GrantRefreshToken {
+		allowed := client.Audiences
+		if allowed == nil {
+			allowed = []string{} // a client with no audiences may name none
+		}
+		if resources, e = resourceParams(params, allowed, "is not allowed for this client"); e != nil {
+			req.failCode(ctx, e)
+			return
+		}
+	}
 
 	// 11. The context and its default token data (flows.md §3).
-	t := s.newTokenContext(r, reg, auth, params, now, requested, granted)
+	t := s.newTokenContext(r, reg, auth, params, now, requested, granted, resources)
 	req.log = t.Log
 
 	// 9, 10, 12. The flow parses and validates its parameters, runs its
@@ -263,9 +275,12 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) (string, *Err
 // the client may use the refresh_token grant. Flows refine these. The jti
 // is left empty: the access token issuer draws it when it issues.
 func (s *Server) newTokenContext(r *http.Request, reg *TokenFlowRegistration, auth clientAuth, p Params,
-	now time.Time, requested, granted ScopeSet) *TokenContext {
+	now time.Time, requested, granted ScopeSet, resources []string) *TokenContext {
 	client := auth.client
-	aud := slices.Clone(client.Audiences) // a procedure may edit its copy
+	aud := resources // the resource parameters, when any (RFC 8707 §2)
+	if len(aud) == 0 {
+		aud = slices.Clone(client.Audiences) // a procedure may edit its copy
+	}
 	if len(aud) == 0 {
 		aud = []string{s.settings.Issuer} // RFC 9068 §3: a default resource
 	}
