@@ -34,10 +34,10 @@ func benchServer(b *testing.B, format runtime.AccessTokenFormat) http.Handler {
 		b.Fatal(err)
 	}
 	flows := Flows(&Procedures{})
-	for i := range flows {
-		flows[i].Policy.AccessFormat = format
+	for i := range flows.Token {
+		flows.Token[i].Policy.AccessFormat = format
 	}
-	srv, err := runtime.NewServer(runtime.Config{Clients: clients}, Settings(), flows...)
+	srv, err := runtime.NewServer(runtime.Config{Clients: clients}, Settings(), flows)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -214,7 +214,7 @@ func htNewEnv(t testing.TB, opts ...htOption) *htEnv {
 		Keys:    htKeys(t),
 		Clock:   env.clock,
 		Logger:  logger,
-	}, s, regs...)
+	}, s, Flows{Token: regs})
 	if err != nil {
 		t.Fatalf("NewServer: %v", err)
 	}

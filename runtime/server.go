@@ -86,7 +86,8 @@ const (
 // or that has a query or fragment (RFC 8414 §2), clashing paths, an unknown
 // auth method, a nil Flow, and two flows for one grant type. A MemoryStore
 // without a Clock gets the server's, by which it prunes expired records.
-func NewServer(cfg Config, s Settings, flows ...TokenFlowRegistration) (*Server, error) {
+func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
+	flows := fl.Token
 	var errs []error
 	if cfg.Clients == nil {
 		errs = append(errs, errors.New("config: Clients is required"))

@@ -10,7 +10,7 @@ import (
 // everywhere the server states it, and is checked like it (flows.md §2.1
 // rule 1: http only on a loopback host).
 func TestConfigIssuerOverride(t *testing.T) {
-	srv, err := NewServer(Config{Clients: htClients(t), Issuer: "http://127.0.0.1:41234"}, htSettings())
+	srv, err := NewServer(Config{Clients: htClients(t), Issuer: "http://127.0.0.1:41234"}, htSettings(), Flows{})
 	if err != nil {
 		t.Fatalf("NewServer: %v", err)
 	}
@@ -26,7 +26,7 @@ func TestConfigIssuerOverride(t *testing.T) {
 	if md.Issuer != "http://127.0.0.1:41234" || md.TokenEndpoint != "http://127.0.0.1:41234/oauth2/token" {
 		t.Errorf("metadata issuer, token_endpoint = %q, %q; want the override", md.Issuer, md.TokenEndpoint)
 	}
-	if _, err := NewServer(Config{Clients: htClients(t), Issuer: "http://example.com"}, htSettings()); err == nil {
+	if _, err := NewServer(Config{Clients: htClients(t), Issuer: "http://example.com"}, htSettings(), Flows{}); err == nil {
 		t.Error("NewServer accepted the non-loopback http issuer override http://example.com")
 	}
 }

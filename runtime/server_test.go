@@ -63,7 +63,7 @@ func TestNewServerRefuses(t *testing.T) {
 			if tc.cfg.Keys == nil && tc.name != "unknown signing alg" {
 				tc.cfg.Keys = htKeys(t)
 			}
-			_, err := NewServer(tc.cfg, s, tc.flows...)
+			_, err := NewServer(tc.cfg, s, Flows{Token: tc.flows})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want one mentioning %q", err, tc.want)
 			}
@@ -75,7 +75,7 @@ func TestNewServerRefuses(t *testing.T) {
 func TestNewServerDefaults(t *testing.T) {
 	for _, iss := range []string{"http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]", "https://as.example/tenant/"} {
 		srv, err := NewServer(Config{Clients: htClients(t)}, Settings{Issuer: iss},
-			TokenFlowRegistration{ID: "cc", GrantType: GrantClientCredentials, Flow: htNopFlow{}})
+			Flows{Token: []TokenFlowRegistration{{ID: "cc", GrantType: GrantClientCredentials, Flow: htNopFlow{}}}})
 		if err != nil {
 			t.Fatalf("%s: %v", iss, err)
 		}
@@ -199,7 +199,7 @@ func TestMetadata(t *testing.T) {
 // (RFC 8414 §3.1).
 func TestMetadataWithoutCodeFlow(t *testing.T) {
 	srv, err := NewServer(Config{Clients: htClients(t), Keys: htKeys(t)}, Settings{Issuer: "https://as.example/tenant/a"},
-		TokenFlowRegistration{ID: "cc", GrantType: GrantClientCredentials, Flow: htNopFlow{}})
+		Flows{Token: []TokenFlowRegistration{{ID: "cc", GrantType: GrantClientCredentials, Flow: htNopFlow{}}}})
 	if err != nil {
 		t.Fatal(err)
 	}

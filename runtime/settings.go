@@ -49,6 +49,13 @@ type Settings struct {
 	MaxBodyBytes int64
 }
 
+// Flows are the flows a server serves, by endpoint. Generated code builds
+// them from the spec (the generated Flows function); NewServer takes them.
+type Flows struct {
+	// Token are the token endpoint's flows, one per grant type.
+	Token []TokenFlowRegistration
+}
+
 // TokenFlowRegistration registers one token flow with the server.
 type TokenFlowRegistration struct {
 	ID        FlowID

@@ -316,7 +316,7 @@ func TestNewServerGivesMemoryStoreItsClock(t *testing.T) {
 		"given":      {NewMemoryStore(), clk},
 		"with clock": {NewMemoryStoreWithClock(own), own},
 	} {
-		s, err := NewServer(Config{Clients: clients, Store: tc.store, Clock: clk}, Settings{Issuer: "https://as.example"})
+		s, err := NewServer(Config{Clients: clients, Store: tc.store, Clock: clk}, Settings{Issuer: "https://as.example"}, Flows{})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

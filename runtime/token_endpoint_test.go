@@ -443,7 +443,7 @@ func (r htRegistry) Client(_ context.Context, id string) (*Client, error) { retu
 func TestInconsistentClientFromRegistry(t *testing.T) {
 	srv, err := NewServer(Config{Clients: htRegistry{
 		"x": {ID: "x", AuthMethod: AuthNone, GrantTypes: []GrantType{GrantClientCredentials}, DefaultScopes: ScopeSet{"read"}, Scopes: ScopeSet{"read"}},
-	}, Keys: htKeys(t)}, htSettings(), TokenFlowRegistration{ID: "cc", GrantType: GrantClientCredentials, Flow: htCCFlow{}})
+	}, Keys: htKeys(t)}, htSettings(), Flows{Token: []TokenFlowRegistration{{ID: "cc", GrantType: GrantClientCredentials, Flow: htCCFlow{}}}})
 	if err != nil {
 		t.Fatal(err)
 	}

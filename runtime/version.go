@@ -13,11 +13,12 @@ package runtime
 // misbehaving at run time.
 const (
 	// GenVersion is the generated-code API version this runtime was written for.
-	GenVersion = 1
+	GenVersion = 2
 	// MinVersion is the oldest generated-code API version this runtime supports.
-	MinVersion = 1
+	// Version 2 made NewServer take a Flows value.
+	MinVersion = 2
 	// MaxVersion is the newest generated-code API version this runtime supports.
-	MaxVersion = 1
+	MaxVersion = 2
 )
 
 // EnforceVersion is used by generated code to check at compile time that it

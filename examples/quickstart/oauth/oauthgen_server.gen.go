@@ -7,12 +7,12 @@ import (
 	"time"
 )
 
-// This code targets version 1 of the runtime's generated-code API. A runtime
+// This code targets version 2 of the runtime's generated-code API. A runtime
 // too old or too new for it fails to compile here, with a constant overflow
 // (conventions G-27).
 const (
-	_ = runtime.EnforceVersion(1 - runtime.MinVersion)
-	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
+	_ = runtime.EnforceVersion(2 - runtime.MinVersion)
+	_ = runtime.EnforceVersion(runtime.MaxVersion - 2)
 )
 
 // Settings returns the server settings the spec declares.
@@ -36,65 +36,67 @@ func Settings() runtime.Settings {
 // Each procedure type named in Flows is user-owned: a missing, misnamed or
 // mistyped one is a compile error in this package (conventions G-16).
 func NewServer(cfg runtime.Config, p *Procedures) (*runtime.Server, error) {
-	return runtime.NewServer(cfg, Settings(), Flows(p)...)
+	return runtime.NewServer(cfg, Settings(), Flows(p))
 }
 
-// Flows returns the registration of every flow the spec enables, with the
-// spec's token policy, in catalogue order and then extension grants in spec
-// order. NewServer passes them to runtime.NewServer unchanged.
+// Flows returns the registration of every flow the spec enables, by endpoint,
+// with the spec's token policy: token flows in catalogue order, then extension
+// grants in spec order. NewServer passes them to runtime.NewServer unchanged.
 //
 // A deployment that must adjust a policy at startup (a shorter lifetime in
 // staging, say) can change the returned values and call runtime.NewServer
 // itself; the spec stays the source of the defaults.
-func Flows(p *Procedures) []runtime.TokenFlowRegistration {
-	return []runtime.TokenFlowRegistration{
-		{
-			ID:            "oauth-token-authorization-code",
-			GrantType:     runtime.GrantAuthorizationCode,
-			PublicClients: true,
-			Policy: runtime.TokenPolicy{
-				AccessFormat:   runtime.FormatJWT,
-				AccessTTL:      10 * time.Minute,
-				IssueRefresh:   true,
-				RotateRefresh:  true,
-				RefreshTTL:     720 * time.Hour,
-				RefreshIdleTTL: 72 * time.Hour,
-				RefreshGrace:   0,
-				CodeTTL:        time.Minute,
+func Flows(p *Procedures) runtime.Flows {
+	return runtime.Flows{
+		Token: []runtime.TokenFlowRegistration{
+			{
+				ID:            "oauth-token-authorization-code",
+				GrantType:     runtime.GrantAuthorizationCode,
+				PublicClients: true,
+				Policy: runtime.TokenPolicy{
+					AccessFormat:   runtime.FormatJWT,
+					AccessTTL:      10 * time.Minute,
+					IssueRefresh:   true,
+					RotateRefresh:  true,
+					RefreshTTL:     720 * time.Hour,
+					RefreshIdleTTL: 72 * time.Hour,
+					RefreshGrace:   0,
+					CodeTTL:        time.Minute,
+				},
+				Flow: authorizationCodeFlow{proc: &AuthorizationCode{Procedures: p}},
 			},
-			Flow: authorizationCodeFlow{proc: &AuthorizationCode{Procedures: p}},
-		},
-		{
-			ID:            "oauth-token-client-credentials",
-			GrantType:     runtime.GrantClientCredentials,
-			PublicClients: false,
-			Policy: runtime.TokenPolicy{
-				AccessFormat:   runtime.FormatJWT,
-				AccessTTL:      10 * time.Minute,
-				IssueRefresh:   false,
-				RotateRefresh:  true,
-				RefreshTTL:     720 * time.Hour,
-				RefreshIdleTTL: 72 * time.Hour,
-				RefreshGrace:   0,
-				CodeTTL:        time.Minute,
+			{
+				ID:            "oauth-token-client-credentials",
+				GrantType:     runtime.GrantClientCredentials,
+				PublicClients: false,
+				Policy: runtime.TokenPolicy{
+					AccessFormat:   runtime.FormatJWT,
+					AccessTTL:      10 * time.Minute,
+					IssueRefresh:   false,
+					RotateRefresh:  true,
+					RefreshTTL:     720 * time.Hour,
+					RefreshIdleTTL: 72 * time.Hour,
+					RefreshGrace:   0,
+					CodeTTL:        time.Minute,
+				},
+				Flow: clientCredentialsFlow{proc: &ClientCredentials{Procedures: p}},
 			},
-			Flow: clientCredentialsFlow{proc: &ClientCredentials{Procedures: p}},
-		},
-		{
-			ID:            "oauth-token-refresh",
-			GrantType:     runtime.GrantRefreshToken,
-			PublicClients: true,
-			Policy: runtime.TokenPolicy{
-				AccessFormat:   runtime.FormatJWT,
-				AccessTTL:      10 * time.Minute,
-				IssueRefresh:   true,
-				RotateRefresh:  true,
-				RefreshTTL:     720 * time.Hour,
-				RefreshIdleTTL: 72 * time.Hour,
-				RefreshGrace:   0,
-				CodeTTL:        time.Minute,
+			{
+				ID:            "oauth-token-refresh",
+				GrantType:     runtime.GrantRefreshToken,
+				PublicClients: true,
+				Policy: runtime.TokenPolicy{
+					AccessFormat:   runtime.FormatJWT,
+					AccessTTL:      10 * time.Minute,
+					IssueRefresh:   true,
+					RotateRefresh:  true,
+					RefreshTTL:     720 * time.Hour,
+					RefreshIdleTTL: 72 * time.Hour,
+					RefreshGrace:   0,
+					CodeTTL:        time.Minute,
+				},
+				Flow: refreshTokenFlow{proc: &RefreshToken{Procedures: p}},
 			},
-			Flow: refreshTokenFlow{proc: &RefreshToken{Procedures: p}},
 		},
 	}
 }

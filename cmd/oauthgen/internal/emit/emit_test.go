@@ -140,8 +140,10 @@ func TestValidateOnlyWithRules(t *testing.T) {
 func TestServerFile(t *testing.T) {
 	src := string(files(t, fixture.Full())[ServerFile])
 	for _, want := range []string{
-		"_ = runtime.EnforceVersion(1 - runtime.MinVersion)",
-		"_ = runtime.EnforceVersion(runtime.MaxVersion - 1)",
+		fmt.Sprintf("_ = runtime.EnforceVersion(%d - runtime.MinVersion)", GenVersion),
+		fmt.Sprintf("_ = runtime.EnforceVersion(runtime.MaxVersion - %d)", GenVersion),
+		"func Flows(p *Procedures) runtime.Flows {",
+		"return runtime.NewServer(cfg, Settings(), Flows(p))",
 		"func Settings() runtime.Settings {",
 		`SigningAlg: "EdDSA",`,
 		"AuthMethods: []runtime.ClientAuthMethod{runtime.AuthClientSecretBasic, runtime.AuthClientSecretPost, runtime.AuthNone},",

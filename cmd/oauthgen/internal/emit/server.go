@@ -77,7 +77,7 @@ func newServerFunc(m *model.Model) jen.Code {
 		jen.Id("cfg").Add(rt("Config")),
 		jen.Id("p").Op("*").Id("Procedures"),
 	).Params(jen.Op("*").Add(rt("Server")), jen.Error()).Block(
-		jen.Return(rt("NewServer").Call(jen.Id("cfg"), jen.Id("Settings").Call(), jen.Id("Flows").Call(jen.Id("p")).Op("..."))),
+		jen.Return(rt("NewServer").Call(jen.Id("cfg"), jen.Id("Settings").Call(), jen.Id("Flows").Call(jen.Id("p")))),
 	)
 }
 
@@ -87,12 +87,12 @@ func flowsFunc(m *model.Model) jen.Code {
 		regs = append(regs, registration(f))
 	}
 	return doc(
-		"Flows returns the registration of every flow the spec enables, with the spec's token policy, in catalogue order and then extension grants in spec order. NewServer passes them to runtime.NewServer unchanged.",
+		"Flows returns the registration of every flow the spec enables, by endpoint, with the spec's token policy: token flows in catalogue order, then extension grants in spec order. NewServer passes them to runtime.NewServer unchanged.",
 		"A deployment that must adjust a policy at startup (a shorter lifetime in staging, say) can change the returned values and call runtime.NewServer itself; the spec stays the source of the defaults.",
 	).Func().Id("Flows").Params(
 		jen.Id("p").Op("*").Id("Procedures"),
-	).Index().Add(rt("TokenFlowRegistration")).Block(
-		jen.Return(jen.Index().Add(rt("TokenFlowRegistration")).Values(lines(regs)...)),
+	).Add(rt("Flows")).Block(
+		jen.Return(rt("Flows").Values(jen.Line().Id("Token").Op(":").Index().Add(rt("TokenFlowRegistration")).Values(lines(regs)...), jen.Line())),
 	)
 }
 
