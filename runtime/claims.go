@@ -70,4 +70,6 @@ type DefaultData struct {
 	Grant   GrantData
 	Access  *AccessTokenClaims
 	Refresh *RefreshTokenData
+	// ID is the ID token to issue; nil unless openid is granted (OIDC Core §3.1.3.3).
+	ID *IDTokenClaims
 }

@@ -9,6 +9,8 @@ type TokenResponse struct {
 	ExpiresIn    int64
 	RefreshToken Secret
 	Scope        ScopeSet
+	// IDToken is the OpenID Connect ID token (OIDC Core §3.1.3.3).
+	IDToken string
 	// Extra members. A member the response already defines is refused with
 	// server_error (flows.md §4.1).
 	Extra map[string]any

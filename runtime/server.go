@@ -27,6 +27,15 @@ type Config struct {
 	Clock Clock
 	// Logger receives the runtime's logs. Nil discards them.
 	Logger *slog.Logger
+	// Users authenticates end users and provides their claims. Required
+	// when the authorization or userinfo endpoint is enabled.
+	Users UserStore
+	// Pages renders the login, consent and error pages. Nil means the
+	// runtime's own accessible, asset-free pages (DefaultPages).
+	Pages Pages
+	// SessionKey signs the login session cookie; at least 32 bytes. Nil
+	// means a random key per process (sessions end at restart).
+	SessionKey []byte
 	// Issuer, when set, replaces the spec's issuer: the same generated code
 	// then serves a staging host, or a test server on a random port. It is
 	// checked like the spec's (https, or http on a loopback host).
@@ -51,6 +60,15 @@ type Server struct {
 	secrets *secretVerifier
 	// throttle limits failed client authentications (security.md S-33).
 	throttle *authThrottle
+
+	// authorize and userinfo are the flows of those endpoints; nil when
+	// the spec does not enable them.
+	authorize *AuthorizeFlowRegistration
+	userinfo  *UserInfoFlowRegistration
+	// users, pages and sessionKey serve the end user (authorize endpoint).
+	users      UserStore
+	pages      Pages
+	sessionKey []byte
 	// basicChallenge is the WWW-Authenticate value of a failed Basic
 	// authentication (RFC 6749 §5.2; RFC 7617 §2).
 	basicChallenge []string
@@ -59,6 +77,9 @@ type Server struct {
 	metadataJSON []byte
 	// metadataPath is the RFC 8414 §3.1 well-known path of the issuer.
 	metadataPath string
+	// openIDConfigPath is the OIDC Discovery §4.1 path: the issuer's path
+	// followed by /.well-known/openid-configuration.
+	openIDConfigPath string
 }
 
 // Defaults NewServer applies.
@@ -95,6 +116,9 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	if cfg.Issuer != "" {
 		s.Issuer = cfg.Issuer
 	}
+	if (fl.Authorize != nil || fl.UserInfo != nil) && cfg.Users == nil {
+		errs = append(errs, errors.New("config: Users is required by the authorization and userinfo endpoints"))
+	}
 	if err := normaliseSettings(&s); err != nil {
 		errs = append(errs, err)
 	}
@@ -105,15 +129,20 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		}
 	}
 	srv := &Server{
-		settings: s,
-		clients:  cfg.Clients,
-		store:    cfg.Store,
-		keys:     cfg.Keys,
-		clock:    cfg.Clock,
-		log:      cfg.Logger,
-		flows:    make(map[GrantType]*TokenFlowRegistration, len(flows)),
-		secrets:  newSecretVerifier(),
-		throttle: newAuthThrottle(),
+		settings:   s,
+		clients:    cfg.Clients,
+		store:      cfg.Store,
+		keys:       cfg.Keys,
+		clock:      cfg.Clock,
+		log:        cfg.Logger,
+		flows:      make(map[GrantType]*TokenFlowRegistration, len(flows)),
+		secrets:    newSecretVerifier(),
+		authorize:  fl.Authorize,
+		userinfo:   fl.UserInfo,
+		users:      cfg.Users,
+		pages:      cfg.Pages,
+		sessionKey: cfg.SessionKey,
+		throttle:   newAuthThrottle(),
 	}
 	for i := range flows {
 		reg := flows[i] // a copy: the caller's slice stays theirs
@@ -158,6 +187,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 
 	srv.basicChallenge = []string{`Basic realm="` + quotedStringSafe(s.Issuer) + `"`}
 	srv.metadataPath = metadataPath(s.Issuer)
+	srv.openIDConfigPath = openIDConfigPath(s.Issuer)
 	if srv.metadataPath == s.TokenPath || srv.metadataPath == s.JWKSPath {
 		return nil, errors.New("runtime: new server: an endpoint path clashes with the metadata path")
 	}
@@ -335,6 +365,23 @@ func (s *Server) Settings() Settings { return s.settings }
 // ServeHTTP routes a request: the token endpoint, the JWKS, the RFC 8414
 // metadata document; anything else is 404.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.authorize != nil && s.settings.AuthorizePath != "" {
+		switch r.URL.Path {
+		case s.settings.AuthorizePath:
+			s.serveAuthorize(w, r)
+			return
+		case s.settings.AuthorizePath + "/login":
+			s.serveLogin(w, r)
+			return
+		case s.settings.AuthorizePath + "/consent":
+			s.serveConsent(w, r)
+			return
+		}
+	}
+	if s.userinfo != nil && s.settings.UserInfoPath != "" && r.URL.Path == s.settings.UserInfoPath {
+		s.serveUserInfo(w, r)
+		return
+	}
 	switch r.URL.Path {
 	case s.settings.TokenPath:
 		s.serveToken(w, r)
@@ -342,6 +389,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveJWKS(w, r)
 	case s.metadataPath:
 		s.serveMetadata(w, r)
+	case s.openIDConfigPath:
+		if s.settings.OpenID() {
+			s.serveOpenIDConfiguration(w, r)
+			return
+		}
+		http.NotFound(w, r)
 	default:
 		http.NotFound(w, r)
 	}

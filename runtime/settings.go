@@ -47,6 +47,35 @@ type Settings struct {
 	SigningAlg string
 	// MaxBodyBytes limits request bodies; 0 means 64 KiB.
 	MaxBodyBytes int64
+
+	// AuthorizePath is the authorization endpoint's path (RFC 6749 §3.1);
+	// empty when the spec enables no authorization flow. The login and
+	// consent forms post to AuthorizePath+"/login" and +"/consent".
+	AuthorizePath string
+	// RequirePKCE requires PKCE of confidential clients too (RFC 9700
+	// §2.1.1 recommends it); public clients always need it. Default true
+	// in specs.
+	RequirePKCE bool
+	// UserInfoPath is the userinfo endpoint's path (OIDC Core §5.3); empty
+	// when the spec does not enable it.
+	UserInfoPath string
+	// IDTokenSigningAlg is the JWS algorithm of ID tokens: RS256 (the
+	// default; OIDC Discovery §3 requires it be available), ES256 or EdDSA.
+	IDTokenSigningAlg string
+	// IDTokenTTL is the lifetime of ID tokens; 0 means 10 minutes.
+	IDTokenTTL time.Duration
+}
+
+// OpenID reports whether the server speaks OpenID Connect: the spec
+// declares the openid scope. It then issues ID tokens when openid is
+// granted and serves /.well-known/openid-configuration.
+func (s Settings) OpenID() bool {
+	for _, sc := range s.Scopes {
+		if sc.Name == "openid" {
+			return true
+		}
+	}
+	return false
 }
 
 // Flows are the flows a server serves, by endpoint. Generated code builds
@@ -54,6 +83,11 @@ type Settings struct {
 type Flows struct {
 	// Token are the token endpoint's flows, one per grant type.
 	Token []TokenFlowRegistration
+	// Authorize is the authorization endpoint's response_type=code flow;
+	// nil when the spec does not enable it.
+	Authorize *AuthorizeFlowRegistration
+	// UserInfo is the userinfo endpoint's flow; nil when not enabled.
+	UserInfo *UserInfoFlowRegistration
 }
 
 // TokenFlowRegistration registers one token flow with the server.

@@ -1,0 +1,132 @@
+package runtime
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// The types of the authorization endpoint (RFC 6749 §3.1, §4.1; flows.md
+// §2.4, §5.0, §5.1). The endpoint itself is authorize_endpoint.go.
+
+// ResponseMode is how the authorization response is delivered.
+type ResponseMode string
+
+// The response modes of response_type=code.
+const (
+	ResponseModeQuery    ResponseMode = "query"     // RFC 6749 §4.1.2
+	ResponseModeFormPost ResponseMode = "form_post" // OAuth 2.0 Form Post Response Mode
+)
+
+// PromptSet is the prompt parameter (OIDC Core §3.1.2.1).
+type PromptSet []string
+
+// Has reports whether the set holds p.
+func (p PromptSet) Has(v string) bool {
+	for _, x := range p {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// AuthorizeContext holds the fields every authorization flow's context has
+// (flows.md §3.1, §5.0). Generated contexts embed a *AuthorizeContext. By
+// the time a procedure sees it, the client is identified, the redirect URI
+// matched exactly, the request validated, PKCE checked, the end user
+// authenticated and consent given.
+type AuthorizeContext struct {
+	// Flow is the flow type id, oauth-authorize-authorization-code.
+	Flow FlowID
+	// Now is the request instant.
+	Now time.Time
+	// Issuer is the exact issuer identifier; the response carries it as iss (RFC 9207).
+	Issuer string
+	// Client is the identified client. Never nil.
+	Client *Client
+	// Policy is the flow's token settings; CodeTTL is the code's lifetime.
+	Policy TokenPolicy
+	// Request is the raw request, read-only.
+	Request *http.Request
+	// Log is tagged with the flow and client_id.
+	Log *slog.Logger
+
+	// ClientID is client_id.
+	ClientID string
+	// RedirectURI is the redirect URI the response goes to, matched exactly.
+	RedirectURI *url.URL
+	// RedirectURIProvided is whether redirect_uri was sent (RFC 6749 §4.1.3).
+	RedirectURIProvided bool
+	// ResponseType is response_type ("code").
+	ResponseType string
+	// ResponseMode is query or form_post.
+	ResponseMode ResponseMode
+	// State is echoed exactly (RFC 6749 §4.1.2).
+	State string
+	// Nonce is the OpenID Connect nonce; it reappears in the ID token.
+	Nonce string
+	// RequestedScope is scope; GrantedScope is requested ∩ allowed ∩ consented.
+	RequestedScope ScopeSet
+	GrantedScope   ScopeSet
+	// Prompt is prompt (OIDC Core §3.1.2.1).
+	Prompt PromptSet
+	// MaxAge is max_age; nil when absent.
+	MaxAge *time.Duration
+	// LoginHint and UILocales are passed through to the pages.
+	LoginHint string
+	UILocales []string
+	// CodeChallenge and CodeChallengeMethod are the PKCE challenge (RFC 7636 §4.3).
+	CodeChallenge       string
+	CodeChallengeMethod string
+	// Resources are the resource parameters (RFC 8707 §2).
+	Resources []string
+	// Authentication is the authenticated end user.
+	Authentication Authentication
+	// CodeData is the code the default procedure issues; the procedure may
+	// change it. Generated code encodes the flow's typed Data into CodeData.Data.
+	CodeData AuthorizationCodeRequest
+	// Issuers issue authorization codes.
+	Issuers AuthorizeIssuers
+
+	params Params
+	server *Server
+}
+
+// Param returns a request parameter (query for GET, form for POST), or ""
+// when it was omitted or empty.
+func (a *AuthorizeContext) Param(name string) string { return a.params.Get(name) }
+
+// AuthorizeIssuers are the issuers of the authorization endpoint.
+type AuthorizeIssuers struct {
+	// Codes issues authorization codes: ≥256 bits, stored hashed, bound to
+	// the client, redirect URI, PKCE challenge, nonce, scope and user.
+	Codes CodeIssuer
+}
+
+// CodeIssuer issues authorization codes for an authorization request.
+type CodeIssuer struct{ a *AuthorizeContext }
+
+// AuthorizeResponse is a successful authorization response. The runtime
+// adds state and iss (RFC 9207 §2) and delivers it in the response mode.
+type AuthorizeResponse struct {
+	// Code is the authorization code.
+	Code Secret
+}
+
+// AuthorizeFlow is implemented by the generated code of the authorization
+// flow: it parses the flow's own properties into its typed context,
+// validates them and calls the procedure.
+type AuthorizeFlow interface {
+	Authorize(ctx context.Context, a *AuthorizeContext) (*AuthorizeResponse, error)
+}
+
+// AuthorizeFlowRegistration registers the response_type=code flow.
+type AuthorizeFlowRegistration struct {
+	ID FlowID
+	// Policy carries CodeTTL.
+	Policy TokenPolicy
+	Flow   AuthorizeFlow
+}

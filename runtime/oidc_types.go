@@ -1,0 +1,171 @@
+package runtime
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// The types of OpenID Connect: ID tokens, user claims and the userinfo
+// endpoint (OIDC Core §2, §5.1, §5.3).
+
+// IDTokenClaims are the claims of an ID token (OIDC Core §2). A procedure
+// edits c.Defaults.ID before it is issued.
+type IDTokenClaims struct {
+	Issuer    string
+	Subject   string
+	Audience  Audience
+	ExpiresAt time.Time
+	IssuedAt  time.Time
+	// AuthTime is always included (OIDC Core §2 requires it with max_age).
+	AuthTime time.Time
+	// Nonce is the authorization request's nonce, when it had one.
+	Nonce string
+	ACR   string
+	AMR   []string
+	// AuthorizedParty is azp: the client_id.
+	AuthorizedParty string
+	// SessionID is sid (Back-Channel Logout 1.0).
+	SessionID string
+	// AtHash and CHash are set by the issuer from the tokens returned alongside (OIDC Core §3.1.3.6).
+	AtHash string
+	CHash  string
+	// User are standard claims put in the ID token itself.
+	User UserClaims
+	// Extra holds the team's own claims; registered names are refused.
+	Extra map[string]any
+}
+
+// Address is the address claim (OIDC Core §5.1.1).
+type Address struct {
+	Formatted     string `json:"formatted,omitempty"`
+	StreetAddress string `json:"street_address,omitempty"`
+	Locality      string `json:"locality,omitempty"`
+	Region        string `json:"region,omitempty"`
+	PostalCode    string `json:"postal_code,omitempty"`
+	Country       string `json:"country,omitempty"`
+}
+
+// UserClaims are the standard claims of OIDC Core §5.1, typed. Empty
+// members are omitted.
+type UserClaims struct {
+	Name                string   `json:"name,omitempty"`
+	GivenName           string   `json:"given_name,omitempty"`
+	FamilyName          string   `json:"family_name,omitempty"`
+	MiddleName          string   `json:"middle_name,omitempty"`
+	Nickname            string   `json:"nickname,omitempty"`
+	PreferredUsername   string   `json:"preferred_username,omitempty"`
+	Profile             string   `json:"profile,omitempty"`
+	Picture             string   `json:"picture,omitempty"`
+	Website             string   `json:"website,omitempty"`
+	Gender              string   `json:"gender,omitempty"`
+	Birthdate           string   `json:"birthdate,omitempty"`
+	Zoneinfo            string   `json:"zoneinfo,omitempty"`
+	Locale              string   `json:"locale,omitempty"`
+	UpdatedAt           int64    `json:"updated_at,omitempty"`
+	Email               string   `json:"email,omitempty"`
+	EmailVerified       *bool    `json:"email_verified,omitempty"`
+	PhoneNumber         string   `json:"phone_number,omitempty"`
+	PhoneNumberVerified *bool    `json:"phone_number_verified,omitempty"`
+	Address             *Address `json:"address,omitempty"`
+}
+
+// UserStore authenticates end users and provides their claims. It is the
+// team's: MemoryUsers is an in-memory one for examples and tests.
+type UserStore interface {
+	// Authenticate checks a username and password. An unknown user and a
+	// wrong password both give ok false after comparable work, so neither
+	// can be told apart (security.md S-53).
+	Authenticate(ctx context.Context, username string, password Secret) (subject string, ok bool, err error)
+	// Claims returns the claims of a subject; found is false when there is none.
+	Claims(ctx context.Context, subject string) (claims UserClaims, found bool, err error)
+}
+
+// UserInfoContext holds the fields of the userinfo flow's context
+// (OIDC Core §5.3). Generated contexts embed a *UserInfoContext. By the
+// time a procedure sees it, the access token has been validated.
+type UserInfoContext struct {
+	Flow    FlowID
+	Now     time.Time
+	Issuer  string
+	Request *http.Request
+	Log     *slog.Logger
+	// AccessToken is the presented token; Token is what the server
+	// remembers of it (claims, grant, client).
+	AccessToken Secret
+	Token       AccessTokenRecord
+	// Client is the client the token was issued to.
+	Client *Client
+	// Subject is the token's sub; Scope its granted scope.
+	Subject string
+	Scope   ScopeSet
+	// Defaults is the response the default procedure returns: sub and the
+	// claims the scope grants (OIDC Core §5.4), from the UserStore.
+	Defaults UserInfoResponse
+}
+
+// UserInfoResponse is the userinfo response (OIDC Core §5.3.2).
+type UserInfoResponse struct {
+	// Subject is sub: REQUIRED, and equal to the ID token's (OIDC Core §5.3.2).
+	Subject string
+	UserClaims
+	// Extra holds the team's own claims; registered names are refused.
+	Extra map[string]any
+}
+
+// UserInfoFlow is implemented by the generated code of the userinfo flow.
+type UserInfoFlow interface {
+	UserInfo(ctx context.Context, u *UserInfoContext) (*UserInfoResponse, error)
+}
+
+// UserInfoFlowRegistration registers the userinfo flow.
+type UserInfoFlowRegistration struct {
+	ID   FlowID
+	Flow UserInfoFlow
+}
+
+// Pages renders the end user's pages. The runtime sets the security headers
+// (no-store, Content-Security-Policy frame-ancestors 'none',
+// X-Frame-Options DENY) before it calls them; a team replaces the look
+// without touching the protocol.
+type Pages interface {
+	Login(w http.ResponseWriter, r *http.Request, p LoginPage)
+	Consent(w http.ResponseWriter, r *http.Request, p ConsentPage)
+	Error(w http.ResponseWriter, r *http.Request, p ErrorPage)
+}
+
+// LoginPage is what the login page shows and posts back.
+type LoginPage struct {
+	// Action is the URL the form posts to; Interaction and CSRF are hidden fields.
+	Action      string
+	Interaction string
+	CSRF        string
+	ClientName  string
+	// Username pre-fills the form (login_hint, or the last attempt).
+	Username string
+	// Error is shown above the form, e.g. after a failed attempt.
+	Error     string
+	UILocales []string
+}
+
+// ConsentPage is what the consent page shows and posts back.
+type ConsentPage struct {
+	Action      string
+	Interaction string
+	CSRF        string
+	ClientName  string
+	// Scopes are the requested scopes with the spec's descriptions.
+	Scopes []ScopeInfo
+	// Username is who is signed in.
+	Username  string
+	UILocales []string
+}
+
+// ErrorPage is an error shown to the end user instead of a redirect
+// (RFC 6749 §4.1.2.1: unknown client, bad redirect URI).
+type ErrorPage struct {
+	Status  int
+	Title   string
+	Message string
+}
