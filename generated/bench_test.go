@@ -37,7 +37,7 @@ func benchServer(b *testing.B, format runtime.AccessTokenFormat) http.Handler {
 	for i := range flows.Token {
 		flows.Token[i].Policy.AccessFormat = format
 	}
-	srv, err := runtime.NewServer(runtime.Config{Clients: clients}, Settings(), flows)
+	srv, err := runtime.NewServer(runtime.Config{Clients: clients, Users: noUsers{}}, Settings(), flows)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,8 +11,10 @@ import (
 
 // TestMetadata: the document advertises exactly what the reference spec
 // enables: the four grant types, the three auth methods, S256 only, the
-// spec's scopes, endpoints under the issuer (RFC 8414 §2, §3; flows.md §14;
-// security.md S-02).
+// spec's scopes, the code response type, RS256 ID tokens, endpoints under
+// the issuer (RFC 8414 §2, §3; flows.md §14; security.md S-02). The members
+// OpenID Connect adds whatever the spec says (oidcMembers) are the
+// runtime's, and tested there.
 func TestMetadata(t *testing.T) {
 	e := newEnv(t, nil)
 	r := e.do(t, call{method: http.MethodGet, path: "/.well-known/oauth-authorization-server", ctype: "-"})
@@ -33,12 +35,21 @@ func TestMetadata(t *testing.T) {
 		"grant_types_supported":                 []any{"authorization_code", "client_credentials", "refresh_token", magicGrant},
 		"token_endpoint_auth_methods_supported": []any{"client_secret_basic", "client_secret_post", "none"},
 		"code_challenge_methods_supported":      []any{"S256"},
-		"scopes_supported":                      []any{"read", "write", "admin"},
-		"response_types_supported":              []any{},
-		"response_modes_supported":              []any{},
+		"scopes_supported":                      []any{"read", "write", "admin", "openid", "profile", "email", "offline_access"},
+		"response_types_supported":              []any{"code"},
 		"request_parameter_supported":           false,
 		"request_uri_parameter_supported":       false,
 		"claims_parameter_supported":            false,
+		"authorization_endpoint":                specIssuer + "/oauth2/authorize",
+		"userinfo_endpoint":                     specIssuer + "/oauth2/userinfo",
+		"id_token_signing_alg_values_supported": []any{"RS256"},
+	}
+	oidcMembers := []string{"response_modes_supported", "claims_supported", "subject_types_supported", "authorization_response_iss_parameter_supported"}
+	for _, k := range oidcMembers {
+		if _, ok := got[k]; !ok {
+			t.Errorf("metadata lacks %s", k)
+		}
+		delete(got, k)
 	}
 	if !reflect.DeepEqual(got, want) {
 		gotJSON, _ := json.MarshalIndent(got, "", "  ")
@@ -62,7 +73,9 @@ func TestMetadata(t *testing.T) {
 
 // TestJWKS: the JWK Set has the ES256 signing key with public members only,
 // and it is the key that signs the access tokens (RFC 7517 §5; RFC 7518
-// §6.2.1; flows.md §13; security.md S-45, S-46).
+// §6.2.1; flows.md §13; security.md S-45, S-46). The reference spec's ID
+// tokens are RS256, so an RSA key is published beside it, public members
+// only too.
 func TestJWKS(t *testing.T) {
 	e := newEnv(t, nil)
 	r := e.do(t, call{method: http.MethodGet, path: "/oauth2/jwks", ctype: "-"})
@@ -75,10 +88,26 @@ func TestJWKS(t *testing.T) {
 	if err := json.Unmarshal(r.raw, &doc); err != nil {
 		t.Fatal(err)
 	}
-	if len(doc.Keys) != 1 {
-		t.Fatalf("%d keys, want the one ES256 key", len(doc.Keys))
+	var k map[string]any
+	for _, key := range doc.Keys {
+		switch key["alg"] {
+		case "ES256":
+			k = key
+		case "RS256":
+			for name := range key {
+				switch name {
+				case "kty", "use", "alg", "kid", "n", "e":
+				default:
+					t.Errorf("RSA JWK member %q (private members are d, p, q, dp, dq, qi, oth)", name)
+				}
+			}
+		default:
+			t.Errorf("unexpected key %v", key)
+		}
 	}
-	k := doc.Keys[0]
+	if len(doc.Keys) != 2 || k == nil {
+		t.Fatalf("%d keys, want the ES256 key of access tokens and the RS256 key of ID tokens: %v", len(doc.Keys), doc.Keys)
+	}
 	for name, v := range map[string]any{"kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256"} {
 		if k[name] != v {
 			t.Errorf("%s = %v, want %v", name, k[name], v)
@@ -117,7 +146,7 @@ func TestDiscoveryMethods(t *testing.T) {
 			t.Errorf("HEAD %s: %d with %d body bytes", path, r.status, len(r.raw))
 		}
 	}
-	for _, path := range []string{"/oauth2/token/", "/oauth2/authorize", "/.well-known/openid-configuration"} {
+	for _, path := range []string{"/oauth2/token/", "/oauth2/authorize/", "/oauth2/userinfo/x", "/.well-known/openid-configuration/x"} {
 		if r := e.do(t, call{method: http.MethodGet, path: path, ctype: "-"}); r.status != http.StatusNotFound {
 			t.Errorf("GET %s: %d, want 404", path, r.status)
 		}

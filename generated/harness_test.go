@@ -211,6 +211,7 @@ func newEnv(t testing.TB, edit func(p *Procedures)) *env {
 	}
 	srv, err := NewServer(runtime.Config{
 		Clients: testClients(t),
+		Users:   noUsers{},
 		Clock:   e.clock,
 		Logger:  slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}, e.procs)
@@ -221,6 +222,18 @@ func newEnv(t testing.TB, edit func(p *Procedures)) *env {
 	e.ts = httptest.NewServer(srv)
 	t.Cleanup(e.ts.Close)
 	return e
+}
+
+// noUsers is a user store without users: the reference spec enables the
+// authorization and userinfo endpoints, which need one (Config.Users).
+type noUsers struct{}
+
+func (noUsers) Authenticate(context.Context, string, runtime.Secret) (string, bool, error) {
+	return "", false, nil
+}
+
+func (noUsers) Claims(context.Context, string) (runtime.UserClaims, bool, error) {
+	return runtime.UserClaims{}, false, nil
 }
 
 // call is one HTTP request to the server.

@@ -26,8 +26,17 @@ func Settings() runtime.Settings {
 			{Name: "read", Description: "Read your documents"},
 			{Name: "write", Description: "Change your documents"},
 			{Name: "admin", Description: "Administer the tenant"},
+			{Name: "openid", Description: "Sign you in"},
+			{Name: "profile", Description: "Your name and picture"},
+			{Name: "email", Description: "Your email address"},
+			{Name: "offline_access", Description: "Stay signed in when you are away"},
 		},
-		SigningAlg: "ES256",
+		SigningAlg:        "ES256",
+		AuthorizePath:     "/oauth2/authorize",
+		RequirePKCE:       false,
+		UserInfoPath:      "/oauth2/userinfo",
+		IDTokenSigningAlg: "RS256",
+		IDTokenTTL:        10 * time.Minute,
 	}
 }
 
@@ -114,6 +123,17 @@ func Flows(p *Procedures) runtime.Flows {
 				},
 				Flow: magicLinkFlow{proc: &MagicLink{Procedures: p}},
 			},
+		},
+		Authorize: &runtime.AuthorizeFlowRegistration{
+			ID: "oauth-authorize-authorization-code",
+			Policy: runtime.TokenPolicy{
+				CodeTTL: time.Minute,
+			},
+			Flow: authorizeCodeFlow{proc: &AuthorizeCode{Procedures: p}},
+		},
+		UserInfo: &runtime.UserInfoFlowRegistration{
+			ID:   "openid-userinfo",
+			Flow: userInfoFlow{proc: &UserInfo{Procedures: p}},
 		},
 	}
 }

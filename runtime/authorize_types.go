@@ -93,6 +93,9 @@ type AuthorizeContext struct {
 
 	params Params
 	server *Server
+	// redirectRaw is the redirect URI exactly as matched: codes are bound
+	// to it (RFC 6749 §4.1.3).
+	redirectRaw string
 }
 
 // Param returns a request parameter (query for GET, form for POST), or ""

@@ -59,8 +59,9 @@ type Client struct {
 	DefaultScopes ScopeSet `json:"default_scopes,omitempty"`
 	// Audiences are the default "aud" of the client's access tokens.
 	Audiences []string `json:"audiences,omitempty"`
-	// RequirePKCE, when false, exempts a confidential client from PKCE
-	// (flows.md §5.1). Public clients always need PKCE.
+	// RequirePKCE requires PKCE of this client even when the spec does not
+	// require it of confidential clients (endpoints.authorize.require_pkce).
+	// Public clients always need PKCE (RFC 9700 §2.1.1).
 	RequirePKCE bool `json:"require_pkce"`
 
 	secretHash string

@@ -20,9 +20,15 @@ import (
 // the throttle answers the same for unknown clients (security.md S-29). The
 // source address is the connection's (r.RemoteAddr): forwarded headers are
 // trusted only from configured proxies (RFC 9700 §4.13), and none are yet.
+//
+// The login form reuses it with other keys and limits (login_throttle.go).
 type authThrottle struct {
 	mu      sync.Mutex
 	entries map[string]throttleEntry
+	// limit failures within window block a key for block.
+	limit  int
+	window time.Duration
+	block  time.Duration
 }
 
 // throttleEntry is the failure count of one pair.
@@ -40,7 +46,13 @@ const (
 )
 
 func newAuthThrottle() *authThrottle {
-	return &authThrottle{entries: make(map[string]throttleEntry)}
+	return newThrottle(throttleLimit, throttleWindow, throttleBlock)
+}
+
+// newThrottle returns a throttle that blocks a key for block once it has
+// failed limit times within window.
+func newThrottle(limit int, window, block time.Duration) *authThrottle {
+	return &authThrottle{entries: make(map[string]throttleEntry), limit: limit, window: window, block: block}
 }
 
 // throttleKey is the pair of presented client_id and source address.
@@ -71,12 +83,12 @@ func (t *authThrottle) fail(key string, now time.Time) {
 	if !ok {
 		t.makeRoom(now)
 	}
-	if !ok || now.Sub(e.windowStart) >= throttleWindow {
+	if !ok || now.Sub(e.windowStart) >= t.window {
 		e = throttleEntry{windowStart: now}
 	}
 	e.failures++
-	if e.failures >= throttleLimit {
-		e.blockedUntil = now.Add(throttleBlock)
+	if e.failures >= t.limit {
+		e.blockedUntil = now.Add(t.block)
 		e.failures, e.windowStart = 0, now
 	}
 	t.entries[key] = e
@@ -99,7 +111,7 @@ func (t *authThrottle) makeRoom(now time.Time) {
 		return
 	}
 	for k, e := range t.entries {
-		if now.Sub(e.windowStart) >= throttleWindow && !now.Before(e.blockedUntil) {
+		if now.Sub(e.windowStart) >= t.window && !now.Before(e.blockedUntil) {
 			delete(t.entries, k)
 		}
 	}

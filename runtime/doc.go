@@ -13,6 +13,11 @@
 // Layout, one concept per file:
 //
 //   - token_endpoint.go: the token endpoint pipeline (RFC 6749 §3.2, flows.md §2.3)
+//   - authorize_endpoint.go: the authorization endpoint pipeline and the
+//     login and consent forms (RFC 6749 §3.1, §4.1; flows.md §2.4), with
+//     authorize_request.go, authorize_response.go, redirect_uri.go,
+//     session.go, interaction.go, consent.go, login_throttle.go, users.go
+//     and pages.go (the default pages are pages/*.html.tmpl)
 //   - client_auth.go: client authentication (RFC 6749 §2.3)
 //   - flow_*.go: the checks and default issuance of each standard flow
 //   - issuer_*.go: grants, access, refresh and code issuers

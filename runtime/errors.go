@@ -29,6 +29,13 @@ const (
 	ErrExpiredToken         ErrorCode = "expired_token"         // RFC 8628 §3.5
 	ErrInvalidToken         ErrorCode = "invalid_token"         // RFC 6750 §3.1
 	ErrInsufficientScope    ErrorCode = "insufficient_scope"    // RFC 6750 §3.1
+
+	// The errors of the authorization endpoint, returned to the redirect URI.
+	ErrUnsupportedResponseType  ErrorCode = "unsupported_response_type"  // RFC 6749 §4.1.2.1
+	ErrLoginRequired            ErrorCode = "login_required"             // OIDC Core §3.1.2.6
+	ErrConsentRequired          ErrorCode = "consent_required"           // OIDC Core §3.1.2.6
+	ErrInteractionRequired      ErrorCode = "interaction_required"       // OIDC Core §3.1.2.6
+	ErrAccountSelectionRequired ErrorCode = "account_selection_required" // OIDC Core §3.1.2.6
 )
 
 // Status returns the HTTP status of the code at the token endpoint

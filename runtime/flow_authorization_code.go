@@ -56,8 +56,10 @@ func errCodeInvalid(reason string) *Error {
 //
 // The code stays consumed when a later check fails (flows.md §2.3). On
 // success st holds the code and t the granted scope (the code's) and the
-// default token data: a grant and tokens for the code's subject, and a
-// refresh token when the policy issues them and the client may refresh.
+// default token data: a grant and tokens for the code's subject, a refresh
+// token when the policy issues them, the client may refresh and, for an
+// OpenID request, offline_access allows it (OIDC Core §11), and an ID token
+// when openid was granted.
 func CheckAuthorizationCode(ctx context.Context, t *TokenContext, st *AuthorizationCodeState, p AuthorizationCodeParams) error {
 	if p.Code == "" {
 		return NewError(ErrInvalidRequest, "parameter 'code' is missing")
@@ -163,16 +165,21 @@ func fillCodeDefaults(t *TokenContext, rec AuthorizationCode, resources []string
 		d.Access.Audience = Audience(d.Grant.Audience)
 	}
 	d.Refresh = nil
-	if t.Policy.IssueRefresh && t.Client.AllowsGrant(GrantRefreshToken) {
+	if t.Policy.IssueRefresh && t.Client.AllowsGrant(GrantRefreshToken) && offlineAccessAllows(t, t.GrantedScope) {
 		d.Refresh = newRefreshData(t, t.GrantedScope)
 		d.Grant.ExpiresAt = laterOf(d.Grant.ExpiresAt, d.Refresh.ExpiresAt)
+	} else if d.Access != nil {
+		d.Grant.ExpiresAt = d.Access.ExpiresAt // no refresh token to outlive the access token
 	}
+	d.ID = codeIDDefaults(t, rec) // nil unless openid was granted (OIDC Core §3.1.3.3)
 }
 
 // IssueAuthorizationCode is the default procedure of the flow (flows.md
 // §7.1): it issues a grant from t.Defaults.Grant, records it on the code so
 // that a replay revokes it (RFC 6749 §4.1.2), then an access token and, when
-// t.Defaults.Refresh is set, a refresh token against it.
+// t.Defaults.Refresh is set, a refresh token against it; when t.Defaults.ID
+// is set, an ID token with the at_hash of the access token (OIDC Core
+// §3.1.3.3, §3.1.3.6).
 func IssueAuthorizationCode(ctx context.Context, t *TokenContext, st *AuthorizationCodeState) (*TokenResponse, error) {
 	g, err := t.Issuers.Grants.Issue(ctx, t.Defaults.Grant)
 	if err != nil {
@@ -183,6 +190,9 @@ func IssueAuthorizationCode(ctx context.Context, t *TokenContext, st *Authorizat
 		return nil, err
 	}
 	if resp.RefreshToken, err = t.Issuers.Refresh.Issue(ctx, t.Defaults.Refresh, g); err != nil {
+		return nil, err
+	}
+	if err := issueDefaultIDToken(ctx, t, g, resp); err != nil {
 		return nil, err
 	}
 	return resp, nil

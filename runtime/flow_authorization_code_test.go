@@ -262,9 +262,9 @@ func (f htReplayingCodeFlow) Token(ctx context.Context, t *TokenContext) (*Token
 
 // TestAuthorizationCodeReplayDuringIssuance: a replay that arrives after the
 // first redemption consumed the code but before its grant was recorded still
-// leaves no usable grant behind: the replay is refused and the first
-// redemption's grant is revoked as it is recorded (RFC 6749 §4.1.2;
-// security.md S-08).
+// leaves no usable grant behind: the replay is refused, and the first
+// redemption completes (it consumed the code: S-07) with tokens that are
+// already revoked, as after any replay (RFC 6749 §4.1.2; security.md S-08).
 func TestAuthorizationCodeReplayDuringIssuance(t *testing.T) {
 	var (
 		env    *htEnv
@@ -281,11 +281,15 @@ func TestAuthorizationCodeReplayDuringIssuance(t *testing.T) {
 		}
 	})
 	code = env.confCode(t)
-	htWantError(t, env.do(t, htRequest{body: htRedeemForm(code), basic: htBasic("conf", htConfSecret)}), 400, ErrInvalidGrant)
+	first := htWantOK(t, env.do(t, htRequest{body: htRedeemForm(code), basic: htBasic("conf", htConfSecret)}))
 	if replay == nil {
 		t.Fatal("the replay did not run")
 	}
 	htWantError(t, replay, 400, ErrInvalidGrant)
+	if env.active(t, first.AccessToken) {
+		t.Error("the first redemption's access token is active after a replay during its issuance")
+	}
+	htWantError(t, env.do(t, htRequest{body: htForm("grant_type", "refresh_token", "refresh_token", first.RefreshToken), basic: htBasic("conf", htConfSecret)}), 400, ErrInvalidGrant)
 	env.store.mu.Lock()
 	defer env.store.mu.Unlock()
 	if len(env.store.grants) == 0 {

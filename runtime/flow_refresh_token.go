@@ -130,6 +130,7 @@ func CheckRefreshToken(ctx context.Context, t *TokenContext, st *RefreshTokenSta
 		t.GrantedScope = slices.Clip(rec.Scope)
 	}
 	fillRefreshDefaults(t, rec, g)
+	t.Defaults.ID = refreshIDDefaults(t, g) // nil unless openid is in the grant's scope (OIDC Core §12.2)
 	if len(resources) > 0 && t.Defaults.Access != nil {
 		t.Defaults.Access.Audience = Audience(resources)
 	}
@@ -198,7 +199,9 @@ func fillRefreshDefaults(t *TokenContext, rec RefreshTokenRecord, g Grant) {
 
 // IssueRefreshToken is the default procedure of the flow (flows.md §7.3): an
 // access token against the existing grant; with rotation a new refresh token
-// of the same family, without it the presented token unchanged.
+// of the same family, without it the presented token unchanged; and, when
+// t.Defaults.ID is set, a new ID token with the original sub and auth_time
+// (OIDC Core §12.2) and the at_hash of the new access token.
 func IssueRefreshToken(ctx context.Context, t *TokenContext, st *RefreshTokenState) (*TokenResponse, error) {
 	resp, err := issueAccessResponse(ctx, t, st.Grant)
 	if err != nil {
@@ -210,6 +213,9 @@ func IssueRefreshToken(ctx context.Context, t *TokenContext, st *RefreshTokenSta
 		}
 	} else {
 		resp.RefreshToken = Secret(t.Param("refresh_token"))
+	}
+	if err := issueDefaultIDToken(ctx, t, st.Grant, resp); err != nil {
+		return nil, err
 	}
 	return resp, nil
 }

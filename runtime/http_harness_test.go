@@ -192,6 +192,17 @@ type htOption func(s *Settings, regs []TokenFlowRegistration)
 // htNewEnv builds a test server.
 func htNewEnv(t testing.TB, opts ...htOption) *htEnv {
 	t.Helper()
+	return htNewEnvConfig(t, nil, opts...)
+}
+
+// htConfigOption adjusts the Config and Flows of a test server after the
+// harness has filled them (users, keys, issuer, the userinfo flow).
+type htConfigOption func(cfg *Config, fl *Flows)
+
+// htNewEnvConfig builds a test server whose Config and Flows cfg adjusts
+// when it is not nil.
+func htNewEnvConfig(t testing.TB, cfg htConfigOption, opts ...htOption) *htEnv {
+	t.Helper()
 	env := &htEnv{clock: &htClock{now: htStart}, store: NewMemoryStore(), logs: &htLockedBuffer{}}
 	ccPolicy := htPolicy()
 	ccPolicy.IssueRefresh = false
@@ -208,13 +219,18 @@ func htNewEnv(t testing.TB, opts ...htOption) *htEnv {
 		o(&s, regs)
 	}
 	logger := slog.New(slog.NewJSONHandler(env.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv, err := NewServer(Config{
+	c := Config{
 		Clients: htClients(t),
 		Store:   env.store,
 		Keys:    htKeys(t),
 		Clock:   env.clock,
 		Logger:  logger,
-	}, s, Flows{Token: regs})
+	}
+	fl := Flows{Token: regs}
+	if cfg != nil {
+		cfg(&c, &fl)
+	}
+	srv, err := NewServer(c, s, fl)
 	if err != nil {
 		t.Fatalf("NewServer: %v", err)
 	}

@@ -47,12 +47,28 @@ type AuthorizationCodeRequest struct {
 // IssueAuthorizationCode issues an authorization code for req after the
 // checks of flows.md §5.1: the client exists and may use the
 // authorization_code grant; the redirect URI is registered, compared as an
-// exact string (RFC 6749 §3.1.2.3); the scope is allowed for the client; a
-// PKCE challenge is present for public clients and for clients that require
-// PKCE (RFC 9700 §2.1.1), uses S256 (security.md S-02) and is 43 base64url
-// characters. The code is 256 random bits, stored only as its SHA-256
-// (security.md S-35, S-36). Request errors are *Error values.
+// exact string (RFC 6749 §3.1.2.3) but for the port of a loopback IP URI
+// (RFC 8252 §7.3); the scope is allowed for the client; a PKCE challenge is
+// present for public clients, for clients that require PKCE and when the
+// settings require it (RFC 9700 §2.1.1), uses S256 (security.md S-02) and
+// is 43 base64url characters. The code is 256 random bits, stored only as
+// its SHA-256 (security.md S-35, S-36). Request errors are *Error values.
 func (s *Server) IssueAuthorizationCode(ctx context.Context, req AuthorizationCodeRequest) (Secret, error) {
+	ttl := defaultCodeTTL
+	if f := s.flows[GrantAuthorizationCode]; f != nil && f.Policy.CodeTTL > 0 {
+		ttl = f.Policy.CodeTTL
+	}
+	return s.issueCode(ctx, req, ttl)
+}
+
+// issueCode is the one issuance of authorization codes, shared by
+// IssueAuthorizationCode and the authorization endpoint's CodeIssuer. A
+// zero req.TTL means defaultTTL. The redirect URI is matched as at the
+// authorization endpoint: exactly, with the loopback port variance of
+// RFC 8252 §7.3 (matchRedirectURI). PKCE is required of public clients,
+// of clients that require it, and of every client when the settings
+// require it (Settings.RequirePKCE).
+func (s *Server) issueCode(ctx context.Context, req AuthorizationCodeRequest, defaultTTL time.Duration) (Secret, error) {
 	if s.clients == nil {
 		return "", issuerFault("authorization code: the server has no client registry")
 	}
@@ -69,7 +85,7 @@ func (s *Server) IssueAuthorizationCode(ctx context.Context, req AuthorizationCo
 
 	redirect := req.RedirectURI
 	if req.RedirectURIProvided {
-		if !slices.Contains(client.RedirectURIs, redirect) { // exact match, RFC 9700 §4.1.3
+		if !matchRedirectURI(client.RedirectURIs, redirect) { // exact match, RFC 9700 §4.1.3
 			return "", NewError(ErrInvalidRequest, "redirect_uri is not registered")
 		}
 	} else {
@@ -92,16 +108,13 @@ func (s *Server) IssueAuthorizationCode(ctx context.Context, req AuthorizationCo
 		return "", NewError(ErrInvalidScope, "scope not allowed for the client")
 	}
 
-	if err := checkCodeChallenge(client, req.CodeChallenge, req.CodeChallengeMethod); err != nil {
+	if err := checkPKCE(s.pkceRequired(client), req.CodeChallenge, req.CodeChallengeMethod); err != nil {
 		return "", err
 	}
 
 	ttl := req.TTL
 	if ttl == 0 {
-		ttl = defaultCodeTTL
-		if f := s.flows[GrantAuthorizationCode]; f != nil && f.Policy.CodeTTL > 0 {
-			ttl = f.Policy.CodeTTL
-		}
+		ttl = defaultTTL
 	}
 	if ttl < 0 || ttl > maxCodeTTL {
 		return "", issuerFault("authorization code: TTL %v outside (0, %v]", ttl, maxCodeTTL)
@@ -138,16 +151,24 @@ func (s *Server) IssueAuthorizationCode(ctx context.Context, req AuthorizationCo
 // padding (RFC 7636 §4.2).
 const pkceS256ChallengeLen = 43
 
-// checkCodeChallenge applies flows.md §5.1 rules 1-4: PKCE is required for
-// public clients (RFC 9700 §2.1.1) and for clients that require it; the
-// method must be S256, an omitted method meaning plain (RFC 7636 §4.3;
-// security.md S-02); the challenge must be 43 base64url characters.
-func checkCodeChallenge(client *Client, challenge, method string) *Error {
+// pkceRequired reports whether an authorization request of the client must
+// carry a PKCE challenge: always for public clients (RFC 9700 §2.1.1,
+// security.md S-01), and for confidential ones that require it or when the
+// settings require it of every client (flows.md §5.1 rule 2).
+func (s *Server) pkceRequired(client *Client) bool {
+	return client.IsPublic() || client.RequirePKCE || s.settings.RequirePKCE
+}
+
+// checkPKCE applies flows.md §5.1 rules 1-4: a challenge is needed when
+// required (see pkceRequired); the method must be S256, an omitted method
+// meaning plain (RFC 7636 §4.3; security.md S-02); the challenge must be 43
+// base64url characters.
+func checkPKCE(required bool, challenge, method string) *Error {
 	if challenge == "" {
 		if method != "" {
 			return NewError(ErrInvalidRequest, "code_challenge_method without code_challenge")
 		}
-		if client.IsPublic() || client.RequirePKCE {
+		if required {
 			return NewError(ErrInvalidRequest, "code_challenge required") // RFC 7636 §4.4.1
 		}
 		return nil

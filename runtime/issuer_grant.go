@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 )
 
@@ -57,11 +58,16 @@ func (i GrantIssuer) Issue(ctx context.Context, d GrantData) (Grant, error) {
 		}
 		if replayed {
 			// The code was replayed while this redemption was running: the
-			// replay could not see the grant, so revoke it now and fail.
+			// replay could not see the grant, so revoke it now. This
+			// redemption, the one that consumed the code, still completes
+			// (exactly one redemption succeeds, security.md S-07), but every
+			// token it gets is dead, as after any replay (S-08).
 			if err := i.Revoke(ctx, g.ID); err != nil {
 				return Grant{}, err
 			}
-			return Grant{}, errCodeInvalid("code already used")
+			g.Status = GrantRevoked
+			t.Log.LogAttrs(ctx, slog.LevelWarn, "authorization code replayed during its redemption; its grant is revoked",
+				slog.String("grant_id", g.ID))
 		}
 	}
 	return g, nil

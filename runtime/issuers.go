@@ -14,6 +14,8 @@ type Issuers struct {
 	Access AccessTokenIssuer
 	// Refresh issues refresh tokens against a grant.
 	Refresh RefreshTokenIssuer
+	// ID issues OpenID Connect ID tokens against a grant.
+	ID IDTokenIssuer
 }
 
 // newIssuers binds the issuers to the request t. The token endpoint calls it
@@ -23,6 +25,7 @@ func newIssuers(t *TokenContext) Issuers {
 		Grants:  GrantIssuer{t: t},
 		Access:  AccessTokenIssuer{t: t},
 		Refresh: RefreshTokenIssuer{t: t},
+		ID:      IDTokenIssuer{t: t},
 	}
 }
 

@@ -6,6 +6,9 @@ package runtime
 type Metadata struct {
 	// Issuer is the spec's issuer, verbatim (RFC 8414 §3.3).
 	Issuer string `json:"issuer"`
+	// AuthorizationEndpoint is the authorization endpoint URL, when the
+	// authorization flow is enabled (RFC 8414 §2).
+	AuthorizationEndpoint string `json:"authorization_endpoint,omitempty"`
 	// TokenEndpoint is the token endpoint URL.
 	TokenEndpoint string `json:"token_endpoint"`
 	// JWKSURI is the JWK Set URL.
@@ -34,6 +37,15 @@ type Metadata struct {
 	RequestParameterSupported    bool `json:"request_parameter_supported"`
 	RequestURIParameterSupported bool `json:"request_uri_parameter_supported"`
 	ClaimsParameterSupported     bool `json:"claims_parameter_supported"`
+	// AuthorizationResponseIssParameterSupported is true when the
+	// authorization endpoint is enabled: every authorization response
+	// carries iss (RFC 9207 §3; security.md S-21).
+	AuthorizationResponseIssParameterSupported bool `json:"authorization_response_iss_parameter_supported,omitempty"`
+
+	// The OpenID Connect members (OIDC Discovery §3), set only when the
+	// server speaks OpenID Connect; RFC 8414 §2 registers them too, so the
+	// one document serves both locations (oidc_discovery.go).
+	OpenIDMetadata
 }
 
 // Metadata returns the server's RFC 8414 metadata document.
@@ -46,6 +58,7 @@ func (s *Server) Metadata() Metadata {
 	m.TokenEndpointAuthMethodsSupported = append([]ClientAuthMethod(nil), m.TokenEndpointAuthMethodsSupported...)
 	m.CodeChallengeMethodsSupported = append([]string(nil), m.CodeChallengeMethodsSupported...)
 	m.ScopesSupported = append([]string(nil), m.ScopesSupported...)
+	m.OpenIDMetadata = m.OpenIDMetadata.clone()
 	return m
 }
 
@@ -72,5 +85,14 @@ func (s *Server) buildMetadata() Metadata {
 	for _, sc := range s.settings.Scopes {
 		m.ScopesSupported = append(m.ScopesSupported, sc.Name)
 	}
+	if s.authorize != nil {
+		// The authorization endpoint (authorize_endpoint.go): response_type
+		// code, delivered by query or form_post, always with iss.
+		m.AuthorizationEndpoint = origin + s.settings.AuthorizePath
+		m.ResponseTypesSupported = []string{"code"}
+		m.ResponseModesSupported = []string{string(ResponseModeQuery), string(ResponseModeFormPost)}
+		m.AuthorizationResponseIssParameterSupported = true
+	}
+	m.OpenIDMetadata = s.buildOpenIDMetadata()
 	return m
 }

@@ -34,6 +34,20 @@ func multiValued(name string) bool { return name == "resource" || name == "audie
 // malformed body (bad percent-encoding, a ';' separator) and for a repeated
 // parameter.
 func parseParams(body string) (Params, *Error) {
+	p, e := splitParams(body)
+	if e != nil {
+		return Params{}, e
+	}
+	if name, dup := p.repeated(); dup {
+		return Params{}, NewError(ErrInvalidRequest, "parameter '"+sanitizeErrorText(name)+"' is repeated")
+	}
+	return p, nil
+}
+
+// splitParams is parseParams without the check for repeated parameters:
+// the authorization endpoint must know the redirect URI before it can
+// answer a repeated parameter (RFC 6749 §4.1.2.1).
+func splitParams(body string) (Params, *Error) {
 	if body == "" {
 		return Params{}, nil
 	}
@@ -63,9 +77,6 @@ func parseParams(body string) (Params, *Error) {
 			continue // RFC 6749 §3.1: an empty parameter is treated as omitted
 		}
 		p.pairs = append(p.pairs, param{k, v})
-	}
-	if name, dup := p.repeated(); dup {
-		return Params{}, NewError(ErrInvalidRequest, "parameter '"+sanitizeErrorText(name)+"' is repeated")
 	}
 	return p, nil
 }

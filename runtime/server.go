@@ -69,6 +69,9 @@ type Server struct {
 	users      UserStore
 	pages      Pages
 	sessionKey []byte
+	// endUser holds the login sessions, pending interactions, remembered
+	// consents and login throttle of the authorization endpoint.
+	endUser *endUser
 	// basicChallenge is the WWW-Authenticate value of a failed Basic
 	// authentication (RFC 6749 §5.2; RFC 7617 §2).
 	basicChallenge []string
@@ -100,13 +103,18 @@ const (
 // server. It fills defaults: a MemoryStore, the SystemClock, a logger that
 // discards, a freshly generated key of s.SigningAlg (ES256 when empty) when
 // cfg.Keys is nil (with cfg.Keys and no SigningAlg, the default key's
-// algorithm), a 64 KiB body limit, the default endpoint paths, and the
-// default token lifetimes (access 10 min, refresh 30 days, code 60 s) of a
-// policy that leaves them zero. It refuses a missing client registry, an
+// algorithm) and, when s.OpenID(), keys for s.IDTokenSigningAlg (RS256 when
+// empty) and RS256 too (cfg.Keys must then have them), a 64 KiB body limit,
+// the default endpoint paths, and the default token lifetimes (access 10
+// min, refresh 30 days, code 60 s) of a policy that leaves them zero. It refuses a missing client registry, an
 // issuer that is not https (or http on a loopback host, flows.md §2.1 rule 1)
 // or that has a query or fragment (RFC 8414 §2), clashing paths, an unknown
 // auth method, a nil Flow, and two flows for one grant type. A MemoryStore
 // without a Clock gets the server's, by which it prunes expired records.
+// With an authorization flow it also defaults AuthorizePath
+// (/oauth2/authorize), the flow's CodeTTL (60 s), Pages (DefaultPages) and
+// SessionKey (32 random bytes), and refuses a SessionKey under 32 bytes
+// (normaliseAuthorize).
 func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	flows := fl.Token
 	var errs []error
@@ -120,6 +128,13 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		errs = append(errs, errors.New("config: Users is required by the authorization and userinfo endpoints"))
 	}
 	if err := normaliseSettings(&s); err != nil {
+		errs = append(errs, err)
+	}
+	authorize, sessionKey, aerr := normaliseAuthorize(&s, fl.Authorize, cfg.SessionKey)
+	if aerr != nil {
+		errs = append(errs, aerr)
+	}
+	if err := normaliseOpenID(&s, fl); err != nil {
 		errs = append(errs, err)
 	}
 	if s.SigningAlg == "" {
@@ -137,11 +152,11 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		log:        cfg.Logger,
 		flows:      make(map[GrantType]*TokenFlowRegistration, len(flows)),
 		secrets:    newSecretVerifier(),
-		authorize:  fl.Authorize,
+		authorize:  authorize,
 		userinfo:   fl.UserInfo,
 		users:      cfg.Users,
 		pages:      cfg.Pages,
-		sessionKey: cfg.SessionKey,
+		sessionKey: sessionKey,
 		throttle:   newAuthThrottle(),
 	}
 	for i := range flows {
@@ -173,16 +188,25 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	if srv.log == nil {
 		srv.log = slog.New(slog.DiscardHandler)
 	}
-	if srv.keys == nil {
-		k, err := GenerateSigningKey(s.SigningAlg)
-		if err != nil {
-			return nil, fmt.Errorf("runtime: new server: %w", err)
+	if srv.authorize != nil {
+		if srv.pages == nil {
+			srv.pages = DefaultPages()
 		}
-		if srv.keys, err = NewKeySet(k); err != nil {
+		srv.endUser = newEndUser(srv.sessionKey, s.Issuer) // sessions, interactions, consents, login throttle
+	}
+	if srv.keys == nil {
+		// A key for every algorithm the server signs with: access tokens'
+		// and, for OpenID Connect, ID tokens' and RS256 (requiredKeyAlgs).
+		var err error
+		if srv.keys, err = generateKeySet(requiredKeyAlgs(s)); err != nil {
 			return nil, fmt.Errorf("runtime: new server: %w", err)
 		}
 	} else if !containsString(srv.keys.Algorithms(), s.SigningAlg) {
 		return nil, fmt.Errorf("runtime: new server: the key set has no %s key (settings.SigningAlg)", s.SigningAlg)
+	} else if err := checkKeyAlgs(srv.keys, requiredKeyAlgs(s)); err != nil {
+		// OIDC Discovery §3: RS256 must be available for ID tokens; and
+		// settings.IDTokenSigningAlg must have a key (security.md S-46).
+		return nil, fmt.Errorf("runtime: new server: OpenID Connect: %w", err)
 	}
 
 	srv.basicChallenge = []string{`Basic realm="` + quotedStringSafe(s.Issuer) + `"`}

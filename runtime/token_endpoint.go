@@ -377,7 +377,8 @@ func runFlow(ctx context.Context, f TokenFlow, t *TokenContext) (resp *TokenResp
 // finishResponse checks the procedure's response and encodes it (flows.md
 // §2.3 step 13): access_token must be set; token_type is the runtime's
 // (Bearer); expires_in is derived from the issued token's expiry; scope is
-// always included when there is one; Extra may not shadow a member.
+// always included when there is one; an id_token must fit the response
+// (checkIDTokenResponse); Extra may not shadow a member.
 func (s *Server) finishResponse(ctx context.Context, t *TokenContext, resp *TokenResponse) ([]byte, error) {
 	if resp.AccessToken == "" {
 		return nil, NewError(ErrServerError, "").WithCause(errors.New("token response without access_token"))
@@ -393,6 +394,9 @@ func (s *Server) finishResponse(ctx context.Context, t *TokenContext, resp *Toke
 	}
 	if len(out.Scope) == 0 {
 		out.Scope = t.GrantedScope
+	}
+	if err := checkIDTokenResponse(t, &out); err != nil {
+		return nil, err
 	}
 	var scratch [512]byte
 	body, err := encodeTokenResponse(scratch[:0], &out)

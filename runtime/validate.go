@@ -34,10 +34,11 @@ func newValidator() *validator.Validate {
 	return v
 }
 
-// wireName is the name of a field on the wire: its form tag, else its header
-// tag, else "" (the Go name).
+// wireName is the name of a field on the wire: its form tag, else its query
+// tag (authorization request parameters), else its header tag, else "" (the
+// Go name).
 func wireName(f reflect.StructField) string {
-	for _, key := range [...]string{"form", "header"} {
+	for _, key := range [...]string{"form", "query", "header"} {
 		if tag := f.Tag.Get(key); tag != "" {
 			name, _, _ := strings.Cut(tag, ",")
 			if name != "" && name != "-" {

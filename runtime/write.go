@@ -58,6 +58,10 @@ func encodeTokenResponse(dst []byte, resp *TokenResponse) ([]byte, error) {
 		}
 		dst = append(dst, '"')
 	}
+	if resp.IDToken != "" {
+		dst = append(dst, `,"id_token":`...) // OIDC Core §3.1.3.3
+		dst = appendJSONString(dst, resp.IDToken)
+	}
 	if len(resp.Extra) > 0 {
 		names := make([]string, 0, len(resp.Extra))
 		for name := range resp.Extra {

@@ -30,6 +30,67 @@ type CatalogueEndpoint struct {
 	Status string `yaml:"status"`
 	// Description documents the endpoint.
 	Description string `yaml:"description"`
+	// Gen is what generated code needs to serve the endpoint's flows; nil
+	// for an endpoint that serves no generated flow (JWKS, metadata).
+	Gen *EndpointGen `yaml:"generate"`
+}
+
+// EndpointGen describes, for one endpoint kind, the runtime identifiers and
+// texts the generator uses to emit its flows, so that no endpoint kind is
+// hard-coded in the generator. Every identifier is an exported identifier of
+// package runtime.
+type EndpointGen struct {
+	Pos
+	// Context is the struct every generated context of the endpoint embeds
+	// by pointer, such as "TokenContext".
+	Context string `yaml:"context"`
+	// ContextDoc completes "<Context> ..." in the embedded field's comment.
+	ContextDoc string `yaml:"context_doc"`
+	// Response is the struct a procedure returns a pointer to, such as "TokenResponse".
+	Response string `yaml:"response"`
+	// Interface is the interface the generated adapter implements, such as
+	// "TokenFlow"; Method is its one method, such as "Token", which takes
+	// (ctx, *Context) and returns (*Response, error).
+	Interface string `yaml:"interface"`
+	Method    string `yaml:"method"`
+	// Registration is the struct that registers a flow, such as
+	// "TokenFlowRegistration"; RegistrationFields are the fields generated
+	// code sets, in order: ID, GrantType, PublicClients, Policy, Flow.
+	Registration       string   `yaml:"registration"`
+	RegistrationFields []string `yaml:"registration_fields"`
+	// FlowsField is the field of runtime.Flows that holds the registrations;
+	// FlowsList is whether it is a slice (one entry per flow) rather than a
+	// pointer (the endpoint's one flow, nil when disabled).
+	FlowsField string `yaml:"flows_field"`
+	FlowsList  bool   `yaml:"flows_list"`
+	// WireParam is the request parameter whose value (a flow's wire) selects
+	// the flow, such as "grant_type"; empty when the endpoint has one flow.
+	WireParam string `yaml:"wire_param"`
+	// ParsedBy says who reads the catalogue's request properties: "flow"
+	// (generated code parses them into the flow's context and passes them to
+	// the runtime check) or "endpoint" (the runtime parses them into Context
+	// before the flow runs; generated code only documents them).
+	ParsedBy string `yaml:"parsed_by"`
+	// PropertySources are the sources a team property may have at the
+	// endpoint; empty means the endpoint's flows take no team properties.
+	PropertySources []string `yaml:"property_sources"`
+	// StandardParams are the request parameters the runtime reads itself at
+	// the endpoint; a team property must not read one.
+	StandardParams []string `yaml:"standard_params"`
+	// Reserved are the Go names Context declares (fields and methods), and
+	// names reserved for fields it will have; a team property must not take one.
+	Reserved []string `yaml:"reserved"`
+	// TokenSettings are the keys of a flow's tokens the endpoint's flows use;
+	// a flow may set no other, and Policy carries only these.
+	TokenSettings []string `yaml:"token_settings"`
+	// BeforeProcedure completes "The procedure receives it only after the
+	// endpoint has ..." in a context's doc comment.
+	BeforeProcedure string `yaml:"before_procedure"`
+	// ProcedureDoc completes "GenerateToken ..." in a stub's doc comment;
+	// "{wire}" stands for "<WireParam>=<wire>".
+	ProcedureDoc string `yaml:"procedure_doc"`
+	// Customise is the stub's hint, completing "To customise, ...".
+	Customise string `yaml:"customise"`
 }
 
 // CatalogueFlow is a standard flow type.
@@ -64,6 +125,18 @@ type CatalogueFlow struct {
 	Properties []CatalogueProperty `yaml:"properties"`
 	// Issues describes what the default procedure issues.
 	Issues string `yaml:"issues"`
+	// Requires are flows a spec must enable together with this one.
+	Requires []string `yaml:"requires"`
+	// RequiresScopes are scopes a spec must declare to enable this flow.
+	RequiresScopes []string `yaml:"requires_scopes"`
+	// CodeDataOut is the dotted path, in the flow's context, of the raw
+	// carry-over data the default procedure stores on a code, such as
+	// "CodeData.Data"; a spec may declare code_data only for such a flow.
+	CodeDataOut string `yaml:"code_data_out"`
+	// CodeDataIn is the dotted path, in the flow's context, of the raw
+	// carry-over data of a presented code, such as "Presented.Data"; the
+	// context of such a flow gets the decoded Data after the runtime check.
+	CodeDataIn string `yaml:"code_data_in"`
 }
 
 // RuntimeHooks name the runtime identifiers generated code uses for a flow.
@@ -74,9 +147,11 @@ type RuntimeHooks struct {
 	// Params is the struct of form properties passed to Check.
 	Params string `yaml:"params"`
 	// Check runs the flow's checks before the procedure:
-	// Check(ctx, *TokenContext[, *State][, Params]) error.
+	// Check(ctx, *Context[, *State][, Params]) error, where Context is the
+	// endpoint's (EndpointGen.Context).
 	Check string `yaml:"check"`
-	// Default is the default procedure: Default(ctx, *TokenContext[, *State]) (*TokenResponse, error).
+	// Default is the default procedure:
+	// Default(ctx, *Context[, *State]) (*Response, error).
 	Default string `yaml:"default"`
 }
 

@@ -1,10 +1,12 @@
 package spec
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"go/token"
 	"slices"
+	"strings"
 )
 
 //go:embed catalogue.yaml
@@ -86,6 +88,7 @@ func parseCatalogue(filename string, data []byte) (*Catalogue, error) {
 					{key: "specs", required: true, decode: d.strList(&ep.Specs)},
 					{key: "status", required: true, decode: d.str(&ep.Status)},
 					{key: "description", required: true, decode: d.str(&ep.Description)},
+					{key: "generate", decode: func(e entry, p string) { ep.Gen = d.endpointGen(e, p) }},
 				})
 				c.Endpoints = append(c.Endpoints, ep)
 			})
@@ -128,6 +131,10 @@ func (d *decoder) catalogueFlow(e entry, at Pos, p string) CatalogueFlow {
 		{key: "defaults", decode: func(e entry, p string) { d.tokenSettings(e, p, &f.Defaults) }},
 		{key: "errors", required: true, decode: d.strList(&f.Errors)},
 		{key: "issues", required: true, decode: d.str(&f.Issues)},
+		{key: "requires", decode: d.strList(&f.Requires)},
+		{key: "requires_scopes", decode: d.strList(&f.RequiresScopes)},
+		{key: "code_data_out", decode: d.str(&f.CodeDataOut)},
+		{key: "code_data_in", decode: d.str(&f.CodeDataIn)},
 		{key: "properties", decode: func(e entry, p string) {
 			d.keyed(e.v, p, func(e entry, at Pos, ip string) {
 				pr := CatalogueProperty{Pos: at, Name: e.key}
@@ -146,6 +153,57 @@ func (d *decoder) catalogueFlow(e entry, at Pos, p string) CatalogueFlow {
 	})
 	return f
 }
+
+// endpointGen decodes an endpoint's generate mapping.
+func (d *decoder) endpointGen(e entry, p string) *EndpointGen {
+	g := &EndpointGen{Pos: d.pos(e.k)}
+	d.object(e.v, g.Pos, p, []field{
+		{key: "context", required: true, decode: d.str(&g.Context)},
+		{key: "context_doc", required: true, decode: d.str(&g.ContextDoc)},
+		{key: "response", required: true, decode: d.str(&g.Response)},
+		{key: "interface", required: true, decode: d.str(&g.Interface)},
+		{key: "method", required: true, decode: d.str(&g.Method)},
+		{key: "registration", required: true, decode: d.str(&g.Registration)},
+		{key: "registration_fields", required: true, decode: d.strList(&g.RegistrationFields)},
+		{key: "flows_field", required: true, decode: d.str(&g.FlowsField)},
+		{key: "flows_list", decode: d.boolean(&g.FlowsList)},
+		{key: "wire_param", decode: d.str(&g.WireParam)},
+		{key: "parsed_by", required: true, decode: d.str(&g.ParsedBy)},
+		{key: "property_sources", decode: d.strList(&g.PropertySources)},
+		{key: "standard_params", decode: d.strList(&g.StandardParams)},
+		{key: "reserved", required: true, decode: d.strList(&g.Reserved)},
+		{key: "token_settings", decode: d.strList(&g.TokenSettings)},
+		{key: "before_procedure", required: true, decode: d.str(&g.BeforeProcedure)},
+		{key: "procedure_doc", required: true, decode: d.str(&g.ProcedureDoc)},
+		{key: "customise", required: true, decode: d.str(&g.Customise)},
+	})
+	return g
+}
+
+// The values of EndpointGen.ParsedBy.
+const (
+	ParsedByFlow     = "flow"     // generated code parses the catalogue's request properties
+	ParsedByEndpoint = "endpoint" // the runtime endpoint parses them into the base context
+)
+
+// RegistrationFields are the fields of a runtime flow registration that
+// generated code knows how to set, in the order it sets them.
+func RegistrationFields() []string {
+	return []string{"ID", "GrantType", "PublicClients", "Policy", "Flow"}
+}
+
+// flowSettingKeys are the keys of token settings a flow may set, in the
+// order policies list them.
+func flowSettingKeys() []string {
+	return []string{
+		"access_token_format", "access_token_ttl", "issue_refresh_token", "rotate_refresh_token",
+		"refresh_token_ttl", "refresh_token_idle_ttl", "refresh_grace", "code_ttl",
+	}
+}
+
+// tokenSettingKeys are the keys of token settings: the flow-level ones,
+// then ServerOnlySettings.
+func tokenSettingKeys() []string { return append(flowSettingKeys(), ServerOnlySettings()...) }
 
 // CatalogueSources are the sources a catalogue property may have
 // (flows.md §0.3).
@@ -201,6 +259,9 @@ func checkCatalogue(c *Catalogue, ds *Diagnostics) {
 		if why := checkPath(ep.Path); why != "" && ep.ID != "oauth-metadata" {
 			ds.report(ep.Pos, CodePath, "endpoint %s: path %q %s", ep.ID, ep.Path, why)
 		}
+		if ep.Gen != nil {
+			checkEndpointGen(ep, ds)
+		}
 	}
 	wires := map[string]string{}
 	names := map[string]string{}
@@ -221,8 +282,12 @@ func checkCatalogueFlow(c *Catalogue, f CatalogueFlow, wires, names map[string]s
 	case f.Status == StatusAvailable && ep.Status != StatusAvailable:
 		ds.report(f.Pos, CodeUnknownKey, "%s: available on the planned endpoint %s", where, f.Endpoint)
 	}
-	if f.Endpoint == "oauth-token" && f.Wire == "" {
-		ds.report(f.Pos, CodeMissingKey, "%s: a token flow needs its grant_type as wire", where)
+	var gen *EndpointGen
+	if ep != nil {
+		gen = ep.Gen
+	}
+	if gen != nil && gen.WireParam != "" && f.Wire == "" {
+		ds.report(f.Pos, CodeMissingKey, "%s: a flow of endpoint %s needs its %s as wire", where, f.Endpoint, gen.WireParam)
 	}
 	if f.Wire != "" {
 		key := f.Endpoint + " " + f.Wire
@@ -238,17 +303,27 @@ func checkCatalogueFlow(c *Catalogue, f CatalogueFlow, wires, names map[string]s
 		ds.report(f.Pos, CodeGoNameClash, "%s: name %q is also %s's", where, f.Name, other)
 	}
 	names[f.Name] = f.ID
-	if f.Status == StatusAvailable {
-		if f.Runtime.Check == "" || f.Runtime.Default == "" {
-			ds.report(f.Pos, CodeMissingKey, "%s: an available flow needs runtime check and default hooks", where)
-		}
-		if f.Endpoint == "oauth-token" && f.GrantConst == "" {
-			ds.report(f.Pos, CodeMissingKey, "%s: an available token flow needs grant_const", where)
-		}
+	if f.Status == StatusAvailable && ep != nil {
+		checkAvailableFlow(c, f, gen, ds)
 	}
 	for _, h := range []string{f.Runtime.State, f.Runtime.Params, f.Runtime.Check, f.Runtime.Default, f.GrantConst} {
 		if h != "" && (!token.IsIdentifier(h) || !token.IsExported(h)) {
 			ds.report(f.Pos, CodeGoName, "%s: runtime identifier %q is not an exported Go identifier", where, h)
+		}
+	}
+	for _, r := range f.Requires {
+		if r == f.ID || c.Flow(r) == nil {
+			ds.report(f.Pos, CodeUnknownKey, "%s: requires unknown flow %q", where, r)
+		}
+	}
+	for _, sc := range f.RequiresScopes {
+		if sc == "" || checkScopeName(sc) != "" {
+			ds.report(f.Pos, CodeScope, "%s: requires_scopes %q is not a scope token", where, sc)
+		}
+	}
+	for _, path := range []string{f.CodeDataOut, f.CodeDataIn} {
+		if path != "" && !goPath(path) {
+			ds.report(f.Pos, CodeGoName, "%s: code data path %q is not a dotted path of exported Go identifiers", where, path)
 		}
 	}
 	if len(f.Errors) == 0 {
@@ -259,8 +334,8 @@ func checkCatalogueFlow(c *Catalogue, f CatalogueFlow, wires, names map[string]s
 			ds.report(f.Pos, CodeUnknownKey, "%s: unknown error code %q", where, e)
 		}
 	}
-	if f.Defaults.SigningAlg != nil {
-		ds.report(f.Defaults.Pos, CodeTokenSetting, "%s: signing_alg cannot be a flow default", where)
+	if f.Defaults.SigningAlg != nil || f.Defaults.IDTokenTTL != nil || f.Defaults.IDTokenSigningAlg != nil {
+		ds.report(f.Defaults.Pos, CodeTokenSetting, "%s: %s cannot be flow defaults", where, strings.Join(ServerOnlySettings(), ", "))
 	}
 	fields := map[string]bool{}
 	for _, p := range f.Properties {
@@ -278,6 +353,12 @@ func checkCatalogueFlow(c *Catalogue, f CatalogueFlow, wires, names map[string]s
 		if !wireSource(p.Source) && p.Name != p.Field {
 			ds.report(p.Pos, CodeProperty, "%s: a %s property is keyed by its field name %q", pw, p.Source, p.Field)
 		}
+		if gen != nil && gen.ParsedBy == ParsedByEndpoint && p.Validate != "" {
+			ds.report(p.Pos, CodeProperty, "%s: endpoint %s parses its properties itself, so none has a validate rule", pw, f.Endpoint)
+		}
+		if gen != nil && gen.ParsedBy == ParsedByFlow && wireSource(p.Source) && !slices.Contains(gen.PropertySources, p.Source) {
+			ds.report(p.Pos, CodeProperty, "%s: generated code of endpoint %s cannot read a %s property", pw, f.Endpoint, p.Source)
+		}
 		if !wireSource(p.Source) && (p.Validate != "" || p.Required) {
 			ds.report(p.Pos, CodeProperty, "%s: only form, query and header properties are required or validated", pw)
 		}
@@ -293,4 +374,88 @@ func checkCatalogueFlow(c *Catalogue, f CatalogueFlow, wires, names map[string]s
 	if why := checkCommentText(f.Description); why != "" {
 		ds.report(f.Pos, CodeCommentText, "%s: description %s", where, why)
 	}
+}
+
+// checkAvailableFlow checks what the generator needs of an available flow:
+// an endpoint it can emit, the runtime hooks and the grant constant.
+func checkAvailableFlow(c *Catalogue, f CatalogueFlow, gen *EndpointGen, ds *Diagnostics) {
+	where := "flow " + f.ID
+	if gen == nil {
+		ds.report(f.Pos, CodeMissingKey, "%s: available on endpoint %s, which has no generate section", where, f.Endpoint)
+		return
+	}
+	if f.Runtime.Default == "" {
+		ds.report(f.Pos, CodeMissingKey, "%s: an available flow needs a runtime default hook", where)
+	}
+	if gen.ParsedBy == ParsedByFlow && f.Runtime.Check == "" {
+		ds.report(f.Pos, CodeMissingKey, "%s: an available flow that parses its own request needs a runtime check hook", where)
+	}
+	if slices.Contains(gen.RegistrationFields, "GrantType") && f.GrantConst == "" {
+		ds.report(f.Pos, CodeMissingKey, "%s: an available flow of endpoint %s needs grant_const", where, f.Endpoint)
+	}
+	if f.CodeDataIn != "" && f.CodeDataOut != "" {
+		ds.report(f.Pos, CodeUnknownKey, "%s: a flow has code_data_out or code_data_in, not both", where)
+	}
+	for _, r := range f.Requires {
+		if rf := c.Flow(r); rf != nil && rf.Status != StatusAvailable {
+			ds.report(f.Pos, CodeUnknownKey, "%s: requires the planned flow %s", where, r)
+		}
+	}
+}
+
+// checkEndpointGen checks an endpoint's generate section.
+func checkEndpointGen(ep CatalogueEndpoint, ds *Diagnostics) {
+	g := ep.Gen
+	where := "endpoint " + ep.ID + " generate"
+	for _, id := range []string{g.Context, g.Response, g.Interface, g.Method, g.Registration, g.FlowsField} {
+		if !token.IsIdentifier(id) || !token.IsExported(id) {
+			ds.report(g.Pos, CodeGoName, "%s: %q is not an exported Go identifier", where, id)
+		}
+	}
+	for _, r := range g.Reserved {
+		if !token.IsIdentifier(r) || !token.IsExported(r) {
+			ds.report(g.Pos, CodeGoName, "%s: reserved name %q is not an exported Go identifier", where, r)
+		}
+	}
+	if !slices.Contains([]string{ParsedByFlow, ParsedByEndpoint}, g.ParsedBy) {
+		ds.report(g.Pos, CodeUnknownKey, "%s: parsed_by %q is not flow or endpoint", where, g.ParsedBy)
+	}
+	for _, s := range g.PropertySources {
+		if !wireSource(s) {
+			ds.report(g.Pos, CodeProperty, "%s: property source %q is not form, query or header", where, s)
+		}
+	}
+	for _, k := range g.TokenSettings {
+		if !slices.Contains(flowSettingKeys(), k) {
+			ds.report(g.Pos, CodeTokenSetting, "%s: %q is not a flow token setting", where, k)
+		}
+	}
+	for _, f := range g.RegistrationFields {
+		if !slices.Contains(RegistrationFields(), f) {
+			ds.report(g.Pos, CodeUnknownKey, "%s: the generator cannot set registration field %q; it sets %s", where, f, strings.Join(RegistrationFields(), ", "))
+		}
+	}
+	if !slices.Contains(g.RegistrationFields, "ID") || !slices.Contains(g.RegistrationFields, "Flow") {
+		ds.report(g.Pos, CodeMissingKey, "%s: registration_fields must include ID and Flow", where)
+	}
+	for _, p := range g.StandardParams {
+		if checkFormParam(p) != "" {
+			ds.report(g.Pos, CodeProperty, "%s: standard parameter %q is not a parameter name", where, p)
+		}
+	}
+	for _, text := range []string{g.ContextDoc, g.BeforeProcedure, g.ProcedureDoc, g.Customise} {
+		if why := checkCommentText(text); why != "" || text == "" {
+			ds.report(g.Pos, CodeCommentText, "%s: text %q %s", where, text, cmp.Or(why, "is empty"))
+		}
+	}
+}
+
+// goPath reports whether p is a dotted path of exported Go identifiers.
+func goPath(p string) bool {
+	for _, part := range strings.Split(p, ".") {
+		if !token.IsIdentifier(part) || !token.IsExported(part) {
+			return false
+		}
+	}
+	return true
 }

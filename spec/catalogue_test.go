@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,9 +26,11 @@ func TestBuiltinCatalogue(t *testing.T) {
 	if got := c.FlowIDs(); !slices.Equal(got, wantFlows) {
 		t.Errorf("flow ids (in catalogue order) = %q\nwant %q", got, wantFlows)
 	}
-	for i, f := range c.Flows {
+	available := []string{"oauth-token-authorization-code", "oauth-token-client-credentials", "oauth-token-refresh",
+		"oauth-authorize-authorization-code", "openid-userinfo"}
+	for _, f := range c.Flows {
 		want := StatusPlanned
-		if i < 3 {
+		if slices.Contains(available, f.ID) {
 			want = StatusAvailable
 		}
 		if f.Status != want {
@@ -36,9 +39,9 @@ func TestBuiltinCatalogue(t *testing.T) {
 	}
 	wantEndpoints := map[string]string{
 		"oauth-token": StatusAvailable, "oauth-jwks": StatusAvailable, "oauth-metadata": StatusAvailable,
-		"oauth-authorize": StatusPlanned, "oauth-par": StatusPlanned, "oauth-device-authorization": StatusPlanned,
+		"oauth-authorize": StatusAvailable, "oauth-par": StatusPlanned, "oauth-device-authorization": StatusPlanned,
 		"openid-backchannel-authentication": StatusPlanned, "oauth-introspect": StatusPlanned,
-		"oauth-revoke": StatusPlanned, "oauth-userinfo": StatusPlanned, "openid-end-session": StatusPlanned,
+		"oauth-revoke": StatusPlanned, "oauth-userinfo": StatusAvailable, "openid-end-session": StatusPlanned,
 	}
 	if len(c.Endpoints) != len(wantEndpoints) {
 		t.Errorf("%d endpoints, want %d", len(c.Endpoints), len(wantEndpoints))
@@ -51,6 +54,10 @@ func TestBuiltinCatalogue(t *testing.T) {
 		}
 		if ep.Status != status || ep.Path == "" || len(ep.Methods) == 0 || len(ep.Specs) == 0 || ep.Description == "" {
 			t.Errorf("endpoint %s = %+v", id, ep)
+		}
+		// Exactly the endpoints that serve generated flows say how.
+		if serves := slices.Contains([]string{"oauth-token", "oauth-authorize", "oauth-userinfo"}, id); serves != (ep.Gen != nil) {
+			t.Errorf("endpoint %s: generate section %v, want one: %t", id, ep.Gen, serves)
 		}
 	}
 	if tok := c.Endpoint("oauth-token"); tok.SpecKey != "token" || tok.Path != "/oauth2/token" || tok.Metadata != "token_endpoint" {
@@ -69,8 +76,13 @@ func TestCatalogueFlowsComplete(t *testing.T) {
 		if f.Description == "" || len(f.Specs) == 0 || len(f.Errors) == 0 || f.Issues == "" || f.Name == "" || f.Endpoint == "" {
 			t.Errorf("flow %s is not fully described: %+v", f.ID, f)
 		}
-		if f.Status == StatusAvailable && (f.Runtime.Check == "" || f.Runtime.Default == "" || f.GrantConst == "") {
-			t.Errorf("available flow %s lacks runtime hooks: %+v", f.ID, f.Runtime)
+		if f.Status == StatusAvailable {
+			gen := c.Endpoint(f.Endpoint).Gen
+			if gen == nil || f.Runtime.Default == "" ||
+				gen.ParsedBy == ParsedByFlow && f.Runtime.Check == "" ||
+				slices.Contains(gen.RegistrationFields, "GrantType") && f.GrantConst == "" {
+				t.Errorf("available flow %s lacks runtime hooks: %+v (grant %q)", f.ID, f.Runtime, f.GrantConst)
+			}
 		}
 		if f.Pos.File != "catalogue.yaml" || f.Pos.Line == 0 {
 			t.Errorf("flow %s has no position: %+v", f.ID, f.Pos)
@@ -153,7 +165,14 @@ func TestBuiltinReturnsFreshCopies(t *testing.T) {
 // TestCatalogueChecks: the catalogue loader refuses inconsistent catalogues.
 func TestCatalogueChecks(t *testing.T) {
 	const ep = "version: 1\nendpoints:\n  oauth-token:\n    spec_key: token\n    path: /t\n    methods: [POST]\n" +
-		"    authentication: client\n    specs: [x]\n    status: available\n    description: d\n"
+		"    authentication: client\n    specs: [x]\n    status: available\n    description: d\n" +
+		"    generate:\n      context: TokenContext\n      context_doc: holds it\n      response: TokenResponse\n" +
+		"      interface: TokenFlow\n      method: Token\n      registration: TokenFlowRegistration\n" +
+		"      registration_fields: [ID, GrantType, Flow]\n      flows_field: Token\n      flows_list: true\n" +
+		"      wire_param: grant_type\n      parsed_by: flow\n      property_sources: [form]\n" +
+		"      standard_params: [grant_type]\n      reserved: [Flow]\n      token_settings: [code_ttl]\n" +
+		"      before_procedure: checked it\n      procedure_doc: issues the tokens of a {wire} request\n" +
+		"      customise: edit it\n"
 	flow := func(extra string) string {
 		return ep + "flows:\n  f:\n    endpoint: oauth-token\n    wire: w\n    grant_const: GrantW\n    name: W\n" +
 			"    status: available\n    public_clients: false\n    description: d\n    specs: [x]\n" +
@@ -172,7 +191,7 @@ func TestCatalogueChecks(t *testing.T) {
 		{"no grant const", strings.Replace(flow(""), "    grant_const: GrantW\n", "", 1), CodeMissingKey},
 		{"no wire", strings.Replace(flow(""), "    wire: w\n", "", 1), CodeMissingKey},
 		{"bad status", strings.Replace(flow(""), "status: available\n    public", "status: soon\n    public", 1), CodeUnknownKey},
-		{"bad endpoint status", strings.Replace(flow(""), "status: available\n    description: d\nflows", "status: gone\n    description: d\nflows", 1), CodeUnknownKey},
+		{"bad endpoint status", strings.Replace(flow(""), "status: available\n    description: d\n    generate", "status: gone\n    description: d\n    generate", 1), CodeUnknownKey},
 		{"unknown endpoint", strings.Replace(flow(""), "endpoint: oauth-token", "endpoint: oauth-nope", 1), CodeUnknownKey},
 		{"bad authentication", strings.Replace(flow(""), "authentication: client", "authentication: magic", 1), CodeUnknownKey},
 		{"bad method", strings.Replace(flow(""), "methods: [POST]", "methods: [PUT]", 1), CodeUnknownKey},
@@ -190,6 +209,27 @@ func TestCatalogueChecks(t *testing.T) {
 		{"bad rule chars", flow("    properties:\n      x: {field: X, type: string, source: form, validate: 'a\"b', description: d, spec: s}\n"), CodeProperty},
 		{"bad description", flow("    properties:\n      x: {field: X, type: string, source: form, description: 'a */', spec: s}\n"), CodeCommentText},
 		{"missing description", flow("    properties:\n      x: {field: X, type: string, source: form, spec: s}\n"), CodeMissingKey},
+		{"source the flow cannot parse", flow("    properties:\n      x: {field: X, type: string, source: header, description: d, spec: s}\n"), CodeProperty},
+		{"no generate", strings.Replace(flow(""), "    generate:\n", "    generated:\n", 1), CodeUnknownKey},
+		{"available without generate", regexp.MustCompile(`(?s)    generate:\n.*?flows:`).ReplaceAllString(flow(""), "flows:"), CodeMissingKey},
+		{"gen missing key", strings.Replace(flow(""), "      customise: edit it\n", "", 1), CodeMissingKey},
+		{"gen bad identifier", strings.Replace(flow(""), "context: TokenContext", "context: tokenContext", 1), CodeGoName},
+		{"gen bad reserved", strings.Replace(flow(""), "reserved: [Flow]", "reserved: [flow]", 1), CodeGoName},
+		{"gen bad parsed_by", strings.Replace(flow(""), "parsed_by: flow", "parsed_by: magic", 1), CodeUnknownKey},
+		{"gen bad source", strings.Replace(flow(""), "property_sources: [form]", "property_sources: [cookie]", 1), CodeProperty},
+		{"gen bad token setting", strings.Replace(flow(""), "token_settings: [code_ttl]", "token_settings: [signing_alg]", 1), CodeTokenSetting},
+		{"gen bad registration field", strings.Replace(flow(""), "[ID, GrantType, Flow]", "[ID, GrantType, Flow, Colour]", 1), CodeUnknownKey},
+		{"gen registration without flow", strings.Replace(flow(""), "[ID, GrantType, Flow]", "[ID, GrantType]", 1), CodeMissingKey},
+		{"gen bad standard param", strings.Replace(flow(""), "standard_params: [grant_type]", "standard_params: ['a b']", 1), CodeProperty},
+		{"gen bad text", strings.Replace(flow(""), "customise: edit it", "customise: 'edit */'", 1), CodeCommentText},
+		{"no check when the flow parses", strings.Replace(flow(""), "{check: CheckW, default: IssueW}", "{default: IssueW}", 1), CodeMissingKey},
+		{"no default", strings.Replace(flow(""), "{check: CheckW, default: IssueW}", "{check: CheckW}", 1), CodeMissingKey},
+		{"requires unknown", flow("    requires: [nope]\n"), CodeUnknownKey},
+		{"requires itself", flow("    requires: [f]\n"), CodeUnknownKey},
+		{"requires bad scope", flow("    requires_scopes: ['a b']\n"), CodeScope},
+		{"bad code data path", flow("    code_data_out: CodeData.data\n"), CodeGoName},
+		{"code data in and out", flow("    code_data_out: A.Data\n    code_data_in: B.Data\n"), CodeUnknownKey},
+		{"defaults id token", flow("    defaults: {id_token_ttl: 1m}\n"), CodeTokenSetting},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cat, err := parseCatalogue("c.yaml", []byte(c.src))
@@ -280,13 +320,25 @@ func TestCatalogueAgreesWithRuntime(t *testing.T) {
 		if f.Status != StatusAvailable {
 			continue
 		}
-		if !consts[f.GrantConst] {
+		if f.GrantConst != "" && !consts[f.GrantConst] {
 			t.Errorf("flow %s: runtime has no constant %s", f.ID, f.GrantConst)
 		}
 		for _, fn := range []string{f.Runtime.Check, f.Runtime.Default} {
-			if !funcs[fn] {
+			if fn != "" && !funcs[fn] {
 				t.Errorf("flow %s: runtime has no function %s", f.ID, fn)
 			}
+		}
+		if gen := c.Endpoint(f.Endpoint).Gen; gen.ParsedBy == ParsedByEndpoint {
+			// The endpoint parses every property into its base context.
+			for _, p := range f.Properties {
+				if !slices.Contains(structs[gen.Context], p.Field) {
+					t.Errorf("flow %s: property %s: runtime.%s has no field %s", f.ID, p.Name, gen.Context, p.Field)
+				}
+			}
+			if f.Runtime.State != "" || f.Runtime.Params != "" {
+				t.Errorf("flow %s: parsed by its endpoint, yet has runtime state or params: %+v", f.ID, f.Runtime)
+			}
+			continue
 		}
 		var stateFields, paramFields []string
 		for _, p := range f.Properties {

@@ -26,8 +26,10 @@ func AccessTokenFormats() []string { return []string{"jwt", "opaque"} }
 func SigningAlgs() []string { return []string{"ES256", "RS256", "EdDSA"} }
 
 // PropertySources are the sources a team-declared property may have: it is
-// read from the request (flows.md §0.3).
-func PropertySources() []string { return []string{"form", "header"} }
+// read from the request (flows.md §0.3). Each endpoint allows some of them
+// (the catalogue's generate.property_sources): form and header at the token
+// endpoint, query at the authorization endpoint.
+func PropertySources() []string { return []string{"form", "header", "query"} }
 
 // checkIssuer checks the issuer identifier: an absolute https URL without
 // query or fragment (RFC 8414 §2), or http for a loopback host only

@@ -22,6 +22,7 @@ import (
 //	OG120  unknown flow type id
 //	OG121  flow type catalogued but not served by this version
 //	OG122  flow needs an endpoint the spec does not declare
+//	OG123  flow or setting needs another flow or a scope the spec does not enable or declare
 //	OG125  token setting the flow does not allow (e.g. refresh tokens for client_credentials)
 //	OG130  invalid Go name: not an identifier, a keyword or predeclared identifier, a leading digit
 //	OG131  clashing Go names after case conversion
@@ -36,6 +37,7 @@ import (
 //	OG147  text that cannot become a Go comment (contains "*/", a backtick or control characters)
 //	OG150  bad property type, source or validate rule
 //	OG151  bad property parameter: a standard parameter, an invalid header name, or used twice
+//	OG152  bad code_data: on a flow that attaches no data to codes, or an unknown or unsupported type
 //	OG160  bad extension grant_type: not an absolute URI, a standard grant type, or used twice
 const (
 	CodeSyntax         = "OG100"
@@ -48,6 +50,7 @@ const (
 	CodeUnknownFlow    = "OG120"
 	CodePlannedFlow    = "OG121"
 	CodeMissingEnd     = "OG122"
+	CodeRequires       = "OG123"
 	CodeFlowSetting    = "OG125"
 	CodeGoName         = "OG130"
 	CodeGoNameClash    = "OG131"
@@ -62,6 +65,7 @@ const (
 	CodeCommentText    = "OG147"
 	CodeProperty       = "OG150"
 	CodePropertyParam  = "OG151"
+	CodeCodeData       = "OG152"
 	CodeExtensionGrant = "OG160"
 )
 

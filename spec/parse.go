@@ -45,6 +45,7 @@ func Parse(filename string, data []byte) (*Spec, error) {
 				d.object(e.v, at, ip, []field{
 					{key: "tokens", decode: func(e entry, p string) { d.tokenSettings(e, p, &f.Tokens) }},
 					{key: "properties", decode: func(e entry, p string) { d.properties(e, p, &f.Properties) }},
+					{key: "code_data", decode: func(e entry, p string) { d.dataFields(e, p, &f.CodeData) }},
 				})
 				s.Flows = append(s.Flows, f)
 			})
@@ -110,6 +111,21 @@ func (d *decoder) endpoints(e entry, p string, dst *Endpoints) {
 			})
 			dst.JWKS = j
 		}},
+		{key: "authorize", decode: func(e entry, p string) {
+			a := &AuthorizeEndpoint{Endpoint: Endpoint{Pos: d.pos(e.k)}}
+			d.object(e.v, a.Pos, p, []field{
+				{key: "path", decode: d.str(&a.Path)},
+				{key: "require_pkce", decode: d.boolPtr(&a.RequirePKCE)},
+			})
+			dst.Authorize = a
+		}},
+		{key: "userinfo", decode: func(e entry, p string) {
+			u := &Endpoint{Pos: d.pos(e.k)}
+			d.object(e.v, u.Pos, p, []field{
+				{key: "path", decode: d.str(&u.Path)},
+			})
+			dst.UserInfo = u
+		}},
 	})
 }
 
@@ -127,6 +143,8 @@ func (d *decoder) tokenSettings(e entry, p string, dst *TokenSettings) {
 		{key: "refresh_grace", decode: d.duration(&dst.RefreshGrace)},
 		{key: "code_ttl", decode: d.duration(&dst.CodeTTL)},
 		{key: "signing_alg", decode: d.strPtr(&dst.SigningAlg)},
+		{key: "id_token_ttl", decode: d.duration(&dst.IDTokenTTL)},
+		{key: "id_token_signing_alg", decode: d.strPtr(&dst.IDTokenSigningAlg)},
 	})
 }
 
@@ -141,5 +159,17 @@ func (d *decoder) properties(e entry, p string, dst *[]Property) {
 			{key: "description", decode: d.str(&pr.Description)},
 		})
 		*dst = append(*dst, pr)
+	})
+}
+
+// dataFields decodes a flow's code_data: a mapping from names to typed fields.
+func (d *decoder) dataFields(e entry, p string, dst *[]DataField) {
+	d.keyed(e.v, p, func(e entry, at Pos, ip string) {
+		f := DataField{Pos: at, Name: e.key}
+		d.object(e.v, at, ip, []field{
+			{key: "type", required: true, decode: d.str(&f.Type)},
+			{key: "description", decode: d.str(&f.Description)},
+		})
+		*dst = append(*dst, f)
 	})
 }

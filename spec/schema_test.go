@@ -126,9 +126,10 @@ func yamlFields(t reflect.Type) map[string]reflect.Type {
 // settings omit it.
 func TestSchemaMatchesGoTypes(t *testing.T) {
 	js := loadSchema(t)
-	omitted := map[string]bool{
-		"flows.*.tokens.signing_alg":            true,
-		"extension_grants.*.tokens.signing_alg": true,
+	omitted := map[string]bool{}
+	for _, key := range ServerOnlySettings() {
+		omitted["flows.*.tokens."+key] = true
+		omitted["extension_grants.*.tokens."+key] = true
 	}
 	durationType := reflect.TypeOf(time.Duration(0))
 	var walk func(typ reflect.Type, node map[string]any, path string)
@@ -246,6 +247,8 @@ func TestSchemaEnums(t *testing.T) {
 		{"auth methods", enumOf(t, js, defn(js, "authMethod")), AuthMethods()},
 		{"access token formats", enumOf(t, js, defn(js, "accessTokenFormat")), AccessTokenFormats()},
 		{"signing algs", enumOf(t, js, prop(defn(js, "serverTokenSettings"), "signing_alg")), SigningAlgs()},
+		{"ID token signing algs", enumOf(t, js, prop(defn(js, "serverTokenSettings"), "id_token_signing_alg")), SigningAlgs()},
+		{"code data types", enumOf(t, js, prop(defn(js, "dataField"), "type")), DataTypes()},
 	} {
 		if !slices.Equal(sortedCopy(c.got), sortedCopy(c.want)) {
 			t.Errorf("%s: schema %q, Go %q", c.name, c.got, c.want)
@@ -353,7 +356,18 @@ func TestSchemaRefusesBadSpecs(t *testing.T) {
 		{"auth methods empty", head + "endpoints:\n  token:\n    auth_methods: []\n", false},
 		{"auth methods duplicate", head + "endpoints:\n  token:\n    auth_methods: [none, none]\n", false},
 		{"property type", head + "flows:\n  oauth-token-refresh:\n    properties:\n      x: {type: uint, source: form}\n", false},
-		{"property source", head + "flows:\n  oauth-token-refresh:\n    properties:\n      x: {type: int, source: query}\n", false},
+		{"property source", head + "flows:\n  oauth-token-refresh:\n    properties:\n      x: {type: int, source: cookie}\n", false},
+		{"query property", head + "flows:\n  oauth-authorize-authorization-code:\n    properties:\n      x: {type: int, source: query}\n", true},
+		{"endpoints", head + "endpoints:\n  authorize: {path: /a, require_pkce: false}\n  userinfo: {path: /u}\n", true},
+		{"authorize unknown key", head + "endpoints:\n  authorize: {pkce: true}\n", false},
+		{"require_pkce string", head + "endpoints:\n  authorize: {require_pkce: 'yes'}\n", false},
+		{"code data", head + "flows:\n  oauth-authorize-authorization-code:\n    code_data:\n      device_id: {type: string, description: d}\n", true},
+		{"code data secret", head + "flows:\n  oauth-authorize-authorization-code:\n    code_data:\n      pin: {type: Secret}\n", false},
+		{"code data without type", head + "flows:\n  oauth-authorize-authorization-code:\n    code_data:\n      x: {}\n", false},
+		{"code data name", head + "flows:\n  oauth-authorize-authorization-code:\n    code_data:\n      1x: {type: int}\n", false},
+		{"id token settings", head + "tokens:\n  id_token_ttl: 5m\n  id_token_signing_alg: RS256\n", true},
+		{"id token alg unknown", head + "tokens:\n  id_token_signing_alg: HS256\n", false},
+		{"flow-level id token ttl", head + "flows:\n  oauth-token-refresh:\n    tokens:\n      id_token_ttl: 5m\n", false},
 		{"property name", head + "flows:\n  oauth-token-refresh:\n    properties:\n      1x: {type: int, source: form}\n", false},
 		{"grant type relative", head + "extension_grants:\n  x:\n    grant_type: magic\n", false},
 		{"grant without type", head + "extension_grants:\n  x: {}\n", false},

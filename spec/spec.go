@@ -56,6 +56,54 @@ type Endpoints struct {
 	Token *TokenEndpoint `yaml:"token"`
 	// JWKS is the JWK Set endpoint (RFC 7517 §5).
 	JWKS *Endpoint `yaml:"jwks"`
+	// Authorize is the authorization endpoint (RFC 6749 §3.1).
+	Authorize *AuthorizeEndpoint `yaml:"authorize"`
+	// UserInfo is the userinfo endpoint (OIDC Core §5.3).
+	UserInfo *Endpoint `yaml:"userinfo"`
+}
+
+// Path returns the path the spec gives the endpoint whose key under
+// "endpoints:" is specKey; "" when it gives none (the catalogue's default
+// applies) or does not declare the endpoint.
+func (e Endpoints) Path(specKey string) string {
+	switch specKey {
+	case "token":
+		if e.Token != nil {
+			return e.Token.Path
+		}
+	case "jwks":
+		if e.JWKS != nil {
+			return e.JWKS.Path
+		}
+	case "authorize":
+		if e.Authorize != nil {
+			return e.Authorize.Path
+		}
+	case "userinfo":
+		if e.UserInfo != nil {
+			return e.UserInfo.Path
+		}
+	}
+	return ""
+}
+
+// Declared reports whether the spec declares the endpoint whose key under
+// "endpoints:" is specKey. An empty key names an endpoint served at fixed
+// locations, which is never declared and always there.
+func (e Endpoints) Declared(specKey string) bool {
+	switch specKey {
+	case "":
+		return true
+	case "token":
+		return e.Token != nil
+	case "jwks":
+		return e.JWKS != nil
+	case "authorize":
+		return e.Authorize != nil
+	case "userinfo":
+		return e.UserInfo != nil
+	}
+	return false
 }
 
 // Endpoint is an endpoint with a path.
@@ -72,6 +120,14 @@ type TokenEndpoint struct {
 	AuthMethods []string `yaml:"auth_methods"`
 }
 
+// AuthorizeEndpoint is the authorization endpoint.
+type AuthorizeEndpoint struct {
+	Endpoint `yaml:",inline"`
+	// RequirePKCE requires PKCE of confidential clients too; public clients
+	// always need it (RFC 9700 §2.1.1). Nil means true.
+	RequirePKCE *bool `yaml:"require_pkce"`
+}
+
 // TokenSettings are token settings. Nil fields inherit the server-wide value,
 // then the built-in default.
 type TokenSettings struct {
@@ -86,6 +142,17 @@ type TokenSettings struct {
 	CodeTTL             *time.Duration `yaml:"code_ttl"`
 	// SigningAlg is only valid at server level: ES256, RS256 or EdDSA.
 	SigningAlg *string `yaml:"signing_alg"`
+	// IDTokenTTL is the lifetime of ID tokens; only valid at server level.
+	IDTokenTTL *time.Duration `yaml:"id_token_ttl"`
+	// IDTokenSigningAlg is the JWS algorithm of ID tokens: RS256 (the
+	// default), ES256 or EdDSA; only valid at server level.
+	IDTokenSigningAlg *string `yaml:"id_token_signing_alg"`
+}
+
+// ServerOnlySettings are the keys of token settings that are valid only at
+// server level, under the top-level tokens.
+func ServerOnlySettings() []string {
+	return []string{"signing_alg", "id_token_ttl", "id_token_signing_alg"}
 }
 
 // Scope is a declared scope.
@@ -104,6 +171,29 @@ type Flow struct {
 	Tokens TokenSettings `yaml:"tokens"`
 	// Properties are the team's own context properties.
 	Properties []Property `yaml:"properties"`
+	// CodeData is the typed data the flow's procedure attaches to an
+	// authorization code; it reappears at the token step. Only the flow
+	// whose catalogue entry has code_data_out may declare it.
+	CodeData []DataField `yaml:"code_data"`
+}
+
+// DataField is a field of a flow's typed carry-over data (code_data).
+type DataField struct {
+	Pos
+	// Name is the key in the spec and the JSON member name; it becomes the
+	// Go field name (device_id → DeviceID).
+	Name string `yaml:"-"`
+	// Type is one of DataTypes.
+	Type string `yaml:"type"`
+	// Description becomes the field's doc comment.
+	Description string `yaml:"description"`
+}
+
+// DataTypes are the types of PropertyTypes a code_data field may have: those
+// that survive a JSON round trip. runtime.Secret encodes as "[redacted]" and
+// *url.URL loses its user information, so neither is one.
+func DataTypes() []string {
+	return []string{"string", "int", "int64", "bool", "float64", "duration", "[]string"}
 }
 
 // ExtensionGrant declares a grant type of the team's own (RFC 6749 §4.5).
@@ -130,7 +220,9 @@ type Property struct {
 	Name string `yaml:"-"`
 	// Type is one of PropertyTypes.
 	Type string `yaml:"type"`
-	// Source is "form" or "header".
+	// Source is where the value is read: "form" or "header" at the token
+	// endpoint, "query" (the query of a GET, the form of a POST) at the
+	// authorization endpoint.
 	Source string `yaml:"source"`
 	// Param is the form parameter or header name; it defaults to Name.
 	Param string `yaml:"param"`

@@ -9,7 +9,9 @@ import (
 
 // reservedStems are Go names the generated package declares once, or that
 // the user owns: a flow's stem must not produce them.
-func reservedStems() []string { return []string{"Procedures", "Settings", "NewServer"} }
+func reservedStems() []string {
+	return []string{"Procedures", "Settings", "NewServer", "Flows", "CodeData"}
+}
 
 // StemNames are the Go names the generator derives from a flow's name stem:
 // the user's procedure type (the stem itself), the context, the procedure

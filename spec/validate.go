@@ -32,6 +32,7 @@ func Validate(s *Spec, c *Catalogue) error {
 	v.top()
 	v.endpoints()
 	v.tokens(s.Tokens, "tokens", true)
+	v.openIDSettings()
 	v.scopes()
 	v.flows()
 	v.extensionGrants()
@@ -130,6 +131,21 @@ func (v *validation) endpoints() {
 		v.path("endpoints.jwks.path", j.Pos, j.Path)
 		add("jwks", v.at("endpoints.jwks.path", j.Pos), j.Path)
 	}
+	if a := e.Authorize; a != nil {
+		v.path("endpoints.authorize.path", a.Pos, a.Path)
+		pos := v.at("endpoints.authorize.path", a.Pos)
+		add("authorize", pos, a.Path)
+		// The login and consent forms post to sub-paths of the endpoint.
+		if base := paths[len(paths)-1].path; base != "" {
+			for _, sub := range []string{"/login", "/consent"} {
+				paths = append(paths, endpointPath{key: "authorize", path: base + sub, pos: pos})
+			}
+		}
+	}
+	if u := e.UserInfo; u != nil {
+		v.path("endpoints.userinfo.path", u.Pos, u.Path)
+		add("userinfo", v.at("endpoints.userinfo.path", u.Pos), u.Path)
+	}
 	for i, a := range paths {
 		for _, b := range paths[:i] {
 			if a.path != "" && a.path == b.path {
@@ -150,15 +166,25 @@ func (v *validation) endpointBySpecKey(key string) *CatalogueEndpoint {
 
 // declared reports whether the spec declares the catalogue endpoint.
 func (v *validation) declared(ep *CatalogueEndpoint) bool {
-	switch ep.SpecKey {
-	case "token":
-		return v.s.Endpoints.Token != nil
-	case "jwks":
-		return v.s.Endpoints.JWKS != nil
-	case "":
-		return true // served at fixed locations, never declared
+	return v.s.Endpoints.Declared(ep.SpecKey)
+}
+
+// gen returns what the generator knows of the endpoint that serves cf, or,
+// for an extension grant, an unknown flow or a flow of an endpoint the
+// generator does not emit, of the token endpoint, whose rules then apply.
+func (v *validation) gen(cf *CatalogueFlow) *EndpointGen {
+	if cf != nil {
+		if ep := v.c.Endpoint(cf.Endpoint); ep != nil && ep.Gen != nil {
+			return ep.Gen
+		}
 	}
-	return false
+	if ep := v.endpointBySpecKey("token"); ep != nil && ep.Gen != nil {
+		return ep.Gen
+	}
+	return &EndpointGen{
+		Context: "TokenContext", ParsedBy: ParsedByFlow, PropertySources: []string{"form", "header"},
+		StandardParams: StandardParams(), Reserved: ReservedFields(), TokenSettings: flowSettingKeys(),
+	}
 }
 
 func (v *validation) path(p string, fallback Pos, value string) {
@@ -203,13 +229,22 @@ func (v *validation) tokens(t TokenSettings, p string, serverLevel bool) {
 	if f := t.AccessTokenFormat; f != nil && ok("access_token_format") && !slices.Contains(AccessTokenFormats(), *f) {
 		v.report(at("access_token_format"), CodeTokenSetting, "access_token_format %q must be jwt or opaque%s", *f, didYouMean(*f, AccessTokenFormats()))
 	}
-	if a := t.SigningAlg; a != nil && ok("signing_alg") {
+	for _, x := range []struct {
+		key string
+		alg *string
+	}{{"signing_alg", t.SigningAlg}, {"id_token_signing_alg", t.IDTokenSigningAlg}} {
+		if x.alg == nil || !ok(x.key) {
+			continue
+		}
 		switch {
 		case !serverLevel:
-			v.report(at("signing_alg"), CodeTokenSetting, "signing_alg is server-wide: set it under the top-level tokens")
-		case !slices.Contains(SigningAlgs(), *a):
-			v.report(at("signing_alg"), CodeTokenSetting, "signing_alg %q must be ES256, RS256 or EdDSA%s", *a, didYouMean(*a, SigningAlgs()))
+			v.report(at(x.key), CodeTokenSetting, "%s is server-wide: set it under the top-level tokens", x.key)
+		case !slices.Contains(SigningAlgs(), *x.alg):
+			v.report(at(x.key), CodeTokenSetting, "%s %q must be ES256, RS256 or EdDSA%s", x.key, *x.alg, didYouMean(*x.alg, SigningAlgs()))
 		}
+	}
+	if t.IDTokenTTL != nil && ok("id_token_ttl") && !serverLevel {
+		v.report(at("id_token_ttl"), CodeTokenSetting, "id_token_ttl is server-wide: set it under the top-level tokens")
 	}
 	positive := []struct {
 		key string
@@ -219,6 +254,7 @@ func (v *validation) tokens(t TokenSettings, p string, serverLevel bool) {
 		{"refresh_token_ttl", t.RefreshTokenTTL},
 		{"refresh_token_idle_ttl", t.RefreshTokenIdleTTL},
 		{"code_ttl", t.CodeTTL},
+		{"id_token_ttl", t.IDTokenTTL},
 	}
 	for _, x := range positive {
 		if x.d != nil && ok(x.key) && *x.d <= 0 {
@@ -231,6 +267,29 @@ func (v *validation) tokens(t TokenSettings, p string, serverLevel bool) {
 	if d := t.RefreshGrace; d != nil && ok("refresh_grace") && *d < 0 {
 		v.report(at("refresh_grace"), CodeDuration, "refresh_grace must not be negative, got %s", *d)
 	}
+}
+
+// openIDSettings reports ID token settings of a spec that issues no ID
+// tokens: the server speaks OpenID Connect only when the spec declares the
+// openid scope (OIDC Core §3.1.2.1).
+func (v *validation) openIDSettings() {
+	if v.declaresScope("openid") {
+		return
+	}
+	t := v.s.Tokens
+	for _, x := range []struct {
+		key string
+		set bool
+	}{{"id_token_ttl", t.IDTokenTTL != nil}, {"id_token_signing_alg", t.IDTokenSigningAlg != nil}} {
+		if x.set && !v.failed(join("tokens", x.key)) {
+			v.report(v.at(join("tokens", x.key), t.Pos), CodeRequires, "%s applies to ID tokens, which are issued only when the spec declares the openid scope", x.key)
+		}
+	}
+}
+
+// declaresScope reports whether the spec declares the scope.
+func (v *validation) declaresScope(name string) bool {
+	return slices.ContainsFunc(v.s.Scopes, func(sc Scope) bool { return sc.Name == name })
 }
 
 func (v *validation) scopes() {
@@ -272,12 +331,53 @@ func (v *validation) flows() {
 			if ep := v.c.Endpoint(cf.Endpoint); ep != nil && !v.declared(ep) {
 				v.report(f.Pos, CodeMissingEnd, "flow %q needs endpoints.%s", f.ID, ep.SpecKey)
 			}
+			v.requirements(f, cf)
 		}
 		v.tokens(f.Tokens, join(p, "tokens"), false)
 		if cf != nil {
 			v.forcedSettings(f.Tokens, join(p, "tokens"), cf)
+			v.usedSettings(f.Tokens, join(p, "tokens"), cf)
 		}
 		v.properties(f.Properties, join(p, "properties"), "flow "+f.ID, cf)
+		v.codeData(f, cf)
+	}
+}
+
+// requirements reports the flows and scopes an enabled flow needs that the
+// spec does not enable or declare (for example, the authorization step
+// without the token step that redeems its codes).
+func (v *validation) requirements(f Flow, cf *CatalogueFlow) {
+	for _, r := range cf.Requires {
+		if !slices.ContainsFunc(v.s.Flows, func(o Flow) bool { return o.ID == r }) {
+			v.report(f.Pos, CodeRequires, "flow %q needs flow %q, which redeems or serves what it issues; enable it too", f.ID, r)
+		}
+	}
+	for _, sc := range cf.RequiresScopes {
+		if !v.declaresScope(sc) {
+			v.report(f.Pos, CodeRequires, "flow %q needs the %s scope; declare it under scopes", f.ID, sc)
+		}
+	}
+}
+
+// usedSettings reports token settings of a flow that its endpoint's flows
+// do not use (an access token lifetime on the authorization step, say).
+func (v *validation) usedSettings(t TokenSettings, p string, cf *CatalogueFlow) {
+	used := v.gen(cf).TokenSettings
+	set := map[string]bool{
+		"access_token_format": t.AccessTokenFormat != nil, "access_token_ttl": t.AccessTokenTTL != nil,
+		"issue_refresh_token": t.IssueRefreshToken != nil, "rotate_refresh_token": t.RotateRefreshToken != nil,
+		"refresh_token_ttl": t.RefreshTokenTTL != nil, "refresh_token_idle_ttl": t.RefreshTokenIdleTTL != nil,
+		"refresh_grace": t.RefreshGrace != nil, "code_ttl": t.CodeTTL != nil,
+	}
+	for _, key := range flowSettingKeys() {
+		if !set[key] || slices.Contains(used, key) || v.failed(join(p, key)) {
+			continue
+		}
+		if len(used) == 0 {
+			v.report(v.at(join(p, key), t.Pos), CodeFlowSetting, "%s: flow %q issues no tokens and takes no token settings", key, cf.ID)
+			continue
+		}
+		v.report(v.at(join(p, key), t.Pos), CodeFlowSetting, "%s: flow %q uses only %s", key, cf.ID, strings.Join(used, ", "))
 	}
 }
 

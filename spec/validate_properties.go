@@ -15,7 +15,9 @@ import (
 // ReservedFields are the Go names a generated token-flow context already
 // has: the fields and methods of the embedded runtime.TokenContext
 // (flows.md §3.1, §3.2) and the generated Errors field. A team property must
-// not take one of them.
+// not take one of them. The catalogue's oauth-token endpoint lists the same
+// names (generate.reserved), which is what validation uses; each endpoint
+// kind has its own list there.
 func ReservedFields() []string {
 	return []string{
 		"Flow", "Now", "Issuer", "Client", "ClientAuth", "Policy", "Defaults", "Issuers",
@@ -29,6 +31,8 @@ func ReservedFields() []string {
 // StandardParams are the token request parameters the runtime reads itself
 // (RFC 6749 §2.3.1, §3.3, §4.1.3, §6; RFC 7523 §2.2; RFC 7636 §4.5;
 // RFC 8693 §2.1; RFC 8707 §2). A team property must not read one of them.
+// The catalogue's oauth-token endpoint lists the same parameters
+// (generate.standard_params), which is what validation uses.
 func StandardParams() []string {
 	return []string{
 		"grant_type", "scope", "client_id", "client_secret", "client_assertion",
@@ -82,11 +86,19 @@ type goField struct {
 // path p; cf is the catalogue flow, nil for an extension grant or an unknown
 // flow.
 func (v *validation) properties(props []Property, p, owner string, cf *CatalogueFlow) {
+	gen := v.gen(cf)
+	if len(props) > 0 && len(gen.PropertySources) == 0 && !v.failed(p) {
+		v.report(v.at(p, props[0].Pos), CodeProperty, "%s takes no team properties: the runtime reads its whole request", owner)
+		return
+	}
 	var taken []goField
-	for _, r := range ReservedFields() {
+	for _, r := range gen.Reserved {
 		taken = append(taken, goField{r, "the base context"})
 	}
-	reservedParams := StandardParams()
+	if cf != nil && (cf.CodeDataIn != "" || cf.CodeDataOut != "") {
+		taken = append(taken, goField{"Data", "the context's code data"})
+	}
+	reservedParams := slices.Clone(gen.StandardParams)
 	var reservedHdrs []string
 	if cf != nil {
 		if cf.Runtime.State != "" {
@@ -115,7 +127,7 @@ func (v *validation) properties(props []Property, p, owner string, cf *Catalogue
 			taken = append(taken, goField{name, fmt.Sprintf("property %q%s", pr.Name, lineRef(pr.Pos))})
 		}
 		typeOK := v.propertyType(pr, pp)
-		v.propertySource(pr, pp)
+		v.propertySource(pr, pp, gen.PropertySources)
 		v.propertyParam(pr, pp, owner, reservedParams, reservedHdrs, params)
 		v.propertyRule(pr, pp, typeOK)
 		if dp := join(pp, "description"); !v.failed(dp) {
@@ -144,16 +156,32 @@ func (v *validation) propertyType(pr Property, pp string) bool {
 	return false
 }
 
-func (v *validation) propertySource(pr Property, pp string) {
+// propertySource checks a property's source against the sources its
+// endpoint allows.
+func (v *validation) propertySource(pr Property, pp string, allowed []string) {
 	sp := join(pp, "source")
-	if v.failed(sp) || slices.Contains(PropertySources(), pr.Source) {
+	if v.failed(sp) || slices.Contains(allowed, pr.Source) {
 		return
 	}
-	why := "must be form or header"
-	if slices.Contains(CatalogueSources(), pr.Source) {
+	why := "must be " + orList(allowed)
+	switch {
+	case slices.Contains(PropertySources(), pr.Source):
+		why += " at this endpoint"
+	case slices.Contains(CatalogueSources(), pr.Source):
 		why += ": team properties are read from the request, other sources are the runtime's"
 	}
 	v.report(v.at(sp, pr.Pos), CodeProperty, "property %q: source %q %s", pr.Name, pr.Source, why)
+}
+
+// orList joins words as "a", "a or b", "a, b or c".
+func orList(words []string) string {
+	switch len(words) {
+	case 0:
+		return "nothing"
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }
 
 // propertyParam checks the form parameter or header a property reads;
@@ -174,7 +202,7 @@ func (v *validation) propertyParam(pr Property, pp, owner string, reservedParams
 	pos := v.at(ppar, pr.Pos)
 	var key string
 	switch pr.Source {
-	case "form":
+	case "form", "query":
 		if why := checkFormParam(param); why != "" {
 			v.report(pos, CodePropertyParam, "property %q: param %q %s", pr.Name, param, why)
 			return
@@ -183,7 +211,7 @@ func (v *validation) propertyParam(pr Property, pp, owner string, reservedParams
 			v.report(pos, CodePropertyParam, "property %q: %q is a standard parameter of %s, read by the runtime", pr.Name, param, owner)
 			return
 		}
-		key = "form parameter " + param
+		key = pr.Source + " parameter " + param
 	case "header":
 		if why := checkHeaderName(param); why != "" {
 			v.report(pos, CodePropertyParam, "property %q: header %q %s", pr.Name, param, why)
@@ -270,4 +298,58 @@ func tryRule(val *validator.Validate, zero any, rule string) (why string) {
 	}()
 	_ = val.Var(zero, rule)
 	return ""
+}
+
+// codeData checks the code_data of a flow: only a flow that attaches data to
+// the codes it issues may declare it; each field's name gives a Go field
+// and a JSON member, and its type must survive a JSON round trip.
+func (v *validation) codeData(f Flow, cf *CatalogueFlow) {
+	if len(f.CodeData) == 0 {
+		return
+	}
+	p := join(join("flows", f.ID), "code_data")
+	if cf != nil && cf.CodeDataOut == "" {
+		v.report(v.at(p, f.Pos), CodeCodeData, "flow %q issues no authorization code, so it has no code_data; declare it on the flow that does%s", f.ID, v.codeDataFlows())
+		return
+	}
+	var taken []goField
+	for _, df := range f.CodeData {
+		fp := join(p, df.Name)
+		if why := checkGoName(df.Name); why != "" {
+			v.report(df.Pos, CodeGoName, "code_data name %q %s", df.Name, why)
+		} else {
+			name := GoName(df.Name)
+			if i := slices.IndexFunc(taken, func(t goField) bool { return strings.EqualFold(t.name, name) }); i >= 0 {
+				v.report(df.Pos, CodeGoNameClash, "code_data %q gives the Go field %s, which clashes with %s", df.Name, name, taken[i].by)
+			}
+			taken = append(taken, goField{name, fmt.Sprintf("code_data %q%s", df.Name, lineRef(df.Pos))})
+		}
+		if tp := join(fp, "type"); !v.failed(tp) && !slices.Contains(DataTypes(), df.Type) {
+			why := "the types are " + strings.Join(DataTypes(), ", ")
+			if _, ok := PropertyTypes[df.Type]; ok {
+				why = "it does not survive the JSON encoding the code stores; " + why
+			}
+			v.report(v.at(tp, df.Pos), CodeCodeData, "code_data %q: type %q cannot be carried on a code%s; %s", df.Name, df.Type, didYouMean(df.Type, DataTypes()), why)
+		}
+		if dp := join(fp, "description"); !v.failed(dp) {
+			if why := checkCommentText(df.Description); why != "" {
+				v.report(v.at(dp, df.Pos), CodeCommentText, "description of code_data %q %s", df.Name, why)
+			}
+		}
+	}
+}
+
+// codeDataFlows names the catalogue flows that may declare code_data, for
+// messages.
+func (v *validation) codeDataFlows() string {
+	var ids []string
+	for _, cf := range v.c.Flows {
+		if cf.CodeDataOut != "" {
+			ids = append(ids, cf.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return ""
+	}
+	return " (" + orList(ids) + ")"
 }

@@ -26,6 +26,15 @@ func TestValidate(t *testing.T) {
 	prop := func(flow, body string) string {
 		return head + "flows:\n  " + flow + ":\n    properties:\n" + body
 	}
+	// oidc enables both issue-3 flows with what they need.
+	const oidc = head + "  authorize: {}\n  userinfo:\n    path: /me\n" +
+		"scopes:\n  openid: Sign you in\n  profile: Your name\n" +
+		"flows:\n  oauth-token-authorization-code:\n  oauth-authorize-authorization-code:\n  openid-userinfo:\n"
+	// under adds body under a flow the oidc spec enables.
+	under := func(flow, body string) string {
+		return strings.Replace(oidc, "  "+flow+":\n", "  "+flow+":\n"+body, 1)
+	}
+	az := func(body string) string { return under("oauth-authorize-authorization-code", body) }
 	grant := func(body string) string {
 		return head + "extension_grants:\n  magic_link:\n    grant_type: urn:example:magic\n" + body
 	}
@@ -79,7 +88,7 @@ func TestValidate(t *testing.T) {
 
 		{"unknown flow", head + "flows:\n  oauth-token-foo:\n", []string{CodeUnknownFlow}},
 		{"planned flow", head + "flows:\n  oauth-token-device-code:\n", []string{CodePlannedFlow}},
-		{"planned non-token flow", head + "flows:\n  openid-userinfo:\n", []string{CodePlannedFlow}},
+		{"planned non-token flow", head + "flows:\n  oauth-revoke:\n", []string{CodePlannedFlow}},
 		{"flow without token endpoint", noEndpoints + "flows:\n  oauth-token-refresh:\n", []string{CodeMissingEnd}},
 		{"flow properties of unknown flow still checked", head + "flows:\n  nope:\n    properties:\n      type: {type: string, source: form}\n",
 			[]string{CodeUnknownFlow, CodeGoName}},
@@ -97,6 +106,7 @@ func TestValidate(t *testing.T) {
 		{"property clash state", prop("oauth-token-refresh", "      refresh_token_state: {type: string, source: form}\n"), []string{CodeGoNameClash}},
 		{"property type", prop("oauth-token-client-credentials", "      t: {type: uint, source: form}\n"), []string{CodeProperty}},
 		{"property source", prop("oauth-token-client-credentials", "      t: {type: string, source: query}\n"), []string{CodeProperty}},
+		{"property source unknown", prop("oauth-token-client-credentials", "      t: {type: string, source: cookie}\n"), []string{CodeProperty}},
 		{"property source runtime", prop("oauth-token-client-credentials", "      t: {type: string, source: derived}\n"), []string{CodeProperty}},
 		{"property std param", prop("oauth-token-client-credentials", "      t: {type: string, source: form, param: resource}\n"), []string{CodePropertyParam}},
 		{"property std param by name", prop("oauth-token-client-credentials", "      audience: {type: string, source: form}\n"), []string{CodePropertyParam}},
@@ -122,6 +132,52 @@ func TestValidate(t *testing.T) {
 		{"property rule not tried on unknown type", prop("oauth-token-client-credentials", "      t: {type: uint, source: form, validate: 'bogus'}\n"), []string{CodeProperty}},
 		{"property description", prop("oauth-token-client-credentials", "      t: {type: string, source: form, description: 'a */ b'}\n"), []string{CodeCommentText}},
 
+		{"grant query property", grant("    properties:\n      t: {type: string, source: query}\n"), []string{CodeProperty}},
+
+		// The authorization and userinfo flows (issue 3).
+		{"oidc valid", oidc, nil},
+		{"oidc valid full", az("    tokens: {code_ttl: 30s}\n" +
+			"    code_data:\n      device_id: {type: string, description: The device.}\n      attempts: {type: int}\n" +
+			"      tags: {type: '[]string'}\n      ttl: {type: duration}\n" +
+			"    properties:\n      campaign: {type: string, source: query, validate: 'omitempty,alphanum'}\n" +
+			"      max_items: {type: int, source: query, param: max}\n"), nil},
+		{"authorize without endpoint", strings.Replace(oidc, "  authorize: {}\n", "", 1), []string{CodeMissingEnd}},
+		{"authorize without token step", strings.Replace(oidc, "  oauth-token-authorization-code:\n", "", 1), []string{CodeRequires}},
+		{"userinfo without endpoint", strings.Replace(oidc, "  userinfo:\n    path: /me\n", "", 1), []string{CodeMissingEnd}},
+		{"userinfo without openid", strings.Replace(oidc, "  openid: Sign you in\n", "", 1), []string{CodeRequires}},
+		{"userinfo properties", under("openid-userinfo", "    properties:\n      x: {type: string, source: header}\n"), []string{CodeProperty}},
+		{"userinfo tokens", under("openid-userinfo", "    tokens: {access_token_ttl: 1m}\n"), []string{CodeFlowSetting}},
+		{"authorize access ttl", az("    tokens: {access_token_ttl: 1m, code_ttl: 1m}\n"), []string{CodeFlowSetting}},
+		{"authorize form property", az("    properties:\n      x: {type: string, source: form}\n"), []string{CodeProperty}},
+		{"authorize header property", az("    properties:\n      x: {type: string, source: header}\n"), []string{CodeProperty}},
+		{"authorize std param", az("    properties:\n      prompt_hint: {type: string, source: query, param: login_hint}\n"), []string{CodePropertyParam}},
+		{"authorize std param by name", az("    properties:\n      request_uri: {type: string, source: query}\n"), []string{CodePropertyParam}},
+		{"authorize catalogue param", az("    properties:\n      x: {type: string, source: query, param: code_challenge}\n"), []string{CodePropertyParam}},
+		{"authorize duplicate query param", az("    properties:\n      a: {type: string, source: query, param: x}\n      b: {type: string, source: query, param: x}\n"), []string{CodePropertyParam}},
+		{"authorize property clash base", az("    properties:\n      ui_locale_list: {type: string, source: query}\n      issuers: {type: string, source: query}\n"), []string{CodeGoNameClash}},
+		{"authorize property clash planned", az("    properties:\n      pushed: {type: bool, source: query}\n"), []string{CodeGoNameClash}},
+		{"authorize property clash data", az("    properties:\n      data: {type: string, source: query}\n"), []string{CodeGoNameClash}},
+		{"token step property clash data", strings.Replace(oidc, "  oauth-token-authorization-code:\n", "  oauth-token-authorization-code:\n    properties:\n      data: {type: string, source: form}\n", 1), []string{CodeGoNameClash}},
+		{"code data on token step", strings.Replace(oidc, "  oauth-token-authorization-code:\n", "  oauth-token-authorization-code:\n    code_data:\n      x: {type: string}\n", 1), []string{CodeCodeData}},
+		{"code data on client credentials", prop("oauth-token-client-credentials", "      t: {type: string, source: form}\n") + "    code_data:\n      x: {type: string}\n", []string{CodeCodeData}},
+		{"code data secret", az("    code_data:\n      pin: {type: Secret}\n"), []string{CodeCodeData}},
+		{"code data url", az("    code_data:\n      back: {type: url}\n"), []string{CodeCodeData}},
+		{"code data unknown type", az("    code_data:\n      n: {type: uint}\n"), []string{CodeCodeData}},
+		{"code data keyword", az("    code_data:\n      type: {type: string}\n"), []string{CodeGoName}},
+		{"code data predeclared", az("    code_data:\n      len: {type: int}\n"), []string{CodeGoName}},
+		{"code data clash", az("    code_data:\n      device_id: {type: string}\n      deviceId: {type: string}\n"), []string{CodeGoNameClash}},
+		{"code data description", az("    code_data:\n      d: {type: string, description: 'a */'}\n"), []string{CodeCommentText}},
+		{"authorize path clash", strings.Replace(oidc, "path: /me", "path: /oauth2/token", 1), []string{CodePath}},
+		{"authorize login path clash", strings.Replace(oidc, "path: /me", "path: /oauth2/authorize/login", 1), []string{CodePath}},
+		{"authorize consent path clash", strings.Replace(strings.Replace(oidc, "  authorize: {}", "  authorize: {path: /a}", 1), "path: /me", "path: /a/consent", 1), []string{CodePath}},
+		{"authorize path custom", strings.Replace(oidc, "  authorize: {}", "  authorize: {path: /a, require_pkce: false}", 1), nil},
+		{"authorize path bad", strings.Replace(oidc, "  authorize: {}", "  authorize: {path: /a/}", 1), []string{CodePath}},
+		{"id token settings", oidc + "tokens:\n  id_token_ttl: 5m\n  id_token_signing_alg: ES256\n", nil},
+		{"id token alg", oidc + "tokens:\n  id_token_signing_alg: HS256\n", []string{CodeTokenSetting}},
+		{"id token ttl zero", oidc + "tokens:\n  id_token_ttl: 0s\n", []string{CodeDuration}},
+		{"id token at flow level", oidc + "  oauth-token-refresh:\n    tokens: {id_token_ttl: 5m, id_token_signing_alg: RS256}\n", []string{CodeTokenSetting, CodeTokenSetting}},
+		{"id token without openid", head + "tokens:\n  id_token_ttl: 5m\n  id_token_signing_alg: RS256\n", []string{CodeRequires, CodeRequires}},
+
 		{"grant valid", grant("    description: Magic.\n    public_clients: true\n"), nil},
 		{"grant no token endpoint", noEndpoints + "extension_grants:\n  magic_link:\n    grant_type: urn:example:magic\n", []string{CodeMissingEnd}},
 		{"grant name", head + "extension_grants:\n  magic.link:\n    grant_type: urn:example:magic\n", []string{CodeGoName}},
@@ -137,6 +193,9 @@ func TestValidate(t *testing.T) {
 		{"grant stem clash case", grant("") + "  Magic-Link:\n    grant_type: urn:example:magic2\n", []string{CodeGoNameClash}},
 		{"grant stem reserved", head + "extension_grants:\n  settings:\n    grant_type: urn:example:s\n", []string{CodeGoNameClash}},
 		{"grant stem reserved new server", head + "extension_grants:\n  new_server:\n    grant_type: urn:example:s\n", []string{CodeGoNameClash}},
+		{"grant stem reserved flows", head + "extension_grants:\n  flows:\n    grant_type: urn:example:s\n", []string{CodeGoNameClash}},
+		{"grant stem reserved code data", head + "extension_grants:\n  code_data:\n    grant_type: urn:example:s\n", []string{CodeGoNameClash}},
+		{"grant stem clash authorize flow", oidc + "extension_grants:\n  authorize_code:\n    grant_type: urn:example:s\n", []string{CodeGoNameClash}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s, err := Parse("x.yaml", []byte(c.src))

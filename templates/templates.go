@@ -29,8 +29,17 @@ type StubData struct {
 	FlowID string
 	// Extension is true for an extension grant.
 	Extension bool
-	// GrantType is the grant_type value.
+	// GrantType is the grant_type value; empty for a flow of another endpoint.
 	GrantType string
+	// Summary completes "GenerateToken ..." in the method's doc comment,
+	// such as "issues the tokens of a grant_type=refresh_token request".
+	Summary string
+	// Response is the runtime type the procedure returns a pointer to, such
+	// as "TokenResponse".
+	Response string
+	// Customise is the hint of a catalogue flow's stub, completing "To
+	// customise, ...", as comment lines.
+	Customise []string
 	// Type is the procedure type, such as "ClientCredentials".
 	Type string
 	// Procedure is the generated interface, such as "ClientCredentialsProcedure".

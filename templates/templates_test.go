@@ -25,11 +25,20 @@ func TestGoFilesAreFormattedAndUserOwned(t *testing.T) {
 	outputs := map[string]func() ([]byte, error){
 		"stub": func() ([]byte, error) {
 			return Stub(StubData{Package: "oauth", FlowID: "oauth-token-refresh", GrantType: "refresh_token",
-				Type: "RefreshToken", Procedure: "RefreshTokenProcedure", Context: "RefreshTokenContext"})
+				Summary: "issues the tokens of a grant_type=refresh_token request", Response: "TokenResponse",
+				Customise: []string{"To customise, edit c.Defaults and call c.Issuers yourself."},
+				Type:      "RefreshToken", Procedure: "RefreshTokenProcedure", Context: "RefreshTokenContext"})
 		},
 		"extension stub": func() ([]byte, error) {
 			return Stub(StubData{Package: "oauth", FlowID: "magic_link", Extension: true, GrantType: "urn:x",
+				Summary: "issues the tokens of a grant_type=urn:x request", Response: "TokenResponse",
 				Type: "MagicLink", Procedure: "MagicLinkProcedure", Context: "MagicLinkContext", Fields: []string{"LinkToken", "Device"}})
+		},
+		"authorize stub": func() ([]byte, error) {
+			return Stub(StubData{Package: "oauth", FlowID: "oauth-authorize-authorization-code",
+				Summary: "issues the code of a response_type=code request", Response: "AuthorizeResponse",
+				Customise: []string{"To customise, edit c.CodeData before calling c.Default, or issue", "the code with c.Issuers.Codes yourself."},
+				Type:      "AuthorizeCode", Procedure: "AuthorizeCodeProcedure", Context: "AuthorizeCodeContext"})
 		},
 		"procedures": func() ([]byte, error) { return Procedures(ProceduresData{Package: "oauth"}) },
 		"generate":   func() ([]byte, error) { return GenerateFile(GenerateData{Package: "oauth"}) },
@@ -59,6 +68,7 @@ func TestGoFilesAreFormattedAndUserOwned(t *testing.T) {
 
 func TestStubContent(t *testing.T) {
 	src, err := Stub(StubData{Package: "oauth", FlowID: "magic_link", Extension: true, GrantType: "urn:x",
+		Summary: "issues the tokens of a grant_type=urn:x request", Response: "TokenResponse",
 		Type: "MagicLink", Procedure: "MagicLinkProcedure", Context: "MagicLinkContext", Fields: []string{"LinkToken", "Device"}})
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +77,25 @@ func TestStubContent(t *testing.T) {
 		"var _ MagicLinkProcedure = (*MagicLink)(nil)",
 		"type MagicLink struct{ *Procedures }",
 		"(the request: c.LinkToken, c.Device)",
+		"// GenerateToken issues the tokens of a grant_type=urn:x request.\n",
+		"(*runtime.TokenResponse, error) {\n",
 		"\treturn c.Default(ctx)\n}",
+	} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("stub lacks %q:\n%s", want, src)
+		}
+	}
+	src, err = Stub(StubData{Package: "oauth", FlowID: "openid-userinfo", Summary: "returns the claims",
+		Response: "UserInfoResponse", Customise: []string{"To customise, edit", "c.Defaults."},
+		Type: "UserInfo", Procedure: "UserInfoProcedure", Context: "UserInfoContext"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"// UserInfo is the procedure of the flow openid-userinfo.\n",
+		"// GenerateToken returns the claims.\n",
+		"GenerateToken(ctx context.Context, c *UserInfoContext) (*runtime.UserInfoResponse, error) {\n" +
+			"\t// To customise, edit\n\t// c.Defaults.\n\treturn c.Default(ctx)\n}",
 	} {
 		if !strings.Contains(string(src), want) {
 			t.Errorf("stub lacks %q:\n%s", want, src)

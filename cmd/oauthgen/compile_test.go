@@ -103,6 +103,22 @@ var brokenCases = []brokenCase{
 		want: "c.Tenant undefined",
 	},
 	{
+		// The token step's procedure reads the data the authorization step
+		// attached to the code; the spec drops that code_data field.
+		name: "removed_code_data", scenario: "oidc",
+		breakIt: func(t *testing.T, specDir, out string) {
+			editFile(t, filepath.Join(out, "authorization_code.go"), func(s string) string {
+				return strings.Replace(s, "\treturn c.Default(ctx)", "\tc.Log.Info(\"redeemed\", \"device\", c.Data.DeviceID)\n\treturn c.Default(ctx)", 1)
+			})
+			regenerate(t, specDir, func(s string) string {
+				i := strings.Index(s, "      device_id:\n")
+				j := strings.Index(s, "      risk_score:\n")
+				return s[:i] + s[j:]
+			})
+		},
+		want: "c.Data.DeviceID undefined",
+	},
+	{
 		name: "removed_flow", scenario: "contract",
 		breakIt: func(t *testing.T, specDir, _ string) {
 			regenerate(t, specDir, func(s string) string {

@@ -419,8 +419,34 @@ func TestSchemaAndVersion(t *testing.T) {
 	}
 }
 
+// oidcSpec enables the authorization code flow's two steps, with code
+// data, and the userinfo flow.
+const oidcSpec = `version: 1
+package: oauth
+output: ./oauth
+issuer: https://as.example.com
+endpoints:
+  token:
+    auth_methods: [none]
+  authorize: {}
+  userinfo: {}
+scopes:
+  openid: Sign you in
+flows:
+  oauth-token-authorization-code: {}
+  oauth-authorize-authorization-code:
+    tokens:
+      code_ttl: 45s
+    code_data:
+      device_id: {type: string, description: The device that asked.}
+    properties:
+      campaign: {type: string, source: query}
+  openid-userinfo: {}
+`
+
 func TestDescribe(t *testing.T) {
 	dir := project(t, minimalSpec)
+	oidc := project(t, oidcSpec)
 	tests := []struct {
 		args []string
 		code int
@@ -434,6 +460,7 @@ func TestDescribe(t *testing.T) {
 			"invalid_scope",
 			"c.Errors.InvalidScope(description)",
 			"no refresh tokens",
+			"(it embeds *runtime.TokenContext, which holds the fields every token flow has (flows.md §3.1, §3.2))",
 		}},
 		{[]string{"-C", dir, "describe", "oauth-token-authorization-code"}, 0, []string{
 			"not enabled by oauthgen.yaml",
@@ -446,6 +473,32 @@ func TestDescribe(t *testing.T) {
 		{[]string{"-C", t.TempDir(), "describe", "oauth-token-refresh"}, 0, []string{
 			"as the catalogue defines it; no spec here",
 			"RefreshToken",
+		}},
+		{[]string{"-C", dir, "describe", "oauth-authorize-authorization-code"}, 0, []string{
+			"flow oauth-authorize-authorization-code (not enabled by oauthgen.yaml)",
+			"response_type=code at GET or POST /oauth2/authorize",
+			"AuthorizeCodeContext, passed to AuthorizeCodeProcedure.GenerateToken, implemented by AuthorizeCode in authorize_code.go",
+			"(it embeds *runtime.AuthorizeContext, which holds the fields every authorization flow has",
+			"CodeChallenge", `query parameter "code_challenge"`, "session",
+			"c.Errors.LoginRequired(description)",
+			"Token policy: codes live 1m0s\n",
+		}},
+		{[]string{"-C", oidc, "describe", "oauth-authorize-authorization-code"}, 0, []string{
+			"(enabled by oauthgen.yaml)",
+			`Campaign             string                            query parameter "campaign"`,
+			"Token policy: codes live 45s\n",
+			"c.Data (CodeData), attached to the code by c.Default",
+			"DeviceID  string   device_id",
+		}},
+		{[]string{"-C", oidc, "describe", "oauth-token-authorization-code"}, 0, []string{
+			"c.Data (CodeData), what the authorization step attached to the code",
+		}},
+		{[]string{"-C", t.TempDir(), "describe", "openid-userinfo"}, 0, []string{
+			"flow openid-userinfo (as the catalogue defines it; no spec here)",
+			"  at GET or POST /oauth2/userinfo\n",
+			"UserInfoContext, passed to UserInfoProcedure.GenerateToken, implemented by UserInfo in user_info.go",
+			"AccessToken", `header "Authorization"`, "Defaults",
+			"c.Errors.InsufficientScope(description)",
 		}},
 		{[]string{"-C", dir, "describe", "oauth-token-device-code"}, 0, []string{
 			"planned in the catalogue",

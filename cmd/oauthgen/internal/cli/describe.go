@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -23,6 +24,9 @@ func (c *command) describe(id string) int {
 		for _, f := range l.model.Flows {
 			if f.ID == id {
 				c.printFlow(f, "enabled by "+l.specFile)
+				if f.HasData {
+					c.printCodeData(f, l.model.CodeData)
+				}
 				return exitOK
 			}
 		}
@@ -52,8 +56,11 @@ func (c *command) describeCatalogue(cat *spec.Catalogue, id, note string) int {
 	}
 	// A flow the runtime does not serve yet: print the catalogue's entry.
 	f := &model.Flow{
-		ID: cf.ID, Endpoint: cf.Endpoint, GrantType: cf.Wire, Description: cf.Description,
+		ID: cf.ID, Endpoint: cf.Endpoint, Wire: cf.Wire, Description: cf.Description,
 		Specs: cf.Specs, Issues: cf.Issues,
+	}
+	if ep := cat.Endpoint(cf.Endpoint); ep != nil && ep.Gen != nil {
+		f.Gen = *ep.Gen
 	}
 	for _, p := range cf.Properties {
 		f.Fields = append(f.Fields, model.Field{Name: p.Field, GoType: p.Type, Wire: p.Name, Source: p.Source, Description: p.Description, Spec: p.Spec})
@@ -84,8 +91,13 @@ func (c *command) printFlow(f *model.Flow, note string) {
 	if f.Route != "" {
 		where = f.Route
 	}
-	if f.GrantType != "" {
-		fmt.Fprintf(w, "  grant_type=%s at %s\n", f.GrantType, where)
+	switch {
+	case f.Wire != "" && f.Gen.WireParam != "":
+		fmt.Fprintf(w, "  %s=%s at %s\n", f.Gen.WireParam, f.Wire, where)
+	case f.Wire != "":
+		fmt.Fprintf(w, "  %s at %s\n", f.Wire, where)
+	default:
+		fmt.Fprintf(w, "  at %s\n", where)
 	}
 	if f.Description != "" {
 		fmt.Fprintf(w, "  %s\n", f.Description)
@@ -98,13 +110,13 @@ func (c *command) printFlow(f *model.Flow, note string) {
 	}
 	if n := f.Names; n.Context != "" {
 		fmt.Fprintf(w, "\n%s, passed to %s.GenerateToken, implemented by %s in %s:\n", n.Context, n.Procedure, n.User, n.StubFile)
-		fmt.Fprintf(w, "  (it also embeds *runtime.TokenContext, the fields every token flow has: flows.md §3.1, §3.2)\n")
+		fmt.Fprintf(w, "  (it embeds *runtime.%s, which %s)\n", f.Gen.Context, strings.TrimSuffix(f.Gen.ContextDoc, "."))
 	} else {
 		fmt.Fprintf(w, "\nContext properties:\n")
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  FIELD\tGO TYPE\tSOURCE\tDESCRIPTION")
-	all := append(append([]model.Field(nil), f.StateFields...), f.Fields...)
+	all := append(append(append([]model.Field(nil), f.BaseFields...), f.StateFields...), f.Fields...)
 	for _, fd := range all {
 		src := fd.SourceText()
 		if fd.Validate != "" {
@@ -125,18 +137,47 @@ func (c *command) printFlow(f *model.Flow, note string) {
 	}
 	_ = tw.Flush()
 	if f.Names.Context != "" {
-		printPolicy(w, f.Policy)
+		printPolicy(w, f.Policy, f.Gen.TokenSettings)
 	}
 }
 
-func printPolicy(w io.Writer, p model.Policy) {
-	fmt.Fprintf(w, "\nToken policy: %s access tokens for %v", p.AccessFormat, p.AccessTTL)
-	if p.IssueRefresh {
-		fmt.Fprintf(w, "; refresh tokens for %v (idle %v, grace %v, rotated: %t)", p.RefreshTTL, p.RefreshIdleTTL, p.RefreshGrace, p.RotateRefresh)
-	} else {
-		fmt.Fprintf(w, "; no refresh tokens")
+// printPolicy prints the settings of the policy the flow's endpoint uses.
+func printPolicy(w io.Writer, p model.Policy, used []string) {
+	var parts []string
+	if slices.Contains(used, "access_token_ttl") {
+		parts = append(parts, fmt.Sprintf("%s access tokens for %v", p.AccessFormat, p.AccessTTL))
 	}
-	fmt.Fprintf(w, "; codes live %v\n", p.CodeTTL)
+	if slices.Contains(used, "issue_refresh_token") {
+		if p.IssueRefresh {
+			parts = append(parts, fmt.Sprintf("refresh tokens for %v (idle %v, grace %v, rotated: %t)", p.RefreshTTL, p.RefreshIdleTTL, p.RefreshGrace, p.RotateRefresh))
+		} else {
+			parts = append(parts, "no refresh tokens")
+		}
+	}
+	if slices.Contains(used, "code_ttl") {
+		parts = append(parts, fmt.Sprintf("codes live %v", p.CodeTTL))
+	}
+	if len(parts) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nToken policy: %s\n", strings.Join(parts, "; "))
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// printCodeData prints the Data field of a flow whose context carries the
+// spec's code_data.
+func (c *command) printCodeData(f *model.Flow, data []model.DataField) {
+	w := c.stdout
+	if f.CodeDataOut != "" {
+		fmt.Fprintf(w, "\nc.Data (CodeData), attached to the code by c.Default and decoded at the token step:\n")
+	} else {
+		fmt.Fprintf(w, "\nc.Data (CodeData), what the authorization step attached to the code:\n")
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  FIELD\tGO TYPE\tJSON\tDESCRIPTION")
+	for _, d := range data {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", d.Name, d.GoType, d.JSON, oneLine(d.Doc))
+	}
+	_ = tw.Flush()
+}

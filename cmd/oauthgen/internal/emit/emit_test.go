@@ -230,7 +230,7 @@ func TestParseField(t *testing.T) {
 		t.Run(tt.f.Name+"/"+tt.f.Kind.String()+"/"+tt.f.Source, func(t *testing.T) {
 			f := jen.NewFile("p")
 			f.ImportName(RuntimePath, "runtime")
-			f.Func().Id("x").Params().Block(parseField(tt.f)...)
+			f.Func().Id("x").Params().Block(parseField(tt.f, "t")...)
 			var buf bytes.Buffer
 			if err := f.Render(&buf); err != nil {
 				t.Fatal(err)

@@ -7,12 +7,16 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/oauthgen/oauthgen/cmd/oauthgen/internal/model"
+	"github.com/oauthgen/oauthgen/spec"
 )
 
 // flowFile builds oauthgen_flow_<stem>.gen.go: the context, procedure
 // interface, Default method, error constructors and runtime adapter of f.
 func flowFile(m *model.Model, f *model.Flow) *jen.File {
 	file := newFile(m.Package)
+	if f.CodeDataOut != "" && f.HasData {
+		file.Add(codeDataDecl(m, f)).Line()
+	}
 	file.Add(contextType(f)).Line()
 	file.Add(procedureType(f)).Line()
 	file.Add(defaultMethod(f)).Line()
@@ -33,13 +37,25 @@ func flowRef(f *model.Flow) string {
 	return "the flow " + f.ID
 }
 
+// wire is what selects the flow on the wire, such as
+// "grant_type=client_credentials"; "" when its endpoint has one flow.
+func wire(f *model.Flow) string {
+	if f.Gen.WireParam == "" || f.Wire == "" {
+		return ""
+	}
+	return f.Gen.WireParam + "=" + f.Wire
+}
+
 // flowSummary names the flow, its wire value, endpoint and route (G-13).
 func flowSummary(f *model.Flow) string {
 	kind := "flow"
 	if f.Extension {
 		kind = "extension grant"
 	}
-	s := fmt.Sprintf("the %s %s (grant_type=%s at the %s endpoint, %s", kind, f.ID, f.GrantType, f.Endpoint, f.Route)
+	s := fmt.Sprintf("the %s %s (the %s endpoint, %s", kind, f.ID, f.Endpoint, f.Route)
+	if w := wire(f); w != "" {
+		s = fmt.Sprintf("the %s %s (%s at the %s endpoint, %s", kind, f.ID, w, f.Endpoint, f.Route)
+	}
 	if len(f.Specs) > 0 {
 		s += "; " + strings.Join(f.Specs, ", ")
 	}
@@ -52,12 +68,14 @@ func contextType(f *model.Flow) jen.Code {
 	if f.Description != "" {
 		paras = append(paras, f.Description)
 	}
-	paras = append(paras, fmt.Sprintf("The procedure receives it only after the endpoint has authenticated the client, checked the grant type and scope, parsed and validated every field below%s.", checkedBy(f)))
-
-	fields := []jen.Code{
-		jen.Comment("// TokenContext holds the fields every token flow has (flows.md §3.1, §3.2)."),
-		jen.Op("*").Add(rt("TokenContext")).Tag(skipValidation),
+	parsed := ""
+	if parses(f) {
+		parsed = ", parsed and validated every field below"
 	}
+	paras = append(paras, fmt.Sprintf("The procedure receives it only after the endpoint has %s%s%s.", f.Gen.BeforeProcedure, parsed, checkedBy(f)))
+
+	fields := append(docLines(f.Gen.Context+" "+strings.TrimSuffix(f.Gen.ContextDoc, ".")+"."),
+		jen.Op("*").Add(rt(f.Gen.Context)).Tag(skipValidation))
 	if st := f.Hooks.State; st != "" {
 		fields = append(fields, jen.Line())
 		fields = append(fields, docLines(stateDoc(f))...)
@@ -67,6 +85,11 @@ func contextType(f *model.Flow) jen.Code {
 		jen.Comment("// Errors constructs the OAuth errors this flow may return."),
 		jen.Id("Errors").Id(n.Errors).Tag(skipValidation),
 	)
+	if f.HasData {
+		fields = append(fields, jen.Line())
+		fields = append(fields, docLines(dataFieldDoc(f))...)
+		fields = append(fields, jen.Id("Data").Id(codeDataType).Tag(skipValidation))
+	}
 	for _, fd := range f.Fields {
 		fields = append(fields, jen.Line())
 		fields = append(fields, docLines(fd.Doc)...)
@@ -77,6 +100,41 @@ func contextType(f *model.Flow) jen.Code {
 
 // skipValidation keeps the validator out of embedded runtime values.
 var skipValidation = map[string]string{"validate": "-"}
+
+// parses reports whether the flow's generated code parses the request: its
+// endpoint leaves the catalogue's properties to it, or it has properties of
+// the spec's own.
+func parses(f *model.Flow) bool {
+	return f.Gen.ParsedBy == spec.ParsedByFlow || len(f.Fields) > 0
+}
+
+// codeDataType is the generated type of the spec's code_data.
+const codeDataType = "CodeData"
+
+// codeDataDecl declares the type of the spec's code_data, in the file of
+// the flow that attaches it to codes.
+func codeDataDecl(m *model.Model, f *model.Flow) jen.Code {
+	var fields []jen.Code
+	for i, d := range m.CodeData {
+		if i > 0 {
+			fields = append(fields, jen.Line())
+		}
+		fields = append(fields, docLines(d.Doc)...)
+		fields = append(fields, jen.Id(d.Name).Add(goType(d.Kind)).Tag(map[string]string{"json": d.JSON}))
+	}
+	return doc(
+		fmt.Sprintf("%s is the data %s attaches to an authorization code (the spec's code_data). The default procedure stores it on the code, JSON-encoded, and the token step that redeems the code decodes it into its context's Data.", codeDataType, flowRef(f)),
+		"It is stored server-side with the code and never sent to the client.",
+	).Type().Id(codeDataType).Struct(fields...)
+}
+
+// dataFieldDoc documents a context's Data field.
+func dataFieldDoc(f *model.Flow) string {
+	if f.CodeDataOut != "" {
+		return fmt.Sprintf("Data is attached to the code the procedure issues: Default encodes it into c.%s. It reappears at the token step as the context's Data.", f.CodeDataOut)
+	}
+	return fmt.Sprintf("Data is what the authorization step attached to the code, decoded from c.%s once the code has been checked.", f.CodeDataIn)
+}
 
 // checkedBy names the runtime check of the flow, for doc comments.
 func checkedBy(f *model.Flow) string {
@@ -132,45 +190,73 @@ func goType(k model.Kind) *jen.Statement {
 	}
 }
 
+// result is the procedure's result type, such as *runtime.TokenResponse.
+func result(f *model.Flow) *jen.Statement {
+	return jen.Op("*").Add(rt(f.Gen.Response))
+}
+
 // generateTokenSignature is the procedure method's signature.
 func generateTokenSignature(f *model.Flow) *jen.Statement {
 	return jen.Id("GenerateToken").Params(
 		jen.Id("ctx").Qual("context", "Context"),
 		jen.Id("c").Op("*").Id(f.Names.Context),
-	).Params(jen.Op("*").Add(rt("TokenResponse")), jen.Error())
+	).Params(result(f), jen.Error())
 }
 
 func procedureType(f *model.Flow) jen.Code {
 	n := f.Names
+	request := "a request"
+	if w := wire(f); w != "" {
+		request = "a " + w + " request"
+	}
 	return doc(
 		fmt.Sprintf("%s is the team's procedure of %s. The user-owned type %s in %s implements it; NewServer does not compile until it does.", n.Procedure, flowRef(f), n.User, n.StubFile),
 	).Type().Id(n.Procedure).Interface(append(
-		docLines(fmt.Sprintf("GenerateToken answers a grant_type=%s request at %s. It reports OAuth errors with c.Errors; any other error becomes server_error.", f.GrantType, f.Route)),
+		docLines(fmt.Sprintf("GenerateToken answers %s at %s. It reports OAuth errors with c.Errors; any other error becomes server_error.", request, f.Route)),
 		generateTokenSignature(f),
 	)...)
+}
+
+// field is c.A.B for the dotted path "A.B".
+func field(path string) *jen.Statement {
+	s := jen.Id("c")
+	for _, part := range strings.Split(path, ".") {
+		s = s.Dot(part)
+	}
+	return s
 }
 
 func defaultMethod(f *model.Flow) jen.Code {
 	n := f.Names
 	sig := jen.Func().Params(jen.Id("c").Op("*").Id(n.Context)).Id("Default").
 		Params(jen.Id("ctx").Qual("context", "Context")).
-		Params(jen.Op("*").Add(rt("TokenResponse")), jen.Error())
+		Params(result(f), jen.Error())
 	if f.Hooks.Default == "" {
 		msg := fmt.Sprintf("grant type %s is not implemented", f.GrantType)
 		return doc(
 			fmt.Sprintf("Default is the default procedure of %s. The runtime has no standard issuance for this grant type, so it fails closed with invalid_grant until the procedure is written (flows.md §7.10).", flowRef(f)),
 		).Add(sig).Block(jen.Return(jen.Nil(), failClosed(f, msg)))
 	}
-	args := []jen.Code{jen.Id("ctx"), jen.Id("c").Dot("TokenContext")}
+	args := []jen.Code{jen.Id("ctx"), jen.Id("c").Dot(f.Gen.Context)}
 	if st := f.Hooks.State; st != "" {
 		args = append(args, jen.Op("&").Id("c").Dot(st))
 	}
 	text := fmt.Sprintf("Default is the default procedure of %s: it calls runtime.%s", flowRef(f), f.Hooks.Default)
+	var body []jen.Code
+	if f.CodeDataOut != "" && f.HasData {
+		text = fmt.Sprintf("Default is the default procedure of %s: it encodes c.Data into c.%s and calls runtime.%s", flowRef(f), f.CodeDataOut, f.Hooks.Default)
+		body = append(body,
+			jen.List(jen.Id("raw"), jen.Err()).Op(":=").Add(rt("EncodeData")).Call(jen.Id("c").Dot("Data")),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+			field(f.CodeDataOut).Op("=").Id("raw"),
+		)
+	}
 	if f.Issues != "" {
 		text += ", which issues " + strings.TrimSuffix(lowerInitial(strings.Join(strings.Fields(f.Issues), " ")), ".")
 	}
+	body = append(body, jen.Return(rt(f.Hooks.Default).Call(args...)))
 	return doc(text+".", "A fresh stub returns c.Default(ctx); the logic lives in the runtime, so a fix reaches the service on upgrade.").
-		Add(sig).Block(jen.Return(rt(f.Hooks.Default).Call(args...)))
+		Add(sig).Block(body...)
 }
 
 // failClosed is the error of a flow with no default issuance: invalid_grant
@@ -204,18 +290,28 @@ func errorMethod(f *model.Flow, e model.ErrorCode) jen.Code {
 		Block(jen.Return(rt("NewError").Call(rt(e.Const), jen.Id("description"))))
 }
 
+// recv is the adapter method's parameter for the base context: the
+// lower-cased initial of the method, t for Token, a for Authorize.
+func recv(f *model.Flow) string { return strings.ToLower(f.Gen.Method[:1]) }
+
 func adapter(f *model.Flow) jen.Code {
 	n := f.Names
+	g := f.Gen
+	via := ""
+	if w := wire(f); w != "" {
+		via = " (" + w + ")"
+	}
 	s := doc(
-		fmt.Sprintf("%s serves %s at %s (grant_type=%s): it adapts %s to runtime.TokenFlow.", n.FlowType, flowRef(f), f.Route, f.GrantType, n.Procedure),
+		fmt.Sprintf("%s serves %s at %s%s: it adapts %s to runtime.%s.", n.FlowType, flowRef(f), f.Route, via, n.Procedure, g.Interface),
 	).Type().Id(n.FlowType).Struct(jen.Id("proc").Id(n.Procedure)).Line().Line()
-	s.Var().Id("_").Add(rt("TokenFlow")).Op("=").Id(n.FlowType).Values().Line().Line()
+	s.Var().Id("_").Add(rt(g.Interface)).Op("=").Id(n.FlowType).Values().Line().Line()
 
+	v := recv(f)
 	body := []jen.Code{
-		jen.Id("c").Op(":=").Op("&").Id(n.Context).Values(jen.Id("TokenContext").Op(":").Id("t")),
+		jen.Id("c").Op(":=").Op("&").Id(n.Context).Values(jen.Id(g.Context).Op(":").Id(v)),
 	}
 	for _, fd := range f.Fields {
-		body = append(body, parseField(fd)...)
+		body = append(body, parseField(fd, v)...)
 	}
 	if needsValidation(f) {
 		body = append(body, validation(f)...)
@@ -224,20 +320,35 @@ func adapter(f *model.Flow) jen.Code {
 		body = append(body, jen.If(jen.Err().Op(":=").Add(rt(f.Hooks.Check)).Call(checkArgs(f)...), jen.Err().Op("!=").Nil()).
 			Block(jen.Return(jen.Nil(), jen.Err())))
 	}
+	decodes := f.CodeDataIn != "" && f.HasData
+	if decodes {
+		body = append(body, jen.If(jen.Err().Op(":=").Add(rt("DecodeData")).Call(field(f.CodeDataIn), jen.Op("&").Id("c").Dot("Data")), jen.Err().Op("!=").Nil()).
+			Block(jen.Return(jen.Nil(), jen.Err())))
+	}
 	body = append(body, jen.Return(jen.Id("f").Dot("proc").Dot("GenerateToken").Call(jen.Id("ctx"), jen.Id("c"))))
 
-	text := "Token parses the request into the flow's context"
+	var steps []string
 	if needsValidation(f) {
-		text += ", validates it"
+		steps = append(steps, "validates it")
 	}
 	if f.Hooks.Check != "" {
-		text += ", runs runtime." + f.Hooks.Check
+		steps = append(steps, "runs runtime."+f.Hooks.Check)
+	}
+	if decodes {
+		steps = append(steps, "decodes the code's Data")
+	}
+	text := g.Method + " builds the flow's context"
+	if parses(f) {
+		text = g.Method + " parses the request into the flow's context"
+	}
+	for _, st := range steps {
+		text += ", " + st
 	}
 	text += " and calls the procedure."
-	s.Add(doc(text)).Func().Params(jen.Id("f").Id(n.FlowType)).Id("Token").Params(
+	s.Add(doc(text)).Func().Params(jen.Id("f").Id(n.FlowType)).Id(g.Method).Params(
 		jen.Id("ctx").Qual("context", "Context"),
-		jen.Id("t").Op("*").Add(rt("TokenContext")),
-	).Params(jen.Op("*").Add(rt("TokenResponse")), jen.Error()).Block(body...)
+		jen.Id(v).Op("*").Add(rt(g.Context)),
+	).Params(result(f), jen.Error()).Block(body...)
 	return s
 }
 
@@ -297,9 +408,9 @@ func nonZero(fd model.Field) *jen.Statement {
 }
 
 // checkArgs are the arguments of the flow's runtime check:
-// (ctx, *TokenContext[, *State][, Params]).
+// (ctx, *Context[, *State][, Params]).
 func checkArgs(f *model.Flow) []jen.Code {
-	args := []jen.Code{jen.Id("ctx"), jen.Id("c").Dot("TokenContext")}
+	args := []jen.Code{jen.Id("ctx"), jen.Id("c").Dot(f.Gen.Context)}
 	if st := f.Hooks.State; st != "" {
 		args = append(args, jen.Op("&").Id("c").Dot(st))
 	}

@@ -8,25 +8,26 @@ import (
 
 // parseField returns the statements that set c.<Field> from the request.
 //
-// A form parameter is read with t.Param (an omitted or empty parameter is
-// "", RFC 6749 §3.1); a header with t.Header, whose error (a repeated
-// header) is returned as is. Strings and secrets are assigned directly;
+// recv names the base context (t, a, ...). A form or query parameter is
+// read with its Param (an omitted or empty parameter is "", RFC 6749 §3.1);
+// a header with its Header, whose error (a repeated header) is returned as
+// is. Strings and secrets are assigned directly;
 // other kinds are parsed only when the value is present (an omitted list
 // stays nil), and a value that does not parse is an invalid_request naming
 // the parameter.
-func parseField(fd model.Field) []jen.Code {
+func parseField(fd model.Field, recv string) []jen.Code {
 	var stmts []jen.Code
 	var raw *jen.Statement
 	switch fd.Source {
 	case "header":
 		h := "h" + fd.Name
 		stmts = append(stmts,
-			jen.List(jen.Id(h), jen.Err()).Op(":=").Id("t").Dot("Header").Call(jen.Lit(fd.Wire)),
+			jen.List(jen.Id(h), jen.Err()).Op(":=").Id(recv).Dot("Header").Call(jen.Lit(fd.Wire)),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
 		)
 		raw = jen.Id(h)
 	default:
-		raw = jen.Id("t").Dot("Param").Call(jen.Lit(fd.Wire))
+		raw = jen.Id(recv).Dot("Param").Call(jen.Lit(fd.Wire))
 	}
 	target := jen.Id("c").Dot(fd.Name)
 

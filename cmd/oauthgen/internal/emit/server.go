@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/dave/jennifer/jen"
@@ -63,6 +64,15 @@ func settingsFunc(m *model.Model) jen.Code {
 		items = append(items, kv("Scopes", jen.Index().Add(rt("ScopeInfo")).Values(lines(scopes)...)))
 	}
 	items = append(items, kv("SigningAlg", jen.Lit(s.SigningAlg)))
+	if s.AuthorizePath != "" {
+		items = append(items, kv("AuthorizePath", jen.Lit(s.AuthorizePath)), kv("RequirePKCE", jen.Lit(s.RequirePKCE)))
+	}
+	if s.UserInfoPath != "" {
+		items = append(items, kv("UserInfoPath", jen.Lit(s.UserInfoPath)))
+	}
+	if s.OpenID {
+		items = append(items, kv("IDTokenSigningAlg", jen.Lit(s.IDTokenSigningAlg)), kv("IDTokenTTL", duration(s.IDTokenTTL)))
+	}
 	return doc("Settings returns the server settings the spec declares.").
 		Func().Id("Settings").Params().Add(rt("Settings")).Block(
 		jen.Return(rt("Settings").Values(lines(items)...)),
@@ -82,60 +92,95 @@ func newServerFunc(m *model.Model) jen.Code {
 }
 
 func flowsFunc(m *model.Model) jen.Code {
-	regs := make([]jen.Code, 0, len(m.Flows))
-	for _, f := range m.Flows {
-		regs = append(regs, registration(f))
+	var fields []jen.Code
+	for _, e := range m.Endpoints {
+		g := e.Gen
+		if g.FlowsList {
+			regs := make([]jen.Code, 0, len(e.Flows))
+			for _, f := range e.Flows {
+				// The element type is elided: the literal sits in a slice of them.
+				regs = append(regs, jen.Values(registration(f)...))
+			}
+			fields = append(fields, jen.Line().Id(g.FlowsField).Op(":").Index().Add(rt(g.Registration)).Values(lines(regs)...))
+			continue
+		}
+		for _, f := range e.Flows {
+			fields = append(fields, jen.Line().Id(g.FlowsField).Op(":").Op("&").Add(rt(g.Registration)).Values(registration(f)...))
+		}
 	}
+	fields = append(fields, jen.Line())
 	return doc(
 		"Flows returns the registration of every flow the spec enables, by endpoint, with the spec's token policy: token flows in catalogue order, then extension grants in spec order. NewServer passes them to runtime.NewServer unchanged.",
 		"A deployment that must adjust a policy at startup (a shorter lifetime in staging, say) can change the returned values and call runtime.NewServer itself; the spec stays the source of the defaults.",
 	).Func().Id("Flows").Params(
 		jen.Id("p").Op("*").Id("Procedures"),
 	).Add(rt("Flows")).Block(
-		jen.Return(rt("Flows").Values(jen.Line().Id("Token").Op(":").Index().Add(rt("TokenFlowRegistration")).Values(lines(regs)...), jen.Line())),
+		jen.Return(rt("Flows").Values(fields...)),
 	)
 }
 
-func registration(f *model.Flow) jen.Code {
-	var grant jen.Code
-	if f.GrantConst != "" {
-		grant = rt(f.GrantConst)
-	} else {
-		grant = rt("GrantType").Call(jen.Lit(f.GrantType))
-	}
+// registration is the body of a flow's registration literal: the fields the
+// catalogue says its endpoint's registration has, in that order.
+func registration(f *model.Flow) []jen.Code {
 	n := f.Names
-	// The element type is elided: the literal sits in a []runtime.TokenFlowRegistration.
-	return jen.Values(lines([]jen.Code{
-		kv("ID", jen.Lit(f.ID)),
-		kv("GrantType", grant),
-		kv("PublicClients", jen.Lit(f.PublicClients)),
-		kv("Policy", policy(f.Policy)),
-		kv("Flow", jen.Id(n.FlowType).Values(
-			kv("proc", jen.Op("&").Id(n.User).Values(kv("Procedures", jen.Id("p")))),
-		)),
-	})...)
+	var items []jen.Code
+	for _, name := range f.Gen.RegistrationFields {
+		switch name {
+		case "ID":
+			items = append(items, kv("ID", jen.Lit(f.ID)))
+		case "GrantType":
+			grant := rt("GrantType").Call(jen.Lit(f.GrantType))
+			if f.GrantConst != "" {
+				grant = rt(f.GrantConst)
+			}
+			items = append(items, kv("GrantType", grant))
+		case "PublicClients":
+			items = append(items, kv("PublicClients", jen.Lit(f.PublicClients)))
+		case "Policy":
+			items = append(items, kv("Policy", policy(f.Policy, f.Gen.TokenSettings)))
+		case "Flow":
+			items = append(items, kv("Flow", jen.Id(n.FlowType).Values(
+				kv("proc", jen.Op("&").Id(n.User).Values(kv("Procedures", jen.Id("p")))),
+			)))
+		default:
+			panic(fmt.Sprintf("emit: unknown registration field %q", name)) // the catalogue loader refuses it
+		}
+	}
+	return lines(items)
 }
 
 // accessFormats maps access token formats to runtime constants.
 var accessFormats = map[string]string{"jwt": "FormatJWT", "opaque": "FormatOpaque"}
 
-func policy(p model.Policy) jen.Code {
+// policy is the runtime.TokenPolicy literal of p, with the fields of the
+// token settings the flow's endpoint uses (keys of a spec's tokens), in
+// the struct's order.
+func policy(p model.Policy, used []string) jen.Code {
 	var format jen.Code
 	if c, ok := accessFormats[p.AccessFormat]; ok {
 		format = rt(c)
 	} else {
 		format = rt("AccessTokenFormat").Call(jen.Lit(p.AccessFormat))
 	}
-	return rt("TokenPolicy").Values(lines([]jen.Code{
-		kv("AccessFormat", format),
-		kv("AccessTTL", duration(p.AccessTTL)),
-		kv("IssueRefresh", jen.Lit(p.IssueRefresh)),
-		kv("RotateRefresh", jen.Lit(p.RotateRefresh)),
-		kv("RefreshTTL", duration(p.RefreshTTL)),
-		kv("RefreshIdleTTL", duration(p.RefreshIdleTTL)),
-		kv("RefreshGrace", duration(p.RefreshGrace)),
-		kv("CodeTTL", duration(p.CodeTTL)),
-	})...)
+	var items []jen.Code
+	for _, x := range []struct {
+		key   string
+		field jen.Code
+	}{
+		{"access_token_format", kv("AccessFormat", format)},
+		{"access_token_ttl", kv("AccessTTL", duration(p.AccessTTL))},
+		{"issue_refresh_token", kv("IssueRefresh", jen.Lit(p.IssueRefresh))},
+		{"rotate_refresh_token", kv("RotateRefresh", jen.Lit(p.RotateRefresh))},
+		{"refresh_token_ttl", kv("RefreshTTL", duration(p.RefreshTTL))},
+		{"refresh_token_idle_ttl", kv("RefreshIdleTTL", duration(p.RefreshIdleTTL))},
+		{"refresh_grace", kv("RefreshGrace", duration(p.RefreshGrace))},
+		{"code_ttl", kv("CodeTTL", duration(p.CodeTTL))},
+	} {
+		if slices.Contains(used, x.key) {
+			items = append(items, x.field)
+		}
+	}
+	return rt("TokenPolicy").Values(lines(items)...)
 }
 
 // durationUnits are the units durations are written in, largest first.

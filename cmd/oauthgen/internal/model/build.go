@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"go/token"
+	"slices"
 	"strings"
 
 	"github.com/oauthgen/oauthgen/spec"
@@ -19,8 +20,9 @@ const (
 	CodeUnknownErrCode = "OG205" // an error code the runtime has no constant for
 )
 
-// The endpoint kind of every flow the generator emits today.
-const tokenEndpoint = "oauth-token"
+// extensionEndpoint is the endpoint kind that serves extension grants: the
+// token endpoint (RFC 6749 §4.5).
+const extensionEndpoint = "oauth-token"
 
 // Build resolves s against the catalogue c. It returns spec.Diagnostics
 // when the spec cannot be turned into Go.
@@ -42,19 +44,147 @@ func Build(s *spec.Spec, c *spec.Catalogue) (*Model, error) {
 	for i := range c.Flows {
 		cf := &c.Flows[i]
 		if sf, ok := enabled[cf.ID]; ok {
-			if f := b.catalogueFlow(cf, sf, m.Server.TokenPath); f != nil {
+			if f := b.catalogueFlow(cf, sf); f != nil {
 				m.Flows = append(m.Flows, f)
 			}
 		}
 	}
 	for i := range s.ExtensionGrants {
-		m.Flows = append(m.Flows, b.extensionGrant(&s.ExtensionGrants[i], m.Server.TokenPath))
+		if f := b.extensionGrant(&s.ExtensionGrants[i]); f != nil {
+			m.Flows = append(m.Flows, f)
+		}
 	}
+	m.CodeData = b.codeData(m.Flows)
+	for _, f := range m.Flows {
+		f.HasData = len(m.CodeData) > 0 && (f.CodeDataIn != "" || f.CodeDataOut != "")
+	}
+	m.Endpoints = b.endpoints(m.Flows)
+	b.endpointSettings(m)
 	b.checkNames(m)
 	if err := b.diags.Err(); err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// endpoint returns the catalogue endpoint kind and what generated code of
+// its flows uses, or reports why the generator cannot emit a flow of it.
+func (b *builder) endpoint(id, flow string, pos spec.Pos) (*spec.CatalogueEndpoint, bool) {
+	ep := b.cat.Endpoint(id)
+	switch {
+	case ep == nil || ep.Gen == nil:
+		b.errorf(pos, CodeUnsupported, "flow %q is served by endpoint %q, which this generator does not emit", flow, id)
+		return nil, false
+	case ep.Status != "" && ep.Status != spec.StatusAvailable:
+		b.errorf(pos, CodeUnsupported, "flow %q is served by endpoint %q, which is %s, not available in this runtime", flow, id, ep.Status)
+		return nil, false
+	}
+	return ep, true
+}
+
+// endpointPath is the path of the endpoint: the spec's, or the catalogue's default.
+func (b *builder) endpointPath(ep *spec.CatalogueEndpoint) string {
+	if p := b.spec.Endpoints.Path(ep.SpecKey); p != "" {
+		return p
+	}
+	return ep.Path
+}
+
+// route is the HTTP route of an endpoint: "POST /oauth2/token", "GET or
+// POST /oauth2/authorize".
+func (b *builder) route(ep *spec.CatalogueEndpoint) string {
+	return strings.Join(ep.Methods, " or ") + " " + b.endpointPath(ep)
+}
+
+// endpoints groups the flows by the endpoint that serves them, in
+// catalogue order.
+func (b *builder) endpoints(flows []*Flow) []*Endpoint {
+	var out []*Endpoint
+	for _, ep := range b.cat.Endpoints {
+		if ep.Gen == nil {
+			continue
+		}
+		e := &Endpoint{ID: ep.ID, Gen: *ep.Gen}
+		for _, f := range flows {
+			if f.Endpoint == ep.ID {
+				e.Flows = append(e.Flows, f)
+			}
+		}
+		if !ep.Gen.FlowsList && len(e.Flows) > 1 {
+			b.errorf(e.Flows[1].Pos, CodeUnsupported, "flow %q: endpoint %s serves one flow, and %q is enabled too", e.Flows[1].ID, ep.ID, e.Flows[0].ID)
+		}
+		if ep.Gen.FlowsList || len(e.Flows) > 0 {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// endpointSettings sets the paths of the authorization and userinfo
+// endpoints when one of their flows is enabled (runtime.Settings leaves
+// them empty otherwise), and the ID token settings when the spec declares
+// the openid scope.
+func (b *builder) endpointSettings(m *Model) {
+	for _, e := range m.Endpoints {
+		ep := b.cat.Endpoint(e.ID)
+		if len(e.Flows) == 0 {
+			continue
+		}
+		switch ep.SpecKey {
+		case "authorize":
+			m.Server.AuthorizePath = b.endpointPath(ep)
+			m.Server.RequirePKCE = true
+			if a := b.spec.Endpoints.Authorize; a != nil && a.RequirePKCE != nil {
+				m.Server.RequirePKCE = *a.RequirePKCE
+			}
+		case "userinfo":
+			m.Server.UserInfoPath = b.endpointPath(ep)
+		}
+	}
+	for _, sc := range b.spec.Scopes {
+		if sc.Name == "openid" {
+			m.Server.OpenID = true
+		}
+	}
+	if m.Server.OpenID {
+		t := b.spec.Tokens
+		m.Server.IDTokenSigningAlg = DefaultIDTokenSigningAlg
+		if t.IDTokenSigningAlg != nil {
+			m.Server.IDTokenSigningAlg = *t.IDTokenSigningAlg
+		}
+		m.Server.IDTokenTTL = DefaultIDTokenTTL
+		if t.IDTokenTTL != nil {
+			m.Server.IDTokenTTL = *t.IDTokenTTL
+		}
+	}
+}
+
+// codeData resolves the spec's code_data, declared on the enabled flow that
+// attaches data to codes.
+func (b *builder) codeData(flows []*Flow) []DataField {
+	var out []DataField
+	for _, sf := range b.spec.Flows {
+		if len(sf.CodeData) == 0 {
+			continue
+		}
+		cf := b.cat.Flow(sf.ID)
+		if cf == nil || cf.CodeDataOut == "" {
+			b.errorf(sf.Pos, CodeUnsupported, "flow %q issues no authorization code, so it has no code_data", sf.ID)
+			continue
+		}
+		for _, d := range sf.CodeData {
+			goType, ok := spec.PropertyTypes[d.Type]
+			k, err := KindOf(goType)
+			if !ok || err != nil || !slices.Contains(spec.DataTypes(), d.Type) {
+				b.errorf(d.Pos, CodeUnsupported, "code_data %q: type %q cannot be carried on a code", d.Name, d.Type)
+				continue
+			}
+			fd := DataField{Pos: d.Pos, Name: spec.GoName(d.Name), JSON: d.Name, Kind: k, GoType: goType}
+			fd.Doc = dataDoc(fd, d.Description)
+			out = append(out, fd)
+		}
+	}
+	return out
 }
 
 type builder struct {
@@ -113,21 +243,22 @@ func (b *builder) server() Server {
 	return srv
 }
 
-func (b *builder) catalogueFlow(cf *spec.CatalogueFlow, sf *spec.Flow, tokenPath string) *Flow {
-	if cf.Endpoint != tokenEndpoint {
-		b.errorf(sf.Pos, CodeUnsupported, "flow %q is served by endpoint %q, which this generator does not emit", cf.ID, cf.Endpoint)
+func (b *builder) catalogueFlow(cf *spec.CatalogueFlow, sf *spec.Flow) *Flow {
+	if cf.Status != "" && cf.Status != spec.StatusAvailable {
+		b.errorf(sf.Pos, CodeUnsupported, "flow %q is %s, not available in this runtime", cf.ID, cf.Status)
 		return nil
 	}
-	if cf.Status != "" && cf.Status != "available" {
-		b.errorf(sf.Pos, CodeUnsupported, "flow %q is %s, not available in this runtime", cf.ID, cf.Status)
+	ep, ok := b.endpoint(cf.Endpoint, cf.ID, sf.Pos)
+	if !ok {
 		return nil
 	}
 	f := &Flow{
 		Pos:           sf.Pos,
 		ID:            cf.ID,
 		Endpoint:      cf.Endpoint,
-		Route:         "POST " + tokenPath,
-		GrantType:     cf.Wire,
+		Gen:           *ep.Gen,
+		Route:         b.route(ep),
+		Wire:          cf.Wire,
 		GrantConst:    cf.GrantConst,
 		Description:   cf.Description,
 		Specs:         cf.Specs,
@@ -136,9 +267,18 @@ func (b *builder) catalogueFlow(cf *spec.CatalogueFlow, sf *spec.Flow, tokenPath
 		Policy:        resolvePolicy(&cf.Defaults, &sf.Tokens, &b.spec.Tokens),
 		Hooks:         cf.Runtime,
 		Names:         newNames(cf.Name),
+		CodeDataOut:   cf.CodeDataOut,
+		CodeDataIn:    cf.CodeDataIn,
+	}
+	if ep.Gen.WireParam == "grant_type" {
+		f.GrantType = cf.Wire
 	}
 	for _, p := range cf.Properties {
-		fd, err := catalogueField(p)
+		if ep.Gen.ParsedBy == spec.ParsedByEndpoint {
+			f.BaseFields = append(f.BaseFields, documentedField(p))
+			continue
+		}
+		fd, err := catalogueField(p, ep.Gen.PropertySources)
 		if err != nil {
 			b.errorf(p.Pos, CodeUnsupported, "catalogue flow %q property %q: %v", cf.ID, p.Name, err)
 			continue
@@ -149,7 +289,7 @@ func (b *builder) catalogueFlow(cf *spec.CatalogueFlow, sf *spec.Flow, tokenPath
 			f.StateFields = append(f.StateFields, fd)
 		}
 	}
-	f.Fields = append(f.Fields, b.specFields(sf.Properties)...)
+	f.Fields = append(f.Fields, b.specFields(sf.Properties, ep.Gen.PropertySources)...)
 	for _, code := range cf.Errors {
 		e, err := errorCode(code)
 		if err != nil {
@@ -161,20 +301,26 @@ func (b *builder) catalogueFlow(cf *spec.CatalogueFlow, sf *spec.Flow, tokenPath
 	return f
 }
 
-func (b *builder) extensionGrant(g *spec.ExtensionGrant, tokenPath string) *Flow {
+func (b *builder) extensionGrant(g *spec.ExtensionGrant) *Flow {
+	ep, ok := b.endpoint(extensionEndpoint, g.Name, g.Pos)
+	if !ok {
+		return nil
+	}
 	f := &Flow{
 		Pos:           g.Pos,
 		ID:            g.Name,
 		Extension:     true,
-		Endpoint:      tokenEndpoint,
-		Route:         "POST " + tokenPath,
+		Endpoint:      ep.ID,
+		Gen:           *ep.Gen,
+		Route:         b.route(ep),
+		Wire:          g.GrantType,
 		GrantType:     g.GrantType,
 		Description:   g.Description,
 		Specs:         []string{"RFC 6749 §4.5"},
 		PublicClients: g.PublicClients,
 		Policy:        resolvePolicy(&g.Tokens, &b.spec.Tokens),
 		Names:         newNames(spec.GoName(g.Name)),
-		Fields:        b.specFields(g.Properties),
+		Fields:        b.specFields(g.Properties, ep.Gen.PropertySources),
 	}
 	for _, code := range extensionGrantErrors {
 		e, err := errorCode(code)
@@ -186,9 +332,26 @@ func (b *builder) extensionGrant(g *spec.ExtensionGrant, tokenPath string) *Flow
 	return f
 }
 
-func isWire(source string) bool { return source == "form" || source == "header" }
+func isWire(source string) bool { return source == "form" || source == "query" || source == "header" }
 
-func catalogueField(p spec.CatalogueProperty) (Field, error) {
+// documentedField is a catalogue property the endpoint parses itself: only
+// documented (describe), never generated.
+func documentedField(p spec.CatalogueProperty) Field {
+	fd := Field{
+		Pos:         p.Pos,
+		Name:        p.Field,
+		GoType:      p.Type,
+		Wire:        p.Name,
+		Source:      p.Source,
+		Description: p.Description,
+		Spec:        p.Spec,
+		Catalogue:   true,
+	}
+	fd.Doc = fieldDoc(fd)
+	return fd
+}
+
+func catalogueField(p spec.CatalogueProperty, sources []string) (Field, error) {
 	fd := Field{
 		Pos:         p.Pos,
 		Name:        p.Field,
@@ -204,19 +367,20 @@ func catalogueField(p spec.CatalogueProperty) (Field, error) {
 		fd.Name = spec.GoName(p.Name)
 	}
 	if isWire(p.Source) {
+		if !slices.Contains(sources, p.Source) {
+			return Field{}, fmt.Errorf("source %q is not read by generated code at this endpoint", p.Source)
+		}
 		k, err := KindOf(p.Type)
 		if err != nil {
 			return Field{}, err
 		}
 		fd.Kind = k
-	} else if p.Source == "query" {
-		return Field{}, fmt.Errorf("source %q is not available at the token endpoint", p.Source)
 	}
 	fd.Doc = fieldDoc(fd)
 	return fd, nil
 }
 
-func (b *builder) specFields(props []spec.Property) []Field {
+func (b *builder) specFields(props []spec.Property, sources []string) []Field {
 	var out []Field
 	for _, p := range props {
 		goType, ok := spec.PropertyTypes[p.Type]
@@ -229,8 +393,8 @@ func (b *builder) specFields(props []spec.Property) []Field {
 			b.errorf(p.Pos, CodeUnsupported, "property %q: %v", p.Name, err)
 			continue
 		}
-		if !isWire(p.Source) {
-			b.errorf(p.Pos, CodeUnsupported, "property %q: source %q is not supported; use form or header", p.Name, p.Source)
+		if !slices.Contains(sources, p.Source) {
+			b.errorf(p.Pos, CodeUnsupported, "property %q: source %q is not supported; use %s", p.Name, p.Source, strings.Join(sources, " or "))
 			continue
 		}
 		fd := Field{
@@ -253,7 +417,7 @@ func (b *builder) specFields(props []spec.Property) []Field {
 }
 
 // Names that generated code declares itself, so no flow may use them.
-var reservedTopLevel = []string{"Procedures", "Settings", "NewServer"}
+var reservedTopLevel = []string{"Procedures", "Settings", "NewServer", "Flows", "CodeData"}
 
 // checkNames refuses Go names that would not compile: invalid or clashing
 // top-level identifiers, clashing context fields and file names that Go
@@ -284,11 +448,19 @@ func (b *builder) checkNames(m *Model) {
 }
 
 func (b *builder) checkFields(f *Flow) {
-	seen := map[string]string{"TokenContext": "the embedded runtime context", "Errors": "the Errors field", "Default": "the Default method"}
+	seen := map[string]string{f.Gen.Context: "the embedded runtime context", "Errors": "the Errors field", "Default": "the Default method"}
+	for _, r := range f.Gen.Reserved {
+		if _, ok := seen[r]; !ok {
+			seen[r] = "a name of the embedded runtime context"
+		}
+	}
+	if f.HasData {
+		seen["Data"] = "the Data field"
+	}
 	if st := f.Hooks.State; st != "" {
 		seen[st] = "the embedded runtime state"
 	}
-	for _, fd := range f.StateFields {
+	for _, fd := range append(slices.Clone(f.StateFields), f.BaseFields...) {
 		seen[fd.Name] = fmt.Sprintf("the %s property %s", fd.Source, fd.Name)
 	}
 	for _, fd := range f.Fields {

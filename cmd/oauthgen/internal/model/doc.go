@@ -64,3 +64,17 @@ func startsWithArticle(s string) bool {
 func lowerInitial(s string) string {
 	return strings.ToLower(s[:1]) + s[1:]
 }
+
+// dataDoc is the doc comment text of a code data field.
+func dataDoc(f DataField, description string) string {
+	desc := sentence(description)
+	src := fmt.Sprintf("JSON member %q of the code's data", f.JSON)
+	switch {
+	case desc == "":
+		return fmt.Sprintf("%s is the %s.", f.Name, src)
+	case startsWithArticle(desc):
+		return fmt.Sprintf("%s is %s Stored as: %s.", f.Name, lowerInitial(desc), src)
+	default:
+		return fmt.Sprintf("%s is the %s. %s", f.Name, src, desc)
+	}
+}

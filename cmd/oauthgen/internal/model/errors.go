@@ -30,6 +30,12 @@ var errorCodes = map[string]errorCodeInfo{
 	"expired_token":           {"ErrExpiredToken", "RFC 8628 §3.5"},
 	"invalid_token":           {"ErrInvalidToken", "RFC 6750 §3.1"},
 	"insufficient_scope":      {"ErrInsufficientScope", "RFC 6750 §3.1"},
+
+	"unsupported_response_type":  {"ErrUnsupportedResponseType", "RFC 6749 §4.1.2.1"},
+	"login_required":             {"ErrLoginRequired", "OIDC Core §3.1.2.6"},
+	"consent_required":           {"ErrConsentRequired", "OIDC Core §3.1.2.6"},
+	"interaction_required":       {"ErrInteractionRequired", "OIDC Core §3.1.2.6"},
+	"account_selection_required": {"ErrAccountSelectionRequired", "OIDC Core §3.1.2.6"},
 }
 
 // extensionGrantErrors are the error codes of an extension grant: the token

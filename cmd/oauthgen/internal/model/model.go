@@ -19,6 +19,15 @@ type Model struct {
 	// Flows are the enabled flows: catalogue flows in catalogue order, then
 	// extension grants in spec order (conventions G-08).
 	Flows []*Flow
+	// Endpoints are the endpoints that serve generated flows, in catalogue
+	// order (the order of runtime.Flows' fields), each with its enabled
+	// flows. An endpoint whose registrations are a list is always there; the
+	// others only when one of their flows is enabled.
+	Endpoints []*Endpoint
+	// CodeData are the fields of the typed data the authorization step
+	// attaches to a code (the spec's code_data), in spec order; empty when
+	// the spec declares none, and then no CodeData type is generated.
+	CodeData []DataField
 	// CatalogueStems maps the Go name stem of every catalogue flow, enabled
 	// or not, to its flow id; it names the flow of an orphaned procedure.
 	// Never ranged over when emitting.
@@ -40,6 +49,43 @@ type Server struct {
 	Scopes []Scope
 	// SigningAlg is the JWS algorithm of JWT access tokens; default ES256.
 	SigningAlg string
+	// AuthorizePath is the authorization endpoint path; empty unless an
+	// authorization flow is enabled. RequirePKCE is endpoints.authorize.require_pkce.
+	AuthorizePath string
+	RequirePKCE   bool
+	// UserInfoPath is the userinfo endpoint path; empty unless the userinfo
+	// flow is enabled.
+	UserInfoPath string
+	// OpenID is whether the spec declares the openid scope; only then are
+	// IDTokenSigningAlg (default RS256) and IDTokenTTL (default 10m) set.
+	OpenID            bool
+	IDTokenSigningAlg string
+	IDTokenTTL        time.Duration
+}
+
+// Endpoint is an endpoint that serves generated flows.
+type Endpoint struct {
+	// ID is the endpoint kind, such as "oauth-token".
+	ID string
+	// Gen is what generated code of the endpoint's flows uses.
+	Gen spec.EndpointGen
+	// Flows are its enabled flows, in the order of Model.Flows.
+	Flows []*Flow
+}
+
+// DataField is a field of the code data type.
+type DataField struct {
+	// Pos is where the spec declares it.
+	Pos spec.Pos
+	// Name is the Go field name, such as "DeviceID".
+	Name string
+	// JSON is the JSON member name, the spec's key, such as "device_id".
+	JSON string
+	// Kind and GoType are the field's type.
+	Kind   Kind
+	GoType string
+	// Doc is the field's doc comment text.
+	Doc string
 }
 
 // AuthMethod is a client authentication method and its runtime constant.
@@ -64,11 +110,18 @@ type Flow struct {
 	ID string
 	// Extension is true for an extension grant (RFC 6749 §4.5).
 	Extension bool
-	// Endpoint is the endpoint kind, "oauth-token".
+	// Endpoint is the endpoint kind, such as "oauth-token".
 	Endpoint string
+	// Gen is what generated code of the endpoint's flows uses: the base
+	// context, response, interface, registration (the catalogue's generate).
+	Gen spec.EndpointGen
 	// Route is the HTTP route that serves the flow, such as "POST /oauth2/token".
 	Route string
-	// GrantType is the grant_type value: a registered name or an absolute URI.
+	// Wire is the value of Gen.WireParam that selects the flow, such as
+	// "client_credentials" or "code"; empty when the endpoint has one flow.
+	Wire string
+	// GrantType is the grant_type value, a registered name or an absolute
+	// URI; empty for a flow that is not served at the token endpoint.
 	GrantType string
 	// GrantConst is the runtime constant of GrantType; empty for extension grants.
 	GrantConst string
@@ -92,6 +145,16 @@ type Flow struct {
 	// StateFields are catalogue properties the runtime state (Hooks.State)
 	// carries, such as the consumed code; documented, never parsed.
 	StateFields []Field
+	// BaseFields are catalogue properties the endpoint parses into the base
+	// context itself (Gen.ParsedBy "endpoint"); documented, never parsed.
+	BaseFields []Field
+	// CodeDataOut and CodeDataIn are the catalogue's paths of the raw code
+	// data in the context (see spec.CatalogueFlow); HasData is whether the
+	// context has the typed Data field: the flow has one of the paths and
+	// the spec declares code_data.
+	CodeDataOut string
+	CodeDataIn  string
+	HasData     bool
 	// Errors are the error codes the flow may return, in catalogue order.
 	Errors []ErrorCode
 }
@@ -108,7 +171,8 @@ type Names struct {
 	Procedure string
 	// Errors is the error constructor type, such as "ClientCredentialsErrors".
 	Errors string
-	// FlowType is the unexported runtime.TokenFlow adapter, such as "clientCredentialsFlow".
+	// FlowType is the unexported adapter to the endpoint's flow interface
+	// (runtime.TokenFlow, ...), such as "clientCredentialsFlow".
 	FlowType string
 	// User is the user-owned procedure type in the stub, such as "ClientCredentials".
 	User string
@@ -139,9 +203,9 @@ type Field struct {
 	Kind Kind
 	// GoType is the Go type as written in generated code, such as "runtime.Secret".
 	GoType string
-	// Wire is the form parameter or header name.
+	// Wire is the form or query parameter or the header name.
 	Wire string
-	// Source is where the value comes from: form, header, store, derived ...
+	// Source is where the value comes from: form, query, header, store, derived ...
 	Source string
 	// Validate is the validator/v10 rule; empty for none.
 	Validate string

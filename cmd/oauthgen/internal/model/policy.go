@@ -18,6 +18,10 @@ const (
 	DefaultRefreshGrace   = 0 * time.Second
 	DefaultCodeTTL        = 60 * time.Second
 	DefaultSigningAlg     = "ES256"
+	// ID tokens: RS256 is the algorithm OIDC Discovery §3 requires servers
+	// to support; the lifetime is the runtime's default.
+	DefaultIDTokenSigningAlg = "RS256"
+	DefaultIDTokenTTL        = 10 * time.Minute
 )
 
 // resolvePolicy applies, per setting, the first value set by: the catalogue

@@ -2,6 +2,7 @@ package scaffold
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/oauthgen/oauthgen/cmd/oauthgen/internal/model"
 	"github.com/oauthgen/oauthgen/spec"
@@ -101,11 +102,18 @@ func (p *Plan) report(pos spec.Pos, code, format string, args ...any) {
 }
 
 func stubData(m *model.Model, f *model.Flow) templates.StubData {
+	wire := "a request"
+	if f.Gen.WireParam != "" && f.Wire != "" {
+		wire = f.Gen.WireParam + "=" + f.Wire
+	}
 	d := templates.StubData{
 		Package:   m.Package,
 		FlowID:    f.ID,
 		Extension: f.Extension,
 		GrantType: f.GrantType,
+		Summary:   strings.ReplaceAll(f.Gen.ProcedureDoc, "{wire}", wire),
+		Response:  f.Gen.Response,
+		Customise: wrap("To customise, "+strings.TrimSuffix(f.Gen.Customise, ".")+".", stubHintWidth),
 		Type:      f.Names.User,
 		Procedure: f.Names.Procedure,
 		Context:   f.Names.Context,
@@ -131,4 +139,28 @@ func removedFlowName(m *model.Model, contextType string) string {
 		return id
 	}
 	return model.Snake(stem)
+}
+
+// stubHintWidth is the width the stub's hint is wrapped to: it is indented
+// by a tab and "// ".
+const stubHintWidth = 72
+
+// wrap splits text into lines of at most width bytes, breaking at spaces.
+func wrap(text string, width int) []string {
+	var lines []string
+	var cur strings.Builder
+	for _, w := range strings.Fields(text) {
+		if cur.Len() > 0 && cur.Len()+1+len(w) > width {
+			lines = append(lines, cur.String())
+			cur.Reset()
+		}
+		if cur.Len() > 0 {
+			cur.WriteByte(' ')
+		}
+		cur.WriteString(w)
+	}
+	if cur.Len() > 0 {
+		lines = append(lines, cur.String())
+	}
+	return lines
 }

@@ -214,3 +214,46 @@ func TestScanMissingDirectory(t *testing.T) {
 		t.Errorf("creates %s", names(p))
 	}
 }
+
+func TestBuildCreatesOIDCStubs(t *testing.T) {
+	p := plan(t, fixture.OIDC(), fstest.MapFS{})
+	if got := names(p); got != "authorization_code.go authorize_code.go procedures.go user_info.go" {
+		t.Errorf("creates %s", got)
+	}
+	for name, wants := range map[string][]string{
+		"authorize_code.go": {
+			"// AuthorizeCode is the procedure of the flow oauth-authorize-authorization-code.",
+			"type AuthorizeCode struct{ *Procedures }",
+			"var _ AuthorizeCodeProcedure = (*AuthorizeCode)(nil)",
+			"// GenerateToken issues the code of a response_type=code request.\n",
+			"func (p *AuthorizeCode) GenerateToken(ctx context.Context, c *AuthorizeCodeContext) (*runtime.AuthorizeResponse, error) {\n" +
+				"\t// To customise, edit c.CodeData before calling c.Default, or issue the\n" +
+				"\t// code with c.Issuers.Codes yourself.\n\treturn c.Default(ctx)\n}",
+		},
+		"user_info.go": {
+			"type UserInfo struct{ *Procedures }",
+			"var _ UserInfoProcedure = (*UserInfo)(nil)",
+			"// GenerateToken returns the end user's claims for a userinfo request.\n",
+			"func (p *UserInfo) GenerateToken(ctx context.Context, c *UserInfoContext) (*runtime.UserInfoResponse, error) {",
+			"\treturn c.Default(ctx)\n}",
+		},
+		"authorization_code.go": {
+			"// GenerateToken issues the tokens of a grant_type=authorization_code request.\n",
+			"\t// To customise, edit c.Defaults and call c.Issuers yourself.\n",
+		},
+	} {
+		src := string(p.Create[name])
+		for _, want := range wants {
+			if !strings.Contains(src, want) {
+				t.Errorf("%s lacks %q:\n%s", name, want, src)
+			}
+		}
+	}
+	// A userinfo procedure the spec no longer enables is an orphan.
+	s := fixture.OIDC()
+	s.Flows = s.Flows[:2]
+	p = plan(t, s, fstest.MapFS{"user_info.go": file(string(plan(t, fixture.OIDC(), fstest.MapFS{}).Create["user_info.go"]))})
+	if len(p.Diagnostics) != 1 || p.Diagnostics[0].Code != CodeOrphan || !strings.Contains(p.Diagnostics[0].Message, "openid-userinfo") {
+		t.Errorf("diagnostics = %v", p.Diagnostics)
+	}
+}

@@ -1,0 +1,574 @@
+package runtime
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The authorization endpoint (RFC 6749 §3.1, §4.1.1-§4.1.2.1) and the
+// end user's login and consent forms. This file is the pipeline of
+// flows.md §2.4, read top to bottom: the request is identified and
+// validated (authorize_request.go), the end user signs in and consents
+// (session.go, interaction.go, consent.go, pages.go), the flow issues a
+// code, and the response goes back to the client (authorize_response.go).
+// Every step the specifications make mandatory runs here, so no flow can
+// skip one (conventions R-04).
+//
+// The routes, under Settings.AuthorizePath:
+//
+//	GET|POST AuthorizePath           the authorization request
+//	POST     AuthorizePath/login     the login form
+//	GET      AuthorizePath/consent   the consent page, after a login
+//	POST     AuthorizePath/consent   the consent form
+
+// Defaults of the authorization endpoint.
+const (
+	defaultAuthorizePath = "/oauth2/authorize"
+	loginSubpath         = "/login"
+	consentSubpath       = "/consent"
+	sessionKeyBytes      = 32
+)
+
+// The messages of the login page. One message for every failure, so the
+// page tells no one whether the account exists, whether the password was
+// wrong or whether the attempt was throttled (security.md S-52, S-53).
+const loginFailedMessage = "Sign-in failed: the username or password is incorrect, or there were too many attempts. Check them and try again in a few minutes."
+
+// endUser is the state of the end user's side of the endpoint.
+type endUser struct {
+	sessions     *sessions
+	interactions *interactions
+	consents     *consents
+	throttle     *loginThrottle
+	formPost     *formPost
+}
+
+// serveAuthorize handles one authorization request.
+func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	now := s.clock.Now() // flows.md §3.5: read once per request
+
+	// 1. GET or POST (RFC 6749 §3.1; RFC 9110 §15.5.6).
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		w.Header().Set("Allow", "GET, POST")
+		s.showError(ctx, w, r, pageErr(http.StatusMethodNotAllowed, "Method not allowed",
+			"The sign-in service accepts GET and POST requests only.", nil))
+		return
+	}
+
+	// 2. The parameters: query or form, parsed once (flows.md §2.1).
+	p, repeated, pe := s.authorizeParams(w, r)
+	if pe != nil {
+		s.showError(ctx, w, r, pe)
+		return
+	}
+
+	// 3-4. The client and its redirect URI: errors are pages, never
+	// redirects (RFC 6749 §4.1.2.1; security.md S-18, S-19).
+	ar, pe := s.identifyAuthorizeClient(ctx, p, repeated)
+	if pe != nil {
+		s.showError(ctx, w, r, pe)
+		return
+	}
+	log := s.requestLogger(s.authorize.ID, ar.client.ID)
+
+	// 5-9. From here on, errors go back to the redirect URI, with state
+	// and iss (RFC 9207 §2).
+	if e := s.checkAuthorizeRequest(ar, repeated); e != nil {
+		s.authorizeFail(ctx, w, ar, log, e)
+		return
+	}
+
+	// 10-13. The end user: session, prompt, max_age, login, consent; then
+	// the flow and the response.
+	browser, hasBrowser := s.endUser.sessions.fromRequest(r)
+	sess, hasSession := loginSession{}, false
+	if hasBrowser {
+		sess, hasSession = s.endUser.sessions.table.get(browser.key(), now)
+	}
+	s.interact(ctx, w, r, ar, pending{}, userState{browser, hasBrowser, sess, hasSession}, now, false)
+}
+
+// pending is the interaction a request continues; id is empty for a new
+// authorization request.
+type pending struct {
+	id  string
+	rec interaction
+}
+
+// userState is the browser's session as the current step sees it.
+type userState struct {
+	browser    sessionID
+	hasBrowser bool
+	session    loginSession
+	hasSession bool
+}
+
+// interact decides what the end user must do (flows.md §2.4 step 10): sign
+// in when there is no session, when prompt asks for a login
+// (prompt=login, prompt=select_account) or the session is older than
+// max_age, unless they signed in during this very interaction; then
+// consent, unless they already approved every granted scope for this
+// client and prompt is not consent. prompt=none never shows a page: it
+// answers login_required or consent_required (OIDC Core §3.1.2.1;
+// security.md S-51). afterPost is set when answering a form POST, which
+// must be a 303 redirect (RFC 9700 §4.12; security.md S-23).
+func (s *Server) interact(ctx context.Context, w http.ResponseWriter, r *http.Request, ar *authorizeRequest,
+	pd pending, us userState, now time.Time, afterPost bool) {
+	log := s.requestLogger(s.authorize.ID, ar.client.ID)
+	needLogin := !us.hasSession
+	if us.hasSession && !pd.rec.loggedIn {
+		if ar.prompt.Has(promptLogin) || ar.prompt.Has(promptSelectAccount) {
+			needLogin = true
+		}
+		if ar.maxAge != nil && (*ar.maxAge == 0 || now.Sub(us.session.AuthTime) > *ar.maxAge) {
+			needLogin = true
+		}
+	}
+	if needLogin {
+		if ar.prompt.Has(promptNone) {
+			s.endInteraction(pd)
+			s.authorizeFail(ctx, w, ar, log, NewError(ErrLoginRequired, "the end user is not signed in"))
+			return
+		}
+		if !us.hasBrowser {
+			us.browser = newSessionID()
+			s.endUser.sessions.setCookie(w, us.browser)
+		}
+		rec := interaction{browser: us.browser.key(), step: stepLogin, params: ar.params}
+		if pd.id != "" {
+			rec.browser = pd.rec.browser
+		}
+		username := ar.loginHint // OIDC Core §3.1.2.1
+		if username == "" && us.hasSession {
+			username = us.session.Username // prompt=login, select_account, max_age
+		}
+		s.showLogin(w, r, ar, pd.id, rec, username, "", now)
+		return
+	}
+
+	auth := us.session.authentication()
+	if ar.prompt.Has(promptConsent) || !s.endUser.consents.covers(auth.Subject, ar.client.ID, ar.granted, now) {
+		if ar.prompt.Has(promptNone) {
+			s.endInteraction(pd)
+			s.authorizeFail(ctx, w, ar, log, NewError(ErrConsentRequired, "the end user has not approved this request"))
+			return
+		}
+		rec := interaction{browser: us.browser.key(), step: stepConsent, params: ar.params, loggedIn: pd.rec.loggedIn}
+		id, csrf := s.endUser.interactions.save(pd.id, rec, now)
+		if afterPost {
+			// The consent page is a GET of its own, so a reload does not
+			// post the login form again.
+			redirectSeeOther(w, s.settings.AuthorizePath+consentSubpath+"?interaction="+url.QueryEscape(id))
+			return
+		}
+		s.showConsent(w, r, ar, us.session, id, csrf)
+		return
+	}
+	s.finishAuthorize(ctx, w, r, ar, auth, pd, now)
+}
+
+// endInteraction forgets the interaction once the request is answered.
+func (s *Server) endInteraction(pd pending) {
+	if pd.id != "" {
+		s.endUser.interactions.end(pd.id)
+	}
+}
+
+// showLogin renders the login page for the interaction id (new when
+// empty), with a new CSRF token.
+func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, ar *authorizeRequest, id string, rec interaction,
+	username, message string, now time.Time) {
+	rec.step = stepLogin
+	id, csrf := s.endUser.interactions.save(id, rec, now)
+	setPageHeaders(w.Header(), s.formActions(ar), "")
+	s.pages.Login(w, r, LoginPage{
+		Action:      s.settings.AuthorizePath + loginSubpath,
+		Interaction: id,
+		CSRF:        csrf,
+		ClientName:  clientDisplayName(ar.client),
+		Username:    username,
+		Error:       message,
+		UILocales:   ar.uiLocales,
+	})
+}
+
+// showConsent renders the consent page: the client's name and the scopes
+// with the spec's descriptions (RFC 6749 §10.2; security.md S-54).
+func (s *Server) showConsent(w http.ResponseWriter, r *http.Request, ar *authorizeRequest, sess loginSession, id, csrf string) {
+	setPageHeaders(w.Header(), s.formActions(ar), "")
+	s.pages.Consent(w, r, ConsentPage{
+		Action:      s.settings.AuthorizePath + consentSubpath,
+		Interaction: id,
+		CSRF:        csrf,
+		ClientName:  clientDisplayName(ar.client),
+		Scopes:      s.scopeInfos(ar.granted),
+		Username:    sess.Username,
+		UILocales:   ar.uiLocales,
+	})
+}
+
+// formActions are the CSP form-action sources of the login and consent
+// pages: the server, and the redirect URI their forms end on.
+func (s *Server) formActions(ar *authorizeRequest) []string {
+	return []string{"'self'", s.origin(), cspSource(ar.redirect)}
+}
+
+// scopeInfos describes the scopes with the spec's descriptions.
+func (s *Server) scopeInfos(scope ScopeSet) []ScopeInfo {
+	out := make([]ScopeInfo, 0, len(scope))
+	for _, name := range scope {
+		info := ScopeInfo{Name: name}
+		for _, sc := range s.settings.Scopes {
+			if sc.Name == name {
+				info.Description = sc.Description
+			}
+		}
+		out = append(out, info)
+	}
+	return out
+}
+
+func clientDisplayName(c *Client) string {
+	if c.Name != "" {
+		return c.Name
+	}
+	return c.ID
+}
+
+// serveLogin handles the login form: the interaction and its CSRF token
+// (else 403 and nothing happens, security.md S-48), the throttle
+// (security.md S-52), the password check (UserStore.Authenticate), and on
+// success a new session (security.md S-50) and the next step, answered
+// with 303 (security.md S-23).
+func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	now := s.clock.Now()
+	form, pe := s.endUserForm(w, r)
+	if pe != nil {
+		s.showError(ctx, w, r, pe)
+		return
+	}
+
+	// The interaction, bound to this browser's cookie: the one it had when
+	// the page was shown, or, after a login in another tab, its successor.
+	browser, hasBrowser := s.endUser.sessions.fromRequest(r)
+	var browsers []sessionKey
+	if hasBrowser {
+		browsers = append(browsers, browser.key())
+		if sess, ok := s.endUser.sessions.table.get(browser.key(), now); ok && sess.previous != (sessionKey{}) {
+			browsers = append(browsers, sess.previous)
+		}
+	}
+	id := form.Get("interaction")
+	rec, ok := s.endUser.interactions.claim(id, form.Get("csrf"), stepLogin, browsers, now)
+	if !ok {
+		s.showError(ctx, w, r, formExpiredPage())
+		return
+	}
+	pd := pending{id: id, rec: rec}
+	ar, ok := s.resumeAuthorize(ctx, w, r, pd)
+	if !ok {
+		return
+	}
+	log := s.requestLogger(s.authorize.ID, ar.client.ID)
+
+	// The throttle, then the password; every failure shows the same page.
+	username, password := form.Get("username"), Secret(form.Get("password"))
+	if s.endUser.throttle.blocked(username, r, now) {
+		log.LogAttrs(ctx, slog.LevelInfo, "login throttled")
+		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
+		return
+	}
+	subject, ok, err := s.users.Authenticate(ctx, username, password)
+	if err != nil {
+		log.LogAttrs(ctx, slog.LevelError, "user store failed", slog.String("cause", err.Error()))
+		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
+		return
+	}
+	if !ok || subject == "" {
+		s.endUser.throttle.fail(username, r, now)
+		log.LogAttrs(ctx, slog.LevelInfo, "login failed")
+		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
+		return
+	}
+	s.endUser.throttle.succeed(username, r)
+
+	// A new session, under a new cookie (security.md S-50).
+	ls := loginSession{Subject: subject, Username: username, AMR: []string{"pwd"}} // RFC 8176 §2
+	newBrowser := s.endUser.sessions.login(w, r, ls, now)
+	ls, _ = s.endUser.sessions.table.get(newBrowser.key(), now)
+	pd.rec.browser, pd.rec.loggedIn = newBrowser.key(), true
+	s.interact(ctx, w, r, ar, pd, userState{newBrowser, true, ls, true}, now, true)
+}
+
+// serveConsent shows the consent page after a login (GET) and handles the
+// consent form (POST): the interaction and its CSRF token (else 403,
+// nothing issued, security.md S-48), then deny (access_denied, security.md
+// S-54) or approve (remembered, then the code).
+func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	now := s.clock.Now()
+	browser, hasBrowser := s.endUser.sessions.fromRequest(r)
+	sess, hasSession := loginSession{}, false
+	if hasBrowser {
+		sess, hasSession = s.endUser.sessions.table.get(browser.key(), now)
+	}
+
+	switch r.Method {
+	case http.MethodGet:
+		id := r.URL.Query().Get("interaction")
+		rec, ok := s.endUser.interactions.view(id, stepConsent, browser.key(), now)
+		if !hasSession || !ok {
+			s.showError(ctx, w, r, formExpiredPage())
+			return
+		}
+		ar, ok := s.resumeAuthorize(ctx, w, r, pending{id: id, rec: rec})
+		if !ok {
+			return
+		}
+		id, csrf := s.endUser.interactions.save(id, rec, now)
+		s.showConsent(w, r, ar, sess, id, csrf)
+	case http.MethodPost:
+		form, pe := s.endUserForm(w, r)
+		if pe != nil {
+			s.showError(ctx, w, r, pe)
+			return
+		}
+		id := form.Get("interaction")
+		rec, ok := s.endUser.interactions.claim(id, form.Get("csrf"), stepConsent, []sessionKey{browser.key()}, now)
+		if !ok || !hasSession {
+			s.showError(ctx, w, r, formExpiredPage())
+			return
+		}
+		pd := pending{id: id, rec: rec}
+		ar, ok := s.resumeAuthorize(ctx, w, r, pd)
+		if !ok {
+			return
+		}
+		switch form.Get("decision") {
+		case "approve":
+			auth := sess.authentication()
+			s.endUser.consents.remember(auth.Subject, ar.client.ID, ar.granted, now)
+			s.finishAuthorize(ctx, w, r, ar, auth, pd, now)
+		case "deny":
+			s.endInteraction(pd)
+			s.authorizeFail(ctx, w, ar, s.requestLogger(s.authorize.ID, ar.client.ID),
+				NewError(ErrAccessDenied, "the end user denied the request")) // RFC 6749 §4.1.2.1
+		default:
+			s.endInteraction(pd)
+			s.showError(ctx, w, r, badRequestPage("The consent form was not filled in.", nil))
+		}
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		s.showError(ctx, w, r, pageErr(http.StatusMethodNotAllowed, "Method not allowed",
+			"This page accepts GET and POST requests only.", nil))
+	}
+}
+
+// formExpiredPage answers a form whose interaction is unknown, expired,
+// already used, another browser's, or whose CSRF token is missing or wrong
+// (security.md S-48).
+func formExpiredPage() *pageError {
+	return pageErr(http.StatusForbidden, "This page has expired",
+		"The form was not accepted. Go back to the application and start again.", nil)
+}
+
+// endUserForm reads the form of a login or consent POST (flows.md §2.1).
+func (s *Server) endUserForm(w http.ResponseWriter, r *http.Request) (Params, *pageError) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		return Params{}, pageErr(http.StatusMethodNotAllowed, "Method not allowed", "This form accepts POST requests only.", nil)
+	}
+	if !isFormContentType(r.Header.Get("Content-Type")) {
+		return Params{}, badRequestPage("The request must be a form.", nil)
+	}
+	body, e := readBody(w, r, s.settings.MaxBodyBytes)
+	if e != nil {
+		return Params{}, badRequestPage("The request could not be read.", e)
+	}
+	p, e := parseParams(body)
+	if e != nil {
+		return Params{}, badRequestPage("The form is malformed.", e)
+	}
+	return p, nil
+}
+
+// resumeAuthorize validates the interaction's request again, as it is now
+// registered: the client may have changed since the page was shown. A
+// failure answers the request (an error page, or an error redirect) and
+// ends the interaction.
+func (s *Server) resumeAuthorize(ctx context.Context, w http.ResponseWriter, r *http.Request, pd pending) (*authorizeRequest, bool) {
+	ar, pe := s.identifyAuthorizeClient(ctx, pd.rec.params, nil)
+	if pe != nil {
+		s.endInteraction(pd)
+		s.showError(ctx, w, r, pe)
+		return nil, false
+	}
+	if e := s.checkAuthorizeRequest(ar, nil); e != nil {
+		s.endInteraction(pd)
+		s.authorizeFail(ctx, w, ar, s.requestLogger(s.authorize.ID, ar.client.ID), e)
+		return nil, false
+	}
+	return ar, true
+}
+
+// finishAuthorize runs flows.md §2.4 steps 11-13: the context with its
+// default code data, the flow (panics recovered, security.md S-77), and
+// the response with state and iss.
+func (s *Server) finishAuthorize(ctx context.Context, w http.ResponseWriter, r *http.Request, ar *authorizeRequest,
+	auth Authentication, pd pending, now time.Time) {
+	s.endInteraction(pd) // single use: the request is answered now
+	a := s.newAuthorizeContext(r, ar, auth, now)
+	resp, err := runAuthorizeFlow(ctx, s.authorize.Flow, a)
+	if err == nil && resp.Code == "" {
+		err = NewError(ErrServerError, "").WithCause(errors.New("authorization response without code"))
+	}
+	if err != nil {
+		s.authorizeFail(ctx, w, ar, a.Log, err)
+		return
+	}
+	s.authorizeSuccess(w, ar, resp)
+}
+
+// newAuthorizeContext builds the context of an approved request and its
+// default code data (flows.md §5.1). Request is the request that completed
+// the interaction: the authorization request itself, or the login or
+// consent form; Param reads the authorization request's parameters.
+func (s *Server) newAuthorizeContext(r *http.Request, ar *authorizeRequest, auth Authentication, now time.Time) *AuthorizeContext {
+	reg := s.authorize
+	a := &AuthorizeContext{
+		Flow:                reg.ID,
+		Now:                 now,
+		Issuer:              s.settings.Issuer,
+		Client:              ar.client,
+		Policy:              reg.Policy,
+		Request:             r,
+		Log:                 s.requestLogger(reg.ID, ar.client.ID),
+		ClientID:            ar.client.ID,
+		RedirectURI:         ar.redirect,
+		RedirectURIProvided: ar.redirectProvided,
+		ResponseType:        ar.responseType,
+		ResponseMode:        ar.mode,
+		State:               ar.state,
+		Nonce:               ar.nonce,
+		RequestedScope:      slices.Clone(ar.requested),
+		GrantedScope:        slices.Clone(ar.granted),
+		Prompt:              slices.Clone(ar.prompt),
+		MaxAge:              ar.maxAge,
+		LoginHint:           ar.loginHint,
+		UILocales:           slices.Clone(ar.uiLocales),
+		CodeChallenge:       ar.challenge,
+		CodeChallengeMethod: ar.method,
+		Resources:           slices.Clone(ar.resources),
+		Authentication:      auth,
+		params:              ar.params,
+		server:              s,
+		redirectRaw:         ar.redirectRaw,
+	}
+	a.CodeData = AuthorizationCodeRequest{
+		ClientID:            ar.client.ID,
+		RedirectURI:         ar.redirectRaw,
+		RedirectURIProvided: ar.redirectProvided,
+		Scope:               slices.Clone(ar.granted),
+		Authentication:      auth,
+		Nonce:               ar.nonce,
+		CodeChallenge:       ar.challenge,
+		CodeChallengeMethod: ar.method,
+		Resources:           slices.Clone(ar.resources),
+		TTL:                 reg.Policy.CodeTTL,
+	}
+	a.CodeData.Authentication.AMR = slices.Clone(auth.AMR)
+	a.Issuers = AuthorizeIssuers{Codes: CodeIssuer{a: a}}
+	return a
+}
+
+// runAuthorizeFlow calls the flow and turns a panic into server_error,
+// logged with its stack; the process keeps running (security.md S-77).
+func runAuthorizeFlow(ctx context.Context, f AuthorizeFlow, a *AuthorizeContext) (resp *AuthorizeResponse, err error) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		if p == http.ErrAbortHandler {
+			panic(p)
+		}
+		a.Log.LogAttrs(ctx, slog.LevelError, "authorize flow panicked",
+			slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))
+		resp, err = nil, NewError(ErrServerError, "").WithCause(fmt.Errorf("authorize flow panicked: %v", p))
+	}()
+	resp, err = f.Authorize(ctx, a)
+	if err == nil && resp == nil {
+		err = NewError(ErrServerError, "").WithCause(errors.New("authorize flow returned neither a response nor an error"))
+	}
+	return resp, err
+}
+
+// normaliseAuthorize checks the authorization endpoint's registration and
+// settings at NewServer and fills their defaults: the path
+// (/oauth2/authorize), the code lifetime (60 s; at most 10 minutes, RFC
+// 6749 §4.1.2) and the session key (32 random bytes; sessions then end at
+// restart). It returns the registration's copy and the key.
+func normaliseAuthorize(s *Settings, reg *AuthorizeFlowRegistration, key []byte) (*AuthorizeFlowRegistration, []byte, error) {
+	if reg == nil {
+		return nil, key, nil
+	}
+	r := *reg // the caller's value stays theirs
+	var errs []error
+	if r.Flow == nil {
+		errs = append(errs, errors.New("authorize flow: Flow is nil"))
+	}
+	switch p := r.Policy.CodeTTL; {
+	case p == 0:
+		r.Policy.CodeTTL = defaultCodeTTL
+	case p < 0 || p > maxCodeTTL:
+		errs = append(errs, fmt.Errorf("authorize flow: CodeTTL %v outside (0, %v]", p, maxCodeTTL))
+	}
+	if s.AuthorizePath == "" {
+		s.AuthorizePath = defaultAuthorizePath
+	}
+	path := s.AuthorizePath
+	switch {
+	case !strings.HasPrefix(path, "/") || strings.ContainsAny(path, "?# \t\r\n") || strings.HasSuffix(path, "/"):
+		errs = append(errs, fmt.Errorf("settings: AuthorizePath %q must be an absolute path without query, fragment or trailing slash", path))
+	case strings.HasPrefix(path, "/.well-known/"):
+		errs = append(errs, fmt.Errorf("settings: AuthorizePath %q must not be under /.well-known/", path))
+	}
+	for _, other := range []string{s.TokenPath, s.JWKSPath, s.UserInfoPath} {
+		if other != "" && (other == path || other == path+loginSubpath || other == path+consentSubpath) {
+			errs = append(errs, fmt.Errorf("settings: AuthorizePath %q clashes with the endpoint path %q", path, other))
+		}
+	}
+	switch {
+	case len(key) == 0:
+		key = make([]byte, sessionKeyBytes)
+		_, _ = rand.Read(key) // crypto/rand.Read never returns an error (Go 1.24+)
+	case len(key) < sessionKeyBytes:
+		errs = append(errs, fmt.Errorf("config: SessionKey must be at least %d bytes", sessionKeyBytes))
+	default:
+		key = slices.Clone(key)
+	}
+	return &r, key, errors.Join(errs...)
+}
+
+// newEndUser builds the end-user state of a server with an authorization
+// endpoint.
+func newEndUser(key []byte, issuer string) *endUser {
+	return &endUser{
+		sessions:     newSessions(key, issuer),
+		interactions: newInteractions(),
+		consents:     newConsents(),
+		throttle:     newLoginThrottle(),
+		formPost:     newFormPost(),
+	}
+}

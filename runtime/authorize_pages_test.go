@@ -1,0 +1,135 @@
+package runtime
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// TestDefaultPages: the runtime's pages are accessible (language, viewport,
+// a heading, a label for every input), use no external asset and no
+// script, and escape what they show.
+func TestDefaultPages(t *testing.T) {
+	p := DefaultPages()
+	render := func(f func(w http.ResponseWriter)) *httptest.ResponseRecorder {
+		w := httptest.NewRecorder()
+		f(w)
+		return w
+	}
+	pages := map[string]*httptest.ResponseRecorder{
+		"login": render(func(w http.ResponseWriter) {
+			p.Login(w, nil, LoginPage{Action: "/a/login", Interaction: "i1", CSRF: "c1", ClientName: "<b>App</b>", Username: "al\"ice", Error: "Nope"})
+		}),
+		"consent": render(func(w http.ResponseWriter) {
+			p.Consent(w, nil, ConsentPage{Action: "/a/consent", Interaction: "i1", CSRF: "c1", ClientName: "App",
+				Scopes: []ScopeInfo{{"read", "Read your <files>"}, {"x", ""}}, Username: "alice"})
+		}),
+		"error": render(func(w http.ResponseWriter) {
+			p.Error(w, nil, ErrorPage{Status: 400, Title: "Bad", Message: "Go back."})
+		}),
+	}
+	inputID := regexp.MustCompile(`<input id="([^"]+)"`)
+	for name, w := range pages {
+		body := w.Body.String()
+		if w.Header().Get("Content-Type") != "text/html; charset=utf-8" {
+			t.Errorf("%s: Content-Type %q", name, w.Header().Get("Content-Type"))
+		}
+		for _, want := range []string{`<html lang="en">`, `<meta name="viewport" content="width=device-width, initial-scale=1">`, "<h1>", "<main>", "<title>"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s page lacks %q", name, want)
+			}
+		}
+		for _, bad := range []string{"<script", "<link", "<img", "src=", "http://", "https://", "@import", "url("} {
+			if strings.Contains(body, bad) {
+				t.Errorf("%s page contains %q", name, bad)
+			}
+		}
+		for _, m := range inputID.FindAllStringSubmatch(body, -1) {
+			if !strings.Contains(body, `<label for="`+m[1]+`">`) {
+				t.Errorf("%s page: input %q has no label", name, m[1])
+			}
+		}
+	}
+	login := pages["login"].Body.String()
+	for _, want := range []string{`&lt;b&gt;App&lt;/b&gt;`, `value="al&#34;ice"`, `autocomplete="current-password"`, `type="password"`,
+		`name="interaction" value="i1"`, `name="csrf" value="c1"`, `action="/a/login"`, `role="alert"`} {
+		if !strings.Contains(login, want) {
+			t.Errorf("login page lacks %q", want)
+		}
+	}
+	consent := pages["consent"].Body.String()
+	for _, want := range []string{"Read your &lt;files&gt;", `value="approve"`, `value="deny"`, "alice"} {
+		if !strings.Contains(consent, want) {
+			t.Errorf("consent page lacks %q", want)
+		}
+	}
+	if pages["error"].Code != 400 {
+		t.Errorf("error page status %d", pages["error"].Code)
+	}
+}
+
+// TestNewTemplatePages: a team's templates replace the look; a set without
+// a page, or a page that fails, is handled.
+func TestNewTemplatePages(t *testing.T) {
+	fsys := fstest.MapFS{
+		"login.html.tmpl":   {Data: []byte(`{{define "login.html.tmpl"}}custom {{.ClientName}}{{end}}`)},
+		"consent.html.tmpl": {Data: []byte(`{{define "consent.html.tmpl"}}{{.Missing}}{{end}}`)},
+		"error.html.tmpl":   {Data: []byte(`{{define "error.html.tmpl"}}{{.Title}}{{end}}`)},
+	}
+	p, err := NewTemplatePages(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	p.Login(w, nil, LoginPage{ClientName: "App"})
+	if w.Body.String() != "custom App" {
+		t.Errorf("login = %q", w.Body.String())
+	}
+	w = httptest.NewRecorder()
+	p.Consent(w, nil, ConsentPage{})
+	if w.Code != http.StatusInternalServerError || strings.Contains(w.Body.String(), "Missing") {
+		t.Errorf("a failing template: %d %q", w.Code, w.Body.String())
+	}
+	delete(fsys, "error.html.tmpl")
+	if _, err := NewTemplatePages(fsys); err == nil {
+		t.Error("a set without the error page was accepted")
+	}
+}
+
+// TestCSPSource: the form-action source of a redirect URI.
+func TestCSPSource(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://app.example/cb?x=1":  "https://app.example",
+		"HTTPS://App.Example:8443/cb": "https://app.example:8443",
+		"http://127.0.0.1:51234/cb":   "http://127.0.0.1:51234",
+		"http://[::1]:51234/cb":       "http:",
+		"com.example.app:/cb":         "com.example.app:",
+	} {
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cspSource(u); got != want {
+			t.Errorf("cspSource(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}
+
+// TestFormPostCustomScheme: the form_post page keeps a private-use scheme
+// in its action (html/template would neutralise it as unsafe).
+func TestFormPostCustomScheme(t *testing.T) {
+	f := newFormPost()
+	u, _ := url.Parse("com.example.app:/cb")
+	w := httptest.NewRecorder()
+	f.write(w, "com.example.app:/cb", u, []formPostField{{"code", "c"}, {"iss", htIssuer}})
+	if !strings.Contains(w.Body.String(), `action="com.example.app:/cb"`) {
+		t.Errorf("form_post page:\n%s", w.Body.String())
+	}
+	if !strings.HasPrefix(f.scriptHash, "sha256-") || !strings.Contains(w.Header().Get("Content-Security-Policy"), f.scriptHash) {
+		t.Errorf("script hash %q, CSP %q", f.scriptHash, w.Header().Get("Content-Security-Policy"))
+	}
+}

@@ -1,0 +1,304 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Parsing and validation of an authorization request (RFC 6749 §4.1.1;
+// OIDC Core §3.1.2.1; flows.md §2.4 steps 2-9, §5.0, §5.1). Two phases,
+// because they fail differently: identifying the client and its redirect
+// URI fails with an error page and never redirects (RFC 6749 §4.1.2.1;
+// security.md S-19); everything after that goes back to the redirect URI.
+
+// authorizeRequest is a parsed authorization request. It is immutable once
+// checkAuthorizeRequest has passed.
+type authorizeRequest struct {
+	params Params
+	client *Client
+
+	// redirectRaw is the redirect URI the response goes to, exactly as
+	// sent (or the client's only registered one); redirect is it parsed.
+	redirectRaw      string
+	redirect         *url.URL
+	redirectProvided bool
+	// mode is how responses, errors included, are delivered.
+	mode ResponseMode
+	// state is echoed exactly when sent (RFC 6749 §4.1.2).
+	state string
+
+	responseType string
+	// requested is scope as sent; granted is what the response grants:
+	// requested, or the client's default scopes when scope was omitted.
+	requested, granted ScopeSet
+	// openID is set when the server speaks OpenID Connect and scope
+	// includes openid (OIDC Core §3.1.2.1).
+	openID    bool
+	nonce     string
+	prompt    PromptSet
+	maxAge    *time.Duration
+	loginHint string
+	uiLocales []string
+	challenge string
+	method    string
+	resources []string
+}
+
+// pageError is an error the end user sees as a page, because there is no
+// redirect URI to send it to, or because it concerns their own form.
+type pageError struct {
+	status  int
+	title   string
+	message string
+	cause   error
+}
+
+// pageErr builds a pageError with the cause err (nil allowed).
+func pageErr(status int, title, message string, cause error) *pageError {
+	return &pageError{status: status, title: title, message: message, cause: cause}
+}
+
+// badRequestPage is the page of a request the server cannot redirect.
+func badRequestPage(message string, cause error) *pageError {
+	return pageErr(http.StatusBadRequest, "This sign-in request is invalid", message, cause)
+}
+
+// authorizeParams reads the request's parameters: the query of a GET, the
+// form body of a POST (RFC 6749 §3.1; flows.md §2.1 rules 3-7). A malformed
+// query or body is an error page: nothing in it can be trusted to redirect
+// to. Repeated parameters are returned, not refused: the caller answers
+// them once it knows where to (flows.md §2.1 rule 6).
+func (s *Server) authorizeParams(w http.ResponseWriter, r *http.Request) (Params, []string, *pageError) {
+	raw := r.URL.RawQuery
+	if r.Method == http.MethodPost {
+		if !isFormContentType(r.Header.Get("Content-Type")) {
+			return Params{}, nil, badRequestPage("The request must be a form.", nil)
+		}
+		body, e := readBody(w, r, s.settings.MaxBodyBytes)
+		if e != nil {
+			return Params{}, nil, badRequestPage("The request could not be read.", e)
+		}
+		raw = body
+	}
+	p, e := splitParams(raw)
+	if e != nil {
+		return Params{}, nil, badRequestPage("The request is malformed.", e)
+	}
+	n := 0
+	for _, kv := range p.pairs {
+		n += len(kv.name) + len(kv.value)
+	}
+	if n > maxAuthorizeParamBytes {
+		return Params{}, nil, badRequestPage("The request is too large.", nil)
+	}
+	return p, repeatedParams(p), nil
+}
+
+// maxAuthorizeParamBytes bounds the parameters of an authorization request,
+// which wait on the server while the end user signs in: with at most
+// maxInteractions of them, the pending requests of a server stay under
+// 128 MiB however they are sent [oauthgen].
+const maxAuthorizeParamBytes = 8 << 10
+
+// repeatedParams lists the single-valued parameters sent more than once.
+func repeatedParams(p Params) []string {
+	if _, dup := p.repeated(); !dup {
+		return nil
+	}
+	var out []string
+	for _, kv := range p.pairs {
+		if !multiValued(kv.name) && !slices.Contains(out, kv.name) && len(p.Values(kv.name)) > 1 {
+			out = append(out, kv.name)
+		}
+	}
+	return out
+}
+
+// identifyAuthorizeClient runs flows.md §2.4 steps 3-4. A missing, repeated
+// or unknown client_id, and a redirect URI that is missing where required,
+// repeated, malformed or not registered, is an error page (RFC 6749
+// §4.1.2.1; security.md S-18, S-19). It also settles how errors are
+// delivered from then on: the response mode (query unless form_post was
+// asked for once) and state (unless repeated).
+func (s *Server) identifyAuthorizeClient(ctx context.Context, p Params, repeated []string) (*authorizeRequest, *pageError) {
+	if slices.Contains(repeated, "client_id") {
+		return nil, badRequestPage("The request names its application more than once.", nil)
+	}
+	id := p.Get("client_id")
+	if id == "" {
+		return nil, badRequestPage("The request does not name the application that sent it.", nil)
+	}
+	client, err := s.clients.Client(ctx, id)
+	if err != nil {
+		return nil, pageErr(http.StatusInternalServerError, "Something went wrong",
+			"The sign-in service cannot handle this request right now. Try again later.", fmt.Errorf("look up client: %w", err))
+	}
+	if client == nil {
+		return nil, badRequestPage("The application that sent you here is not registered.", nil)
+	}
+
+	if slices.Contains(repeated, "redirect_uri") {
+		return nil, badRequestPage("The request names its return address more than once.", nil)
+	}
+	raw := p.Get("redirect_uri")
+	provided := raw != ""
+	if !provided {
+		if s.settings.OpenID() && scopeParamHas(p, "openid") {
+			// OIDC Core §3.1.2.1: redirect_uri is REQUIRED.
+			return nil, badRequestPage("The request does not say where to return to.", nil)
+		}
+		if len(client.RedirectURIs) != 1 { // RFC 6749 §3.1.2.3
+			return nil, badRequestPage("The request does not say where to return to.", nil)
+		}
+		raw = client.RedirectURIs[0]
+	}
+	u, ok := wellFormedRedirectURI(raw)
+	if !ok {
+		return nil, badRequestPage("The return address of the request is malformed.", nil)
+	}
+	if provided && !matchRedirectURI(client.RedirectURIs, raw) {
+		return nil, badRequestPage("The return address of the request is not registered for this application.", nil)
+	}
+
+	ar := &authorizeRequest{params: p, client: client, redirectRaw: raw, redirect: u, redirectProvided: provided,
+		mode: ResponseModeQuery}
+	if !slices.Contains(repeated, "response_mode") && p.Get("response_mode") == string(ResponseModeFormPost) {
+		ar.mode = ResponseModeFormPost
+	}
+	if !slices.Contains(repeated, "state") {
+		ar.state = p.Get("state")
+	}
+	return ar, nil
+}
+
+// scopeParamHas reports whether the scope parameter holds tok.
+func scopeParamHas(p Params, tok string) bool {
+	for _, t := range strings.Split(p.Get("scope"), " ") {
+		if t == tok {
+			return true
+		}
+	}
+	return false
+}
+
+// The prompt values of OIDC Core §3.1.2.1.
+const (
+	promptNone          = "none"
+	promptLogin         = "login"
+	promptConsent       = "consent"
+	promptSelectAccount = "select_account"
+)
+
+// checkAuthorizeRequest runs flows.md §2.4 steps 5-9 and §5.1's checks;
+// its errors go back to the redirect URI.
+//
+// prompt, max_age and login_hint are honoured for every request, OpenID
+// Connect or not [oauthgen]: forcing a login is never less safe.
+// prompt=select_account shows the login page, where the end user signs in
+// with the account they choose: a browser has one session, so choosing an
+// account is signing in to it.
+func (s *Server) checkAuthorizeRequest(ar *authorizeRequest, repeated []string) *Error {
+	p, client := ar.params, ar.client
+	if len(repeated) > 0 {
+		return NewError(ErrInvalidRequest, "parameter '"+sanitizeErrorText(repeated[0])+"' is repeated") // RFC 6749 §3.1
+	}
+	// Request objects are not supported (OIDC Core §6.1, §6.2; RFC 9101).
+	if p.Has("request") {
+		return NewError(ErrRequestNotSupported, "request objects are not supported")
+	}
+	if p.Has("request_uri") {
+		return NewError(ErrRequestURINotSupported, "request_uri is not supported")
+	}
+
+	// Step 6: response_type (RFC 6749 §3.1.1, §4.1.2.1).
+	ar.responseType = p.Get("response_type")
+	switch {
+	case ar.responseType == "":
+		return NewError(ErrInvalidRequest, "parameter 'response_type' is missing")
+	case ar.responseType != "code":
+		return NewError(ErrUnsupportedResponseType, "response_type must be 'code'")
+	case !client.AllowsGrant(GrantAuthorizationCode):
+		return NewError(ErrUnauthorizedClient, "client is not registered for the authorization code grant")
+	}
+
+	// Step 7: response_mode. fragment is refused for code: it exists for
+	// tokens returned to scripts in the page (implicit, hybrid), a code in
+	// a fragment reaches the client only through script, and the metadata
+	// advertises exactly query and form_post.
+	switch m := p.Get("response_mode"); m {
+	case "", string(ResponseModeQuery), string(ResponseModeFormPost):
+	case "fragment":
+		return NewError(ErrInvalidRequest, "response_mode 'fragment' is not supported with response_type 'code'; use query or form_post")
+	default:
+		return NewError(ErrInvalidRequest, "response_mode must be 'query' or 'form_post'")
+	}
+
+	// Step 8: scope (RFC 6749 §3.3): well formed, allowed for the client;
+	// omitted means the client's default scopes, and none is invalid_scope.
+	requested, ok := ParseScope(p.Get("scope"))
+	if !ok {
+		return NewError(ErrInvalidScope, "malformed scope")
+	}
+	if extra := requested.Without(client.Scopes); len(extra) > 0 {
+		return NewError(ErrInvalidScope, "scope '"+extra.String()+"' is not allowed for this client")
+	}
+	ar.requested, ar.granted = requested, requested
+	if len(ar.granted) == 0 {
+		ar.granted = slices.Clone(client.DefaultScopes)
+	}
+	if len(ar.granted) == 0 {
+		return NewError(ErrInvalidScope, "scope is required: the client has no default scope")
+	}
+	ar.openID = s.settings.OpenID() && requested.Contains("openid")
+	ar.nonce = p.Get("nonce")
+
+	// resource (RFC 8707 §2): among the client's registered audiences.
+	allowed := client.Audiences
+	if allowed == nil {
+		allowed = []string{}
+	}
+	resources, e := resourceParams(p, allowed, "is not allowed for this client")
+	if e != nil {
+		return e
+	}
+	ar.resources = resources
+
+	// PKCE (RFC 7636 §4.3, §4.4.1; RFC 9700 §2.1.1; security.md S-01, S-02).
+	ar.challenge, ar.method = p.Get("code_challenge"), p.Get("code_challenge_method")
+	if e := checkPKCE(s.pkceRequired(client), ar.challenge, ar.method); e != nil {
+		return e
+	}
+
+	// prompt (OIDC Core §3.1.2.1): known values; none stands alone.
+	for _, v := range strings.Fields(p.Get("prompt")) {
+		switch v {
+		case promptNone, promptLogin, promptConsent, promptSelectAccount:
+		default:
+			return NewError(ErrInvalidRequest, "prompt '"+sanitizeErrorText(v)+"' is not supported")
+		}
+		if !ar.prompt.Has(v) {
+			ar.prompt = append(ar.prompt, v)
+		}
+	}
+	if ar.prompt.Has(promptNone) && len(ar.prompt) > 1 {
+		return NewError(ErrInvalidRequest, "prompt 'none' cannot be combined with other values")
+	}
+	// max_age: a non-negative number of seconds (OIDC Core §3.1.2.1).
+	if v := p.Get("max_age"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 31)
+		if err != nil {
+			return NewError(ErrInvalidRequest, "parameter 'max_age' must be a non-negative integer")
+		}
+		d := time.Duration(n) * time.Second
+		ar.maxAge = &d
+	}
+	ar.loginHint = p.Get("login_hint")
+	ar.uiLocales = strings.Fields(p.Get("ui_locales"))
+	return nil
+}

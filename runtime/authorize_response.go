@@ -1,0 +1,144 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Responses of the authorization endpoint: the redirect to the client with
+// a code or an error (RFC 6749 §4.1.2, §4.1.2.1), the form_post page (OAuth
+// 2.0 Form Post Response Mode), and the error pages shown instead of a
+// redirect (RFC 6749 §4.1.2.1).
+
+// The request-object error codes of OIDC Core §3.1.2.6.
+const (
+	ErrRequestNotSupported    ErrorCode = "request_not_supported"     // OIDC Core §3.1.2.6
+	ErrRequestURINotSupported ErrorCode = "request_uri_not_supported" // OIDC Core §3.1.2.6
+)
+
+// authorizeEndpointCode reports whether the authorization endpoint may
+// answer with the code (flows.md §4.3).
+func authorizeEndpointCode(c ErrorCode) bool {
+	switch c {
+	case ErrInvalidRequest, ErrUnauthorizedClient, ErrAccessDenied, ErrUnsupportedResponseType,
+		ErrInvalidScope, ErrServerError, ErrTemporarilyUnavail, ErrInvalidTarget,
+		ErrLoginRequired, ErrConsentRequired, ErrInteractionRequired, ErrAccountSelectionRequired,
+		ErrRequestNotSupported, ErrRequestURINotSupported:
+		return true
+	}
+	return false
+}
+
+// authorizeSuccess sends the code to the client with state and iss
+// (RFC 6749 §4.1.2; RFC 9207 §2; security.md S-21, S-22).
+func (s *Server) authorizeSuccess(w http.ResponseWriter, ar *authorizeRequest, resp *AuthorizeResponse) {
+	fields := []formPostField{{"code", resp.Code.Reveal()}}
+	s.deliverAuthorize(w, ar, fields)
+}
+
+// authorizeFail logs err and sends it to the client with state and iss
+// (RFC 6749 §4.1.2.1; RFC 9207 §2). An error that is not an *Error, or
+// whose code the endpoint cannot return, becomes server_error; the detail
+// of a server_error stays in the log (security.md S-76).
+func (s *Server) authorizeFail(ctx context.Context, w http.ResponseWriter, ar *authorizeRequest, log *slog.Logger, err error) {
+	e := AsError(err)
+	if !authorizeEndpointCode(e.Code) {
+		e = NewError(ErrServerError, "").WithCause(fmt.Errorf("error code %q is not an authorization endpoint error: %w", e.Code, err))
+	}
+	if log == nil {
+		log = s.log
+	}
+	if log.Enabled(ctx, e.Code.LogLevel()) {
+		attrs := []slog.Attr{slog.String("error", string(e.Code)), slog.String("client_id", ar.client.ID)}
+		if e.Description != "" {
+			attrs = append(attrs, slog.String("error_description", e.Description))
+		}
+		if c := e.Unwrap(); c != nil {
+			attrs = append(attrs, slog.String("cause", c.Error()))
+		}
+		log.LogAttrs(ctx, e.Code.LogLevel(), "authorization request failed", attrs...)
+	}
+	if e.Code == ErrServerError {
+		e = NewError(ErrServerError, "")
+	}
+	fields := []formPostField{{"error", string(e.Code)}}
+	if e.Description != "" {
+		fields = append(fields, formPostField{"error_description", sanitizeErrorText(e.Description)})
+	}
+	if e.URI != "" {
+		fields = append(fields, formPostField{"error_uri", sanitizeErrorText(e.URI)})
+	}
+	s.deliverAuthorize(w, ar, fields)
+}
+
+// deliverAuthorize adds state (when sent) and iss to the fields and sends
+// them in the request's response mode: a 303 redirect with the fields in
+// the query (never 307, which would repeat a POST body: RFC 9700 §4.12;
+// security.md S-23), or the form_post page.
+func (s *Server) deliverAuthorize(w http.ResponseWriter, ar *authorizeRequest, fields []formPostField) {
+	if ar.state != "" {
+		fields = append(fields, formPostField{"state", ar.state})
+	}
+	fields = append(fields, formPostField{"iss", s.settings.Issuer})
+	if ar.mode == ResponseModeFormPost {
+		s.endUser.formPost.write(w, ar.redirectRaw, ar.redirect, fields)
+		return
+	}
+	redirectSeeOther(w, appendQuery(ar.redirectRaw, fields))
+}
+
+// redirectSeeOther answers 303 to location, with nothing cached and no
+// referrer passed on (the URL may carry a code).
+func redirectSeeOther(w http.ResponseWriter, location string) {
+	h := w.Header()
+	h.Set("Location", location)
+	h.Set("Cache-Control", "no-store")
+	h.Set("Pragma", "no-cache")
+	h.Set("Referrer-Policy", "no-referrer")
+	w.WriteHeader(http.StatusSeeOther)
+}
+
+// appendQuery adds the fields to the query of uri, keeping the query the
+// redirect URI already has (RFC 6749 §3.1.2). The values are
+// percent-encoded, so state comes back exactly (security.md S-22).
+func appendQuery(uri string, fields []formPostField) string {
+	var b strings.Builder
+	b.WriteString(uri)
+	switch {
+	case !strings.Contains(uri, "?"):
+		b.WriteByte('?')
+	case !strings.HasSuffix(uri, "?") && !strings.HasSuffix(uri, "&"):
+		b.WriteByte('&')
+	}
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(f.Name))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(f.Value))
+	}
+	return b.String()
+}
+
+// showError logs pe and renders it through Pages.Error with the page
+// headers: no redirect (RFC 6749 §4.1.2.1; security.md S-19).
+func (s *Server) showError(ctx context.Context, w http.ResponseWriter, r *http.Request, pe *pageError) {
+	level := slog.LevelDebug
+	if pe.status >= http.StatusInternalServerError {
+		level = slog.LevelError
+	}
+	if s.log.Enabled(ctx, level) {
+		attrs := []slog.Attr{slog.Int("status", pe.status), slog.String("message", pe.message), slog.String("path", r.URL.Path)}
+		if pe.cause != nil {
+			attrs = append(attrs, slog.String("cause", pe.cause.Error()))
+		}
+		s.log.LogAttrs(ctx, level, "authorization page error", attrs...)
+	}
+	setPageHeaders(w.Header(), nil, "")
+	s.pages.Error(w, r, ErrorPage{Status: pe.status, Title: pe.title, Message: pe.message})
+}

@@ -1,0 +1,51 @@
+package runtime
+
+import (
+	"slices"
+	"time"
+)
+
+// Remembered consent (RFC 6749 §10.2; security.md S-54): the scopes an end
+// user has approved for a client. A later request for scopes the user has
+// already approved skips the consent page, unless it says prompt=consent
+// (OIDC Core §3.1.2.1). Consent is per subject and client; a request for
+// one more scope asks again, for all of them.
+
+// Consent bounds: approvals are forgotten after consentTTL, and the table
+// keeps at most maxConsents of them (the oldest are dropped when full, so
+// the user is asked again).
+const (
+	consentTTL  = 90 * 24 * time.Hour
+	maxConsents = 1 << 16
+)
+
+type consentKey struct{ subject, clientID string }
+
+// consents holds the remembered consents of one server.
+type consents struct {
+	table *expiringTable[consentKey, ScopeSet]
+}
+
+func newConsents() *consents {
+	return &consents{table: newExpiringTable[consentKey, ScopeSet](maxConsents)}
+}
+
+// covers reports whether the subject has approved every scope of scope for
+// the client.
+func (c *consents) covers(subject, clientID string, scope ScopeSet, now time.Time) bool {
+	got, ok := c.table.get(consentKey{subject, clientID}, now)
+	return ok && scope.SubsetOf(got)
+}
+
+// remember adds scope to what the subject approved for the client.
+func (c *consents) remember(subject, clientID string, scope ScopeSet, now time.Time) {
+	k := consentKey{subject, clientID}
+	prev, _ := c.table.get(k, now)
+	all := slices.Clone(prev)
+	for _, s := range scope {
+		if !all.Contains(s) {
+			all = append(all, s)
+		}
+	}
+	c.table.put(k, all, now.Add(consentTTL), now)
+}

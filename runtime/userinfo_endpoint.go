@@ -1,0 +1,369 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// The userinfo endpoint (OIDC Core §5.3; flows.md §2.5, §12), read top to
+// bottom: method, the bearer token (RFC 6750 §2), its validation, the
+// openid scope, the user, the flow, the response.
+
+// serveUserInfo handles one userinfo request.
+func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	now := s.clock.Now()
+	q := userInfoRequest{s: s, w: w}
+
+	// 1. GET and POST (OIDC Core §5.3.1).
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		w.Header().Set("Allow", "GET, POST")
+		q.fail(ctx, http.StatusMethodNotAllowed, NewError(ErrInvalidRequest, "the userinfo endpoint accepts GET and POST only"))
+		return
+	}
+
+	// 2. The bearer token (RFC 6750 §2; flows.md §2.5 rule 1).
+	token, e := s.userInfoToken(w, r)
+	if e != nil {
+		q.fail(ctx, 0, e)
+		return
+	}
+	if token == "" {
+		q.challengeOnly() // RFC 6750 §3.1: no error code without a token
+		return
+	}
+
+	// 3. An active access token of this server: not a refresh token, not an
+	// ID token, not expired, not revoked (flows.md §2.5 rule 3; S-39).
+	rec, active, err := s.AccessTokenActive(ctx, token)
+	if err != nil {
+		q.fail(ctx, 0, AsError(fmt.Errorf("userinfo: %w", err)))
+		return
+	}
+	if !active || rec.Claims.Subject == "" {
+		q.fail(ctx, 0, NewError(ErrInvalidToken, "the access token is invalid, expired or revoked"))
+		return
+	}
+	q.log = s.requestLogger(s.userinfo.ID, rec.ClientID)
+
+	// 4. The openid scope (OIDC Core §5.3; flows.md §12 rule 1).
+	scope := rec.Claims.Scope
+	if !scope.Contains(ScopeOpenID) {
+		q.fail(ctx, 0, NewError(ErrInsufficientScope, "the access token lacks the openid scope"))
+		return
+	}
+
+	// 5. The client and the user still exist (flows.md §12 rule 2).
+	client, err := s.clients.Client(ctx, rec.ClientID)
+	if err != nil {
+		q.fail(ctx, 0, AsError(fmt.Errorf("userinfo: look up client: %w", err)))
+		return
+	}
+	if client == nil {
+		q.fail(ctx, 0, NewError(ErrInvalidToken, "the access token is invalid, expired or revoked").
+			WithCause(errors.New("the client no longer exists")))
+		return
+	}
+	sub := rec.Claims.Subject
+	claims, found, err := s.users.Claims(ctx, sub)
+	if err != nil {
+		q.fail(ctx, 0, AsError(fmt.Errorf("userinfo: look up user claims: %w", err)))
+		return
+	}
+	if !found {
+		q.fail(ctx, 0, NewError(ErrInvalidToken, "the access token is invalid, expired or revoked").
+			WithCause(errors.New("the user no longer exists")))
+		return
+	}
+
+	// 6. The flow and its procedure; panics are recovered (S-77).
+	u := &UserInfoContext{
+		Flow:        s.userinfo.ID,
+		Now:         now,
+		Issuer:      s.settings.Issuer,
+		Request:     r,
+		Log:         q.logger(),
+		AccessToken: token,
+		Token:       rec,
+		Client:      client,
+		Subject:     sub,
+		Scope:       slices.Clone(scope),
+		Defaults:    UserInfoResponse{Subject: sub, UserClaims: claimsByScope(claims, scope)},
+	}
+	resp, err := runUserInfo(ctx, s.userinfo.Flow, u)
+	if err != nil {
+		q.fail(ctx, 0, err)
+		return
+	}
+
+	// 7. The response: sub is the token's (OIDC Core §5.3.2), no-store.
+	if resp.Subject != sub {
+		q.fail(ctx, 0, NewError(ErrServerError, "").WithCause(
+			fmt.Errorf("userinfo response sub %q is not the token's %q (OIDC Core §5.3.2)", resp.Subject, sub)))
+		return
+	}
+	body, err := encodeUserInfo(resp)
+	if err != nil {
+		q.fail(ctx, 0, NewError(ErrServerError, "").WithCause(err))
+		return
+	}
+	h := w.Header()
+	setNoStoreJSON(h)
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+// userInfoToken finds the access token of a userinfo request: from
+// "Authorization: Bearer" (RFC 6750 §2.1) or, in a POST with a form body,
+// the access_token parameter (RFC 6750 §2.2). The URI query method
+// (RFC 6750 §2.3) is refused, as is a token sent two ways (RFC 6750 §2:
+// "Clients MUST NOT use more than one method"); both are invalid_request
+// (RFC 6750 §3.1). "" without error means no token was sent.
+func (s *Server) userInfoToken(w http.ResponseWriter, r *http.Request) (Secret, *Error) {
+	if r.URL.RawQuery != "" && queryHasParam(r.URL.RawQuery, "access_token") {
+		return "", NewError(ErrInvalidRequest, "the access token must not be sent in the URL")
+	}
+	var fromHeader string
+	switch auth := r.Header.Values("Authorization"); len(auth) {
+	case 0:
+	case 1:
+		scheme, cred, _ := strings.Cut(auth[0], " ")
+		if !strings.EqualFold(scheme, "Bearer") {
+			break // another scheme carries no bearer token (RFC 9110 §11.1: schemes are case-insensitive)
+		}
+		cred = strings.TrimLeft(cred, " ")
+		if !isB64Token(cred) {
+			return "", NewError(ErrInvalidRequest, "malformed bearer token")
+		}
+		fromHeader = cred
+	default:
+		return "", NewError(ErrInvalidRequest, "the Authorization header is repeated")
+	}
+	var fromForm string
+	if r.Method == http.MethodPost && isFormContentType(r.Header.Get("Content-Type")) {
+		body, e := readBody(w, r, s.settings.MaxBodyBytes)
+		if e != nil {
+			return "", e
+		}
+		params, e := parseParams(body)
+		if e != nil {
+			return "", e
+		}
+		fromForm = params.Get("access_token")
+	}
+	if fromHeader != "" && fromForm != "" {
+		return "", NewError(ErrInvalidRequest, "the access token was sent in more than one way")
+	}
+	if fromHeader != "" {
+		return Secret(fromHeader), nil
+	}
+	return Secret(fromForm), nil
+}
+
+// isB64Token reports whether s is an RFC 6750 §2.1 b64token:
+// 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
+func isB64Token(s string) bool {
+	body := strings.TrimRight(s, "=")
+	if body == "" {
+		return false
+	}
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' ||
+			c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/') {
+			return false
+		}
+	}
+	return true
+}
+
+// queryHasParam reports whether a raw query names the parameter name,
+// decoding keys leniently and without regard to case, so that a malformed
+// pair cannot hide it (as queryCarriesCredentials does; security.md S-32).
+func queryHasParam(raw, name string) bool {
+	for raw != "" {
+		var pair string
+		if i := strings.IndexAny(raw, "&;"); i >= 0 {
+			pair, raw = raw[:i], raw[i+1:]
+		} else {
+			pair, raw = raw, ""
+		}
+		key, _, _ := strings.Cut(pair, "=")
+		if strings.EqualFold(lenientUnescape(key), name) {
+			return true
+		}
+	}
+	return false
+}
+
+// claimsByScope selects the standard claims a scope grants (OIDC Core
+// §5.4): profile, email, address and phone.
+func claimsByScope(c UserClaims, scope ScopeSet) UserClaims {
+	var out UserClaims
+	if scope.Contains(ScopeProfile) {
+		out.Name, out.FamilyName, out.GivenName, out.MiddleName = c.Name, c.FamilyName, c.GivenName, c.MiddleName
+		out.Nickname, out.PreferredUsername, out.Profile, out.Picture = c.Nickname, c.PreferredUsername, c.Profile, c.Picture
+		out.Website, out.Gender, out.Birthdate, out.Zoneinfo = c.Website, c.Gender, c.Birthdate, c.Zoneinfo
+		out.Locale, out.UpdatedAt = c.Locale, c.UpdatedAt
+	}
+	if scope.Contains(ScopeEmail) {
+		out.Email, out.EmailVerified = c.Email, cloneBool(c.EmailVerified)
+	}
+	if scope.Contains(ScopeAddress) && c.Address != nil {
+		a := *c.Address
+		out.Address = &a
+	}
+	if scope.Contains(ScopePhone) {
+		out.PhoneNumber, out.PhoneNumberVerified = c.PhoneNumber, cloneBool(c.PhoneNumberVerified)
+	}
+	return out
+}
+
+func cloneBool(b *bool) *bool {
+	if b == nil {
+		return nil
+	}
+	v := *b
+	return &v
+}
+
+// DefaultUserInfo is the default procedure of the userinfo flow: it returns
+// u.Defaults, sub and the claims the token's scope grants (OIDC Core §5.4).
+func DefaultUserInfo(_ context.Context, u *UserInfoContext) (*UserInfoResponse, error) {
+	return &u.Defaults, nil
+}
+
+// runUserInfo calls the flow and turns a panic into server_error, logged
+// with its stack (security.md S-77).
+func runUserInfo(ctx context.Context, f UserInfoFlow, u *UserInfoContext) (resp *UserInfoResponse, err error) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		if p == http.ErrAbortHandler { // net/http's way to abort a response: not ours to recover
+			panic(p)
+		}
+		u.Log.LogAttrs(ctx, slog.LevelError, "userinfo flow panicked",
+			slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))
+		resp, err = nil, NewError(ErrServerError, "").WithCause(fmt.Errorf("userinfo flow panicked: %v", p))
+	}()
+	resp, err = f.UserInfo(ctx, u)
+	if err == nil && resp == nil {
+		err = NewError(ErrServerError, "").WithCause(errors.New("userinfo flow returned neither a response nor an error"))
+	}
+	return resp, err
+}
+
+// isRegisteredUserInfoClaim reports whether an Extra member would shadow a
+// member the response defines (OIDC Core §5.1, §5.3.2) or one a signed
+// response would carry (iss, aud).
+func isRegisteredUserInfoClaim(name string) bool {
+	return name == "" || name == "sub" || name == "iss" || name == "aud" || slices.Contains(userClaimNames[:], name)
+}
+
+// encodeUserInfo encodes the userinfo response (OIDC Core §5.3.2):
+// {"sub":…, the standard claims that are set, Extra in name order}. An
+// Extra member that shadows a registered claim is an error.
+func encodeUserInfo(resp *UserInfoResponse) ([]byte, error) {
+	for name := range resp.Extra {
+		if isRegisteredUserInfoClaim(name) {
+			return nil, fmt.Errorf("userinfo response: Extra claim %q shadows a registered claim", name)
+		}
+	}
+	dst := make([]byte, 0, 256)
+	dst = append(dst, `{"sub":`...)
+	dst = appendJSONString(dst, resp.Subject)
+	dst, err := appendUserClaims(dst, &resp.UserClaims)
+	if err != nil {
+		return nil, fmt.Errorf("userinfo response: %w", err)
+	}
+	if dst, err = appendExtraClaims(dst, resp.Extra); err != nil {
+		return nil, fmt.Errorf("userinfo response: %w", err)
+	}
+	return dst, nil
+}
+
+// userInfoRequest carries what the error path of one userinfo request needs.
+type userInfoRequest struct {
+	s   *Server
+	w   http.ResponseWriter
+	log *slog.Logger
+}
+
+func (q *userInfoRequest) logger() *slog.Logger {
+	if q.log != nil {
+		return q.log
+	}
+	return q.s.log
+}
+
+// realm is the challenge's realm parameter: the issuer (RFC 6750 §3).
+func (q *userInfoRequest) realm() string {
+	return `Bearer realm="` + quotedStringSafe(q.s.settings.Issuer) + `"`
+}
+
+// challengeOnly answers a request without a token: 401 and a bare
+// challenge, no error code (RFC 6750 §3.1), nothing cached.
+func (q *userInfoRequest) challengeOnly() {
+	h := q.w.Header()
+	h["Www-Authenticate"] = []string{q.realm()}
+	h["Cache-Control"] = headerNoStore
+	h["Pragma"] = headerNoCache
+	h["Content-Length"] = []string{"0"}
+	q.w.WriteHeader(http.StatusUnauthorized)
+}
+
+// fail logs err and writes it as JSON with no-store. status 0 means the
+// code's status: invalid_request 400, invalid_token 401, insufficient_scope
+// 403 (RFC 6750 §3.1), each with a Bearer challenge naming the error; any
+// other code becomes server_error, its cause logged and never sent.
+func (q *userInfoRequest) fail(ctx context.Context, status int, err error) {
+	e := AsError(err)
+	switch e.Code {
+	case ErrInvalidRequest, ErrInvalidToken, ErrInsufficientScope, ErrServerError, ErrTemporarilyUnavail:
+	default:
+		e = NewError(ErrServerError, "").WithCause(fmt.Errorf("error code %q is not a userinfo error: %w", e.Code, err))
+	}
+	log := q.logger()
+	if log.Enabled(ctx, e.Code.LogLevel()) {
+		attrs := []slog.Attr{slog.String("error", string(e.Code))}
+		if e.Description != "" {
+			attrs = append(attrs, slog.String("error_description", e.Description))
+		}
+		if c := e.Unwrap(); c != nil {
+			attrs = append(attrs, slog.String("cause", c.Error()))
+		}
+		log.LogAttrs(ctx, e.Code.LogLevel(), "userinfo request failed", attrs...)
+	}
+	if e.Code == ErrServerError {
+		e = NewError(ErrServerError, "") // internal detail stays in the log (security.md S-76)
+	}
+	if status == 0 {
+		status = e.Code.Status()
+	}
+	var challenge []string
+	switch e.Code {
+	case ErrInvalidRequest, ErrInvalidToken, ErrInsufficientScope:
+		if status != e.Code.Status() {
+			break // 405: the method, not the token, is wrong
+		}
+		c := q.realm() + `, error="` + string(e.Code) + `"`
+		if e.Description != "" {
+			c += `, error_description="` + sanitizeErrorText(e.Description) + `"`
+		}
+		if e.Code == ErrInsufficientScope {
+			c += `, scope="` + ScopeOpenID + `"` // RFC 6750 §3: the scope needed
+		}
+		challenge = []string{c}
+	}
+	writeError(q.w, status, e, challenge)
+}
