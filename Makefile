@@ -1,8 +1,9 @@
 # oauthgen: two commands are all a newcomer needs.
 #
 #   make demo   generate, build and run the quickstart server on 127.0.0.1:8080
-#   make test   go vet, go test -race ./..., and the staleness check of every
-#               generated tree (generated/ and examples/)
+#   make test   go vet, go test -race ./... (the real-browser test included:
+#               it needs Debian's chromium, node and npm, which .ci/run
+#               installs), and the staleness check of every generated tree
 
 GO ?= go
 
@@ -16,8 +17,15 @@ test: vet race check-generated
 vet:
 	$(GO) vet ./...
 
+# Test artifacts (the real-browser test's screenshots of the login and
+# consent pages) are kept here; the directory is ignored by git.
+ARTIFACTS ?= $(CURDIR)/examples/quickstart/browser/artifacts
+
 race:
-	$(GO) test -race -count=1 ./...
+	mkdir -p $(ARTIFACTS)
+	$(GO) test -race -count=1 -artifacts -outputdir=$(ARTIFACTS) ./...
+	@find $(ARTIFACTS) -name '*.png' | sed 's|^|artifact: |'
+
 
 # Regenerate every checked-in tree. The example uses `go tool oauthgen`,
 # exactly as an adopting service does.

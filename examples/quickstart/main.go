@@ -42,6 +42,25 @@ const (
 	demoAppSecret     = "demo-app-secret-Qe7Wr2Ty9Ui4Op1As6Df3Gh8Jk5Lz0Xc"
 )
 
+// The demo users: username, password, and the claims userinfo and ID
+// tokens carry. Passwords are hashed with bcrypt at start, as a user store
+// keeps them.
+var demoUsers = []struct {
+	username, password string
+	user               runtime.User
+}{
+	{"alice", "alice-password", runtime.User{Subject: "user-alice", Claims: runtime.UserClaims{
+		Name: "Alice Example", GivenName: "Alice", FamilyName: "Example", PreferredUsername: "alice",
+		Email: "alice@example.com", EmailVerified: ptr(true), Locale: "en",
+	}}},
+	{"bob", "bob-password", runtime.User{Subject: "user-bob", Claims: runtime.UserClaims{
+		Name: "Bob Example", GivenName: "Bob", FamilyName: "Example", PreferredUsername: "bob",
+		Email: "bob@example.com", EmailVerified: ptr(false),
+	}}},
+}
+
+func ptr[T any](v T) *T { return &v }
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -72,7 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	printWelcome(stdout, srv.Settings().Issuer)
 
 	hs := &http.Server{
-		Handler:           srv,
+		Handler:           newHandler(srv, srv.Settings().Issuer, log),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,
@@ -97,18 +116,48 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 }
 
-// newServer wires the generated server to the embedded clients. An empty
-// issuer keeps the spec's.
+// newServer wires the generated server to the embedded clients and the
+// demo users. An empty issuer keeps the spec's.
 func newServer(issuer string, log *slog.Logger) (*runtime.Server, error) {
 	clients, err := clientfile.Parse("clients.yaml", clientsFile)
 	if err != nil {
 		return nil, err
 	}
+	users, err := newDemoUsers()
+	if err != nil {
+		return nil, err
+	}
 	return oauth.NewServer(runtime.Config{
 		Clients: clients,
+		Users:   users,
 		Logger:  log,
 		Issuer:  issuer,
 	}, &oauth.Procedures{DefaultTenant: "public"})
+}
+
+// newDemoUsers is the user store of the demo users.
+func newDemoUsers() (*runtime.MemoryUsers, error) {
+	users := make([]runtime.User, 0, len(demoUsers))
+	for _, d := range demoUsers {
+		u := d.user
+		u.Username = d.username
+		hash, err := runtime.HashPassword(runtime.Secret(d.password))
+		if err != nil {
+			return nil, err
+		}
+		u.PasswordHash = hash
+		users = append(users, u)
+	}
+	return runtime.NewMemoryUsers(users...)
+}
+
+// newHandler serves the authorization server, with the example client at
+// /demo/ beside it.
+func newHandler(srv *runtime.Server, issuer string, log *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/demo/", newDemoClient(issuer, log))
+	mux.Handle("/", srv)
+	return mux
 }
 
 func printWelcome(w io.Writer, issuer string) {
@@ -116,6 +165,8 @@ func printWelcome(w io.Writer, issuer string) {
   metadata  %[1]s/.well-known/oauth-authorization-server
   jwks      %[1]s/oauth2/jwks
   token     %[1]s/oauth2/token
+
+sign in from a browser:  %[1]s/demo/   (users alice / alice-password, bob / bob-password)
 
 demo clients (from clients.yaml):
   demo-service  secret %[2]s  (client_secret_basic; client_credentials; scopes read write)

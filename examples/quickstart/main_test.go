@@ -31,7 +31,7 @@ func startServer(t *testing.T) (*runtime.Server, string) {
 	if err != nil {
 		t.Fatalf("newServer: %v", err)
 	}
-	ts.Config.Handler = srv
+	ts.Config.Handler = newHandler(srv, issuer, slog.New(slog.DiscardHandler))
 	ts.Start()
 	t.Cleanup(ts.Close)
 	return srv, issuer

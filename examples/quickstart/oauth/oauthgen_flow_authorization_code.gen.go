@@ -30,6 +30,10 @@ type AuthorizationCodeContext struct {
 	// Errors constructs the OAuth errors this flow may return.
 	Errors AuthorizationCodeErrors `validate:"-"`
 
+	// Data is what the authorization step attached to the code, decoded from
+	// c.Presented.Data once the code has been checked.
+	Data CodeData `validate:"-"`
+
 	// Code is the authorization code the client received from the authorization
 	// endpoint. Source: form parameter "code" (RFC 6749 §4.1.3).
 	Code runtime.Secret `form:"code" validate:"required"`
@@ -111,7 +115,8 @@ type authorizationCodeFlow struct {
 var _ runtime.TokenFlow = authorizationCodeFlow{}
 
 // Token parses the request into the flow's context, validates it, runs
-// runtime.CheckAuthorizationCode and calls the procedure.
+// runtime.CheckAuthorizationCode, decodes the code's Data and calls the
+// procedure.
 func (f authorizationCodeFlow) Token(ctx context.Context, t *runtime.TokenContext) (*runtime.TokenResponse, error) {
 	c := &AuthorizationCodeContext{TokenContext: t}
 	c.Code = runtime.Secret(t.Param("code"))
@@ -125,6 +130,9 @@ func (f authorizationCodeFlow) Token(ctx context.Context, t *runtime.TokenContex
 		RedirectURI:  c.RedirectURI,
 		CodeVerifier: c.CodeVerifier,
 	}); err != nil {
+		return nil, err
+	}
+	if err := runtime.DecodeData(c.Presented.Data, &c.Data); err != nil {
 		return nil, err
 	}
 	return f.proc.GenerateToken(ctx, c)

@@ -23,10 +23,19 @@ func Settings() runtime.Settings {
 		JWKSPath:    "/oauth2/jwks",
 		AuthMethods: []runtime.ClientAuthMethod{runtime.AuthClientSecretBasic, runtime.AuthClientSecretPost, runtime.AuthNone},
 		Scopes: []runtime.ScopeInfo{
+			{Name: "openid", Description: "Sign you in with your account"},
+			{Name: "profile", Description: "See your name and username"},
+			{Name: "email", Description: "See your email address"},
+			{Name: "offline_access", Description: "Keep access while you are away (a refresh token)"},
 			{Name: "read", Description: "Read your documents"},
 			{Name: "write", Description: "Change your documents"},
 		},
-		SigningAlg: "ES256",
+		SigningAlg:        "ES256",
+		AuthorizePath:     "/oauth2/authorize",
+		RequirePKCE:       true,
+		UserInfoPath:      "/oauth2/userinfo",
+		IDTokenSigningAlg: "RS256",
+		IDTokenTTL:        10 * time.Minute,
 	}
 }
 
@@ -97,6 +106,17 @@ func Flows(p *Procedures) runtime.Flows {
 				},
 				Flow: refreshTokenFlow{proc: &RefreshToken{Procedures: p}},
 			},
+		},
+		Authorize: &runtime.AuthorizeFlowRegistration{
+			ID: "oauth-authorize-authorization-code",
+			Policy: runtime.TokenPolicy{
+				CodeTTL: time.Minute,
+			},
+			Flow: authorizeCodeFlow{proc: &AuthorizeCode{Procedures: p}},
+		},
+		UserInfo: &runtime.UserInfoFlowRegistration{
+			ID:   "openid-userinfo",
+			Flow: userInfoFlow{proc: &UserInfo{Procedures: p}},
 		},
 	}
 }

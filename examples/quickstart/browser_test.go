@@ -1,0 +1,96 @@
+package main
+
+import (
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/oauth2"
+)
+
+// browserTools finds Debian's Chromium and node. In CI (.ci/run installs
+// both) their absence fails the test; elsewhere it skips, saying how to
+// install them.
+func browserTools(t *testing.T) (chromium, node string) {
+	t.Helper()
+	chromium = os.Getenv("CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	missing := func(what string) {
+		msg := what + " is needed by the real-browser test: apt-get install chromium nodejs npm (.ci/run does this)"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		missing("Chromium (" + chromium + ")")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		missing("node")
+	}
+	return chromium, node
+}
+
+// TestBrowserSignIn: headless Chromium, driven by playwright-core, opens the
+// README's authorize URL, signs in as a demo user, consents, and lands on
+// the client's redirect URI with a code, state and iss; the code then
+// redeems, with PKCE, for an access token, a refresh token and an ID token
+// that verifies. Screenshots of the login and consent pages are saved as
+// test artifacts (go test -artifacts keeps them).
+func TestBrowserSignIn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser; skipped with -short")
+	}
+	chromium, node := browserTools(t)
+	dir, err := filepath.Abs("browser")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "playwright-core")); err != nil {
+		npm := exec.Command("npm", "ci", "--no-audit", "--no-fund")
+		npm.Dir = dir
+		if out, err := npm.CombinedOutput(); err != nil {
+			t.Fatalf("npm ci in %s: %v\n%s", dir, err, out)
+		}
+	}
+
+	ctx := t.Context()
+	_, issuer := startServer(t)
+	cfg := demoAppConfig(t, issuer)
+	verifier := oauth2.GenerateVerifier()
+	state := "st+/=%ate"
+	authURL := cfg.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier), oauth2.SetAuthURLParam("nonce", "n-0S6_WzA2Mj"))
+
+	artifacts := t.ArtifactDir()
+	cmd := exec.CommandContext(ctx, node, "signin.mjs", authURL, cfg.RedirectURL, demoUser, demoPassword, artifacts)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr string
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("signin.mjs: %v\n%s%s", err, out, stderr)
+	}
+	landed, err := url.Parse(strings.TrimSpace(string(out)))
+	if err != nil {
+		t.Fatalf("signin.mjs printed %q: %v", out, err)
+	}
+	q := landed.Query()
+	if q.Get("state") != state || q.Get("iss") != issuer || q.Get("code") == "" {
+		t.Fatalf("redirect %s: want code, state %q and iss %q (RFC 9207)", landed, state, issuer)
+	}
+	for _, shot := range []string{"login.png", "consent.png"} {
+		if fi, err := os.Stat(filepath.Join(artifacts, shot)); err != nil || fi.Size() == 0 {
+			t.Errorf("screenshot %s: %v", shot, err)
+		}
+	}
+	redeemAndVerify(t, ctx, cfg, issuer, q.Get("code"), verifier, "n-0S6_WzA2Mj")
+}
