@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -429,7 +428,7 @@ func (s *Server) finishAuthorize(ctx context.Context, w http.ResponseWriter, r *
 	auth Authentication, pd pending, now time.Time) {
 	s.endInteraction(pd) // single use: the request is answered now
 	a := s.newAuthorizeContext(r, ar, auth, now)
-	resp, err := runAuthorizeFlow(ctx, s.authorize.Flow, a)
+	resp, err := callFlow(ctx, a.Log, "authorize", func() (*AuthorizeResponse, error) { return s.authorize.Flow.Authorize(ctx, a) })
 	if err == nil && resp.Code == "" {
 		err = NewError(ErrServerError, "").WithCause(errors.New("authorization response without code"))
 	}
@@ -490,28 +489,6 @@ func (s *Server) newAuthorizeContext(r *http.Request, ar *authorizeRequest, auth
 	a.CodeData.Authentication.AMR = slices.Clone(auth.AMR)
 	a.Issuers = AuthorizeIssuers{Codes: CodeIssuer{a: a}}
 	return a
-}
-
-// runAuthorizeFlow calls the flow and turns a panic into server_error,
-// logged with its stack; the process keeps running (security.md S-77).
-func runAuthorizeFlow(ctx context.Context, f AuthorizeFlow, a *AuthorizeContext) (resp *AuthorizeResponse, err error) {
-	defer func() {
-		p := recover()
-		if p == nil {
-			return
-		}
-		if p == http.ErrAbortHandler {
-			panic(p)
-		}
-		a.Log.LogAttrs(ctx, slog.LevelError, "authorize flow panicked",
-			slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))
-		resp, err = nil, NewError(ErrServerError, "").WithCause(fmt.Errorf("authorize flow panicked: %v", p))
-	}()
-	resp, err = f.Authorize(ctx, a)
-	if err == nil && resp == nil {
-		err = NewError(ErrServerError, "").WithCause(errors.New("authorize flow returned neither a response nor an error"))
-	}
-	return resp, err
 }
 
 // normaliseAuthorize checks the authorization endpoint's registration and

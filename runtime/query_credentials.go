@@ -11,6 +11,13 @@ import "strings"
 // pair, split at '&' and ';', has its key decoded leniently (invalid escapes
 // are kept as they are) and compared without regard to case.
 func queryCarriesCredentials(raw string) bool {
+	return queryHasParam(raw, "client_secret") || queryHasParam(raw, "client_assertion")
+}
+
+// queryHasParam reports whether a raw query names the parameter name,
+// decoding keys leniently and without regard to case, so that a malformed
+// pair cannot hide it (as queryCarriesCredentials does; security.md S-32).
+func queryHasParam(raw, name string) bool {
 	for raw != "" {
 		var pair string
 		if i := strings.IndexAny(raw, "&;"); i >= 0 {
@@ -19,8 +26,7 @@ func queryCarriesCredentials(raw string) bool {
 			pair, raw = raw, ""
 		}
 		key, _, _ := strings.Cut(pair, "=")
-		switch strings.ToLower(lenientUnescape(key)) {
-		case "client_secret", "client_assertion":
+		if strings.EqualFold(lenientUnescape(key), name) {
 			return true
 		}
 	}

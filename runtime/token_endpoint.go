@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -150,7 +149,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 
 	// 9, 10, 12. The flow parses and validates its parameters, runs its
 	// checks and calls the procedure; panics are recovered (S-77).
-	resp, err := runFlow(ctx, reg.Flow, t)
+	resp, err := callFlow(ctx, t.Log, "token", func() (*TokenResponse, error) { return reg.Flow.Token(ctx, t) })
 	if err != nil {
 		req.failCode(ctx, err)
 		return
@@ -350,28 +349,6 @@ func laterOf(a, b time.Time) time.Time {
 		return b
 	}
 	return a
-}
-
-// runFlow calls the flow and turns a panic into server_error, logged with
-// its stack; the process keeps running (security.md S-77).
-func runFlow(ctx context.Context, f TokenFlow, t *TokenContext) (resp *TokenResponse, err error) {
-	defer func() {
-		p := recover()
-		if p == nil {
-			return
-		}
-		if p == http.ErrAbortHandler { // net/http's way to abort a response: not ours to recover
-			panic(p)
-		}
-		t.Log.LogAttrs(ctx, slog.LevelError, "token flow panicked",
-			slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))
-		resp, err = nil, NewError(ErrServerError, "").WithCause(fmt.Errorf("token flow panicked: %v", p))
-	}()
-	resp, err = f.Token(ctx, t)
-	if err == nil && resp == nil {
-		err = NewError(ErrServerError, "").WithCause(errors.New("token flow returned neither a response nor an error"))
-	}
-	return resp, err
 }
 
 // finishResponse checks the procedure's response and encodes it (flows.md

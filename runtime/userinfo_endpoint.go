@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -97,7 +96,7 @@ func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 		Scope:       slices.Clone(scope),
 		Defaults:    UserInfoResponse{Subject: sub, UserClaims: claimsByScope(claims, scope)},
 	}
-	resp, err := runUserInfo(ctx, s.userinfo.Flow, u)
+	resp, err := callFlow(ctx, u.Log, "userinfo", func() (*UserInfoResponse, error) { return s.userinfo.Flow.UserInfo(ctx, u) })
 	if err != nil {
 		q.fail(ctx, 0, err)
 		return
@@ -185,25 +184,6 @@ func isB64Token(s string) bool {
 	return true
 }
 
-// queryHasParam reports whether a raw query names the parameter name,
-// decoding keys leniently and without regard to case, so that a malformed
-// pair cannot hide it (as queryCarriesCredentials does; security.md S-32).
-func queryHasParam(raw, name string) bool {
-	for raw != "" {
-		var pair string
-		if i := strings.IndexAny(raw, "&;"); i >= 0 {
-			pair, raw = raw[:i], raw[i+1:]
-		} else {
-			pair, raw = raw, ""
-		}
-		key, _, _ := strings.Cut(pair, "=")
-		if strings.EqualFold(lenientUnescape(key), name) {
-			return true
-		}
-	}
-	return false
-}
-
 // claimsByScope selects the standard claims a scope grants (OIDC Core
 // §5.4): profile, email, address and phone.
 func claimsByScope(c UserClaims, scope ScopeSet) UserClaims {
@@ -239,28 +219,6 @@ func cloneBool(b *bool) *bool {
 // u.Defaults, sub and the claims the token's scope grants (OIDC Core §5.4).
 func DefaultUserInfo(_ context.Context, u *UserInfoContext) (*UserInfoResponse, error) {
 	return &u.Defaults, nil
-}
-
-// runUserInfo calls the flow and turns a panic into server_error, logged
-// with its stack (security.md S-77).
-func runUserInfo(ctx context.Context, f UserInfoFlow, u *UserInfoContext) (resp *UserInfoResponse, err error) {
-	defer func() {
-		p := recover()
-		if p == nil {
-			return
-		}
-		if p == http.ErrAbortHandler { // net/http's way to abort a response: not ours to recover
-			panic(p)
-		}
-		u.Log.LogAttrs(ctx, slog.LevelError, "userinfo flow panicked",
-			slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))
-		resp, err = nil, NewError(ErrServerError, "").WithCause(fmt.Errorf("userinfo flow panicked: %v", p))
-	}()
-	resp, err = f.UserInfo(ctx, u)
-	if err == nil && resp == nil {
-		err = NewError(ErrServerError, "").WithCause(errors.New("userinfo flow returned neither a response nor an error"))
-	}
-	return resp, err
 }
 
 // isRegisteredUserInfoClaim reports whether an Extra member would shadow a
