@@ -9,9 +9,10 @@ import (
 // AuthorizationCode is the procedure of the flow oauth-token-authorization-code.
 // This file is yours: oauthgen wrote it once and will not touch it again.
 //
-// The reference procedure copies the device_name property into the access
-// token, so that the tests can see it arrive; the rest is the runtime's
-// default issuance.
+// The reference procedure copies the device_name property and the typed
+// code data's DeviceID (set by the authorize procedure, authorize_code.go)
+// into the access token as the device_name and device_id claims, so that
+// the tests can see them arrive; the rest is the runtime's default issuance.
 type AuthorizationCode struct{ *Procedures }
 
 var _ AuthorizationCodeProcedure = (*AuthorizationCode)(nil)
@@ -23,6 +24,12 @@ func (p *AuthorizationCode) GenerateToken(ctx context.Context, c *AuthorizationC
 			a.Extra = map[string]any{}
 		}
 		a.Extra["device_name"] = c.DeviceName
+	}
+	if a := c.Defaults.Access; a != nil && c.Data.DeviceID != "" {
+		if a.Extra == nil {
+			a.Extra = map[string]any{}
+		}
+		a.Extra["device_id"] = c.Data.DeviceID
 	}
 	return c.Default(ctx)
 }

@@ -152,3 +152,71 @@ func TestDiscoveryMethods(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenIDConfiguration: the OpenID Provider configuration is served at
+// the issuer's /.well-known/openid-configuration with every member OIDC
+// Discovery §3 makes REQUIRED, the RECOMMENDED ones the spec enables,
+// authorization_response_iss_parameter_supported true, and it is the RFC
+// 8414 document, member for member (flows.md §14 rule 2).
+func TestOpenIDConfiguration(t *testing.T) {
+	e := newEnv(t, nil)
+	r := e.do(t, call{method: http.MethodGet, path: "/.well-known/openid-configuration", ctype: "-"})
+	if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/json" { // OIDC Discovery §4.2
+		t.Fatalf("GET openid-configuration: %d %q %s", r.status, r.header.Get("Content-Type"), r.raw)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(r.raw, &got); err != nil {
+		t.Fatal(err)
+	}
+	contains := func(member, v string) bool {
+		list, _ := got[member].([]any)
+		for _, x := range list {
+			if x == v {
+				return true
+			}
+		}
+		return false
+	}
+	// OIDC Discovery §3 REQUIRED members, with the values the spec implies.
+	for member, want := range map[string]any{
+		"issuer":                  specIssuer, // OIDC Discovery §4.3: identical to the issuer the URL was built from
+		"authorization_endpoint":  specIssuer + "/oauth2/authorize",
+		"token_endpoint":          specIssuer + "/oauth2/token",
+		"jwks_uri":                specIssuer + "/oauth2/jwks",
+		"subject_types_supported": []any{"public"},
+	} {
+		if !reflect.DeepEqual(got[member], want) {
+			t.Errorf("%s = %#v, want %#v (OIDC Discovery §3 REQUIRED)", member, got[member], want)
+		}
+	}
+	if !contains("response_types_supported", "code") { // OIDC Discovery §3 REQUIRED: code for a code-flow OP
+		t.Errorf("response_types_supported = %v, want code", got["response_types_supported"])
+	}
+	if !contains("id_token_signing_alg_values_supported", "RS256") { // OIDC Discovery §3: MUST include RS256
+		t.Errorf("id_token_signing_alg_values_supported = %v, want RS256", got["id_token_signing_alg_values_supported"])
+	}
+	// OIDC Discovery §3 RECOMMENDED members the spec enables.
+	if got["userinfo_endpoint"] != specIssuer+userInfoPath {
+		t.Errorf("userinfo_endpoint = %v", got["userinfo_endpoint"])
+	}
+	if !contains("scopes_supported", "openid") { // OIDC Discovery §3: MUST support openid when listed
+		t.Errorf("scopes_supported = %v, want openid", got["scopes_supported"])
+	}
+	for _, c := range []string{"sub", "iss", "auth_time", "name", "email", "email_verified"} { // OIDC Core §2, §5.4: profile and email declared
+		if !contains("claims_supported", c) {
+			t.Errorf("claims_supported lacks %s: %v", c, got["claims_supported"])
+		}
+	}
+	if got["authorization_response_iss_parameter_supported"] != true { // RFC 9207 §3; security.md S-21
+		t.Errorf("authorization_response_iss_parameter_supported = %v, want true", got["authorization_response_iss_parameter_supported"])
+	}
+	// flows.md §14 rule 2: one document at both locations.
+	r8414 := e.do(t, call{method: http.MethodGet, path: "/.well-known/oauth-authorization-server", ctype: "-"})
+	var md map[string]any
+	if err := json.Unmarshal(r8414.raw, &md); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, md) {
+		t.Errorf("openid-configuration and RFC 8414 metadata differ:\n%s\n%s", r.raw, r8414.raw)
+	}
+}

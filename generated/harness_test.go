@@ -71,6 +71,12 @@ const (
 	// matters for (security.md S-26).
 	weirdID     = "weird:id"
 	weirdSecret = "a:b+c%/d"
+	// rpID is a confidential OpenID Connect relying party
+	// (client_secret_basic) registered for authorization_code and
+	// refresh_token with the OIDC scopes; it requires PKCE.
+	rpID     = "rp"
+	rpSecret = "rp-secret-6e5d4c3b2a190817"
+	rpName   = "Example Relying Party"
 )
 
 // Redirect URIs of the clients that use the authorization code grant.
@@ -80,7 +86,41 @@ const (
 	spaRedirect    = "http://127.0.0.1:9000/cb"
 	postRedirect   = "https://poster.example/cb"
 	legacyRedirect = "https://legacy.example/cb"
+	rpRedirect     = "https://rp.example/cb"
 )
+
+// The end users of the authorization endpoint (runtime.MemoryUsers).
+const (
+	aliceUser     = "alice"
+	alicePassword = "alice-password-3c9e1b"
+	aliceSub      = "user-alice"
+	bobUser       = "bob"
+	bobPassword   = "bob-password-5a7d2f"
+	bobSub        = "user-bob"
+)
+
+// testUsers builds the user store once: runtime.HashPassword hashes at
+// bcrypt's default cost, and NewMemoryUsers computes a dummy hash as costly,
+// so one store per test server would cost a bcrypt hash each. The store is
+// immutable after construction and safe for concurrent use, so every test
+// server shares it.
+var testUsers = sync.OnceValues(func() (*runtime.MemoryUsers, error) {
+	hash := func(pw string) string {
+		h, err := runtime.HashPassword(runtime.Secret(pw))
+		if err != nil {
+			panic(err)
+		}
+		return h
+	}
+	verified := true
+	return runtime.NewMemoryUsers(
+		runtime.User{Subject: aliceSub, Username: aliceUser, PasswordHash: hash(alicePassword), Claims: runtime.UserClaims{
+			Name: "Alice Example", GivenName: "Alice", FamilyName: "Example", PreferredUsername: "alice",
+			Email: "alice@example.com", EmailVerified: &verified, PhoneNumber: "+1 555 0100",
+		}},
+		runtime.User{Subject: bobSub, Username: bobUser, PasswordHash: hash(bobPassword), Claims: runtime.UserClaims{Name: "Bob"}},
+	)
+})
 
 // verifier is a valid PKCE code verifier: 48 unreserved characters
 // (RFC 7636 §4.1).
@@ -179,7 +219,14 @@ func testClients(t testing.TB) *runtime.MemoryClients {
 
 	weird := conf(weirdID, weirdSecret, runtime.AuthClientSecretBasic, runtime.GrantClientCredentials)
 
-	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird)
+	rp := conf(rpID, rpSecret, runtime.AuthClientSecretBasic, runtime.GrantAuthorizationCode, runtime.GrantRefreshToken)
+	rp.Name = rpName
+	rp.RedirectURIs = []string{rpRedirect}
+	rp.RequirePKCE = true
+	rp.Scopes = runtime.ScopeSet{"openid", "profile", "email", "read", "offline_access"}
+	rp.DefaultScopes = runtime.ScopeSet{"openid"}
+
+	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird, rp)
 	if err != nil {
 		t.Fatalf("NewMemoryClients: %v", err)
 	}
@@ -195,7 +242,7 @@ type env struct {
 	logs  *lockedBuffer
 }
 
-// newEnv starts generated.NewServer with the test clients, a fake clock,
+// newEnv starts generated.NewServer with the test clients and users, a fake clock,
 // a debug logger into env.logs, and Procedures with the fake tenant
 // directory and an empty magic-link set. edit may change the Procedures
 // before the server is built (nil for none).
@@ -209,9 +256,13 @@ func newEnv(t testing.TB, edit func(p *Procedures)) *env {
 	if edit != nil {
 		edit(e.procs)
 	}
+	users, err := testUsers()
+	if err != nil {
+		t.Fatalf("NewMemoryUsers: %v", err)
+	}
 	srv, err := NewServer(runtime.Config{
 		Clients: testClients(t),
-		Users:   noUsers{},
+		Users:   users,
 		Clock:   e.clock,
 		Logger:  slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}, e.procs)
@@ -222,18 +273,6 @@ func newEnv(t testing.TB, edit func(p *Procedures)) *env {
 	e.ts = httptest.NewServer(srv)
 	t.Cleanup(e.ts.Close)
 	return e
-}
-
-// noUsers is a user store without users: the reference spec enables the
-// authorization and userinfo endpoints, which need one (Config.Users).
-type noUsers struct{}
-
-func (noUsers) Authenticate(context.Context, string, runtime.Secret) (string, bool, error) {
-	return "", false, nil
-}
-
-func (noUsers) Claims(context.Context, string) (runtime.UserClaims, bool, error) {
-	return runtime.UserClaims{}, false, nil
 }
 
 // call is one HTTP request to the server.
@@ -569,4 +608,17 @@ func ecPublicKey(k map[string]any) (*ecdsa.PublicKey, error) {
 func numClaim(c jwt.MapClaims, name string) string {
 	n, _ := c[name].(json.Number)
 	return string(n)
+}
+
+// noUsers is a user store without users, for the benchmarks, which sign no
+// one in: the reference spec enables the authorization and userinfo
+// endpoints, which need one (Config.Users).
+type noUsers struct{}
+
+func (noUsers) Authenticate(context.Context, string, runtime.Secret) (string, bool, error) {
+	return "", false, nil
+}
+
+func (noUsers) Claims(context.Context, string) (runtime.UserClaims, bool, error) {
+	return runtime.UserClaims{}, false, nil
 }
