@@ -605,3 +605,23 @@ func TestAuthorizeRequestErrorsBeforeProcedure(t *testing.T) {
 	p = b.authorize(http.MethodGet, authQuery("code_challenge", "", "code_challenge_method", "", "campaign", "blocked"))
 	wantRedirectError(t, p, runtime.ErrInvalidRequest, "code_challenge") // RFC 7636 §4.4.1; security.md S-01
 }
+
+// TestAuthorizeCampaignCheckedBeforeLogin: the generated flow's Check runs
+// when the request arrives, so a malformed campaign is answered with
+// invalid_request before the end user sees a login page, and prompt=none
+// gets invalid_request rather than login_required (flows.md §5.1; RFC 6749
+// §4.1.2.1; RFC 9207 §2).
+func TestAuthorizeCampaignCheckedBeforeLogin(t *testing.T) {
+	e := newEnv(t, nil)
+	b := e.browser(t)
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		p := b.authorize(method, authQuery("campaign", "spring-31"))
+		wantRedirectError(t, p, runtime.ErrInvalidRequest, "parameter 'campaign' is invalid: must satisfy alphanum")
+		p = b.authorize(method, authQuery("campaign", "spring-31", "prompt", "none"))
+		wantRedirectError(t, p, runtime.ErrInvalidRequest, "parameter 'campaign' is invalid: must satisfy alphanum")
+	}
+	// A good campaign goes on to the login page.
+	if p := b.authorize(http.MethodGet, authQuery("campaign", "spring31")); p.status != http.StatusOK || !strings.Contains(p.body, `name="password"`) {
+		t.Errorf("campaign=spring31: %d; want the login page", p.status)
+	}
+}

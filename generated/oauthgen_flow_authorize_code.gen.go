@@ -153,9 +153,8 @@ type authorizeCodeFlow struct {
 
 var _ runtime.AuthorizeFlow = authorizeCodeFlow{}
 
-// Authorize parses the request into the flow's context, validates it and calls
-// the procedure.
-func (f authorizeCodeFlow) Authorize(ctx context.Context, a *runtime.AuthorizeContext) (*runtime.AuthorizeResponse, error) {
+// parse parses the request into the flow's context and validates it.
+func (f authorizeCodeFlow) parse(a *runtime.AuthorizeContext) (*AuthorizeCodeContext, error) {
 	c := &AuthorizeCodeContext{AuthorizeContext: a}
 	c.Campaign = a.Param("campaign")
 	// Every rule starts with omitempty: with every validated field zero there is nothing to check.
@@ -163,6 +162,24 @@ func (f authorizeCodeFlow) Authorize(ctx context.Context, a *runtime.AuthorizeCo
 		if err := runtime.Validate(c); err != nil {
 			return nil, err
 		}
+	}
+	return c, nil
+}
+
+// Check parses and validates the request's properties without calling the
+// procedure; the runtime calls it when the request arrives, so a malformed
+// property is answered before any page.
+func (f authorizeCodeFlow) Check(_ context.Context, a *runtime.AuthorizeContext) error {
+	_, err := f.parse(a)
+	return err
+}
+
+// Authorize parses the request into the flow's context, validates it and calls
+// the procedure.
+func (f authorizeCodeFlow) Authorize(ctx context.Context, a *runtime.AuthorizeContext) (*runtime.AuthorizeResponse, error) {
+	c, err := f.parse(a)
+	if err != nil {
+		return nil, err
 	}
 	return f.proc.GenerateToken(ctx, c)
 }

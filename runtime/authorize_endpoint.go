@@ -86,6 +86,17 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		s.authorizeFail(ctx, w, ar, log, e)
 		return
 	}
+	// The flow's own properties are checked now, before any page: a
+	// malformed one is invalid_request at once (flows.md §5.1), not after
+	// the end user has signed in and consented, and prompt=none gets it
+	// rather than login_required.
+	a := s.newAuthorizeContext(r, ar, Authentication{}, now)
+	if _, err := callFlow(ctx, log, "authorize", func() (*struct{}, error) {
+		return &struct{}{}, s.authorize.Flow.Check(ctx, a)
+	}); err != nil {
+		s.authorizeFail(ctx, w, ar, log, err)
+		return
+	}
 
 	// 10-13. The end user: session, prompt, max_age, login, consent; then
 	// the flow and the response.

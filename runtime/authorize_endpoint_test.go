@@ -373,3 +373,22 @@ func TestAuthorizeNewServer(t *testing.T) {
 		})
 	}
 }
+
+// TestAuthorizeFlowCheckBeforePages: the flow's own properties are checked
+// when the request arrives (AuthorizeFlow.Check), so a malformed one is
+// invalid_request at once, with state and iss, before any login page, and
+// prompt=none gets it rather than login_required (flows.md §5.1).
+func TestAuthorizeFlowCheckBeforePages(t *testing.T) {
+	env := azNewEnv(t)
+	b := env.browser(t)
+	r := b.authorize(azQuery("campaign", "bad"))
+	azWantRedirectError(t, r, azWebRedirect, ErrInvalidRequest, "st-1")
+	if strings.Contains(r.body, `name="password"`) {
+		t.Error("a login page was shown for a request with a malformed property")
+	}
+	azWantRedirectError(t, b.authorize(azQuery("campaign", "bad", "prompt", "none")), azWebRedirect, ErrInvalidRequest, "st-1")
+	// A well-formed value goes on to the login page.
+	if r := b.authorize(azQuery("campaign", "good")); !strings.Contains(r.body, `name="password"`) {
+		t.Errorf("campaign=good: want the login page, got %d %s", r.status, r.body)
+	}
+}

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -99,6 +100,15 @@ func azNewClients() azClients {
 // azFlow mirrors the generated authorization flow: it reads a team
 // property, then runs hook, or the default procedure.
 type azFlow struct{ env *azEnv }
+
+// Check mirrors the generated validation of a team property: campaign
+// must not be "bad".
+func (f azFlow) Check(_ context.Context, a *AuthorizeContext) error {
+	if a.Param("campaign") == "bad" {
+		return InvalidParameter("campaign", errors.New("must satisfy alphanum"))
+	}
+	return nil
+}
 
 func (f azFlow) Authorize(ctx context.Context, a *AuthorizeContext) (*AuthorizeResponse, error) {
 	f.env.mu.Lock()

@@ -123,6 +123,13 @@ type AuthorizeResponse struct {
 // flow: it parses the flow's own properties into its typed context,
 // validates them and calls the procedure.
 type AuthorizeFlow interface {
+	// Check parses and validates the flow's own properties without
+	// calling the procedure. The endpoint calls it as soon as the request
+	// is valid, before any login or consent page, so a malformed property
+	// is answered with invalid_request at once (flows.md §5.1).
+	Check(ctx context.Context, a *AuthorizeContext) error
+	// Authorize parses the properties into the typed context, validates
+	// them and calls the procedure, after login and consent.
 	Authorize(ctx context.Context, a *AuthorizeContext) (*AuthorizeResponse, error)
 }
 

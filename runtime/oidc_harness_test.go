@@ -152,6 +152,8 @@ type oidcConfig struct {
 // discovery tests only need one registered.
 type oidcAuthorizeFlow struct{}
 
+func (oidcAuthorizeFlow) Check(context.Context, *AuthorizeContext) error { return nil }
+
 func (oidcAuthorizeFlow) Authorize(context.Context, *AuthorizeContext) (*AuthorizeResponse, error) {
 	return nil, NewError(ErrAccessDenied, "not in these tests")
 }

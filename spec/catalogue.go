@@ -53,6 +53,12 @@ type EndpointGen struct {
 	// (ctx, *Context) and returns (*Response, error).
 	Interface string `yaml:"interface"`
 	Method    string `yaml:"method"`
+	// Precheck, when set, is a second method of Interface, taking (ctx,
+	// *Context) and returning error, that parses and validates the flow's
+	// own properties without calling the procedure. The runtime calls it
+	// when the request arrives, so a malformed property is answered before
+	// any page is shown to the end user.
+	Precheck string `yaml:"precheck"`
 	// Registration is the struct that registers a flow, such as
 	// "TokenFlowRegistration"; RegistrationFields are the fields generated
 	// code sets, in order: ID, GrantType, PublicClients, Policy, Flow.

@@ -118,8 +118,12 @@ func TestEndpointsAgreeWithRuntime(t *testing.T) {
 		if _, ok := rt.fields[g.Response]; !ok {
 			t.Errorf("endpoint %s: runtime has no struct %s", ep.ID, g.Response)
 		}
-		if got := rt.ifaces[g.Interface]; !slices.Equal(got, []string{g.Method}) {
-			t.Errorf("endpoint %s: runtime.%s has methods %v, want exactly %s", ep.ID, g.Interface, got, g.Method)
+		wantMethods := []string{g.Method}
+		if g.Precheck != "" {
+			wantMethods = append(wantMethods, g.Precheck)
+		}
+		if got := rt.ifaces[g.Interface]; !slices.Equal(sortedCopy(got), sortedCopy(wantMethods)) {
+			t.Errorf("endpoint %s: runtime.%s has methods %v, want exactly %v", ep.ID, g.Interface, got, wantMethods)
 		}
 		if got := rt.order[g.Registration]; !slices.Equal(sortedCopy(got), sortedCopy(g.RegistrationFields)) {
 			t.Errorf("endpoint %s: runtime.%s has fields %v, the catalogue sets %v", ep.ID, g.Registration, got, g.RegistrationFields)

@@ -163,6 +163,7 @@ func (d *decoder) endpointGen(e entry, p string) *EndpointGen {
 		{key: "response", required: true, decode: d.str(&g.Response)},
 		{key: "interface", required: true, decode: d.str(&g.Interface)},
 		{key: "method", required: true, decode: d.str(&g.Method)},
+		{key: "precheck", decode: d.str(&g.Precheck)},
 		{key: "registration", required: true, decode: d.str(&g.Registration)},
 		{key: "registration_fields", required: true, decode: d.strList(&g.RegistrationFields)},
 		{key: "flows_field", required: true, decode: d.str(&g.FlowsField)},

@@ -149,8 +149,25 @@ type authorizeCodeFlow struct {
 
 var _ runtime.AuthorizeFlow = authorizeCodeFlow{}
 
+// parse parses the request into the flow's context and validates it.
+func (f authorizeCodeFlow) parse(a *runtime.AuthorizeContext) (*AuthorizeCodeContext, error) {
+	c := &AuthorizeCodeContext{AuthorizeContext: a}
+	return c, nil
+}
+
+// Check parses and validates the request's properties without calling the
+// procedure; the runtime calls it when the request arrives, so a malformed
+// property is answered before any page.
+func (f authorizeCodeFlow) Check(_ context.Context, a *runtime.AuthorizeContext) error {
+	_, err := f.parse(a)
+	return err
+}
+
 // Authorize builds the flow's context and calls the procedure.
 func (f authorizeCodeFlow) Authorize(ctx context.Context, a *runtime.AuthorizeContext) (*runtime.AuthorizeResponse, error) {
-	c := &AuthorizeCodeContext{AuthorizeContext: a}
+	c, err := f.parse(a)
+	if err != nil {
+		return nil, err
+	}
 	return f.proc.GenerateToken(ctx, c)
 }

@@ -307,14 +307,37 @@ func adapter(f *model.Flow) jen.Code {
 	s.Var().Id("_").Add(rt(g.Interface)).Op("=").Id(n.FlowType).Values().Line().Line()
 
 	v := recv(f)
-	body := []jen.Code{
+	var body []jen.Code
+	parsing := []jen.Code{
 		jen.Id("c").Op(":=").Op("&").Id(n.Context).Values(jen.Id(g.Context).Op(":").Id(v)),
 	}
 	for _, fd := range f.Fields {
-		body = append(body, parseField(fd, v)...)
+		parsing = append(parsing, parseField(fd, v)...)
 	}
 	if needsValidation(f) {
-		body = append(body, validation(f)...)
+		parsing = append(parsing, validation(f)...)
+	}
+	if g.Precheck != "" {
+		// One parse helper serves the precheck (at request time) and the
+		// method (after the end user's interaction), so they cannot differ.
+		s.Add(doc("parse parses the request into the flow's context and validates it.")).
+			Func().Params(jen.Id("f").Id(n.FlowType)).Id("parse").Params(jen.Id(v).Op("*").Add(rt(g.Context))).
+			Params(jen.Op("*").Id(n.Context), jen.Error()).
+			Block(append(parsing, jen.Return(jen.Id("c"), jen.Nil()))...).Line().Line()
+		s.Add(doc(fmt.Sprintf("%s parses and validates the request's properties without calling the procedure; the runtime calls it when the request arrives, so a malformed property is answered before any page.", g.Precheck))).
+			Func().Params(jen.Id("f").Id(n.FlowType)).Id(g.Precheck).Params(
+			jen.Id("_").Qual("context", "Context"),
+			jen.Id(v).Op("*").Add(rt(g.Context)),
+		).Error().Block(
+			jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("f").Dot("parse").Call(jen.Id(v)),
+			jen.Return(jen.Err()),
+		).Line().Line()
+		body = []jen.Code{
+			jen.List(jen.Id("c"), jen.Err()).Op(":=").Id("f").Dot("parse").Call(jen.Id(v)),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+		}
+	} else {
+		body = parsing
 	}
 	if f.Hooks.Check != "" {
 		body = append(body, jen.If(jen.Err().Op(":=").Add(rt(f.Hooks.Check)).Call(checkArgs(f)...), jen.Err().Op("!=").Nil()).

@@ -39,9 +39,14 @@ func TestAuthorizeFlowFile(t *testing.T) {
 			"\tc.CodeData.Data = raw\n\treturn runtime.IssueAuthorizeCode(ctx, c.AuthorizeContext)\n}",
 		"func (AuthorizeCodeErrors) LoginRequired(description string) *runtime.Error {\n\treturn runtime.NewError(runtime.ErrLoginRequired, description)\n}",
 		"var _ runtime.AuthorizeFlow = authorizeCodeFlow{}",
-		"func (f authorizeCodeFlow) Authorize(ctx context.Context, a *runtime.AuthorizeContext) (*runtime.AuthorizeResponse, error) {\n"+
+		// One parse helper for the precheck and the method (flows.md §5.1).
+		"func (f authorizeCodeFlow) parse(a *runtime.AuthorizeContext) (*AuthorizeCodeContext, error) {\n"+
 			"\tc := &AuthorizeCodeContext{AuthorizeContext: a}\n\tc.Campaign = a.Param(\"campaign\")\n",
 		"runtime.Validate(c)",
+		"return c, nil\n}",
+		"func (f authorizeCodeFlow) Check(_ context.Context, a *runtime.AuthorizeContext) error {\n\t_, err := f.parse(a)\n\treturn err\n}",
+		"func (f authorizeCodeFlow) Authorize(ctx context.Context, a *runtime.AuthorizeContext) (*runtime.AuthorizeResponse, error) {\n"+
+			"\tc, err := f.parse(a)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n",
 		"return f.proc.GenerateToken(ctx, c)\n}",
 	)
 	if strings.Contains(string(out[name]), "InvalidGrant") {
