@@ -106,12 +106,12 @@ func (AuthorizeCodeErrors) InvalidScope(description string) *runtime.Error {
 	return runtime.NewError(runtime.ErrInvalidScope, description)
 }
 
-// ServerError returns an server_error error (RFC 6749 §4.1.2.1).
+// ServerError returns a server_error error (RFC 6749 §4.1.2.1).
 func (AuthorizeCodeErrors) ServerError(description string) *runtime.Error {
 	return runtime.NewError(runtime.ErrServerError, description)
 }
 
-// TemporarilyUnavailable returns an temporarily_unavailable error (RFC 6749
+// TemporarilyUnavailable returns a temporarily_unavailable error (RFC 6749
 // §4.1.2.1).
 func (AuthorizeCodeErrors) TemporarilyUnavailable(description string) *runtime.Error {
 	return runtime.NewError(runtime.ErrTemporarilyUnavail, description)
@@ -122,12 +122,12 @@ func (AuthorizeCodeErrors) InvalidTarget(description string) *runtime.Error {
 	return runtime.NewError(runtime.ErrInvalidTarget, description)
 }
 
-// LoginRequired returns an login_required error (OIDC Core §3.1.2.6).
+// LoginRequired returns a login_required error (OIDC Core §3.1.2.6).
 func (AuthorizeCodeErrors) LoginRequired(description string) *runtime.Error {
 	return runtime.NewError(runtime.ErrLoginRequired, description)
 }
 
-// ConsentRequired returns an consent_required error (OIDC Core §3.1.2.6).
+// ConsentRequired returns a consent_required error (OIDC Core §3.1.2.6).
 func (AuthorizeCodeErrors) ConsentRequired(description string) *runtime.Error {
 	return runtime.NewError(runtime.ErrConsentRequired, description)
 }

@@ -284,7 +284,7 @@ func errorsType(f *model.Flow) jen.Code {
 }
 
 func errorMethod(f *model.Flow, e model.ErrorCode) jen.Code {
-	return doc(fmt.Sprintf("%s returns an %s error (%s).", e.Method, e.Code, e.Spec)).
+	return doc(fmt.Sprintf("%s returns %s %s error (%s).", e.Method, article(e.Code), e.Code, e.Spec)).
 		Func().Params(jen.Id(f.Names.Errors)).Id(e.Method).
 		Params(jen.Id("description").String()).Op("*").Add(rt("Error")).
 		Block(jen.Return(rt("NewError").Call(rt(e.Const), jen.Id("description"))))
@@ -450,4 +450,13 @@ func checkArgs(f *model.Flow) []jen.Code {
 		args = append(args, rt(p).Values(items...))
 	}
 	return args
+}
+
+// article is the indefinite article of an error code read aloud:
+// "an invalid_grant", "a server_error".
+func article(code string) string {
+	if code != "" && strings.ContainsRune("aeiou", rune(code[0])) {
+		return "an"
+	}
+	return "a"
 }

@@ -96,7 +96,7 @@ func (AuthorizationCodeErrors) InvalidTarget(description string) *runtime.Error 
 	return runtime.NewError(runtime.ErrInvalidTarget, description)
 }
 
-// ServerError returns an server_error error (RFC 6749 §4.1.2.1).
+// ServerError returns a server_error error (RFC 6749 §4.1.2.1).
 func (AuthorizationCodeErrors) ServerError(description string) *runtime.Error {
 	return runtime.NewError(runtime.ErrServerError, description)
 }
