@@ -55,17 +55,6 @@ func (c *Catalogue) FlowIDs() []string {
 	return ids
 }
 
-// Property returns the flow's property with the name (wire name or field
-// name, as keyed in the catalogue), or nil.
-func (f *CatalogueFlow) Property(name string) *CatalogueProperty {
-	for i := range f.Properties {
-		if f.Properties[i].Name == name {
-			return &f.Properties[i]
-		}
-	}
-	return nil
-}
-
 // parseCatalogue decodes and checks a catalogue file.
 func parseCatalogue(filename string, data []byte) (*Catalogue, error) {
 	d := newDecoder(filename)
@@ -214,9 +203,7 @@ func CatalogueSources() []string {
 
 // wireSource reports whether a property of the source is read from the
 // request by generated code, and so is keyed by its wire name.
-func wireSource(source string) bool {
-	return source == "form" || source == "query" || source == "header"
-}
+func wireSource(source string) bool { return slices.Contains(PropertySources(), source) }
 
 // errorCodes are the OAuth error codes of flows.md §4.3.
 func errorCodes() []string {
@@ -257,7 +244,9 @@ func checkCatalogue(c *Catalogue, ds *Diagnostics) {
 			}
 			specKeys[ep.SpecKey] = true
 		}
-		if why := checkPath(ep.Path); why != "" && ep.ID != "oauth-metadata" {
+		// An endpoint without a spec key is served at fixed, well-known
+		// locations (RFC 8414 §3), which checkPath refuses in a spec.
+		if why := checkPath(ep.Path); why != "" && ep.SpecKey != "" {
 			ds.report(ep.Pos, CodePath, "endpoint %s: path %q %s", ep.ID, ep.Path, why)
 		}
 		if ep.Gen != nil {

@@ -19,6 +19,14 @@ func Load(filename string) (*Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("built-in catalogue: %w", err)
 	}
+	return LoadData(filename, data, c)
+}
+
+// LoadData is Load for a spec file already read, validated against the
+// catalogue c: it parses data, named filename in diagnostics, and validates
+// the result, reporting the problems of both steps at once (conventions
+// G-21) as Diagnostics sorted by position, with a nil spec.
+func LoadData(filename string, data []byte, c *Catalogue) (*Spec, error) {
 	s, err := Parse(filename, data)
 	var diags Diagnostics
 	if err != nil && !errors.As(err, &diags) {

@@ -196,6 +196,10 @@ func DataTypes() []string {
 	return []string{"string", "int", "int64", "bool", "float64", "duration", "[]string"}
 }
 
+// ExtensionGrantEndpoint is the catalogue endpoint kind that serves
+// extension grants: the token endpoint (RFC 6749 §4.5).
+const ExtensionGrantEndpoint = "oauth-token"
+
 // ExtensionGrant declares a grant type of the team's own (RFC 6749 §4.5).
 type ExtensionGrant struct {
 	Pos

@@ -7,9 +7,9 @@ import (
 	"unicode/utf8"
 )
 
-// reservedStems are Go names the generated package declares once, or that
+// ReservedStems are Go names the generated package declares once, or that
 // the user owns: a flow's stem must not produce them.
-func reservedStems() []string {
+func ReservedStems() []string {
 	return []string{"Procedures", "Settings", "NewServer", "Flows", "CodeData"}
 }
 
@@ -48,7 +48,7 @@ func (v *validation) stems() {
 	}
 	for i, a := range stems {
 		names := StemNames(a.name)
-		if r := firstFold(names, reservedStems()); r != "" {
+		if r := firstFold(names, ReservedStems()); r != "" {
 			v.report(a.pos, CodeGoNameClash, "%s gives the Go name %s, which the generated package already declares", a.what, r)
 			continue
 		}

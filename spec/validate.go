@@ -164,27 +164,21 @@ func (v *validation) endpointBySpecKey(key string) *CatalogueEndpoint {
 	return nil
 }
 
-// declared reports whether the spec declares the catalogue endpoint.
-func (v *validation) declared(ep *CatalogueEndpoint) bool {
-	return v.s.Endpoints.Declared(ep.SpecKey)
-}
-
 // gen returns what the generator knows of the endpoint that serves cf, or,
 // for an extension grant, an unknown flow or a flow of an endpoint the
-// generator does not emit, of the token endpoint, whose rules then apply.
+// generator does not emit, of the endpoint that serves extension grants,
+// whose rules then apply. A catalogue without that endpoint's generate
+// section gives an empty one: no team properties, no token settings.
 func (v *validation) gen(cf *CatalogueFlow) *EndpointGen {
 	if cf != nil {
 		if ep := v.c.Endpoint(cf.Endpoint); ep != nil && ep.Gen != nil {
 			return ep.Gen
 		}
 	}
-	if ep := v.endpointBySpecKey("token"); ep != nil && ep.Gen != nil {
+	if ep := v.c.Endpoint(ExtensionGrantEndpoint); ep != nil && ep.Gen != nil {
 		return ep.Gen
 	}
-	return &EndpointGen{
-		Context: "TokenContext", ParsedBy: ParsedByFlow, PropertySources: []string{"form", "header"},
-		StandardParams: StandardParams(), Reserved: ReservedFields(), TokenSettings: flowSettingKeys(),
-	}
+	return &EndpointGen{}
 }
 
 func (v *validation) path(p string, fallback Pos, value string) {
@@ -328,7 +322,7 @@ func (v *validation) flows() {
 		case cf.Status != StatusAvailable:
 			v.report(f.Pos, CodePlannedFlow, "flow type %q is catalogued but not served by this version of oauthgen", f.ID)
 		default:
-			if ep := v.c.Endpoint(cf.Endpoint); ep != nil && !v.declared(ep) {
+			if ep := v.c.Endpoint(cf.Endpoint); ep != nil && !v.s.Endpoints.Declared(ep.SpecKey) {
 				v.report(f.Pos, CodeMissingEnd, "flow %q needs endpoints.%s", f.ID, ep.SpecKey)
 			}
 			v.requirements(f, cf)
@@ -440,9 +434,11 @@ func (v *validation) extensionGrants() {
 	}
 }
 
+// flowByWire returns the catalogue flow whose grant_type is wire, at the
+// endpoint that serves extension grants, or nil.
 func (v *validation) flowByWire(wire string) *CatalogueFlow {
 	for i := range v.c.Flows {
-		if v.c.Flows[i].Endpoint == "oauth-token" && v.c.Flows[i].Wire == wire {
+		if v.c.Flows[i].Endpoint == ExtensionGrantEndpoint && v.c.Flows[i].Wire == wire {
 			return &v.c.Flows[i]
 		}
 	}

@@ -12,35 +12,6 @@ import (
 	"github.com/go-playground/validator/v10"
 )
 
-// ReservedFields are the Go names a generated token-flow context already
-// has: the fields and methods of the embedded runtime.TokenContext
-// (flows.md §3.1, §3.2) and the generated Errors field. A team property must
-// not take one of them. The catalogue's oauth-token endpoint lists the same
-// names (generate.reserved), which is what validation uses; each endpoint
-// kind has its own list there.
-func ReservedFields() []string {
-	return []string{
-		"Flow", "Now", "Issuer", "Client", "ClientAuth", "Policy", "Defaults", "Issuers",
-		"Request", "Log", "GrantType", "RequestedScope", "GrantedScope", "Errors", "Default",
-		"Param", "Header", "TokenContext",
-		// flows.md §3.2 fields not yet in the runtime, reserved so that adding them breaks no spec.
-		"Resources", "DPoP", "ClientCert", "Confirmation",
-	}
-}
-
-// StandardParams are the token request parameters the runtime reads itself
-// (RFC 6749 §2.3.1, §3.3, §4.1.3, §6; RFC 7523 §2.2; RFC 7636 §4.5;
-// RFC 8693 §2.1; RFC 8707 §2). A team property must not read one of them.
-// The catalogue's oauth-token endpoint lists the same parameters
-// (generate.standard_params), which is what validation uses.
-func StandardParams() []string {
-	return []string{
-		"grant_type", "scope", "client_id", "client_secret", "client_assertion",
-		"client_assertion_type", "resource", "audience", "code", "redirect_uri",
-		"code_verifier", "refresh_token",
-	}
-}
-
 // reservedHeaders are request headers the runtime handles and that carry
 // credentials or framing; a team property must not read them.
 func reservedHeaders() []string {

@@ -575,6 +575,21 @@ func TestInitRefusesEvenWithOnlyGenerateGo(t *testing.T) {
 	}
 }
 
+// TestInitRefusesPackageTheSpecRefuses: init writes nothing for a package
+// name Go accepts but the spec does not, as generate would then refuse it.
+func TestInitRefusesPackageTheSpecRefuses(t *testing.T) {
+	for _, pkg := range []string{"Oauth", "oauth_test", "api_v2_test"} {
+		dir := t.TempDir()
+		code, _, stderr := run(t, "-C", dir, "init", "--package", pkg)
+		if code != 2 || !strings.Contains(stderr, "OG132") {
+			t.Errorf("--package %s: exit %d, %q", pkg, code, stderr)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Errorf("--package %s: init wrote %d files although it refused", pkg, len(entries))
+		}
+	}
+}
+
 func TestPackageName(t *testing.T) {
 	for in, want := range map[string]string{"My-Service": "myservice", "2fa": "fa", "---": "oauth", "type": "oauth", "svc9": "svc9"} {
 		if got := packageName(in); got != want {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -46,7 +47,7 @@ func (c *command) describe(id string) int {
 func (c *command) describeCatalogue(cat *spec.Catalogue, id, note string) int {
 	cf := cat.Flow(id)
 	if cf == nil {
-		return c.fail(usageError{fmt.Errorf("unknown flow %q; the catalogue has: %s", id, strings.Join(flowIDs(cat), ", "))})
+		return c.fail(usageError{fmt.Errorf("unknown flow %q; the catalogue has: %s", id, strings.Join(cat.FlowIDs(), ", "))})
 	}
 	s := &spec.Spec{Version: spec.Version, Package: "oauth", Output: ".", Flows: []spec.Flow{{ID: id}}}
 	m, err := model.Build(s, cat)
@@ -72,14 +73,6 @@ func (c *command) describeCatalogue(cat *spec.Catalogue, id, note string) int {
 	return exitOK
 }
 
-func flowIDs(cat *spec.Catalogue) []string {
-	ids := make([]string, 0, len(cat.Flows))
-	for _, f := range cat.Flows {
-		ids = append(ids, f.ID)
-	}
-	return ids
-}
-
 func (c *command) printFlow(f *model.Flow, note string) {
 	w := c.stdout
 	kind := "flow"
@@ -91,12 +84,9 @@ func (c *command) printFlow(f *model.Flow, note string) {
 	if f.Route != "" {
 		where = f.Route
 	}
-	switch {
-	case f.Wire != "" && f.Gen.WireParam != "":
-		fmt.Fprintf(w, "  %s=%s at %s\n", f.Gen.WireParam, f.Wire, where)
-	case f.Wire != "":
-		fmt.Fprintf(w, "  %s at %s\n", f.Wire, where)
-	default:
+	if sel := cmp.Or(f.Selector(), f.Wire); sel != "" {
+		fmt.Fprintf(w, "  %s at %s\n", sel, where)
+	} else {
 		fmt.Fprintf(w, "  at %s\n", where)
 	}
 	if f.Description != "" {

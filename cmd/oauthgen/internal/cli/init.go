@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/oauthgen/oauthgen/cmd/oauthgen/internal/writer"
+	"github.com/oauthgen/oauthgen/spec"
 	"github.com/oauthgen/oauthgen/templates"
 )
 
@@ -44,6 +45,15 @@ func (c *command) init() int {
 	specSrc, err := templates.Spec(templates.SpecData{SchemaURL: schemaURL(version()), Package: pkg})
 	if err != nil {
 		return c.fail(err)
+	}
+	// The starter spec must pass the checks generate applies to it, which
+	// are stricter about the package name than Go (no upper case, no _test).
+	cat, err := spec.Builtin()
+	if err != nil {
+		return c.fail(fmt.Errorf("built-in catalogue: %w", err))
+	}
+	if _, err := spec.LoadData(specNames[0], specSrc, cat); err != nil {
+		return c.fail(usageError{fmt.Errorf("%q is not a package name oauthgen generates; pass --package NAME:\n%v", pkg, err)})
 	}
 	genSrc, err := templates.GenerateFile(templates.GenerateData{Package: pkg})
 	if err != nil {

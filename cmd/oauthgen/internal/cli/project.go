@@ -87,12 +87,9 @@ func (c *command) load() (*loaded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("built-in catalogue: %w", err)
 	}
-	s, diags, err := parseAndValidate(file, data, cat)
+	s, err := spec.LoadData(file, data, cat)
 	if err != nil {
 		return nil, err
-	}
-	if len(diags) > 0 {
-		return nil, diags
 	}
 	m, err := model.Build(s, cat)
 	if err != nil {
@@ -103,34 +100,6 @@ func (c *command) load() (*loaded, error) {
 		out = filepath.Join(filepath.Dir(file), out)
 	}
 	return &loaded{specFile: file, spec: s, cat: cat, model: m, outShown: out, outDisk: c.onDisk(out)}, nil
-}
-
-// parseAndValidate parses data and validates it, collecting the diagnostics
-// of both steps so that all of them are reported at once (conventions G-21).
-func parseAndValidate(file string, data []byte, cat *spec.Catalogue) (*spec.Spec, spec.Diagnostics, error) {
-	var diags spec.Diagnostics
-	collect := func(err error) error {
-		if err == nil {
-			return nil
-		}
-		var ds spec.Diagnostics
-		if errors.As(err, &ds) {
-			diags = append(diags, ds...)
-			return nil
-		}
-		return err
-	}
-	s, err := spec.Parse(file, data)
-	if err := collect(err); err != nil {
-		return nil, nil, err
-	}
-	if s != nil {
-		if err := collect(spec.Validate(s, cat)); err != nil {
-			return nil, nil, err
-		}
-	}
-	diags.Sort()
-	return s, diags, nil
 }
 
 // result is everything the pipeline decided, before the writer acts.

@@ -199,7 +199,6 @@ func hunks(script []edit) []hunk {
 
 // ranges returns the 1-based start lines and lengths of h in a and b.
 func (h hunk) ranges(script []edit) (aStart, aLen, bStart, bLen int) {
-	aStart, bStart = -1, -1
 	// Lines before the hunk, to place empty ranges.
 	aBefore, bBefore := 0, 0
 	for _, e := range script[:h.from] {

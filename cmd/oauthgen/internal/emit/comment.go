@@ -16,7 +16,7 @@ func doc(paragraphs ...string) *jen.Statement {
 	s := jen.Null()
 	first := true
 	for _, p := range paragraphs {
-		lines := wrap(p, commentWidth)
+		lines := Wrap(p, commentWidth)
 		if len(lines) == 0 {
 			continue
 		}
@@ -37,15 +37,16 @@ func doc(paragraphs ...string) *jen.Statement {
 // as separate group items, without trailing newlines.
 func docLines(text string) []jen.Code {
 	var out []jen.Code
-	for _, l := range wrap(text, commentWidth) {
+	for _, l := range Wrap(text, commentWidth) {
 		out = append(out, jen.Comment("// "+l))
 	}
 	return out
 }
 
-// wrap splits text into lines of at most width bytes, breaking at spaces.
-// A word longer than width gets a line of its own.
-func wrap(text string, width int) []string {
+// Wrap splits text into lines of at most width bytes, breaking at spaces.
+// A word longer than width gets a line of its own. The stubs' comments are
+// wrapped by it too.
+func Wrap(text string, width int) []string {
 	var lines []string
 	var cur strings.Builder
 	for _, w := range strings.Fields(text) {

@@ -319,12 +319,12 @@ func TestRenderFailureKeepsSource(t *testing.T) {
 }
 
 func TestWrap(t *testing.T) {
-	got := wrap("a bb ccc dddd eeeee", 8)
+	got := Wrap("a bb ccc dddd eeeee", 8)
 	want := []string{"a bb ccc", "dddd", "eeeee"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("wrap = %q", got)
 	}
-	if got := wrap("averyveryverylongword x", 5); strings.Join(got, "|") != "averyveryverylongword|x" {
+	if got := Wrap("averyveryverylongword x", 5); strings.Join(got, "|") != "averyveryverylongword|x" {
 		t.Errorf("wrap long word = %q", got)
 	}
 }

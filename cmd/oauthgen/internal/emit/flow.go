@@ -37,15 +37,6 @@ func flowRef(f *model.Flow) string {
 	return "the flow " + f.ID
 }
 
-// wire is what selects the flow on the wire, such as
-// "grant_type=client_credentials"; "" when its endpoint has one flow.
-func wire(f *model.Flow) string {
-	if f.Gen.WireParam == "" || f.Wire == "" {
-		return ""
-	}
-	return f.Gen.WireParam + "=" + f.Wire
-}
-
 // flowSummary names the flow, its wire value, endpoint and route (G-13).
 func flowSummary(f *model.Flow) string {
 	kind := "flow"
@@ -53,7 +44,7 @@ func flowSummary(f *model.Flow) string {
 		kind = "extension grant"
 	}
 	s := fmt.Sprintf("the %s %s (the %s endpoint, %s", kind, f.ID, f.Endpoint, f.Route)
-	if w := wire(f); w != "" {
+	if w := f.Selector(); w != "" {
 		s = fmt.Sprintf("the %s %s (%s at the %s endpoint, %s", kind, f.ID, w, f.Endpoint, f.Route)
 	}
 	if len(f.Specs) > 0 {
@@ -206,7 +197,7 @@ func generateTokenSignature(f *model.Flow) *jen.Statement {
 func procedureType(f *model.Flow) jen.Code {
 	n := f.Names
 	request := "a request"
-	if w := wire(f); w != "" {
+	if w := f.Selector(); w != "" {
 		request = "a " + w + " request"
 	}
 	return doc(
@@ -237,10 +228,7 @@ func defaultMethod(f *model.Flow) jen.Code {
 			fmt.Sprintf("Default is the default procedure of %s. The runtime has no standard issuance for this grant type, so it fails closed with invalid_grant until the procedure is written (flows.md §7.10).", flowRef(f)),
 		).Add(sig).Block(jen.Return(jen.Nil(), failClosed(f, msg)))
 	}
-	args := []jen.Code{jen.Id("ctx"), jen.Id("c").Dot(f.Gen.Context)}
-	if st := f.Hooks.State; st != "" {
-		args = append(args, jen.Op("&").Id("c").Dot(st))
-	}
+	args := hookArgs(f)
 	text := fmt.Sprintf("Default is the default procedure of %s: it calls runtime.%s", flowRef(f), f.Hooks.Default)
 	var body []jen.Code
 	if f.CodeDataOut != "" && f.HasData {
@@ -298,7 +286,7 @@ func adapter(f *model.Flow) jen.Code {
 	n := f.Names
 	g := f.Gen
 	via := ""
-	if w := wire(f); w != "" {
+	if w := f.Selector(); w != "" {
 		via = " (" + w + ")"
 	}
 	s := doc(
@@ -430,13 +418,20 @@ func nonZero(fd model.Field) *jen.Statement {
 	}
 }
 
-// checkArgs are the arguments of the flow's runtime check:
-// (ctx, *Context[, *State][, Params]).
-func checkArgs(f *model.Flow) []jen.Code {
+// hookArgs are the arguments every runtime hook of the flow takes:
+// (ctx, *Context[, *State]).
+func hookArgs(f *model.Flow) []jen.Code {
 	args := []jen.Code{jen.Id("ctx"), jen.Id("c").Dot(f.Gen.Context)}
 	if st := f.Hooks.State; st != "" {
 		args = append(args, jen.Op("&").Id("c").Dot(st))
 	}
+	return args
+}
+
+// checkArgs are the arguments of the flow's runtime check:
+// (ctx, *Context[, *State][, Params]).
+func checkArgs(f *model.Flow) []jen.Code {
+	args := hookArgs(f)
 	if p := f.Hooks.Params; p != "" {
 		var items []jen.Code
 		for _, fd := range f.Fields {

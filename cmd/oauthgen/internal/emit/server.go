@@ -16,7 +16,7 @@ func serverFile(m *model.Model) *jen.File {
 	file := newFile(m.Package)
 	file.Add(versionGuard()).Line()
 	file.Add(settingsFunc(m)).Line()
-	file.Add(newServerFunc(m))
+	file.Add(newServerFunc())
 	file.Line()
 	file.Add(flowsFunc(m))
 	return file
@@ -79,7 +79,7 @@ func settingsFunc(m *model.Model) jen.Code {
 	)
 }
 
-func newServerFunc(m *model.Model) jen.Code {
+func newServerFunc() jen.Code {
 	return doc(
 		"NewServer builds the server for every flow the spec enables. p carries the dependencies the team's procedures share (the user-owned procedures.go).",
 		"Each procedure type named in Flows is user-owned: a missing, misnamed or mistyped one is a compile error in this package (conventions G-16).",

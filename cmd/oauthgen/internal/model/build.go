@@ -20,10 +20,6 @@ const (
 	CodeUnknownErrCode = "OG205" // an error code the runtime has no constant for
 )
 
-// extensionEndpoint is the endpoint kind that serves extension grants: the
-// token endpoint (RFC 6749 §4.5).
-const extensionEndpoint = "oauth-token"
-
 // Build resolves s against the catalogue c. It returns spec.Diagnostics
 // when the spec cannot be turned into Go.
 func Build(s *spec.Spec, c *spec.Catalogue) (*Model, error) {
@@ -206,25 +202,22 @@ var authMethodConsts = map[string]string{
 
 func (b *builder) server() Server {
 	s := b.spec
-	srv := Server{
-		Issuer:     s.Issuer,
-		TokenPath:  "/oauth2/token",
-		JWKSPath:   "/oauth2/jwks",
-		SigningAlg: DefaultSigningAlg,
+	srv := Server{Issuer: s.Issuer, SigningAlg: DefaultSigningAlg}
+	for i := range b.cat.Endpoints {
+		switch ep := &b.cat.Endpoints[i]; ep.SpecKey {
+		case "token":
+			srv.TokenPath = b.endpointPath(ep)
+		case "jwks":
+			srv.JWKSPath = b.endpointPath(ep)
+		}
 	}
 	methods := []string{"client_secret_basic"}
 	pos := s.Endpoints.Pos
 	if t := s.Endpoints.Token; t != nil {
-		if t.Path != "" {
-			srv.TokenPath = t.Path
-		}
 		if len(t.AuthMethods) > 0 {
 			methods = t.AuthMethods
 		}
 		pos = t.Pos
-	}
-	if j := s.Endpoints.JWKS; j != nil && j.Path != "" {
-		srv.JWKSPath = j.Path
 	}
 	for _, name := range methods {
 		c, ok := authMethodConsts[name]
@@ -302,7 +295,7 @@ func (b *builder) catalogueFlow(cf *spec.CatalogueFlow, sf *spec.Flow) *Flow {
 }
 
 func (b *builder) extensionGrant(g *spec.ExtensionGrant) *Flow {
-	ep, ok := b.endpoint(extensionEndpoint, g.Name, g.Pos)
+	ep, ok := b.endpoint(spec.ExtensionGrantEndpoint, g.Name, g.Pos)
 	if !ok {
 		return nil
 	}
@@ -332,7 +325,8 @@ func (b *builder) extensionGrant(g *spec.ExtensionGrant) *Flow {
 	return f
 }
 
-func isWire(source string) bool { return source == "form" || source == "query" || source == "header" }
+// isWire reports whether a value of the source is read from the request.
+func isWire(source string) bool { return slices.Contains(spec.PropertySources(), source) }
 
 // documentedField is a catalogue property the endpoint parses itself: only
 // documented (describe), never generated.
@@ -351,21 +345,11 @@ func documentedField(p spec.CatalogueProperty) Field {
 	return fd
 }
 
+// catalogueField is a catalogue property generated code parses (a wire
+// source) or the flow's runtime state carries (any other source).
 func catalogueField(p spec.CatalogueProperty, sources []string) (Field, error) {
-	fd := Field{
-		Pos:         p.Pos,
-		Name:        p.Field,
-		GoType:      p.Type,
-		Wire:        p.Name,
-		Source:      p.Source,
-		Validate:    p.Validate,
-		Description: p.Description,
-		Spec:        p.Spec,
-		Catalogue:   true,
-	}
-	if fd.Name == "" {
-		fd.Name = spec.GoName(p.Name)
-	}
+	fd := documentedField(p)
+	fd.Validate = p.Validate
 	if isWire(p.Source) {
 		if !slices.Contains(sources, p.Source) {
 			return Field{}, fmt.Errorf("source %q is not read by generated code at this endpoint", p.Source)
@@ -376,7 +360,6 @@ func catalogueField(p spec.CatalogueProperty, sources []string) (Field, error) {
 		}
 		fd.Kind = k
 	}
-	fd.Doc = fieldDoc(fd)
 	return fd, nil
 }
 
@@ -416,15 +399,12 @@ func (b *builder) specFields(props []spec.Property, sources []string) []Field {
 	return out
 }
 
-// Names that generated code declares itself, so no flow may use them.
-var reservedTopLevel = []string{"Procedures", "Settings", "NewServer", "Flows", "CodeData"}
-
 // checkNames refuses Go names that would not compile: invalid or clashing
 // top-level identifiers, clashing context fields and file names that Go
 // would treat as tests or platform-specific (conventions G-22).
 func (b *builder) checkNames(m *Model) {
 	top := map[string]string{}
-	for _, r := range reservedTopLevel {
+	for _, r := range spec.ReservedStems() {
 		top[r] = "oauthgen"
 	}
 	for _, f := range m.Flows {

@@ -20,6 +20,15 @@ func (f Field) SourceText() string {
 	}
 }
 
+// Selector is what selects the flow on the wire, such as
+// "grant_type=client_credentials"; "" when its endpoint has one flow.
+func (f *Flow) Selector() string {
+	if f.Gen.WireParam == "" || f.Wire == "" {
+		return ""
+	}
+	return f.Gen.WireParam + "=" + f.Wire
+}
+
 // fieldDoc is the doc comment text of a field (conventions G-13): its
 // description and its source, with the defining section for catalogue
 // properties. A description that starts with an article reads as the
@@ -29,14 +38,20 @@ func fieldDoc(f Field) string {
 	if f.Spec != "" {
 		src += " (" + f.Spec + ")"
 	}
-	desc := sentence(f.Description)
+	return docText(f.Name, f.Description, "Source", src)
+}
+
+// docText is "<name> is the <src>. <description>", or, when the description
+// starts with an article, "<name> is <description> <label>: <src>.".
+func docText(name, description, label, src string) string {
+	desc := sentence(description)
 	switch {
 	case desc == "":
-		return fmt.Sprintf("%s is the %s.", f.Name, src)
+		return fmt.Sprintf("%s is the %s.", name, src)
 	case startsWithArticle(desc):
-		return fmt.Sprintf("%s is %s Source: %s.", f.Name, lowerInitial(desc), src)
+		return fmt.Sprintf("%s is %s %s: %s.", name, lowerInitial(desc), label, src)
 	default:
-		return fmt.Sprintf("%s is the %s. %s", f.Name, src, desc)
+		return fmt.Sprintf("%s is the %s. %s", name, src, desc)
 	}
 }
 
@@ -67,14 +82,5 @@ func lowerInitial(s string) string {
 
 // dataDoc is the doc comment text of a code data field.
 func dataDoc(f DataField, description string) string {
-	desc := sentence(description)
-	src := fmt.Sprintf("JSON member %q of the code's data", f.JSON)
-	switch {
-	case desc == "":
-		return fmt.Sprintf("%s is the %s.", f.Name, src)
-	case startsWithArticle(desc):
-		return fmt.Sprintf("%s is %s Stored as: %s.", f.Name, lowerInitial(desc), src)
-	default:
-		return fmt.Sprintf("%s is the %s. %s", f.Name, src, desc)
-	}
+	return docText(f.Name, description, "Stored as", fmt.Sprintf("JSON member %q of the code's data", f.JSON))
 }

@@ -1,9 +1,11 @@
 package scaffold
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
+	"github.com/oauthgen/oauthgen/cmd/oauthgen/internal/emit"
 	"github.com/oauthgen/oauthgen/cmd/oauthgen/internal/model"
 	"github.com/oauthgen/oauthgen/spec"
 	"github.com/oauthgen/oauthgen/templates"
@@ -102,10 +104,7 @@ func (p *Plan) report(pos spec.Pos, code, format string, args ...any) {
 }
 
 func stubData(m *model.Model, f *model.Flow) templates.StubData {
-	wire := "a request"
-	if f.Gen.WireParam != "" && f.Wire != "" {
-		wire = f.Gen.WireParam + "=" + f.Wire
-	}
+	wire := cmp.Or(f.Selector(), "a request")
 	d := templates.StubData{
 		Package:   m.Package,
 		FlowID:    f.ID,
@@ -113,7 +112,7 @@ func stubData(m *model.Model, f *model.Flow) templates.StubData {
 		GrantType: f.GrantType,
 		Summary:   strings.ReplaceAll(f.Gen.ProcedureDoc, "{wire}", wire),
 		Response:  f.Gen.Response,
-		Customise: wrap("To customise, "+strings.TrimSuffix(f.Gen.Customise, ".")+".", stubHintWidth),
+		Customise: emit.Wrap("To customise, "+strings.TrimSuffix(f.Gen.Customise, ".")+".", stubHintWidth),
 		Type:      f.Names.User,
 		Procedure: f.Names.Procedure,
 		Context:   f.Names.Context,
@@ -127,7 +126,7 @@ func stubData(m *model.Model, f *model.Flow) templates.StubData {
 // isContextName reports whether a type name looks like a generated context.
 func isContextName(s string) bool {
 	const suffix = "Context"
-	return len(s) > len(suffix) && s[len(s)-len(suffix):] == suffix
+	return len(s) > len(suffix) && strings.HasSuffix(s, suffix)
 }
 
 // removedFlowName names the flow a vanished context type belonged to: the
@@ -144,23 +143,3 @@ func removedFlowName(m *model.Model, contextType string) string {
 // stubHintWidth is the width the stub's hint is wrapped to: it is indented
 // by a tab and "// ".
 const stubHintWidth = 72
-
-// wrap splits text into lines of at most width bytes, breaking at spaces.
-func wrap(text string, width int) []string {
-	var lines []string
-	var cur strings.Builder
-	for _, w := range strings.Fields(text) {
-		if cur.Len() > 0 && cur.Len()+1+len(w) > width {
-			lines = append(lines, cur.String())
-			cur.Reset()
-		}
-		if cur.Len() > 0 {
-			cur.WriteByte(' ')
-		}
-		cur.WriteString(w)
-	}
-	if cur.Len() > 0 {
-		lines = append(lines, cur.String())
-	}
-	return lines
-}

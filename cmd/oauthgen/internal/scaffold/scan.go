@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/oauthgen/oauthgen/cmd/oauthgen/internal/emit"
 	"github.com/oauthgen/oauthgen/spec"
 )
 
@@ -59,9 +60,6 @@ const (
 	CodePackageName = "OG304" // a file of another package in the output directory
 )
 
-// machineOwned matches oauthgen's own files, which the scan skips.
-const machineOwned = "oauthgen_*.gen.go"
-
 // Scan parses the Go files of the directory fsys. Positions name files as
 // path.Join(display, name). A missing directory is an empty package. Test
 // files and oauthgen's own files are not scanned.
@@ -81,7 +79,7 @@ func Scan(fsys fs.FS, display string) (*Package, error) {
 		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
 			continue
 		}
-		if ok, _ := path.Match(machineOwned, name); ok {
+		if ok, _ := path.Match(emit.FilePattern, name); ok {
 			continue
 		}
 		shown := filepath.Join(display, name)

@@ -238,11 +238,18 @@ func writeTemp(dir, name string, content []byte, mode fs.FileMode) (string, erro
 	return f.Name(), nil
 }
 
+// createExclusive creates a scaffold; one that exists already is left alone.
 func createExclusive(name string, content []byte) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if errors.Is(err, fs.ErrExist) {
-		return nil // someone wrote it first: it is theirs now
+	if err := writeNew(name, content); !errors.Is(err, fs.ErrExist) {
+		return err
 	}
+	return nil // someone wrote it first: it is theirs now
+}
+
+// writeNew creates the file name with content; it fails, with fs.ErrExist,
+// when the file exists.
+func writeNew(name string, content []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}
@@ -280,12 +287,7 @@ func CreateNew(dir string, files map[string][]byte) error {
 		return err
 	}
 	for _, name := range names {
-		f, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if err != nil {
-			return err
-		}
-		_, werr := f.Write(files[name])
-		if err := errors.Join(werr, f.Close()); err != nil {
+		if err := writeNew(filepath.Join(dir, name), files[name]); err != nil {
 			return err
 		}
 	}
