@@ -7,7 +7,7 @@ import (
 
 // The storage contracts. Each is small and defined here, beside the runtime
 // steps that use it (conventions R-03). MemoryStore implements all of them;
-// a team's own backend must pass the same conformance suite (store_test.go).
+// a team's own backend must pass the same conformance suite (runtime/storetest).
 
 // GrantStore persists grants.
 type GrantStore interface {

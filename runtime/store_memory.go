@@ -25,8 +25,8 @@ import (
 // MemoryStore that has none. Expiry itself stays the caller's check.
 type MemoryStore struct {
 	mu      sync.Mutex
-	grants  map[memKey]memGrant
-	codes   map[memKey]memCode
+	grants  map[memKey]memRecord
+	codes   map[memKey]memRecord
 	refresh map[memKey]memRecord
 	access  map[memKey]memRecord
 	// accessExtra holds the Claims.Extra of the access tokens that have one.
@@ -44,24 +44,17 @@ type MemoryStore struct {
 // token, or a grant id (memKeyOfID).
 type memKey [sha256.Size]byte
 
-// memRecord is a stored record and when it may be pruned.
+// memRecord is a stored record, the state that changes without a new
+// encoding, and when it may be pruned. One type serves every kind: the
+// flags fit in what would be padding.
 type memRecord struct {
-	ref   recRef // the encoded record in the slab
-	prune int64  // Unix seconds; noPrune when never
-}
-
-// memGrant is a stored grant; revoked overrides its encoded Status.
-type memGrant struct {
-	memRecord
+	ref recRef // the encoded record in the slab
+	// consumed is set when a code has been consumed, replayed when it was
+	// presented again after that.
+	consumed, replayed bool
+	// revoked is set when a grant is revoked; it overrides the encoded Status.
 	revoked bool
-}
-
-// memCode is a stored code and whether it has been consumed.
-type memCode struct {
-	memRecord
-	consumed bool
-	// replayed is set when the code is presented again after it was consumed.
-	replayed bool
+	prune   int64 // Unix seconds; noPrune when never
 }
 
 var _ Store = (*MemoryStore)(nil)
@@ -74,8 +67,8 @@ var errDuplicate = errors.New("memory store: duplicate key")
 // nothing until NewServer gives it the server's Clock.
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
-		grants:      make(map[memKey]memGrant),
-		codes:       make(map[memKey]memCode),
+		grants:      make(map[memKey]memRecord),
+		codes:       make(map[memKey]memRecord),
 		refresh:     make(map[memKey]memRecord),
 		access:      make(map[memKey]memRecord),
 		accessExtra: make(map[memKey]map[string]any),
@@ -125,11 +118,62 @@ func memKeyOfID(id string) memKey {
 	return k
 }
 
-// put stores an encoded record that may be pruned at prune; now is the
-// time of the write. The caller holds m.mu and queues the record for
-// pruning.
-func (m *MemoryStore) put(rec []byte, prune, now int64) memRecord {
-	return memRecord{ref: m.slab.put(recClass(prune, now), rec), prune: prune}
+// table is the map of the records of the kind.
+func (m *MemoryStore) table(kind recKind) map[memKey]memRecord {
+	switch kind {
+	case kindGrant:
+		return m.grants
+	case kindCode:
+		return m.codes
+	case kindRefresh:
+		return m.refresh
+	case kindAccess:
+		return m.access
+	}
+	return nil
+}
+
+// insertLocked stores rec, an encoded record of the kind, under k and
+// queues it for pruning at prune; now is the time of the write. The caller
+// holds m.mu.
+func (m *MemoryStore) insertLocked(kind recKind, k memKey, rec []byte, prune, now int64) error {
+	t := m.table(kind)
+	if _, ok := t[k]; ok {
+		return errDuplicate
+	}
+	t[k] = memRecord{ref: m.slab.put(recClass(prune, now), rec), prune: prune}
+	m.expiry.add(prune, kind, k)
+	return nil
+}
+
+// replaceLocked stores rec, the new encoding of the record e under k, to be
+// pruned at prune; now is the time of the write. An earlier queue entry of
+// the record is skipped when it comes due (pruneRecord). The caller holds
+// m.mu.
+func (m *MemoryStore) replaceLocked(kind recKind, k memKey, e memRecord, rec []byte, prune, now int64) {
+	m.slab.drop(e.ref)
+	e.ref = m.slab.put(recClass(prune, now), rec)
+	if prune != e.prune {
+		m.expiry.add(prune, kind, k)
+	}
+	e.prune = prune
+	m.table(kind)[k] = e
+}
+
+// findLocked returns the record under k in t, decoded, when is reports that
+// its stored key is the one looked up: two keys that share a memKey never
+// meet. The caller holds m.mu.
+func findLocked[R any](m *MemoryStore, t map[memKey]memRecord, k memKey, decode func(string) (R, error), is func(R) bool) (memRecord, R, bool, error) {
+	var zero R
+	e, ok := t[k]
+	if !ok {
+		return memRecord{}, zero, false, nil
+	}
+	r, err := decode(m.slab.get(e.ref))
+	if err != nil || !is(r) {
+		return memRecord{}, zero, false, err
+	}
+	return e, r, true, nil
 }
 
 // SaveGrant implements GrantStore.
@@ -144,28 +188,19 @@ func (m *MemoryStore) SaveGrant(_ context.Context, g Grant) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.pruneLocked()
-	if _, ok := m.grants[k]; ok {
-		return fmt.Errorf("save grant %s: %w", g.ID, errDuplicate)
+	if err := m.insertLocked(kindGrant, k, rec, prune, now); err != nil {
+		return fmt.Errorf("save grant %s: %w", g.ID, err)
 	}
-	m.grants[k] = memGrant{memRecord: m.put(rec, prune, now)}
-	m.expiry.add(prune, kindGrant, k)
 	return nil
 }
 
 // grant returns the stored grant with the id, checking the stored id.
-func (m *MemoryStore) grant(id string) (memGrant, Grant, bool, error) {
-	e, ok := m.grants[memKeyOfID(id)]
-	if !ok {
-		return memGrant{}, Grant{}, false, nil
-	}
-	g, err := decodeGrant(m.slab.get(e.ref))
-	if err != nil || g.ID != id {
-		return memGrant{}, Grant{}, false, err
-	}
+func (m *MemoryStore) grant(id string) (memRecord, Grant, bool, error) {
+	e, g, ok, err := findLocked(m, m.grants, memKeyOfID(id), decodeGrant, func(g Grant) bool { return g.ID == id })
 	if e.revoked {
 		g.Status = GrantRevoked
 	}
-	return e, g, true, nil
+	return e, g, ok, err
 }
 
 // Grant implements GrantStore.
@@ -190,13 +225,12 @@ func (m *MemoryStore) RevokeGrant(_ context.Context, id string) error {
 }
 
 // grantPruneAt is when the grant with the id may be pruned: noPrune when it
-// never expires, 0 when the store does not hold it.
+// never expires, 0 when the store does not hold it. The stored id is not
+// compared: the runtime's ids are their own keys, longer ones share a key
+// only through a SHA-256 collision, and a wrong time would only change how
+// long a record is kept.
 func (m *MemoryStore) grantPruneAt(id string) int64 {
-	e, _, ok, _ := m.grant(id)
-	if !ok {
-		return 0
-	}
-	return e.prune
+	return m.grants[memKeyOfID(id)].prune
 }
 
 // SaveCode implements CodeStore.
@@ -210,29 +244,18 @@ func (m *MemoryStore) SaveCode(_ context.Context, c AuthorizationCode) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.pruneLocked()
-	if _, ok := m.codes[k]; ok {
-		return fmt.Errorf("save code: %w", errDuplicate)
+	// A code without grant gets 0 from grantPruneAt: no grant has the empty id.
+	prune := codePruneAt(c.ExpiresAt, m.grantPruneAt(c.GrantID))
+	if err := m.insertLocked(kindCode, k, rec, prune, now); err != nil {
+		return fmt.Errorf("save code: %w", err)
 	}
-	prune := codePruneAt(c.ExpiresAt, 0)
-	if c.GrantID != "" {
-		prune = codePruneAt(c.ExpiresAt, m.grantPruneAt(c.GrantID))
-	}
-	m.codes[k] = memCode{memRecord: m.put(rec, prune, now)}
-	m.expiry.add(prune, kindCode, k)
 	return nil
 }
 
 // code returns the stored code of the hash, checking the stored hash.
-func (m *MemoryStore) code(hash []byte) (memCode, AuthorizationCode, bool, error) {
-	e, ok := m.codes[memKeyOfHash(hash)]
-	if !ok {
-		return memCode{}, AuthorizationCode{}, false, nil
-	}
-	c, err := decodeCode(m.slab.get(e.ref))
-	if err != nil || !bytes.Equal(c.Hash, hash) {
-		return memCode{}, AuthorizationCode{}, false, err
-	}
-	return e, c, true, nil
+func (m *MemoryStore) code(hash []byte) (memRecord, AuthorizationCode, bool, error) {
+	return findLocked(m, m.codes, memKeyOfHash(hash), decodeCode,
+		func(c AuthorizationCode) bool { return bytes.Equal(c.Hash, hash) })
 }
 
 // ConsumeCode implements CodeStore: the lookup and the marking happen under
@@ -256,6 +279,7 @@ func (m *MemoryStore) ConsumeCode(_ context.Context, hash []byte) (Authorization
 
 // SetCodeGrant implements CodeStore. The code is then kept as long as the
 // grant may live, so that a replay can still revoke it (RFC 6749 §4.1.2).
+// It prunes after the write, so that the code is not pruned before it.
 func (m *MemoryStore) SetCodeGrant(_ context.Context, hash []byte, grantID string) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -268,17 +292,8 @@ func (m *MemoryStore) SetCodeGrant(_ context.Context, hash []byte, grantID strin
 	}
 	c.GrantID = grantID
 	var scratch [recScratch]byte
-	rec := appendCode(scratch[:0], &c)
-	now := m.nowLocked()
 	prune := codePruneAt(c.ExpiresAt, m.grantPruneAt(grantID))
-	m.slab.drop(e.ref)
-	k := memKeyOfHash(hash)
-	old := e.prune
-	e.memRecord = m.put(rec, prune, now)
-	m.codes[k] = e
-	if prune != old {
-		m.expiry.add(prune, kindCode, k)
-	}
+	m.replaceLocked(kindCode, memKeyOfHash(hash), e, appendCode(scratch[:0], &c), prune, m.nowLocked())
 	m.pruneLocked()
 	return e.replayed, nil
 }
@@ -294,33 +309,21 @@ func (m *MemoryStore) SaveRefreshToken(_ context.Context, r RefreshTokenRecord) 
 	k := memKeyOfHash(r.Hash)
 	var scratch [recScratch]byte
 	rec := appendRefresh(scratch[:0], &r)
-	prune := pruneAt(r.ExpiresAt)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.pruneLocked()
-	if _, ok := m.refresh[k]; ok {
-		return fmt.Errorf("save refresh token: %w", errDuplicate)
+	prune := max(pruneAt(r.ExpiresAt), m.grantPruneAt(r.GrantID)) // noPrune stays
+	if err := m.insertLocked(kindRefresh, k, rec, prune, now); err != nil {
+		return fmt.Errorf("save refresh token: %w", err)
 	}
-	if prune != noPrune {
-		prune = max(prune, m.grantPruneAt(r.GrantID))
-	}
-	m.refresh[k] = m.put(rec, prune, now)
-	m.expiry.add(prune, kindRefresh, k)
 	return nil
 }
 
 // refreshToken returns the stored refresh token of the hash, checking the
 // stored hash.
 func (m *MemoryStore) refreshToken(hash []byte) (memRecord, RefreshTokenRecord, bool, error) {
-	e, ok := m.refresh[memKeyOfHash(hash)]
-	if !ok {
-		return memRecord{}, RefreshTokenRecord{}, false, nil
-	}
-	r, err := decodeRefresh(m.slab.get(e.ref))
-	if err != nil || !bytes.Equal(r.Hash, hash) {
-		return memRecord{}, RefreshTokenRecord{}, false, err
-	}
-	return e, r, true, nil
+	return findLocked(m, m.refresh, memKeyOfHash(hash), decodeRefresh,
+		func(r RefreshTokenRecord) bool { return bytes.Equal(r.Hash, hash) })
 }
 
 // RotateRefreshToken implements RefreshTokenStore: the lookup and the
@@ -336,15 +339,9 @@ func (m *MemoryStore) RotateRefreshToken(_ context.Context, hash []byte, now tim
 	if !r.RotatedAt.IsZero() {
 		return r, AlreadyConsumed, nil
 	}
-	r.RotatedAt = now
+	r.RotatedAt = recTimeOf(now) // so the caller sees what a later lookup will
 	var scratch [recScratch]byte
-	rec := appendRefresh(scratch[:0], &r)
-	m.slab.drop(e.ref)
-	m.refresh[memKeyOfHash(hash)] = m.put(rec, e.prune, m.nowLocked())
-	// Decoded from the stored form, so the caller sees what a later lookup will.
-	if r, err = decodeRefresh(string(rec)); err != nil {
-		return RefreshTokenRecord{}, NotFound, err
-	}
+	m.replaceLocked(kindRefresh, memKeyOfHash(hash), e, appendRefresh(scratch[:0], &r), e.prune, m.nowLocked())
 	return r, Consumed, nil
 }
 
@@ -371,18 +368,17 @@ func (m *MemoryStore) SaveAccessToken(_ context.Context, r AccessTokenRecord) er
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.pruneLocked()
-	if _, ok := m.access[k]; ok {
-		return fmt.Errorf("save access token: %w", errDuplicate)
+	if err := m.insertLocked(kindAccess, k, rec, prune, now); err != nil {
+		return fmt.Errorf("save access token: %w", err)
 	}
-	m.access[k] = m.put(rec, prune, now)
 	if extra != nil {
 		m.accessExtra[k] = extra
 	}
-	m.expiry.add(prune, kindAccess, k)
 	return nil
 }
 
-// AccessToken implements AccessTokenStore.
+// AccessToken implements AccessTokenStore. The record is decoded after the
+// lock is released.
 func (m *MemoryStore) AccessToken(_ context.Context, key []byte) (AccessTokenRecord, bool, error) {
 	k := memKeyOfHash(key)
 	m.mu.Lock()

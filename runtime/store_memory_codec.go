@@ -83,6 +83,19 @@ func appendRecTime(b []byte, t time.Time) []byte {
 	return binary.AppendUvarint(b, uint64(t.Nanosecond()))
 }
 
+// recTimeOf is t as it reads back from a record: the same instant in UTC,
+// or in time.Local when t is, without a monotonic clock reading.
+func recTimeOf(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	u := time.Unix(t.Unix(), int64(t.Nanosecond()))
+	if t.Location() == time.Local {
+		return u
+	}
+	return u.UTC()
+}
+
 func appendRecAuthentication(b []byte, a *Authentication) []byte {
 	b = appendRecStr(b, a.Subject)
 	b = appendRecTime(b, a.AuthTime)

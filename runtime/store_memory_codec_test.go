@@ -79,3 +79,22 @@ func TestMemKeyOfID(t *testing.T) {
 		t.Error("ids of different lengths share a key")
 	}
 }
+
+// TestRecTimeOf: recTimeOf gives what a record reads back, so a record
+// changed in place (RotateRefreshToken) need not be decoded again.
+func TestRecTimeOf(t *testing.T) {
+	for name, in := range map[string]time.Time{
+		"zero":       {},
+		"utc":        time.Date(2031, 1, 2, 3, 4, 5, 678, time.UTC),
+		"local":      time.Unix(1900000000, 12345).Local(),
+		"fixed zone": time.Date(2031, 1, 2, 3, 4, 5, 0, time.FixedZone("X", 3600)),
+		"monotonic":  time.Now(),
+	} {
+		var d recDecoder
+		d.s = string(appendRecTime(nil, in))
+		want := d.time()
+		if got := recTimeOf(in); !reflect.DeepEqual(got, want) || d.done() != nil {
+			t.Errorf("%s: recTimeOf = %#v, read back %#v (%v)", name, got, want, d.done())
+		}
+	}
+}

@@ -159,10 +159,10 @@ func (m *MemoryStore) nowLocked() int64 {
 // passed, and returns the time it pruned by (nowLocked). The caller holds
 // m.mu.
 func (m *MemoryStore) pruneLocked() int64 {
-	now := m.nowLocked()
 	if m.clock == nil {
-		return now
+		return 0
 	}
+	now := m.clock.Now().Unix()
 	for n := 0; n < pruneBudget && m.expiry.len() > 0 && m.expiry.peek().at <= now; n++ {
 		e := m.expiry.pop()
 		m.pruneRecord(e.kind, e.key, now)
@@ -170,43 +170,18 @@ func (m *MemoryStore) pruneLocked() int64 {
 	return now
 }
 
-// pruneRecord removes the record when its pruning time has passed: a code
-// whose grant was recorded since the entry was queued has a later time,
-// and a later entry.
+// pruneRecord removes the record when its pruning time has passed: a record
+// whose time was changed since the entry was queued (replaceLocked) has
+// another entry.
 func (m *MemoryStore) pruneRecord(kind recKind, k memKey, now int64) {
-	var ref recRef
-	switch kind {
-	case kindGrant:
-		e, ok := m.grants[k]
-		if !ok || e.prune > now {
-			return
-		}
-		delete(m.grants, k)
-		ref = e.ref
-	case kindCode:
-		e, ok := m.codes[k]
-		if !ok || e.prune > now {
-			return
-		}
-		delete(m.codes, k)
-		ref = e.ref
-	case kindRefresh:
-		e, ok := m.refresh[k]
-		if !ok || e.prune > now {
-			return
-		}
-		delete(m.refresh, k)
-		ref = e.ref
-	case kindAccess:
-		e, ok := m.access[k]
-		if !ok || e.prune > now {
-			return
-		}
-		delete(m.access, k)
-		delete(m.accessExtra, k)
-		ref = e.ref
-	default:
+	t := m.table(kind)
+	e, ok := t[k]
+	if !ok || e.prune > now {
 		return
 	}
-	m.slab.drop(ref)
+	delete(t, k)
+	if kind == kindAccess {
+		delete(m.accessExtra, k)
+	}
+	m.slab.drop(e.ref)
 }
