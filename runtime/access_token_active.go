@@ -20,11 +20,17 @@ import (
 // forged or unknown token is simply inactive; the error is for store
 // failures only.
 func (s *Server) AccessTokenActive(ctx context.Context, token Secret) (AccessTokenRecord, bool, error) {
+	return s.accessTokenActiveAt(ctx, token, s.clock.Now())
+}
+
+// accessTokenActiveAt is AccessTokenActive at the instant now, so that an
+// endpoint that has read its request instant does not read the clock again
+// (flows.md §3.5).
+func (s *Server) accessTokenActiveAt(ctx context.Context, token Secret, now time.Time) (AccessTokenRecord, bool, error) {
 	raw := token.Reveal()
 	if raw == "" {
 		return AccessTokenRecord{}, false, nil
 	}
-	now := s.clock.Now()
 	var key []byte
 	if strings.Count(raw, ".") == 2 {
 		if s.keys == nil {

@@ -44,5 +44,5 @@ func (i CodeIssuer) Issue(ctx context.Context, d AuthorizationCodeRequest) (Secr
 	if !d.Scope.SubsetOf(a.GrantedScope) {
 		return "", issuerFault("authorization code: scope %q exceeds the granted scope", d.Scope.String())
 	}
-	return a.server.issueCode(ctx, d, a.Policy.CodeTTL)
+	return a.server.issueCodeFor(ctx, a.Client, d, a.Policy.CodeTTL) // the client the request identified
 }

@@ -78,12 +78,11 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		s.showError(ctx, w, r, pe)
 		return
 	}
-	log := s.requestLogger(s.authorize.ID, ar.client.ID)
 
 	// 5-9. From here on, errors go back to the redirect URI, with state
 	// and iss (RFC 9207 §2).
 	if e := s.checkAuthorizeRequest(ar, repeated); e != nil {
-		s.authorizeFail(ctx, w, ar, log, e)
+		s.authorizeFail(ctx, w, ar, e)
 		return
 	}
 	// The flow's own properties are checked now, before any page: a
@@ -91,21 +90,19 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	// the end user has signed in and consented, and prompt=none gets it
 	// rather than login_required.
 	a := s.newAuthorizeContext(r, ar, Authentication{}, now)
-	if _, err := callFlow(ctx, log, "authorize", func() (*struct{}, error) {
+	if _, err := callFlow(ctx, ar.log, "authorize", func() (*struct{}, error) {
 		return &struct{}{}, s.authorize.Flow.Check(ctx, a)
 	}); err != nil {
-		s.authorizeFail(ctx, w, ar, log, err)
+		s.authorizeFail(ctx, w, ar, err)
 		return
 	}
 
 	// 10-13. The end user: session, prompt, max_age, login, consent; then
-	// the flow and the response.
-	browser, hasBrowser := s.endUser.sessions.fromRequest(r)
-	sess, hasSession := loginSession{}, false
-	if hasBrowser {
-		sess, hasSession = s.endUser.sessions.table.get(browser.key(), now)
+	// the flow, with the context just checked, and the response.
+	if auth, ok := s.interact(ctx, w, r, ar, pending{}, s.endUser.sessions.current(r, now), now, false); ok {
+		a.authenticate(auth)
+		s.finishAuthorize(ctx, w, ar, a, pending{})
 	}
-	s.interact(ctx, w, r, ar, pending{}, userState{browser, hasBrowser, sess, hasSession}, now, false)
 }
 
 // pending is the interaction a request continues; id is empty for a new
@@ -113,14 +110,6 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 type pending struct {
 	id  string
 	rec interaction
-}
-
-// userState is the browser's session as the current step sees it.
-type userState struct {
-	browser    sessionID
-	hasBrowser bool
-	session    loginSession
-	hasSession bool
 }
 
 // interact decides what the end user must do (flows.md §2.4 step 10): sign
@@ -132,9 +121,12 @@ type userState struct {
 // answers login_required or consent_required (OIDC Core §3.1.2.1;
 // security.md S-51). afterPost is set when answering a form POST, which
 // must be a 303 redirect (RFC 9700 §4.12; security.md S-23).
+//
+// It answers the request itself, except when the end user is signed in and
+// has consented: then it returns their authentication and true, and the
+// caller runs the flow (finishAuthorize).
 func (s *Server) interact(ctx context.Context, w http.ResponseWriter, r *http.Request, ar *authorizeRequest,
-	pd pending, us userState, now time.Time, afterPost bool) {
-	log := s.requestLogger(s.authorize.ID, ar.client.ID)
+	pd pending, us userState, now time.Time, afterPost bool) (Authentication, bool) {
 	needLogin := !us.hasSession
 	if us.hasSession && !pd.rec.loggedIn {
 		if ar.prompt.Has(promptLogin) || ar.prompt.Has(promptSelectAccount) {
@@ -147,14 +139,15 @@ func (s *Server) interact(ctx context.Context, w http.ResponseWriter, r *http.Re
 	if needLogin {
 		if ar.prompt.Has(promptNone) {
 			s.endInteraction(pd)
-			s.authorizeFail(ctx, w, ar, log, NewError(ErrLoginRequired, "the end user is not signed in"))
-			return
+			s.authorizeFail(ctx, w, ar, NewError(ErrLoginRequired, "the end user is not signed in"))
+			return Authentication{}, false
 		}
 		if !us.hasBrowser {
-			us.browser = newSessionID()
-			s.endUser.sessions.setCookie(w, us.browser)
+			id := newSessionID()
+			s.endUser.sessions.setCookie(w, id)
+			us.browser = id.key()
 		}
-		rec := interaction{browser: us.browser.key(), step: stepLogin, params: ar.params}
+		rec := interaction{browser: us.browser, step: stepLogin, params: ar.params}
 		if pd.id != "" {
 			rec.browser = pd.rec.browser
 		}
@@ -163,28 +156,28 @@ func (s *Server) interact(ctx context.Context, w http.ResponseWriter, r *http.Re
 			username = us.session.Username // prompt=login, select_account, max_age
 		}
 		s.showLogin(w, r, ar, pd.id, rec, username, "", now)
-		return
+		return Authentication{}, false
 	}
 
 	auth := us.session.authentication()
 	if ar.prompt.Has(promptConsent) || !s.endUser.consents.covers(auth.Subject, ar.client.ID, ar.granted, now) {
 		if ar.prompt.Has(promptNone) {
 			s.endInteraction(pd)
-			s.authorizeFail(ctx, w, ar, log, NewError(ErrConsentRequired, "the end user has not approved this request"))
-			return
+			s.authorizeFail(ctx, w, ar, NewError(ErrConsentRequired, "the end user has not approved this request"))
+			return Authentication{}, false
 		}
-		rec := interaction{browser: us.browser.key(), step: stepConsent, params: ar.params, loggedIn: pd.rec.loggedIn}
+		rec := interaction{browser: us.browser, step: stepConsent, params: ar.params, loggedIn: pd.rec.loggedIn}
 		id, csrf := s.endUser.interactions.save(pd.id, rec, now)
 		if afterPost {
 			// The consent page is a GET of its own, so a reload does not
 			// post the login form again.
 			redirectSeeOther(w, s.settings.AuthorizePath+consentSubpath+"?interaction="+url.QueryEscape(id))
-			return
+			return Authentication{}, false
 		}
 		s.showConsent(w, r, ar, us.session, id, csrf)
-		return
+		return Authentication{}, false
 	}
-	s.finishAuthorize(ctx, w, r, ar, auth, pd, now)
+	return auth, true
 }
 
 // endInteraction forgets the interaction once the request is answered.
@@ -271,12 +264,12 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 
 	// The interaction, bound to this browser's cookie: the one it had when
 	// the page was shown, or, after a login in another tab, its successor.
-	browser, hasBrowser := s.endUser.sessions.fromRequest(r)
+	us := s.endUser.sessions.current(r, now)
 	var browsers []sessionKey
-	if hasBrowser {
-		browsers = append(browsers, browser.key())
-		if sess, ok := s.endUser.sessions.table.get(browser.key(), now); ok && sess.previous != (sessionKey{}) {
-			browsers = append(browsers, sess.previous)
+	if us.hasBrowser {
+		browsers = append(browsers, us.browser)
+		if prev := us.session.previous; prev != (sessionKey{}) {
+			browsers = append(browsers, prev)
 		}
 	}
 	id := form.Get("interaction")
@@ -290,24 +283,23 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	log := s.requestLogger(s.authorize.ID, ar.client.ID)
 
 	// The throttle, then the password; every failure shows the same page.
 	username, password := form.Get("username"), Secret(form.Get("password"))
 	if s.endUser.throttle.blocked(username, r, now) {
-		log.LogAttrs(ctx, slog.LevelInfo, "login throttled")
+		ar.log.LogAttrs(ctx, slog.LevelInfo, "login throttled")
 		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
 		return
 	}
 	subject, ok, err := s.users.Authenticate(ctx, username, password)
 	if err != nil {
-		log.LogAttrs(ctx, slog.LevelError, "user store failed", slog.String("cause", err.Error()))
+		ar.log.LogAttrs(ctx, slog.LevelError, "user store failed", slog.String("cause", err.Error()))
 		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
 		return
 	}
 	if !ok || subject == "" {
 		s.endUser.throttle.fail(username, r, now)
-		log.LogAttrs(ctx, slog.LevelInfo, "login failed")
+		ar.log.LogAttrs(ctx, slog.LevelInfo, "login failed")
 		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
 		return
 	}
@@ -315,10 +307,11 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 
 	// A new session, under a new cookie (security.md S-50).
 	ls := loginSession{Subject: subject, Username: username, AMR: []string{"pwd"}} // RFC 8176 §2
-	newBrowser := s.endUser.sessions.login(w, r, ls, now)
-	ls, _ = s.endUser.sessions.table.get(newBrowser.key(), now)
-	pd.rec.browser, pd.rec.loggedIn = newBrowser.key(), true
-	s.interact(ctx, w, r, ar, pd, userState{newBrowser, true, ls, true}, now, true)
+	us = s.endUser.sessions.login(w, us, ls, now)
+	pd.rec.browser, pd.rec.loggedIn = us.browser, true
+	if auth, ok := s.interact(ctx, w, r, ar, pd, us, now, true); ok {
+		s.finishAuthorize(ctx, w, ar, s.newAuthorizeContext(r, ar, auth, now), pd)
+	}
 }
 
 // serveConsent shows the consent page after a login (GET) and handles the
@@ -328,17 +321,13 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.clock.Now()
-	browser, hasBrowser := s.endUser.sessions.fromRequest(r)
-	sess, hasSession := loginSession{}, false
-	if hasBrowser {
-		sess, hasSession = s.endUser.sessions.table.get(browser.key(), now)
-	}
+	us := s.endUser.sessions.current(r, now)
 
 	switch r.Method {
 	case http.MethodGet:
 		id := r.URL.Query().Get("interaction")
-		rec, ok := s.endUser.interactions.view(id, stepConsent, browser.key(), now)
-		if !hasSession || !ok {
+		rec, ok := s.endUser.interactions.view(id, stepConsent, us.browser, now)
+		if !us.hasSession || !ok {
 			s.showError(ctx, w, r, formExpiredPage())
 			return
 		}
@@ -347,7 +336,7 @@ func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		id, csrf := s.endUser.interactions.save(id, rec, now)
-		s.showConsent(w, r, ar, sess, id, csrf)
+		s.showConsent(w, r, ar, us.session, id, csrf)
 	case http.MethodPost:
 		form, pe := s.endUserForm(w, r)
 		if pe != nil {
@@ -355,8 +344,8 @@ func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		id := form.Get("interaction")
-		rec, ok := s.endUser.interactions.claim(id, form.Get("csrf"), stepConsent, []sessionKey{browser.key()}, now)
-		if !ok || !hasSession {
+		rec, ok := s.endUser.interactions.claim(id, form.Get("csrf"), stepConsent, []sessionKey{us.browser}, now)
+		if !ok || !us.hasSession {
 			s.showError(ctx, w, r, formExpiredPage())
 			return
 		}
@@ -367,13 +356,12 @@ func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 		}
 		switch form.Get("decision") {
 		case "approve":
-			auth := sess.authentication()
+			auth := us.session.authentication()
 			s.endUser.consents.remember(auth.Subject, ar.client.ID, ar.granted, now)
-			s.finishAuthorize(ctx, w, r, ar, auth, pd, now)
+			s.finishAuthorize(ctx, w, ar, s.newAuthorizeContext(r, ar, auth, now), pd)
 		case "deny":
 			s.endInteraction(pd)
-			s.authorizeFail(ctx, w, ar, s.requestLogger(s.authorize.ID, ar.client.ID),
-				NewError(ErrAccessDenied, "the end user denied the request")) // RFC 6749 §4.1.2.1
+			s.authorizeFail(ctx, w, ar, NewError(ErrAccessDenied, "the end user denied the request")) // RFC 6749 §4.1.2.1
 		default:
 			s.endInteraction(pd)
 			s.showError(ctx, w, r, badRequestPage("The consent form was not filled in.", nil))
@@ -426,34 +414,33 @@ func (s *Server) resumeAuthorize(ctx context.Context, w http.ResponseWriter, r *
 	}
 	if e := s.checkAuthorizeRequest(ar, nil); e != nil {
 		s.endInteraction(pd)
-		s.authorizeFail(ctx, w, ar, s.requestLogger(s.authorize.ID, ar.client.ID), e)
+		s.authorizeFail(ctx, w, ar, e)
 		return nil, false
 	}
 	return ar, true
 }
 
-// finishAuthorize runs flows.md §2.4 steps 11-13: the context with its
-// default code data, the flow (panics recovered, security.md S-77), and
+// finishAuthorize runs flows.md §2.4 steps 11-13 with the context a of
+// the approved request: the flow (panics recovered, security.md S-77), and
 // the response with state and iss.
-func (s *Server) finishAuthorize(ctx context.Context, w http.ResponseWriter, r *http.Request, ar *authorizeRequest,
-	auth Authentication, pd pending, now time.Time) {
+func (s *Server) finishAuthorize(ctx context.Context, w http.ResponseWriter, ar *authorizeRequest, a *AuthorizeContext, pd pending) {
 	s.endInteraction(pd) // single use: the request is answered now
-	a := s.newAuthorizeContext(r, ar, auth, now)
 	resp, err := callFlow(ctx, a.Log, "authorize", func() (*AuthorizeResponse, error) { return s.authorize.Flow.Authorize(ctx, a) })
 	if err == nil && resp.Code == "" {
 		err = NewError(ErrServerError, "").WithCause(errors.New("authorization response without code"))
 	}
 	if err != nil {
-		s.authorizeFail(ctx, w, ar, a.Log, err)
+		s.authorizeFail(ctx, w, ar, err)
 		return
 	}
 	s.authorizeSuccess(w, ar, resp)
 }
 
-// newAuthorizeContext builds the context of an approved request and its
-// default code data (flows.md §5.1). Request is the request that completed
-// the interaction: the authorization request itself, or the login or
-// consent form; Param reads the authorization request's parameters.
+// newAuthorizeContext builds the context of a validated request and its
+// default code data (flows.md §5.1) for the end user auth (none yet for
+// Flow.Check). Request is the request being answered: the authorization
+// request itself, or the login or consent form; Param reads the
+// authorization request's parameters.
 func (s *Server) newAuthorizeContext(r *http.Request, ar *authorizeRequest, auth Authentication, now time.Time) *AuthorizeContext {
 	reg := s.authorize
 	a := &AuthorizeContext{
@@ -463,7 +450,7 @@ func (s *Server) newAuthorizeContext(r *http.Request, ar *authorizeRequest, auth
 		Client:              ar.client,
 		Policy:              reg.Policy,
 		Request:             r,
-		Log:                 s.requestLogger(reg.ID, ar.client.ID),
+		Log:                 ar.log,
 		ClientID:            ar.client.ID,
 		RedirectURI:         ar.redirect,
 		RedirectURIProvided: ar.redirectProvided,
@@ -480,7 +467,6 @@ func (s *Server) newAuthorizeContext(r *http.Request, ar *authorizeRequest, auth
 		CodeChallenge:       ar.challenge,
 		CodeChallengeMethod: ar.method,
 		Resources:           slices.Clone(ar.resources),
-		Authentication:      auth,
 		params:              ar.params,
 		server:              s,
 		redirectRaw:         ar.redirectRaw,
@@ -490,16 +476,24 @@ func (s *Server) newAuthorizeContext(r *http.Request, ar *authorizeRequest, auth
 		RedirectURI:         ar.redirectRaw,
 		RedirectURIProvided: ar.redirectProvided,
 		Scope:               slices.Clone(ar.granted),
-		Authentication:      auth,
 		Nonce:               ar.nonce,
 		CodeChallenge:       ar.challenge,
 		CodeChallengeMethod: ar.method,
 		Resources:           slices.Clone(ar.resources),
 		TTL:                 reg.Policy.CodeTTL,
 	}
-	a.CodeData.Authentication.AMR = slices.Clone(auth.AMR)
 	a.Issuers = AuthorizeIssuers{Codes: CodeIssuer{a: a}}
+	a.authenticate(auth)
 	return a
+}
+
+// authenticate records the end user in the context and in its code data:
+// at creation, or once the context Flow.Check saw is approved in the same
+// request.
+func (a *AuthorizeContext) authenticate(auth Authentication) {
+	a.Authentication = auth
+	a.CodeData.Authentication = auth
+	a.CodeData.Authentication.AMR = slices.Clone(auth.AMR)
 }
 
 // normaliseAuthorize checks the authorization endpoint's registration and

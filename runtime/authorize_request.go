@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -22,6 +23,8 @@ import (
 type authorizeRequest struct {
 	params Params
 	client *Client
+	// log is the server's logger tagged with the flow and client_id.
+	log *slog.Logger
 
 	// redirectRaw is the redirect URI the response goes to, exactly as
 	// sent (or the client's only registered one); redirect is it parsed.
@@ -37,9 +40,7 @@ type authorizeRequest struct {
 	// requested is scope as sent; granted is what the response grants:
 	// requested, or the client's default scopes when scope was omitted.
 	requested, granted ScopeSet
-	// openID is set when the server speaks OpenID Connect and scope
-	// includes openid (OIDC Core §3.1.2.1).
-	openID    bool
+
 	nonce     string
 	prompt    PromptSet
 	maxAge    *time.Duration
@@ -166,8 +167,8 @@ func (s *Server) identifyAuthorizeClient(ctx context.Context, p Params, repeated
 		return nil, badRequestPage("The return address of the request is not registered for this application.", nil)
 	}
 
-	ar := &authorizeRequest{params: p, client: client, redirectRaw: raw, redirect: u, redirectProvided: provided,
-		mode: ResponseModeQuery}
+	ar := &authorizeRequest{params: p, client: client, log: s.requestLogger(s.authorize.ID, client.ID),
+		redirectRaw: raw, redirect: u, redirectProvided: provided, mode: ResponseModeQuery}
 	if !slices.Contains(repeated, "response_mode") && p.Get("response_mode") == string(ResponseModeFormPost) {
 		ar.mode = ResponseModeFormPost
 	}
@@ -255,15 +256,10 @@ func (s *Server) checkAuthorizeRequest(ar *authorizeRequest, repeated []string) 
 	if len(ar.granted) == 0 {
 		return NewError(ErrInvalidScope, "scope is required: the client has no default scope")
 	}
-	ar.openID = s.settings.OpenID() && requested.Contains("openid")
 	ar.nonce = p.Get("nonce")
 
 	// resource (RFC 8707 §2): among the client's registered audiences.
-	allowed := client.Audiences
-	if allowed == nil {
-		allowed = []string{}
-	}
-	resources, e := resourceParams(p, allowed, "is not allowed for this client")
+	resources, e := resourceParams(p, client.Audiences, "is not allowed for this client")
 	if e != nil {
 		return e
 	}

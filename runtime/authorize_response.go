@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -40,31 +39,13 @@ func (s *Server) authorizeSuccess(w http.ResponseWriter, ar *authorizeRequest, r
 	s.deliverAuthorize(w, ar, fields)
 }
 
-// authorizeFail logs err and sends it to the client with state and iss
-// (RFC 6749 §4.1.2.1; RFC 9207 §2). An error that is not an *Error, or
-// whose code the endpoint cannot return, becomes server_error; the detail
-// of a server_error stays in the log (security.md S-76).
-func (s *Server) authorizeFail(ctx context.Context, w http.ResponseWriter, ar *authorizeRequest, log *slog.Logger, err error) {
-	e := AsError(err)
-	if !authorizeEndpointCode(e.Code) {
-		e = NewError(ErrServerError, "").WithCause(fmt.Errorf("error code %q is not an authorization endpoint error: %w", e.Code, err))
-	}
-	if log == nil {
-		log = s.log
-	}
-	if log.Enabled(ctx, e.Code.LogLevel()) {
-		attrs := []slog.Attr{slog.String("error", string(e.Code)), slog.String("client_id", ar.client.ID)}
-		if e.Description != "" {
-			attrs = append(attrs, slog.String("error_description", e.Description))
-		}
-		if c := e.Unwrap(); c != nil {
-			attrs = append(attrs, slog.String("cause", c.Error()))
-		}
-		log.LogAttrs(ctx, e.Code.LogLevel(), "authorization request failed", attrs...)
-	}
-	if e.Code == ErrServerError {
-		e = NewError(ErrServerError, "")
-	}
+// authorizeFail logs err with ar's logger, which names the client, and
+// sends it to the client with state and iss (RFC 6749 §4.1.2.1; RFC 9207
+// §2). An error that is not an *Error, or whose code the endpoint cannot
+// return, becomes server_error; the detail of a server_error stays in the
+// log (security.md S-76).
+func (s *Server) authorizeFail(ctx context.Context, w http.ResponseWriter, ar *authorizeRequest, err error) {
+	e := endpointFailure(ctx, ar.log, "authorization", authorizeEndpointCode, err)
 	fields := []formPostField{{"error", string(e.Code)}}
 	if e.Description != "" {
 		fields = append(fields, formPostField{"error_description", sanitizeErrorText(e.Description)})

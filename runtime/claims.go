@@ -28,6 +28,13 @@ type AccessTokenClaims struct {
 	Extra map[string]any `json:"-"`
 }
 
+// setUser makes c a token of the end user: sub, the granted scope, and the
+// auth_time, acr and amr of their authentication (RFC 9068 §2.2, §2.2.1).
+func (c *AccessTokenClaims) setUser(sub string, scope ScopeSet, a Authentication) {
+	c.Subject, c.Scope = sub, scope
+	c.AuthTime, c.ACR, c.AMR = a.AuthTime, a.ACR, a.AMR
+}
+
 // Audience is the "aud" claim: a JSON string when it has one element, an
 // array otherwise (RFC 7519 §4.1.3).
 type Audience []string

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -131,12 +132,7 @@ func (s *Server) authenticateClient(ctx context.Context, r *http.Request, p Para
 
 // authMethodEnabled reports whether the spec enables the method.
 func (s *Server) authMethodEnabled(m ClientAuthMethod) bool {
-	for _, x := range s.settings.AuthMethods {
-		if x == m {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(s.settings.AuthMethods, m)
 }
 
 // parseBasic decodes client_secret_basic credentials (RFC 6749 §2.3.1 and

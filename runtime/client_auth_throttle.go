@@ -3,7 +3,6 @@ package runtime
 import (
 	"net"
 	"net/http"
-	"sync"
 	"time"
 )
 
@@ -22,9 +21,10 @@ import (
 // trusted only from configured proxies (RFC 9700 §4.13), and none are yet.
 //
 // The login form reuses it with other keys and limits (login_throttle.go).
+// The counts live in an expiringTable: an entry expires when its window and
+// its block are both over, and a full table never drops a blocked pair.
 type authThrottle struct {
-	mu      sync.Mutex
-	entries map[string]throttleEntry
+	entries *expiringTable[string, throttleEntry]
 	// limit failures within window block a key for block.
 	limit  int
 	window time.Duration
@@ -52,23 +52,29 @@ func newAuthThrottle() *authThrottle {
 // newThrottle returns a throttle that blocks a key for block once it has
 // failed limit times within window.
 func newThrottle(limit int, window, block time.Duration) *authThrottle {
-	return &authThrottle{entries: make(map[string]throttleEntry), limit: limit, window: window, block: block}
+	entries := newExpiringTable[string, throttleEntry](throttleEntries)
+	entries.keep = func(e throttleEntry, now time.Time) bool { return now.Before(e.blockedUntil) }
+	return &authThrottle{entries: entries, limit: limit, window: window, block: block}
 }
 
 // throttleKey is the pair of presented client_id and source address.
 func throttleKey(clientID string, r *http.Request) string {
+	return clientID + "\x00" + remoteHost(r)
+}
+
+// remoteHost is the address of the connection (r.RemoteAddr) without its
+// port: forwarded headers are not trusted (RFC 9700 §4.13).
+func remoteHost(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		host = r.RemoteAddr
+		return r.RemoteAddr
 	}
-	return clientID + "\x00" + host
+	return host
 }
 
 // blocked reports how long the pair stays blocked, or 0.
 func (t *authThrottle) blocked(key string, now time.Time) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	e, ok := t.entries[key]
+	e, ok := t.entries.get(key, now)
 	if !ok || !now.Before(e.blockedUntil) {
 		return 0
 	}
@@ -77,50 +83,22 @@ func (t *authThrottle) blocked(key string, now time.Time) time.Duration {
 
 // fail records a failed authentication of the pair.
 func (t *authThrottle) fail(key string, now time.Time) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	e, ok := t.entries[key]
-	if !ok {
-		t.makeRoom(now)
-	}
-	if !ok || now.Sub(e.windowStart) >= t.window {
-		e = throttleEntry{windowStart: now}
-	}
-	e.failures++
-	if e.failures >= t.limit {
-		e.blockedUntil = now.Add(t.block)
-		e.failures, e.windowStart = 0, now
-	}
-	t.entries[key] = e
+	t.entries.upsert(key, now, func(e throttleEntry, ok bool) (throttleEntry, time.Time) {
+		if !ok || now.Sub(e.windowStart) >= t.window {
+			e = throttleEntry{windowStart: now}
+		}
+		e.failures++
+		if e.failures >= t.limit {
+			e.blockedUntil = now.Add(t.block)
+			e.failures, e.windowStart = 0, now
+		}
+		expires := e.windowStart.Add(t.window)
+		if e.blockedUntil.After(expires) {
+			expires = e.blockedUntil
+		}
+		return e, expires
+	})
 }
 
 // succeed forgets the pair's failures.
-func (t *authThrottle) succeed(key string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.entries, key)
-}
-
-// makeRoom keeps the table bounded. When it is full, one sweep removes the
-// entries whose window and block are over and then, if that was not enough,
-// unblocked entries until the table is half full, so the cost of a sweep is
-// spread over the next throttleEntries/2 new pairs and flooding the table
-// with junk pairs costs the server O(1) per request. Blocked pairs stay.
-func (t *authThrottle) makeRoom(now time.Time) {
-	if len(t.entries) < throttleEntries {
-		return
-	}
-	for k, e := range t.entries {
-		if now.Sub(e.windowStart) >= t.window && !now.Before(e.blockedUntil) {
-			delete(t.entries, k)
-		}
-	}
-	for k, e := range t.entries {
-		if len(t.entries) <= throttleEntries/2 {
-			return
-		}
-		if !now.Before(e.blockedUntil) {
-			delete(t.entries, k)
-		}
-	}
-}
+func (t *authThrottle) succeed(key string) { t.entries.remove(key) }

@@ -80,7 +80,7 @@ func TestAuthThrottleBounded(t *testing.T) {
 	for i := 0; i < 2*throttleEntries; i++ {
 		th.fail(fmt.Sprintf("junk-%d\x00192.0.2.2", i), now)
 	}
-	if n := len(th.entries); n > throttleEntries {
+	if n := th.entries.len(); n > throttleEntries {
 		t.Errorf("entries = %d; want at most %d", n, throttleEntries)
 	}
 	if th.blocked("victim\x00192.0.2.1", now) == 0 {

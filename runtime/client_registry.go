@@ -191,21 +191,14 @@ func isLoopbackIP(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// clientRecord is one client in a clients file: the RFC 7591 member names
-// plus oauthgen's scopes, default_scopes, audiences and require_pkce.
+// clientRecord is one client in a clients file: the members of Client's
+// JSON names (RFC 7591 plus oauthgen's scopes, default_scopes, audiences and
+// require_pkce) and the secret's hash.
 type clientRecord struct {
-	ClientID         string           `json:"client_id"`
-	ClientName       string           `json:"client_name"`
-	AuthMethod       ClientAuthMethod `json:"token_endpoint_auth_method"`
-	ClientSecretHash string           `json:"client_secret_hash"`
+	Client
+	ClientSecretHash string `json:"client_secret_hash"`
 	// ClientSecret exists only to refuse a secret in clear with a clear message.
-	ClientSecret  *json.RawMessage `json:"client_secret"`
-	RedirectURIs  []string         `json:"redirect_uris"`
-	GrantTypes    []GrantType      `json:"grant_types"`
-	Scopes        ScopeSet         `json:"scopes"`
-	DefaultScopes ScopeSet         `json:"default_scopes"`
-	Audiences     []string         `json:"audiences"`
-	RequirePKCE   bool             `json:"require_pkce"`
+	ClientSecret *json.RawMessage `json:"client_secret"`
 }
 
 // ParseClientsJSON reads clients from JSON: an array of client objects, or an
@@ -234,7 +227,7 @@ func ParseClientsJSON(data []byte) ([]*Client, error) {
 	out := make([]*Client, 0, len(recs))
 	for i, r := range recs {
 		if r.ClientSecret != nil {
-			return nil, fmt.Errorf("client %d (%q): client_secret in clear is not allowed; store client_secret_hash instead", i, r.ClientID)
+			return nil, fmt.Errorf("client %d (%q): client_secret in clear is not allowed; store client_secret_hash instead", i, r.ID)
 		}
 		out = append(out, r.client())
 	}
@@ -243,19 +236,9 @@ func ParseClientsJSON(data []byte) ([]*Client, error) {
 
 // client converts the record.
 func (r clientRecord) client() *Client {
-	c := &Client{
-		ID:            r.ClientID,
-		Name:          r.ClientName,
-		AuthMethod:    r.AuthMethod,
-		RedirectURIs:  r.RedirectURIs,
-		GrantTypes:    r.GrantTypes,
-		Scopes:        r.Scopes,
-		DefaultScopes: r.DefaultScopes,
-		Audiences:     r.Audiences,
-		RequirePKCE:   r.RequirePKCE,
-	}
+	c := r.Client
 	c.SetSecretHash(r.ClientSecretHash)
-	return c
+	return &c
 }
 
 // decodeStrictJSON decodes one JSON value, refusing unknown members and

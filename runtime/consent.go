@@ -38,14 +38,16 @@ func (c *consents) covers(subject, clientID string, scope ScopeSet, now time.Tim
 }
 
 // remember adds scope to what the subject approved for the client.
+// The read and the write are one atomic step, so two approvals at once
+// both count.
 func (c *consents) remember(subject, clientID string, scope ScopeSet, now time.Time) {
-	k := consentKey{subject, clientID}
-	prev, _ := c.table.get(k, now)
-	all := slices.Clone(prev)
-	for _, s := range scope {
-		if !all.Contains(s) {
-			all = append(all, s)
+	c.table.upsert(consentKey{subject, clientID}, now, func(prev ScopeSet, _ bool) (ScopeSet, time.Time) {
+		all := slices.Clone(prev)
+		for _, s := range scope {
+			if !all.Contains(s) {
+				all = append(all, s)
+			}
 		}
-	}
-	c.table.put(k, all, now.Add(consentTTL), now)
+		return all, now.Add(consentTTL)
+	})
 }

@@ -3,8 +3,6 @@ package runtime
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
-	"strings"
 )
 
 // EncodeData encodes a flow's typed carry-over data (the spec's code_data)
@@ -28,14 +26,4 @@ func DecodeData(raw json.RawMessage, v any) error {
 		return AsError(fmt.Errorf("decode carry-over data: %w", err))
 	}
 	return nil
-}
-
-// openIDConfigPath is where OIDC Discovery §4.1 puts the configuration:
-// the issuer's path followed by /.well-known/openid-configuration.
-func openIDConfigPath(issuer string) string {
-	u, err := url.Parse(issuer)
-	if err != nil {
-		return "/.well-known/openid-configuration"
-	}
-	return strings.TrimSuffix(u.Path, "/") + "/.well-known/openid-configuration"
 }

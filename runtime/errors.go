@@ -1,7 +1,9 @@
 package runtime
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -122,6 +124,34 @@ func AsError(err error) *Error {
 		return e
 	}
 	return &Error{Code: ErrServerError, cause: err}
+}
+
+// endpointFailure is the error path every endpoint shares (flows.md §4.2).
+// err becomes an *Error (AsError); a code the endpoint cannot answer with
+// (allowed reports false) becomes server_error, err kept as its cause. The
+// error is logged at its code's level (conventions R-02) as "<endpoint>
+// request failed", with its description and cause. The result is what may
+// be sent: a server_error loses its detail, which stays in the log
+// (security.md S-76).
+func endpointFailure(ctx context.Context, log *slog.Logger, endpoint string, allowed func(ErrorCode) bool, err error) *Error {
+	e := AsError(err)
+	if !allowed(e.Code) {
+		e = NewError(ErrServerError, "").WithCause(fmt.Errorf("error code %q is not one the %s endpoint answers with: %w", e.Code, endpoint, err))
+	}
+	if level := e.Code.LogLevel(); log.Enabled(ctx, level) {
+		attrs := []slog.Attr{slog.String("error", string(e.Code))}
+		if e.Description != "" {
+			attrs = append(attrs, slog.String("error_description", e.Description))
+		}
+		if c := e.Unwrap(); c != nil {
+			attrs = append(attrs, slog.String("cause", c.Error()))
+		}
+		log.LogAttrs(ctx, level, endpoint+" request failed", attrs...)
+	}
+	if e.Code == ErrServerError {
+		e = NewError(ErrServerError, "")
+	}
+	return e
 }
 
 // sanitizeErrorText replaces characters outside %x20-21 / %x23-5B / %x5D-7E

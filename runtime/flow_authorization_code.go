@@ -132,11 +132,10 @@ func CheckAuthorizationCode(ctx context.Context, t *TokenContext, st *Authorizat
 // redemption: each must be one the authorization request named, when it
 // named any. Without resource parameters the code's resources apply.
 func checkResources(t *TokenContext, named []string) ([]string, *Error) {
-	var allowed []string
-	if len(named) > 0 {
-		allowed = named
+	if len(named) == 0 {
+		return anyResourceParams(t.form)
 	}
-	req, e := resourceParams(t.form, allowed, "was not named in the authorization request")
+	req, e := resourceParams(t.form, named, "was not named in the authorization request")
 	if e != nil || len(req) > 0 {
 		return req, e
 	}
@@ -157,11 +156,7 @@ func fillCodeDefaults(t *TokenContext, rec AuthorizationCode, resources []string
 		d.Grant.Audience = resources
 	}
 	if d.Access != nil {
-		d.Access.Subject = a.Subject
-		d.Access.Scope = t.GrantedScope
-		d.Access.AuthTime = a.AuthTime
-		d.Access.ACR = a.ACR
-		d.Access.AMR = a.AMR
+		d.Access.setUser(a.Subject, t.GrantedScope, a)
 		d.Access.Audience = Audience(d.Grant.Audience)
 	}
 	d.Refresh = nil

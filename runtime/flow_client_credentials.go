@@ -41,7 +41,6 @@ func issueAccessResponse(ctx context.Context, t *TokenContext, g Grant) (*TokenR
 	if err != nil {
 		return nil, err
 	}
-	t.noteAccess(tok)
 	resp := &TokenResponse{
 		AccessToken: tok.Value,
 		TokenType:   "Bearer",

@@ -98,11 +98,7 @@ func CheckRefreshToken(ctx context.Context, t *TokenContext, st *RefreshTokenSta
 	// RFC 8707 §2.2: a refresh may narrow the audience to resources of the
 	// grant, never widen it. Checked before rotation, like the scope, so a
 	// bad request does not spend the token.
-	audience := slices.Clip(g.Audience)
-	if audience == nil {
-		audience = []string{} // a grant without audience allows no resource
-	}
-	resources, e := resourceParams(t.form, audience, "is not in the grant's audience")
+	resources, e := resourceParams(t.form, g.Audience, "is not in the grant's audience")
 	if e != nil {
 		return e
 	}
@@ -170,11 +166,7 @@ func fillRefreshDefaults(t *TokenContext, rec RefreshTokenRecord, g Grant) {
 		Data:           g.Data,
 	}
 	if d.Access != nil {
-		d.Access.Subject = g.Subject
-		d.Access.Scope = t.GrantedScope
-		d.Access.AuthTime = a.AuthTime
-		d.Access.ACR = a.ACR
-		d.Access.AMR = a.AMR
+		d.Access.setUser(g.Subject, t.GrantedScope, a)
 		if len(g.Audience) > 0 {
 			d.Access.Audience = Audience(g.Audience)
 		}

@@ -20,11 +20,16 @@ import (
 // other (RFC 8725 §3.11; security.md S-39).
 const idTokenTyp = "JWT"
 
-// userClaimNames are the member names of UserClaims (OIDC Core §5.1).
-var userClaimNames = [...]string{
-	"name", "given_name", "family_name", "middle_name", "nickname", "preferred_username",
-	"profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at",
-	"email", "email_verified", "phone_number", "phone_number_verified", "address",
+// isUserClaim reports whether name is a member of UserClaims (OIDC Core
+// §5.1): one of the claims the profile, email, address and phone scopes
+// request (scopeClaims, OIDC Core §5.4).
+func isUserClaim(name string) bool {
+	for _, sc := range scopeClaims {
+		if slices.Contains(sc.claims, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // isRegisteredIDClaim reports whether name is a claim IDTokenClaims
@@ -37,7 +42,7 @@ func isRegisteredIDClaim(name string) bool {
 		"sid", "at_hash", "c_hash", "s_hash", "cnf", "typ", "events", "client_id", "scope":
 		return true
 	}
-	return slices.Contains(userClaimNames[:], name)
+	return isUserClaim(name)
 }
 
 // checkIDExtraClaims refuses an Extra claim that shadows a registered one;
@@ -61,20 +66,7 @@ type idJWTClaims struct{ c *IDTokenClaims }
 // claims give equal tokens.
 func (a idJWTClaims) appendJSON(dst []byte) ([]byte, error) {
 	c := a.c
-	dst = append(dst, `{"iss":`...)
-	dst = jwtAppendString(dst, c.Issuer)
-	dst = append(dst, `,"sub":`...)
-	dst = jwtAppendString(dst, c.Subject)
-	dst = append(dst, `,"aud":`...)
-	if len(c.Audience) == 1 {
-		dst = jwtAppendString(dst, c.Audience[0])
-	} else {
-		dst = jwtAppendStrings(dst, c.Audience)
-	}
-	dst = append(dst, `,"exp":`...)
-	dst = strconv.AppendInt(dst, c.ExpiresAt.Unix(), 10)
-	dst = append(dst, `,"iat":`...)
-	dst = strconv.AppendInt(dst, c.IssuedAt.Unix(), 10)
+	dst = appendJWTHead(dst, c.Issuer, c.Subject, c.Audience, c.ExpiresAt, c.IssuedAt)
 	if !c.AuthTime.IsZero() {
 		dst = append(dst, `,"auth_time":`...)
 		dst = strconv.AppendInt(dst, c.AuthTime.Unix(), 10)
@@ -84,7 +76,7 @@ func (a idJWTClaims) appendJSON(dst []byte) ([]byte, error) {
 	} {
 		if m.value != "" {
 			dst = append(dst, `,"`+m.name+`":`...)
-			dst = jwtAppendString(dst, m.value)
+			dst = appendJSONString(dst, m.value)
 		}
 	}
 	if len(c.AMR) > 0 {
@@ -96,7 +88,7 @@ func (a idJWTClaims) appendJSON(dst []byte) ([]byte, error) {
 	} {
 		if m.value != "" {
 			dst = append(dst, `,"`+m.name+`":`...)
-			dst = jwtAppendString(dst, m.value)
+			dst = appendJSONString(dst, m.value)
 		}
 	}
 	var err error
@@ -121,29 +113,6 @@ func appendUserClaims(dst []byte, u *UserClaims) ([]byte, error) {
 	}
 	dst = append(dst, ',')
 	return append(dst, b[1:len(b)-1]...), nil
-}
-
-// appendExtraClaims appends the members of extra in name order and closes
-// the object.
-func appendExtraClaims(dst []byte, extra map[string]any) ([]byte, error) {
-	if len(extra) > 0 {
-		names := make([]string, 0, len(extra))
-		for name := range extra {
-			names = append(names, name)
-		}
-		slices.Sort(names)
-		for _, name := range names {
-			v, err := json.Marshal(extra[name])
-			if err != nil {
-				return nil, fmt.Errorf("encode claim %q: %w", name, err)
-			}
-			dst = append(dst, ',')
-			dst = jwtAppendString(dst, name)
-			dst = append(dst, ':')
-			dst = append(dst, v...)
-		}
-	}
-	return append(dst, '}'), nil
 }
 
 // idTokenHashFunc returns the hash function of an ID token's JWS algorithm

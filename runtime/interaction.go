@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"crypto/sha256"
+	"slices"
 	"strings"
 	"time"
 )
@@ -78,7 +79,7 @@ func (st *interactions) claim(id, csrf string, step interactionStep, browsers []
 		return interaction{}, false
 	}
 	return st.table.update(interactionKeyOf(id), now, func(it *interaction) bool {
-		if it.step != step || it.csrf == "" || !ConstantTimeEqual(it.csrf, csrf) || !containsKey(browsers, it.browser) {
+		if it.step != step || it.csrf == "" || !ConstantTimeEqual(it.csrf, csrf) || !slices.Contains(browsers, it.browser) {
 			return false
 		}
 		it.csrf = ""
@@ -110,13 +111,4 @@ func cloneParams(p Params) Params {
 		out.pairs[i] = param{strings.Clone(kv.name), strings.Clone(kv.value)}
 	}
 	return out
-}
-
-func containsKey(keys []sessionKey, k sessionKey) bool {
-	for _, x := range keys {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }

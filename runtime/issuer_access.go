@@ -103,7 +103,9 @@ func (i AccessTokenIssuer) Issue(ctx context.Context, claims *AccessTokenClaims,
 	if err := t.server.store.SaveAccessToken(ctx, rec); err != nil {
 		return IssuedToken{}, fmt.Errorf("save access token: %w", err)
 	}
-	return IssuedToken{Value: value, ExpiresAt: c.ExpiresAt, Format: format}, nil
+	issued := IssuedToken{Value: value, ExpiresAt: c.ExpiresAt, Format: format}
+	t.noteAccess(issued) // expires_in without decoding the token or a store look-up
+	return issued, nil
 }
 
 // signJWT serialises and signs an RFC 9068 access token with the active key.

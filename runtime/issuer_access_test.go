@@ -141,7 +141,7 @@ func TestAccessTokenJWTClaimShapes(t *testing.T) {
 
 func TestJWTStringEscapingMatchesEncodingJSON(t *testing.T) {
 	for _, s := range []string{"", "plain", `q"b\s`, "\x00\x01\x1f\t\n\r", "é日本\U0001F600", "\xff\xfebad", "\u2028\u2029", "<&>"} {
-		got := jwtAppendString(nil, s)
+		got := appendJSONString(nil, s)
 		var back string
 		if err := json.Unmarshal(got, &back); err != nil {
 			t.Errorf("%q encodes to invalid JSON %s: %v", s, got, err)

@@ -61,13 +61,7 @@ func (s *Server) IssueAuthorizationCode(ctx context.Context, req AuthorizationCo
 	return s.issueCode(ctx, req, ttl)
 }
 
-// issueCode is the one issuance of authorization codes, shared by
-// IssueAuthorizationCode and the authorization endpoint's CodeIssuer. A
-// zero req.TTL means defaultTTL. The redirect URI is matched as at the
-// authorization endpoint: exactly, with the loopback port variance of
-// RFC 8252 §7.3 (matchRedirectURI). PKCE is required of public clients,
-// of clients that require it, and of every client when the settings
-// require it (Settings.RequirePKCE).
+// issueCode looks up the client of req and issues its code (issueCodeFor).
 func (s *Server) issueCode(ctx context.Context, req AuthorizationCodeRequest, defaultTTL time.Duration) (Secret, error) {
 	if s.clients == nil {
 		return "", issuerFault("authorization code: the server has no client registry")
@@ -78,6 +72,21 @@ func (s *Server) issueCode(ctx context.Context, req AuthorizationCodeRequest, de
 	}
 	if client == nil {
 		return "", NewError(ErrInvalidRequest, "unknown client")
+	}
+	return s.issueCodeFor(ctx, client, req, defaultTTL)
+}
+
+// issueCodeFor is the one issuance of authorization codes, shared by
+// IssueAuthorizationCode and the authorization endpoint's CodeIssuer, for
+// client, the registered client req.ClientID names. A zero req.TTL means
+// defaultTTL. The redirect URI is matched as at the authorization
+// endpoint: exactly, with the loopback port variance of RFC 8252 §7.3
+// (matchRedirectURI). PKCE is required of public clients, of clients that
+// require it, and of every client when the settings require it
+// (Settings.RequirePKCE).
+func (s *Server) issueCodeFor(ctx context.Context, client *Client, req AuthorizationCodeRequest, defaultTTL time.Duration) (Secret, error) {
+	if client.ID != req.ClientID {
+		return "", issuerFault("authorization code: client %q is not the request's %q", client.ID, req.ClientID)
 	}
 	if !client.AllowsGrant(GrantAuthorizationCode) {
 		return "", NewError(ErrUnauthorizedClient, "client may not use the authorization code grant")

@@ -103,6 +103,7 @@ func (i IDTokenIssuer) Issue(ctx context.Context, claims *IDTokenClaims, g Grant
 	if err != nil {
 		return "", issuerFault("id token: %w", err)
 	}
+	t.issuedID = issuedIDToken{token: tok, atHash: c.AtHash} // checked without decoding the token
 	return tok, nil
 }
 

@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"net"
 	"net/http"
 	"time"
 )
@@ -45,10 +44,7 @@ func newLoginThrottle() *loginThrottle {
 // loginKeys are the three keys of an attempt. The address is the
 // connection's: forwarded headers are not trusted (RFC 9700 §4.13).
 func loginKeys(username string, r *http.Request) (pair, account, address string) {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
+	host := remoteHost(r)
 	return username + "\x00" + host, username, host
 }
 

@@ -67,8 +67,9 @@ func (s *Server) Metadata() Metadata {
 // (RFC 8414 §3.1).
 func (s *Server) MetadataPath() string { return s.metadataPath }
 
-// buildMetadata computes the document once, at NewServer.
-func (s *Server) buildMetadata() Metadata {
+// buildMetadata computes the document once, at NewServer; grants are the
+// registered grant types in registration order.
+func (s *Server) buildMetadata(grants []GrantType) Metadata {
 	origin := s.origin()
 	m := Metadata{
 		Issuer:                            s.settings.Issuer,
@@ -76,7 +77,7 @@ func (s *Server) buildMetadata() Metadata {
 		JWKSURI:                           origin + s.settings.JWKSPath,
 		ResponseTypesSupported:            []string{},
 		ResponseModesSupported:            []string{},
-		GrantTypesSupported:               append([]GrantType{}, s.grantOrder...),
+		GrantTypesSupported:               append([]GrantType{}, grants...),
 		TokenEndpointAuthMethodsSupported: append([]ClientAuthMethod{}, s.settings.AuthMethods...),
 	}
 	if _, ok := s.flows[GrantAuthorizationCode]; ok {

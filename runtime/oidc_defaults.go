@@ -153,20 +153,9 @@ func codeIDDefaults(t *TokenContext, rec AuthorizationCode) *IDTokenClaims {
 	if !openIDGranted(t, t.GrantedScope) {
 		return nil
 	}
-	a := rec.Authentication
-	return &IDTokenClaims{
-		Issuer:          t.Issuer,
-		Subject:         a.Subject,
-		Audience:        Audience{t.Client.ID},
-		IssuedAt:        t.Now,
-		ExpiresAt:       t.Now.Add(t.server.settings.IDTokenTTL),
-		AuthTime:        a.AuthTime,
-		Nonce:           rec.Nonce,
-		ACR:             a.ACR,
-		AMR:             slices.Clone(a.AMR),
-		AuthorizedParty: t.Client.ID,
-		SessionID:       a.SessionID,
-	}
+	c := idDefaults(t, rec.Authentication.Subject, t.Client.ID, rec.Authentication)
+	c.Nonce = rec.Nonce
+	return c
 }
 
 // refreshIDDefaults is the default ID token of a refresh (flows.md §7.3):
@@ -177,17 +166,23 @@ func refreshIDDefaults(t *TokenContext, g Grant) *IDTokenClaims {
 	if !openIDGranted(t, g.Scope) {
 		return nil
 	}
-	a := g.Authentication
+	return idDefaults(t, g.Subject, g.ClientID, g.Authentication)
+}
+
+// idDefaults is the ID token both defaults share: the issuer, sub, aud
+// [clientID] and azp clientID, a new iat and exp, and the authentication
+// (auth_time, acr, amr, sid).
+func idDefaults(t *TokenContext, subject, clientID string, a Authentication) *IDTokenClaims {
 	return &IDTokenClaims{
 		Issuer:          t.Issuer,
-		Subject:         g.Subject,
-		Audience:        Audience{g.ClientID},
+		Subject:         subject,
+		Audience:        Audience{clientID},
 		IssuedAt:        t.Now,
 		ExpiresAt:       t.Now.Add(t.server.settings.IDTokenTTL),
 		AuthTime:        a.AuthTime,
 		ACR:             a.ACR,
 		AMR:             slices.Clone(a.AMR),
-		AuthorizedParty: g.ClientID,
+		AuthorizedParty: clientID,
 		SessionID:       a.SessionID,
 	}
 }
@@ -224,19 +219,33 @@ func checkIDTokenResponse(t *TokenContext, resp *TokenResponse) error {
 	if t.GrantType == GrantClientCredentials {
 		return issuerFault("token response: client_credentials returned an id_token")
 	}
-	parts := strings.Split(resp.IDToken, ".")
+	atHash := t.issuedID.atHash
+	if resp.IDToken != t.issuedID.token {
+		// Not the one Issuers.ID signed in this request: read its at_hash.
+		var err error
+		if atHash, err = idTokenAtHash(resp.IDToken); err != nil {
+			return err
+		}
+	}
+	if atHash != "" && atHash != t.Issuers.ID.AtHash(resp.AccessToken) {
+		return issuerFault("token response: id_token at_hash does not match the access_token")
+	}
+	return nil
+}
+
+// idTokenAtHash reads the at_hash claim of an ID token of the server's own,
+// without verifying its signature.
+func idTokenAtHash(idToken string) (string, error) {
+	parts := strings.Split(idToken, ".")
 	if len(parts) != 3 {
-		return issuerFault("token response: id_token is not a compact JWS")
+		return "", issuerFault("token response: id_token is not a compact JWS")
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
 	var claims struct {
 		AtHash string `json:"at_hash"`
 	}
 	if err != nil || json.Unmarshal(payload, &claims) != nil {
-		return issuerFault("token response: id_token payload is not JSON")
+		return "", issuerFault("token response: id_token payload is not JSON")
 	}
-	if claims.AtHash != "" && claims.AtHash != t.Issuers.ID.AtHash(resp.AccessToken) {
-		return issuerFault("token response: id_token at_hash does not match the access_token")
-	}
-	return nil
+	return claims.AtHash, nil
 }

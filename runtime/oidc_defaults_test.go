@@ -381,6 +381,24 @@ func TestOIDCProcedureIDToken(t *testing.T) {
 		}
 		htWantError(t, env.do(t, req), http.StatusInternalServerError, ErrServerError)
 	})
+
+	// An ID token the issuer did not sign in this request (here, one from
+	// the first request above) is read to check its at_hash.
+	t.Run("ID token of an earlier request", func(t *testing.T) {
+		edit = func(*TokenContext) {}
+		earlier := idTokenOf(b)
+		inner := env.custom
+		defer func() { env.custom = inner }()
+		env.custom = func(ctx context.Context, tc *TokenContext) (*TokenResponse, error) {
+			resp, err := inner(ctx, tc)
+			if err != nil {
+				return nil, err
+			}
+			resp.IDToken = earlier
+			return resp, nil
+		}
+		htWantError(t, env.do(t, req), http.StatusInternalServerError, ErrServerError)
+	})
 }
 
 // TestOIDCClientCredentialsNeverIDToken: a client_credentials procedure

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -244,5 +245,28 @@ func TestOpenIDSigningAlgs(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestScopeClaimsCoverUserClaims: scopeClaims names every member of
+// UserClaims exactly once, so isUserClaim and claims_supported cannot miss
+// one (OIDC Core §5.1, §5.4).
+func TestScopeClaimsCoverUserClaims(t *testing.T) {
+	seen := map[string]int{}
+	for _, sc := range scopeClaims {
+		for _, c := range sc.claims {
+			seen[c]++
+		}
+	}
+	ty := reflect.TypeFor[UserClaims]()
+	for i := 0; i < ty.NumField(); i++ {
+		name, _, _ := strings.Cut(ty.Field(i).Tag.Get("json"), ",")
+		if seen[name] != 1 {
+			t.Errorf("UserClaims member %q is in scopeClaims %d times, want 1", name, seen[name])
+		}
+		delete(seen, name)
+	}
+	for name := range seen {
+		t.Errorf("scopeClaims names %q, which UserClaims does not have", name)
 	}
 }

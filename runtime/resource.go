@@ -7,19 +7,31 @@ import (
 )
 
 // resourceParams returns the request's resource parameters (RFC 8707 §2),
-// which may repeat. Each must be an absolute URI without a fragment and,
-// unless allowed is nil, one of allowed; otherwise the answer is
+// which may repeat. Each must be an absolute URI without a fragment and one
+// of allowed (none, when allowed is empty); otherwise the answer is
 // invalid_target, whose description ends with refusal. The values are the
 // audience of the tokens the request gets (RFC 9068 §3).
 func resourceParams(p Params, allowed []string, refusal string) ([]string, *Error) {
+	req, e := anyResourceParams(p)
+	if e != nil {
+		return nil, e
+	}
+	for _, r := range req {
+		if !slices.Contains(allowed, r) {
+			return nil, NewError(ErrInvalidTarget, "resource '"+sanitizeErrorText(r)+"' "+refusal)
+		}
+	}
+	return req, nil
+}
+
+// anyResourceParams is resourceParams without a list of allowed resources:
+// only their syntax is checked.
+func anyResourceParams(p Params) ([]string, *Error) {
 	req := p.Values("resource")
 	for _, r := range req {
 		u, err := url.Parse(r)
 		if err != nil || !u.IsAbs() || strings.Contains(r, "#") {
 			return nil, NewError(ErrInvalidTarget, "resource must be an absolute URI without a fragment")
-		}
-		if allowed != nil && !slices.Contains(allowed, r) {
-			return nil, NewError(ErrInvalidTarget, "resource '"+sanitizeErrorText(r)+"' "+refusal)
 		}
 	}
 	return slices.Clip(req), nil

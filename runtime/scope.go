@@ -43,6 +43,20 @@ func validScopeToken(tok string) bool {
 // String joins the tokens with single spaces.
 func (s ScopeSet) String() string { return strings.Join(s, " ") }
 
+// appendJSON appends the tokens to dst as one JSON string, space-separated:
+// the scope member of token responses (RFC 6749 §5.1) and of JWT access
+// tokens (RFC 9068 §2.2.3).
+func (s ScopeSet) appendJSON(dst []byte) []byte {
+	dst = append(dst, '"')
+	for i, tok := range s {
+		if i > 0 {
+			dst = append(dst, ' ')
+		}
+		dst = appendJSONStringBody(dst, tok)
+	}
+	return append(dst, '"')
+}
+
 // Contains reports whether tok is in the set.
 func (s ScopeSet) Contains(tok string) bool {
 	for _, t := range s {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -54,8 +55,6 @@ type Server struct {
 	log      *slog.Logger
 	flows    map[GrantType]*TokenFlowRegistration
 
-	// grantOrder lists the registered grant types in registration order.
-	grantOrder []GrantType
 	// secrets verifies client secrets and owns the bcrypt success cache.
 	secrets *secretVerifier
 	// throttle limits failed client authentications (security.md S-33).
@@ -65,10 +64,9 @@ type Server struct {
 	// the spec does not enable them.
 	authorize *AuthorizeFlowRegistration
 	userinfo  *UserInfoFlowRegistration
-	// users, pages and sessionKey serve the end user (authorize endpoint).
-	users      UserStore
-	pages      Pages
-	sessionKey []byte
+	// users and pages serve the end user (authorize endpoint).
+	users UserStore
+	pages Pages
 	// endUser holds the login sessions, pending interactions, remembered
 	// consents and login throttle of the authorization endpoint.
 	endUser *endUser
@@ -144,21 +142,21 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		}
 	}
 	srv := &Server{
-		settings:   s,
-		clients:    cfg.Clients,
-		store:      cfg.Store,
-		keys:       cfg.Keys,
-		clock:      cfg.Clock,
-		log:        cfg.Logger,
-		flows:      make(map[GrantType]*TokenFlowRegistration, len(flows)),
-		secrets:    newSecretVerifier(),
-		authorize:  authorize,
-		userinfo:   fl.UserInfo,
-		users:      cfg.Users,
-		pages:      cfg.Pages,
-		sessionKey: sessionKey,
-		throttle:   newAuthThrottle(),
+		settings:  s,
+		clients:   cfg.Clients,
+		store:     cfg.Store,
+		keys:      cfg.Keys,
+		clock:     cfg.Clock,
+		log:       cfg.Logger,
+		flows:     make(map[GrantType]*TokenFlowRegistration, len(flows)),
+		secrets:   newSecretVerifier(),
+		authorize: authorize,
+		userinfo:  fl.UserInfo,
+		users:     cfg.Users,
+		pages:     cfg.Pages,
+		throttle:  newAuthThrottle(),
 	}
+	var grantOrder []GrantType // metadata lists the grant types in registration order
 	for i := range flows {
 		reg := flows[i] // a copy: the caller's slice stays theirs
 		if err := normaliseFlow(&reg); err != nil {
@@ -170,7 +168,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 			continue
 		}
 		srv.flows[reg.GrantType] = &reg
-		srv.grantOrder = append(srv.grantOrder, reg.GrantType)
+		grantOrder = append(grantOrder, reg.GrantType)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("runtime: new server: %w", err)
@@ -192,7 +190,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		if srv.pages == nil {
 			srv.pages = DefaultPages()
 		}
-		srv.endUser = newEndUser(srv.sessionKey, s.Issuer) // sessions, interactions, consents, login throttle
+		srv.endUser = newEndUser(sessionKey, s.Issuer) // sessions, interactions, consents, login throttle
 	}
 	if srv.keys == nil {
 		// A key for every algorithm the server signs with: access tokens'
@@ -201,7 +199,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		if srv.keys, err = generateKeySet(requiredKeyAlgs(s)); err != nil {
 			return nil, fmt.Errorf("runtime: new server: %w", err)
 		}
-	} else if !containsString(srv.keys.Algorithms(), s.SigningAlg) {
+	} else if !slices.Contains(srv.keys.Algorithms(), s.SigningAlg) {
 		return nil, fmt.Errorf("runtime: new server: the key set has no %s key (settings.SigningAlg)", s.SigningAlg)
 	} else if err := checkKeyAlgs(srv.keys, requiredKeyAlgs(s)); err != nil {
 		// OIDC Discovery §3: RS256 must be available for ID tokens; and
@@ -215,7 +213,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	if srv.metadataPath == s.TokenPath || srv.metadataPath == s.JWKSPath {
 		return nil, errors.New("runtime: new server: an endpoint path clashes with the metadata path")
 	}
-	srv.metadata = srv.buildMetadata()
+	srv.metadata = srv.buildMetadata(grantOrder)
 	var err error
 	if srv.metadataJSON, err = json.Marshal(srv.metadata); err != nil {
 		return nil, fmt.Errorf("runtime: new server: encode metadata: %w", err)
@@ -354,6 +352,16 @@ func metadataPath(iss string) string {
 	return wellKnownOAuthPath + strings.TrimSuffix(u.EscapedPath(), "/")
 }
 
+// openIDConfigPath is where OIDC Discovery §4.1 puts the configuration:
+// the issuer's path followed by /.well-known/openid-configuration.
+func openIDConfigPath(issuer string) string {
+	u, err := url.Parse(issuer)
+	if err != nil {
+		return "/.well-known/openid-configuration"
+	}
+	return strings.TrimSuffix(u.Path, "/") + "/.well-known/openid-configuration"
+}
+
 // origin is scheme://host of the issuer: endpoint URLs are origin + path.
 func (s *Server) origin() string {
 	u, err := url.Parse(s.settings.Issuer)
@@ -372,15 +380,6 @@ func quotedStringSafe(s string) string {
 		}
 		return r
 	}, s)
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Settings returns the server's settings, with defaults filled.

@@ -150,41 +150,41 @@ func (s *sessions) setCookie(w http.ResponseWriter, id sessionID) {
 	})
 }
 
-// browser returns the id of the request's session cookie, minting a new
-// one (and setting its cookie) when there is none: the anchor of pending
-// interactions.
-func (s *sessions) browser(w http.ResponseWriter, r *http.Request) sessionID {
-	if id, ok := s.fromRequest(r); ok {
-		return id
-	}
-	id := newSessionID()
-	s.setCookie(w, id)
-	return id
+// userState is the browser's session as the current step sees it: the key
+// of its verified cookie, and the live session under that key.
+type userState struct {
+	browser    sessionKey
+	hasBrowser bool
+	session    loginSession
+	hasSession bool
 }
 
-// current returns the live session of the request's cookie.
-func (s *sessions) current(r *http.Request, now time.Time) (sessionID, loginSession, bool) {
+// current returns the state of the request's cookie: verified once, hashed
+// once and looked up once per request.
+func (s *sessions) current(r *http.Request, now time.Time) userState {
 	id, ok := s.fromRequest(r)
 	if !ok {
-		return id, loginSession{}, false
+		return userState{}
 	}
-	ls, ok := s.table.get(id.key(), now)
-	return id, ls, ok
+	us := userState{browser: id.key(), hasBrowser: true}
+	us.session, us.hasSession = s.table.get(us.browser, now)
+	return us
 }
 
 // login starts a new session for a successful login: a new id (rotated,
 // security.md S-50), its cookie, and its record; the record of the
-// browser's old cookie, if any, is deleted.
-func (s *sessions) login(w http.ResponseWriter, r *http.Request, ls loginSession, now time.Time) sessionID {
-	if old, ok := s.fromRequest(r); ok {
-		ls.previous = old.key()
-		s.table.remove(old.key())
+// browser's old cookie, if any, is deleted. It returns the new state.
+func (s *sessions) login(w http.ResponseWriter, old userState, ls loginSession, now time.Time) userState {
+	if old.hasBrowser {
+		ls.previous = old.browser
+		s.table.remove(old.browser)
 	}
 	id := newSessionID()
 	ls.AuthTime = now
 	ls.ExpiresAt = now.Add(sessionTTL)
 	ls.SID = newID()
-	s.table.put(id.key(), ls, ls.ExpiresAt, now)
+	us := userState{browser: id.key(), hasBrowser: true, session: ls, hasSession: true}
+	s.table.put(us.browser, ls, ls.ExpiresAt, now)
 	s.setCookie(w, id)
-	return id
+	return us
 }

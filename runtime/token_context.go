@@ -51,9 +51,18 @@ type TokenContext struct {
 	// codeHash is the hash of the authorization code being redeemed; the
 	// grant issuer records its grant on that code.
 	codeHash []byte
-	// issuedAccess is the last access token the runtime's default issuance
-	// produced in this request; the endpoint derives expires_in from it.
+	// issuedAccess is the last access token Issuers.Access issued in this
+	// request; the endpoint derives expires_in from it.
 	issuedAccess IssuedToken
+	// issuedID is the last ID token Issuers.ID issued in this request,
+	// with its at_hash; the endpoint checks the response against it.
+	issuedID issuedIDToken
+}
+
+// issuedIDToken is an ID token the issuer signed and its at_hash claim.
+type issuedIDToken struct {
+	token  string
+	atHash string
 }
 
 // Param returns the value of a form parameter, or "" when it was omitted or
@@ -76,6 +85,6 @@ func (t *TokenContext) Header(name string) (string, error) {
 	}
 }
 
-// noteAccess remembers an access token issued by the default issuance, so
-// that the endpoint can derive expires_in from its expiry.
+// noteAccess remembers an access token Issuers.Access issued, so that the
+// endpoint can derive expires_in from its expiry.
 func (t *TokenContext) noteAccess(tok IssuedToken) { t.issuedAccess = tok }

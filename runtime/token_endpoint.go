@@ -25,7 +25,7 @@ import (
 func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.clock.Now() // flows.md §3.5: read once per request
-	req := tokenRequest{s: s, w: w, r: r}
+	req := tokenRequest{s: s, w: w, log: s.log}
 
 	// 1. POST only (RFC 6749 §3.2; RFC 9110 §15.5.6).
 	if r.Method != http.MethodPost {
@@ -133,11 +133,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	// check them against the code's or the grant's, in their flows.
 	var resources []string
 	if gt != GrantAuthorizationCode && gt != GrantRefreshToken {
-		allowed := client.Audiences
-		if allowed == nil {
-			allowed = []string{} // a client with no audiences may name none
-		}
-		if resources, e = resourceParams(params, allowed, "is not allowed for this client"); e != nil {
+		if resources, e = resourceParams(params, client.Audiences, "is not allowed for this client"); e != nil {
 			req.failCode(ctx, e)
 			return
 		}
@@ -168,7 +164,6 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 type tokenRequest struct {
 	s      *Server
 	w      http.ResponseWriter
-	r      *http.Request
 	log    *slog.Logger
 	header bool // the client used the Authorization header
 }
@@ -183,27 +178,7 @@ func (q *tokenRequest) failCode(ctx context.Context, err error) {
 // that is not an *Error, or whose code the token endpoint cannot return,
 // becomes server_error; its cause is logged, never sent (flows.md §4.2).
 func (q *tokenRequest) fail(ctx context.Context, status int, err error) {
-	e := AsError(err)
-	if !tokenEndpointCode(e.Code) {
-		e = NewError(ErrServerError, "").WithCause(fmt.Errorf("error code %q is not a token endpoint error: %w", e.Code, err))
-	}
-	log := q.log
-	if log == nil {
-		log = q.s.log
-	}
-	if log.Enabled(ctx, e.Code.LogLevel()) {
-		attrs := []slog.Attr{slog.String("error", string(e.Code))}
-		if e.Description != "" {
-			attrs = append(attrs, slog.String("error_description", e.Description))
-		}
-		if c := e.Unwrap(); c != nil {
-			attrs = append(attrs, slog.String("cause", c.Error()))
-		}
-		log.LogAttrs(ctx, e.Code.LogLevel(), "token request failed", attrs...)
-	}
-	if e.Code == ErrServerError {
-		e = NewError(ErrServerError, "") // internal detail stays in the log (security.md S-76)
-	}
+	e := endpointFailure(ctx, q.log, "token", tokenEndpointCode, err)
 	if status == 0 {
 		status = e.Code.Status()
 	}
@@ -383,11 +358,11 @@ func (s *Server) finishResponse(ctx context.Context, t *TokenContext, resp *Toke
 	return body, nil
 }
 
-// accessExpiry finds the expiry of the access token in the response. The
-// default issuance notes it on the context; a procedure that issued the
-// token itself gets it looked up: a JWT's exp claim, or the store record of
-// an opaque token. A token the server does not know keeps the procedure's
-// expires_in (zero time returned).
+// accessExpiry finds the expiry of the access token in the response.
+// Issuers.Access notes every token it issues on the context, so a token of
+// this request needs no decoding or look-up; any other token is looked up:
+// a JWT's exp claim, or the store record of an opaque token. A token the
+// server does not know keeps the procedure's expires_in (zero time returned).
 func (s *Server) accessExpiry(ctx context.Context, t *TokenContext, tok Secret) (time.Time, error) {
 	if t.issuedAccess.Value != "" && t.issuedAccess.Value.Equal(tok) {
 		return t.issuedAccess.ExpiresAt, nil

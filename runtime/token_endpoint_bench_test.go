@@ -2,10 +2,12 @@ package runtime
 
 import (
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // htDiscardWriter is a minimal ResponseWriter, so benchmarks measure the
@@ -50,6 +52,9 @@ func BenchmarkTokenClientCredentialsOpaque(b *testing.B) {
 func BenchmarkTokenErrorInvalidClient(b *testing.B) {
 	env := htNewEnv(b)
 	env.srv.log = slog.New(slog.DiscardHandler)
+	// A throttle that counts but never blocks: every iteration is a 401, not
+	// the 429 of a blocked pair (security.md S-33).
+	env.srv.throttle = newThrottle(math.MaxInt, time.Minute, time.Minute)
 	auth := htBasicHeader("conf", "wrong")
 	b.ReportAllocs()
 	for b.Loop() {

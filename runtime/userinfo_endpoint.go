@@ -41,7 +41,7 @@ func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 
 	// 3. An active access token of this server: not a refresh token, not an
 	// ID token, not expired, not revoked (flows.md §2.5 rule 3; S-39).
-	rec, active, err := s.AccessTokenActive(ctx, token)
+	rec, active, err := s.accessTokenActiveAt(ctx, token, now)
 	if err != nil {
 		q.fail(ctx, 0, AsError(fmt.Errorf("userinfo: %w", err)))
 		return
@@ -225,7 +225,7 @@ func DefaultUserInfo(_ context.Context, u *UserInfoContext) (*UserInfoResponse, 
 // member the response defines (OIDC Core §5.1, §5.3.2) or one a signed
 // response would carry (iss, aud).
 func isRegisteredUserInfoClaim(name string) bool {
-	return name == "" || name == "sub" || name == "iss" || name == "aud" || slices.Contains(userClaimNames[:], name)
+	return name == "" || name == "sub" || name == "iss" || name == "aud" || isUserClaim(name)
 }
 
 // encodeUserInfo encodes the userinfo response (OIDC Core §5.3.2):
@@ -264,6 +264,16 @@ func (q *userInfoRequest) logger() *slog.Logger {
 	return q.s.log
 }
 
+// userInfoEndpointCode reports whether the userinfo endpoint may answer
+// with the code (RFC 6750 §3.1; flows.md §4.3).
+func userInfoEndpointCode(c ErrorCode) bool {
+	switch c {
+	case ErrInvalidRequest, ErrInvalidToken, ErrInsufficientScope, ErrServerError, ErrTemporarilyUnavail:
+		return true
+	}
+	return false
+}
+
 // realm is the challenge's realm parameter: the issuer (RFC 6750 §3).
 func (q *userInfoRequest) realm() string {
 	return `Bearer realm="` + quotedStringSafe(q.s.settings.Issuer) + `"`
@@ -285,26 +295,7 @@ func (q *userInfoRequest) challengeOnly() {
 // 403 (RFC 6750 §3.1), each with a Bearer challenge naming the error; any
 // other code becomes server_error, its cause logged and never sent.
 func (q *userInfoRequest) fail(ctx context.Context, status int, err error) {
-	e := AsError(err)
-	switch e.Code {
-	case ErrInvalidRequest, ErrInvalidToken, ErrInsufficientScope, ErrServerError, ErrTemporarilyUnavail:
-	default:
-		e = NewError(ErrServerError, "").WithCause(fmt.Errorf("error code %q is not a userinfo error: %w", e.Code, err))
-	}
-	log := q.logger()
-	if log.Enabled(ctx, e.Code.LogLevel()) {
-		attrs := []slog.Attr{slog.String("error", string(e.Code))}
-		if e.Description != "" {
-			attrs = append(attrs, slog.String("error_description", e.Description))
-		}
-		if c := e.Unwrap(); c != nil {
-			attrs = append(attrs, slog.String("cause", c.Error()))
-		}
-		log.LogAttrs(ctx, e.Code.LogLevel(), "userinfo request failed", attrs...)
-	}
-	if e.Code == ErrServerError {
-		e = NewError(ErrServerError, "") // internal detail stays in the log (security.md S-76)
-	}
+	e := endpointFailure(ctx, q.logger(), "userinfo", userInfoEndpointCode, err)
 	if status == 0 {
 		status = e.Code.Status()
 	}

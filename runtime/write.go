@@ -49,40 +49,23 @@ func encodeTokenResponse(dst []byte, resp *TokenResponse) ([]byte, error) {
 		dst = appendJSONString(dst, string(resp.RefreshToken))
 	}
 	if len(resp.Scope) > 0 {
-		dst = append(dst, `,"scope":"`...) // one space-separated string, RFC 6749 §5.1
-		for i, tok := range resp.Scope {
-			if i > 0 {
-				dst = append(dst, ' ')
-			}
-			dst = appendJSONStringBody(dst, tok)
-		}
-		dst = append(dst, '"')
+		dst = append(dst, `,"scope":`...) // one space-separated string, RFC 6749 §5.1
+		dst = resp.Scope.appendJSON(dst)
 	}
 	if resp.IDToken != "" {
 		dst = append(dst, `,"id_token":`...) // OIDC Core §3.1.3.3
 		dst = appendJSONString(dst, resp.IDToken)
 	}
-	if len(resp.Extra) > 0 {
-		names := make([]string, 0, len(resp.Extra))
-		for name := range resp.Extra {
-			if slices.Contains(tokenResponseMembers[:], name) || name == "" {
-				return nil, fmt.Errorf("token response: Extra member %q shadows a defined member", name)
-			}
-			names = append(names, name)
-		}
-		slices.Sort(names)
-		for _, name := range names {
-			v, err := json.Marshal(resp.Extra[name])
-			if err != nil {
-				return nil, fmt.Errorf("token response: encode Extra member %q: %w", name, err)
-			}
-			dst = append(dst, ',')
-			dst = appendJSONString(dst, name)
-			dst = append(dst, ':')
-			dst = append(dst, v...)
+	for name := range resp.Extra {
+		if slices.Contains(tokenResponseMembers[:], name) || name == "" {
+			return nil, fmt.Errorf("token response: Extra member %q shadows a defined member", name)
 		}
 	}
-	return append(dst, '}'), nil
+	dst, err := appendExtraClaims(dst, resp.Extra)
+	if err != nil {
+		return nil, fmt.Errorf("token response: %w", err)
+	}
+	return dst, nil
 }
 
 // writeTokenResponse writes a 200 token response.
@@ -178,4 +161,27 @@ func appendJSONStringBody(dst []byte, s string) []byte {
 		i += size
 	}
 	return append(dst, s[start:]...)
+}
+
+// appendExtraClaims appends the members of extra in name order and closes
+// the object.
+func appendExtraClaims(dst []byte, extra map[string]any) ([]byte, error) {
+	if len(extra) > 0 {
+		names := make([]string, 0, len(extra))
+		for name := range extra {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		for _, name := range names {
+			v, err := json.Marshal(extra[name])
+			if err != nil {
+				return nil, fmt.Errorf("encode claim %q: %w", name, err)
+			}
+			dst = append(dst, ',')
+			dst = appendJSONString(dst, name)
+			dst = append(dst, ':')
+			dst = append(dst, v...)
+		}
+	}
+	return append(dst, '}'), nil
 }
