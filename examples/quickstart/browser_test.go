@@ -62,7 +62,7 @@ func TestBrowserSignIn(t *testing.T) {
 
 	ctx := t.Context()
 	_, issuer := startServer(t)
-	cfg := demoAppConfig(t, issuer)
+	cfg := demoAppOAuth2Config(issuer)
 	verifier := oauth2.GenerateVerifier()
 	state := "st+/=%ate"
 	authURL := cfg.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier), oauth2.SetAuthURLParam("nonce", "n-0S6_WzA2Mj"))

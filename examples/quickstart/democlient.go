@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -157,6 +158,7 @@ func redeem(ctx context.Context, cfg oauth2.Config, issuer, code, verifier, nonc
 	if err != nil {
 		return demoView{}, err
 	}
+	scope, _ := tok.Extra("scope").(string)
 	var idClaims, infoClaims map[string]any
 	if err := idToken.Claims(&idClaims); err != nil {
 		return demoView{}, err
@@ -165,27 +167,17 @@ func redeem(ctx context.Context, cfg oauth2.Config, issuer, code, verifier, nonc
 		return demoView{}, err
 	}
 	return demoView{
-		Subject:         idToken.Subject,
-		AccessToken:     tok.AccessToken,
-		RefreshToken:    tok.RefreshToken != "",
-		Scope:           stringExtra(tok, "scope"),
-		IDTokenClaims:   prettyJSON(idClaims),
-		UserInfo:        prettyJSON(infoClaims),
-		refreshTokenRaw: tok.RefreshToken,
-		idToken:         idToken,
+		Subject:       idToken.Subject,
+		AccessToken:   tok.AccessToken,
+		RefreshToken:  tok.RefreshToken != "",
+		Scope:         scope,
+		IDTokenClaims: prettyJSON(idClaims),
+		UserInfo:      prettyJSON(infoClaims),
+		idToken:       idToken,
 	}, nil
 }
 
-var errNonce = oidcError("the ID token's nonce is not the one this client sent")
-
-type oidcError string
-
-func (e oidcError) Error() string { return string(e) }
-
-func stringExtra(tok *oauth2.Token, key string) string {
-	s, _ := tok.Extra(key).(string)
-	return s
-}
+var errNonce = errors.New("the ID token's nonce is not the one this client sent")
 
 func prettyJSON(v any) string {
 	b, _ := json.MarshalIndent(v, "", "  ")
@@ -209,8 +201,7 @@ type demoView struct {
 	IDTokenClaims string
 	UserInfo      string
 
-	refreshTokenRaw string
-	idToken         *oidc.IDToken
+	idToken *oidc.IDToken
 }
 
 var demoPage = template.Must(template.New("demo").Parse(`<!doctype html>
