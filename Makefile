@@ -3,16 +3,21 @@
 #   make demo   generate, build and run the quickstart server on 127.0.0.1:8080
 #   make test   go vet, go test -race ./... (the real-browser test included:
 #               it needs Debian's chromium, node and npm, which .ci/run
-#               installs), and the staleness check of every generated tree
+#               installs), the staleness check of every generated tree, and
+#               the check that git tracks no binaries or files over 1 MB
 
 GO ?= go
 
-.PHONY: demo test vet race generate check-generated bench
+.PHONY: demo test vet race generate check-generated check-tracked bench
 
 demo: generate
 	$(GO) run ./examples/quickstart
 
-test: vet race check-generated
+test: check-tracked vet race check-generated
+
+# Build outputs never belong in git (.gitignore lists them).
+check-tracked:
+	@./.ci/check-tracked
 
 vet:
 	$(GO) vet ./...
