@@ -20,21 +20,22 @@ import (
 // forged or unknown token is simply inactive; the error is for store
 // failures only.
 func (s *Server) AccessTokenActive(ctx context.Context, token Secret) (AccessTokenRecord, bool, error) {
-	return s.accessTokenActiveAt(ctx, token, s.clock.Now())
+	rec, _, active, err := s.accessTokenActiveAt(ctx, token, s.clock.Now())
+	return rec, active, err
 }
 
 // accessTokenActiveAt is AccessTokenActive at the instant now, so that an
 // endpoint that has read its request instant does not read the clock again
-// (flows.md §3.5).
-func (s *Server) accessTokenActiveAt(ctx context.Context, token Secret, now time.Time) (AccessTokenRecord, bool, error) {
+// (flows.md §3.5). It also returns the token's grant.
+func (s *Server) accessTokenActiveAt(ctx context.Context, token Secret, now time.Time) (AccessTokenRecord, Grant, bool, error) {
 	raw := token.Reveal()
 	if raw == "" {
-		return AccessTokenRecord{}, false, nil
+		return AccessTokenRecord{}, Grant{}, false, nil
 	}
 	var key []byte
 	if strings.Count(raw, ".") == 2 {
 		if s.keys == nil {
-			return AccessTokenRecord{}, false, nil
+			return AccessTokenRecord{}, Grant{}, false, nil
 		}
 		opts := []jwt.ParserOption{jwt.WithTimeFunc(func() time.Time { return now })}
 		if s.settings.Issuer != "" {
@@ -42,7 +43,7 @@ func (s *Server) accessTokenActiveAt(ctx context.Context, token Secret, now time
 		}
 		var rc jwt.RegisteredClaims
 		if err := s.keys.Verify(raw, accessTokenTyp, &rc, opts...); err != nil || rc.ID == "" {
-			return AccessTokenRecord{}, false, nil
+			return AccessTokenRecord{}, Grant{}, false, nil
 		}
 		sum := sha256.Sum256([]byte(rc.ID))
 		key = sum[:]
@@ -52,17 +53,17 @@ func (s *Server) accessTokenActiveAt(ctx context.Context, token Secret, now time
 
 	rec, found, err := s.store.AccessToken(ctx, key)
 	if err != nil {
-		return AccessTokenRecord{}, false, fmt.Errorf("look up access token: %w", err)
+		return AccessTokenRecord{}, Grant{}, false, fmt.Errorf("look up access token: %w", err)
 	}
 	if !found || !now.Before(rec.ExpiresAt) || rec.GrantID == "" {
-		return AccessTokenRecord{}, false, nil
+		return AccessTokenRecord{}, Grant{}, false, nil
 	}
 	g, found, err := s.store.Grant(ctx, rec.GrantID)
 	if err != nil {
-		return AccessTokenRecord{}, false, fmt.Errorf("look up grant: %w", err)
+		return AccessTokenRecord{}, Grant{}, false, fmt.Errorf("look up grant: %w", err)
 	}
 	if !found || g.Status != GrantActive || (!g.ExpiresAt.IsZero() && !now.Before(g.ExpiresAt)) {
-		return AccessTokenRecord{}, false, nil
+		return AccessTokenRecord{}, Grant{}, false, nil
 	}
-	return rec, true, nil
+	return rec, g, true, nil
 }

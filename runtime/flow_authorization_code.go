@@ -128,12 +128,15 @@ func CheckAuthorizationCode(ctx context.Context, t *TokenContext, st *Authorizat
 	return nil
 }
 
-// checkResources applies RFC 8707 §2 to the resource parameters of a code
-// redemption: each must be one the authorization request named, when it
-// named any. Without resource parameters the code's resources apply.
+// checkResources applies RFC 8707 §2.2 to the resource parameters of a code
+// redemption: they must be within what was authorized. When the
+// authorization request named resources, each must be one of them; when it
+// named none, each must be one of the client's registered audiences, the
+// rule the authorization endpoint applies. Without resource parameters the
+// code's resources apply.
 func checkResources(t *TokenContext, named []string) ([]string, *Error) {
 	if len(named) == 0 {
-		return anyResourceParams(t.form)
+		return resourceParams(t.form, t.Client.Audiences, "is not allowed for this client")
 	}
 	req, e := resourceParams(t.form, named, "was not named in the authorization request")
 	if e != nil || len(req) > 0 {
@@ -155,6 +158,7 @@ func fillCodeDefaults(t *TokenContext, rec AuthorizationCode, resources []string
 	if len(resources) > 0 {
 		d.Grant.Audience = resources
 	}
+	d.Grant.Audience = withUserInfoAudience(t, t.GrantedScope, d.Grant.Audience)
 	if d.Access != nil {
 		d.Access.setUser(a.Subject, t.GrantedScope, a)
 		d.Access.Audience = Audience(d.Grant.Audience)

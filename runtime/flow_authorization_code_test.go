@@ -162,6 +162,11 @@ func TestAuthorizationCodeRefused(t *testing.T) {
 			r.Resources = []string{"https://api.example"}
 			return r
 		}(), []string{"redirect_uri", htRedirect, "code_verifier", htVerifier, "resource", "https://evil.example"}, nil, 0, ErrInvalidTarget},
+		// RFC 8707 §2.2: a code whose authorization request named no
+		// resource authorizes the client's registered audiences only, as
+		// the authorization endpoint would have (it has none here).
+		{"resource the authorization request did not name", pkce(htVerifier),
+			[]string{"redirect_uri", htRedirect, "code_verifier", htVerifier, "resource", "https://evil.example"}, nil, 0, ErrInvalidTarget},
 		{"resource not absolute", pkce(htVerifier), []string{"redirect_uri", htRedirect, "code_verifier", htVerifier, "resource", "api"}, nil, 0, ErrInvalidTarget},
 	}
 	for _, tc := range tests {
@@ -212,6 +217,27 @@ func TestAuthorizationCodeResources(t *testing.T) {
 			t.Errorf("aud = %q, want %q", got, tc.want)
 		}
 	}
+}
+
+// TestAuthorizationCodeResourceOfClient: when the authorization request
+// named no resource, a resource the client is registered for may be
+// requested at the token endpoint and becomes the audience; another is
+// invalid_target (RFC 8707 §2.2).
+func TestAuthorizationCodeResourceOfClient(t *testing.T) {
+	env := htNewEnv(t)
+	req := AuthorizationCodeRequest{ClientID: "audcode", RedirectURI: htRedirect, RedirectURIProvided: true,
+		CodeChallenge: S256Challenge(htVerifier), CodeChallengeMethod: "S256"}
+	redeem := func(resource string) *httptest.ResponseRecorder {
+		form := []string{"grant_type", "authorization_code", "code", env.code(t, req).Reveal(), "redirect_uri", htRedirect,
+			"code_verifier", htVerifier, "resource", resource}
+		return env.do(t, htRequest{body: htForm(form...), basic: htBasic("audcode", htConfSecret)})
+	}
+	b := htWantOK(t, redeem("https://api-b.example"))
+	rec, _, _ := env.srv.AccessTokenActive(context.Background(), Secret(b.AccessToken))
+	if got := strings.Join(rec.Claims.Audience, " "); got != "https://api-b.example" {
+		t.Errorf("aud = %q, want the requested resource", got)
+	}
+	htWantError(t, redeem("https://evil.example"), 400, ErrInvalidTarget)
 }
 
 // TestPKCEHelpers: verifier syntax and the constant-time S256 check

@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -12,13 +14,43 @@ import (
 
 // CheckClientCredentials runs the checks of flows.md §7.2 that the endpoint
 // has not: only a confidential client may use the grant (RFC 6749 §4.4),
-// otherwise invalid_client. It removes the default refresh token
+// otherwise invalid_client; the grant has no end user, so openid is
+// invalid_scope (OIDC Core §3.1.2.1) and a client_id that is also an end
+// user's subject is unauthorized_client, since the token's sub would pass
+// for that user's (RFC 9068 §5). It removes the default refresh token
 // (RFC 6749 §4.4.3: a refresh token SHOULD NOT be included).
-func CheckClientCredentials(_ context.Context, t *TokenContext) error {
+func CheckClientCredentials(ctx context.Context, t *TokenContext) error {
 	if t.Client == nil || t.Client.IsPublic() {
 		return NewError(ErrInvalidClient, "public clients cannot use the client credentials grant")
 	}
+	if err := checkNoEndUser(ctx, t); err != nil {
+		return err
+	}
 	t.Defaults.Refresh = nil
+	return nil
+}
+
+// checkNoEndUser is the check of a grant without an end user, whose
+// tokens' sub is the client_id (RFC 9068 §2.2): openid, which asks for an
+// end user's identity, is invalid_scope (OIDC Core §3.1.2.1); and a
+// client_id that the user store knows as a subject is unauthorized_client,
+// so that no client's token can pass for a user's (RFC 9068 §5).
+func checkNoEndUser(ctx context.Context, t *TokenContext) error {
+	if openIDGranted(t, t.GrantedScope) {
+		return NewError(ErrInvalidScope, "scope 'openid' needs an end user; this grant has none")
+	}
+	users := t.server.users
+	if users == nil {
+		return nil
+	}
+	_, found, err := users.Claims(ctx, t.Client.ID)
+	if err != nil {
+		return AsError(fmt.Errorf("look up a user with the client_id as subject: %w", err))
+	}
+	if found {
+		t.Log.LogAttrs(ctx, slog.LevelWarn, "client_id is also an end user's subject; no token issued (RFC 9068 §5)")
+		return NewError(ErrUnauthorizedClient, "this client cannot get tokens without an end user")
+	}
 	return nil
 }
 

@@ -128,7 +128,7 @@ func CheckRefreshToken(ctx context.Context, t *TokenContext, st *RefreshTokenSta
 	fillRefreshDefaults(t, rec, g)
 	t.Defaults.ID = refreshIDDefaults(t, g) // nil unless openid is in the grant's scope (OIDC Core §12.2)
 	if len(resources) > 0 && t.Defaults.Access != nil {
-		t.Defaults.Access.Audience = Audience(resources)
+		t.Defaults.Access.Audience = Audience(withUserInfoAudience(t, t.GrantedScope, resources))
 	}
 	return nil
 }

@@ -124,6 +124,8 @@ func htClients(t testing.TB) *MemoryClients {
 	aud.Audiences = []string{"https://api.example"}
 	pkce := htClient("pkce", AuthClientSecretBasic, htConfSecret, GrantAuthorizationCode, GrantRefreshToken)
 	pkce.RequirePKCE = true
+	audcode := htClient("audcode", AuthClientSecretBasic, htConfSecret, GrantAuthorizationCode)
+	audcode.Audiences = []string{"https://api-a.example", "https://api-b.example"}
 	bc := htClient("bcrypt", AuthClientSecretBasic, "", GrantClientCredentials)
 	bc.SetSecretHash(htBcryptHash)
 	reg, err := NewMemoryClients(
@@ -132,7 +134,7 @@ func htClients(t testing.TB) *MemoryClients {
 		htClient("weird", AuthClientSecretBasic, htWeirdSecret, GrantClientCredentials),
 		htClient("other", AuthClientSecretBasic, htOtherSecret, GrantAuthorizationCode, GrantRefreshToken),
 		htClient("noref", AuthClientSecretBasic, htConfSecret, GrantClientCredentials, GrantAuthorizationCode),
-		pub, nodef, aud, pkce, bc,
+		pub, nodef, aud, pkce, bc, audcode,
 	)
 	if err != nil {
 		t.Fatalf("NewMemoryClients: %v", err)

@@ -129,6 +129,18 @@ func openIDGranted(t *TokenContext, scope ScopeSet) bool {
 	return t.server.settings.OpenID() && scope.Contains(ScopeOpenID)
 }
 
+// withUserInfoAudience adds the issuer to aud when openid is granted: the
+// access token of an OpenID Connect grant is the one a client presents at
+// the userinfo endpoint (OIDC Core §5.3), which accepts only tokens whose
+// audience names this server (RFC 8707 §2; RFC 9068 §4). aud is not
+// modified.
+func withUserInfoAudience(t *TokenContext, scope ScopeSet, aud []string) []string {
+	if !openIDGranted(t, scope) || slices.Contains(aud, t.Issuer) {
+		return aud
+	}
+	return append(slices.Clip(aud), t.Issuer)
+}
+
 // offlineAccessAllows applies the offline_access rule (OIDC Core §11;
 // flows.md §7.1 Defaults.Refresh): when the spec declares the offline_access scope, an OpenID
 // request (openid granted) gets a refresh token only when offline_access was

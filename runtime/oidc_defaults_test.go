@@ -129,7 +129,8 @@ func TestOIDCRefreshIDToken(t *testing.T) {
 	}
 }
 
-// TestOIDCNoIDToken: no ID token without openid, for client_credentials,
+// TestOIDCNoIDToken: no ID token without openid, none for client_credentials
+// (which refuses openid),
 // or when the server does not speak OpenID Connect.
 func TestOIDCNoIDToken(t *testing.T) {
 	env := oidcNewEnv(t, oidcConfig{})
@@ -140,12 +141,11 @@ func TestOIDCNoIDToken(t *testing.T) {
 	if b2 := env.refresh(t, b.RefreshToken); idTokenOf(b2) != "" {
 		t.Error("ID token on the refresh of a grant without openid")
 	}
-	cc := htWantOK(t, env.do(t, htRequest{
+	// client_credentials has no end user: openid is refused outright
+	// (OIDC Core §3.1.2.1; RFC 9068 §5), so no ID token can follow.
+	htWantError(t, env.do(t, htRequest{
 		body: htForm("grant_type", "client_credentials", "scope", "openid read"), basic: htBasic("rp", htConfSecret),
-	}))
-	if idTokenOf(cc) != "" {
-		t.Error("client_credentials returned an ID token")
-	}
+	}), 400, ErrInvalidScope)
 
 	// A server without the openid scope issues none, though the client was
 	// granted a scope named "openid".

@@ -73,7 +73,11 @@ func oidcClients(t testing.TB) *MemoryClients {
 	rp.Scopes = scopes
 	noref := htClient("rp-noref", AuthClientSecretBasic, htConfSecret, GrantAuthorizationCode)
 	noref.Scopes = scopes
-	reg, err := NewMemoryClients(rp, noref)
+	api := htClient("rp-api", AuthClientSecretBasic, htConfSecret, GrantAuthorizationCode)
+	api.Scopes, api.Audiences = scopes, []string{"https://api.example"}
+	// "alice" is also the test user's subject (RFC 9068 §5).
+	alice := htClient("alice", AuthClientSecretBasic, htConfSecret, GrantClientCredentials)
+	reg, err := NewMemoryClients(rp, noref, api, alice)
 	if err != nil {
 		t.Fatalf("NewMemoryClients: %v", err)
 	}
@@ -257,4 +261,21 @@ func (env *oidcEnv) refresh(t testing.TB, rt string) htTokenBody {
 func idTokenOf(b htTokenBody) string {
 	s, _ := b.Raw["id_token"].(string)
 	return s
+}
+
+// customToken issues an access token with openid through the custom grant,
+// after edit has changed the default data, and returns it.
+func (e *oidcEnv) customToken(t *testing.T, edit func(tc *TokenContext)) string {
+	t.Helper()
+	inner := e.custom
+	defer func() { e.custom = inner }()
+	e.custom = func(ctx context.Context, tc *TokenContext) (*TokenResponse, error) {
+		edit(tc)
+		g, err := tc.Issuers.Grants.Issue(ctx, tc.Defaults.Grant)
+		if err != nil {
+			return nil, err
+		}
+		return issueAccessResponse(ctx, tc, g)
+	}
+	return htWantOK(t, e.do(t, htRequest{body: htForm("grant_type", string(htCustomGrant), "scope", "openid"), basic: htBasic("rp", htConfSecret)})).AccessToken
 }

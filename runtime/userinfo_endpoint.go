@@ -41,7 +41,7 @@ func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 
 	// 3. An active access token of this server: not a refresh token, not an
 	// ID token, not expired, not revoked (flows.md §2.5 rule 3; S-39).
-	rec, active, err := s.accessTokenActiveAt(ctx, token, now)
+	rec, grant, active, err := s.accessTokenActiveAt(ctx, token, now)
 	if err != nil {
 		q.fail(ctx, 0, AsError(fmt.Errorf("userinfo: %w", err)))
 		return
@@ -51,6 +51,23 @@ func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q.log = s.requestLogger(s.userinfo.ID, rec.ClientID)
+	// The token must be about an end user who signed in: its grant records
+	// their authentication, with the token's subject (OIDC Core §5.3). A
+	// grant without one (client_credentials, whose sub is a client_id)
+	// never reaches a user's claims, whatever its sub (RFC 9068 §5).
+	if a := grant.Authentication; a.Subject == "" || a.Subject != rec.Claims.Subject || grant.Subject != a.Subject {
+		q.fail(ctx, 0, NewError(ErrInvalidToken, "the access token was not issued to an end user").
+			WithCause(errors.New("the token's grant has no authenticated end user")))
+		return
+	}
+	// The token must be meant for this server: its audience names the
+	// issuer, the resource the userinfo endpoint belongs to (RFC 8707 §2;
+	// RFC 9068 §4). A token restricted to another resource is refused.
+	if !s.userInfoAudience(rec.Claims.Audience) {
+		q.fail(ctx, 0, NewError(ErrInvalidToken, "the access token is not meant for the userinfo endpoint").
+			WithCause(fmt.Errorf("aud %q names neither the issuer nor the userinfo endpoint", []string(rec.Claims.Audience))))
+		return
+	}
 
 	// 4. The openid scope (OIDC Core §5.3; flows.md §12 rule 1).
 	scope := rec.Claims.Scope
@@ -118,6 +135,14 @@ func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
+}
+
+// userInfoAudience reports whether an access token's audience lets it be
+// used at the userinfo endpoint: it names the issuer, the server's own
+// resource indicator, or the userinfo endpoint's URL.
+func (s *Server) userInfoAudience(aud Audience) bool {
+	url := s.origin() + s.settings.UserInfoPath
+	return slices.Contains(aud, s.settings.Issuer) || slices.Contains(aud, url)
 }
 
 // userInfoToken finds the access token of a userinfo request: from

@@ -126,6 +126,37 @@ func uiMemberNames(body map[string]any) string {
 	return strings.Join(names, " ")
 }
 
+// TestUserInfoAudience: the access token of an OpenID grant names the
+// issuer in its audience beside the client's resources, so the client can
+// call userinfo with it (OIDC Core §5.3), and userinfo accepts it.
+func TestUserInfoAudience(t *testing.T) {
+	env := oidcNewEnv(t, oidcConfig{})
+	b := env.redeem(t, "rp-api", env.codeFor(t, "rp-api", "openid", "email"))
+	rec, _, _ := env.srv.AccessTokenActive(context.Background(), Secret(b.AccessToken))
+	if got := strings.Join(rec.Claims.Audience, " "); got != "https://api.example "+htIssuer {
+		t.Errorf("aud = %q, want the client's audience and the issuer", got)
+	}
+	uiWant(t, env.userinfo(t, http.MethodGet, "Bearer "+b.AccessToken, "", ""), http.StatusOK, "")
+	// Without openid the token is the API's only.
+	b = env.redeem(t, "rp-api", env.codeFor(t, "rp-api", "email"))
+	rec, _, _ = env.srv.AccessTokenActive(context.Background(), Secret(b.AccessToken))
+	if got := strings.Join(rec.Claims.Audience, " "); got != "https://api.example" {
+		t.Errorf("aud without openid = %q", got)
+	}
+}
+
+// TestClientNamedLikeAUser: a client whose client_id is an end user's
+// subject gets no token without an end user, whose sub would pass for the
+// user's (RFC 9068 §5).
+func TestClientNamedLikeAUser(t *testing.T) {
+	env := oidcNewEnv(t, oidcConfig{})
+	htWantError(t, env.do(t, htRequest{body: htForm("grant_type", "client_credentials", "scope", "read"),
+		basic: htBasic("alice", htConfSecret)}), 400, ErrUnauthorizedClient)
+	if !strings.Contains(env.logs.String(), "also an end user's subject") {
+		t.Errorf("the refusal is not logged: %s", env.logs.String())
+	}
+}
+
 // TestUserInfoRequestForms: GET and POST, the header or the form body
 // (OIDC Core §5.3.1; RFC 6750 §2.1, §2.2), a JWT or an opaque token.
 func TestUserInfoRequestForms(t *testing.T) {
@@ -204,6 +235,8 @@ func TestUserInfoErrors(t *testing.T) {
 		code   ErrorCode // "" for a bare challenge
 		// challenge says whether WWW-Authenticate is expected.
 		challenge bool
+		// desc, when set, is the expected error_description.
+		desc string
 	}{
 		{name: "PUT", status: http.StatusMethodNotAllowed, code: ErrInvalidRequest, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 			return s.env.userinfo(t, http.MethodPut, "Bearer "+s.at, "", "")
@@ -277,10 +310,26 @@ func TestUserInfoErrors(t *testing.T) {
 			at := s.env.tokens(t, "read", "email").AccessToken
 			return s.env.userinfo(t, http.MethodGet, "Bearer "+at, "", "")
 		}},
-		{name: "client_credentials token", status: http.StatusUnauthorized, code: ErrInvalidToken, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
-			cc := htWantOK(t, s.env.do(t, htRequest{body: htForm("grant_type", "client_credentials", "scope", "openid"), basic: htBasic("rp", htConfSecret)}))
-			return s.env.userinfo(t, http.MethodGet, "Bearer "+cc.AccessToken, "", "")
-		}},
+		// A token whose sub is a user's but whose grant has no signed-in end
+		// user (what a client named like a user would get from a grant
+		// without one) reaches no claims (RFC 9068 §5).
+		{name: "grant without an end user", status: http.StatusUnauthorized, code: ErrInvalidToken, challenge: true,
+			desc: "the access token was not issued to an end user", send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
+				at := s.env.customToken(t, func(tc *TokenContext) {
+					tc.Defaults.Grant.Subject, tc.Defaults.Access.Subject = "alice", "alice"
+				})
+				return s.env.userinfo(t, http.MethodGet, "Bearer "+at, "", "")
+			}},
+		// A token for another resource is not for userinfo (RFC 8707 §2).
+		{name: "token for another audience", status: http.StatusUnauthorized, code: ErrInvalidToken, challenge: true,
+			desc: "the access token is not meant for the userinfo endpoint", send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
+				at := s.env.customToken(t, func(tc *TokenContext) {
+					tc.Defaults.Grant.Subject, tc.Defaults.Access.Subject = "alice", "alice"
+					tc.Defaults.Grant.Authentication = oidcAuthn()
+					tc.Defaults.Access.Audience = Audience{"https://api.example"}
+				})
+				return s.env.userinfo(t, http.MethodGet, "Bearer "+at, "", "")
+			}},
 		{name: "user deleted", status: http.StatusUnauthorized, code: ErrInvalidToken, challenge: true,
 			before: func(s *setup) { s.env.users.delete("alice") },
 			send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
@@ -303,6 +352,7 @@ func TestUserInfoErrors(t *testing.T) {
 			status    int
 			code      ErrorCode
 			challenge bool
+			desc      string
 		}{name: "procedure: " + name, status: status, code: code, challenge: challenge,
 			before: func(s *setup) { s.env.proc = p },
 			send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
@@ -371,6 +421,9 @@ func TestUserInfoErrors(t *testing.T) {
 				return
 			}
 			body := uiWant(t, w, tc.status, tc.code)
+			if tc.desc != "" && body["error_description"] != tc.desc {
+				t.Errorf("error_description = %v, want %q", body["error_description"], tc.desc)
+			}
 			if tc.status == http.StatusInternalServerError && body["error_description"] != nil {
 				t.Errorf("server_error leaks a description: %v", body)
 			}
