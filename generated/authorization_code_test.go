@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+
 	"github.com/oauthgen/oauthgen/runtime"
 )
 
@@ -24,11 +26,11 @@ func TestAuthorizationCodeSuccess(t *testing.T) {
 	e := newEnv(t, nil)
 	pkce := func(client, redirect string) runtime.AuthorizationCodeRequest {
 		return runtime.AuthorizationCodeRequest{
-			ClientID: client, RedirectURI: redirect, RedirectURIProvided: true, Scope: runtime.ScopeSet{"read", "write"},
-			CodeChallenge: runtime.S256Challenge(verifier), CodeChallengeMethod: runtime.PKCEMethodS256,
+			ClientID: client, RedirectURI: redirect, RedirectURIProvided: true, Scope: oauth.ScopeSet{"read", "write"},
+			CodeChallenge: oauth.S256Challenge(verifier), CodeChallengeMethod: oauth.PKCEMethodS256,
 		}
 	}
-	legacy := runtime.AuthorizationCodeRequest{ClientID: legacyID, RedirectURI: legacyRedirect, Scope: runtime.ScopeSet{"read", "write"}}
+	legacy := runtime.AuthorizationCodeRequest{ClientID: legacyID, RedirectURI: legacyRedirect, Scope: oauth.ScopeSet{"read", "write"}}
 	tests := []struct {
 		name        string
 		req         runtime.AuthorizationCodeRequest
@@ -99,9 +101,9 @@ func TestAuthorizationCodeDeviceName(t *testing.T) {
 		return e.token(t, creds(svcID, svcSecret), "grant_type", "authorization_code", "code", code,
 			"redirect_uri", svcRedirect, "code_verifier", verifier, "device_name", device)
 	}
-	wantError(t, redeem("Café phone"), http.StatusBadRequest, runtime.ErrInvalidRequest, "parameter 'device_name' is invalid: must satisfy printascii")
-	wantError(t, redeem("tab\there"), http.StatusBadRequest, runtime.ErrInvalidRequest, "parameter 'device_name' is invalid: must satisfy printascii")
-	wantError(t, redeem(strings.Repeat("d", 65)), http.StatusBadRequest, runtime.ErrInvalidRequest, "parameter 'device_name' is invalid: must satisfy max=64")
+	wantError(t, redeem("Café phone"), http.StatusBadRequest, oauth.ErrInvalidRequest, "parameter 'device_name' is invalid: must satisfy printascii")
+	wantError(t, redeem("tab\there"), http.StatusBadRequest, oauth.ErrInvalidRequest, "parameter 'device_name' is invalid: must satisfy printascii")
+	wantError(t, redeem(strings.Repeat("d", 65)), http.StatusBadRequest, oauth.ErrInvalidRequest, "parameter 'device_name' is invalid: must satisfy max=64")
 
 	tok := wantToken(t, redeem("Alice's Pixel 9"))
 	if _, claims := e.verifyAccessJWT(t, tok.AccessToken); claims["device_name"] != "Alice's Pixel 9" {
@@ -123,7 +125,7 @@ func TestAuthorizationCodeErrors(t *testing.T) {
 		return func() string {
 			return e.code(t, runtime.AuthorizationCodeRequest{
 				ClientID: svcID, RedirectURI: svcRedirect, RedirectURIProvided: true,
-				CodeChallenge: runtime.S256Challenge(runtime.Secret(v)), CodeChallengeMethod: runtime.PKCEMethodS256,
+				CodeChallenge: oauth.S256Challenge(v), CodeChallengeMethod: oauth.PKCEMethodS256,
 			})
 		}
 	}
@@ -133,49 +135,49 @@ func TestAuthorizationCodeErrors(t *testing.T) {
 		basic  []string
 		kv     []string // after grant_type and code
 		status int
-		want   runtime.ErrorCode
+		want   oauth.ErrorCode
 		desc   string
 	}{
 		// RFC 6749 §4.1.3: code is REQUIRED (the generated validate:"required").
 		{"missing code", func() string { return "" }, svc,
-			[]string{"redirect_uri", svcRedirect, "code_verifier", verifier}, 400, runtime.ErrInvalidRequest, "parameter 'code' is missing"},
+			[]string{"redirect_uri", svcRedirect, "code_verifier", verifier}, 400, oauth.ErrInvalidRequest, "parameter 'code' is missing"},
 		{"unknown code", func() string { return "not-a-code-0123456789" }, svc,
-			[]string{"redirect_uri", svcRedirect, "code_verifier", verifier}, 400, runtime.ErrInvalidGrant, ""},
+			[]string{"redirect_uri", svcRedirect, "code_verifier", verifier}, 400, oauth.ErrInvalidGrant, ""},
 		// RFC 7636 §4.6; security.md S-03: a wrong or missing verifier.
 		{"wrong verifier", func() string { return e.svcCode(t) }, svc,
-			[]string{"redirect_uri", svcRedirect, "code_verifier", strings.Repeat("v", 43)}, 400, runtime.ErrInvalidGrant, ""},
+			[]string{"redirect_uri", svcRedirect, "code_verifier", strings.Repeat("v", 43)}, 400, oauth.ErrInvalidGrant, ""},
 		{"missing verifier", func() string { return e.svcCode(t) }, svc,
-			[]string{"redirect_uri", svcRedirect}, 400, runtime.ErrInvalidGrant, ""},
+			[]string{"redirect_uri", svcRedirect}, 400, oauth.ErrInvalidGrant, ""},
 		// RFC 7636 §4.1; security.md S-06: verifier syntax, even when the
 		// challenge was computed from the malformed verifier.
 		{"verifier of 42", malformedCode(verifier[:42]), svc,
-			[]string{"redirect_uri", svcRedirect, "code_verifier", verifier[:42]}, 400, runtime.ErrInvalidGrant, ""},
+			[]string{"redirect_uri", svcRedirect, "code_verifier", verifier[:42]}, 400, oauth.ErrInvalidGrant, ""},
 		{"verifier of 129", malformedCode(verifier + strings.Repeat("x", 81)), svc,
-			[]string{"redirect_uri", svcRedirect, "code_verifier", verifier + strings.Repeat("x", 81)}, 400, runtime.ErrInvalidGrant, ""},
+			[]string{"redirect_uri", svcRedirect, "code_verifier", verifier + strings.Repeat("x", 81)}, 400, oauth.ErrInvalidGrant, ""},
 		{"verifier with plus", malformedCode(verifier[:47] + "+"), svc,
-			[]string{"redirect_uri", svcRedirect, "code_verifier", verifier[:47] + "+"}, 400, runtime.ErrInvalidGrant, ""},
+			[]string{"redirect_uri", svcRedirect, "code_verifier", verifier[:47] + "+"}, 400, oauth.ErrInvalidGrant, ""},
 		// RFC 9700 §4.8; security.md S-05: a verifier for a code issued without challenge.
 		{"pkce downgrade", legacyCode, creds(legacyID, legacySecret),
-			[]string{"code_verifier", verifier}, 400, runtime.ErrInvalidGrant, ""},
+			[]string{"code_verifier", verifier}, 400, oauth.ErrInvalidGrant, ""},
 		// RFC 6749 §4.1.3; security.md S-09: the code is bound to its client ...
 		{"another client's code", func() string { return e.svcCode(t) }, nil,
-			[]string{"client_id", postID, "client_secret", postSecret, "redirect_uri", svcRedirect, "code_verifier", verifier}, 400, runtime.ErrInvalidGrant, ""},
+			[]string{"client_id", postID, "client_secret", postSecret, "redirect_uri", svcRedirect, "code_verifier", verifier}, 400, oauth.ErrInvalidGrant, ""},
 		{"public client redeems svc's code", func() string { return e.svcCode(t) }, nil,
-			[]string{"client_id", spaID, "redirect_uri", svcRedirect, "code_verifier", verifier}, 400, runtime.ErrInvalidGrant, ""},
+			[]string{"client_id", spaID, "redirect_uri", svcRedirect, "code_verifier", verifier}, 400, oauth.ErrInvalidGrant, ""},
 		// ... and to its redirect_uri, which must be repeated when it was sent.
 		{"redirect_uri mismatch", func() string { return e.svcCode(t) }, svc,
-			[]string{"redirect_uri", svcRedirect2, "code_verifier", verifier}, 400, runtime.ErrInvalidGrant, ""},
+			[]string{"redirect_uri", svcRedirect2, "code_verifier", verifier}, 400, oauth.ErrInvalidGrant, ""},
 		{"redirect_uri with trailing slash", func() string { return e.svcCode(t) }, svc,
-			[]string{"redirect_uri", svcRedirect + "/", "code_verifier", verifier}, 400, runtime.ErrInvalidGrant, ""},
+			[]string{"redirect_uri", svcRedirect + "/", "code_verifier", verifier}, 400, oauth.ErrInvalidGrant, ""},
 		{"redirect_uri missing", func() string { return e.svcCode(t) }, svc,
-			[]string{"code_verifier", verifier}, 400, runtime.ErrInvalidGrant, ""},
+			[]string{"code_verifier", verifier}, 400, oauth.ErrInvalidGrant, ""},
 		{"redirect_uri sent although the request had none", legacyCode, creds(legacyID, legacySecret),
-			[]string{"redirect_uri", "https://evil.example/cb"}, 400, runtime.ErrInvalidGrant, ""},
+			[]string{"redirect_uri", "https://evil.example/cb"}, 400, oauth.ErrInvalidGrant, ""},
 		// RFC 6749 §2.3, §3.2.1: a public client must send client_id.
 		{"public client without client_id", func() string {
-			return e.code(t, runtime.AuthorizationCodeRequest{ClientID: spaID, Scope: runtime.ScopeSet{"read"},
-				CodeChallenge: runtime.S256Challenge(verifier), CodeChallengeMethod: runtime.PKCEMethodS256})
-		}, nil, []string{"code_verifier", verifier}, 400, runtime.ErrInvalidClient, ""},
+			return e.code(t, runtime.AuthorizationCodeRequest{ClientID: spaID, Scope: oauth.ScopeSet{"read"},
+				CodeChallenge: oauth.S256Challenge(verifier), CodeChallengeMethod: oauth.PKCEMethodS256})
+		}, nil, []string{"code_verifier", verifier}, 400, oauth.ErrInvalidClient, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -200,8 +202,8 @@ func TestAuthorizationCodeDeadAfterFailure(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			code := e.svcCode(t, "read")
 			wantError(t, e.token(t, creds(svcID, svcSecret), append([]string{"grant_type", "authorization_code", "code", code}, kv...)...),
-				http.StatusBadRequest, runtime.ErrInvalidGrant, "")
-			wantError(t, e.redeemSvc(t, code), http.StatusBadRequest, runtime.ErrInvalidGrant, "")
+				http.StatusBadRequest, oauth.ErrInvalidGrant, "")
+			wantError(t, e.redeemSvc(t, code), http.StatusBadRequest, oauth.ErrInvalidGrant, "")
 		})
 	}
 }
@@ -216,11 +218,11 @@ func TestAuthorizationCodeReplay(t *testing.T) {
 	if !e.active(t, first.AccessToken) || first.RefreshToken == "" {
 		t.Fatalf("first redemption: active %v refresh %q", e.active(t, first.AccessToken), first.RefreshToken)
 	}
-	wantError(t, e.redeemSvc(t, code), http.StatusBadRequest, runtime.ErrInvalidGrant, "")
+	wantError(t, e.redeemSvc(t, code), http.StatusBadRequest, oauth.ErrInvalidGrant, "")
 	if e.active(t, first.AccessToken) {
 		t.Error("the first access token is still active after the replay")
 	}
-	wantError(t, e.refresh(t, first.RefreshToken, ""), http.StatusBadRequest, runtime.ErrInvalidGrant, "")
+	wantError(t, e.refresh(t, first.RefreshToken, ""), http.StatusBadRequest, oauth.ErrInvalidGrant, "")
 }
 
 // TestAuthorizationCodeExpiry: codes live 60 s (the spec's code_ttl): at
@@ -232,7 +234,7 @@ func TestAuthorizationCodeExpiry(t *testing.T) {
 	e.clock.Advance(60 * time.Second)
 	wantToken(t, e.redeemSvc(t, fresh))
 	e.clock.Advance(time.Second)
-	wantError(t, e.redeemSvc(t, stale), http.StatusBadRequest, runtime.ErrInvalidGrant, "")
+	wantError(t, e.redeemSvc(t, stale), http.StatusBadRequest, oauth.ErrInvalidGrant, "")
 }
 
 // TestAuthorizationCodeConcurrentRedemption: 32 simultaneous redemptions of
@@ -266,7 +268,7 @@ func TestAuthorizationCodeConcurrentRedemption(t *testing.T) {
 			wantToken(t, r)
 			ok++
 		default:
-			wantError(t, r, http.StatusBadRequest, runtime.ErrInvalidGrant, "")
+			wantError(t, r, http.StatusBadRequest, oauth.ErrInvalidGrant, "")
 		}
 	}
 	if ok != 1 {

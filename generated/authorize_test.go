@@ -16,9 +16,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 
-	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // The flow oauth-authorize-authorization-code through the generated
@@ -47,7 +47,7 @@ func authQuery(kv ...string) url.Values {
 		"scope":                 {rpScope},
 		"state":                 {rpState},
 		"nonce":                 {rpNonce},
-		"code_challenge":        {runtime.S256Challenge(verifier)},
+		"code_challenge":        {oauth.S256Challenge(verifier)},
 		"code_challenge_method": {"S256"},
 	}
 	for i := 0; i+1 < len(kv); i += 2 {
@@ -276,7 +276,7 @@ func wantCode(t testing.TB, p page, state string) string {
 // wantRedirectError checks an error authorization response (RFC 6749
 // §4.1.2.1): error, error_description containing desc ("" for none at
 // all), state, iss and no code; it returns the query.
-func wantRedirectError(t testing.TB, p page, code runtime.ErrorCode, desc string) url.Values {
+func wantRedirectError(t testing.TB, p page, code oauth.ErrorCode, desc string) url.Values {
 	t.Helper()
 	q := wantRedirect(t, p, rpState)
 	if q.Get("error") != string(code) { // RFC 6749 §4.1.2.1
@@ -445,7 +445,7 @@ func TestAuthorizeSignIn(t *testing.T) {
 
 			// RFC 6749 §4.1.2; security.md S-07, S-08: the code is single-use,
 			// and its replay revokes what it gave.
-			wantError(t, e.redeemRP(t, code), http.StatusBadRequest, runtime.ErrInvalidGrant, "")
+			wantError(t, e.redeemRP(t, code), http.StatusBadRequest, oauth.ErrInvalidGrant, "")
 			if e.active(t, tok.AccessToken) {
 				t.Error("access token still active after the code's replay (security.md S-08)")
 			}
@@ -533,7 +533,7 @@ func TestAuthorizeCampaignInvalid(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := b.authorizeNow(tt.method, authQuery("campaign", tt.campaign))
 			// flows.md §2.1 rule 8, §2.4 step 5; RFC 6749 §4.1.2.1; RFC 9207 §2.
-			wantRedirectError(t, p, runtime.ErrInvalidRequest, tt.desc)
+			wantRedirectError(t, p, oauth.ErrInvalidRequest, tt.desc)
 		})
 	}
 	// The 32-character limit itself is allowed (max=32).
@@ -550,17 +550,17 @@ func TestAuthorizeProcedureErrors(t *testing.T) {
 	b := e.signedIn(t)
 	tests := []struct {
 		name, method, campaign string
-		code                   runtime.ErrorCode
+		code                   oauth.ErrorCode
 		desc                   string // "" for no error_description at all
 		log                    string // in the log, never in the redirect
 	}{
 		// RFC 6749 §4.1.2.1: AuthorizeCodeErrors.AccessDenied.
-		{"typed error get", http.MethodGet, "blocked", runtime.ErrAccessDenied, "campaign 'blocked' is closed", ""},
-		{"typed error post", http.MethodPost, "blocked", runtime.ErrAccessDenied, "campaign 'blocked' is closed", ""},
+		{"typed error get", http.MethodGet, "blocked", oauth.ErrAccessDenied, "campaign 'blocked' is closed", ""},
+		{"typed error post", http.MethodPost, "blocked", oauth.ErrAccessDenied, "campaign 'blocked' is closed", ""},
 		// flows.md §5.1 "The procedure fails"; security.md S-76.
-		{"plain error", http.MethodGet, "dbdown", runtime.ErrServerError, "", campaignStoreDetail},
+		{"plain error", http.MethodGet, "dbdown", oauth.ErrServerError, "", campaignStoreDetail},
 		// security.md S-77: a panic is recovered, logged with its value.
-		{"panic", http.MethodGet, "boom", runtime.ErrServerError, "", "campaign store exploded"},
+		{"panic", http.MethodGet, "boom", oauth.ErrServerError, "", "campaign store exploded"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -587,7 +587,7 @@ func TestAuthorizeProcedureErrors(t *testing.T) {
 		// approved rp before: OIDC Core §3.1.2.1): the error answers the
 		// consent POST, with a 303 (RFC 9700 §4.12; security.md S-23).
 		p := e.browser(t).signIn(http.MethodGet, authQuery("campaign", "blocked", "prompt", "consent"))
-		wantRedirectError(t, p, runtime.ErrAccessDenied, "campaign 'blocked' is closed")
+		wantRedirectError(t, p, oauth.ErrAccessDenied, "campaign 'blocked' is closed")
 	})
 }
 
@@ -603,7 +603,7 @@ func TestAuthorizeRequestErrorsBeforeProcedure(t *testing.T) {
 		t.Errorf("unknown client: %d, Location %q; want a 400 page", p.status, p.header.Get("Location"))
 	}
 	p = b.authorize(http.MethodGet, authQuery("code_challenge", "", "code_challenge_method", "", "campaign", "blocked"))
-	wantRedirectError(t, p, runtime.ErrInvalidRequest, "code_challenge") // RFC 7636 §4.4.1; security.md S-01
+	wantRedirectError(t, p, oauth.ErrInvalidRequest, "code_challenge") // RFC 7636 §4.4.1; security.md S-01
 }
 
 // TestAuthorizeCampaignCheckedBeforeLogin: the generated flow's Check runs
@@ -616,9 +616,9 @@ func TestAuthorizeCampaignCheckedBeforeLogin(t *testing.T) {
 	b := e.browser(t)
 	for _, method := range []string{http.MethodGet, http.MethodPost} {
 		p := b.authorize(method, authQuery("campaign", "spring-31"))
-		wantRedirectError(t, p, runtime.ErrInvalidRequest, "parameter 'campaign' is invalid: must satisfy alphanum")
+		wantRedirectError(t, p, oauth.ErrInvalidRequest, "parameter 'campaign' is invalid: must satisfy alphanum")
 		p = b.authorize(method, authQuery("campaign", "spring-31", "prompt", "none"))
-		wantRedirectError(t, p, runtime.ErrInvalidRequest, "parameter 'campaign' is invalid: must satisfy alphanum")
+		wantRedirectError(t, p, oauth.ErrInvalidRequest, "parameter 'campaign' is invalid: must satisfy alphanum")
 	}
 	// A good campaign goes on to the login page.
 	if p := b.authorize(http.MethodGet, authQuery("campaign", "spring31")); p.status != http.StatusOK || !strings.Contains(p.body, `name="password"`) {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+
 	"github.com/oauthgen/oauthgen/runtime"
 )
 
@@ -24,9 +26,9 @@ const benchSecret = "bench-secret-0123456789abcdefghijklmnopqrstuv"
 func benchServer(b *testing.B, format runtime.AccessTokenFormat) http.Handler {
 	b.Helper()
 	c := &runtime.Client{
-		ID: "bench", AuthMethod: runtime.AuthClientSecretBasic,
-		GrantTypes: []runtime.GrantType{runtime.GrantClientCredentials},
-		Scopes:     runtime.ScopeSet{"read", "write"}, Audiences: []string{"https://api.example.com"},
+		ID: "bench", AuthMethod: oauth.AuthClientSecretBasic,
+		GrantTypes: []oauth.GrantType{oauth.GrantClientCredentials},
+		Scopes:     oauth.ScopeSet{"read", "write"}, Audiences: []string{"https://api.example.com"},
 	}
 	c.SetSecretHash(runtime.HashClientSecret(benchSecret))
 	clients, err := runtime.NewMemoryClients(c)

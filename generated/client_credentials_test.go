@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 
-	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // The flow oauth-token-client-credentials through the generated
@@ -95,7 +95,7 @@ func jsonInt(n int64) string {
 func TestClientCredentialsPublicClientRefused(t *testing.T) {
 	e := newEnv(t, nil)
 	r := e.token(t, nil, "grant_type", "client_credentials", "client_id", spaID, "scope", "read")
-	wantError(t, r, http.StatusBadRequest, runtime.ErrInvalidClient, "public")
+	wantError(t, r, http.StatusBadRequest, oauth.ErrInvalidClient, "public")
 }
 
 // TestClientCredentialsProperties: every team property of the reference
@@ -267,7 +267,7 @@ func TestClientCredentialsPropertyErrors(t *testing.T) {
 			if tt.param != "tenant" && !tt.proc {
 				kv = append(kv, "tenant", "boom") // the procedure would panic if it ran
 			}
-			wantError(t, e.ccRequest(t, nil, kv...), http.StatusBadRequest, runtime.ErrInvalidRequest, tt.desc)
+			wantError(t, e.ccRequest(t, nil, kv...), http.StatusBadRequest, oauth.ErrInvalidRequest, tt.desc)
 		})
 	}
 }
@@ -287,7 +287,7 @@ func TestClientCredentialsHeaderProperty(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantError(t, e.ccRequest(t, tt.h), http.StatusBadRequest, runtime.ErrInvalidRequest, tt.desc)
+			wantError(t, e.ccRequest(t, tt.h), http.StatusBadRequest, oauth.ErrInvalidRequest, tt.desc)
 		})
 	}
 	// Absent is fine, and the claim is absent too.
@@ -304,11 +304,11 @@ func TestClientCredentialsHeaderProperty(t *testing.T) {
 func TestClientCredentialsProcedureErrors(t *testing.T) {
 	e := newEnv(t, nil)
 
-	wantError(t, e.ccRequest(t, nil, "tenant", "blocked"), http.StatusBadRequest, runtime.ErrUnauthorizedClient, "tenant 'blocked'")
+	wantError(t, e.ccRequest(t, nil, "tenant", "blocked"), http.StatusBadRequest, oauth.ErrUnauthorizedClient, "tenant 'blocked'")
 
 	for _, tenant := range []string{"dbdown", "boom"} {
 		r := e.ccRequest(t, nil, "tenant", tenant)
-		wantError(t, r, http.StatusInternalServerError, runtime.ErrServerError, "")
+		wantError(t, r, http.StatusInternalServerError, oauth.ErrServerError, "")
 		if string(r.raw) != `{"error":"server_error"}` {
 			t.Errorf("tenant %s: body %s, want exactly {\"error\":\"server_error\"}", tenant, r.raw)
 		}

@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -185,46 +187,46 @@ func (fakeTenants) Allowed(_ context.Context, _, tenant string) (bool, error) {
 // testClients registers the clients above.
 func testClients(t testing.TB) *runtime.MemoryClients {
 	t.Helper()
-	conf := func(id, secret string, m runtime.ClientAuthMethod, grants ...runtime.GrantType) *runtime.Client {
+	conf := func(id, secret string, m oauth.ClientAuthMethod, grants ...oauth.GrantType) *runtime.Client {
 		c := &runtime.Client{
 			ID: id, AuthMethod: m, GrantTypes: grants,
-			Scopes: runtime.ScopeSet{"read", "write"}, DefaultScopes: runtime.ScopeSet{"read"},
+			Scopes: oauth.ScopeSet{"read", "write"}, DefaultScopes: oauth.ScopeSet{"read"},
 		}
 		if secret != "" {
 			c.SetSecretHash(runtime.HashClientSecret(runtime.Secret(secret)))
 		}
 		return c
 	}
-	std := []runtime.GrantType{runtime.GrantClientCredentials, runtime.GrantAuthorizationCode, runtime.GrantRefreshToken}
+	std := []oauth.GrantType{oauth.GrantClientCredentials, oauth.GrantAuthorizationCode, oauth.GrantRefreshToken}
 
-	svc := conf(svcID, svcSecret, runtime.AuthClientSecretBasic, std...)
+	svc := conf(svcID, svcSecret, oauth.AuthClientSecretBasic, std...)
 	svc.RedirectURIs = []string{svcRedirect, svcRedirect2}
 	svc.RequirePKCE = true
 	svc.Audiences = []string{"https://api.example"}
 
-	post := conf(postID, postSecret, runtime.AuthClientSecretPost, std...)
+	post := conf(postID, postSecret, oauth.AuthClientSecretPost, std...)
 	post.RedirectURIs = []string{postRedirect}
 	post.RequirePKCE = true
 
-	spa := conf(spaID, "", runtime.AuthNone, runtime.GrantAuthorizationCode, runtime.GrantRefreshToken, magicGrant)
+	spa := conf(spaID, "", oauth.AuthNone, oauth.GrantAuthorizationCode, oauth.GrantRefreshToken, magicGrant)
 	spa.RedirectURIs = []string{spaRedirect}
 
-	ccOnly := conf(ccOnlyID, ccOnlySecret, runtime.AuthClientSecretBasic, runtime.GrantClientCredentials)
+	ccOnly := conf(ccOnlyID, ccOnlySecret, oauth.AuthClientSecretBasic, oauth.GrantClientCredentials)
 	ccOnly.DefaultScopes = nil
 
-	legacy := conf(legacyID, legacySecret, runtime.AuthClientSecretBasic, runtime.GrantAuthorizationCode)
+	legacy := conf(legacyID, legacySecret, oauth.AuthClientSecretBasic, oauth.GrantAuthorizationCode)
 	legacy.RedirectURIs = []string{legacyRedirect}
 
-	link := conf(linkID, linkSecret, runtime.AuthClientSecretBasic, magicGrant)
+	link := conf(linkID, linkSecret, oauth.AuthClientSecretBasic, magicGrant)
 
-	weird := conf(weirdID, weirdSecret, runtime.AuthClientSecretBasic, runtime.GrantClientCredentials)
+	weird := conf(weirdID, weirdSecret, oauth.AuthClientSecretBasic, oauth.GrantClientCredentials)
 
-	rp := conf(rpID, rpSecret, runtime.AuthClientSecretBasic, runtime.GrantAuthorizationCode, runtime.GrantRefreshToken)
+	rp := conf(rpID, rpSecret, oauth.AuthClientSecretBasic, oauth.GrantAuthorizationCode, oauth.GrantRefreshToken)
 	rp.Name = rpName
 	rp.RedirectURIs = []string{rpRedirect}
 	rp.RequirePKCE = true
-	rp.Scopes = runtime.ScopeSet{"openid", "profile", "email", "read", "offline_access"}
-	rp.DefaultScopes = runtime.ScopeSet{"openid"}
+	rp.Scopes = oauth.ScopeSet{"openid", "profile", "email", "read", "offline_access"}
+	rp.DefaultScopes = oauth.ScopeSet{"openid"}
 
 	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird, rp)
 	if err != nil {
@@ -409,7 +411,7 @@ func wantNoStore(t testing.TB, r result) map[string]any {
 // that error_description contains desc, the no-store headers, and that
 // WWW-Authenticate is the Basic challenge exactly when the status is 401
 // (RFC 6749 §5.2; security.md S-28).
-func wantError(t testing.TB, r result, status int, code runtime.ErrorCode, desc string) map[string]any {
+func wantError(t testing.TB, r result, status int, code oauth.ErrorCode, desc string) map[string]any {
 	t.Helper()
 	m := wantNoStore(t, r)
 	got, _ := m["error"].(string)
@@ -501,7 +503,7 @@ func (e *env) svcCode(t testing.TB, scope ...string) string {
 	t.Helper()
 	return e.code(t, runtime.AuthorizationCodeRequest{
 		ClientID: svcID, RedirectURI: svcRedirect, RedirectURIProvided: true, Scope: scope,
-		CodeChallenge: runtime.S256Challenge(verifier), CodeChallengeMethod: runtime.PKCEMethodS256,
+		CodeChallenge: oauth.S256Challenge(verifier), CodeChallengeMethod: oauth.PKCEMethodS256,
 	})
 }
 

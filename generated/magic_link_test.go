@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+
 	"github.com/oauthgen/oauthgen/runtime"
 )
 
@@ -35,10 +37,10 @@ func (e *env) redeemLink(t testing.TB, kv ...string) result {
 // (flows.md §7.10; RFC 6749 §4.5).
 func TestMagicLinkFailsClosedByDefault(t *testing.T) {
 	e := newEnv(t, func(p *Procedures) { p.MagicLinks = nil })
-	wantError(t, e.redeemLink(t, "link_token", strings.Repeat("k", 43)), http.StatusBadRequest, runtime.ErrInvalidGrant, "not implemented")
+	wantError(t, e.redeemLink(t, "link_token", strings.Repeat("k", 43)), http.StatusBadRequest, oauth.ErrInvalidGrant, "not implemented")
 	// The generated Default itself, with no procedure around it.
 	_, err := (&MagicLinkContext{}).Default(context.Background())
-	if re := runtime.AsError(err); re.Code != runtime.ErrInvalidGrant {
+	if re := oauth.AsError(err); re.Code != oauth.ErrInvalidGrant {
 		t.Fatalf("Default: %v, want invalid_grant", err)
 	}
 }
@@ -71,7 +73,7 @@ func TestMagicLinkSuccess(t *testing.T) {
 		t.Errorf("record: sub %q client %q scope %q", rec.Claims.Subject, rec.ClientID, rec.Claims.Scope)
 	}
 	// One-time: the same link again is invalid_grant.
-	wantError(t, e.redeemLink(t, "link_token", link, "scope", "read"), http.StatusBadRequest, runtime.ErrInvalidGrant, "")
+	wantError(t, e.redeemLink(t, "link_token", link, "scope", "read"), http.StatusBadRequest, oauth.ErrInvalidGrant, "")
 	// Scope omitted: the client's default scope (RFC 6749 §3.3).
 	if tok := wantToken(t, e.redeemLink(t, "link_token", e.issueLink(t, linkID, "bob@example.com"))); tok.Scope != "read" {
 		t.Errorf("default scope %q, want read", tok.Scope)
@@ -91,24 +93,24 @@ func TestMagicLinkErrors(t *testing.T) {
 		name   string
 		r      func() result
 		status int
-		code   runtime.ErrorCode
+		code   oauth.ErrorCode
 		desc   string
 	}{
-		{"missing", func() result { return e.redeemLink(t) }, 400, runtime.ErrInvalidRequest, "parameter 'link_token' is missing"},
-		{"empty", func() result { return e.redeemLink(t, "link_token", "") }, 400, runtime.ErrInvalidRequest, "parameter 'link_token' is missing"},
-		{"15 characters", func() result { return e.redeemLink(t, "link_token", strings.Repeat("k", 15)) }, 400, runtime.ErrInvalidRequest, "parameter 'link_token' is invalid: must satisfy min=16"},
-		{"unknown, 16 characters", func() result { return e.redeemLink(t, "link_token", strings.Repeat("k", 16)) }, 400, runtime.ErrInvalidGrant, "magic link is invalid"},
-		{"expired", func() result { return e.redeemLink(t, "link_token", expiring) }, 400, runtime.ErrInvalidGrant, "magic link is invalid"},
-		{"another client's link", func() result { return e.redeemLink(t, "link_token", spaLink) }, 400, runtime.ErrInvalidGrant, "magic link is invalid"},
+		{"missing", func() result { return e.redeemLink(t) }, 400, oauth.ErrInvalidRequest, "parameter 'link_token' is missing"},
+		{"empty", func() result { return e.redeemLink(t, "link_token", "") }, 400, oauth.ErrInvalidRequest, "parameter 'link_token' is missing"},
+		{"15 characters", func() result { return e.redeemLink(t, "link_token", strings.Repeat("k", 15)) }, 400, oauth.ErrInvalidRequest, "parameter 'link_token' is invalid: must satisfy min=16"},
+		{"unknown, 16 characters", func() result { return e.redeemLink(t, "link_token", strings.Repeat("k", 16)) }, 400, oauth.ErrInvalidGrant, "magic link is invalid"},
+		{"expired", func() result { return e.redeemLink(t, "link_token", expiring) }, 400, oauth.ErrInvalidGrant, "magic link is invalid"},
+		{"another client's link", func() result { return e.redeemLink(t, "link_token", spaLink) }, 400, oauth.ErrInvalidGrant, "magic link is invalid"},
 		{"scope not allowed", func() result {
 			return e.redeemLink(t, "link_token", e.issueLink(t, linkID, "erin@example.com"), "scope", "admin")
-		}, 400, runtime.ErrInvalidScope, ""},
+		}, 400, oauth.ErrInvalidScope, ""},
 		{"public client", func() result {
 			return e.token(t, nil, "grant_type", magicGrant, "client_id", spaID, "link_token", e.issueLink(t, spaID, "carol@example.com"))
-		}, 400, runtime.ErrInvalidClient, "public"},
+		}, 400, oauth.ErrInvalidClient, "public"},
 		{"repeated link_token", func() result {
 			return e.do(t, call{basic: creds(linkID, linkSecret), body: form("grant_type", magicGrant) + "&link_token=" + strings.Repeat("a", 20) + "&link_token=" + strings.Repeat("b", 20)})
-		}, 400, runtime.ErrInvalidRequest, "'link_token' is repeated"},
+		}, 400, oauth.ErrInvalidRequest, "'link_token' is repeated"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

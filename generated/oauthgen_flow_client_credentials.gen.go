@@ -4,11 +4,13 @@ package generated
 
 import (
 	"context"
-	"github.com/oauthgen/oauthgen/runtime"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/runtime/flowkit"
 )
 
 // ClientCredentialsContext is the context of the flow
@@ -84,33 +86,14 @@ func (c *ClientCredentialsContext) Default(ctx context.Context) (*runtime.TokenR
 }
 
 // ClientCredentialsErrors constructs the OAuth errors of the flow
-// oauth-token-client-credentials: one method per error code the flow may
-// return, so returning another is a compile error (flows.md §4.2).
-type ClientCredentialsErrors struct{}
-
-// InvalidRequest returns an invalid_request error (RFC 6749 §5.2).
-func (ClientCredentialsErrors) InvalidRequest(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidRequest, description)
-}
-
-// InvalidClient returns an invalid_client error (RFC 6749 §5.2).
-func (ClientCredentialsErrors) InvalidClient(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidClient, description)
-}
-
-// UnauthorizedClient returns an unauthorized_client error (RFC 6749 §5.2).
-func (ClientCredentialsErrors) UnauthorizedClient(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrUnauthorizedClient, description)
-}
-
-// InvalidScope returns an invalid_scope error (RFC 6749 §5.2).
-func (ClientCredentialsErrors) InvalidScope(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidScope, description)
-}
-
-// InvalidTarget returns an invalid_target error (RFC 8707 §2).
-func (ClientCredentialsErrors) InvalidTarget(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidTarget, description)
+// oauth-token-client-credentials: it has a method for each error code the flow
+// may return, and no other, so returning another is a compile error.
+type ClientCredentialsErrors struct {
+	flowkit.InvalidRequestCode
+	flowkit.InvalidClientCode
+	flowkit.UnauthorizedClientCode
+	flowkit.InvalidScopeCode
+	flowkit.InvalidTargetCode
 }
 
 // clientCredentialsFlow serves the flow oauth-token-client-credentials at POST
@@ -130,28 +113,28 @@ func (f clientCredentialsFlow) Token(ctx context.Context, t *runtime.TokenContex
 	if v := t.Param("max_items"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			return nil, runtime.InvalidParameter("max_items", err)
+			return nil, flowkit.InvalidParameter("max_items", err)
 		}
 		c.MaxItems = n
 	}
 	if v := t.Param("dry_run"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			return nil, runtime.InvalidParameter("dry_run", err)
+			return nil, flowkit.InvalidParameter("dry_run", err)
 		}
 		c.DryRun = b
 	}
 	if v := t.Param("ratio"); v != "" {
 		n, err := strconv.ParseFloat(v, 64)
 		if err != nil {
-			return nil, runtime.InvalidParameter("ratio", err)
+			return nil, flowkit.InvalidParameter("ratio", err)
 		}
 		c.Ratio = n
 	}
 	if v := t.Param("lifetime"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
-			return nil, runtime.InvalidParameter("lifetime", err)
+			return nil, flowkit.InvalidParameter("lifetime", err)
 		}
 		c.Lifetime = d
 	}
@@ -159,7 +142,7 @@ func (f clientCredentialsFlow) Token(ctx context.Context, t *runtime.TokenContex
 		c.Tags = strings.Fields(v)
 	}
 	if v := t.Param("callback"); v != "" {
-		u, err := runtime.ParseURLParam("callback", v)
+		u, err := flowkit.ParseURLParam("callback", v)
 		if err != nil {
 			return nil, err
 		}
@@ -177,7 +160,7 @@ func (f clientCredentialsFlow) Token(ctx context.Context, t *runtime.TokenContex
 		c.Lifetime != 0 ||
 		c.Tags != nil ||
 		c.CorrelationID != "" {
-		if err := runtime.Validate(c); err != nil {
+		if err := flowkit.Validate(c); err != nil {
 			return nil, err
 		}
 	}

@@ -3,16 +3,17 @@
 package generated
 
 import (
-	"github.com/oauthgen/oauthgen/runtime"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/runtime/flowkit"
 )
 
-// This code targets version 2 of the runtime's generated-code API. A runtime
-// too old or too new for it fails to compile here, with a constant overflow
-// (conventions G-27).
+// This code targets version 3 of the runtime's generated-code API. A runtime
+// too old or too new for it fails to compile here, with a constant overflow.
 const (
-	_ = runtime.EnforceVersion(2 - runtime.MinVersion)
-	_ = runtime.EnforceVersion(runtime.MaxVersion - 2)
+	_ = flowkit.EnforceVersion(3 - flowkit.MinVersion)
+	_ = flowkit.EnforceVersion(flowkit.MaxVersion - 3)
 )
 
 // Settings returns the server settings the spec declares.
@@ -21,7 +22,7 @@ func Settings() runtime.Settings {
 		Issuer:      "http://127.0.0.1:8080",
 		TokenPath:   "/oauth2/token",
 		JWKSPath:    "/oauth2/jwks",
-		AuthMethods: []runtime.ClientAuthMethod{runtime.AuthClientSecretBasic, runtime.AuthClientSecretPost, runtime.AuthNone},
+		AuthMethods: []string{"client_secret_basic", "client_secret_post", "none"},
 		Scopes: []runtime.ScopeInfo{
 			{Name: "read", Description: "Read your documents"},
 			{Name: "write", Description: "Change your documents"},
@@ -61,7 +62,7 @@ func Flows(p *Procedures) runtime.Flows {
 		Token: []runtime.TokenFlowRegistration{
 			{
 				ID:            "oauth-token-authorization-code",
-				GrantType:     runtime.GrantAuthorizationCode,
+				GrantType:     "authorization_code",
 				PublicClients: true,
 				Policy: runtime.TokenPolicy{
 					AccessFormat:   runtime.FormatJWT,
@@ -77,7 +78,7 @@ func Flows(p *Procedures) runtime.Flows {
 			},
 			{
 				ID:            "oauth-token-client-credentials",
-				GrantType:     runtime.GrantClientCredentials,
+				GrantType:     "client_credentials",
 				PublicClients: false,
 				Policy: runtime.TokenPolicy{
 					AccessFormat:   runtime.FormatJWT,
@@ -93,7 +94,7 @@ func Flows(p *Procedures) runtime.Flows {
 			},
 			{
 				ID:            "oauth-token-refresh",
-				GrantType:     runtime.GrantRefreshToken,
+				GrantType:     "refresh_token",
 				PublicClients: true,
 				Policy: runtime.TokenPolicy{
 					AccessFormat:   runtime.FormatJWT,
@@ -109,7 +110,7 @@ func Flows(p *Procedures) runtime.Flows {
 			},
 			{
 				ID:            "magic_link",
-				GrantType:     runtime.GrantType("urn:example:params:grant-type:magic-link"),
+				GrantType:     "urn:example:params:grant-type:magic-link",
 				PublicClients: false,
 				Policy: runtime.TokenPolicy{
 					AccessFormat:   runtime.FormatOpaque,

@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
-
-	"github.com/oauthgen/oauthgen/runtime"
 )
 
 // The token endpoint's shared pipeline (flows.md §2.1-§2.3), through the
@@ -25,7 +25,7 @@ func TestTokenEndpointMethodNotAllowed(t *testing.T) {
 	for _, m := range []string{http.MethodGet, http.MethodPut, http.MethodDelete, http.MethodPatch} {
 		t.Run(m, func(t *testing.T) {
 			r := e.do(t, call{method: m, body: form("grant_type", "client_credentials"), basic: creds(svcID, svcSecret)})
-			wantError(t, r, http.StatusMethodNotAllowed, runtime.ErrInvalidRequest, "POST")
+			wantError(t, r, http.StatusMethodNotAllowed, oauth.ErrInvalidRequest, "POST")
 			if got := r.header.Get("Allow"); got != http.MethodPost {
 				t.Errorf("Allow = %q, want POST", got)
 			}
@@ -45,69 +45,69 @@ func TestTokenEndpointRequestErrors(t *testing.T) {
 		name   string
 		c      call
 		status int
-		code   runtime.ErrorCode
+		code   oauth.ErrorCode
 		desc   string
 	}{
 		// flows.md §2.1 rule 3: the body is application/x-www-form-urlencoded.
-		{"content type json", call{ctype: "application/json", body: `{"grant_type":"client_credentials"}`, basic: svc}, 400, runtime.ErrInvalidRequest, "Content-Type"},
-		{"content type missing", call{ctype: "-", body: cc, basic: svc}, 400, runtime.ErrInvalidRequest, "Content-Type"},
-		{"content type multipart", call{ctype: "multipart/form-data; boundary=x", body: cc, basic: svc}, 400, runtime.ErrInvalidRequest, "Content-Type"},
+		{"content type json", call{ctype: "application/json", body: `{"grant_type":"client_credentials"}`, basic: svc}, 400, oauth.ErrInvalidRequest, "Content-Type"},
+		{"content type missing", call{ctype: "-", body: cc, basic: svc}, 400, oauth.ErrInvalidRequest, "Content-Type"},
+		{"content type multipart", call{ctype: "multipart/form-data; boundary=x", body: cc, basic: svc}, 400, oauth.ErrInvalidRequest, "Content-Type"},
 		// flows.md §2.1 rule 4: the body is limited (64 KiB), with or without Content-Length.
-		{"body too large", call{body: big, basic: svc}, 400, runtime.ErrInvalidRequest, "too large"},
-		{"body too large chunked", call{body: big, basic: svc, chunked: true}, 400, runtime.ErrInvalidRequest, "too large"},
+		{"body too large", call{body: big, basic: svc}, 400, oauth.ErrInvalidRequest, "too large"},
+		{"body too large chunked", call{body: big, basic: svc, chunked: true}, 400, oauth.ErrInvalidRequest, "too large"},
 		// RFC 6749 §3.2: parameters must not be included more than once.
-		{"repeated grant_type", call{body: cc + "&" + cc, basic: svc}, 400, runtime.ErrInvalidRequest, "'grant_type' is repeated"},
-		{"repeated scope", call{body: cc + "&scope=read&scope=write", basic: svc}, 400, runtime.ErrInvalidRequest, "'scope' is repeated"},
-		{"repeated property", call{body: cc + "&tenant=a&tenant=b", basic: svc}, 400, runtime.ErrInvalidRequest, "'tenant' is repeated"},
+		{"repeated grant_type", call{body: cc + "&" + cc, basic: svc}, 400, oauth.ErrInvalidRequest, "'grant_type' is repeated"},
+		{"repeated scope", call{body: cc + "&scope=read&scope=write", basic: svc}, 400, oauth.ErrInvalidRequest, "'scope' is repeated"},
+		{"repeated property", call{body: cc + "&tenant=a&tenant=b", basic: svc}, 400, oauth.ErrInvalidRequest, "'tenant' is repeated"},
 		// flows.md §2.1 rule 5: a body that does not decode is refused, ';' included.
-		{"bad percent-encoding", call{body: cc + "&tenant=%zz", basic: svc}, 400, runtime.ErrInvalidRequest, "malformed"},
-		{"semicolon separator", call{body: cc + ";tenant=a", basic: svc}, 400, runtime.ErrInvalidRequest, "malformed"},
+		{"bad percent-encoding", call{body: cc + "&tenant=%zz", basic: svc}, 400, oauth.ErrInvalidRequest, "malformed"},
+		{"semicolon separator", call{body: cc + ";tenant=a", basic: svc}, 400, oauth.ErrInvalidRequest, "malformed"},
 		// RFC 6749 §5.2: missing grant_type is invalid_request, an unknown one unsupported_grant_type.
-		{"missing grant_type", call{body: form("scope", "read"), basic: svc}, 400, runtime.ErrInvalidRequest, "'grant_type' is missing"},
-		{"empty grant_type", call{body: "grant_type=&scope=read", basic: svc}, 400, runtime.ErrInvalidRequest, "'grant_type' is missing"},
-		{"password grant", call{body: form("grant_type", "password", "username", "a", "password", "b"), basic: svc}, 400, runtime.ErrUnsupportedGrantType, ""},
-		{"device grant", call{body: form("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), basic: svc}, 400, runtime.ErrUnsupportedGrantType, ""},
-		{"grant_type is case-sensitive", call{body: form("grant_type", "Client_Credentials"), basic: svc}, 400, runtime.ErrUnsupportedGrantType, ""},
+		{"missing grant_type", call{body: form("scope", "read"), basic: svc}, 400, oauth.ErrInvalidRequest, "'grant_type' is missing"},
+		{"empty grant_type", call{body: "grant_type=&scope=read", basic: svc}, 400, oauth.ErrInvalidRequest, "'grant_type' is missing"},
+		{"password grant", call{body: form("grant_type", "password", "username", "a", "password", "b"), basic: svc}, 400, oauth.ErrUnsupportedGrantType, ""},
+		{"device grant", call{body: form("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), basic: svc}, 400, oauth.ErrUnsupportedGrantType, ""},
+		{"grant_type is case-sensitive", call{body: form("grant_type", "Client_Credentials"), basic: svc}, 400, oauth.ErrUnsupportedGrantType, ""},
 		// RFC 6749 §2.3.1; security.md S-32: no client credentials in the URL.
-		{"client_secret in query", call{query: "client_secret=" + svcSecret, body: cc + "&client_id=" + svcID}, 400, runtime.ErrInvalidRequest, "URL"},
-		{"client_assertion in query", call{query: "client_assertion=x", body: cc, basic: svc}, 400, runtime.ErrInvalidRequest, "URL"},
+		{"client_secret in query", call{query: "client_secret=" + svcSecret, body: cc + "&client_id=" + svcID}, 400, oauth.ErrInvalidRequest, "URL"},
+		{"client_assertion in query", call{query: "client_assertion=x", body: cc, basic: svc}, 400, oauth.ErrInvalidRequest, "URL"},
 		// Pairs url.ParseQuery would drop must not smuggle a secret past the check.
-		{"undecodable client_secret in query", call{query: "client_secret=%zz", body: cc, basic: svc}, 400, runtime.ErrInvalidRequest, "URL"},
-		{"client_secret after ';' in query", call{query: "x=1;client_secret=abc", body: cc, basic: svc}, 400, runtime.ErrInvalidRequest, "URL"},
-		{"escaped client_secret key in query", call{query: "client%5Fsecret=abc", body: cc, basic: svc}, 400, runtime.ErrInvalidRequest, "URL"},
+		{"undecodable client_secret in query", call{query: "client_secret=%zz", body: cc, basic: svc}, 400, oauth.ErrInvalidRequest, "URL"},
+		{"client_secret after ';' in query", call{query: "x=1;client_secret=abc", body: cc, basic: svc}, 400, oauth.ErrInvalidRequest, "URL"},
+		{"escaped client_secret key in query", call{query: "client%5Fsecret=abc", body: cc, basic: svc}, 400, oauth.ErrInvalidRequest, "URL"},
 		// RFC 6749 §2.3; security.md S-27: one authentication method per request.
-		{"basic and client_secret", call{body: cc + "&client_id=" + svcID + "&client_secret=" + svcSecret, basic: svc}, 400, runtime.ErrInvalidRequest, "more than one"},
-		{"basic and client_assertion", call{body: cc + "&client_assertion_type=x&client_assertion=y", basic: svc}, 400, runtime.ErrInvalidRequest, "more than one"},
-		{"authorization header repeated", call{body: cc, header: http.Header{"Authorization": {basicAuth(svcID, svcSecret), basicAuth(svcID, svcSecret)}}}, 400, runtime.ErrInvalidRequest, "repeated"},
-		{"malformed basic", call{body: cc, header: http.Header{"Authorization": {"Basic !!!"}}}, 400, runtime.ErrInvalidRequest, "Basic"},
-		{"basic without colon", call{body: cc, header: http.Header{"Authorization": {"Basic c3Zj"}}}, 400, runtime.ErrInvalidRequest, "Basic"},
-		{"body client_id differs from basic", call{body: cc + "&client_id=" + postID, basic: svc}, 400, runtime.ErrInvalidRequest, "client_id"},
-		{"client_secret without client_id", call{body: cc + "&client_secret=" + postSecret}, 400, runtime.ErrInvalidRequest, "client_id"},
+		{"basic and client_secret", call{body: cc + "&client_id=" + svcID + "&client_secret=" + svcSecret, basic: svc}, 400, oauth.ErrInvalidRequest, "more than one"},
+		{"basic and client_assertion", call{body: cc + "&client_assertion_type=x&client_assertion=y", basic: svc}, 400, oauth.ErrInvalidRequest, "more than one"},
+		{"authorization header repeated", call{body: cc, header: http.Header{"Authorization": {basicAuth(svcID, svcSecret), basicAuth(svcID, svcSecret)}}}, 400, oauth.ErrInvalidRequest, "repeated"},
+		{"malformed basic", call{body: cc, header: http.Header{"Authorization": {"Basic !!!"}}}, 400, oauth.ErrInvalidRequest, "Basic"},
+		{"basic without colon", call{body: cc, header: http.Header{"Authorization": {"Basic c3Zj"}}}, 400, oauth.ErrInvalidRequest, "Basic"},
+		{"body client_id differs from basic", call{body: cc + "&client_id=" + postID, basic: svc}, 400, oauth.ErrInvalidRequest, "client_id"},
+		{"client_secret without client_id", call{body: cc + "&client_secret=" + postSecret}, 400, oauth.ErrInvalidRequest, "client_id"},
 		// RFC 6749 §5.2; security.md S-28: failed Basic authentication is 401 with a challenge.
-		{"basic unknown client", call{body: cc, basic: creds("nobody", svcSecret)}, 401, runtime.ErrInvalidClient, "authentication failed"},
-		{"basic wrong secret", call{body: cc, basic: creds(svcID, svcSecret+"x")}, 401, runtime.ErrInvalidClient, "authentication failed"},
-		{"basic empty secret", call{body: cc, basic: creds(svcID, "")}, 401, runtime.ErrInvalidClient, "authentication failed"},
-		{"bearer scheme", call{body: cc, header: http.Header{"Authorization": {"Bearer abc"}}}, 401, runtime.ErrInvalidClient, "authentication failed"},
+		{"basic unknown client", call{body: cc, basic: creds("nobody", svcSecret)}, 401, oauth.ErrInvalidClient, "authentication failed"},
+		{"basic wrong secret", call{body: cc, basic: creds(svcID, svcSecret+"x")}, 401, oauth.ErrInvalidClient, "authentication failed"},
+		{"basic empty secret", call{body: cc, basic: creds(svcID, "")}, 401, oauth.ErrInvalidClient, "authentication failed"},
+		{"bearer scheme", call{body: cc, header: http.Header{"Authorization": {"Bearer abc"}}}, 401, oauth.ErrInvalidClient, "authentication failed"},
 		// RFC 6749 §5.2: other methods fail with 400 and no challenge.
-		{"post wrong secret", call{body: cc + "&client_id=" + postID + "&client_secret=nope"}, 400, runtime.ErrInvalidClient, "authentication failed"},
-		{"no client authentication", call{body: cc}, 400, runtime.ErrInvalidClient, "authentication failed"},
+		{"post wrong secret", call{body: cc + "&client_id=" + postID + "&client_secret=nope"}, 400, oauth.ErrInvalidClient, "authentication failed"},
+		{"no client authentication", call{body: cc}, 400, oauth.ErrInvalidClient, "authentication failed"},
 		// security.md S-30: the client's registered method is enforced.
-		{"basic client using post", call{body: cc + "&client_id=" + svcID + "&client_secret=" + svcSecret}, 400, runtime.ErrInvalidClient, "authentication failed"},
-		{"post client using basic", call{body: cc, basic: creds(postID, postSecret)}, 401, runtime.ErrInvalidClient, "authentication failed"},
-		{"confidential client without secret", call{body: cc + "&client_id=" + svcID}, 400, runtime.ErrInvalidClient, "authentication failed"},
+		{"basic client using post", call{body: cc + "&client_id=" + svcID + "&client_secret=" + svcSecret}, 400, oauth.ErrInvalidClient, "authentication failed"},
+		{"post client using basic", call{body: cc, basic: creds(postID, postSecret)}, 401, oauth.ErrInvalidClient, "authentication failed"},
+		{"confidential client without secret", call{body: cc + "&client_id=" + svcID}, 400, oauth.ErrInvalidClient, "authentication failed"},
 		// RFC 6749 §5.2: a client not registered for the grant type is unauthorized_client.
-		{"cc-only asks authorization_code", call{body: form("grant_type", "authorization_code", "code", "x", "redirect_uri", svcRedirect), basic: creds(ccOnlyID, ccOnlySecret)}, 400, runtime.ErrUnauthorizedClient, ""},
-		{"cc-only asks refresh_token", call{body: form("grant_type", "refresh_token", "refresh_token", "x"), basic: creds(ccOnlyID, ccOnlySecret)}, 400, runtime.ErrUnauthorizedClient, ""},
-		{"cc-only asks magic link", call{body: form("grant_type", magicGrant, "link_token", strings.Repeat("x", 20)), basic: creds(ccOnlyID, ccOnlySecret)}, 400, runtime.ErrUnauthorizedClient, ""},
-		{"linker asks client_credentials", call{body: cc, basic: creds(linkID, linkSecret)}, 400, runtime.ErrUnauthorizedClient, ""},
-		{"svc asks magic link", call{body: form("grant_type", magicGrant, "link_token", strings.Repeat("x", 20)), basic: svc}, 400, runtime.ErrUnauthorizedClient, ""},
+		{"cc-only asks authorization_code", call{body: form("grant_type", "authorization_code", "code", "x", "redirect_uri", svcRedirect), basic: creds(ccOnlyID, ccOnlySecret)}, 400, oauth.ErrUnauthorizedClient, ""},
+		{"cc-only asks refresh_token", call{body: form("grant_type", "refresh_token", "refresh_token", "x"), basic: creds(ccOnlyID, ccOnlySecret)}, 400, oauth.ErrUnauthorizedClient, ""},
+		{"cc-only asks magic link", call{body: form("grant_type", magicGrant, "link_token", strings.Repeat("x", 20)), basic: creds(ccOnlyID, ccOnlySecret)}, 400, oauth.ErrUnauthorizedClient, ""},
+		{"linker asks client_credentials", call{body: cc, basic: creds(linkID, linkSecret)}, 400, oauth.ErrUnauthorizedClient, ""},
+		{"svc asks magic link", call{body: form("grant_type", magicGrant, "link_token", strings.Repeat("x", 20)), basic: svc}, 400, oauth.ErrUnauthorizedClient, ""},
 		// RFC 6749 §3.3: scope syntax, and only the client's scopes.
-		{"scope with quote", call{body: form("grant_type", "client_credentials", "scope", `read "write`), basic: svc}, 400, runtime.ErrInvalidScope, "malformed"},
-		{"scope with backslash", call{body: form("grant_type", "client_credentials", "scope", `read\`), basic: svc}, 400, runtime.ErrInvalidScope, "malformed"},
-		{"scope with control char", call{body: form("grant_type", "client_credentials", "scope", "read\x01"), basic: svc}, 400, runtime.ErrInvalidScope, "malformed"},
-		{"scope declared but not the client's", call{body: form("grant_type", "client_credentials", "scope", "read admin"), basic: svc}, 400, runtime.ErrInvalidScope, "not allowed"},
-		{"scope unknown", call{body: form("grant_type", "client_credentials", "scope", "nope"), basic: svc}, 400, runtime.ErrInvalidScope, "not allowed"},
-		{"scope omitted without defaults", call{body: cc, basic: creds(ccOnlyID, ccOnlySecret)}, 400, runtime.ErrInvalidScope, "scope is required"},
+		{"scope with quote", call{body: form("grant_type", "client_credentials", "scope", `read "write`), basic: svc}, 400, oauth.ErrInvalidScope, "malformed"},
+		{"scope with backslash", call{body: form("grant_type", "client_credentials", "scope", `read\`), basic: svc}, 400, oauth.ErrInvalidScope, "malformed"},
+		{"scope with control char", call{body: form("grant_type", "client_credentials", "scope", "read\x01"), basic: svc}, 400, oauth.ErrInvalidScope, "malformed"},
+		{"scope declared but not the client's", call{body: form("grant_type", "client_credentials", "scope", "read admin"), basic: svc}, 400, oauth.ErrInvalidScope, "not allowed"},
+		{"scope unknown", call{body: form("grant_type", "client_credentials", "scope", "nope"), basic: svc}, 400, oauth.ErrInvalidScope, "not allowed"},
+		{"scope omitted without defaults", call{body: cc, basic: creds(ccOnlyID, ccOnlySecret)}, 400, oauth.ErrInvalidScope, "scope is required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -201,7 +201,7 @@ func TestBasicSecretEncoding(t *testing.T) {
 		t.Errorf("client_id %v sub %v, want %q", claims["client_id"], claims["sub"], weirdID)
 	}
 	for _, wrong := range []string{"a:b c%/d", "a:b+c%2Fd", "a%3Ab+c%25%2Fd", "a:b+c%/"} {
-		wantError(t, e.do(t, call{body: cc, basic: creds(weirdID, wrong)}), 401, runtime.ErrInvalidClient, "")
+		wantError(t, e.do(t, call{body: cc, basic: creds(weirdID, wrong)}), 401, oauth.ErrInvalidClient, "")
 	}
 
 	// golang.org/x/oauth2 encodes the same way, in the header and in the body.
@@ -243,6 +243,6 @@ func TestBodyLimit(t *testing.T) {
 	for _, chunked := range []bool{false, true} {
 		wantToken(t, e.do(t, call{body: body, basic: creds(svcID, svcSecret), chunked: chunked}))
 		wantError(t, e.do(t, call{body: body + "a", basic: creds(svcID, svcSecret), chunked: chunked}),
-			http.StatusBadRequest, runtime.ErrInvalidRequest, "too large")
+			http.StatusBadRequest, oauth.ErrInvalidRequest, "too large")
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+
 	"github.com/oauthgen/oauthgen/runtime"
 )
 
@@ -45,15 +47,15 @@ func TestRefreshRotation(t *testing.T) {
 // alone, and rotation applies to it (RFC 9700 §2.2.2; security.md S-11).
 func TestRefreshPublicClient(t *testing.T) {
 	e := newEnv(t, nil)
-	code := e.code(t, runtime.AuthorizationCodeRequest{ClientID: spaID, Scope: runtime.ScopeSet{"read"},
-		CodeChallenge: runtime.S256Challenge(verifier), CodeChallengeMethod: runtime.PKCEMethodS256})
+	code := e.code(t, runtime.AuthorizationCodeRequest{ClientID: spaID, Scope: oauth.ScopeSet{"read"},
+		CodeChallenge: oauth.S256Challenge(verifier), CodeChallengeMethod: oauth.PKCEMethodS256})
 	t1 := wantToken(t, e.token(t, nil, "grant_type", "authorization_code", "code", code, "client_id", spaID, "code_verifier", verifier))
 	t2 := wantToken(t, e.token(t, nil, "grant_type", "refresh_token", "refresh_token", t1.RefreshToken, "client_id", spaID))
 	if t2.RefreshToken == "" || t2.RefreshToken == t1.RefreshToken {
 		t.Fatalf("public client: refresh token not rotated")
 	}
 	wantError(t, e.token(t, nil, "grant_type", "refresh_token", "refresh_token", t2.RefreshToken),
-		http.StatusBadRequest, runtime.ErrInvalidClient, "")
+		http.StatusBadRequest, oauth.ErrInvalidClient, "")
 }
 
 // TestRefreshReuseRevokesFamily: presenting a rotated refresh token is
@@ -64,8 +66,8 @@ func TestRefreshReuseRevokesFamily(t *testing.T) {
 	e := newEnv(t, nil)
 	t1 := e.svcTokens(t, "read")
 	t2 := wantToken(t, e.refresh(t, t1.RefreshToken, ""))
-	wantError(t, e.refresh(t, t1.RefreshToken, ""), http.StatusBadRequest, runtime.ErrInvalidGrant, "")
-	wantError(t, e.refresh(t, t2.RefreshToken, ""), http.StatusBadRequest, runtime.ErrInvalidGrant, "")
+	wantError(t, e.refresh(t, t1.RefreshToken, ""), http.StatusBadRequest, oauth.ErrInvalidGrant, "")
+	wantError(t, e.refresh(t, t2.RefreshToken, ""), http.StatusBadRequest, oauth.ErrInvalidGrant, "")
 	if e.active(t, t1.AccessToken) || e.active(t, t2.AccessToken) {
 		t.Error("an access token of the revoked grant is still active")
 	}
@@ -78,9 +80,9 @@ func TestRefreshOtherClient(t *testing.T) {
 	e := newEnv(t, nil)
 	t1 := e.svcTokens(t, "read")
 	wantError(t, e.token(t, nil, "grant_type", "refresh_token", "refresh_token", t1.RefreshToken,
-		"client_id", postID, "client_secret", postSecret), http.StatusBadRequest, runtime.ErrInvalidGrant, "")
+		"client_id", postID, "client_secret", postSecret), http.StatusBadRequest, oauth.ErrInvalidGrant, "")
 	wantError(t, e.token(t, nil, "grant_type", "refresh_token", "refresh_token", t1.RefreshToken,
-		"client_id", spaID), http.StatusBadRequest, runtime.ErrInvalidGrant, "")
+		"client_id", spaID), http.StatusBadRequest, oauth.ErrInvalidGrant, "")
 	wantToken(t, e.refresh(t, t1.RefreshToken, ""))
 	if !e.active(t, t1.AccessToken) {
 		t.Error("the owner's grant was revoked by another client's attempt")
@@ -94,9 +96,9 @@ func TestRefreshScope(t *testing.T) {
 	e := newEnv(t, nil)
 
 	narrow := e.svcTokens(t, "read")
-	wantError(t, e.refresh(t, narrow.RefreshToken, "read write"), http.StatusBadRequest, runtime.ErrInvalidScope, "")
-	wantError(t, e.refresh(t, narrow.RefreshToken, "write"), http.StatusBadRequest, runtime.ErrInvalidScope, "")
-	wantError(t, e.refresh(t, narrow.RefreshToken, "admin"), http.StatusBadRequest, runtime.ErrInvalidScope, "")
+	wantError(t, e.refresh(t, narrow.RefreshToken, "read write"), http.StatusBadRequest, oauth.ErrInvalidScope, "")
+	wantError(t, e.refresh(t, narrow.RefreshToken, "write"), http.StatusBadRequest, oauth.ErrInvalidScope, "")
+	wantError(t, e.refresh(t, narrow.RefreshToken, "admin"), http.StatusBadRequest, oauth.ErrInvalidScope, "")
 	if again := wantToken(t, e.refresh(t, narrow.RefreshToken, "")); again.Scope != "read" {
 		t.Errorf("after refused up-scoping: scope %q, want read", again.Scope)
 	}
@@ -125,7 +127,7 @@ func TestRefreshIdleExpiry(t *testing.T) {
 	e.clock.Advance(71 * time.Hour)
 	t2 := wantToken(t, e.refresh(t, t1.RefreshToken, ""))
 	e.clock.Advance(72 * time.Hour)
-	wantError(t, e.refresh(t, t2.RefreshToken, ""), http.StatusBadRequest, runtime.ErrInvalidGrant, "")
+	wantError(t, e.refresh(t, t2.RefreshToken, ""), http.StatusBadRequest, oauth.ErrInvalidGrant, "")
 }
 
 // TestRefreshAbsoluteExpiry: however often it is used, a refresh token
@@ -148,7 +150,7 @@ func TestRefreshAbsoluteExpiry(t *testing.T) {
 		t.Errorf("expires_in %d five minutes before the grant ends, want 300", tok.ExpiresIn)
 	}
 	e.clock.Advance(5 * time.Minute)
-	wantError(t, e.refresh(t, tok.RefreshToken, ""), http.StatusBadRequest, runtime.ErrInvalidGrant, "")
+	wantError(t, e.refresh(t, tok.RefreshToken, ""), http.StatusBadRequest, oauth.ErrInvalidGrant, "")
 }
 
 // TestRefreshRequestErrors: refresh_token is required (the generated
@@ -156,11 +158,11 @@ func TestRefreshAbsoluteExpiry(t *testing.T) {
 func TestRefreshRequestErrors(t *testing.T) {
 	e := newEnv(t, nil)
 	wantError(t, e.token(t, creds(svcID, svcSecret), "grant_type", "refresh_token"),
-		http.StatusBadRequest, runtime.ErrInvalidRequest, "parameter 'refresh_token' is missing")
+		http.StatusBadRequest, oauth.ErrInvalidRequest, "parameter 'refresh_token' is missing")
 	wantError(t, e.token(t, creds(svcID, svcSecret), "grant_type", "refresh_token", "refresh_token", ""),
-		http.StatusBadRequest, runtime.ErrInvalidRequest, "parameter 'refresh_token' is missing")
-	wantError(t, e.refresh(t, "unknown-refresh-token-0123456789", ""), http.StatusBadRequest, runtime.ErrInvalidGrant, "")
+		http.StatusBadRequest, oauth.ErrInvalidRequest, "parameter 'refresh_token' is missing")
+	wantError(t, e.refresh(t, "unknown-refresh-token-0123456789", ""), http.StatusBadRequest, oauth.ErrInvalidGrant, "")
 	// An access token is not a refresh token.
 	at := e.svcTokens(t, "read").AccessToken
-	wantError(t, e.refresh(t, at, ""), http.StatusBadRequest, runtime.ErrInvalidGrant, "")
+	wantError(t, e.refresh(t, at, ""), http.StatusBadRequest, oauth.ErrInvalidGrant, "")
 }

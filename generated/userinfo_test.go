@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+
 	"github.com/oauthgen/oauthgen/runtime"
 )
 
@@ -54,7 +56,7 @@ func wantUserInfo(t testing.TB, r result) map[string]any {
 // wantBearerError checks an error of the userinfo endpoint (RFC 6750 §3.1):
 // status, JSON error code, no-store, and one Bearer challenge with the realm
 // and the same error code.
-func wantBearerError(t testing.TB, r result, status int, code runtime.ErrorCode) {
+func wantBearerError(t testing.TB, r result, status int, code oauth.ErrorCode) {
 	t.Helper()
 	m := wantNoStore(t, r)                                // flows.md §4.4: errors included
 	if r.status != status || m["error"] != string(code) { // RFC 6750 §3.1: the code and its status
@@ -66,7 +68,7 @@ func wantBearerError(t testing.TB, r result, status int, code runtime.ErrorCode)
 		t.Errorf("WWW-Authenticate = %q, want one %s challenge with error=%q", wa, bearerRealm, code)
 	}
 	// RFC 6750 §3: insufficient_scope may name the scope needed.
-	if code == runtime.ErrInsufficientScope && (len(wa) != 1 || !strings.Contains(wa[0], `scope="openid"`)) {
+	if code == oauth.ErrInsufficientScope && (len(wa) != 1 || !strings.Contains(wa[0], `scope="openid"`)) {
 		t.Errorf("WWW-Authenticate = %q, want scope=\"openid\"", wa)
 	}
 }
@@ -155,14 +157,14 @@ func TestUserInfoErrors(t *testing.T) {
 	noOpenID := e.rpTokens(t, b, "read").AccessToken
 	// A code issued to rp for a subject the user store does not know.
 	ghost := wantToken(t, e.redeemRP(t, e.code(t, runtime.AuthorizationCodeRequest{
-		ClientID: rpID, RedirectURI: rpRedirect, RedirectURIProvided: true, Scope: runtime.ScopeSet{"openid"},
-		CodeChallenge: runtime.S256Challenge(verifier), CodeChallengeMethod: runtime.PKCEMethodS256,
+		ClientID: rpID, RedirectURI: rpRedirect, RedirectURIProvided: true, Scope: oauth.ScopeSet{"openid"},
+		CodeChallenge: oauth.S256Challenge(verifier), CodeChallengeMethod: oauth.PKCEMethodS256,
 		Authentication: runtime.Authentication{Subject: "user-gone", AuthTime: testStart},
 	}))).AccessToken
 	// A code redeemed twice: the replay revokes the first access token (RFC 6749 §4.1.2; security.md S-08).
 	code := wantCode(t, b.authorizeNow(http.MethodGet, authQuery("scope", "openid")), rpState)
 	revoked := wantToken(t, e.redeemRP(t, code)).AccessToken
-	wantError(t, e.redeemRP(t, code), http.StatusBadRequest, runtime.ErrInvalidGrant, "")
+	wantError(t, e.redeemRP(t, code), http.StatusBadRequest, oauth.ErrInvalidGrant, "")
 
 	get := func(h http.Header) call {
 		return call{method: http.MethodGet, path: userInfoPath, ctype: "-", header: h}
@@ -171,26 +173,26 @@ func TestUserInfoErrors(t *testing.T) {
 		name   string
 		c      call
 		status int
-		code   runtime.ErrorCode
+		code   oauth.ErrorCode
 	}{
-		{"unknown token", get(bearer("not-a-token")), http.StatusUnauthorized, runtime.ErrInvalidToken},           // RFC 6750 §3.1
-		{"tampered token", get(bearer(oidc.AccessToken + "x")), http.StatusUnauthorized, runtime.ErrInvalidToken}, // RFC 6750 §3.1
-		{"id token", get(bearer(idToken)), http.StatusUnauthorized, runtime.ErrInvalidToken},                      // security.md S-39
-		{"refresh token", get(bearer(oidc.RefreshToken)), http.StatusUnauthorized, runtime.ErrInvalidToken},       // security.md S-39
-		{"revoked by code replay", get(bearer(revoked)), http.StatusUnauthorized, runtime.ErrInvalidToken},        // security.md S-08
-		{"user no longer exists", get(bearer(ghost)), http.StatusUnauthorized, runtime.ErrInvalidToken},           // flows.md §12 rule 2
+		{"unknown token", get(bearer("not-a-token")), http.StatusUnauthorized, oauth.ErrInvalidToken},           // RFC 6750 §3.1
+		{"tampered token", get(bearer(oidc.AccessToken + "x")), http.StatusUnauthorized, oauth.ErrInvalidToken}, // RFC 6750 §3.1
+		{"id token", get(bearer(idToken)), http.StatusUnauthorized, oauth.ErrInvalidToken},                      // security.md S-39
+		{"refresh token", get(bearer(oidc.RefreshToken)), http.StatusUnauthorized, oauth.ErrInvalidToken},       // security.md S-39
+		{"revoked by code replay", get(bearer(revoked)), http.StatusUnauthorized, oauth.ErrInvalidToken},        // security.md S-08
+		{"user no longer exists", get(bearer(ghost)), http.StatusUnauthorized, oauth.ErrInvalidToken},           // flows.md §12 rule 2
 		{"invalid token in the form", call{path: userInfoPath, body: form("access_token", "not-a-token")},
-			http.StatusUnauthorized, runtime.ErrInvalidToken}, // RFC 6750 §2.2, §3.1
-		{"no openid", get(bearer(noOpenID)), http.StatusForbidden, runtime.ErrInsufficientScope}, // OIDC Core §5.3; RFC 6750 §3.1
+			http.StatusUnauthorized, oauth.ErrInvalidToken}, // RFC 6750 §2.2, §3.1
+		{"no openid", get(bearer(noOpenID)), http.StatusForbidden, oauth.ErrInsufficientScope}, // OIDC Core §5.3; RFC 6750 §3.1
 		{"no openid in the form", call{path: userInfoPath, body: form("access_token", noOpenID)},
-			http.StatusForbidden, runtime.ErrInsufficientScope}, // RFC 6750 §3.1
+			http.StatusForbidden, oauth.ErrInsufficientScope}, // RFC 6750 §3.1
 		{"token in the query", call{method: http.MethodGet, path: userInfoPath, ctype: "-", query: "access_token=" + url.QueryEscape(oidc.AccessToken)},
-			http.StatusBadRequest, runtime.ErrInvalidRequest}, // flows.md §2.5 rule 1: RFC 6750 §2.3 not accepted
+			http.StatusBadRequest, oauth.ErrInvalidRequest}, // flows.md §2.5 rule 1: RFC 6750 §2.3 not accepted
 		{"header and form", call{path: userInfoPath, header: bearer(oidc.AccessToken), body: form("access_token", oidc.AccessToken)},
-			http.StatusBadRequest, runtime.ErrInvalidRequest}, // RFC 6750 §2: one method only
-		{"malformed bearer", get(http.Header{"Authorization": {"Bearer a b"}}), http.StatusBadRequest, runtime.ErrInvalidRequest}, // RFC 6750 §2.1 b64token
+			http.StatusBadRequest, oauth.ErrInvalidRequest}, // RFC 6750 §2: one method only
+		{"malformed bearer", get(http.Header{"Authorization": {"Bearer a b"}}), http.StatusBadRequest, oauth.ErrInvalidRequest}, // RFC 6750 §2.1 b64token
 		{"repeated authorization", get(http.Header{"Authorization": {"Bearer " + oidc.AccessToken, "Bearer " + oidc.AccessToken}}),
-			http.StatusBadRequest, runtime.ErrInvalidRequest}, // RFC 6750 §3.1
+			http.StatusBadRequest, oauth.ErrInvalidRequest}, // RFC 6750 §3.1
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -237,7 +239,7 @@ func TestUserInfoExpiredToken(t *testing.T) {
 	e.clock.Advance(10*time.Minute - time.Second)
 	wantUserInfo(t, e.userInfoGet(t, tok)) // still within access_token_ttl
 	e.clock.Advance(2 * time.Second)
-	wantBearerError(t, e.userInfoGet(t, tok), http.StatusUnauthorized, runtime.ErrInvalidToken) // RFC 6750 §3.1
+	wantBearerError(t, e.userInfoGet(t, tok), http.StatusUnauthorized, oauth.ErrInvalidToken) // RFC 6750 §3.1
 }
 
 // TestUserInfoOtherUser: the claims are those of the token's user: bob,

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -12,7 +14,7 @@ func TestAccessTokenActive(t *testing.T) {
 	for _, f := range []AccessTokenFormat{FormatJWT, FormatOpaque} {
 		t.Run(string(f), func(t *testing.T) {
 			ctx := context.Background()
-			s, clk, _ := tkServer(t, AlgES256)
+			s, clk, _ := tkServer(t, oauth.AlgES256)
 			tc := tkContext(s, clk, tkPolicy(f))
 			g := tkGrant(t, tc)
 			it, err := tc.Issuers.Access.Issue(ctx, tkClaims(), g)
@@ -61,7 +63,7 @@ func TestAccessTokenActive(t *testing.T) {
 
 func TestAccessTokenInactive(t *testing.T) {
 	ctx := context.Background()
-	s, clk, store := tkServer(t, AlgES256)
+	s, clk, store := tkServer(t, oauth.AlgES256)
 	tc := tkContext(s, clk, tkPolicy(FormatJWT))
 	g := tkGrant(t, tc)
 	it, err := tc.Issuers.Access.Issue(ctx, tkClaims(), g)
@@ -82,7 +84,7 @@ func TestAccessTokenInactive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stranger, err := GenerateSigningKey(AlgES256)
+	stranger, err := GenerateSigningKey(oauth.AlgES256)
 	if err != nil {
 		t.Fatal(err)
 	}

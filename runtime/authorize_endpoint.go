@@ -11,6 +11,13 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/form"
+	"github.com/oauthgen/oauthgen/runtime/internal/formpost"
+	"github.com/oauthgen/oauthgen/runtime/internal/reply"
+	"github.com/oauthgen/oauthgen/runtime/internal/session"
+	"github.com/oauthgen/oauthgen/runtime/internal/throttle"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // The authorization endpoint (RFC 6749 §3.1, §4.1.1-§4.1.2.1) and the
@@ -34,7 +41,6 @@ const (
 	defaultAuthorizePath = "/oauth2/authorize"
 	loginSubpath         = "/login"
 	consentSubpath       = "/consent"
-	sessionKeyBytes      = 32
 )
 
 // The messages of the login page. One message for every failure, so the
@@ -44,11 +50,11 @@ const loginFailedMessage = "Sign-in failed: the username or password is incorrec
 
 // endUser is the state of the end user's side of the endpoint.
 type endUser struct {
-	sessions     *sessions
-	interactions *interactions
-	consents     *consents
-	throttle     *loginThrottle
-	formPost     *formPost
+	sessions     *session.Sessions
+	interactions *session.Interactions
+	consents     *session.Consents
+	throttle     *throttle.Login
+	formPost     *formpost.Page
 }
 
 // serveAuthorize handles one authorization request.
@@ -99,7 +105,7 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 
 	// 10-13. The end user: session, prompt, max_age, login, consent; then
 	// the flow, with the context just checked, and the response.
-	if auth, ok := s.interact(ctx, w, r, ar, pending{}, s.endUser.sessions.current(r, now), now, false); ok {
+	if auth, ok := s.interact(ctx, w, r, ar, pending{}, s.endUser.sessions.Current(r, now), now, false); ok {
 		a.authenticate(auth)
 		s.finishAuthorize(ctx, w, ar, a, pending{})
 	}
@@ -109,7 +115,7 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 // authorization request.
 type pending struct {
 	id  string
-	rec interaction
+	rec session.Interaction
 }
 
 // interact decides what the end user must do (flows.md §2.4 step 10): sign
@@ -126,55 +132,55 @@ type pending struct {
 // has consented: then it returns their authentication and true, and the
 // caller runs the flow (finishAuthorize).
 func (s *Server) interact(ctx context.Context, w http.ResponseWriter, r *http.Request, ar *authorizeRequest,
-	pd pending, us userState, now time.Time, afterPost bool) (Authentication, bool) {
-	needLogin := !us.hasSession
-	if us.hasSession && !pd.rec.loggedIn {
-		if ar.prompt.Has(promptLogin) || ar.prompt.Has(promptSelectAccount) {
+	pd pending, us session.Browser, now time.Time, afterPost bool) (Authentication, bool) {
+	needLogin := !us.SignedIn
+	if us.SignedIn && !pd.rec.LoggedIn {
+		if ar.prompt.Has(oauth.PromptLogin) || ar.prompt.Has(oauth.PromptSelectAccount) {
 			needLogin = true
 		}
-		if ar.maxAge != nil && (*ar.maxAge == 0 || now.Sub(us.session.AuthTime) > *ar.maxAge) {
+		if ar.maxAge != nil && (*ar.maxAge == 0 || now.Sub(us.Session.AuthTime) > *ar.maxAge) {
 			needLogin = true
 		}
 	}
 	if needLogin {
-		if ar.prompt.Has(promptNone) {
+		if ar.prompt.Has(oauth.PromptNone) {
 			s.endInteraction(pd)
-			s.authorizeFail(ctx, w, ar, NewError(ErrLoginRequired, "the end user is not signed in"))
+			s.authorizeFail(ctx, w, ar, oauth.NewError(oauth.ErrLoginRequired, "the end user is not signed in"))
 			return Authentication{}, false
 		}
-		if !us.hasBrowser {
-			id := newSessionID()
-			s.endUser.sessions.setCookie(w, id)
-			us.browser = id.key()
+		if !us.HasCookie {
+			id := session.NewID()
+			s.endUser.sessions.SetCookie(w, id)
+			us.Key = id.Key()
 		}
-		rec := interaction{browser: us.browser, step: stepLogin, params: ar.params}
+		rec := session.Interaction{Browser: us.Key, Step: session.StepLogin, Params: ar.params}
 		if pd.id != "" {
-			rec.browser = pd.rec.browser
+			rec.Browser = pd.rec.Browser
 		}
 		username := ar.loginHint // OIDC Core §3.1.2.1
-		if username == "" && us.hasSession {
-			username = us.session.Username // prompt=login, select_account, max_age
+		if username == "" && us.SignedIn {
+			username = us.Session.Username // prompt=login, select_account, max_age
 		}
 		s.showLogin(w, r, ar, pd.id, rec, username, "", now)
 		return Authentication{}, false
 	}
 
-	auth := us.session.authentication()
-	if ar.prompt.Has(promptConsent) || !s.endUser.consents.covers(auth.Subject, ar.client.ID, ar.granted, now) {
-		if ar.prompt.Has(promptNone) {
+	auth := authenticationOf(us.Session)
+	if ar.prompt.Has(oauth.PromptConsent) || !s.endUser.consents.Covers(auth.Subject, ar.client.ID, ar.granted, now) {
+		if ar.prompt.Has(oauth.PromptNone) {
 			s.endInteraction(pd)
-			s.authorizeFail(ctx, w, ar, NewError(ErrConsentRequired, "the end user has not approved this request"))
+			s.authorizeFail(ctx, w, ar, oauth.NewError(oauth.ErrConsentRequired, "the end user has not approved this request"))
 			return Authentication{}, false
 		}
-		rec := interaction{browser: us.browser, step: stepConsent, params: ar.params, loggedIn: pd.rec.loggedIn}
-		id, csrf := s.endUser.interactions.save(pd.id, rec, now)
+		rec := session.Interaction{Browser: us.Key, Step: session.StepConsent, Params: ar.params, LoggedIn: pd.rec.LoggedIn}
+		id, csrf := s.endUser.interactions.Save(pd.id, rec, now)
 		if afterPost {
 			// The consent page is a GET of its own, so a reload does not
 			// post the login form again.
-			redirectSeeOther(w, s.settings.AuthorizePath+consentSubpath+"?interaction="+url.QueryEscape(id))
+			reply.SeeOther(w, s.settings.AuthorizePath+consentSubpath+"?interaction="+url.QueryEscape(id))
 			return Authentication{}, false
 		}
-		s.showConsent(w, r, ar, us.session, id, csrf)
+		s.showConsent(w, r, ar, us.Session, id, csrf)
 		return Authentication{}, false
 	}
 	return auth, true
@@ -183,17 +189,17 @@ func (s *Server) interact(ctx context.Context, w http.ResponseWriter, r *http.Re
 // endInteraction forgets the interaction once the request is answered.
 func (s *Server) endInteraction(pd pending) {
 	if pd.id != "" {
-		s.endUser.interactions.end(pd.id)
+		s.endUser.interactions.End(pd.id)
 	}
 }
 
 // showLogin renders the login page for the interaction id (new when
 // empty), with a new CSRF token.
-func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, ar *authorizeRequest, id string, rec interaction,
+func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, ar *authorizeRequest, id string, rec session.Interaction,
 	username, message string, now time.Time) {
-	rec.step = stepLogin
-	id, csrf := s.endUser.interactions.save(id, rec, now)
-	setPageHeaders(w.Header(), s.formActions(ar), "")
+	rec.Step = session.StepLogin
+	id, csrf := s.endUser.interactions.Save(id, rec, now)
+	reply.PageHeaders(w.Header(), s.formActions(ar), "")
 	s.pages.Login(w, r, LoginPage{
 		Action:      s.settings.AuthorizePath + loginSubpath,
 		Interaction: id,
@@ -207,8 +213,8 @@ func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, ar *authorize
 
 // showConsent renders the consent page: the client's name and the scopes
 // with the spec's descriptions (RFC 6749 §10.2; security.md S-54).
-func (s *Server) showConsent(w http.ResponseWriter, r *http.Request, ar *authorizeRequest, sess loginSession, id, csrf string) {
-	setPageHeaders(w.Header(), s.formActions(ar), "")
+func (s *Server) showConsent(w http.ResponseWriter, r *http.Request, ar *authorizeRequest, sess session.Session, id, csrf string) {
+	reply.PageHeaders(w.Header(), s.formActions(ar), "")
 	s.pages.Consent(w, r, ConsentPage{
 		Action:      s.settings.AuthorizePath + consentSubpath,
 		Interaction: id,
@@ -223,11 +229,11 @@ func (s *Server) showConsent(w http.ResponseWriter, r *http.Request, ar *authori
 // formActions are the CSP form-action sources of the login and consent
 // pages: the server, and the redirect URI their forms end on.
 func (s *Server) formActions(ar *authorizeRequest) []string {
-	return []string{"'self'", s.origin(), cspSource(ar.redirect)}
+	return []string{"'self'", s.origin(), reply.CSPSource(ar.redirect)}
 }
 
 // scopeInfos describes the scopes with the spec's descriptions.
-func (s *Server) scopeInfos(scope ScopeSet) []ScopeInfo {
+func (s *Server) scopeInfos(scope oauth.ScopeSet) []ScopeInfo {
 	out := make([]ScopeInfo, 0, len(scope))
 	for _, name := range scope {
 		info := ScopeInfo{Name: name}
@@ -256,7 +262,7 @@ func clientDisplayName(c *Client) string {
 func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.clock.Now()
-	form, pe := s.endUserForm(w, r)
+	posted, pe := s.endUserForm(w, r)
 	if pe != nil {
 		s.showError(ctx, w, r, pe)
 		return
@@ -264,16 +270,16 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 
 	// The interaction, bound to this browser's cookie: the one it had when
 	// the page was shown, or, after a login in another tab, its successor.
-	us := s.endUser.sessions.current(r, now)
-	var browsers []sessionKey
-	if us.hasBrowser {
-		browsers = append(browsers, us.browser)
-		if prev := us.session.previous; prev != (sessionKey{}) {
+	us := s.endUser.sessions.Current(r, now)
+	var browsers []session.Key
+	if us.HasCookie {
+		browsers = append(browsers, us.Key)
+		if prev := us.Session.Previous; prev != (session.Key{}) {
 			browsers = append(browsers, prev)
 		}
 	}
-	id := form.Get("interaction")
-	rec, ok := s.endUser.interactions.claim(id, form.Get("csrf"), stepLogin, browsers, now)
+	id := posted.Get("interaction")
+	rec, ok := s.endUser.interactions.Claim(id, posted.Get("csrf"), session.StepLogin, browsers, now)
 	if !ok {
 		s.showError(ctx, w, r, formExpiredPage())
 		return
@@ -285,8 +291,8 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	}
 
 	// The throttle, then the password; every failure shows the same page.
-	username, password := form.Get("username"), Secret(form.Get("password"))
-	if s.endUser.throttle.blocked(username, r, now) {
+	username, password := posted.Get("username"), Secret(posted.Get("password"))
+	if s.endUser.throttle.Blocked(username, r, now) {
 		ar.log.LogAttrs(ctx, slog.LevelInfo, "login throttled")
 		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
 		return
@@ -298,17 +304,17 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok || subject == "" {
-		s.endUser.throttle.fail(username, r, now)
+		s.endUser.throttle.Fail(username, r, now)
 		ar.log.LogAttrs(ctx, slog.LevelInfo, "login failed")
 		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
 		return
 	}
-	s.endUser.throttle.succeed(username, r)
+	s.endUser.throttle.Succeed(username, r)
 
 	// A new session, under a new cookie (security.md S-50).
-	ls := loginSession{Subject: subject, Username: username, AMR: []string{"pwd"}} // RFC 8176 §2
-	us = s.endUser.sessions.login(w, us, ls, now)
-	pd.rec.browser, pd.rec.loggedIn = us.browser, true
+	ls := session.Session{Subject: subject, Username: username, AMR: []string{"pwd"}} // RFC 8176 §2
+	us = s.endUser.sessions.Login(w, us, ls, now)
+	pd.rec.Browser, pd.rec.LoggedIn = us.Key, true
 	if auth, ok := s.interact(ctx, w, r, ar, pd, us, now, true); ok {
 		s.finishAuthorize(ctx, w, ar, s.newAuthorizeContext(r, ar, auth, now), pd)
 	}
@@ -321,13 +327,13 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.clock.Now()
-	us := s.endUser.sessions.current(r, now)
+	us := s.endUser.sessions.Current(r, now)
 
 	switch r.Method {
 	case http.MethodGet:
 		id := r.URL.Query().Get("interaction")
-		rec, ok := s.endUser.interactions.view(id, stepConsent, us.browser, now)
-		if !us.hasSession || !ok {
+		rec, ok := s.endUser.interactions.View(id, session.StepConsent, us.Key, now)
+		if !us.SignedIn || !ok {
 			s.showError(ctx, w, r, formExpiredPage())
 			return
 		}
@@ -335,17 +341,17 @@ func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
-		id, csrf := s.endUser.interactions.save(id, rec, now)
-		s.showConsent(w, r, ar, us.session, id, csrf)
+		id, csrf := s.endUser.interactions.Save(id, rec, now)
+		s.showConsent(w, r, ar, us.Session, id, csrf)
 	case http.MethodPost:
-		form, pe := s.endUserForm(w, r)
+		posted, pe := s.endUserForm(w, r)
 		if pe != nil {
 			s.showError(ctx, w, r, pe)
 			return
 		}
-		id := form.Get("interaction")
-		rec, ok := s.endUser.interactions.claim(id, form.Get("csrf"), stepConsent, []sessionKey{us.browser}, now)
-		if !ok || !us.hasSession {
+		id := posted.Get("interaction")
+		rec, ok := s.endUser.interactions.Claim(id, posted.Get("csrf"), session.StepConsent, []session.Key{us.Key}, now)
+		if !ok || !us.SignedIn {
 			s.showError(ctx, w, r, formExpiredPage())
 			return
 		}
@@ -354,14 +360,14 @@ func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
-		switch form.Get("decision") {
+		switch posted.Get("decision") {
 		case "approve":
-			auth := us.session.authentication()
-			s.endUser.consents.remember(auth.Subject, ar.client.ID, ar.granted, now)
+			auth := authenticationOf(us.Session)
+			s.endUser.consents.Remember(auth.Subject, ar.client.ID, ar.granted, now)
 			s.finishAuthorize(ctx, w, ar, s.newAuthorizeContext(r, ar, auth, now), pd)
 		case "deny":
 			s.endInteraction(pd)
-			s.authorizeFail(ctx, w, ar, NewError(ErrAccessDenied, "the end user denied the request")) // RFC 6749 §4.1.2.1
+			s.authorizeFail(ctx, w, ar, oauth.NewError(oauth.ErrAccessDenied, "the end user denied the request")) // RFC 6749 §4.1.2.1
 		default:
 			s.endInteraction(pd)
 			s.showError(ctx, w, r, badRequestPage("The consent form was not filled in.", nil))
@@ -382,21 +388,21 @@ func formExpiredPage() *pageError {
 }
 
 // endUserForm reads the form of a login or consent POST (flows.md §2.1).
-func (s *Server) endUserForm(w http.ResponseWriter, r *http.Request) (Params, *pageError) {
+func (s *Server) endUserForm(w http.ResponseWriter, r *http.Request) (form.Params, *pageError) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		return Params{}, pageErr(http.StatusMethodNotAllowed, "Method not allowed", "This form accepts POST requests only.", nil)
+		return form.Params{}, pageErr(http.StatusMethodNotAllowed, "Method not allowed", "This form accepts POST requests only.", nil)
 	}
-	if !isFormContentType(r.Header.Get("Content-Type")) {
-		return Params{}, badRequestPage("The request must be a form.", nil)
+	if !form.IsFormContentType(r.Header.Get("Content-Type")) {
+		return form.Params{}, badRequestPage("The request must be a form.", nil)
 	}
-	body, e := readBody(w, r, s.settings.MaxBodyBytes)
+	body, e := form.ReadBody(w, r, s.settings.MaxBodyBytes)
 	if e != nil {
-		return Params{}, badRequestPage("The request could not be read.", e)
+		return form.Params{}, badRequestPage("The request could not be read.", e)
 	}
-	p, e := parseParams(body)
+	p, e := form.Parse(body)
 	if e != nil {
-		return Params{}, badRequestPage("The form is malformed.", e)
+		return form.Params{}, badRequestPage("The form is malformed.", e)
 	}
 	return p, nil
 }
@@ -406,7 +412,7 @@ func (s *Server) endUserForm(w http.ResponseWriter, r *http.Request) (Params, *p
 // failure answers the request (an error page, or an error redirect) and
 // ends the interaction.
 func (s *Server) resumeAuthorize(ctx context.Context, w http.ResponseWriter, r *http.Request, pd pending) (*authorizeRequest, bool) {
-	ar, pe := s.identifyAuthorizeClient(ctx, pd.rec.params, nil)
+	ar, pe := s.identifyAuthorizeClient(ctx, pd.rec.Params, nil)
 	if pe != nil {
 		s.endInteraction(pd)
 		s.showError(ctx, w, r, pe)
@@ -427,7 +433,7 @@ func (s *Server) finishAuthorize(ctx context.Context, w http.ResponseWriter, ar 
 	s.endInteraction(pd) // single use: the request is answered now
 	resp, err := callFlow(ctx, a.Log, "authorize", func() (*AuthorizeResponse, error) { return s.authorize.Flow.Authorize(ctx, a) })
 	if err == nil && resp.Code == "" {
-		err = NewError(ErrServerError, "").WithCause(errors.New("authorization response without code"))
+		err = oauth.NewError(oauth.ErrServerError, "").WithCause(errors.New("authorization response without code"))
 	}
 	if err != nil {
 		s.authorizeFail(ctx, w, ar, err)
@@ -533,10 +539,10 @@ func normaliseAuthorize(s *Settings, reg *AuthorizeFlowRegistration, key []byte)
 	}
 	switch {
 	case len(key) == 0:
-		key = make([]byte, sessionKeyBytes)
+		key = make([]byte, session.KeyBytes)
 		_, _ = rand.Read(key) // crypto/rand.Read never returns an error (Go 1.24+)
-	case len(key) < sessionKeyBytes:
-		errs = append(errs, fmt.Errorf("config: SessionKey must be at least %d bytes", sessionKeyBytes))
+	case len(key) < session.KeyBytes:
+		errs = append(errs, fmt.Errorf("config: SessionKey must be at least %d bytes", session.KeyBytes))
 	default:
 		key = slices.Clone(key)
 	}
@@ -547,10 +553,16 @@ func normaliseAuthorize(s *Settings, reg *AuthorizeFlowRegistration, key []byte)
 // endpoint.
 func newEndUser(key []byte, issuer string) *endUser {
 	return &endUser{
-		sessions:     newSessions(key, issuer),
-		interactions: newInteractions(),
-		consents:     newConsents(),
-		throttle:     newLoginThrottle(),
-		formPost:     newFormPost(),
+		sessions:     session.New(key, issuer),
+		interactions: session.NewInteractions(),
+		consents:     session.NewConsents(),
+		throttle:     throttle.NewLogin(),
+		formPost:     formpost.New(),
 	}
+}
+
+// authenticationOf is the end user's authentication a login session
+// records.
+func authenticationOf(ls session.Session) Authentication {
+	return Authentication{Subject: ls.Subject, AuthTime: ls.AuthTime, AMR: slices.Clone(ls.AMR), SessionID: ls.SID}
 }

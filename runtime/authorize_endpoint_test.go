@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/formpost"
+	"github.com/oauthgen/oauthgen/runtime/internal/session"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // TestAuthorizeHappyPath: login page, login (303, cookie rotated), consent
@@ -70,7 +74,7 @@ func TestAuthorizeHappyPath(t *testing.T) {
 	}
 	if a.Nonce != "n-123" || a.State != state || !a.RedirectURIProvided || a.RedirectURI.String() != azWebRedirect ||
 		a.GrantedScope.String() != "read write" || a.CodeData.TTL != 30*time.Second || a.CodeChallenge != azChallenge ||
-		a.ResponseMode != ResponseModeQuery || strings.Join(a.UILocales, ",") != "fr,en" || a.Issuer != htIssuer {
+		a.ResponseMode != oauth.ResponseModeQuery || strings.Join(a.UILocales, ",") != "fr,en" || a.Issuer != htIssuer {
 		t.Errorf("context = %+v", a)
 	}
 	if a.Param("nonce") != "n-123" {
@@ -86,7 +90,7 @@ func TestAuthorizeHappyPath(t *testing.T) {
 	if err != nil || !ok || rec.Claims.Subject != "sub-alice" {
 		t.Fatalf("access token: %v %v %+v", ok, err, rec.Claims)
 	}
-	if again := env.redeem(t, code, azWebRedirect); again.Error != string(ErrInvalidGrant) {
+	if again := env.redeem(t, code, azWebRedirect); again.Error != string(oauth.ErrInvalidGrant) {
 		t.Errorf("second redemption: %+v", again)
 	}
 }
@@ -130,7 +134,7 @@ func TestAuthorizeDeny(t *testing.T) {
 	b := env.browser(t)
 	r := b.authorize(azQuery("state", "deny-state"))
 	r = b.consent(b.login(r, "alice", azAlicePass), "deny")
-	azWantRedirectError(t, r, azWebRedirect, ErrAccessDenied, "deny-state")
+	azWantRedirectError(t, r, azWebRedirect, oauth.ErrAccessDenied, "deny-state")
 	if env.codes() != 0 {
 		t.Error("a code was issued")
 	}
@@ -160,7 +164,7 @@ func TestAuthorizePromptLoginAndMaxAge(t *testing.T) {
 	env.clock.Advance(30 * time.Minute)
 	azWantRedirect(t, b.authorize(azQuery("max_age", "3600")), azWebRedirect)
 	env.clock.Advance(31 * time.Minute)
-	azWantRedirectError(t, b.authorize(azQuery("max_age", "3600", "prompt", "none")), azWebRedirect, ErrLoginRequired, "st-1")
+	azWantRedirectError(t, b.authorize(azQuery("max_age", "3600", "prompt", "none")), azWebRedirect, oauth.ErrLoginRequired, "st-1")
 	r := b.authorize(azQuery("max_age", "3600"))
 	azWantPage(t, r, "Sign in")
 	azWantRedirect(t, b.login(r, "alice", azAlicePass), azWebRedirect)
@@ -169,7 +173,7 @@ func TestAuthorizePromptLoginAndMaxAge(t *testing.T) {
 	}
 
 	// The session ends after 12 hours.
-	env.clock.Advance(sessionTTL)
+	env.clock.Advance(session.TTL)
 	azWantPage(t, b.authorize(azQuery()), "Sign in")
 }
 
@@ -180,7 +184,7 @@ func TestAuthorizePromptNone(t *testing.T) {
 	env := azNewEnv(t)
 	b := env.browser(t)
 	r := b.authorize(azQuery("prompt", "none"))
-	azWantRedirectError(t, r, azWebRedirect, ErrLoginRequired, "st-1")
+	azWantRedirectError(t, r, azWebRedirect, oauth.ErrLoginRequired, "st-1")
 	if r.body != "" || strings.Contains(r.header.Get("Content-Type"), "html") {
 		t.Errorf("prompt=none rendered something: %q %q", r.header.Get("Content-Type"), r.body)
 	}
@@ -190,7 +194,7 @@ func TestAuthorizePromptNone(t *testing.T) {
 	}
 
 	b.signIn(azQuery("scope", "read"))
-	azWantRedirectError(t, b.authorize(azQuery("prompt", "none", "scope", "read write")), azWebRedirect, ErrConsentRequired, "st-1")
+	azWantRedirectError(t, b.authorize(azQuery("prompt", "none", "scope", "read write")), azWebRedirect, oauth.ErrConsentRequired, "st-1")
 	got := azWantRedirect(t, b.authorize(azQuery("prompt", "none", "scope", "read")), azWebRedirect)
 	if got.Get("code") == "" {
 		t.Fatalf("prompt=none with session and consent: %v", got)
@@ -220,7 +224,7 @@ func TestAuthorizeFormPost(t *testing.T) {
 			t.Errorf("form_post page lacks %q:\n%s", want, r.body)
 		}
 	}
-	hash := inlineScriptHash(r.body)
+	hash := formpost.New().ScriptHash()
 	csp := r.header.Get("Content-Security-Policy")
 	if hash == "" || !strings.Contains(csp, "script-src '"+hash+"'") {
 		t.Errorf("CSP %q does not admit the page's script (%s)", csp, hash)
@@ -252,44 +256,44 @@ func TestAuthorizeFlowOutcomes(t *testing.T) {
 	tests := []struct {
 		name string
 		hook func(ctx context.Context, a *AuthorizeContext) (*AuthorizeResponse, error)
-		want ErrorCode
+		want oauth.ErrorCode
 	}{
 		{"access denied", func(context.Context, *AuthorizeContext) (*AuthorizeResponse, error) {
-			return nil, NewError(ErrAccessDenied, "not today")
-		}, ErrAccessDenied},
+			return nil, oauth.NewError(oauth.ErrAccessDenied, "not today")
+		}, oauth.ErrAccessDenied},
 		{"panic", func(context.Context, *AuthorizeContext) (*AuthorizeResponse, error) {
 			panic("boom")
-		}, ErrServerError},
+		}, oauth.ErrServerError},
 		{"token endpoint code", func(context.Context, *AuthorizeContext) (*AuthorizeResponse, error) {
-			return nil, NewError(ErrInvalidGrant, "secret detail")
-		}, ErrServerError},
+			return nil, oauth.NewError(oauth.ErrInvalidGrant, "secret detail")
+		}, oauth.ErrServerError},
 		{"plain error", func(context.Context, *AuthorizeContext) (*AuthorizeResponse, error) {
 			return nil, errors.New("database on fire")
-		}, ErrServerError},
-		{"nil response", func(context.Context, *AuthorizeContext) (*AuthorizeResponse, error) { return nil, nil }, ErrServerError},
+		}, oauth.ErrServerError},
+		{"nil response", func(context.Context, *AuthorizeContext) (*AuthorizeResponse, error) { return nil, nil }, oauth.ErrServerError},
 		{"empty code", func(context.Context, *AuthorizeContext) (*AuthorizeResponse, error) {
 			return &AuthorizeResponse{}, nil
-		}, ErrServerError},
+		}, oauth.ErrServerError},
 		{"other client", func(ctx context.Context, a *AuthorizeContext) (*AuthorizeResponse, error) {
 			a.CodeData.ClientID = "spa"
 			return IssueAuthorizeCode(ctx, a)
-		}, ErrServerError},
+		}, oauth.ErrServerError},
 		{"other redirect", func(ctx context.Context, a *AuthorizeContext) (*AuthorizeResponse, error) {
 			a.CodeData.RedirectURI = "https://app.example/other"
 			return IssueAuthorizeCode(ctx, a)
-		}, ErrServerError},
+		}, oauth.ErrServerError},
 		{"more scope", func(ctx context.Context, a *AuthorizeContext) (*AuthorizeResponse, error) {
-			a.CodeData.Scope = ScopeSet{"read", "write"}
+			a.CodeData.Scope = oauth.ScopeSet{"read", "write"}
 			return IssueAuthorizeCode(ctx, a)
-		}, ErrServerError},
+		}, oauth.ErrServerError},
 		{"PKCE dropped", func(ctx context.Context, a *AuthorizeContext) (*AuthorizeResponse, error) {
 			a.CodeData.CodeChallenge, a.CodeData.CodeChallengeMethod = "", ""
 			return IssueAuthorizeCode(ctx, a)
-		}, ErrInvalidRequest},
+		}, oauth.ErrInvalidRequest},
 		{"TTL too long", func(ctx context.Context, a *AuthorizeContext) (*AuthorizeResponse, error) {
 			a.CodeData.TTL = time.Hour
 			return IssueAuthorizeCode(ctx, a)
-		}, ErrServerError},
+		}, oauth.ErrServerError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -298,7 +302,7 @@ func TestAuthorizeFlowOutcomes(t *testing.T) {
 			b.signIn(azQuery("scope", "read"))
 			env.setHook(tt.hook)
 			q := azWantRedirectError(t, b.authorize(azQuery("scope", "read", "state", "s")), azWebRedirect, tt.want, "s")
-			if tt.want == ErrServerError && q.Get("error_description") != "" {
+			if tt.want == oauth.ErrServerError && q.Get("error_description") != "" {
 				t.Errorf("server_error carries a description: %q", q.Get("error_description"))
 			}
 			if env.codes() != 1 { // the sign-in's only
@@ -311,7 +315,7 @@ func TestAuthorizeFlowOutcomes(t *testing.T) {
 		b := env.browser(t)
 		b.signIn(azQuery())
 		env.setHook(func(ctx context.Context, a *AuthorizeContext) (*AuthorizeResponse, error) {
-			a.CodeData.Scope = ScopeSet{"read"}
+			a.CodeData.Scope = oauth.ScopeSet{"read"}
 			return IssueAuthorizeCode(ctx, a)
 		})
 		got := azWantRedirect(t, b.authorize(azQuery()), azWebRedirect)
@@ -382,11 +386,11 @@ func TestAuthorizeFlowCheckBeforePages(t *testing.T) {
 	env := azNewEnv(t)
 	b := env.browser(t)
 	r := b.authorize(azQuery("campaign", "bad"))
-	azWantRedirectError(t, r, azWebRedirect, ErrInvalidRequest, "st-1")
+	azWantRedirectError(t, r, azWebRedirect, oauth.ErrInvalidRequest, "st-1")
 	if strings.Contains(r.body, `name="password"`) {
 		t.Error("a login page was shown for a request with a malformed property")
 	}
-	azWantRedirectError(t, b.authorize(azQuery("campaign", "bad", "prompt", "none")), azWebRedirect, ErrInvalidRequest, "st-1")
+	azWantRedirectError(t, b.authorize(azQuery("campaign", "bad", "prompt", "none")), azWebRedirect, oauth.ErrInvalidRequest, "st-1")
 	// A well-formed value goes on to the login page.
 	if r := b.authorize(azQuery("campaign", "good")); !strings.Contains(r.body, `name="password"`) {
 		t.Errorf("campaign=good: want the login page, got %d %s", r.status, r.body)

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // TestAuthorizeErrorPages: while the client or its redirect URI is not
@@ -103,53 +105,53 @@ func TestAuthorizeErrorRedirects(t *testing.T) {
 		q        url.Values
 		raw      string // appended to the query
 		redirect string // azWebRedirect when empty
-		code     ErrorCode
+		code     oauth.ErrorCode
 		state    string // "st-1" when empty; "-" for none
 		pkce     bool   // Settings.RequirePKCE
 	}{
-		{name: "response_type missing", q: azQuery("response_type", ""), code: ErrInvalidRequest},
-		{name: "response_type token", q: azQuery("response_type", "token"), code: ErrUnsupportedResponseType},
-		{name: "response_type code id_token", q: azQuery("response_type", "code id_token"), code: ErrUnsupportedResponseType},
+		{name: "response_type missing", q: azQuery("response_type", ""), code: oauth.ErrInvalidRequest},
+		{name: "response_type token", q: azQuery("response_type", "token"), code: oauth.ErrUnsupportedResponseType},
+		{name: "response_type code id_token", q: azQuery("response_type", "code id_token"), code: oauth.ErrUnsupportedResponseType},
 		{name: "client without the grant", q: azQuery("client_id", "cconly", "redirect_uri", "https://cc.example/cb"),
-			redirect: "https://cc.example/cb", code: ErrUnauthorizedClient},
-		{name: "repeated scope", q: azQuery(), raw: "&scope=read", code: ErrInvalidRequest},
-		{name: "repeated state", q: azQuery(), raw: "&state=other", code: ErrInvalidRequest, state: "-"},
-		{name: "repeated response_type", q: azQuery(), raw: "&response_type=code", code: ErrInvalidRequest},
-		{name: "response_mode fragment", q: azQuery("response_mode", "fragment"), code: ErrInvalidRequest},
-		{name: "response_mode unknown", q: azQuery("response_mode", "web_message"), code: ErrInvalidRequest},
-		{name: "response_mode repeated", q: azQuery("response_mode", "form_post"), raw: "&response_mode=form_post", code: ErrInvalidRequest},
-		{name: "scope malformed", q: azQuery("scope", `read "x"`), code: ErrInvalidScope},
-		{name: "scope not allowed", q: azQuery("scope", "read admin"), code: ErrInvalidScope},
+			redirect: "https://cc.example/cb", code: oauth.ErrUnauthorizedClient},
+		{name: "repeated scope", q: azQuery(), raw: "&scope=read", code: oauth.ErrInvalidRequest},
+		{name: "repeated state", q: azQuery(), raw: "&state=other", code: oauth.ErrInvalidRequest, state: "-"},
+		{name: "repeated response_type", q: azQuery(), raw: "&response_type=code", code: oauth.ErrInvalidRequest},
+		{name: "response_mode fragment", q: azQuery("response_mode", "fragment"), code: oauth.ErrInvalidRequest},
+		{name: "response_mode unknown", q: azQuery("response_mode", "web_message"), code: oauth.ErrInvalidRequest},
+		{name: "response_mode repeated", q: azQuery("response_mode", "form_post"), raw: "&response_mode=form_post", code: oauth.ErrInvalidRequest},
+		{name: "scope malformed", q: azQuery("scope", `read "x"`), code: oauth.ErrInvalidScope},
+		{name: "scope not allowed", q: azQuery("scope", "read admin"), code: oauth.ErrInvalidScope},
 		{name: "scope omitted, no default", q: azQuery("client_id", "nodefault", "redirect_uri", "https://nd.example/cb", "scope", ""),
-			redirect: "https://nd.example/cb", code: ErrInvalidScope},
-		{name: "resource not allowed", q: azQuery("resource", "https://other.example"), code: ErrInvalidTarget},
+			redirect: "https://nd.example/cb", code: oauth.ErrInvalidScope},
+		{name: "resource not allowed", q: azQuery("resource", "https://other.example"), code: oauth.ErrInvalidTarget},
 		{name: "resource relative", q: azQuery("client_id", "aud", "redirect_uri", "https://aud.example/cb", "resource", "/api"),
-			redirect: "https://aud.example/cb", code: ErrInvalidTarget},
-		{name: "request object", q: azQuery("request", "eyJ.e30."), code: ErrRequestNotSupported},
-		{name: "request_uri", q: azQuery("request_uri", "urn:x"), code: ErrRequestURINotSupported},
-		{name: "prompt none with login", q: azQuery("prompt", "none login"), code: ErrInvalidRequest},
-		{name: "prompt unknown", q: azQuery("prompt", "create"), code: ErrInvalidRequest},
-		{name: "max_age negative", q: azQuery("max_age", "-1"), code: ErrInvalidRequest},
-		{name: "max_age not a number", q: azQuery("max_age", "1h"), code: ErrInvalidRequest},
+			redirect: "https://aud.example/cb", code: oauth.ErrInvalidTarget},
+		{name: "request object", q: azQuery("request", "eyJ.e30."), code: oauth.ErrRequestNotSupported},
+		{name: "request_uri", q: azQuery("request_uri", "urn:x"), code: oauth.ErrRequestURINotSupported},
+		{name: "prompt none with login", q: azQuery("prompt", "none login"), code: oauth.ErrInvalidRequest},
+		{name: "prompt unknown", q: azQuery("prompt", "create"), code: oauth.ErrInvalidRequest},
+		{name: "max_age negative", q: azQuery("max_age", "-1"), code: oauth.ErrInvalidRequest},
+		{name: "max_age not a number", q: azQuery("max_age", "1h"), code: oauth.ErrInvalidRequest},
 		// PKCE (RFC 7636 §4.4.1; security.md S-01, S-02).
 		{name: "public client without challenge", q: azQuery("client_id", "spa", "redirect_uri", "https://spa.example/cb",
-			"code_challenge", "", "code_challenge_method", ""), redirect: "https://spa.example/cb", code: ErrInvalidRequest},
+			"code_challenge", "", "code_challenge_method", ""), redirect: "https://spa.example/cb", code: oauth.ErrInvalidRequest},
 		{name: "PKCE-requiring client without challenge", q: azQuery("client_id", "pkce", "redirect_uri", "https://pkce.example/cb",
-			"code_challenge", "", "code_challenge_method", ""), redirect: "https://pkce.example/cb", code: ErrInvalidRequest},
+			"code_challenge", "", "code_challenge_method", ""), redirect: "https://pkce.example/cb", code: oauth.ErrInvalidRequest},
 		{name: "RequirePKCE setting, confidential without challenge", q: azQuery("code_challenge", "", "code_challenge_method", ""),
-			code: ErrInvalidRequest, pkce: true},
-		{name: "method plain", q: azQuery("code_challenge_method", "plain"), code: ErrInvalidRequest},
-		{name: "method omitted", q: azQuery("code_challenge_method", ""), code: ErrInvalidRequest},
-		{name: "method lower case", q: azQuery("code_challenge_method", "s256"), code: ErrInvalidRequest},
-		{name: "method without challenge", q: azQuery("code_challenge", ""), code: ErrInvalidRequest},
-		{name: "challenge 42 characters", q: azQuery("code_challenge", azChallenge[:42]), code: ErrInvalidRequest},
-		{name: "challenge 44 characters", q: azQuery("code_challenge", long), code: ErrInvalidRequest},
-		{name: "challenge with +", q: azQuery("code_challenge", "+"+azChallenge[1:]), code: ErrInvalidRequest},
+			code: oauth.ErrInvalidRequest, pkce: true},
+		{name: "method plain", q: azQuery("code_challenge_method", "plain"), code: oauth.ErrInvalidRequest},
+		{name: "method omitted", q: azQuery("code_challenge_method", ""), code: oauth.ErrInvalidRequest},
+		{name: "method lower case", q: azQuery("code_challenge_method", "s256"), code: oauth.ErrInvalidRequest},
+		{name: "method without challenge", q: azQuery("code_challenge", ""), code: oauth.ErrInvalidRequest},
+		{name: "challenge 42 characters", q: azQuery("code_challenge", azChallenge[:42]), code: oauth.ErrInvalidRequest},
+		{name: "challenge 44 characters", q: azQuery("code_challenge", long), code: oauth.ErrInvalidRequest},
+		{name: "challenge with +", q: azQuery("code_challenge", "+"+azChallenge[1:]), code: oauth.ErrInvalidRequest},
 		// Delivery keeps the registered query (RFC 6749 §3.1.2).
 		{name: "redirect URI with a query", q: azQuery("client_id", "query", "redirect_uri", "https://q.example/cb?tenant=a", "response_type", "token"),
-			redirect: "https://q.example/cb?tenant=a", code: ErrUnsupportedResponseType},
+			redirect: "https://q.example/cb?tenant=a", code: oauth.ErrUnsupportedResponseType},
 		// Without state, none comes back.
-		{name: "no state", q: azQuery("state", "", "response_type", ""), code: ErrInvalidRequest, state: "-"},
+		{name: "no state", q: azQuery("state", "", "response_type", ""), code: oauth.ErrInvalidRequest, state: "-"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,6 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/flowkit"
+	"github.com/oauthgen/oauthgen/runtime/internal/session"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -32,7 +36,7 @@ const (
 )
 
 // azChallenge is the S256 challenge of htVerifier.
-var azChallenge = S256Challenge(htVerifier)
+var azChallenge = oauth.S256Challenge(htVerifier)
 
 // azHashes are bcrypt hashes of the test passwords at the minimum cost.
 var azHashes = sync.OnceValue(func() map[string]string {
@@ -53,42 +57,47 @@ type azClients map[string]*Client
 
 func (c azClients) Client(_ context.Context, id string) (*Client, error) { return c[id], nil }
 
-func azClient(id string, typ ClientType, redirects ...string) *Client {
+// The kinds of azClient.
+const (
+	azConfidential = false
+	azPublic       = true
+)
+
+func azClient(id string, public bool, redirects ...string) *Client {
 	c := &Client{
 		ID:            id,
-		Type:          typ,
-		AuthMethod:    AuthNone,
-		GrantTypes:    []GrantType{GrantAuthorizationCode, GrantRefreshToken},
-		Scopes:        ScopeSet{"read", "write"},
-		DefaultScopes: ScopeSet{"read"},
+		AuthMethod:    oauth.AuthNone,
+		GrantTypes:    []oauth.GrantType{oauth.GrantAuthorizationCode, oauth.GrantRefreshToken},
+		Scopes:        oauth.ScopeSet{"read", "write"},
+		DefaultScopes: oauth.ScopeSet{"read"},
 		RedirectURIs:  redirects,
 	}
-	if typ == ClientConfidential {
-		c.AuthMethod = AuthClientSecretBasic
+	if !public {
+		c.AuthMethod = oauth.AuthClientSecretBasic
 		c.SetSecretHash(HashClientSecret(azWebSecret))
 	}
 	return c
 }
 
 func azNewClients() azClients {
-	web := azClient("web", ClientConfidential, azWebRedirect, "https://app.example/other")
+	web := azClient("web", azConfidential, azWebRedirect, "https://app.example/other")
 	web.Name = "Example App"
-	cc := azClient("cconly", ClientConfidential, "https://cc.example/cb")
-	cc.GrantTypes = []GrantType{GrantClientCredentials}
-	pkce := azClient("pkce", ClientConfidential, "https://pkce.example/cb")
+	cc := azClient("cconly", azConfidential, "https://cc.example/cb")
+	cc.GrantTypes = []oauth.GrantType{oauth.GrantClientCredentials}
+	pkce := azClient("pkce", azConfidential, "https://pkce.example/cb")
 	pkce.RequirePKCE = true
-	nodef := azClient("nodefault", ClientPublic, "https://nd.example/cb")
+	nodef := azClient("nodefault", azPublic, "https://nd.example/cb")
 	nodef.DefaultScopes = nil
-	aud := azClient("aud", ClientConfidential, "https://aud.example/cb")
+	aud := azClient("aud", azConfidential, "https://aud.example/cb")
 	aud.Audiences = []string{"https://api.example"}
-	oidc := azClient("oidc", ClientConfidential, "https://rp.example/cb")
-	oidc.Scopes = ScopeSet{"openid", "read"}
+	oidc := azClient("oidc", azConfidential, "https://rp.example/cb")
+	oidc.Scopes = oauth.ScopeSet{"openid", "read"}
 	return azClients{
 		"web":       web,
-		"spa":       azClient("spa", ClientPublic, "https://spa.example/cb"),
-		"native":    azClient("native", ClientPublic, "http://127.0.0.1/cb", "http://[::1]/cb", "http://localhost/cb", "com.example.app:/cb"),
-		"query":     azClient("query", ClientConfidential, "https://q.example/cb?tenant=a"),
-		"evil":      azClient("evil", ClientConfidential, "javascript:alert(1)"),
+		"spa":       azClient("spa", azPublic, "https://spa.example/cb"),
+		"native":    azClient("native", azPublic, "http://127.0.0.1/cb", "http://[::1]/cb", "http://localhost/cb", "com.example.app:/cb"),
+		"query":     azClient("query", azConfidential, "https://q.example/cb?tenant=a"),
+		"evil":      azClient("evil", azConfidential, "javascript:alert(1)"),
 		"cconly":    cc,
 		"pkce":      pkce,
 		"nodefault": nodef,
@@ -105,7 +114,7 @@ type azFlow struct{ env *azEnv }
 // must not be "bad".
 func (f azFlow) Check(_ context.Context, a *AuthorizeContext) error {
 	if a.Param("campaign") == "bad" {
-		return InvalidParameter("campaign", errors.New("must satisfy alphanum"))
+		return flowkit.InvalidParameter("campaign", errors.New("must satisfy alphanum"))
 	}
 	return nil
 }
@@ -183,8 +192,8 @@ func azNewEnv(t *testing.T, opts ...azOption) *azEnv {
 	}
 	fl := Flows{
 		Token: []TokenFlowRegistration{
-			{ID: "oauth-token-authorization-code", GrantType: GrantAuthorizationCode, Policy: htPolicy(), PublicClients: true, Flow: htCodeFlow{}},
-			{ID: "oauth-token-refresh", GrantType: GrantRefreshToken, Policy: htPolicy(), PublicClients: true, Flow: htRefreshFlow{}},
+			{ID: "oauth-token-authorization-code", GrantType: oauth.GrantAuthorizationCode, Policy: htPolicy(), PublicClients: true, Flow: htCodeFlow{}},
+			{ID: "oauth-token-refresh", GrantType: oauth.GrantRefreshToken, Policy: htPolicy(), PublicClients: true, Flow: htRefreshFlow{}},
 		},
 		Authorize: &AuthorizeFlowRegistration{ID: "oauth-authorize-authorization-code", Policy: TokenPolicy{CodeTTL: 30 * time.Second}, Flow: azFlow{env}},
 	}
@@ -275,7 +284,7 @@ func (b *azBrowser) authorize(q url.Values) azResponse {
 func (b *azBrowser) cookie() string {
 	u, _ := url.Parse(b.env.ts.URL)
 	for _, c := range b.c.Jar.Cookies(u) {
-		if strings.HasSuffix(c.Name, sessionCookieName) {
+		if strings.HasSuffix(c.Name, session.CookieName) {
 			return c.Value
 		}
 	}
@@ -392,7 +401,7 @@ func azWantRedirect(t *testing.T, r azResponse, redirect string) url.Values {
 }
 
 // wantRedirectError checks an error redirect with state and iss.
-func azWantRedirectError(t *testing.T, r azResponse, redirect string, code ErrorCode, state string) url.Values {
+func azWantRedirectError(t *testing.T, r azResponse, redirect string, code oauth.ErrorCode, state string) url.Values {
 	t.Helper()
 	q := azWantRedirect(t, r, redirect)
 	if q.Get("error") != string(code) {
@@ -474,7 +483,7 @@ func azTokenPost(srv *Server, body string) *httptest.ResponseRecorder {
 func (b *azBrowser) setCookie(value string) {
 	u, _ := url.Parse(b.env.ts.URL)
 	for _, c := range b.c.Jar.Cookies(u) {
-		if strings.HasSuffix(c.Name, sessionCookieName) {
+		if strings.HasSuffix(c.Name, session.CookieName) {
 			b.c.Jar.SetCookies(u, []*http.Cookie{{Name: c.Name, Value: value, Path: "/", Secure: true}})
 			return
 		}

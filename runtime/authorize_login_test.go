@@ -4,13 +4,15 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/session"
+	"github.com/oauthgen/oauthgen/runtime/internal/throttle"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -89,7 +91,7 @@ func TestAuthorizeInteractionExpires(t *testing.T) {
 	env := azNewEnv(t)
 	b := env.browser(t)
 	page := b.authorize(azQuery())
-	env.clock.Advance(interactionTTL)
+	env.clock.Advance(session.InteractionTTL)
 	azWantErrorPage(t, b.login(page, "alice", azAlicePass), http.StatusForbidden)
 }
 
@@ -242,7 +244,7 @@ func TestAuthorizeLoginThrottle(t *testing.T) {
 	env := azNewEnv(t)
 	b := env.browser(t)
 	page := b.authorize(azQuery())
-	for i := 0; i < loginPairLimit; i++ {
+	for i := 0; i < throttle.LoginPairLimit; i++ {
 		page = b.login(page, "alice", "guess")
 		azWantPage(t, page, loginFailedMessage)
 	}
@@ -257,67 +259,12 @@ func TestAuthorizeLoginThrottle(t *testing.T) {
 		t.Fatalf("bob is throttled too: %d", r.status)
 	}
 	// After the block, alice signs in.
-	env.clock.Advance(loginBlock)
+	env.clock.Advance(throttle.LoginBlock)
 	b2 := env.browser(t)
 	page = b2.authorize(azQuery())
 	if r := b2.login(page, "alice", azAlicePass); r.status != http.StatusSeeOther {
 		t.Fatalf("alice after the block: %d\n%s", r.status, r.body)
 	}
-}
-
-// TestLoginThrottleKeys: the account is throttled from every address after
-// loginAccountLimit failures, and an address for every account after
-// loginAddressLimit; a success clears the account's count, not the
-// address's.
-func TestLoginThrottleKeys(t *testing.T) {
-	now := htStart
-	from := func(addr string) *http.Request {
-		r := httptest.NewRequest(http.MethodPost, "/", nil)
-		r.RemoteAddr = addr
-		return r
-	}
-	t.Run("account", func(t *testing.T) {
-		l := newLoginThrottle()
-		for i := 0; i < loginAccountLimit; i++ {
-			l.fail("alice", from("198.51.100."+strconv.Itoa(i%200)+":1"), now)
-		}
-		if !l.blocked("alice", from("203.0.113.1:1"), now) {
-			t.Error("the account is not blocked from a new address")
-		}
-		if l.blocked("bob", from("203.0.113.1:1"), now) {
-			t.Error("another account is blocked")
-		}
-	})
-	t.Run("address", func(t *testing.T) {
-		l := newLoginThrottle()
-		for i := 0; i < loginAddressLimit; i++ {
-			l.fail("user"+strconv.Itoa(i), from("198.51.100.7:1"), now)
-		}
-		if !l.blocked("fresh", from("198.51.100.7:2"), now) {
-			t.Error("the address is not blocked for a new account")
-		}
-		if l.blocked("fresh", from("198.51.100.8:2"), now) {
-			t.Error("another address is blocked")
-		}
-		l.succeed("fresh", from("198.51.100.7:2"))
-		if !l.blocked("other", from("198.51.100.7:2"), now) {
-			t.Error("a success cleared the address's block")
-		}
-		if l.blocked("other", from("198.51.100.7:2"), now.Add(loginBlock)) {
-			t.Error("the block does not end")
-		}
-	})
-	t.Run("pair", func(t *testing.T) {
-		l := newLoginThrottle()
-		for i := 0; i < loginPairLimit-1; i++ {
-			l.fail("alice", from("198.51.100.7:1"), now)
-		}
-		l.succeed("alice", from("198.51.100.7:1"))
-		l.fail("alice", from("198.51.100.7:1"), now)
-		if l.blocked("alice", from("198.51.100.7:1"), now) {
-			t.Error("a success did not clear the pair's count")
-		}
-	})
 }
 
 // TestAuthorizeUserStoreError: a failing user store shows the generic
@@ -372,7 +319,7 @@ func TestAuthorizeSessionCookie(t *testing.T) {
 		t.Fatal("the cookie was not rotated at the second login")
 	}
 	b.setCookie(old)
-	azWantRedirectError(t, b.authorize(azQuery("prompt", "none")), azWebRedirect, ErrLoginRequired, "st-1")
+	azWantRedirectError(t, b.authorize(azQuery("prompt", "none")), azWebRedirect, oauth.ErrLoginRequired, "st-1")
 
 	// A forged cookie (valid id, wrong MAC) is no session.
 	b2 := env.browser(t)
@@ -380,7 +327,7 @@ func TestAuthorizeSessionCookie(t *testing.T) {
 	cur := b2.cookie()
 	idPart, macPart, _ := strings.Cut(cur, ".")
 	b2.setCookie(idPart + "." + azTamper(macPart))
-	azWantRedirectError(t, b2.authorize(azQuery("prompt", "none")), azWebRedirect, ErrLoginRequired, "st-1")
+	azWantRedirectError(t, b2.authorize(azQuery("prompt", "none")), azWebRedirect, oauth.ErrLoginRequired, "st-1")
 	b2.setCookie(cur)
 	azWantRedirect(t, b2.authorize(azQuery("prompt", "none")), azWebRedirect)
 }

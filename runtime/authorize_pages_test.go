@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/reply"
 )
 
 // TestDefaultPages: the runtime's pages are accessible (language, viewport,
@@ -113,23 +115,8 @@ func TestCSPSource(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := cspSource(u); got != want {
-			t.Errorf("cspSource(%q) = %q, want %q", raw, got, want)
+		if got := reply.CSPSource(u); got != want {
+			t.Errorf("reply.CSPSource(%q) = %q, want %q", raw, got, want)
 		}
-	}
-}
-
-// TestFormPostCustomScheme: the form_post page keeps a private-use scheme
-// in its action (html/template would neutralise it as unsafe).
-func TestFormPostCustomScheme(t *testing.T) {
-	f := newFormPost()
-	u, _ := url.Parse("com.example.app:/cb")
-	w := httptest.NewRecorder()
-	f.write(w, "com.example.app:/cb", u, []formPostField{{"code", "c"}, {"iss", htIssuer}})
-	if !strings.Contains(w.Body.String(), `action="com.example.app:/cb"`) {
-		t.Errorf("form_post page:\n%s", w.Body.String())
-	}
-	if !strings.HasPrefix(f.scriptHash, "sha256-") || !strings.Contains(w.Header().Get("Content-Security-Policy"), f.scriptHash) {
-		t.Errorf("script hash %q, CSP %q", f.scriptHash, w.Header().Get("Content-Security-Policy"))
 	}
 }

@@ -10,6 +10,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/form"
+	"github.com/oauthgen/oauthgen/runtime/internal/pkce"
+	"github.com/oauthgen/oauthgen/runtime/internal/redirecturi"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // Parsing and validation of an authorization request (RFC 6749 §4.1.1;
@@ -21,7 +26,7 @@ import (
 // authorizeRequest is a parsed authorization request. It is immutable once
 // checkAuthorizeRequest has passed.
 type authorizeRequest struct {
-	params Params
+	params form.Params
 	client *Client
 	// log is the server's logger tagged with the flow and client_id.
 	log *slog.Logger
@@ -32,17 +37,17 @@ type authorizeRequest struct {
 	redirect         *url.URL
 	redirectProvided bool
 	// mode is how responses, errors included, are delivered.
-	mode ResponseMode
+	mode oauth.ResponseMode
 	// state is echoed exactly when sent (RFC 6749 §4.1.2).
 	state string
 
 	responseType string
 	// requested is scope as sent; granted is what the response grants:
 	// requested, or the client's default scopes when scope was omitted.
-	requested, granted ScopeSet
+	requested, granted oauth.ScopeSet
 
 	nonce     string
-	prompt    PromptSet
+	prompt    oauth.PromptSet
 	maxAge    *time.Duration
 	loginHint string
 	uiLocales []string
@@ -75,30 +80,26 @@ func badRequestPage(message string, cause error) *pageError {
 // query or body is an error page: nothing in it can be trusted to redirect
 // to. Repeated parameters are returned, not refused: the caller answers
 // them once it knows where to (flows.md §2.1 rule 6).
-func (s *Server) authorizeParams(w http.ResponseWriter, r *http.Request) (Params, []string, *pageError) {
+func (s *Server) authorizeParams(w http.ResponseWriter, r *http.Request) (form.Params, []string, *pageError) {
 	raw := r.URL.RawQuery
 	if r.Method == http.MethodPost {
-		if !isFormContentType(r.Header.Get("Content-Type")) {
-			return Params{}, nil, badRequestPage("The request must be a form.", nil)
+		if !form.IsFormContentType(r.Header.Get("Content-Type")) {
+			return form.Params{}, nil, badRequestPage("The request must be a form.", nil)
 		}
-		body, e := readBody(w, r, s.settings.MaxBodyBytes)
+		body, e := form.ReadBody(w, r, s.settings.MaxBodyBytes)
 		if e != nil {
-			return Params{}, nil, badRequestPage("The request could not be read.", e)
+			return form.Params{}, nil, badRequestPage("The request could not be read.", e)
 		}
 		raw = body
 	}
-	p, e := splitParams(raw)
+	p, e := form.Split(raw)
 	if e != nil {
-		return Params{}, nil, badRequestPage("The request is malformed.", e)
+		return form.Params{}, nil, badRequestPage("The request is malformed.", e)
 	}
-	n := 0
-	for _, kv := range p.pairs {
-		n += len(kv.name) + len(kv.value)
+	if p.Size() > maxAuthorizeParamBytes {
+		return form.Params{}, nil, badRequestPage("The request is too large.", nil)
 	}
-	if n > maxAuthorizeParamBytes {
-		return Params{}, nil, badRequestPage("The request is too large.", nil)
-	}
-	return p, repeatedParams(p), nil
+	return p, p.RepeatedNames(), nil
 }
 
 // maxAuthorizeParamBytes bounds the parameters of an authorization request,
@@ -107,27 +108,13 @@ func (s *Server) authorizeParams(w http.ResponseWriter, r *http.Request) (Params
 // 128 MiB however they are sent [oauthgen].
 const maxAuthorizeParamBytes = 8 << 10
 
-// repeatedParams lists the single-valued parameters sent more than once.
-func repeatedParams(p Params) []string {
-	if _, dup := p.repeated(); !dup {
-		return nil
-	}
-	var out []string
-	for _, kv := range p.pairs {
-		if !multiValued(kv.name) && !slices.Contains(out, kv.name) && len(p.Values(kv.name)) > 1 {
-			out = append(out, kv.name)
-		}
-	}
-	return out
-}
-
 // identifyAuthorizeClient runs flows.md §2.4 steps 3-4. A missing, repeated
 // or unknown client_id, and a redirect URI that is missing where required,
 // repeated, malformed or not registered, is an error page (RFC 6749
 // §4.1.2.1; security.md S-18, S-19). It also settles how errors are
 // delivered from then on: the response mode (query unless form_post was
 // asked for once) and state (unless repeated).
-func (s *Server) identifyAuthorizeClient(ctx context.Context, p Params, repeated []string) (*authorizeRequest, *pageError) {
+func (s *Server) identifyAuthorizeClient(ctx context.Context, p form.Params, repeated []string) (*authorizeRequest, *pageError) {
 	if slices.Contains(repeated, "client_id") {
 		return nil, badRequestPage("The request names its application more than once.", nil)
 	}
@@ -159,18 +146,18 @@ func (s *Server) identifyAuthorizeClient(ctx context.Context, p Params, repeated
 		}
 		raw = client.RedirectURIs[0]
 	}
-	u, ok := wellFormedRedirectURI(raw)
+	u, ok := redirecturi.WellFormed(raw)
 	if !ok {
 		return nil, badRequestPage("The return address of the request is malformed.", nil)
 	}
-	if provided && !matchRedirectURI(client.RedirectURIs, raw) {
+	if provided && !redirecturi.Match(client.RedirectURIs, raw) {
 		return nil, badRequestPage("The return address of the request is not registered for this application.", nil)
 	}
 
 	ar := &authorizeRequest{params: p, client: client, log: s.requestLogger(s.authorize.ID, client.ID),
-		redirectRaw: raw, redirect: u, redirectProvided: provided, mode: ResponseModeQuery}
-	if !slices.Contains(repeated, "response_mode") && p.Get("response_mode") == string(ResponseModeFormPost) {
-		ar.mode = ResponseModeFormPost
+		redirectRaw: raw, redirect: u, redirectProvided: provided, mode: oauth.ResponseModeQuery}
+	if !slices.Contains(repeated, "response_mode") && p.Get("response_mode") == string(oauth.ResponseModeFormPost) {
+		ar.mode = oauth.ResponseModeFormPost
 	}
 	if !slices.Contains(repeated, "state") {
 		ar.state = p.Get("state")
@@ -179,7 +166,7 @@ func (s *Server) identifyAuthorizeClient(ctx context.Context, p Params, repeated
 }
 
 // scopeParamHas reports whether the scope parameter holds tok.
-func scopeParamHas(p Params, tok string) bool {
+func scopeParamHas(p form.Params, tok string) bool {
 	for _, t := range strings.Split(p.Get("scope"), " ") {
 		if t == tok {
 			return true
@@ -187,14 +174,6 @@ func scopeParamHas(p Params, tok string) bool {
 	}
 	return false
 }
-
-// The prompt values of OIDC Core §3.1.2.1.
-const (
-	promptNone          = "none"
-	promptLogin         = "login"
-	promptConsent       = "consent"
-	promptSelectAccount = "select_account"
-)
 
 // checkAuthorizeRequest runs flows.md §2.4 steps 5-9 and §5.1's checks;
 // its errors go back to the redirect URI.
@@ -204,28 +183,28 @@ const (
 // prompt=select_account shows the login page, where the end user signs in
 // with the account they choose: a browser has one session, so choosing an
 // account is signing in to it.
-func (s *Server) checkAuthorizeRequest(ar *authorizeRequest, repeated []string) *Error {
+func (s *Server) checkAuthorizeRequest(ar *authorizeRequest, repeated []string) *oauth.Error {
 	p, client := ar.params, ar.client
 	if len(repeated) > 0 {
-		return NewError(ErrInvalidRequest, "parameter '"+sanitizeErrorText(repeated[0])+"' is repeated") // RFC 6749 §3.1
+		return oauth.NewError(oauth.ErrInvalidRequest, "parameter '"+oauth.SafeText(repeated[0])+"' is repeated") // RFC 6749 §3.1
 	}
 	// Request objects are not supported (OIDC Core §6.1, §6.2; RFC 9101).
 	if p.Has("request") {
-		return NewError(ErrRequestNotSupported, "request objects are not supported")
+		return oauth.NewError(oauth.ErrRequestNotSupported, "request objects are not supported")
 	}
 	if p.Has("request_uri") {
-		return NewError(ErrRequestURINotSupported, "request_uri is not supported")
+		return oauth.NewError(oauth.ErrRequestURINotSupported, "request_uri is not supported")
 	}
 
 	// Step 6: response_type (RFC 6749 §3.1.1, §4.1.2.1).
 	ar.responseType = p.Get("response_type")
 	switch {
 	case ar.responseType == "":
-		return NewError(ErrInvalidRequest, "parameter 'response_type' is missing")
+		return oauth.NewError(oauth.ErrInvalidRequest, "parameter 'response_type' is missing")
 	case ar.responseType != "code":
-		return NewError(ErrUnsupportedResponseType, "response_type must be 'code'")
-	case !client.AllowsGrant(GrantAuthorizationCode):
-		return NewError(ErrUnauthorizedClient, "client is not registered for the authorization code grant")
+		return oauth.NewError(oauth.ErrUnsupportedResponseType, "response_type must be 'code'")
+	case !client.AllowsGrant(oauth.GrantAuthorizationCode):
+		return oauth.NewError(oauth.ErrUnauthorizedClient, "client is not registered for the authorization code grant")
 	}
 
 	// Step 7: response_mode. fragment is refused for code: it exists for
@@ -233,28 +212,28 @@ func (s *Server) checkAuthorizeRequest(ar *authorizeRequest, repeated []string) 
 	// a fragment reaches the client only through script, and the metadata
 	// advertises exactly query and form_post.
 	switch m := p.Get("response_mode"); m {
-	case "", string(ResponseModeQuery), string(ResponseModeFormPost):
+	case "", string(oauth.ResponseModeQuery), string(oauth.ResponseModeFormPost):
 	case "fragment":
-		return NewError(ErrInvalidRequest, "response_mode 'fragment' is not supported with response_type 'code'; use query or form_post")
+		return oauth.NewError(oauth.ErrInvalidRequest, "response_mode 'fragment' is not supported with response_type 'code'; use query or form_post")
 	default:
-		return NewError(ErrInvalidRequest, "response_mode must be 'query' or 'form_post'")
+		return oauth.NewError(oauth.ErrInvalidRequest, "response_mode must be 'query' or 'form_post'")
 	}
 
 	// Step 8: scope (RFC 6749 §3.3): well formed, allowed for the client;
 	// omitted means the client's default scopes, and none is invalid_scope.
-	requested, ok := ParseScope(p.Get("scope"))
+	requested, ok := oauth.ParseScope(p.Get("scope"))
 	if !ok {
-		return NewError(ErrInvalidScope, "malformed scope")
+		return oauth.NewError(oauth.ErrInvalidScope, "malformed scope")
 	}
 	if extra := requested.Without(client.Scopes); len(extra) > 0 {
-		return NewError(ErrInvalidScope, "scope '"+extra.String()+"' is not allowed for this client")
+		return oauth.NewError(oauth.ErrInvalidScope, "scope '"+extra.String()+"' is not allowed for this client")
 	}
 	ar.requested, ar.granted = requested, requested
 	if len(ar.granted) == 0 {
 		ar.granted = slices.Clone(client.DefaultScopes)
 	}
 	if len(ar.granted) == 0 {
-		return NewError(ErrInvalidScope, "scope is required: the client has no default scope")
+		return oauth.NewError(oauth.ErrInvalidScope, "scope is required: the client has no default scope")
 	}
 	ar.nonce = p.Get("nonce")
 
@@ -267,29 +246,29 @@ func (s *Server) checkAuthorizeRequest(ar *authorizeRequest, repeated []string) 
 
 	// PKCE (RFC 7636 §4.3, §4.4.1; RFC 9700 §2.1.1; security.md S-01, S-02).
 	ar.challenge, ar.method = p.Get("code_challenge"), p.Get("code_challenge_method")
-	if e := checkPKCE(s.pkceRequired(client), ar.challenge, ar.method); e != nil {
+	if e := pkce.CheckChallenge(s.pkceRequired(client), ar.challenge, ar.method); e != nil {
 		return e
 	}
 
 	// prompt (OIDC Core §3.1.2.1): known values; none stands alone.
 	for _, v := range strings.Fields(p.Get("prompt")) {
 		switch v {
-		case promptNone, promptLogin, promptConsent, promptSelectAccount:
+		case oauth.PromptNone, oauth.PromptLogin, oauth.PromptConsent, oauth.PromptSelectAccount:
 		default:
-			return NewError(ErrInvalidRequest, "prompt '"+sanitizeErrorText(v)+"' is not supported")
+			return oauth.NewError(oauth.ErrInvalidRequest, "prompt '"+oauth.SafeText(v)+"' is not supported")
 		}
 		if !ar.prompt.Has(v) {
 			ar.prompt = append(ar.prompt, v)
 		}
 	}
-	if ar.prompt.Has(promptNone) && len(ar.prompt) > 1 {
-		return NewError(ErrInvalidRequest, "prompt 'none' cannot be combined with other values")
+	if ar.prompt.Has(oauth.PromptNone) && len(ar.prompt) > 1 {
+		return oauth.NewError(oauth.ErrInvalidRequest, "prompt 'none' cannot be combined with other values")
 	}
 	// max_age: a non-negative number of seconds (OIDC Core §3.1.2.1).
 	if v := p.Get("max_age"); v != "" {
 		n, err := strconv.ParseUint(v, 10, 31)
 		if err != nil {
-			return NewError(ErrInvalidRequest, "parameter 'max_age' must be a non-negative integer")
+			return oauth.NewError(oauth.ErrInvalidRequest, "parameter 'max_age' must be a non-negative integer")
 		}
 		d := time.Duration(n) * time.Second
 		ar.maxAge = &d

@@ -6,6 +6,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/formpost"
+	"github.com/oauthgen/oauthgen/runtime/internal/reply"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // Responses of the authorization endpoint: the redirect to the client with
@@ -13,20 +17,14 @@ import (
 // 2.0 Form Post Response Mode), and the error pages shown instead of a
 // redirect (RFC 6749 §4.1.2.1).
 
-// The request-object error codes of OIDC Core §3.1.2.6.
-const (
-	ErrRequestNotSupported    ErrorCode = "request_not_supported"     // OIDC Core §3.1.2.6
-	ErrRequestURINotSupported ErrorCode = "request_uri_not_supported" // OIDC Core §3.1.2.6
-)
-
 // authorizeEndpointCode reports whether the authorization endpoint may
 // answer with the code (flows.md §4.3).
-func authorizeEndpointCode(c ErrorCode) bool {
+func authorizeEndpointCode(c oauth.ErrorCode) bool {
 	switch c {
-	case ErrInvalidRequest, ErrUnauthorizedClient, ErrAccessDenied, ErrUnsupportedResponseType,
-		ErrInvalidScope, ErrServerError, ErrTemporarilyUnavail, ErrInvalidTarget,
-		ErrLoginRequired, ErrConsentRequired, ErrInteractionRequired, ErrAccountSelectionRequired,
-		ErrRequestNotSupported, ErrRequestURINotSupported:
+	case oauth.ErrInvalidRequest, oauth.ErrUnauthorizedClient, oauth.ErrAccessDenied, oauth.ErrUnsupportedResponseType,
+		oauth.ErrInvalidScope, oauth.ErrServerError, oauth.ErrTemporarilyUnavail, oauth.ErrInvalidTarget,
+		oauth.ErrLoginRequired, oauth.ErrConsentRequired, oauth.ErrInteractionRequired, oauth.ErrAccountSelectionRequired,
+		oauth.ErrRequestNotSupported, oauth.ErrRequestURINotSupported:
 		return true
 	}
 	return false
@@ -35,23 +33,23 @@ func authorizeEndpointCode(c ErrorCode) bool {
 // authorizeSuccess sends the code to the client with state and iss
 // (RFC 6749 §4.1.2; RFC 9207 §2; security.md S-21, S-22).
 func (s *Server) authorizeSuccess(w http.ResponseWriter, ar *authorizeRequest, resp *AuthorizeResponse) {
-	fields := []formPostField{{"code", resp.Code.Reveal()}}
+	fields := []formpost.Field{{Name: "code", Value: resp.Code.Reveal()}}
 	s.deliverAuthorize(w, ar, fields)
 }
 
 // authorizeFail logs err with ar's logger, which names the client, and
 // sends it to the client with state and iss (RFC 6749 §4.1.2.1; RFC 9207
-// §2). An error that is not an *Error, or whose code the endpoint cannot
+// §2). An error that is not an *oauth.Error, or whose code the endpoint cannot
 // return, becomes server_error; the detail of a server_error stays in the
 // log (security.md S-76).
 func (s *Server) authorizeFail(ctx context.Context, w http.ResponseWriter, ar *authorizeRequest, err error) {
 	e := endpointFailure(ctx, ar.log, "authorization", authorizeEndpointCode, err)
-	fields := []formPostField{{"error", string(e.Code)}}
+	fields := []formpost.Field{{Name: "error", Value: string(e.Code)}}
 	if e.Description != "" {
-		fields = append(fields, formPostField{"error_description", sanitizeErrorText(e.Description)})
+		fields = append(fields, formpost.Field{Name: "error_description", Value: oauth.SafeText(e.Description)})
 	}
 	if e.URI != "" {
-		fields = append(fields, formPostField{"error_uri", sanitizeErrorText(e.URI)})
+		fields = append(fields, formpost.Field{Name: "error_uri", Value: oauth.SafeText(e.URI)})
 	}
 	s.deliverAuthorize(w, ar, fields)
 }
@@ -60,33 +58,22 @@ func (s *Server) authorizeFail(ctx context.Context, w http.ResponseWriter, ar *a
 // them in the request's response mode: a 303 redirect with the fields in
 // the query (never 307, which would repeat a POST body: RFC 9700 §4.12;
 // security.md S-23), or the form_post page.
-func (s *Server) deliverAuthorize(w http.ResponseWriter, ar *authorizeRequest, fields []formPostField) {
+func (s *Server) deliverAuthorize(w http.ResponseWriter, ar *authorizeRequest, fields []formpost.Field) {
 	if ar.state != "" {
-		fields = append(fields, formPostField{"state", ar.state})
+		fields = append(fields, formpost.Field{Name: "state", Value: ar.state})
 	}
-	fields = append(fields, formPostField{"iss", s.settings.Issuer})
-	if ar.mode == ResponseModeFormPost {
-		s.endUser.formPost.write(w, ar.redirectRaw, ar.redirect, fields)
+	fields = append(fields, formpost.Field{Name: "iss", Value: s.settings.Issuer})
+	if ar.mode == oauth.ResponseModeFormPost {
+		s.endUser.formPost.Write(w, ar.redirectRaw, ar.redirect, fields)
 		return
 	}
-	redirectSeeOther(w, appendQuery(ar.redirectRaw, fields))
-}
-
-// redirectSeeOther answers 303 to location, with nothing cached and no
-// referrer passed on (the URL may carry a code).
-func redirectSeeOther(w http.ResponseWriter, location string) {
-	h := w.Header()
-	h.Set("Location", location)
-	h.Set("Cache-Control", "no-store")
-	h.Set("Pragma", "no-cache")
-	h.Set("Referrer-Policy", "no-referrer")
-	w.WriteHeader(http.StatusSeeOther)
+	reply.SeeOther(w, appendQuery(ar.redirectRaw, fields))
 }
 
 // appendQuery adds the fields to the query of uri, keeping the query the
 // redirect URI already has (RFC 6749 §3.1.2). The values are
 // percent-encoded, so state comes back exactly (security.md S-22).
-func appendQuery(uri string, fields []formPostField) string {
+func appendQuery(uri string, fields []formpost.Field) string {
 	var b strings.Builder
 	b.WriteString(uri)
 	switch {
@@ -120,6 +107,6 @@ func (s *Server) showError(ctx context.Context, w http.ResponseWriter, r *http.R
 		}
 		s.log.LogAttrs(ctx, level, "authorization page error", attrs...)
 	}
-	setPageHeaders(w.Header(), nil, "")
+	reply.PageHeaders(w.Header(), nil, "")
 	s.pages.Error(w, r, ErrorPage{Status: pe.status, Title: pe.title, Message: pe.message})
 }

@@ -6,32 +6,13 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/form"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // The types of the authorization endpoint (RFC 6749 §3.1, §4.1; flows.md
 // §2.4, §5.0, §5.1). The endpoint itself is authorize_endpoint.go.
-
-// ResponseMode is how the authorization response is delivered.
-type ResponseMode string
-
-// The response modes of response_type=code.
-const (
-	ResponseModeQuery    ResponseMode = "query"     // RFC 6749 §4.1.2
-	ResponseModeFormPost ResponseMode = "form_post" // OAuth 2.0 Form Post Response Mode
-)
-
-// PromptSet is the prompt parameter (OIDC Core §3.1.2.1).
-type PromptSet []string
-
-// Has reports whether the set holds p.
-func (p PromptSet) Has(v string) bool {
-	for _, x := range p {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
 
 // AuthorizeContext holds the fields every authorization flow's context has
 // (flows.md §3.1, §5.0). Generated contexts embed a *AuthorizeContext. By
@@ -63,16 +44,16 @@ type AuthorizeContext struct {
 	// ResponseType is response_type ("code").
 	ResponseType string
 	// ResponseMode is query or form_post.
-	ResponseMode ResponseMode
+	ResponseMode oauth.ResponseMode
 	// State is echoed exactly (RFC 6749 §4.1.2).
 	State string
 	// Nonce is the OpenID Connect nonce; it reappears in the ID token.
 	Nonce string
 	// RequestedScope is scope; GrantedScope is requested ∩ allowed ∩ consented.
-	RequestedScope ScopeSet
-	GrantedScope   ScopeSet
+	RequestedScope oauth.ScopeSet
+	GrantedScope   oauth.ScopeSet
 	// Prompt is prompt (OIDC Core §3.1.2.1).
-	Prompt PromptSet
+	Prompt oauth.PromptSet
 	// MaxAge is max_age; nil when absent.
 	MaxAge *time.Duration
 	// LoginHint and UILocales are passed through to the pages.
@@ -91,7 +72,7 @@ type AuthorizeContext struct {
 	// Issuers issue authorization codes.
 	Issuers AuthorizeIssuers
 
-	params Params
+	params form.Params
 	server *Server
 	// redirectRaw is the redirect URI exactly as matched: codes are bound
 	// to it (RFC 6749 §4.1.3).

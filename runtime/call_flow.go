@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // callFlow calls a flow's generated code (and through it the team's
@@ -24,11 +26,11 @@ func callFlow[R any](ctx context.Context, log *slog.Logger, endpoint string, cal
 		}
 		log.LogAttrs(ctx, slog.LevelError, endpoint+" flow panicked",
 			slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))
-		resp, err = nil, NewError(ErrServerError, "").WithCause(fmt.Errorf("%s flow panicked: %v", endpoint, p))
+		resp, err = nil, oauth.NewError(oauth.ErrServerError, "").WithCause(fmt.Errorf("%s flow panicked: %v", endpoint, p))
 	}()
 	resp, err = call()
 	if err == nil && resp == nil {
-		err = NewError(ErrServerError, "").WithCause(fmt.Errorf("%s flow returned neither a response nor an error", endpoint))
+		err = oauth.NewError(oauth.ErrServerError, "").WithCause(fmt.Errorf("%s flow returned neither a response nor an error", endpoint))
 	}
 	return resp, err
 }

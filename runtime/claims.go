@@ -3,6 +3,8 @@ package runtime
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // AccessTokenClaims are the claims of an access token. For JWT access tokens
@@ -18,7 +20,7 @@ type AccessTokenClaims struct {
 	ExpiresAt time.Time `json:"-"`
 	JTI       string    `json:"jti"`
 	// Scope is serialised as one space-separated string (RFC 9068 §2.2.3).
-	Scope ScopeSet `json:"-"`
+	Scope oauth.ScopeSet `json:"-"`
 	// AuthTime, ACR and AMR describe the user's authentication when there was one (RFC 9068 §2.2.1).
 	AuthTime time.Time `json:"-"`
 	ACR      string    `json:"acr,omitempty"`
@@ -30,7 +32,7 @@ type AccessTokenClaims struct {
 
 // setUser makes c a token of the end user: sub, the granted scope, and the
 // auth_time, acr and amr of their authentication (RFC 9068 §2.2, §2.2.1).
-func (c *AccessTokenClaims) setUser(sub string, scope ScopeSet, a Authentication) {
+func (c *AccessTokenClaims) setUser(sub string, scope oauth.ScopeSet, a Authentication) {
 	c.Subject, c.Scope = sub, scope
 	c.AuthTime, c.ACR, c.AMR = a.AuthTime, a.ACR, a.AMR
 }
@@ -52,7 +54,7 @@ func (a Audience) MarshalJSON() ([]byte, error) {
 type GrantData struct {
 	Subject        string
 	ClientID       string
-	Scope          ScopeSet
+	Scope          oauth.ScopeSet
 	Audience       []string
 	RedirectURI    string
 	Authentication Authentication
@@ -63,7 +65,7 @@ type GrantData struct {
 
 // RefreshTokenData describes the refresh token a procedure may issue.
 type RefreshTokenData struct {
-	Scope         ScopeSet
+	Scope         oauth.ScopeSet
 	ExpiresAt     time.Time
 	IdleExpiresAt time.Time
 	// FamilyID is the rotation chain; empty for a new grant.

@@ -6,9 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
-	"strings"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/clientauth"
+	"github.com/oauthgen/oauthgen/runtime/internal/redirecturi"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // MemoryClients is an immutable in-memory ClientRegistry, built once from
@@ -23,7 +24,7 @@ var _ ClientRegistry = (*MemoryClients)(nil)
 // NewMemoryClients validates each client and returns a registry of copies of
 // them. A client needs a unique non-empty id and a known
 // token_endpoint_auth_method (client_secret_basic when empty, RFC 7591 §2);
-// its Type is derived from that method ("none" means public); a confidential
+// "none" makes it public; a confidential
 // client needs a secret hash NewClientSecret or bcrypt produced, a public one
 // must have none; redirect URIs must be absolute https, loopback http
 // (RFC 8252 §7.3) or a private-use scheme (RFC 8252 §7.1), without fragment
@@ -71,36 +72,29 @@ func (m *MemoryClients) Client(_ context.Context, id string) (*Client, error) {
 // IDs returns the registered client ids in registration order.
 func (m *MemoryClients) IDs() []string { return append([]string(nil), m.order...) }
 
-// normaliseClient fills the derived fields of c and validates it.
+// normaliseClient fills the defaults of c and validates it.
 func normaliseClient(c *Client) error {
 	var errs []error
 	if c.ID == "" {
 		errs = append(errs, errors.New("client_id is empty"))
 	}
 	if c.AuthMethod == "" {
-		c.AuthMethod = AuthClientSecretBasic // RFC 7591 §2 default
+		c.AuthMethod = oauth.AuthClientSecretBasic // RFC 7591 §2 default
 	}
-	var typ ClientType
 	switch c.AuthMethod {
-	case AuthClientSecretBasic, AuthClientSecretPost:
-		typ = ClientConfidential
-		if err := checkSecretHash(c.secretHash); err != nil {
+	case oauth.AuthClientSecretBasic, oauth.AuthClientSecretPost:
+		if err := clientauth.CheckHash(c.secretHash); err != nil {
 			errs = append(errs, fmt.Errorf("confidential client: %w", err))
 		}
-	case AuthNone:
-		typ = ClientPublic
+	case oauth.AuthNone:
 		if c.secretHash != "" {
 			errs = append(errs, errors.New(`public client (token_endpoint_auth_method "none") must not have a secret`))
 		}
 	default:
 		errs = append(errs, fmt.Errorf("unsupported token_endpoint_auth_method %q", c.AuthMethod))
 	}
-	if c.Type != "" && c.Type != typ && typ != "" {
-		errs = append(errs, fmt.Errorf("type %q contradicts token_endpoint_auth_method %q", c.Type, c.AuthMethod))
-	}
-	c.Type = typ
 	for _, u := range c.RedirectURIs {
-		if err := checkRedirectURI(u); err != nil {
+		if err := redirecturi.Check(u); err != nil {
 			errs = append(errs, fmt.Errorf("redirect_uri %q: %w", u, err))
 		}
 	}
@@ -108,7 +102,7 @@ func normaliseClient(c *Client) error {
 		errs = append(errs, errors.New("grant_types is empty"))
 	}
 	for i, g := range c.GrantTypes {
-		if err := checkGrantType(g); err != nil {
+		if err := oauth.CheckGrantType(g); err != nil {
 			errs = append(errs, err)
 		}
 		for _, h := range c.GrantTypes[:i] {
@@ -117,14 +111,14 @@ func normaliseClient(c *Client) error {
 			}
 		}
 	}
-	if c.AllowsGrant(GrantClientCredentials) && typ == ClientPublic {
+	if c.AllowsGrant(oauth.GrantClientCredentials) && c.IsPublic() {
 		errs = append(errs, errors.New("a public client cannot use client_credentials (RFC 6749 §4.4)"))
 	}
-	if c.AllowsGrant(GrantAuthorizationCode) && len(c.RedirectURIs) == 0 {
+	if c.AllowsGrant(oauth.GrantAuthorizationCode) && len(c.RedirectURIs) == 0 {
 		errs = append(errs, errors.New("authorization_code needs at least one redirect_uri"))
 	}
 	for _, s := range c.Scopes {
-		if s == "" || !validScopeToken(s) {
+		if s == "" || !oauth.ValidScopeToken(s) {
 			errs = append(errs, fmt.Errorf("scope %q is not a valid scope token (RFC 6749 §3.3)", s))
 		}
 	}
@@ -137,58 +131,6 @@ func normaliseClient(c *Client) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// checkGrantType accepts the grant types this runtime knows and extension
-// grants named by an absolute URI (RFC 6749 §4.5).
-func checkGrantType(g GrantType) error {
-	switch g {
-	case GrantAuthorizationCode, GrantClientCredentials, GrantRefreshToken:
-		return nil
-	}
-	u, err := url.Parse(string(g))
-	if err != nil || !u.IsAbs() {
-		return fmt.Errorf("unknown grant type %q (extension grants are absolute URIs, RFC 6749 §4.5)", g)
-	}
-	return nil
-}
-
-// checkRedirectURI accepts an absolute URI without fragment (RFC 6749
-// §3.1.2; security.md S-25) that is https, http on a loopback IP literal
-// (RFC 8252 §7.3), or a private-use scheme in reverse-domain form
-// (RFC 8252 §7.1).
-func checkRedirectURI(s string) error {
-	if strings.Contains(s, "#") {
-		return errors.New("must not contain a fragment")
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return fmt.Errorf("malformed: %w", err)
-	}
-	switch {
-	case !u.IsAbs():
-		return errors.New("must be an absolute URI")
-	case u.Scheme == "https":
-		if u.Host == "" {
-			return errors.New("https URI without host")
-		}
-	case u.Scheme == "http":
-		if !isLoopbackIP(u.Hostname()) {
-			return errors.New("http is allowed only on a loopback IP literal (RFC 8252 §7.3)")
-		}
-	default:
-		if !strings.Contains(u.Scheme, ".") {
-			return fmt.Errorf("private-use scheme %q must be a reverse domain name (RFC 8252 §7.1)", u.Scheme)
-		}
-	}
-	return nil
-}
-
-// isLoopbackIP reports whether host is an IP literal of the loopback
-// interface (127.0.0.0/8 or ::1).
-func isLoopbackIP(host string) bool {
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // clientRecord is one client in a clients file: the members of Client's

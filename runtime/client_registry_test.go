@@ -4,11 +4,13 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 func TestNewMemoryClients(t *testing.T) {
 	good := func() *Client {
-		return htClient("c", AuthClientSecretBasic, "s", GrantClientCredentials, GrantAuthorizationCode, GrantRefreshToken)
+		return htClient("c", oauth.AuthClientSecretBasic, "s", oauth.GrantClientCredentials, oauth.GrantAuthorizationCode, oauth.GrantRefreshToken)
 	}
 	tests := []struct {
 		name string
@@ -24,9 +26,11 @@ func TestNewMemoryClients(t *testing.T) {
 		{"unknown method", func(c *Client) { c.AuthMethod = "private_key_jwt" }, "unsupported token_endpoint_auth_method"},
 		{"confidential without secret", func(c *Client) { c.SetSecretHash("") }, "missing secret hash"},
 		{"plain secret", func(c *Client) { c.SetSecretHash("hunter2") }, "unknown secret hash format"},
-		{"public with secret", func(c *Client) { c.AuthMethod = AuthNone; c.GrantTypes = []GrantType{GrantAuthorizationCode} }, "must not have a secret"},
-		{"type contradicts", func(c *Client) { c.Type = ClientPublic }, "contradicts"},
-		{"public client_credentials", func(c *Client) { c.AuthMethod = AuthNone; c.SetSecretHash("") }, "client_credentials"},
+		{"public with secret", func(c *Client) {
+			c.AuthMethod = oauth.AuthNone
+			c.GrantTypes = []oauth.GrantType{oauth.GrantAuthorizationCode}
+		}, "must not have a secret"},
+		{"public client_credentials", func(c *Client) { c.AuthMethod = oauth.AuthNone; c.SetSecretHash("") }, "client_credentials"},
 		{"http redirect", func(c *Client) { c.RedirectURIs = []string{"http://app.example/cb"} }, "loopback"},
 		{"localhost redirect", func(c *Client) { c.RedirectURIs = []string{"http://localhost/cb"} }, "loopback"},
 		{"fragment", func(c *Client) { c.RedirectURIs = []string{"https://app.example/cb#x"} }, "fragment"},
@@ -34,10 +38,10 @@ func TestNewMemoryClients(t *testing.T) {
 		{"javascript redirect", func(c *Client) { c.RedirectURIs = []string{"javascript:alert(1)"} }, "reverse domain"},
 		{"code without redirect", func(c *Client) { c.RedirectURIs = nil }, "redirect_uri"},
 		{"no grants", func(c *Client) { c.GrantTypes = nil }, "grant_types is empty"},
-		{"unknown grant", func(c *Client) { c.GrantTypes = []GrantType{"password"} }, "unknown grant type"},
-		{"grant twice", func(c *Client) { c.GrantTypes = []GrantType{GrantRefreshToken, GrantRefreshToken} }, "twice"},
-		{"bad scope", func(c *Client) { c.Scopes = ScopeSet{"a\\b"} }, "scope"},
-		{"default not allowed", func(c *Client) { c.DefaultScopes = ScopeSet{"admin"} }, "subset"},
+		{"unknown grant", func(c *Client) { c.GrantTypes = []oauth.GrantType{"password"} }, "unknown grant type"},
+		{"grant twice", func(c *Client) { c.GrantTypes = []oauth.GrantType{oauth.GrantRefreshToken, oauth.GrantRefreshToken} }, "twice"},
+		{"bad scope", func(c *Client) { c.Scopes = oauth.ScopeSet{"a\\b"} }, "scope"},
+		{"default not allowed", func(c *Client) { c.DefaultScopes = oauth.ScopeSet{"admin"} }, "subset"},
 		{"empty audience", func(c *Client) { c.Audiences = []string{""} }, "audiences"},
 	}
 	for _, tc := range tests {
@@ -50,7 +54,7 @@ func TestNewMemoryClients(t *testing.T) {
 					t.Fatal(err)
 				}
 				got, _ := m.Client(context.Background(), c.ID)
-				if got == nil || got == c || got.Type == "" || got.AuthMethod == "" {
+				if got == nil || got == c || got.AuthMethod == "" {
 					t.Fatalf("client %+v", got)
 				}
 				return

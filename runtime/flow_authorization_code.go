@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/pkce"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // The authorization code flow, token step, oauth-token-authorization-code
@@ -33,8 +36,8 @@ type AuthorizationCodeParams struct {
 // errCodeInvalid is the one description of a refused code: unknown, expired,
 // replayed, another client's, another redirect URI or a PKCE failure look
 // the same to the client; the log tells them apart.
-func errCodeInvalid(reason string) *Error {
-	return NewError(ErrInvalidGrant, "authorization code is invalid").WithCause(errors.New(reason))
+func errCodeInvalid(reason string) *oauth.Error {
+	return oauth.NewError(oauth.ErrInvalidGrant, "authorization code is invalid").WithCause(errors.New(reason))
 }
 
 // CheckAuthorizationCode runs the checks of flows.md §7.1, in order:
@@ -62,13 +65,13 @@ func errCodeInvalid(reason string) *Error {
 // when openid was granted.
 func CheckAuthorizationCode(ctx context.Context, t *TokenContext, st *AuthorizationCodeState, p AuthorizationCodeParams) error {
 	if p.Code == "" {
-		return NewError(ErrInvalidRequest, "parameter 'code' is missing")
+		return oauth.NewError(oauth.ErrInvalidRequest, "parameter 'code' is missing")
 	}
 	store := t.server.store
 	hash := hashSecret(p.Code)
 	rec, res, err := store.ConsumeCode(ctx, hash)
 	if err != nil {
-		return AsError(fmt.Errorf("consume authorization code: %w", err))
+		return oauth.AsError(fmt.Errorf("consume authorization code: %w", err))
 	}
 	switch res {
 	case Consumed:
@@ -76,7 +79,7 @@ func CheckAuthorizationCode(ctx context.Context, t *TokenContext, st *Authorizat
 		// RFC 6749 §4.1.2: deny, and revoke the tokens issued from the code.
 		if rec.GrantID != "" {
 			if err := t.Issuers.Grants.Revoke(ctx, rec.GrantID); err != nil {
-				return AsError(fmt.Errorf("revoke grant of replayed code: %w", err))
+				return oauth.AsError(fmt.Errorf("revoke grant of replayed code: %w", err))
 			}
 		}
 		t.Log.LogAttrs(ctx, slog.LevelWarn, "authorization code replayed; its grant is revoked",
@@ -102,7 +105,7 @@ func CheckAuthorizationCode(ctx context.Context, t *TokenContext, st *Authorizat
 		if p.CodeVerifier == "" {
 			return errCodeInvalid("code_verifier missing") // security.md S-03
 		}
-		if !verifyPKCE(rec.CodeChallenge, rec.CodeChallengeMethod, p.CodeVerifier) {
+		if !pkce.Verify(rec.CodeChallenge, rec.CodeChallengeMethod, p.CodeVerifier.Reveal()) {
 			return errCodeInvalid("code_verifier does not match the code_challenge") // RFC 7636 §4.6
 		}
 	} else {
@@ -134,7 +137,7 @@ func CheckAuthorizationCode(ctx context.Context, t *TokenContext, st *Authorizat
 // named none, each must be one of the client's registered audiences, the
 // rule the authorization endpoint applies. Without resource parameters the
 // code's resources apply.
-func checkResources(t *TokenContext, named []string) ([]string, *Error) {
+func checkResources(t *TokenContext, named []string) ([]string, *oauth.Error) {
 	if len(named) == 0 {
 		return resourceParams(t.form, t.Client.Audiences, "is not allowed for this client")
 	}
@@ -164,7 +167,7 @@ func fillCodeDefaults(t *TokenContext, rec AuthorizationCode, resources []string
 		d.Access.Audience = Audience(d.Grant.Audience)
 	}
 	d.Refresh = nil
-	if t.Policy.IssueRefresh && t.Client.AllowsGrant(GrantRefreshToken) && offlineAccessAllows(t, t.GrantedScope) {
+	if t.Policy.IssueRefresh && t.Client.AllowsGrant(oauth.GrantRefreshToken) && offlineAccessAllows(t, t.GrantedScope) {
 		d.Refresh = newRefreshData(t, t.GrantedScope)
 		d.Grant.ExpiresAt = laterOf(d.Grant.ExpiresAt, d.Refresh.ExpiresAt)
 	} else if d.Access != nil {

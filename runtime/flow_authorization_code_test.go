@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // TestAuthorizationCodeSuccess: a code redeemed once gives an access token,
@@ -39,7 +41,7 @@ func TestAuthorizationCodeSuccess(t *testing.T) {
 func TestAuthorizationCodePublicClient(t *testing.T) {
 	env := htNewEnv(t)
 	code := env.code(t, AuthorizationCodeRequest{
-		ClientID: "pub", CodeChallenge: S256Challenge(htVerifier), CodeChallengeMethod: "S256",
+		ClientID: "pub", CodeChallenge: oauth.S256Challenge(htVerifier), CodeChallengeMethod: "S256",
 	})
 	b := htWantOK(t, env.do(t, htRequest{body: htForm("grant_type", "authorization_code", "client_id", "pub",
 		"code", code.Reveal(), "code_verifier", htVerifier)}))
@@ -57,7 +59,7 @@ func TestAuthorizationCodeNoRefresh(t *testing.T) {
 	if b.RefreshToken != "" {
 		t.Fatalf("refresh token issued to a client without the refresh_token grant")
 	}
-	env = htNewEnv(t, htPolicyOf(GrantAuthorizationCode, func(p *TokenPolicy) { p.IssueRefresh = false }))
+	env = htNewEnv(t, htPolicyOf(oauth.GrantAuthorizationCode, func(p *TokenPolicy) { p.IssueRefresh = false }))
 	code = env.confCode(t)
 	b = htWantOK(t, env.do(t, htRequest{body: htRedeemForm(code), basic: htBasic("conf", htConfSecret)}))
 	if b.RefreshToken != "" {
@@ -74,15 +76,15 @@ func TestAuthorizationCodeReplay(t *testing.T) {
 	if !env.active(t, first.AccessToken) {
 		t.Fatal("first access token not active")
 	}
-	htWantError(t, env.do(t, htRequest{body: htRedeemForm(code), basic: htBasic("conf", htConfSecret)}), 400, ErrInvalidGrant)
+	htWantError(t, env.do(t, htRequest{body: htRedeemForm(code), basic: htBasic("conf", htConfSecret)}), 400, oauth.ErrInvalidGrant)
 	if env.active(t, first.AccessToken) {
 		t.Error("first access token still active after the replay")
 	}
-	htWantError(t, env.do(t, htRequest{body: htForm("grant_type", "refresh_token", "refresh_token", first.RefreshToken), basic: htBasic("conf", htConfSecret)}), 400, ErrInvalidGrant)
+	htWantError(t, env.do(t, htRequest{body: htForm("grant_type", "refresh_token", "refresh_token", first.RefreshToken), basic: htBasic("conf", htConfSecret)}), 400, oauth.ErrInvalidGrant)
 	// A replay by another client revokes too.
 	code = env.confCode(t)
 	first = htWantOK(t, env.do(t, htRequest{body: htRedeemForm(code), basic: htBasic("conf", htConfSecret)}))
-	htWantError(t, env.do(t, htRequest{body: htRedeemForm(code), basic: htBasic("other", htOtherSecret)}), 400, ErrInvalidGrant)
+	htWantError(t, env.do(t, htRequest{body: htRedeemForm(code), basic: htBasic("other", htOtherSecret)}), 400, oauth.ErrInvalidGrant)
 	if env.active(t, first.AccessToken) {
 		t.Error("access token still active after a replay by another client")
 	}
@@ -132,7 +134,7 @@ func TestAuthorizationCodeRefused(t *testing.T) {
 	plus := strings.Repeat("a", 42) + "+"
 	pkce := func(v string) AuthorizationCodeRequest {
 		return AuthorizationCodeRequest{ClientID: "conf", RedirectURI: htRedirect, RedirectURIProvided: true,
-			CodeChallenge: S256Challenge(Secret(v)), CodeChallengeMethod: "S256"}
+			CodeChallenge: oauth.S256Challenge((v)), CodeChallengeMethod: "S256"}
 	}
 	tests := []struct {
 		name    string
@@ -140,34 +142,34 @@ func TestAuthorizationCodeRefused(t *testing.T) {
 		form    []string // after grant_type and code
 		basic   *[2]string
 		advance time.Duration
-		code    ErrorCode
+		code    oauth.ErrorCode
 	}{
-		{"S-03 wrong verifier", pkce(htVerifier), []string{"redirect_uri", htRedirect, "code_verifier", htVerifier + "x"}, nil, 0, ErrInvalidGrant},
-		{"S-03 missing verifier", pkce(htVerifier), []string{"redirect_uri", htRedirect}, nil, 0, ErrInvalidGrant},
-		{"S-06 verifier of 42 characters", pkce(short), []string{"redirect_uri", htRedirect, "code_verifier", short}, nil, 0, ErrInvalidGrant},
-		{"S-06 verifier of 129 characters", pkce(long), []string{"redirect_uri", htRedirect, "code_verifier", long}, nil, 0, ErrInvalidGrant},
-		{"S-06 verifier with +", pkce(plus), []string{"redirect_uri", htRedirect, "code_verifier", plus}, nil, 0, ErrInvalidGrant},
+		{"S-03 wrong verifier", pkce(htVerifier), []string{"redirect_uri", htRedirect, "code_verifier", htVerifier + "x"}, nil, 0, oauth.ErrInvalidGrant},
+		{"S-03 missing verifier", pkce(htVerifier), []string{"redirect_uri", htRedirect}, nil, 0, oauth.ErrInvalidGrant},
+		{"S-06 verifier of 42 characters", pkce(short), []string{"redirect_uri", htRedirect, "code_verifier", short}, nil, 0, oauth.ErrInvalidGrant},
+		{"S-06 verifier of 129 characters", pkce(long), []string{"redirect_uri", htRedirect, "code_verifier", long}, nil, 0, oauth.ErrInvalidGrant},
+		{"S-06 verifier with +", pkce(plus), []string{"redirect_uri", htRedirect, "code_verifier", plus}, nil, 0, oauth.ErrInvalidGrant},
 		{"S-05 downgrade", AuthorizationCodeRequest{ClientID: "conf", RedirectURI: htRedirect, RedirectURIProvided: true},
-			[]string{"redirect_uri", htRedirect, "code_verifier", htVerifier}, nil, 0, ErrInvalidGrant},
-		{"S-09 other client", pkce(htVerifier), []string{"redirect_uri", htRedirect, "code_verifier", htVerifier}, htBasic("other", htOtherSecret), 0, ErrInvalidGrant},
-		{"S-09 other registered redirect_uri", pkce(htVerifier), []string{"redirect_uri", "https://app.example/other", "code_verifier", htVerifier}, nil, 0, ErrInvalidGrant},
-		{"redirect_uri missing", pkce(htVerifier), []string{"code_verifier", htVerifier}, nil, 0, ErrInvalidGrant},
-		{"redirect_uri differs by a slash", pkce(htVerifier), []string{"redirect_uri", htRedirect + "/", "code_verifier", htVerifier}, nil, 0, ErrInvalidGrant},
+			[]string{"redirect_uri", htRedirect, "code_verifier", htVerifier}, nil, 0, oauth.ErrInvalidGrant},
+		{"S-09 other client", pkce(htVerifier), []string{"redirect_uri", htRedirect, "code_verifier", htVerifier}, htBasic("other", htOtherSecret), 0, oauth.ErrInvalidGrant},
+		{"S-09 other registered redirect_uri", pkce(htVerifier), []string{"redirect_uri", "https://app.example/other", "code_verifier", htVerifier}, nil, 0, oauth.ErrInvalidGrant},
+		{"redirect_uri missing", pkce(htVerifier), []string{"code_verifier", htVerifier}, nil, 0, oauth.ErrInvalidGrant},
+		{"redirect_uri differs by a slash", pkce(htVerifier), []string{"redirect_uri", htRedirect + "/", "code_verifier", htVerifier}, nil, 0, oauth.ErrInvalidGrant},
 		{"redirect_uri sent though not provided at authorize, differs", AuthorizationCodeRequest{ClientID: "pub",
-			CodeChallenge: S256Challenge(htVerifier), CodeChallengeMethod: "S256"},
-			[]string{"client_id", "pub", "redirect_uri", "http://127.0.0.1/other", "code_verifier", htVerifier}, &[2]string{}, 0, ErrInvalidGrant},
-		{"S-10 expired after 61 s", pkce(htVerifier), []string{"redirect_uri", htRedirect, "code_verifier", htVerifier}, nil, 61 * time.Second, ErrInvalidGrant},
+			CodeChallenge: oauth.S256Challenge(htVerifier), CodeChallengeMethod: "S256"},
+			[]string{"client_id", "pub", "redirect_uri", "http://127.0.0.1/other", "code_verifier", htVerifier}, &[2]string{}, 0, oauth.ErrInvalidGrant},
+		{"S-10 expired after 61 s", pkce(htVerifier), []string{"redirect_uri", htRedirect, "code_verifier", htVerifier}, nil, 61 * time.Second, oauth.ErrInvalidGrant},
 		{"resource not in the authorization request", func() AuthorizationCodeRequest {
 			r := pkce(htVerifier)
 			r.Resources = []string{"https://api.example"}
 			return r
-		}(), []string{"redirect_uri", htRedirect, "code_verifier", htVerifier, "resource", "https://evil.example"}, nil, 0, ErrInvalidTarget},
+		}(), []string{"redirect_uri", htRedirect, "code_verifier", htVerifier, "resource", "https://evil.example"}, nil, 0, oauth.ErrInvalidTarget},
 		// RFC 8707 §2.2: a code whose authorization request named no
 		// resource authorizes the client's registered audiences only, as
 		// the authorization endpoint would have (it has none here).
 		{"resource the authorization request did not name", pkce(htVerifier),
-			[]string{"redirect_uri", htRedirect, "code_verifier", htVerifier, "resource", "https://evil.example"}, nil, 0, ErrInvalidTarget},
-		{"resource not absolute", pkce(htVerifier), []string{"redirect_uri", htRedirect, "code_verifier", htVerifier, "resource", "api"}, nil, 0, ErrInvalidTarget},
+			[]string{"redirect_uri", htRedirect, "code_verifier", htVerifier, "resource", "https://evil.example"}, nil, 0, oauth.ErrInvalidTarget},
+		{"resource not absolute", pkce(htVerifier), []string{"redirect_uri", htRedirect, "code_verifier", htVerifier, "resource", "api"}, nil, 0, oauth.ErrInvalidTarget},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -184,7 +186,7 @@ func TestAuthorizationCodeRefused(t *testing.T) {
 			htWantError(t, env.do(t, htRequest{body: htForm(form...), basic: basic}), 400, tc.code)
 			// The code is dead: the correct request now fails too (S-03).
 			good := htForm("grant_type", "authorization_code", "code", code.Reveal(), "redirect_uri", tc.req.RedirectURI, "code_verifier", htVerifier)
-			htWantError(t, env.do(t, htRequest{body: good, basic: htBasic("conf", htConfSecret)}), 400, ErrInvalidGrant)
+			htWantError(t, env.do(t, htRequest{body: good, basic: htBasic("conf", htConfSecret)}), 400, oauth.ErrInvalidGrant)
 		})
 	}
 }
@@ -192,7 +194,7 @@ func TestAuthorizationCodeRefused(t *testing.T) {
 // TestAuthorizationCodeUnknown: an unknown code is invalid_grant.
 func TestAuthorizationCodeUnknown(t *testing.T) {
 	env := htNewEnv(t)
-	htWantError(t, env.do(t, htRequest{body: htRedeemForm("no-such-code"), basic: htBasic("conf", htConfSecret)}), 400, ErrInvalidGrant)
+	htWantError(t, env.do(t, htRequest{body: htRedeemForm("no-such-code"), basic: htBasic("conf", htConfSecret)}), 400, oauth.ErrInvalidGrant)
 }
 
 // TestAuthorizationCodeResources: requested resources within the code's
@@ -200,7 +202,7 @@ func TestAuthorizationCodeUnknown(t *testing.T) {
 func TestAuthorizationCodeResources(t *testing.T) {
 	env := htNewEnv(t)
 	req := AuthorizationCodeRequest{ClientID: "conf", RedirectURI: htRedirect, RedirectURIProvided: true,
-		CodeChallenge: S256Challenge(htVerifier), CodeChallengeMethod: "S256",
+		CodeChallenge: oauth.S256Challenge(htVerifier), CodeChallengeMethod: "S256",
 		Resources: []string{"https://a.example", "https://b.example"}}
 	for _, tc := range []struct {
 		extra []string
@@ -226,7 +228,7 @@ func TestAuthorizationCodeResources(t *testing.T) {
 func TestAuthorizationCodeResourceOfClient(t *testing.T) {
 	env := htNewEnv(t)
 	req := AuthorizationCodeRequest{ClientID: "audcode", RedirectURI: htRedirect, RedirectURIProvided: true,
-		CodeChallenge: S256Challenge(htVerifier), CodeChallengeMethod: "S256"}
+		CodeChallenge: oauth.S256Challenge(htVerifier), CodeChallengeMethod: "S256"}
 	redeem := func(resource string) *httptest.ResponseRecorder {
 		form := []string{"grant_type", "authorization_code", "code", env.code(t, req).Reveal(), "redirect_uri", htRedirect,
 			"code_verifier", htVerifier, "resource", resource}
@@ -237,37 +239,7 @@ func TestAuthorizationCodeResourceOfClient(t *testing.T) {
 	if got := strings.Join(rec.Claims.Audience, " "); got != "https://api-b.example" {
 		t.Errorf("aud = %q, want the requested resource", got)
 	}
-	htWantError(t, redeem("https://evil.example"), 400, ErrInvalidTarget)
-}
-
-// TestPKCEHelpers: verifier syntax and the constant-time S256 check
-// (RFC 7636 §4.1, §4.6).
-func TestPKCEHelpers(t *testing.T) {
-	for _, tc := range []struct {
-		v  string
-		ok bool
-	}{
-		{strings.Repeat("a", 43), true},
-		{strings.Repeat("Z", 128), true},
-		{"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~", true},
-		{strings.Repeat("a", 42), false},
-		{strings.Repeat("a", 129), false},
-		{strings.Repeat("a", 42) + "+", false},
-		{strings.Repeat("a", 42) + "/", false},
-		{strings.Repeat("a", 42) + "=", false},
-		{strings.Repeat("a", 42) + "é", false},
-	} {
-		if got := validVerifier(tc.v); got != tc.ok {
-			t.Errorf("validVerifier(%q) = %v", tc.v, got)
-		}
-	}
-	ch := S256Challenge(htVerifier)
-	if !verifyPKCE(ch, "S256", htVerifier) {
-		t.Error("matching verifier refused")
-	}
-	if verifyPKCE(ch, "plain", htVerifier) || verifyPKCE(ch, "S256", Secret(htVerifier[:len(htVerifier)-1]+"Z")) || verifyPKCE(htVerifier, "S256", htVerifier) {
-		t.Error("wrong method, verifier or challenge accepted")
-	}
+	htWantError(t, redeem("https://evil.example"), 400, oauth.ErrInvalidTarget)
 }
 
 // htReplayingCodeFlow redeems like htCodeFlow, but lets the test replay the
@@ -299,7 +271,7 @@ func TestAuthorizationCodeReplayDuringIssuance(t *testing.T) {
 	)
 	env = htNewEnv(t, func(_ *Settings, regs []TokenFlowRegistration) {
 		for i := range regs {
-			if regs[i].GrantType == GrantAuthorizationCode {
+			if regs[i].GrantType == oauth.GrantAuthorizationCode {
 				regs[i].Flow = htReplayingCodeFlow{replay: func() {
 					replay = env.do(t, htRequest{body: htRedeemForm(code), basic: htBasic("conf", htConfSecret)})
 				}}
@@ -311,18 +283,18 @@ func TestAuthorizationCodeReplayDuringIssuance(t *testing.T) {
 	if replay == nil {
 		t.Fatal("the replay did not run")
 	}
-	htWantError(t, replay, 400, ErrInvalidGrant)
+	htWantError(t, replay, 400, oauth.ErrInvalidGrant)
 	if env.active(t, first.AccessToken) {
 		t.Error("the first redemption's access token is active after a replay during its issuance")
 	}
-	htWantError(t, env.do(t, htRequest{body: htForm("grant_type", "refresh_token", "refresh_token", first.RefreshToken), basic: htBasic("conf", htConfSecret)}), 400, ErrInvalidGrant)
+	htWantError(t, env.do(t, htRequest{body: htForm("grant_type", "refresh_token", "refresh_token", first.RefreshToken), basic: htBasic("conf", htConfSecret)}), 400, oauth.ErrInvalidGrant)
 	env.store.mu.Lock()
 	defer env.store.mu.Unlock()
 	if len(env.store.grants) == 0 {
 		t.Fatal("no grant was issued")
 	}
 	for _, e := range env.store.grants {
-		g, err := decodeGrant(env.store.slab.get(e.ref))
+		g, err := decodeGrant(env.store.slab.Get(e.ref))
 		if err != nil {
 			t.Fatal(err)
 		}

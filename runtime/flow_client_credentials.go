@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // The client credentials flow, oauth-token-client-credentials (RFC 6749 §4.4;
@@ -21,7 +23,7 @@ import (
 // (RFC 6749 §4.4.3: a refresh token SHOULD NOT be included).
 func CheckClientCredentials(ctx context.Context, t *TokenContext) error {
 	if t.Client == nil || t.Client.IsPublic() {
-		return NewError(ErrInvalidClient, "public clients cannot use the client credentials grant")
+		return oauth.NewError(oauth.ErrInvalidClient, "public clients cannot use the client credentials grant")
 	}
 	if err := checkNoEndUser(ctx, t); err != nil {
 		return err
@@ -37,7 +39,7 @@ func CheckClientCredentials(ctx context.Context, t *TokenContext) error {
 // so that no client's token can pass for a user's (RFC 9068 §5).
 func checkNoEndUser(ctx context.Context, t *TokenContext) error {
 	if openIDGranted(t, t.GrantedScope) {
-		return NewError(ErrInvalidScope, "scope 'openid' needs an end user; this grant has none")
+		return oauth.NewError(oauth.ErrInvalidScope, "scope 'openid' needs an end user; this grant has none")
 	}
 	users := t.server.users
 	if users == nil {
@@ -45,11 +47,11 @@ func checkNoEndUser(ctx context.Context, t *TokenContext) error {
 	}
 	_, found, err := users.Claims(ctx, t.Client.ID)
 	if err != nil {
-		return AsError(fmt.Errorf("look up a user with the client_id as subject: %w", err))
+		return oauth.AsError(fmt.Errorf("look up a user with the client_id as subject: %w", err))
 	}
 	if found {
 		t.Log.LogAttrs(ctx, slog.LevelWarn, "client_id is also an end user's subject; no token issued (RFC 9068 §5)")
-		return NewError(ErrUnauthorizedClient, "this client cannot get tokens without an end user")
+		return oauth.NewError(oauth.ErrUnauthorizedClient, "this client cannot get tokens without an end user")
 	}
 	return nil
 }

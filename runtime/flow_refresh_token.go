@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"slices"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // The refresh token flow, oauth-token-refresh (RFC 6749 §6; RFC 9700
@@ -30,8 +32,8 @@ type RefreshTokenParams struct {
 
 // errRefreshInvalid is the one description of a refused refresh token; the
 // log tells the reasons apart.
-func errRefreshInvalid(reason string) *Error {
-	return NewError(ErrInvalidGrant, "refresh token is invalid").WithCause(errors.New(reason))
+func errRefreshInvalid(reason string) *oauth.Error {
+	return oauth.NewError(oauth.ErrInvalidGrant, "refresh token is invalid").WithCause(errors.New(reason))
 }
 
 // CheckRefreshToken runs the checks of flows.md §7.3, in order:
@@ -59,13 +61,13 @@ func errRefreshInvalid(reason string) *Error {
 // scope and absolute deadline, and a new idle deadline.
 func CheckRefreshToken(ctx context.Context, t *TokenContext, st *RefreshTokenState, p RefreshTokenParams) error {
 	if p.RefreshToken == "" {
-		return NewError(ErrInvalidRequest, "parameter 'refresh_token' is missing")
+		return oauth.NewError(oauth.ErrInvalidRequest, "parameter 'refresh_token' is missing")
 	}
 	store := t.server.store
 	hash := hashSecret(p.RefreshToken)
 	rec, found, err := store.RefreshToken(ctx, hash)
 	if err != nil {
-		return AsError(fmt.Errorf("look up refresh token: %w", err))
+		return oauth.AsError(fmt.Errorf("look up refresh token: %w", err))
 	}
 	if !found {
 		return errRefreshInvalid("refresh token not found")
@@ -84,7 +86,7 @@ func CheckRefreshToken(ctx context.Context, t *TokenContext, st *RefreshTokenSta
 	}
 	g, found, err := store.Grant(ctx, rec.GrantID)
 	if err != nil {
-		return AsError(fmt.Errorf("look up grant: %w", err))
+		return oauth.AsError(fmt.Errorf("look up grant: %w", err))
 	}
 	if !found || g.Status != GrantActive || g.ClientID != t.Client.ID {
 		return errRefreshInvalid("grant is not active")
@@ -93,7 +95,7 @@ func CheckRefreshToken(ctx context.Context, t *TokenContext, st *RefreshTokenSta
 		return errRefreshInvalid("grant expired")
 	}
 	if extra := t.RequestedScope.Without(rec.Scope); len(extra) > 0 {
-		return NewError(ErrInvalidScope, "scope '"+extra.String()+"' was not originally granted") // RFC 6749 §6
+		return oauth.NewError(oauth.ErrInvalidScope, "scope '"+extra.String()+"' was not originally granted") // RFC 6749 §6
 	}
 	// RFC 8707 §2.2: a refresh may narrow the audience to resources of the
 	// grant, never widen it. Checked before rotation, like the scope, so a
@@ -106,7 +108,7 @@ func CheckRefreshToken(ctx context.Context, t *TokenContext, st *RefreshTokenSta
 		// The atomic step (S-13): of concurrent requests one sees Consumed.
 		rotated, res, err := store.RotateRefreshToken(ctx, hash, t.Now)
 		if err != nil {
-			return AsError(fmt.Errorf("rotate refresh token: %w", err))
+			return oauth.AsError(fmt.Errorf("rotate refresh token: %w", err))
 		}
 		switch res {
 		case Consumed:
@@ -143,7 +145,7 @@ func withinGrace(t *TokenContext, rotatedAt time.Time) bool {
 // request (RFC 9700 §4.14.2; security.md S-12).
 func reuseDetected(ctx context.Context, t *TokenContext, rec RefreshTokenRecord) error {
 	if err := t.Issuers.Grants.Revoke(ctx, rec.GrantID); err != nil {
-		return AsError(fmt.Errorf("revoke grant of reused refresh token: %w", err))
+		return oauth.AsError(fmt.Errorf("revoke grant of reused refresh token: %w", err))
 	}
 	t.Log.LogAttrs(ctx, slog.LevelWarn, "refresh token reused; its grant is revoked",
 		slog.String("grant_id", rec.GrantID), slog.String("family_id", rec.FamilyID))

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // htRefresh sends a refresh request by "conf" (or basic when given).
@@ -34,8 +36,8 @@ func TestRefreshRotation(t *testing.T) {
 	if t2.Scope != "read write" || t3.ExpiresIn != 600 {
 		t.Fatalf("response %+v", t3)
 	}
-	htWantError(t, env.do(t, *env.refresh(t, t2.RefreshToken)), 400, ErrInvalidGrant)
-	htWantError(t, env.do(t, *env.refresh(t, t1.RefreshToken)), 400, ErrInvalidGrant)
+	htWantError(t, env.do(t, *env.refresh(t, t2.RefreshToken)), 400, oauth.ErrInvalidGrant)
+	htWantError(t, env.do(t, *env.refresh(t, t1.RefreshToken)), 400, oauth.ErrInvalidGrant)
 }
 
 // TestRefreshReuseRevokesGrant: RT1 gives RT2; replaying RT1 is invalid_grant;
@@ -47,8 +49,8 @@ func TestRefreshReuseRevokesGrant(t *testing.T) {
 	if !env.active(t, t2.AccessToken) {
 		t.Fatal("AT2 not active")
 	}
-	htWantError(t, env.do(t, *env.refresh(t, t1.RefreshToken)), 400, ErrInvalidGrant)
-	htWantError(t, env.do(t, *env.refresh(t, t2.RefreshToken)), 400, ErrInvalidGrant)
+	htWantError(t, env.do(t, *env.refresh(t, t1.RefreshToken)), 400, oauth.ErrInvalidGrant)
+	htWantError(t, env.do(t, *env.refresh(t, t2.RefreshToken)), 400, oauth.ErrInvalidGrant)
 	if env.active(t, t2.AccessToken) || env.active(t, t1.AccessToken) {
 		t.Fatal("access tokens of the family still active")
 	}
@@ -57,7 +59,7 @@ func TestRefreshReuseRevokesGrant(t *testing.T) {
 // TestRefreshGrace: inside Policy.RefreshGrace a rotated token may be used
 // again without revoking the grant; after it, reuse revokes (flows.md §7.3).
 func TestRefreshGrace(t *testing.T) {
-	env := htNewEnv(t, htPolicyOf(GrantRefreshToken, func(p *TokenPolicy) { p.RefreshGrace = 30 * time.Second }))
+	env := htNewEnv(t, htPolicyOf(oauth.GrantRefreshToken, func(p *TokenPolicy) { p.RefreshGrace = 30 * time.Second }))
 	t1 := env.tokens(t)
 	t2 := htWantOK(t, env.do(t, *env.refresh(t, t1.RefreshToken)))
 	env.clock.Advance(10 * time.Second)
@@ -69,7 +71,7 @@ func TestRefreshGrace(t *testing.T) {
 		t.Fatal("grant revoked inside the grace window")
 	}
 	env.clock.Advance(30 * time.Second)
-	htWantError(t, env.do(t, *env.refresh(t, t1.RefreshToken)), 400, ErrInvalidGrant)
+	htWantError(t, env.do(t, *env.refresh(t, t1.RefreshToken)), 400, oauth.ErrInvalidGrant)
 	if env.active(t, t2.AccessToken) {
 		t.Fatal("grant not revoked after the grace window")
 	}
@@ -118,7 +120,7 @@ func TestRefreshOtherClient(t *testing.T) {
 	t1 := env.tokens(t)
 	rq := env.refresh(t, t1.RefreshToken)
 	rq.basic = htBasic("other", htOtherSecret)
-	htWantError(t, env.do(t, *rq), 400, ErrInvalidGrant)
+	htWantError(t, env.do(t, *rq), 400, oauth.ErrInvalidGrant)
 	htWantOK(t, env.do(t, *env.refresh(t, t1.RefreshToken)))
 	if !env.active(t, t1.AccessToken) {
 		t.Fatal("A's grant was revoked by B's attempt")
@@ -130,9 +132,9 @@ func TestRefreshOtherClient(t *testing.T) {
 func TestRefreshScope(t *testing.T) {
 	env := htNewEnv(t)
 	code := env.code(t, AuthorizationCodeRequest{ClientID: "conf", RedirectURI: htRedirect, RedirectURIProvided: true,
-		Scope: ScopeSet{"read"}, CodeChallenge: S256Challenge(htVerifier), CodeChallengeMethod: "S256"})
+		Scope: oauth.ScopeSet{"read"}, CodeChallenge: oauth.S256Challenge(htVerifier), CodeChallengeMethod: "S256"})
 	narrow := htWantOK(t, env.do(t, htRequest{body: htRedeemForm(code), basic: htBasic("conf", htConfSecret)}))
-	htWantError(t, env.do(t, *env.refresh(t, narrow.RefreshToken, "scope", "read write")), 400, ErrInvalidScope)
+	htWantError(t, env.do(t, *env.refresh(t, narrow.RefreshToken, "scope", "read write")), 400, oauth.ErrInvalidScope)
 	// The refused request did not consume the token.
 	htWantOK(t, env.do(t, *env.refresh(t, narrow.RefreshToken)))
 
@@ -154,13 +156,13 @@ func TestRefreshScope(t *testing.T) {
 // TestRefreshExpiry: idle and absolute expiry are invalid_grant
 // (RFC 9700 §4.14.2; security.md S-16); rotation keeps the absolute deadline.
 func TestRefreshExpiry(t *testing.T) {
-	env := htNewEnv(t, htPolicyOf(GrantAuthorizationCode, func(p *TokenPolicy) {
+	env := htNewEnv(t, htPolicyOf(oauth.GrantAuthorizationCode, func(p *TokenPolicy) {
 		p.RefreshIdleTTL = time.Hour
 		p.RefreshTTL = 3 * time.Hour
-	}), htPolicyOf(GrantRefreshToken, func(p *TokenPolicy) { p.RefreshIdleTTL = time.Hour }))
+	}), htPolicyOf(oauth.GrantRefreshToken, func(p *TokenPolicy) { p.RefreshIdleTTL = time.Hour }))
 	t1 := env.tokens(t)
 	env.clock.Advance(61 * time.Minute)
-	htWantError(t, env.do(t, *env.refresh(t, t1.RefreshToken)), 400, ErrInvalidGrant)
+	htWantError(t, env.do(t, *env.refresh(t, t1.RefreshToken)), 400, oauth.ErrInvalidGrant)
 
 	t1 = env.tokens(t)
 	rt := t1.RefreshToken
@@ -169,13 +171,13 @@ func TestRefreshExpiry(t *testing.T) {
 		rt = htWantOK(t, env.do(t, *env.refresh(t, rt))).RefreshToken
 	}
 	env.clock.Advance(50 * time.Minute) // ...but 200 min is past the 3 h absolute deadline
-	htWantError(t, env.do(t, *env.refresh(t, rt)), 400, ErrInvalidGrant)
+	htWantError(t, env.do(t, *env.refresh(t, rt)), 400, oauth.ErrInvalidGrant)
 }
 
 // TestRefreshWithoutRotation: rotation off returns the presented token
 // unchanged, and it keeps working.
 func TestRefreshWithoutRotation(t *testing.T) {
-	env := htNewEnv(t, htPolicyOf(GrantRefreshToken, func(p *TokenPolicy) { p.RotateRefresh = false }))
+	env := htNewEnv(t, htPolicyOf(oauth.GrantRefreshToken, func(p *TokenPolicy) { p.RotateRefresh = false }))
 	t1 := env.tokens(t)
 	for range 3 {
 		b := htWantOK(t, env.do(t, *env.refresh(t, t1.RefreshToken)))
@@ -192,7 +194,7 @@ func TestRefreshWithoutRotation(t *testing.T) {
 // TestRefreshRefused covers the remaining invalid_grant paths.
 func TestRefreshRefused(t *testing.T) {
 	env := htNewEnv(t)
-	htWantError(t, env.do(t, *env.refresh(t, "no-such-token")), 400, ErrInvalidGrant)
+	htWantError(t, env.do(t, *env.refresh(t, "no-such-token")), 400, oauth.ErrInvalidGrant)
 
 	// A revoked grant.
 	t1 := env.tokens(t)
@@ -200,10 +202,10 @@ func TestRefreshRefused(t *testing.T) {
 	if err := env.store.RevokeGrant(context.Background(), rec.GrantID); err != nil {
 		t.Fatal(err)
 	}
-	htWantError(t, env.do(t, *env.refresh(t, t1.RefreshToken)), 400, ErrInvalidGrant)
+	htWantError(t, env.do(t, *env.refresh(t, t1.RefreshToken)), 400, oauth.ErrInvalidGrant)
 
 	// Public client: refresh with client_id only.
-	code := env.code(t, AuthorizationCodeRequest{ClientID: "pub", CodeChallenge: S256Challenge(htVerifier), CodeChallengeMethod: "S256"})
+	code := env.code(t, AuthorizationCodeRequest{ClientID: "pub", CodeChallenge: oauth.S256Challenge(htVerifier), CodeChallengeMethod: "S256"})
 	b := htWantOK(t, env.do(t, htRequest{body: htForm("grant_type", "authorization_code", "client_id", "pub", "code", code.Reveal(), "code_verifier", htVerifier)}))
 	htWantOK(t, env.do(t, htRequest{body: htForm("grant_type", "refresh_token", "client_id", "pub", "refresh_token", b.RefreshToken)}))
 }

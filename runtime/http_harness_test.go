@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/flowkit"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -85,8 +88,8 @@ type htEnv struct {
 }
 
 const (
-	htCustomGrant    GrantType = "urn:test:custom"
-	htExtensionGrant GrantType = "urn:example:params:grant-type:magic-link"
+	htCustomGrant    oauth.GrantType = "urn:test:custom"
+	htExtensionGrant oauth.GrantType = "urn:example:params:grant-type:magic-link"
 )
 
 var htBcryptHash = func() string {
@@ -97,13 +100,13 @@ var htBcryptHash = func() string {
 	return string(h)
 }()
 
-func htClient(id string, m ClientAuthMethod, secret string, grants ...GrantType) *Client {
+func htClient(id string, m oauth.ClientAuthMethod, secret string, grants ...oauth.GrantType) *Client {
 	c := &Client{
 		ID:            id,
 		AuthMethod:    m,
 		GrantTypes:    grants,
-		Scopes:        ScopeSet{"read", "write"},
-		DefaultScopes: ScopeSet{"read"},
+		Scopes:        oauth.ScopeSet{"read", "write"},
+		DefaultScopes: oauth.ScopeSet{"read"},
 		RedirectURIs:  []string{htRedirect, "https://app.example/other"},
 	}
 	if secret != "" {
@@ -115,25 +118,25 @@ func htClient(id string, m ClientAuthMethod, secret string, grants ...GrantType)
 // htClients are the registered clients of every test server.
 func htClients(t testing.TB) *MemoryClients {
 	t.Helper()
-	all := []GrantType{GrantClientCredentials, GrantAuthorizationCode, GrantRefreshToken, htCustomGrant, htExtensionGrant}
-	pub := htClient("pub", AuthNone, "", GrantAuthorizationCode, GrantRefreshToken, htCustomGrant)
+	all := []oauth.GrantType{oauth.GrantClientCredentials, oauth.GrantAuthorizationCode, oauth.GrantRefreshToken, htCustomGrant, htExtensionGrant}
+	pub := htClient("pub", oauth.AuthNone, "", oauth.GrantAuthorizationCode, oauth.GrantRefreshToken, htCustomGrant)
 	pub.RedirectURIs = []string{"http://127.0.0.1/cb"}
-	nodef := htClient("nodefault", AuthClientSecretBasic, htConfSecret, GrantClientCredentials)
+	nodef := htClient("nodefault", oauth.AuthClientSecretBasic, htConfSecret, oauth.GrantClientCredentials)
 	nodef.DefaultScopes = nil
-	aud := htClient("aud", AuthClientSecretBasic, htConfSecret, GrantClientCredentials)
+	aud := htClient("aud", oauth.AuthClientSecretBasic, htConfSecret, oauth.GrantClientCredentials)
 	aud.Audiences = []string{"https://api.example"}
-	pkce := htClient("pkce", AuthClientSecretBasic, htConfSecret, GrantAuthorizationCode, GrantRefreshToken)
+	pkce := htClient("pkce", oauth.AuthClientSecretBasic, htConfSecret, oauth.GrantAuthorizationCode, oauth.GrantRefreshToken)
 	pkce.RequirePKCE = true
-	audcode := htClient("audcode", AuthClientSecretBasic, htConfSecret, GrantAuthorizationCode)
+	audcode := htClient("audcode", oauth.AuthClientSecretBasic, htConfSecret, oauth.GrantAuthorizationCode)
 	audcode.Audiences = []string{"https://api-a.example", "https://api-b.example"}
-	bc := htClient("bcrypt", AuthClientSecretBasic, "", GrantClientCredentials)
+	bc := htClient("bcrypt", oauth.AuthClientSecretBasic, "", oauth.GrantClientCredentials)
 	bc.SetSecretHash(htBcryptHash)
 	reg, err := NewMemoryClients(
-		htClient("conf", AuthClientSecretBasic, htConfSecret, all...),
-		htClient("post", AuthClientSecretPost, htPostSecret, GrantClientCredentials, GrantAuthorizationCode, GrantRefreshToken),
-		htClient("weird", AuthClientSecretBasic, htWeirdSecret, GrantClientCredentials),
-		htClient("other", AuthClientSecretBasic, htOtherSecret, GrantAuthorizationCode, GrantRefreshToken),
-		htClient("noref", AuthClientSecretBasic, htConfSecret, GrantClientCredentials, GrantAuthorizationCode),
+		htClient("conf", oauth.AuthClientSecretBasic, htConfSecret, all...),
+		htClient("post", oauth.AuthClientSecretPost, htPostSecret, oauth.GrantClientCredentials, oauth.GrantAuthorizationCode, oauth.GrantRefreshToken),
+		htClient("weird", oauth.AuthClientSecretBasic, htWeirdSecret, oauth.GrantClientCredentials),
+		htClient("other", oauth.AuthClientSecretBasic, htOtherSecret, oauth.GrantAuthorizationCode, oauth.GrantRefreshToken),
+		htClient("noref", oauth.AuthClientSecretBasic, htConfSecret, oauth.GrantClientCredentials, oauth.GrantAuthorizationCode),
 		pub, nodef, aud, pkce, bc, audcode,
 	)
 	if err != nil {
@@ -148,9 +151,9 @@ func htSettings() Settings {
 		Issuer:      htIssuer,
 		TokenPath:   "/oauth2/token",
 		JWKSPath:    "/oauth2/jwks",
-		AuthMethods: []ClientAuthMethod{AuthClientSecretBasic, AuthClientSecretPost, AuthNone},
+		AuthMethods: []string{"client_secret_basic", "client_secret_post", "none"},
 		Scopes:      []ScopeInfo{{Name: "read", Description: "Read"}, {Name: "write", Description: "Write"}},
-		SigningAlg:  AlgES256,
+		SigningAlg:  oauth.AlgES256,
 	}
 }
 
@@ -177,7 +180,7 @@ func htKeys(t testing.TB) *KeySet {
 	htKeySet.Lock()
 	defer htKeySet.Unlock()
 	if htKeySet.ks == nil {
-		k, err := GenerateSigningKey(AlgES256)
+		k, err := GenerateSigningKey(oauth.AlgES256)
 		if err != nil {
 			t.Fatalf("GenerateSigningKey: %v", err)
 		}
@@ -210,9 +213,9 @@ func htNewEnvConfig(t testing.TB, cfg htConfigOption, opts ...htOption) *htEnv {
 	ccPolicy.IssueRefresh = false
 	ccPolicy.AccessFormat = FormatOpaque
 	regs := []TokenFlowRegistration{
-		{ID: "oauth-token-client-credentials", GrantType: GrantClientCredentials, Policy: ccPolicy, Flow: htCCFlow{}},
-		{ID: "oauth-token-authorization-code", GrantType: GrantAuthorizationCode, Policy: htPolicy(), PublicClients: true, Flow: htCodeFlow{}},
-		{ID: "oauth-token-refresh", GrantType: GrantRefreshToken, Policy: htPolicy(), PublicClients: true, Flow: htRefreshFlow{}},
+		{ID: "oauth-token-client-credentials", GrantType: oauth.GrantClientCredentials, Policy: ccPolicy, Flow: htCCFlow{}},
+		{ID: "oauth-token-authorization-code", GrantType: oauth.GrantAuthorizationCode, Policy: htPolicy(), PublicClients: true, Flow: htCodeFlow{}},
+		{ID: "oauth-token-refresh", GrantType: oauth.GrantRefreshToken, Policy: htPolicy(), PublicClients: true, Flow: htRefreshFlow{}},
 		{ID: "test-custom", GrantType: htCustomGrant, Policy: htPolicy(), PublicClients: true, Flow: htFuncFlow{env}},
 		{ID: "magic_link", GrantType: htExtensionGrant, Policy: htPolicy(), Flow: htExtensionFlow{}},
 	}
@@ -241,7 +244,7 @@ func htNewEnvConfig(t testing.TB, cfg htConfigOption, opts ...htOption) *htEnv {
 }
 
 // htPolicyOf changes the policy of the flow of grant type g.
-func htPolicyOf(g GrantType, f func(p *TokenPolicy)) htOption {
+func htPolicyOf(g oauth.GrantType, f func(p *TokenPolicy)) htOption {
 	return func(_ *Settings, regs []TokenFlowRegistration) {
 		for i := range regs {
 			if regs[i].GrantType == g {
@@ -263,7 +266,7 @@ type htCCFlow struct{}
 func (htCCFlow) Token(ctx context.Context, t *TokenContext) (*TokenResponse, error) {
 	c := &htCCContext{TokenContext: t}
 	c.Tenant = t.Param("tenant")
-	if err := Validate(c); err != nil {
+	if err := flowkit.Validate(c); err != nil {
 		return nil, err
 	}
 	if err := CheckClientCredentials(ctx, c.TokenContext); err != nil {
@@ -288,7 +291,7 @@ func (htCodeFlow) Token(ctx context.Context, t *TokenContext) (*TokenResponse, e
 	c.Code = Secret(t.Param("code"))
 	c.RedirectURI = t.Param("redirect_uri")
 	c.CodeVerifier = Secret(t.Param("code_verifier"))
-	if err := Validate(c); err != nil {
+	if err := flowkit.Validate(c); err != nil {
 		return nil, err
 	}
 	if err := CheckAuthorizationCode(ctx, c.TokenContext, &c.AuthorizationCodeState, AuthorizationCodeParams{
@@ -311,7 +314,7 @@ type htRefreshFlow struct{}
 func (htRefreshFlow) Token(ctx context.Context, t *TokenContext) (*TokenResponse, error) {
 	c := &htRefreshContext{TokenContext: t}
 	c.RefreshToken = Secret(t.Param("refresh_token"))
-	if err := Validate(c); err != nil {
+	if err := flowkit.Validate(c); err != nil {
 		return nil, err
 	}
 	if err := CheckRefreshToken(ctx, c.TokenContext, &c.RefreshTokenState, RefreshTokenParams{RefreshToken: c.RefreshToken}); err != nil {
@@ -331,10 +334,10 @@ type htExtensionContext struct {
 func (htExtensionFlow) Token(_ context.Context, t *TokenContext) (*TokenResponse, error) {
 	c := &htExtensionContext{TokenContext: t}
 	c.LinkToken = Secret(t.Param("link_token"))
-	if err := Validate(c); err != nil {
+	if err := flowkit.Validate(c); err != nil {
 		return nil, err
 	}
-	return nil, NewError(ErrInvalidGrant, "grant type "+string(htExtensionGrant)+" is not implemented")
+	return nil, oauth.NewError(oauth.ErrInvalidGrant, "grant type "+string(htExtensionGrant)+" is not implemented")
 }
 
 // htFuncFlow runs env.custom: procedures written inside a test.
@@ -442,7 +445,7 @@ func htDecode(t testing.TB, w *httptest.ResponseRecorder) htTokenBody {
 }
 
 // htWantError checks status and error code of an error response.
-func htWantError(t testing.TB, w *httptest.ResponseRecorder, status int, code ErrorCode) htTokenBody {
+func htWantError(t testing.TB, w *httptest.ResponseRecorder, status int, code oauth.ErrorCode) htTokenBody {
 	t.Helper()
 	b := htDecode(t, w)
 	if w.Code != status || b.Error != string(code) {
@@ -484,7 +487,7 @@ const htVerifier = "0123456789abcdefghijklmnopqrstuvwxyz-._~ABCDEFGH"
 func (env *htEnv) confCode(t testing.TB) Secret {
 	return env.code(t, AuthorizationCodeRequest{
 		ClientID: "conf", RedirectURI: htRedirect, RedirectURIProvided: true,
-		Scope: ScopeSet{"read", "write"}, CodeChallenge: S256Challenge(htVerifier), CodeChallengeMethod: "S256",
+		Scope: oauth.ScopeSet{"read", "write"}, CodeChallenge: oauth.S256Challenge(htVerifier), CodeChallengeMethod: "S256",
 	})
 }
 

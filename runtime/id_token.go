@@ -9,6 +9,9 @@ import (
 	"hash"
 	"slices"
 	"strconv"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/jsonx"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // The serialisation of ID tokens (OIDC Core §2) and the left-half hashes
@@ -76,26 +79,26 @@ func (a idJWTClaims) appendJSON(dst []byte) ([]byte, error) {
 	} {
 		if m.value != "" {
 			dst = append(dst, `,"`+m.name+`":`...)
-			dst = appendJSONString(dst, m.value)
+			dst = jsonx.AppendString(dst, m.value)
 		}
 	}
 	if len(c.AMR) > 0 {
 		dst = append(dst, `,"amr":`...)
-		dst = jwtAppendStrings(dst, c.AMR)
+		dst = jsonx.AppendStrings(dst, c.AMR)
 	}
 	for _, m := range [...]struct{ name, value string }{
 		{"azp", c.AuthorizedParty}, {"sid", c.SessionID}, {"at_hash", c.AtHash}, {"c_hash", c.CHash},
 	} {
 		if m.value != "" {
 			dst = append(dst, `,"`+m.name+`":`...)
-			dst = appendJSONString(dst, m.value)
+			dst = jsonx.AppendString(dst, m.value)
 		}
 	}
 	var err error
 	if dst, err = appendUserClaims(dst, &c.User); err != nil {
 		return nil, err
 	}
-	return appendExtraClaims(dst, c.Extra)
+	return jsonx.AppendMembers(dst, c.Extra)
 }
 
 // appendUserClaims appends the members of u that are set, each preceded by
@@ -124,7 +127,7 @@ func appendUserClaims(dst []byte, u *UserClaims) ([]byte, error) {
 // them) do.
 func idTokenHashFunc(alg string) func() hash.Hash {
 	switch alg {
-	case AlgEdDSA:
+	case oauth.AlgEdDSA:
 		return sha512.New
 	default: // RS256, ES256
 		return sha256.New

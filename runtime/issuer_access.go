@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/randtok"
 )
 
 // IssuedToken is an access token and what the token response says about it.
@@ -45,7 +47,7 @@ func (i AccessTokenIssuer) Issue(ctx context.Context, claims *AccessTokenClaims,
 	}
 	c := *claims // the caller's claims are left as they were, so they can be reused
 	if c.JTI == "" {
-		c.JTI = newID()
+		c.JTI = randtok.NewID()
 	}
 	if c.Issuer == "" {
 		c.Issuer = t.Issuer

@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/internal/jsonx"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -36,7 +39,7 @@ func tkDecodeJWT(t *testing.T, tok string) (header, claims map[string]any) {
 
 // TestAccessTokenJWT: a JWT access token follows RFC 9068 (security.md S-37).
 func TestAccessTokenJWT(t *testing.T) {
-	for _, alg := range []string{AlgES256, AlgRS256, AlgEdDSA} {
+	for _, alg := range []string{oauth.AlgES256, oauth.AlgRS256, oauth.AlgEdDSA} {
 		t.Run(alg, func(t *testing.T) {
 			ctx := context.Background()
 			s, clk, store := tkServer(t, alg)
@@ -103,7 +106,7 @@ func TestAccessTokenJWT(t *testing.T) {
 
 func TestAccessTokenJWTClaimShapes(t *testing.T) {
 	ctx := context.Background()
-	s, clk, _ := tkServer(t, AlgES256)
+	s, clk, _ := tkServer(t, oauth.AlgES256)
 	tc := tkContext(s, clk, tkPolicy(FormatJWT))
 	g := tkGrant(t, tc)
 
@@ -141,7 +144,7 @@ func TestAccessTokenJWTClaimShapes(t *testing.T) {
 
 func TestJWTStringEscapingMatchesEncodingJSON(t *testing.T) {
 	for _, s := range []string{"", "plain", `q"b\s`, "\x00\x01\x1f\t\n\r", "é日本\U0001F600", "\xff\xfebad", "\u2028\u2029", "<&>"} {
-		got := appendJSONString(nil, s)
+		got := jsonx.AppendString(nil, s)
 		var back string
 		if err := json.Unmarshal(got, &back); err != nil {
 			t.Errorf("%q encodes to invalid JSON %s: %v", s, got, err)
@@ -160,7 +163,7 @@ func TestJWTStringEscapingMatchesEncodingJSON(t *testing.T) {
 // (security.md S-35, S-36).
 func TestAccessTokenOpaque(t *testing.T) {
 	ctx := context.Background()
-	s, clk, store := tkServer(t, AlgES256)
+	s, clk, store := tkServer(t, oauth.AlgES256)
 	tc := tkContext(s, clk, tkPolicy(FormatOpaque))
 	g := tkGrant(t, tc)
 	c := tkClaims()
@@ -197,7 +200,7 @@ func TestAccessTokenOpaque(t *testing.T) {
 
 func TestAccessTokenIssueErrors(t *testing.T) {
 	ctx := context.Background()
-	s, clk, _ := tkServer(t, AlgES256)
+	s, clk, _ := tkServer(t, oauth.AlgES256)
 
 	for _, name := range []string{"iss", "sub", "aud", "exp", "iat", "nbf", "jti", "client_id", "scope", "auth_time", "acr", "amr", "cnf", "act", "typ"} {
 		t.Run("Extra shadows "+name, func(t *testing.T) {
@@ -233,7 +236,7 @@ func TestAccessTokenIssueErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, clk, _ := tkServer(t, AlgES256)
+			s, clk, _ := tkServer(t, oauth.AlgES256)
 			tc := tkContext(s, clk, tkPolicy(tt.format))
 			if tt.ctx != nil {
 				tt.ctx(tc)
@@ -268,19 +271,19 @@ func TestAccessTokenIssueErrors(t *testing.T) {
 
 // TestAccessTokenSigningAlgFromSettings: Settings.SigningAlg picks the key.
 func TestAccessTokenSigningAlgFromSettings(t *testing.T) {
-	s, clk, _ := tkServer(t, AlgES256)
-	ks, err := NewKeySet(tkKey(t, AlgES256), tkKey(t, AlgRS256))
+	s, clk, _ := tkServer(t, oauth.AlgES256)
+	ks, err := NewKeySet(tkKey(t, oauth.AlgES256), tkKey(t, oauth.AlgRS256))
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.keys = ks
-	s.settings.SigningAlg = AlgRS256
+	s.settings.SigningAlg = oauth.AlgRS256
 	tc := tkContext(s, clk, tkPolicy(FormatJWT))
 	it, err := tc.Issuers.Access.Issue(context.Background(), tkClaims(), tkGrant(t, tc))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h, _ := tkDecodeJWT(t, it.Value.Reveal()); h["alg"] != AlgRS256 || h["kid"] != tkKey(t, AlgRS256).KID() {
+	if h, _ := tkDecodeJWT(t, it.Value.Reveal()); h["alg"] != oauth.AlgRS256 || h["kid"] != tkKey(t, oauth.AlgRS256).KID() {
 		t.Errorf("header = %v, want the RS256 key", h)
 	}
 }
@@ -306,7 +309,7 @@ func benchmarkAccessToken(b *testing.B, alg string, f AccessTokenFormat) {
 }
 
 // BenchmarkSignAccessTokenES256 issues RFC 9068 JWT access tokens.
-func BenchmarkSignAccessTokenES256(b *testing.B) { benchmarkAccessToken(b, AlgES256, FormatJWT) }
+func BenchmarkSignAccessTokenES256(b *testing.B) { benchmarkAccessToken(b, oauth.AlgES256, FormatJWT) }
 
 // BenchmarkOpaqueAccessToken issues opaque access tokens.
-func BenchmarkOpaqueAccessToken(b *testing.B) { benchmarkAccessToken(b, AlgES256, FormatOpaque) }
+func BenchmarkOpaqueAccessToken(b *testing.B) { benchmarkAccessToken(b, oauth.AlgES256, FormatOpaque) }

@@ -6,6 +6,10 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/pkce"
+	"github.com/oauthgen/oauthgen/runtime/internal/redirecturi"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // Authorization code lifetimes (RFC 6749 §4.1.2: "A maximum authorization
@@ -27,7 +31,7 @@ type AuthorizationCodeRequest struct {
 	// token request must then repeat it (RFC 6749 §4.1.3).
 	RedirectURIProvided bool
 	// Scope is the granted scope; empty means the client's default scopes.
-	Scope ScopeSet
+	Scope oauth.ScopeSet
 	// Authentication is the end user's authentication.
 	Authentication Authentication
 	// Nonce is the OpenID Connect nonce.
@@ -52,10 +56,10 @@ type AuthorizationCodeRequest struct {
 // present for public clients, for clients that require PKCE and when the
 // settings require it (RFC 9700 §2.1.1), uses S256 (security.md S-02) and
 // is 43 base64url characters. The code is 256 random bits, stored only as
-// its SHA-256 (security.md S-35, S-36). Request errors are *Error values.
+// its SHA-256 (security.md S-35, S-36). Request errors are *oauth.Error values.
 func (s *Server) IssueAuthorizationCode(ctx context.Context, req AuthorizationCodeRequest) (Secret, error) {
 	ttl := defaultCodeTTL
-	if f := s.flows[GrantAuthorizationCode]; f != nil && f.Policy.CodeTTL > 0 {
+	if f := s.flows[oauth.GrantAuthorizationCode]; f != nil && f.Policy.CodeTTL > 0 {
 		ttl = f.Policy.CodeTTL
 	}
 	return s.issueCode(ctx, req, ttl)
@@ -71,7 +75,7 @@ func (s *Server) issueCode(ctx context.Context, req AuthorizationCodeRequest, de
 		return "", fmt.Errorf("authorization code: look up client: %w", err)
 	}
 	if client == nil {
-		return "", NewError(ErrInvalidRequest, "unknown client")
+		return "", oauth.NewError(oauth.ErrInvalidRequest, "unknown client")
 	}
 	return s.issueCodeFor(ctx, client, req, defaultTTL)
 }
@@ -88,23 +92,23 @@ func (s *Server) issueCodeFor(ctx context.Context, client *Client, req Authoriza
 	if client.ID != req.ClientID {
 		return "", issuerFault("authorization code: client %q is not the request's %q", client.ID, req.ClientID)
 	}
-	if !client.AllowsGrant(GrantAuthorizationCode) {
-		return "", NewError(ErrUnauthorizedClient, "client may not use the authorization code grant")
+	if !client.AllowsGrant(oauth.GrantAuthorizationCode) {
+		return "", oauth.NewError(oauth.ErrUnauthorizedClient, "client may not use the authorization code grant")
 	}
 
 	redirect := req.RedirectURI
 	if req.RedirectURIProvided {
-		if !matchRedirectURI(client.RedirectURIs, redirect) { // exact match, RFC 9700 §4.1.3
-			return "", NewError(ErrInvalidRequest, "redirect_uri is not registered")
+		if !redirecturi.Match(client.RedirectURIs, redirect) { // exact match, RFC 9700 §4.1.3
+			return "", oauth.NewError(oauth.ErrInvalidRequest, "redirect_uri is not registered")
 		}
 	} else {
 		// RFC 6749 §3.1.2.3: without redirect_uri the client must have
 		// exactly one registered URI.
 		if len(client.RedirectURIs) != 1 {
-			return "", NewError(ErrInvalidRequest, "redirect_uri is required")
+			return "", oauth.NewError(oauth.ErrInvalidRequest, "redirect_uri is required")
 		}
 		if redirect != "" && redirect != client.RedirectURIs[0] {
-			return "", NewError(ErrInvalidRequest, "redirect_uri is not registered")
+			return "", oauth.NewError(oauth.ErrInvalidRequest, "redirect_uri is not registered")
 		}
 		redirect = client.RedirectURIs[0]
 	}
@@ -114,10 +118,10 @@ func (s *Server) issueCodeFor(ctx context.Context, client *Client, req Authoriza
 		scope = client.DefaultScopes // RFC 6749 §3.3
 	}
 	if !scope.SubsetOf(client.Scopes) {
-		return "", NewError(ErrInvalidScope, "scope not allowed for the client")
+		return "", oauth.NewError(oauth.ErrInvalidScope, "scope not allowed for the client")
 	}
 
-	if err := checkPKCE(s.pkceRequired(client), req.CodeChallenge, req.CodeChallengeMethod); err != nil {
+	if err := pkce.CheckChallenge(s.pkceRequired(client), req.CodeChallenge, req.CodeChallengeMethod); err != nil {
 		return "", err
 	}
 
@@ -156,43 +160,10 @@ func (s *Server) issueCodeFor(ctx context.Context, client *Client, req Authoriza
 	return code, nil
 }
 
-// pkceS256ChallengeLen is the length of BASE64URL(SHA-256(verifier)) without
-// padding (RFC 7636 §4.2).
-const pkceS256ChallengeLen = 43
-
 // pkceRequired reports whether an authorization request of the client must
 // carry a PKCE challenge: always for public clients (RFC 9700 §2.1.1,
 // security.md S-01), and for confidential ones that require it or when the
 // settings require it of every client (flows.md §5.1 rule 2).
 func (s *Server) pkceRequired(client *Client) bool {
 	return client.IsPublic() || client.RequirePKCE || s.settings.RequirePKCE
-}
-
-// checkPKCE applies flows.md §5.1 rules 1-4: a challenge is needed when
-// required (see pkceRequired); the method must be S256, an omitted method
-// meaning plain (RFC 7636 §4.3; security.md S-02); the challenge must be 43
-// base64url characters.
-func checkPKCE(required bool, challenge, method string) *Error {
-	if challenge == "" {
-		if method != "" {
-			return NewError(ErrInvalidRequest, "code_challenge_method without code_challenge")
-		}
-		if required {
-			return NewError(ErrInvalidRequest, "code_challenge required") // RFC 7636 §4.4.1
-		}
-		return nil
-	}
-	if method != PKCEMethodS256 {
-		return NewError(ErrInvalidRequest, "code_challenge_method must be S256")
-	}
-	if len(challenge) != pkceS256ChallengeLen {
-		return NewError(ErrInvalidRequest, "malformed code_challenge")
-	}
-	for i := 0; i < len(challenge); i++ {
-		c := challenge[i]
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return NewError(ErrInvalidRequest, "malformed code_challenge")
-		}
-	}
-	return nil
 }

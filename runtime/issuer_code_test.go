@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 const tkChallenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM" // RFC 7636 Appendix B
@@ -15,15 +17,15 @@ const tkChallenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM" // RFC 7636 Ap
 // tkCodeServer is a server with a confidential client (PKCE required), a
 // public client and an exempt confidential client.
 func tkCodeServer(t *testing.T) (*Server, *tkClock, *MemoryStore) {
-	s, clk, store := tkServer(t, AlgES256)
+	s, clk, store := tkServer(t, oauth.AlgES256)
 	s.clients = tkClients{
-		"conf": {ID: "conf", Type: ClientConfidential, RequirePKCE: true, GrantTypes: []GrantType{GrantAuthorizationCode},
-			RedirectURIs: []string{"https://app.example/cb", "https://app.example/cb2"}, Scopes: ScopeSet{"read", "write"}, DefaultScopes: ScopeSet{"read"}},
-		"pub": {ID: "pub", Type: ClientPublic, GrantTypes: []GrantType{GrantAuthorizationCode},
-			RedirectURIs: []string{"http://127.0.0.1/cb"}, Scopes: ScopeSet{"read"}},
-		"exempt": {ID: "exempt", Type: ClientConfidential, GrantTypes: []GrantType{GrantAuthorizationCode},
+		"conf": {ID: "conf", RequirePKCE: true, GrantTypes: []oauth.GrantType{oauth.GrantAuthorizationCode},
+			RedirectURIs: []string{"https://app.example/cb", "https://app.example/cb2"}, Scopes: oauth.ScopeSet{"read", "write"}, DefaultScopes: oauth.ScopeSet{"read"}},
+		"pub": {ID: "pub", AuthMethod: oauth.AuthNone, GrantTypes: []oauth.GrantType{oauth.GrantAuthorizationCode},
+			RedirectURIs: []string{"http://127.0.0.1/cb"}, Scopes: oauth.ScopeSet{"read"}},
+		"exempt": {ID: "exempt", GrantTypes: []oauth.GrantType{oauth.GrantAuthorizationCode},
 			RedirectURIs: []string{"https://exempt.example/cb"}},
-		"cc": {ID: "cc", Type: ClientConfidential, GrantTypes: []GrantType{GrantClientCredentials},
+		"cc": {ID: "cc", GrantTypes: []oauth.GrantType{oauth.GrantClientCredentials},
 			RedirectURIs: []string{"https://cc.example/cb"}},
 	}
 	return s, clk, store
@@ -34,7 +36,7 @@ func tkCodeRequest() AuthorizationCodeRequest {
 		ClientID:            "conf",
 		RedirectURI:         "https://app.example/cb2",
 		RedirectURIProvided: true,
-		Scope:               ScopeSet{"read", "write"},
+		Scope:               oauth.ScopeSet{"read", "write"},
 		Authentication:      Authentication{Subject: "alice", AuthTime: tkNow, AMR: []string{"pwd"}},
 		Nonce:               "n1",
 		CodeChallenge:       tkChallenge,
@@ -102,7 +104,7 @@ func TestIssueAuthorizationCodeDefaults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rec := consume(t, store, code); !rec.Scope.Equal(ScopeSet{"read"}) {
+		if rec := consume(t, store, code); !rec.Scope.Equal(oauth.ScopeSet{"read"}) {
 			t.Errorf("scope = %v, want the client's default", rec.Scope)
 		}
 	})
@@ -117,7 +119,7 @@ func TestIssueAuthorizationCodeDefaults(t *testing.T) {
 	})
 	t.Run("flow CodeTTL", func(t *testing.T) {
 		s, _, store := tkCodeServer(t)
-		s.flows = map[GrantType]*TokenFlowRegistration{GrantAuthorizationCode: {Policy: TokenPolicy{CodeTTL: 2 * time.Minute}}}
+		s.flows = map[oauth.GrantType]*TokenFlowRegistration{oauth.GrantAuthorizationCode: {Policy: TokenPolicy{CodeTTL: 2 * time.Minute}}}
 		code, err := s.IssueAuthorizationCode(ctx, tkCodeRequest())
 		if err != nil {
 			t.Fatal(err)
@@ -132,36 +134,36 @@ func TestIssueAuthorizationCodeErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		edit func(*AuthorizationCodeRequest)
-		code ErrorCode
+		code oauth.ErrorCode
 	}{
-		{"unknown client", func(r *AuthorizationCodeRequest) { r.ClientID = "nobody" }, ErrInvalidRequest},
+		{"unknown client", func(r *AuthorizationCodeRequest) { r.ClientID = "nobody" }, oauth.ErrInvalidRequest},
 		{"client without the grant", func(r *AuthorizationCodeRequest) {
 			r.ClientID, r.RedirectURI = "cc", "https://cc.example/cb"
-		}, ErrUnauthorizedClient},
-		{"unregistered redirect URI", func(r *AuthorizationCodeRequest) { r.RedirectURI = "https://evil.example/cb" }, ErrInvalidRequest},
-		{"redirect URI with a trailing slash", func(r *AuthorizationCodeRequest) { r.RedirectURI = "https://app.example/cb/" }, ErrInvalidRequest},
+		}, oauth.ErrUnauthorizedClient},
+		{"unregistered redirect URI", func(r *AuthorizationCodeRequest) { r.RedirectURI = "https://evil.example/cb" }, oauth.ErrInvalidRequest},
+		{"redirect URI with a trailing slash", func(r *AuthorizationCodeRequest) { r.RedirectURI = "https://app.example/cb/" }, oauth.ErrInvalidRequest},
 		{"redirect URI omitted, several registered", func(r *AuthorizationCodeRequest) {
 			r.RedirectURI, r.RedirectURIProvided = "", false
-		}, ErrInvalidRequest},
-		{"scope not allowed", func(r *AuthorizationCodeRequest) { r.Scope = ScopeSet{"read", "admin"} }, ErrInvalidScope},
+		}, oauth.ErrInvalidRequest},
+		{"scope not allowed", func(r *AuthorizationCodeRequest) { r.Scope = oauth.ScopeSet{"read", "admin"} }, oauth.ErrInvalidScope},
 		{"public client without challenge", func(r *AuthorizationCodeRequest) {
-			r.ClientID, r.RedirectURI, r.Scope = "pub", "http://127.0.0.1/cb", ScopeSet{"read"}
+			r.ClientID, r.RedirectURI, r.Scope = "pub", "http://127.0.0.1/cb", oauth.ScopeSet{"read"}
 			r.CodeChallenge, r.CodeChallengeMethod = "", ""
-		}, ErrInvalidRequest},
+		}, oauth.ErrInvalidRequest},
 		{"confidential client requiring PKCE without challenge", func(r *AuthorizationCodeRequest) {
 			r.CodeChallenge, r.CodeChallengeMethod = "", ""
-		}, ErrInvalidRequest},
-		{"method plain", func(r *AuthorizationCodeRequest) { r.CodeChallengeMethod = "plain" }, ErrInvalidRequest},
-		{"method omitted", func(r *AuthorizationCodeRequest) { r.CodeChallengeMethod = "" }, ErrInvalidRequest},
-		{"method lower case", func(r *AuthorizationCodeRequest) { r.CodeChallengeMethod = "s256" }, ErrInvalidRequest},
-		{"method without challenge", func(r *AuthorizationCodeRequest) { r.CodeChallenge = "" }, ErrInvalidRequest},
-		{"challenge of 42 characters", func(r *AuthorizationCodeRequest) { r.CodeChallenge = tkChallenge[:42] }, ErrInvalidRequest},
-		{"challenge of 44 characters", func(r *AuthorizationCodeRequest) { r.CodeChallenge = tkChallenge + "A" }, ErrInvalidRequest},
-		{"challenge with padding", func(r *AuthorizationCodeRequest) { r.CodeChallenge = tkChallenge[:42] + "=" }, ErrInvalidRequest},
-		{"challenge with +", func(r *AuthorizationCodeRequest) { r.CodeChallenge = "+" + tkChallenge[1:] }, ErrInvalidRequest},
-		{"TTL over 10 minutes", func(r *AuthorizationCodeRequest) { r.TTL = 10*time.Minute + time.Second }, ErrServerError},
-		{"negative TTL", func(r *AuthorizationCodeRequest) { r.TTL = -time.Second }, ErrServerError},
-		{"no subject", func(r *AuthorizationCodeRequest) { r.Authentication.Subject = "" }, ErrServerError},
+		}, oauth.ErrInvalidRequest},
+		{"method plain", func(r *AuthorizationCodeRequest) { r.CodeChallengeMethod = "plain" }, oauth.ErrInvalidRequest},
+		{"method omitted", func(r *AuthorizationCodeRequest) { r.CodeChallengeMethod = "" }, oauth.ErrInvalidRequest},
+		{"method lower case", func(r *AuthorizationCodeRequest) { r.CodeChallengeMethod = "s256" }, oauth.ErrInvalidRequest},
+		{"method without challenge", func(r *AuthorizationCodeRequest) { r.CodeChallenge = "" }, oauth.ErrInvalidRequest},
+		{"challenge of 42 characters", func(r *AuthorizationCodeRequest) { r.CodeChallenge = tkChallenge[:42] }, oauth.ErrInvalidRequest},
+		{"challenge of 44 characters", func(r *AuthorizationCodeRequest) { r.CodeChallenge = tkChallenge + "A" }, oauth.ErrInvalidRequest},
+		{"challenge with padding", func(r *AuthorizationCodeRequest) { r.CodeChallenge = tkChallenge[:42] + "=" }, oauth.ErrInvalidRequest},
+		{"challenge with +", func(r *AuthorizationCodeRequest) { r.CodeChallenge = "+" + tkChallenge[1:] }, oauth.ErrInvalidRequest},
+		{"TTL over 10 minutes", func(r *AuthorizationCodeRequest) { r.TTL = 10*time.Minute + time.Second }, oauth.ErrServerError},
+		{"negative TTL", func(r *AuthorizationCodeRequest) { r.TTL = -time.Second }, oauth.ErrServerError},
+		{"no subject", func(r *AuthorizationCodeRequest) { r.Authentication.Subject = "" }, oauth.ErrServerError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -169,7 +171,7 @@ func TestIssueAuthorizationCodeErrors(t *testing.T) {
 			req := tkCodeRequest()
 			tt.edit(&req)
 			code, err := s.IssueAuthorizationCode(context.Background(), req)
-			var e *Error
+			var e *oauth.Error
 			if !errors.As(err, &e) || e.Code != tt.code {
 				t.Fatalf("error = %v, want %s", err, tt.code)
 			}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/randtok"
 )
 
 // GrantIssuer creates grants (Curity's delegations): the authorization a
@@ -33,7 +35,7 @@ func (i GrantIssuer) Issue(ctx context.Context, d GrantData) (Grant, error) {
 		return Grant{}, issuerFault("grant: no subject")
 	}
 	g := Grant{
-		ID:             newID(),
+		ID:             randtok.NewID(),
 		ClientID:       clientID,
 		Subject:        d.Subject,
 		Scope:          slices.Clone(d.Scope),

@@ -5,15 +5,17 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 func TestGrantIssue(t *testing.T) {
 	ctx := context.Background()
-	s, clk, store := tkServer(t, AlgES256)
+	s, clk, store := tkServer(t, oauth.AlgES256)
 	tc := tkContext(s, clk, tkPolicy(FormatOpaque))
 	d := GrantData{
 		Subject:        "alice",
-		Scope:          ScopeSet{"read"},
+		Scope:          oauth.ScopeSet{"read"},
 		Audience:       []string{"https://api.example"},
 		Authentication: Authentication{Subject: "alice", AMR: []string{"pwd"}},
 		ExpiresAt:      tkNow.Add(time.Hour),
@@ -63,7 +65,7 @@ func TestGrantIssueErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, clk, store := tkServer(t, AlgES256)
+			s, clk, store := tkServer(t, oauth.AlgES256)
 			tc := tkContext(s, clk, tkPolicy(FormatOpaque))
 			tc.Client = tt.client
 			_, err := tc.Issuers.Grants.Issue(context.Background(), tt.data)

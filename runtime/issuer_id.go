@@ -3,6 +3,8 @@ package runtime
 import (
 	"context"
 	"slices"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // IDTokenIssuer issues OpenID Connect ID tokens (OIDC Core §2; flows.md
@@ -125,5 +127,5 @@ func (i IDTokenIssuer) alg() string {
 	if alg := i.t.server.settings.IDTokenSigningAlg; alg != "" {
 		return alg
 	}
-	return AlgRS256
+	return oauth.AlgRS256
 }

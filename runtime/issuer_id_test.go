@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -17,15 +19,15 @@ import (
 // ID tokens signed with idAlg, access tokens with ES256.
 func idServer(t *testing.T, idAlg string) (*Server, *tkClock) {
 	t.Helper()
-	s, clk, _ := tkServer(t, AlgES256)
-	s.settings.Scopes = []ScopeInfo{{Name: ScopeOpenID}}
+	s, clk, _ := tkServer(t, oauth.AlgES256)
+	s.settings.Scopes = []ScopeInfo{{Name: oauth.ScopeOpenID}}
 	s.settings.IDTokenSigningAlg = idAlg
 	s.settings.IDTokenTTL = 5 * time.Minute
 	var extra []*SigningKey
 	for _, a := range requiredKeyAlgs(s.settings)[1:] {
 		extra = append(extra, tkKey(t, a))
 	}
-	ks, err := NewKeySet(tkKey(t, AlgES256), extra...)
+	ks, err := NewKeySet(tkKey(t, oauth.AlgES256), extra...)
 	if err != nil {
 		t.Fatalf("NewKeySet: %v", err)
 	}
@@ -37,7 +39,7 @@ func idServer(t *testing.T, idAlg string) (*Server, *tkClock) {
 // of the hash (OIDC Core §3.1.3.6, §3.3.2.11); the values are the examples
 // of OIDC Core Appendix A.
 func TestIDTokenHashVectors(t *testing.T) {
-	s, clk := idServer(t, AlgRS256)
+	s, clk := idServer(t, oauth.AlgRS256)
 	i := tkContext(s, clk, tkPolicy(FormatJWT)).Issuers.ID
 	if got, want := i.AtHash("jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y"), "77QmUPtjPfzWtF2AnpK9RQ"; got != want {
 		t.Errorf("AtHash = %q, want %q", got, want)
@@ -56,9 +58,9 @@ func TestIDTokenHashFollowsAlg(t *testing.T) {
 	for _, tc := range []struct {
 		alg, want string
 	}{
-		{AlgRS256, b64(s256[:16])},
-		{AlgES256, b64(s256[:16])},
-		{AlgEdDSA, b64(s512[:32])},
+		{oauth.AlgRS256, b64(s256[:16])},
+		{oauth.AlgES256, b64(s256[:16])},
+		{oauth.AlgEdDSA, b64(s512[:32])},
 	} {
 		t.Run(tc.alg, func(t *testing.T) {
 			s, clk := idServer(t, tc.alg)
@@ -75,7 +77,7 @@ func TestIDTokenHashFollowsAlg(t *testing.T) {
 
 // TestIDTokenIssue: the header, the claims and their defaults (OIDC Core §2).
 func TestIDTokenIssue(t *testing.T) {
-	for _, alg := range []string{AlgRS256, AlgES256, AlgEdDSA} {
+	for _, alg := range []string{oauth.AlgRS256, oauth.AlgES256, oauth.AlgEdDSA} {
 		t.Run(alg, func(t *testing.T) {
 			s, clk := idServer(t, alg)
 			tc := tkContext(s, clk, tkPolicy(FormatJWT))
@@ -159,7 +161,7 @@ func jsonText(v any) string {
 
 // TestIDTokenIssueNil: nil claims issue nothing (flows.md §3.3).
 func TestIDTokenIssueNil(t *testing.T) {
-	s, clk := idServer(t, AlgRS256)
+	s, clk := idServer(t, oauth.AlgRS256)
 	tc := tkContext(s, clk, tkPolicy(FormatJWT))
 	tok, err := tc.Issuers.ID.Issue(context.Background(), nil, tkGrant(t, tc))
 	if tok != "" || err != nil {
@@ -169,7 +171,7 @@ func TestIDTokenIssueNil(t *testing.T) {
 
 // TestIDTokenIssueLeavesClaims: the caller's claims are not modified.
 func TestIDTokenIssueLeavesClaims(t *testing.T) {
-	s, clk := idServer(t, AlgRS256)
+	s, clk := idServer(t, oauth.AlgRS256)
 	tc := tkContext(s, clk, tkPolicy(FormatJWT))
 	c := &IDTokenClaims{}
 	if _, err := tc.Issuers.ID.Issue(context.Background(), c, tkGrant(t, tc)); err != nil {
@@ -190,7 +192,7 @@ func TestIDTokenIssueErrors(t *testing.T) {
 	}{
 		{name: "not OpenID", server: func(s *Server) { s.settings.Scopes = nil }},
 		{name: "no key of the alg", server: func(s *Server) {
-			ks, _ := NewKeySet(s.keys.ForAlg(AlgES256))
+			ks, _ := NewKeySet(s.keys.ForAlg(oauth.AlgES256))
 			s.keys = ks
 		}},
 		{name: "Extra shadows nonce", claims: IDTokenClaims{Extra: map[string]any{"nonce": "x"}}},
@@ -208,7 +210,7 @@ func TestIDTokenIssueErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s, clk := idServer(t, AlgRS256)
+			s, clk := idServer(t, oauth.AlgRS256)
 			ctx := tkContext(s, clk, tkPolicy(FormatJWT))
 			g := tkGrant(t, ctx)
 			if tc.server != nil {
@@ -230,7 +232,7 @@ func TestIDTokenIssueErrors(t *testing.T) {
 // TestIDTokenAudienceMayHaveMore: aud may name others besides the client
 // (OIDC Core §2); it is then an array.
 func TestIDTokenAudienceMayHaveMore(t *testing.T) {
-	s, clk := idServer(t, AlgRS256)
+	s, clk := idServer(t, oauth.AlgRS256)
 	tc := tkContext(s, clk, tkPolicy(FormatJWT))
 	tok, err := tc.Issuers.ID.Issue(context.Background(), &IDTokenClaims{Audience: Audience{"client-a", "https://api.example"}}, tkGrant(t, tc))
 	if err != nil {
@@ -245,7 +247,7 @@ func TestIDTokenAudienceMayHaveMore(t *testing.T) {
 // TestIDTokenNotAnAccessToken: an ID token is never an active access token
 // (security.md S-39).
 func TestIDTokenNotAnAccessToken(t *testing.T) {
-	s, clk := idServer(t, AlgES256) // same algorithm and key as access tokens
+	s, clk := idServer(t, oauth.AlgES256) // same algorithm and key as access tokens
 	tc := tkContext(s, clk, tkPolicy(FormatJWT))
 	tok, err := tc.Issuers.ID.Issue(context.Background(), &IDTokenClaims{}, tkGrant(t, tc))
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/randtok"
 )
 
 // RefreshTokenIssuer issues refresh tokens against a grant.
@@ -52,12 +54,12 @@ func (i RefreshTokenIssuer) Issue(ctx context.Context, data *RefreshTokenData, g
 	}
 	family := data.FamilyID
 	if family == "" {
-		family = newID()
+		family = randtok.NewID()
 	}
 	value := newSecretValue()
 	rec := RefreshTokenRecord{
 		Hash:          hashSecret(value),
-		ID:            newID(),
+		ID:            randtok.NewID(),
 		GrantID:       g.ID,
 		FamilyID:      family,
 		ClientID:      g.ClientID,

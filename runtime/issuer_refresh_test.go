@@ -6,11 +6,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 func TestRefreshTokenIssue(t *testing.T) {
 	ctx := context.Background()
-	s, clk, store := tkServer(t, AlgES256)
+	s, clk, store := tkServer(t, oauth.AlgES256)
 	tc := tkContext(s, clk, tkPolicy(FormatJWT))
 	g := tkGrant(t, tc)
 
@@ -40,7 +42,7 @@ func TestRefreshTokenIssue(t *testing.T) {
 
 	// Given values are kept; the idle deadline never passes the absolute one.
 	data := &RefreshTokenData{
-		Scope:         ScopeSet{"read"},
+		Scope:         oauth.ScopeSet{"read"},
 		ExpiresAt:     tkNow.Add(time.Hour),
 		IdleExpiresAt: tkNow.Add(2 * time.Hour),
 		FamilyID:      rec.FamilyID,
@@ -50,7 +52,7 @@ func TestRefreshTokenIssue(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec2, _, _ := store.RefreshToken(ctx, tkSHA256(v2.Reveal()))
-	if rec2.FamilyID != rec.FamilyID || rec2.ID == rec.ID || !rec2.Scope.Equal(ScopeSet{"read"}) ||
+	if rec2.FamilyID != rec.FamilyID || rec2.ID == rec.ID || !rec2.Scope.Equal(oauth.ScopeSet{"read"}) ||
 		!rec2.ExpiresAt.Equal(tkNow.Add(time.Hour)) || !rec2.IdleExpiresAt.Equal(tkNow.Add(time.Hour)) || v2.Equal(v) {
 		t.Errorf("second record = %+v", rec2)
 	}
@@ -84,7 +86,7 @@ func TestRefreshTokenIssueErrors(t *testing.T) {
 		data  RefreshTokenData
 		grant func(Grant) Grant
 	}{
-		{name: "scope wider than the grant", data: RefreshTokenData{Scope: ScopeSet{"read", "admin"}}},
+		{name: "scope wider than the grant", data: RefreshTokenData{Scope: oauth.ScopeSet{"read", "admin"}}},
 		{name: "no grant", grant: func(Grant) Grant { return Grant{} }},
 		{name: "grant of another client", grant: func(g Grant) Grant { g.ClientID = "client-b"; return g }},
 		{name: "already expired", data: RefreshTokenData{ExpiresAt: tkNow}},
@@ -93,7 +95,7 @@ func TestRefreshTokenIssueErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, clk, store := tkServer(t, AlgES256)
+			s, clk, store := tkServer(t, oauth.AlgES256)
 			tc := tkContext(s, clk, tkPolicy(FormatOpaque))
 			g := tkGrant(t, tc)
 			if tt.grant != nil {

@@ -1,6 +1,10 @@
 package runtime
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+)
 
 // Issuers issue the grants and tokens of one token request (flows.md §3.4).
 // They separate which claims a token carries (the procedure's business)
@@ -32,8 +36,8 @@ func newIssuers(t *TokenContext) Issuers {
 // issuerFault reports a procedure's misuse of an issuer (a shadowed claim, a
 // token for another client's grant). The client sees only server_error; the
 // cause is logged (conventions R-02).
-func issuerFault(format string, args ...any) *Error {
-	return NewError(ErrServerError, "").WithCause(fmt.Errorf(format, args...))
+func issuerFault(format string, args ...any) *oauth.Error {
+	return oauth.NewError(oauth.ErrServerError, "").WithCause(fmt.Errorf(format, args...))
 }
 
 // checkGrantClient refuses to issue a token against a grant of another

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // tkClock is the fake Clock of the token-material tests; tests advance it
@@ -66,7 +68,7 @@ func tkServer(t testing.TB, alg string) (*Server, *tkClock, *MemoryStore) {
 		clock:    clk,
 		log:      slog.New(slog.DiscardHandler),
 		clients: tkClients{
-			"client-a": {ID: "client-a", Type: ClientConfidential, AuthMethod: AuthClientSecretBasic},
+			"client-a": {ID: "client-a", AuthMethod: oauth.AuthClientSecretBasic},
 		},
 	}
 	return s, clk, store
@@ -78,7 +80,7 @@ func tkContext(s *Server, clk *tkClock, p TokenPolicy) *TokenContext {
 		server: s,
 		Now:    clk.now,
 		Issuer: tkIssuer,
-		Client: &Client{ID: "client-a", Type: ClientConfidential},
+		Client: &Client{ID: "client-a"},
 		Policy: p,
 	}
 	t.Issuers = newIssuers(t)
@@ -102,7 +104,7 @@ func tkGrant(t testing.TB, tc *TokenContext) Grant {
 	t.Helper()
 	g, err := tc.Issuers.Grants.Issue(context.Background(), GrantData{
 		Subject:  "alice",
-		Scope:    ScopeSet{"read", "write"},
+		Scope:    oauth.ScopeSet{"read", "write"},
 		Audience: []string{"https://api.example"},
 		Authentication: Authentication{
 			Subject: "alice", AuthTime: tkNow.Add(-time.Minute), ACR: "urn:acr:pwd", AMR: []string{"pwd"},
@@ -119,19 +121,19 @@ func tkClaims() *AccessTokenClaims {
 	return &AccessTokenClaims{
 		Subject:  "alice",
 		Audience: Audience{"https://api.example"},
-		Scope:    ScopeSet{"read", "write"},
+		Scope:    oauth.ScopeSet{"read", "write"},
 	}
 }
 
-// tkWantServerError fails unless err is a server_error *Error with no
+// tkWantServerError fails unless err is a server_error *oauth.Error with no
 // description (nothing internal reaches the client).
 func tkWantServerError(t *testing.T, err error) {
 	t.Helper()
-	var e *Error
+	var e *oauth.Error
 	if !errors.As(err, &e) {
-		t.Fatalf("error = %v (%T), want *Error", err, err)
+		t.Fatalf("error = %v (%T), want *oauth.Error", err, err)
 	}
-	if e.Code != ErrServerError || e.Description != "" || e.Unwrap() == nil {
+	if e.Code != oauth.ErrServerError || e.Description != "" || e.Unwrap() == nil {
 		t.Errorf("error = code %q description %q cause %v, want server_error with a cause and no description", e.Code, e.Description, e.Unwrap())
 	}
 }
@@ -143,16 +145,16 @@ func tkDump(m *MemoryStore) string {
 	defer m.mu.Unlock()
 	var b strings.Builder
 	for k, v := range m.grants {
-		fmt.Fprintf(&b, "%q %+v %s\n", k, v, m.slab.get(v.ref))
+		fmt.Fprintf(&b, "%q %+v %s\n", k, v, m.slab.Get(v.ref))
 	}
 	for k, v := range m.codes {
-		fmt.Fprintf(&b, "%q %+v %s\n", k, v, m.slab.get(v.ref))
+		fmt.Fprintf(&b, "%q %+v %s\n", k, v, m.slab.Get(v.ref))
 	}
 	for k, v := range m.refresh {
-		fmt.Fprintf(&b, "%q %+v %s\n", k, v, m.slab.get(v.ref))
+		fmt.Fprintf(&b, "%q %+v %s\n", k, v, m.slab.Get(v.ref))
 	}
 	for k, v := range m.access {
-		fmt.Fprintf(&b, "%q %+v %s %+v\n", k, v, m.slab.get(v.ref), m.accessExtra[k])
+		fmt.Fprintf(&b, "%q %+v %s %+v\n", k, v, m.slab.Get(v.ref), m.accessExtra[k])
 	}
 	return b.String()
 }
@@ -164,7 +166,7 @@ func tkSHA256(s string) []byte {
 }
 
 func TestNewIssuersBindsContext(t *testing.T) {
-	s, clk, _ := tkServer(t, AlgES256)
+	s, clk, _ := tkServer(t, oauth.AlgES256)
 	tc := tkContext(s, clk, tkPolicy(FormatOpaque))
 	if tc.Issuers.Grants.t != tc || tc.Issuers.Access.t != tc || tc.Issuers.Refresh.t != tc {
 		t.Fatal("newIssuers did not bind every issuer to the context")

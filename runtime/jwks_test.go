@@ -9,13 +9,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+
 	"github.com/golang-jwt/jwt/v5"
 )
 
 // tkKeySet3 is a set with an ES256 default key and RS256 and EdDSA keys.
 func tkKeySet3(t *testing.T) *KeySet {
 	t.Helper()
-	ks, err := NewKeySet(tkKey(t, AlgES256), tkKey(t, AlgRS256), tkKey(t, AlgEdDSA))
+	ks, err := NewKeySet(tkKey(t, oauth.AlgES256), tkKey(t, oauth.AlgRS256), tkKey(t, oauth.AlgEdDSA))
 	if err != nil {
 		t.Fatalf("NewKeySet: %v", err)
 	}
@@ -40,9 +42,9 @@ func TestJWKSPublicMembersOnly(t *testing.T) {
 		members map[string]string // member -> exact value, or "" for "present"
 		sizes   map[string]int    // decoded byte length of base64url members
 	}{
-		{tkKey(t, AlgES256), map[string]string{"kty": "EC", "crv": "P-256", "x": "", "y": ""}, map[string]int{"x": 32, "y": 32}},
-		{tkKey(t, AlgRS256), map[string]string{"kty": "RSA", "n": "", "e": "AQAB"}, map[string]int{"n": 256}},
-		{tkKey(t, AlgEdDSA), map[string]string{"kty": "OKP", "crv": "Ed25519", "x": ""}, map[string]int{"x": 32}},
+		{tkKey(t, oauth.AlgES256), map[string]string{"kty": "EC", "crv": "P-256", "x": "", "y": ""}, map[string]int{"x": 32, "y": 32}},
+		{tkKey(t, oauth.AlgRS256), map[string]string{"kty": "RSA", "n": "", "e": "AQAB"}, map[string]int{"n": 256}},
+		{tkKey(t, oauth.AlgEdDSA), map[string]string{"kty": "OKP", "crv": "Ed25519", "x": ""}, map[string]int{"x": 32}},
 	}
 	kids := map[string]bool{}
 	for i, k := range doc.Keys {
@@ -84,8 +86,8 @@ func TestJWKSPublicMembersOnly(t *testing.T) {
 }
 
 func TestNewKeySet(t *testing.T) {
-	es, rs, ed := tkKey(t, AlgES256), tkKey(t, AlgRS256), tkKey(t, AlgEdDSA)
-	retired, err := GenerateSigningKey(AlgES256)
+	es, rs, ed := tkKey(t, oauth.AlgES256), tkKey(t, oauth.AlgRS256), tkKey(t, oauth.AlgEdDSA)
+	retired, err := GenerateSigningKey(oauth.AlgES256)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +95,7 @@ func TestNewKeySet(t *testing.T) {
 	if err != nil {
 		t.Fatalf("NewKeySet: %v", err)
 	}
-	if ks.Active() != es || ks.ForAlg(AlgES256) != es || ks.ForAlg(AlgRS256) != rs || ks.ForAlg(AlgEdDSA) != nil {
+	if ks.Active() != es || ks.ForAlg(oauth.AlgES256) != es || ks.ForAlg(oauth.AlgRS256) != rs || ks.ForAlg(oauth.AlgEdDSA) != nil {
 		t.Error("active keys per algorithm are wrong: the first key of each algorithm must be active")
 	}
 	if got := strings.Join(ks.Algorithms(), ","); got != "ES256,RS256" {
@@ -143,7 +145,7 @@ func tkSegment(t *testing.T, v any) string {
 // algorithm of the set.
 func TestKeySetVerify(t *testing.T) {
 	ks := tkKeySet3(t)
-	es, rs := tkKey(t, AlgES256), tkKey(t, AlgRS256)
+	es, rs := tkKey(t, oauth.AlgES256), tkKey(t, oauth.AlgRS256)
 	at := func() time.Time { return tkNow }
 	claims := jwt.MapClaims{"iss": tkIssuer, "sub": "alice", "exp": tkNow.Add(time.Hour).Unix(), "jti": "j1"}
 
@@ -187,7 +189,7 @@ func TestKeySetVerify(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A key outside the set, with its own kid and with a known kid.
-	stranger, err := GenerateSigningKey(AlgES256)
+	stranger, err := GenerateSigningKey(oauth.AlgES256)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,13 +197,13 @@ func TestKeySetVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stolenKID := &SigningKey{alg: AlgES256, kid: es.KID(), priv: stranger.priv, pub: stranger.pub, method: stranger.method}
+	stolenKID := &SigningKey{alg: oauth.AlgES256, kid: es.KID(), priv: stranger.priv, pub: stranger.pub, method: stranger.method}
 	stolen, err := stolenKID.Sign("at+jwt", claims)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// An RS256 token whose kid names the ES256 key.
-	mismatch := &SigningKey{alg: AlgRS256, kid: es.KID(), priv: rs.priv, pub: rs.pub, method: rs.method}
+	mismatch := &SigningKey{alg: oauth.AlgRS256, kid: es.KID(), priv: rs.priv, pub: rs.pub, method: rs.method}
 	mismatchTok, err := mismatch.Sign("at+jwt", claims)
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,8 @@ package runtime
 import (
 	"strconv"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/jsonx"
 )
 
 // accessTokenTyp is the JOSE typ of JWT access tokens (RFC 9068 §2.1).
@@ -43,12 +45,12 @@ func (a accessJWTClaims) appendJSON(dst []byte) ([]byte, error) {
 	c := a.c
 	dst = appendJWTHead(dst, c.Issuer, c.Subject, c.Audience, c.ExpiresAt, c.IssuedAt)
 	dst = append(dst, `,"jti":`...)
-	dst = appendJSONString(dst, c.JTI)
+	dst = jsonx.AppendString(dst, c.JTI)
 	dst = append(dst, `,"client_id":`...)
-	dst = appendJSONString(dst, c.ClientID)
+	dst = jsonx.AppendString(dst, c.ClientID)
 	if len(c.Scope) > 0 {
 		dst = append(dst, `,"scope":`...)
-		dst = c.Scope.appendJSON(dst)
+		dst = jsonx.AppendJoined(dst, c.Scope)
 	}
 	if !c.AuthTime.IsZero() {
 		dst = append(dst, `,"auth_time":`...)
@@ -56,13 +58,13 @@ func (a accessJWTClaims) appendJSON(dst []byte) ([]byte, error) {
 	}
 	if c.ACR != "" {
 		dst = append(dst, `,"acr":`...)
-		dst = appendJSONString(dst, c.ACR)
+		dst = jsonx.AppendString(dst, c.ACR)
 	}
 	if len(c.AMR) > 0 {
 		dst = append(dst, `,"amr":`...)
-		dst = jwtAppendStrings(dst, c.AMR)
+		dst = jsonx.AppendStrings(dst, c.AMR)
 	}
-	return appendExtraClaims(dst, c.Extra)
+	return jsonx.AppendMembers(dst, c.Extra)
 }
 
 // appendJWTHead opens a JWT claims set with the members access tokens and
@@ -70,29 +72,17 @@ func (a accessJWTClaims) appendJSON(dst []byte) ([]byte, error) {
 // audience, RFC 7519 §4.1.3; OIDC Core §2), exp and iat.
 func appendJWTHead(dst []byte, iss, sub string, aud []string, exp, iat time.Time) []byte {
 	dst = append(dst, `{"iss":`...)
-	dst = appendJSONString(dst, iss)
+	dst = jsonx.AppendString(dst, iss)
 	dst = append(dst, `,"sub":`...)
-	dst = appendJSONString(dst, sub)
+	dst = jsonx.AppendString(dst, sub)
 	dst = append(dst, `,"aud":`...)
 	if len(aud) == 1 {
-		dst = appendJSONString(dst, aud[0])
+		dst = jsonx.AppendString(dst, aud[0])
 	} else {
-		dst = jwtAppendStrings(dst, aud)
+		dst = jsonx.AppendStrings(dst, aud)
 	}
 	dst = append(dst, `,"exp":`...)
 	dst = strconv.AppendInt(dst, exp.Unix(), 10)
 	dst = append(dst, `,"iat":`...)
 	return strconv.AppendInt(dst, iat.Unix(), 10)
-}
-
-// jwtAppendStrings appends ss as a JSON array of strings.
-func jwtAppendStrings(dst []byte, ss []string) []byte {
-	dst = append(dst, '[')
-	for i, s := range ss {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = appendJSONString(dst, s)
-	}
-	return append(dst, ']')
 }

@@ -8,21 +8,16 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"strings"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 
 	"github.com/golang-jwt/jwt/v5"
-)
 
-// The JWS algorithms a SigningKey supports (RFC 7518 §3.1, RFC 8037 §3.1).
-const (
-	AlgES256 = "ES256" // ECDSA on P-256 with SHA-256, RFC 7518 §3.4
-	AlgRS256 = "RS256" // RSASSA-PKCS1-v1_5 with SHA-256, RFC 7518 §3.3
-	AlgEdDSA = "EdDSA" // Ed25519, RFC 8037 §3.1
+	"github.com/oauthgen/oauthgen/runtime/internal/jose"
 )
 
 // minRSABits is the smallest RSA modulus accepted (RFC 7518 §3.3: "A key of
@@ -31,15 +26,15 @@ const minRSABits = 2048
 
 // SigningKey is a private key bound to one JWS algorithm. Its kid is the
 // RFC 7638 thumbprint of its public key, so kids are unique and stable
-// (security.md S-46). A SigningKey never serialises its private part: the
-// JWKS is built from Public() only (security.md S-45).
+// (RFC 7638). A SigningKey never serialises its private part: the JWKS
+// is built from Public() only.
 type SigningKey struct {
 	alg    string
 	kid    string
 	priv   crypto.Signer
 	pub    crypto.PublicKey
 	method jwt.SigningMethod
-	jwk    publicJWK
+	jwk    jose.PublicJWK
 }
 
 // GenerateSigningKey creates a fresh key for alg: a P-256 key for ES256, a
@@ -51,11 +46,11 @@ func GenerateSigningKey(alg string) (*SigningKey, error) {
 		err  error
 	)
 	switch alg {
-	case AlgES256:
+	case oauth.AlgES256:
 		priv, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	case AlgRS256:
+	case oauth.AlgRS256:
 		priv, err = rsa.GenerateKey(rand.Reader, minRSABits)
-	case AlgEdDSA:
+	case oauth.AlgEdDSA:
 		_, priv, err = ed25519.GenerateKey(rand.Reader)
 	default:
 		return nil, fmt.Errorf("generate signing key: unsupported algorithm %q", alg)
@@ -76,7 +71,7 @@ func NewSigningKey(priv crypto.Signer, alg string) (*SigningKey, error) {
 	}
 	var method jwt.SigningMethod
 	switch alg {
-	case AlgES256:
+	case oauth.AlgES256:
 		k, ok := priv.(*ecdsa.PrivateKey)
 		if !ok {
 			return nil, fmt.Errorf("new signing key: ES256 needs an *ecdsa.PrivateKey, got %T", priv)
@@ -85,7 +80,7 @@ func NewSigningKey(priv crypto.Signer, alg string) (*SigningKey, error) {
 			return nil, fmt.Errorf("new signing key: ES256 needs a P-256 key, got %s", k.Curve.Params().Name)
 		}
 		method = jwt.SigningMethodES256
-	case AlgRS256:
+	case oauth.AlgRS256:
 		k, ok := priv.(*rsa.PrivateKey)
 		if !ok {
 			return nil, fmt.Errorf("new signing key: RS256 needs an *rsa.PrivateKey, got %T", priv)
@@ -94,7 +89,7 @@ func NewSigningKey(priv crypto.Signer, alg string) (*SigningKey, error) {
 			return nil, fmt.Errorf("new signing key: RS256 needs at least %d bits, got %d", minRSABits, k.N.BitLen())
 		}
 		method = jwt.SigningMethodRS256
-	case AlgEdDSA:
+	case oauth.AlgEdDSA:
 		switch k := priv.(type) {
 		case ed25519.PrivateKey:
 			if len(k) != ed25519.PrivateKeySize {
@@ -113,13 +108,13 @@ func NewSigningKey(priv crypto.Signer, alg string) (*SigningKey, error) {
 		return nil, fmt.Errorf("new signing key: unsupported algorithm %q", alg)
 	}
 	pub := priv.Public()
-	jwk, err := newPublicJWK(pub)
+	jwk, err := jose.NewPublicJWK(pub)
 	if err != nil {
 		return nil, fmt.Errorf("new signing key: %w", err)
 	}
 	return &SigningKey{
 		alg:    alg,
-		kid:    jwk.thumbprint(),
+		kid:    jwk.Thumbprint(),
 		priv:   priv,
 		pub:    pub,
 		method: method,
@@ -180,54 +175,8 @@ func (k *SigningKey) Sign(typ string, claims jwt.Claims) (string, error) {
 	return k.signPayload(typ, payload)
 }
 
-// signPayload signs an already encoded JSON claims set. It is the one signing
-// path; access tokens reach it without reflection (jwt_access.go).
+// signPayload signs an already encoded JSON claims set. It is the one
+// signing path; access and ID tokens reach it without reflection.
 func (k *SigningKey) signPayload(typ string, payload []byte) (string, error) {
-	if !jwtHeaderValueOK(typ) {
-		return "", fmt.Errorf("sign jwt: invalid typ %q", typ)
-	}
-	// The header is written by hand: its three values are known-safe
-	// strings (kid is base64url), and this avoids a map and a reflective
-	// encoding per token.
-	var hdr [128]byte
-	h := append(hdr[:0], `{"alg":"`...)
-	h = append(h, k.alg...)
-	h = append(h, `","kid":"`...)
-	h = append(h, k.kid...)
-	h = append(h, `","typ":"`...)
-	h = append(h, typ...)
-	h = append(h, `"}`...)
-
-	enc := base64.RawURLEncoding
-	buf := make([]byte, 0, enc.EncodedLen(len(h))+1+enc.EncodedLen(len(payload)))
-	buf = enc.AppendEncode(buf, h)
-	buf = append(buf, '.')
-	buf = enc.AppendEncode(buf, payload)
-	signingInput := string(buf)
-
-	// The signature itself is golang-jwt's (RFC 7518 §3.3, §3.4; RFC 8037 §3.1).
-	sig, err := k.method.Sign(signingInput, k.priv)
-	if err != nil {
-		return "", fmt.Errorf("sign jwt: %w", err)
-	}
-	var sb strings.Builder
-	sb.Grow(len(signingInput) + 1 + enc.EncodedLen(len(sig)))
-	sb.WriteString(signingInput)
-	sb.WriteByte('.')
-	sb.Write(enc.AppendEncode(buf[:0], sig))
-	return sb.String(), nil
-}
-
-// jwtHeaderValueOK reports whether s can be written into a JSON string as is.
-func jwtHeaderValueOK(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
-			return false
-		}
-	}
-	return true
+	return jose.Sign(k.method, k.priv, k.alg, k.kid, typ, payload)
 }

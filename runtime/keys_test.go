@@ -12,6 +12,9 @@ import (
 	"encoding/pem"
 	"math/big"
 	"testing"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/jose"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // TestThumbprintRFC7638Example checks the kid against the worked example of
@@ -26,31 +29,31 @@ func TestThumbprintRFC7638Example(t *testing.T) {
 		t.Fatal(err)
 	}
 	pub := &rsa.PublicKey{N: new(big.Int).SetBytes(nb), E: 65537}
-	jwk, err := newPublicJWK(pub)
+	jwk, err := jose.NewPublicJWK(pub)
 	if err != nil {
 		t.Fatalf("newPublicJWK: %v", err)
 	}
 	if jwk.E != "AQAB" || jwk.N != n {
 		t.Errorf("JWK members e=%q n=%q..., want AQAB and the RFC's n", jwk.E, jwk.N[:10])
 	}
-	if got := jwk.thumbprint(); got != want {
+	if got := jwk.Thumbprint(); got != want {
 		t.Errorf("thumbprint = %q, want %q (RFC 7638 §3.1)", got, want)
 	}
 }
 
 func TestGenerateSigningKey(t *testing.T) {
-	for _, alg := range []string{AlgES256, AlgRS256, AlgEdDSA} {
+	for _, alg := range []string{oauth.AlgES256, oauth.AlgRS256, oauth.AlgEdDSA} {
 		t.Run(alg, func(t *testing.T) {
 			k := tkKey(t, alg)
 			if k.Alg() != alg {
 				t.Errorf("Alg = %q, want %q", k.Alg(), alg)
 			}
-			jwk, err := newPublicJWK(k.Public())
+			jwk, err := jose.NewPublicJWK(k.Public())
 			if err != nil {
 				t.Fatal(err)
 			}
-			if k.KID() != jwk.thumbprint() || len(k.KID()) != 43 {
-				t.Errorf("KID = %q, want the 43-character thumbprint %q", k.KID(), jwk.thumbprint())
+			if k.KID() != jwk.Thumbprint() || len(k.KID()) != 43 {
+				t.Errorf("KID = %q, want the 43-character thumbprint %q", k.KID(), jwk.Thumbprint())
 			}
 		})
 	}
@@ -70,22 +73,22 @@ func TestNewSigningKeyChecksKeyAgainstAlg(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	es := tkKey(t, AlgES256).priv
-	rs := tkKey(t, AlgRS256).priv
-	ed := tkKey(t, AlgEdDSA).priv
+	es := tkKey(t, oauth.AlgES256).priv
+	rs := tkKey(t, oauth.AlgRS256).priv
+	ed := tkKey(t, oauth.AlgEdDSA).priv
 	tests := []struct {
 		name string
 		priv crypto.Signer
 		alg  string
 	}{
-		{"nil key", nil, AlgES256},
-		{"ES256 with RSA key", rs, AlgES256},
-		{"ES256 with Ed25519 key", ed, AlgES256},
-		{"ES256 with P-384 key", p384, AlgES256},
-		{"RS256 with EC key", es, AlgRS256},
-		{"RS256 with 1024-bit key", rsa1024, AlgRS256},
-		{"EdDSA with EC key", es, AlgEdDSA},
-		{"EdDSA with short key", ed25519.PrivateKey(make([]byte, 10)), AlgEdDSA},
+		{"nil key", nil, oauth.AlgES256},
+		{"ES256 with RSA key", rs, oauth.AlgES256},
+		{"ES256 with Ed25519 key", ed, oauth.AlgES256},
+		{"ES256 with P-384 key", p384, oauth.AlgES256},
+		{"RS256 with EC key", es, oauth.AlgRS256},
+		{"RS256 with 1024-bit key", rsa1024, oauth.AlgRS256},
+		{"EdDSA with EC key", es, oauth.AlgEdDSA},
+		{"EdDSA with short key", ed25519.PrivateKey(make([]byte, 10)), oauth.AlgEdDSA},
 		{"HS256", es, "HS256"},
 		{"none", es, "none"},
 	}
@@ -97,8 +100,8 @@ func TestNewSigningKeyChecksKeyAgainstAlg(t *testing.T) {
 		})
 	}
 	edPriv := ed.(ed25519.PrivateKey)
-	k, err := NewSigningKey(&edPriv, AlgEdDSA)
-	if err != nil || k.KID() != tkKey(t, AlgEdDSA).KID() {
+	k, err := NewSigningKey(&edPriv, oauth.AlgEdDSA)
+	if err != nil || k.KID() != tkKey(t, oauth.AlgEdDSA).KID() {
 		t.Errorf("NewSigningKey(*ed25519.PrivateKey) = %v, %v; want the same key", k, err)
 	}
 }
@@ -111,7 +114,7 @@ func TestParseSigningKeyPEM(t *testing.T) {
 		}
 		return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
 	}
-	es, rs, ed := tkKey(t, AlgES256), tkKey(t, AlgRS256), tkKey(t, AlgEdDSA)
+	es, rs, ed := tkKey(t, oauth.AlgES256), tkKey(t, oauth.AlgRS256), tkKey(t, oauth.AlgEdDSA)
 	sec1, err := x509.MarshalECPrivateKey(es.priv.(*ecdsa.PrivateKey))
 	if err != nil {
 		t.Fatal(err)
@@ -147,12 +150,12 @@ func TestParseSigningKeyPEM(t *testing.T) {
 		pem  []byte
 		alg  string
 	}{
-		{"not PEM", []byte("hello"), AlgES256},
-		{"public key block", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}), AlgES256},
-		{"corrupt PKCS#8", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte{1, 2, 3}}), AlgES256},
-		{"corrupt SEC 1", pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: []byte{1, 2, 3}}), AlgES256},
-		{"EC key for RS256", pkcs8(es.priv), AlgRS256},
-		{"RSA key for EdDSA", pkcs8(rs.priv), AlgEdDSA},
+		{"not PEM", []byte("hello"), oauth.AlgES256},
+		{"public key block", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}), oauth.AlgES256},
+		{"corrupt PKCS#8", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte{1, 2, 3}}), oauth.AlgES256},
+		{"corrupt SEC 1", pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: []byte{1, 2, 3}}), oauth.AlgES256},
+		{"EC key for RS256", pkcs8(es.priv), oauth.AlgRS256},
+		{"RSA key for EdDSA", pkcs8(rs.priv), oauth.AlgEdDSA},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
@@ -164,7 +167,7 @@ func TestParseSigningKeyPEM(t *testing.T) {
 }
 
 func TestSignRefusesUnsafeTyp(t *testing.T) {
-	k := tkKey(t, AlgES256)
+	k := tkKey(t, oauth.AlgES256)
 	for _, typ := range []string{"", `at"jwt`, `at\jwt`, "at\njwt", "tÿp"} {
 		if _, err := k.signPayload(typ, []byte(`{}`)); err == nil {
 			t.Errorf("signPayload(typ %q) succeeded, want an error", typ)

@@ -1,5 +1,11 @@
 package runtime
 
+import (
+	"slices"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+)
+
 // Metadata is the authorization server metadata document (RFC 8414 §2;
 // flows.md §14). It advertises exactly what the server enables and is a pure
 // function of the settings and the registered flows.
@@ -21,10 +27,10 @@ type Metadata struct {
 	ResponseModesSupported []string `json:"response_modes_supported"`
 	// GrantTypesSupported lists exactly the enabled grant types; an omitted
 	// member would mean ["authorization_code","implicit"] (RFC 8414 §2).
-	GrantTypesSupported []GrantType `json:"grant_types_supported"`
+	GrantTypesSupported []oauth.GrantType `json:"grant_types_supported"`
 	// TokenEndpointAuthMethodsSupported lists the enabled client
 	// authentication methods (RFC 8414 §2).
-	TokenEndpointAuthMethodsSupported []ClientAuthMethod `json:"token_endpoint_auth_methods_supported"`
+	TokenEndpointAuthMethodsSupported []oauth.ClientAuthMethod `json:"token_endpoint_auth_methods_supported"`
 	// CodeChallengeMethodsSupported is ["S256"] when authorization_code is
 	// enabled (RFC 8414 §2; security.md S-02).
 	CodeChallengeMethodsSupported []string `json:"code_challenge_methods_supported,omitempty"`
@@ -54,8 +60,8 @@ func (s *Server) Metadata() Metadata {
 	// Copy the slices so the caller cannot change the served document.
 	m.ResponseTypesSupported = append([]string{}, m.ResponseTypesSupported...)
 	m.ResponseModesSupported = append([]string{}, m.ResponseModesSupported...)
-	m.GrantTypesSupported = append([]GrantType(nil), m.GrantTypesSupported...)
-	m.TokenEndpointAuthMethodsSupported = append([]ClientAuthMethod(nil), m.TokenEndpointAuthMethodsSupported...)
+	m.GrantTypesSupported = append([]oauth.GrantType(nil), m.GrantTypesSupported...)
+	m.TokenEndpointAuthMethodsSupported = append([]oauth.ClientAuthMethod(nil), m.TokenEndpointAuthMethodsSupported...)
 	m.CodeChallengeMethodsSupported = append([]string(nil), m.CodeChallengeMethodsSupported...)
 	m.ScopesSupported = append([]string(nil), m.ScopesSupported...)
 	m.OpenIDMetadata = m.OpenIDMetadata.clone()
@@ -69,7 +75,7 @@ func (s *Server) MetadataPath() string { return s.metadataPath }
 
 // buildMetadata computes the document once, at NewServer; grants are the
 // registered grant types in registration order.
-func (s *Server) buildMetadata(grants []GrantType) Metadata {
+func (s *Server) buildMetadata(grants []oauth.GrantType) Metadata {
 	origin := s.origin()
 	m := Metadata{
 		Issuer:                            s.settings.Issuer,
@@ -77,11 +83,11 @@ func (s *Server) buildMetadata(grants []GrantType) Metadata {
 		JWKSURI:                           origin + s.settings.JWKSPath,
 		ResponseTypesSupported:            []string{},
 		ResponseModesSupported:            []string{},
-		GrantTypesSupported:               append([]GrantType{}, grants...),
-		TokenEndpointAuthMethodsSupported: append([]ClientAuthMethod{}, s.settings.AuthMethods...),
+		GrantTypesSupported:               append([]oauth.GrantType{}, grants...),
+		TokenEndpointAuthMethodsSupported: slices.Clone(s.tokenAuthMethods),
 	}
-	if _, ok := s.flows[GrantAuthorizationCode]; ok {
-		m.CodeChallengeMethodsSupported = []string{PKCEMethodS256}
+	if _, ok := s.flows[oauth.GrantAuthorizationCode]; ok {
+		m.CodeChallengeMethodsSupported = []string{oauth.PKCEMethodS256}
 	}
 	for _, sc := range s.settings.Scopes {
 		m.ScopesSupported = append(m.ScopesSupported, sc.Name)
@@ -91,7 +97,7 @@ func (s *Server) buildMetadata(grants []GrantType) Metadata {
 		// code, delivered by query or form_post, always with iss.
 		m.AuthorizationEndpoint = origin + s.settings.AuthorizePath
 		m.ResponseTypesSupported = []string{"code"}
-		m.ResponseModesSupported = []string{string(ResponseModeQuery), string(ResponseModeFormPost)}
+		m.ResponseModesSupported = []string{string(oauth.ResponseModeQuery), string(oauth.ResponseModeFormPost)}
 		m.AuthorizationResponseIssParameterSupported = true
 	}
 	m.OpenIDMetadata = s.buildOpenIDMetadata()

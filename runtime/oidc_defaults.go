@@ -9,22 +9,14 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // The OpenID Connect parts of the server's settings and of the default
 // token data: which keys an OpenID server needs, the default ID token of the
 // code and refresh flows (flows.md §7.1, §7.3), and the offline_access rule
 // for refresh tokens (OIDC Core §11).
-
-// The scopes OpenID Connect gives a meaning (OIDC Core §3.1.2.1, §5.4, §11).
-const (
-	ScopeOpenID        = "openid"
-	ScopeOfflineAccess = "offline_access"
-	ScopeProfile       = "profile"
-	ScopeEmail         = "email"
-	ScopeAddress       = "address"
-	ScopePhone         = "phone"
-)
 
 // defaultIDTokenTTL is the lifetime of ID tokens when the spec sets none.
 const defaultIDTokenTTL = 10 * time.Minute
@@ -38,14 +30,14 @@ func normaliseOpenID(s *Settings, fl Flows) error {
 	var errs []error
 	if s.OpenID() {
 		if s.IDTokenSigningAlg == "" {
-			s.IDTokenSigningAlg = AlgRS256 // OIDC Core §15.1: RS256 is the default
+			s.IDTokenSigningAlg = oauth.AlgRS256 // OIDC Core §15.1: RS256 is the default
 		}
 		if s.IDTokenTTL == 0 {
 			s.IDTokenTTL = defaultIDTokenTTL
 		}
 	}
 	switch s.IDTokenSigningAlg {
-	case "", AlgRS256, AlgES256, AlgEdDSA:
+	case "", oauth.AlgRS256, oauth.AlgES256, oauth.AlgEdDSA:
 	default:
 		errs = append(errs, fmt.Errorf("settings: unsupported IDTokenSigningAlg %q", s.IDTokenSigningAlg))
 	}
@@ -79,7 +71,7 @@ func normaliseOpenID(s *Settings, fl Flows) error {
 func requiredKeyAlgs(s Settings) []string {
 	algs := []string{s.SigningAlg}
 	if s.OpenID() {
-		for _, a := range []string{s.IDTokenSigningAlg, AlgRS256} {
+		for _, a := range []string{s.IDTokenSigningAlg, oauth.AlgRS256} {
 			if a != "" && !slices.Contains(algs, a) {
 				algs = append(algs, a)
 			}
@@ -118,15 +110,15 @@ func checkKeyAlgs(ks *KeySet, algs []string) error {
 // algorithm, then RS256, which must always be listed (OIDC Discovery §3).
 func idTokenAlgs(s Settings) []string {
 	algs := []string{s.IDTokenSigningAlg}
-	if s.IDTokenSigningAlg != AlgRS256 {
-		algs = append(algs, AlgRS256)
+	if s.IDTokenSigningAlg != oauth.AlgRS256 {
+		algs = append(algs, oauth.AlgRS256)
 	}
 	return algs
 }
 
 // openIDGranted reports whether an ID token is due for scope.
-func openIDGranted(t *TokenContext, scope ScopeSet) bool {
-	return t.server.settings.OpenID() && scope.Contains(ScopeOpenID)
+func openIDGranted(t *TokenContext, scope oauth.ScopeSet) bool {
+	return t.server.settings.OpenID() && scope.Contains(oauth.ScopeOpenID)
 }
 
 // withUserInfoAudience adds the issuer to aud when openid is granted: the
@@ -134,7 +126,7 @@ func openIDGranted(t *TokenContext, scope ScopeSet) bool {
 // the userinfo endpoint (OIDC Core §5.3), which accepts only tokens whose
 // audience names this server (RFC 8707 §2; RFC 9068 §4). aud is not
 // modified.
-func withUserInfoAudience(t *TokenContext, scope ScopeSet, aud []string) []string {
+func withUserInfoAudience(t *TokenContext, scope oauth.ScopeSet, aud []string) []string {
 	if !openIDGranted(t, scope) || slices.Contains(aud, t.Issuer) {
 		return aud
 	}
@@ -146,12 +138,12 @@ func withUserInfoAudience(t *TokenContext, scope ScopeSet, aud []string) []strin
 // request (openid granted) gets a refresh token only when offline_access was
 // granted too. When the spec does not declare it, or openid was not granted,
 // the flow's policy alone decides.
-func offlineAccessAllows(t *TokenContext, scope ScopeSet) bool {
-	if !openIDGranted(t, scope) || scope.Contains(ScopeOfflineAccess) {
+func offlineAccessAllows(t *TokenContext, scope oauth.ScopeSet) bool {
+	if !openIDGranted(t, scope) || scope.Contains(oauth.ScopeOfflineAccess) {
 		return true
 	}
 	for _, sc := range t.server.settings.Scopes {
-		if sc.Name == ScopeOfflineAccess {
+		if sc.Name == oauth.ScopeOfflineAccess {
 			return false
 		}
 	}
@@ -228,7 +220,7 @@ func checkIDTokenResponse(t *TokenContext, resp *TokenResponse) error {
 	if resp.IDToken == "" {
 		return nil
 	}
-	if t.GrantType == GrantClientCredentials {
+	if t.GrantType == oauth.GrantClientCredentials {
 		return issuerFault("token response: client_credentials returned an id_token")
 	}
 	atHash := t.issuedID.atHash

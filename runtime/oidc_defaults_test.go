@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+
 	"github.com/coreos/go-oidc/v3/oidc"
 )
 
@@ -38,7 +40,7 @@ type oidcIDClaims struct {
 // acr, amr and sid of the code, and an at_hash of the access token returned
 // with it (OIDC Core §3.1.3.3, §3.1.3.6, §3.1.3.7).
 func TestOIDCCodeFlowIDToken(t *testing.T) {
-	for _, alg := range []string{AlgRS256, AlgES256, AlgEdDSA} {
+	for _, alg := range []string{oauth.AlgRS256, oauth.AlgES256, oauth.AlgEdDSA} {
 		t.Run(alg, func(t *testing.T) {
 			env, ts := oidcServe(t, oidcConfig{idAlg: alg})
 			_, verifier, ctx := oidcProvider(t, env, ts.URL, "rp")
@@ -145,7 +147,7 @@ func TestOIDCNoIDToken(t *testing.T) {
 	// (OIDC Core §3.1.2.1; RFC 9068 §5), so no ID token can follow.
 	htWantError(t, env.do(t, htRequest{
 		body: htForm("grant_type", "client_credentials", "scope", "openid read"), basic: htBasic("rp", htConfSecret),
-	}), 400, ErrInvalidScope)
+	}), 400, oauth.ErrInvalidScope)
 
 	// A server without the openid scope issues none, though the client was
 	// granted a scope named "openid".
@@ -205,7 +207,7 @@ func TestOIDCOfflineAccess(t *testing.T) {
 // an RS256 key, generated when Config.Keys is nil and required otherwise
 // (OIDC Discovery §3; flows.md §13 rule 3; security.md S-46).
 func TestOIDCKeys(t *testing.T) {
-	rs := oidcKeys(t, AlgRS256)
+	rs := oidcKeys(t, oauth.AlgRS256)
 	esOnly := htKeys(t)
 	cases := []struct {
 		name     string
@@ -215,14 +217,14 @@ func TestOIDCKeys(t *testing.T) {
 		wantAlgs []string // JWKS algorithms, in order; nil means NewServer fails
 		wantErr  string
 	}{
-		{name: "generated, OpenID", openID: true, wantAlgs: []string{AlgES256, AlgRS256}},
-		{name: "generated, OpenID, EdDSA ID tokens", openID: true, idAlg: AlgEdDSA, wantAlgs: []string{AlgES256, AlgEdDSA, AlgRS256}},
-		{name: "generated, OpenID, ES256 ID tokens", openID: true, idAlg: AlgES256, wantAlgs: []string{AlgES256, AlgRS256}},
-		{name: "generated, not OpenID", wantAlgs: []string{AlgES256}},
-		{name: "given with RS256", keys: rs, openID: true, wantAlgs: []string{AlgES256, AlgRS256}},
-		{name: "given without RS256", keys: esOnly, openID: true, idAlg: AlgES256, wantErr: "no RS256 key"},
-		{name: "given without the ID alg", keys: rs, openID: true, idAlg: AlgEdDSA, wantErr: "no EdDSA key"},
-		{name: "given, not OpenID", keys: esOnly, wantAlgs: []string{AlgES256}},
+		{name: "generated, OpenID", openID: true, wantAlgs: []string{oauth.AlgES256, oauth.AlgRS256}},
+		{name: "generated, OpenID, EdDSA ID tokens", openID: true, idAlg: oauth.AlgEdDSA, wantAlgs: []string{oauth.AlgES256, oauth.AlgEdDSA, oauth.AlgRS256}},
+		{name: "generated, OpenID, ES256 ID tokens", openID: true, idAlg: oauth.AlgES256, wantAlgs: []string{oauth.AlgES256, oauth.AlgRS256}},
+		{name: "generated, not OpenID", wantAlgs: []string{oauth.AlgES256}},
+		{name: "given with RS256", keys: rs, openID: true, wantAlgs: []string{oauth.AlgES256, oauth.AlgRS256}},
+		{name: "given without RS256", keys: esOnly, openID: true, idAlg: oauth.AlgES256, wantErr: "no RS256 key"},
+		{name: "given without the ID alg", keys: rs, openID: true, idAlg: oauth.AlgEdDSA, wantErr: "no EdDSA key"},
+		{name: "given, not OpenID", keys: esOnly, wantAlgs: []string{oauth.AlgES256}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -259,13 +261,13 @@ func TestOIDCKeys(t *testing.T) {
 			if strings.Join(algs, ",") != strings.Join(tc.wantAlgs, ",") {
 				t.Errorf("JWKS algorithms = %v, want %v", algs, tc.wantAlgs)
 			}
-			if srv.keys.Active().Alg() != AlgES256 {
+			if srv.keys.Active().Alg() != oauth.AlgES256 {
 				t.Errorf("access tokens signed with %s, want ES256", srv.keys.Active().Alg())
 			}
 			if tc.openID {
 				want := tc.idAlg
 				if want == "" {
-					want = AlgRS256
+					want = oauth.AlgRS256
 				}
 				if got := srv.Settings().IDTokenSigningAlg; got != want {
 					t.Errorf("IDTokenSigningAlg = %q, want %q", got, want)
@@ -308,7 +310,7 @@ func TestOIDCSettingsErrors(t *testing.T) {
 			s.Scopes = openid
 			s.UserInfoPath = oidcUserInfoPath
 			fl := Flows{UserInfo: flow}
-			cfg := Config{Clients: htClients(t), Keys: oidcKeys(t, AlgRS256), Users: &oidcUserStore{}}
+			cfg := Config{Clients: htClients(t), Keys: oidcKeys(t, oauth.AlgRS256), Users: &oidcUserStore{}}
 			tc.edit(&s, &fl, &cfg)
 			_, err := NewServer(cfg, s, fl)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -359,7 +361,7 @@ func TestOIDCProcedureIDToken(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			edit = e
-			htWantError(t, env.do(t, req), http.StatusInternalServerError, ErrServerError)
+			htWantError(t, env.do(t, req), http.StatusInternalServerError, oauth.ErrServerError)
 		})
 	}
 
@@ -379,7 +381,7 @@ func TestOIDCProcedureIDToken(t *testing.T) {
 			resp.IDToken = other.IDToken
 			return resp, nil
 		}
-		htWantError(t, env.do(t, req), http.StatusInternalServerError, ErrServerError)
+		htWantError(t, env.do(t, req), http.StatusInternalServerError, oauth.ErrServerError)
 	})
 
 	// An ID token the issuer did not sign in this request (here, one from
@@ -397,7 +399,7 @@ func TestOIDCProcedureIDToken(t *testing.T) {
 			resp.IDToken = earlier
 			return resp, nil
 		}
-		htWantError(t, env.do(t, req), http.StatusInternalServerError, ErrServerError)
+		htWantError(t, env.do(t, req), http.StatusInternalServerError, oauth.ErrServerError)
 	})
 }
 
@@ -412,7 +414,7 @@ func TestOIDCClientCredentialsNeverIDToken(t *testing.T) {
 			}
 		}
 		for i := range regs {
-			if regs[i].GrantType == GrantClientCredentials {
+			if regs[i].GrantType == oauth.GrantClientCredentials {
 				regs[i].Flow = custom
 			}
 		}
@@ -427,5 +429,5 @@ func TestOIDCClientCredentialsNeverIDToken(t *testing.T) {
 	}
 	htWantError(t, env.do(t, htRequest{
 		body: htForm("grant_type", "client_credentials", "scope", "openid"), basic: htBasic("rp", htConfSecret),
-	}), http.StatusInternalServerError, ErrServerError)
+	}), http.StatusInternalServerError, oauth.ErrServerError)
 }

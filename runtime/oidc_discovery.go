@@ -3,6 +3,9 @@ package runtime
 import (
 	"net/http"
 	"slices"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/reply"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // OpenID Connect Discovery (OIDC Discovery §3, §4; flows.md §14). The
@@ -46,12 +49,12 @@ var scopeClaims = []struct {
 	scope  string
 	claims []string
 }{
-	{ScopeProfile, []string{"name", "family_name", "given_name", "middle_name", "nickname",
+	{oauth.ScopeProfile, []string{"name", "family_name", "given_name", "middle_name", "nickname",
 		"preferred_username", "profile", "picture", "website", "gender", "birthdate",
 		"zoneinfo", "locale", "updated_at"}},
-	{ScopeEmail, []string{"email", "email_verified"}},
-	{ScopeAddress, []string{"address"}},
-	{ScopePhone, []string{"phone_number", "phone_number_verified"}},
+	{oauth.ScopeEmail, []string{"email", "email_verified"}},
+	{oauth.ScopeAddress, []string{"address"}},
+	{oauth.ScopePhone, []string{"phone_number", "phone_number_verified"}},
 }
 
 // buildOpenIDMetadata computes the OpenID members once, at NewServer.
@@ -88,5 +91,5 @@ func (s *Server) serveOpenIDConfiguration(w http.ResponseWriter, r *http.Request
 	if !getOrHead(w, r) {
 		return
 	}
-	writePublicJSON(w, r, metadataContentType, s.metadataJSON)
+	reply.Public(w, r, metadataContentType, s.metadataJSON)
 }

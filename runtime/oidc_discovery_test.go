@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // getDoc fetches a JSON document from the test server and decodes it.
@@ -93,7 +95,7 @@ func TestOpenIDConfiguration(t *testing.T) {
 	// A spec without the phone scope does not advertise its claims.
 	var scopes []ScopeInfo
 	for _, s := range oidcScopes() {
-		if s.Name != ScopePhone {
+		if s.Name != oauth.ScopePhone {
 			scopes = append(scopes, s)
 		}
 	}
@@ -212,9 +214,9 @@ func TestOpenIDSigningAlgs(t *testing.T) {
 		idAlg string
 		want  []string
 	}{
-		{"", []string{AlgRS256}},
-		{AlgES256, []string{AlgES256, AlgRS256}},
-		{AlgEdDSA, []string{AlgEdDSA, AlgRS256}},
+		{"", []string{oauth.AlgRS256}},
+		{oauth.AlgES256, []string{oauth.AlgES256, oauth.AlgRS256}},
+		{oauth.AlgEdDSA, []string{oauth.AlgEdDSA, oauth.AlgRS256}},
 	} {
 		t.Run(tc.idAlg, func(t *testing.T) {
 			env := oidcNewEnv(t, oidcConfig{idAlg: tc.idAlg})
@@ -239,7 +241,7 @@ func TestOpenIDSigningAlgs(t *testing.T) {
 				kids[k.Kid] = true
 				algs = append(algs, k.Alg)
 			}
-			for _, a := range append(tc.want, AlgES256) {
+			for _, a := range append(tc.want, oauth.AlgES256) {
 				if !slices.Contains(algs, a) {
 					t.Errorf("JWKS has no %s key: %v", a, algs)
 				}

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // The harness of the OpenID Connect tests (prefix oidc): the HTTP harness
@@ -68,15 +70,15 @@ func oidcScopes() []ScopeInfo {
 // every grant and scope; "rp-noref" may not refresh.
 func oidcClients(t testing.TB) *MemoryClients {
 	t.Helper()
-	scopes := ScopeSet{"openid", "profile", "email", "address", "phone", "offline_access", "read"}
-	rp := htClient("rp", AuthClientSecretBasic, htConfSecret, GrantAuthorizationCode, GrantRefreshToken, GrantClientCredentials, htCustomGrant)
+	scopes := oauth.ScopeSet{"openid", "profile", "email", "address", "phone", "offline_access", "read"}
+	rp := htClient("rp", oauth.AuthClientSecretBasic, htConfSecret, oauth.GrantAuthorizationCode, oauth.GrantRefreshToken, oauth.GrantClientCredentials, htCustomGrant)
 	rp.Scopes = scopes
-	noref := htClient("rp-noref", AuthClientSecretBasic, htConfSecret, GrantAuthorizationCode)
+	noref := htClient("rp-noref", oauth.AuthClientSecretBasic, htConfSecret, oauth.GrantAuthorizationCode)
 	noref.Scopes = scopes
-	api := htClient("rp-api", AuthClientSecretBasic, htConfSecret, GrantAuthorizationCode)
+	api := htClient("rp-api", oauth.AuthClientSecretBasic, htConfSecret, oauth.GrantAuthorizationCode)
 	api.Scopes, api.Audiences = scopes, []string{"https://api.example"}
 	// "alice" is also the test user's subject (RFC 9068 §5).
-	alice := htClient("alice", AuthClientSecretBasic, htConfSecret, GrantClientCredentials)
+	alice := htClient("alice", oauth.AuthClientSecretBasic, htConfSecret, oauth.GrantClientCredentials)
 	reg, err := NewMemoryClients(rp, noref, api, alice)
 	if err != nil {
 		t.Fatalf("NewMemoryClients: %v", err)
@@ -159,7 +161,7 @@ type oidcAuthorizeFlow struct{}
 func (oidcAuthorizeFlow) Check(context.Context, *AuthorizeContext) error { return nil }
 
 func (oidcAuthorizeFlow) Authorize(context.Context, *AuthorizeContext) (*AuthorizeResponse, error) {
-	return nil, NewError(ErrAccessDenied, "not in these tests")
+	return nil, oauth.NewError(oauth.ErrAccessDenied, "not in these tests")
 }
 
 const oidcUserInfoPath = "/oauth2/userinfo"
@@ -170,8 +172,8 @@ func oidcNewEnv(t testing.TB, c oidcConfig, opts ...htOption) *oidcEnv {
 	env := &oidcEnv{users: &oidcUserStore{claims: map[string]UserClaims{"alice": oidcAlice()}}}
 	keys := c.keys
 	if keys == nil {
-		algs := []string{AlgRS256}
-		if c.idAlg != "" && c.idAlg != AlgRS256 && c.idAlg != AlgES256 {
+		algs := []string{oauth.AlgRS256}
+		if c.idAlg != "" && c.idAlg != oauth.AlgRS256 && c.idAlg != oauth.AlgES256 {
 			algs = append(algs, c.idAlg)
 		}
 		keys = oidcKeys(t, algs...)
@@ -233,7 +235,7 @@ func (env *oidcEnv) codeFor(t testing.TB, client string, scope ...string) Secret
 	return env.code(t, AuthorizationCodeRequest{
 		ClientID: client, RedirectURI: htRedirect, RedirectURIProvided: true, Scope: scope,
 		Nonce: oidcNonce, Authentication: oidcAuthn(),
-		CodeChallenge: S256Challenge(htVerifier), CodeChallengeMethod: "S256",
+		CodeChallenge: oauth.S256Challenge(htVerifier), CodeChallengeMethod: "S256",
 	})
 }
 

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // The types of OpenID Connect: ID tokens, user claims and the userinfo
@@ -99,7 +101,7 @@ type UserInfoContext struct {
 	Client *Client
 	// Subject is the token's sub; Scope its granted scope.
 	Subject string
-	Scope   ScopeSet
+	Scope   oauth.ScopeSet
 	// Defaults is the response the default procedure returns: sub and the
 	// claims the scope grants (OIDC Core §5.4), from the UserStore.
 	Defaults UserInfoResponse

@@ -3,6 +3,8 @@ package runtime
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // Authentication records who authenticated, when and how.
@@ -30,7 +32,7 @@ type Grant struct {
 	ID             string
 	ClientID       string
 	Subject        string
-	Scope          ScopeSet
+	Scope          oauth.ScopeSet
 	Audience       []string
 	Authentication Authentication
 	Created        time.Time
@@ -47,7 +49,7 @@ type AuthorizationCode struct {
 	ClientID            string
 	RedirectURI         string
 	RedirectURIProvided bool
-	Scope               ScopeSet
+	Scope               oauth.ScopeSet
 	Authentication      Authentication
 	Nonce               string
 	CodeChallenge       string
@@ -68,7 +70,7 @@ type RefreshTokenRecord struct {
 	GrantID       string
 	FamilyID      string
 	ClientID      string
-	Scope         ScopeSet
+	Scope         oauth.ScopeSet
 	IssuedAt      time.Time
 	ExpiresAt     time.Time
 	IdleExpiresAt time.Time

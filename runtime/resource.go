@@ -4,6 +4,9 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/form"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // resourceParams returns the request's resource parameters (RFC 8707 §2),
@@ -11,14 +14,14 @@ import (
 // of allowed (none, when allowed is empty); otherwise the answer is
 // invalid_target, whose description ends with refusal. The values are the
 // audience of the tokens the request gets (RFC 9068 §3).
-func resourceParams(p Params, allowed []string, refusal string) ([]string, *Error) {
+func resourceParams(p form.Params, allowed []string, refusal string) ([]string, *oauth.Error) {
 	req, e := anyResourceParams(p)
 	if e != nil {
 		return nil, e
 	}
 	for _, r := range req {
 		if !slices.Contains(allowed, r) {
-			return nil, NewError(ErrInvalidTarget, "resource '"+sanitizeErrorText(r)+"' "+refusal)
+			return nil, oauth.NewError(oauth.ErrInvalidTarget, "resource '"+oauth.SafeText(r)+"' "+refusal)
 		}
 	}
 	return req, nil
@@ -26,12 +29,12 @@ func resourceParams(p Params, allowed []string, refusal string) ([]string, *Erro
 
 // anyResourceParams is resourceParams without a list of allowed resources:
 // only their syntax is checked.
-func anyResourceParams(p Params) ([]string, *Error) {
+func anyResourceParams(p form.Params) ([]string, *oauth.Error) {
 	req := p.Values("resource")
 	for _, r := range req {
 		u, err := url.Parse(r)
 		if err != nil || !u.IsAbs() || strings.Contains(r, "#") {
-			return nil, NewError(ErrInvalidTarget, "resource must be an absolute URI without a fragment")
+			return nil, oauth.NewError(oauth.ErrInvalidTarget, "resource must be an absolute URI without a fragment")
 		}
 	}
 	return slices.Clip(req), nil

@@ -3,6 +3,8 @@ package runtime
 import (
 	"context"
 	"testing"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // TestResourceParameter: RFC 8707 §2 at the token endpoint. A new grant's
@@ -26,7 +28,7 @@ func TestResourceParameter(t *testing.T) {
 		{"one good, one bad", "aud", cc + "&resource=https://api.example&resource=https://other.example"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			htWantError(t, env.do(t, htRequest{body: tc.body, basic: htBasic(tc.client, htConfSecret)}), 400, ErrInvalidTarget)
+			htWantError(t, env.do(t, htRequest{body: tc.body, basic: htBasic(tc.client, htConfSecret)}), 400, oauth.ErrInvalidTarget)
 		})
 	}
 }
@@ -38,7 +40,7 @@ func TestRefreshResource(t *testing.T) {
 	env := htNewEnv(t)
 	first := htWantOK(t, env.do(t, htRequest{body: htRedeemForm(env.confCode(t)), basic: htBasic("conf", htConfSecret)}))
 	refresh := htForm("grant_type", "refresh_token", "refresh_token", first.RefreshToken)
-	htWantError(t, env.do(t, htRequest{body: refresh + "&resource=https://other.example", basic: htBasic("conf", htConfSecret)}), 400, ErrInvalidTarget)
+	htWantError(t, env.do(t, htRequest{body: refresh + "&resource=https://other.example", basic: htBasic("conf", htConfSecret)}), 400, oauth.ErrInvalidTarget)
 	b := htWantOK(t, env.do(t, htRequest{body: refresh + "&resource=" + htIssuer, basic: htBasic("conf", htConfSecret)}))
 	rec, ok, _ := env.srv.AccessTokenActive(context.Background(), Secret(b.AccessToken))
 	if !ok || len(rec.Claims.Audience) != 1 || rec.Claims.Audience[0] != htIssuer {

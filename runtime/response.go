@@ -1,5 +1,7 @@
 package runtime
 
+import "github.com/oauthgen/oauthgen/runtime/oauth"
+
 // TokenResponse is the successful response of every token flow
 // (RFC 6749 §5.1). TokenType and ExpiresIn are set by the runtime from the
 // access token that was issued; a procedure sets the rest.
@@ -8,7 +10,7 @@ type TokenResponse struct {
 	TokenType    string
 	ExpiresIn    int64
 	RefreshToken Secret
-	Scope        ScopeSet
+	Scope        oauth.ScopeSet
 	// IDToken is the OpenID Connect ID token (OIDC Core §3.1.3.3).
 	IDToken string
 	// Extra members. A member the response already defines is refused with

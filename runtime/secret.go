@@ -1,13 +1,14 @@
 package runtime
 
 import (
-	"crypto/subtle"
 	"fmt"
 	"log/slog"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/randtok"
 )
 
 // Secret is a string that must never be printed or logged: tokens, codes,
-// client secrets, passwords and PKCE verifiers (security.md S-76). Every
+// client secrets, passwords and PKCE verifiers. Every
 // formatting path prints "[redacted]"; use Reveal to get the value.
 type Secret string
 
@@ -32,11 +33,13 @@ func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `
 // LogValue implements slog.LogValuer and prints "[redacted]".
 func (s Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
 
-// Equal compares two secrets in constant time (security.md S-04).
-func (s Secret) Equal(o Secret) bool { return ConstantTimeEqual(string(s), string(o)) }
+// Equal compares two secrets in constant time.
+func (s Secret) Equal(o Secret) bool { return randtok.Equal(string(s), string(o)) }
 
-// ConstantTimeEqual reports whether a and b are equal without leaking, through
-// timing, where they differ. Lengths are not secret.
-func ConstantTimeEqual(a, b string) bool {
-	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
-}
+// newSecretValue returns a new token, code or secret value: 256 bits from
+// crypto/rand, base64url-encoded.
+func newSecretValue() Secret { return Secret(randtok.NewValue()) }
+
+// hashSecret returns the hash under which a token or code value is stored:
+// its SHA-256. Only the hash is ever stored.
+func hashSecret(s Secret) []byte { return randtok.Hash(string(s)) }

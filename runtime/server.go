@@ -10,6 +10,13 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/clientauth"
+	"github.com/oauthgen/oauthgen/runtime/internal/throttle"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/redirecturi"
+	"github.com/oauthgen/oauthgen/runtime/internal/reply"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // Config is what a service supplies at startup: its stores, keys, clock and
@@ -53,12 +60,15 @@ type Server struct {
 	keys     *KeySet
 	clock    Clock
 	log      *slog.Logger
-	flows    map[GrantType]*TokenFlowRegistration
+	flows    map[oauth.GrantType]*TokenFlowRegistration
 
 	// secrets verifies client secrets and owns the bcrypt success cache.
-	secrets *secretVerifier
-	// throttle limits failed client authentications (security.md S-33).
-	throttle *authThrottle
+	secrets *clientauth.Verifier
+	// tokenAuthMethods are the client authentication methods of the token
+	// endpoint.
+	tokenAuthMethods []oauth.ClientAuthMethod
+	// throttle limits failed client authentications (RFC 6749 §2.3.1).
+	throttle *throttle.Throttle
 
 	// authorize and userinfo are the flows of those endpoints; nil when
 	// the spec does not enable them.
@@ -86,7 +96,7 @@ type Server struct {
 // Defaults NewServer applies.
 const (
 	defaultMaxBodyBytes = 64 << 10 // flows.md §2.1 rule 4
-	defaultSigningAlg   = AlgES256
+	defaultSigningAlg   = oauth.AlgES256
 	defaultTokenPath    = "/oauth2/token"
 	defaultJWKSPath     = "/oauth2/jwks"
 	defaultAccessTTL    = 10 * time.Minute
@@ -148,15 +158,18 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		keys:      cfg.Keys,
 		clock:     cfg.Clock,
 		log:       cfg.Logger,
-		flows:     make(map[GrantType]*TokenFlowRegistration, len(flows)),
-		secrets:   newSecretVerifier(),
+		flows:     make(map[oauth.GrantType]*TokenFlowRegistration, len(flows)),
+		secrets:   clientauth.NewVerifier(),
 		authorize: authorize,
 		userinfo:  fl.UserInfo,
 		users:     cfg.Users,
 		pages:     cfg.Pages,
-		throttle:  newAuthThrottle(),
+		throttle:  throttle.NewClientAuth(),
 	}
-	var grantOrder []GrantType // metadata lists the grant types in registration order
+	for _, m := range s.AuthMethods {
+		srv.tokenAuthMethods = append(srv.tokenAuthMethods, oauth.ClientAuthMethod(m))
+	}
+	var grantOrder []oauth.GrantType // metadata lists the grant types in registration order
 	for i := range flows {
 		reg := flows[i] // a copy: the caller's slice stays theirs
 		if err := normaliseFlow(&reg); err != nil {
@@ -207,7 +220,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		return nil, fmt.Errorf("runtime: new server: OpenID Connect: %w", err)
 	}
 
-	srv.basicChallenge = []string{`Basic realm="` + quotedStringSafe(s.Issuer) + `"`}
+	srv.basicChallenge = []string{`Basic realm="` + reply.QuotedStringSafe(s.Issuer) + `"`}
 	srv.metadataPath = metadataPath(s.Issuer)
 	srv.openIDConfigPath = openIDConfigPath(s.Issuer)
 	if srv.metadataPath == s.TokenPath || srv.metadataPath == s.JWKSPath {
@@ -245,22 +258,20 @@ func normaliseSettings(s *Settings) error {
 		errs = append(errs, errors.New("settings: TokenPath and JWKSPath are the same"))
 	}
 	if len(s.AuthMethods) == 0 {
-		s.AuthMethods = []ClientAuthMethod{AuthClientSecretBasic} // RFC 8414 §2 default
+		s.AuthMethods = []string{string(oauth.AuthClientSecretBasic)} // RFC 8414 §2 default
 	}
 	for i, m := range s.AuthMethods {
-		switch m {
-		case AuthClientSecretBasic, AuthClientSecretPost, AuthNone:
+		switch oauth.ClientAuthMethod(m) {
+		case oauth.AuthClientSecretBasic, oauth.AuthClientSecretPost, oauth.AuthNone:
 		default:
 			errs = append(errs, fmt.Errorf("settings: unsupported auth method %q", m))
 		}
-		for _, o := range s.AuthMethods[:i] {
-			if o == m {
-				errs = append(errs, fmt.Errorf("settings: auth method %q listed twice", m))
-			}
+		if slices.Contains(s.AuthMethods[:i], m) {
+			errs = append(errs, fmt.Errorf("settings: auth method %q listed twice", m))
 		}
 	}
 	for i, sc := range s.Scopes {
-		if sc.Name == "" || !validScopeToken(sc.Name) {
+		if sc.Name == "" || !oauth.ValidScopeToken(sc.Name) {
 			errs = append(errs, fmt.Errorf("settings: scope %q is not a valid scope token (RFC 6749 §3.3)", sc.Name))
 		}
 		for _, o := range s.Scopes[:i] {
@@ -298,7 +309,7 @@ func checkIssuer(iss string) error {
 	case u.Scheme == "https":
 		return nil
 	case u.Scheme == "http":
-		if h := u.Hostname(); h == "localhost" || isLoopbackIP(h) {
+		if h := u.Hostname(); h == "localhost" || redirecturi.IsLoopbackIP(h) {
 			return nil
 		}
 		return errors.New("http is allowed only for a loopback host (flows.md §2.1)")
@@ -315,7 +326,7 @@ func normaliseFlow(reg *TokenFlowRegistration) error {
 	if reg.GrantType == "" {
 		return errors.New("GrantType is empty")
 	}
-	if err := checkGrantType(reg.GrantType); err != nil {
+	if err := oauth.CheckGrantType(reg.GrantType); err != nil {
 		return err
 	}
 	p := &reg.Policy
@@ -371,17 +382,6 @@ func (s *Server) origin() string {
 	return u.Scheme + "://" + u.Host
 }
 
-// quotedStringSafe drops the characters an RFC 9110 §5.6.4 quoted-string
-// would need to escape.
-func quotedStringSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '"' || r == '\\' || r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, s)
-}
-
 // Settings returns the server's settings, with defaults filled.
 func (s *Server) Settings() Settings { return s.settings }
 
@@ -428,7 +428,7 @@ func (s *Server) serveJWKS(w http.ResponseWriter, r *http.Request) {
 	if !getOrHead(w, r) {
 		return
 	}
-	writePublicJSON(w, r, jwksContentType, s.keys.JWKS())
+	reply.Public(w, r, jwksContentType, s.keys.JWKS())
 }
 
 // serveMetadata serves the RFC 8414 §3 authorization server metadata.
@@ -436,7 +436,7 @@ func (s *Server) serveMetadata(w http.ResponseWriter, r *http.Request) {
 	if !getOrHead(w, r) {
 		return
 	}
-	writePublicJSON(w, r, metadataContentType, s.metadataJSON)
+	reply.Public(w, r, metadataContentType, s.metadataJSON)
 }
 
 // getOrHead answers 405 with Allow (RFC 9110 §15.5.6) unless the method is
@@ -446,18 +446,6 @@ func getOrHead(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	w.Header().Set("Allow", "GET, HEAD")
-	http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+	reply.PlainMethodNotAllowed(w)
 	return false
-}
-
-// writePublicJSON writes a cacheable public document.
-func writePublicJSON(w http.ResponseWriter, r *http.Request, contentType string, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Set("Cache-Control", publicCacheMaxAge)
-	h.Set("Content-Length", fmt.Sprint(len(body)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(body)
-	}
 }

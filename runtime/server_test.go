@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 type htNopFlow struct{}
@@ -18,7 +20,7 @@ func (htNopFlow) Token(context.Context, *TokenContext) (*TokenResponse, error) {
 // TestNewServerRefuses covers every configuration NewServer refuses.
 func TestNewServerRefuses(t *testing.T) {
 	clients := htClients(t)
-	cc := TokenFlowRegistration{ID: "cc", GrantType: GrantClientCredentials, Flow: htNopFlow{}}
+	cc := TokenFlowRegistration{ID: "cc", GrantType: oauth.GrantClientCredentials, Flow: htNopFlow{}}
 	tests := []struct {
 		name  string
 		cfg   Config
@@ -38,21 +40,21 @@ func TestNewServerRefuses(t *testing.T) {
 		{"token path with query", Config{Clients: clients}, func(s *Settings) { s.TokenPath = "/token?x" }, nil, "TokenPath"},
 		{"well-known path", Config{Clients: clients}, func(s *Settings) { s.JWKSPath = "/.well-known/jwks" }, nil, "well-known"},
 		{"same paths", Config{Clients: clients}, func(s *Settings) { s.JWKSPath = s.TokenPath }, nil, "same"},
-		{"unknown auth method", Config{Clients: clients}, func(s *Settings) { s.AuthMethods = []ClientAuthMethod{"private_key_jwt"} }, nil, "auth method"},
+		{"unknown auth method", Config{Clients: clients}, func(s *Settings) { s.AuthMethods = []string{"private_key_jwt"} }, nil, "auth method"},
 		{"duplicate auth method", Config{Clients: clients}, func(s *Settings) {
-			s.AuthMethods = []ClientAuthMethod{AuthNone, AuthNone}
+			s.AuthMethods = []string{"none", "none"}
 		}, nil, "twice"},
 		{"bad scope", Config{Clients: clients}, func(s *Settings) { s.Scopes = []ScopeInfo{{Name: "a b"}} }, nil, "scope"},
 		{"duplicate scope", Config{Clients: clients}, func(s *Settings) { s.Scopes = []ScopeInfo{{Name: "a"}, {Name: "a"}} }, nil, "twice"},
 		{"negative body limit", Config{Clients: clients}, func(s *Settings) { s.MaxBodyBytes = -1 }, nil, "MaxBodyBytes"},
 		{"unknown signing alg", Config{Clients: clients}, func(s *Settings) { s.SigningAlg = "HS256" }, nil, "HS256"},
-		{"key set without the alg", Config{Clients: clients, Keys: htKeys(t)}, func(s *Settings) { s.SigningAlg = AlgRS256 }, nil, "RS256"},
-		{"nil flow", Config{Clients: clients}, nil, []TokenFlowRegistration{{ID: "x", GrantType: GrantClientCredentials}}, "Flow is nil"},
+		{"key set without the alg", Config{Clients: clients, Keys: htKeys(t)}, func(s *Settings) { s.SigningAlg = oauth.AlgRS256 }, nil, "RS256"},
+		{"nil flow", Config{Clients: clients}, nil, []TokenFlowRegistration{{ID: "x", GrantType: oauth.GrantClientCredentials}}, "Flow is nil"},
 		{"empty grant type", Config{Clients: clients}, nil, []TokenFlowRegistration{{ID: "x", Flow: htNopFlow{}}}, "GrantType"},
 		{"grant type not a URI", Config{Clients: clients}, nil, []TokenFlowRegistration{{ID: "x", GrantType: "magic", Flow: htNopFlow{}}}, "unknown grant type"},
 		{"duplicate grant type", Config{Clients: clients}, nil, []TokenFlowRegistration{cc, cc}, "twice"},
-		{"negative TTL", Config{Clients: clients}, nil, []TokenFlowRegistration{{ID: "x", GrantType: GrantClientCredentials, Flow: htNopFlow{}, Policy: TokenPolicy{AccessTTL: -time.Second}}}, "negative"},
-		{"unknown format", Config{Clients: clients}, nil, []TokenFlowRegistration{{ID: "x", GrantType: GrantClientCredentials, Flow: htNopFlow{}, Policy: TokenPolicy{AccessFormat: "paseto"}}}, "format"},
+		{"negative TTL", Config{Clients: clients}, nil, []TokenFlowRegistration{{ID: "x", GrantType: oauth.GrantClientCredentials, Flow: htNopFlow{}, Policy: TokenPolicy{AccessTTL: -time.Second}}}, "negative"},
+		{"unknown format", Config{Clients: clients}, nil, []TokenFlowRegistration{{ID: "x", GrantType: oauth.GrantClientCredentials, Flow: htNopFlow{}, Policy: TokenPolicy{AccessFormat: "paseto"}}}, "format"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,19 +77,19 @@ func TestNewServerRefuses(t *testing.T) {
 func TestNewServerDefaults(t *testing.T) {
 	for _, iss := range []string{"http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]", "https://as.example/tenant/"} {
 		srv, err := NewServer(Config{Clients: htClients(t)}, Settings{Issuer: iss},
-			Flows{Token: []TokenFlowRegistration{{ID: "cc", GrantType: GrantClientCredentials, Flow: htNopFlow{}}}})
+			Flows{Token: []TokenFlowRegistration{{ID: "cc", GrantType: oauth.GrantClientCredentials, Flow: htNopFlow{}}}})
 		if err != nil {
 			t.Fatalf("%s: %v", iss, err)
 		}
 		s := srv.Settings()
 		if s.TokenPath != "/oauth2/token" || s.JWKSPath != "/oauth2/jwks" || s.MaxBodyBytes != 64<<10 ||
-			s.SigningAlg != AlgES256 || !slices.Equal(s.AuthMethods, []ClientAuthMethod{AuthClientSecretBasic}) {
+			s.SigningAlg != oauth.AlgES256 || !slices.Equal(s.AuthMethods, []string{"client_secret_basic"}) {
 			t.Fatalf("settings %+v", s)
 		}
 		if srv.store == nil || srv.clock == nil || srv.log == nil || srv.keys == nil {
 			t.Fatal("defaults not filled")
 		}
-		p := srv.flows[GrantClientCredentials].Policy
+		p := srv.flows[oauth.GrantClientCredentials].Policy
 		if p.AccessTTL != 10*time.Minute || p.AccessFormat != FormatJWT || p.CodeTTL != 60*time.Second {
 			t.Fatalf("policy %+v", p)
 		}
@@ -189,7 +191,7 @@ func TestMetadata(t *testing.T) {
 	// Metadata() returns the same document, as a copy.
 	md := env.srv.Metadata()
 	md.GrantTypesSupported[0] = "mutated"
-	if env.srv.Metadata().GrantTypesSupported[0] != GrantClientCredentials {
+	if env.srv.Metadata().GrantTypesSupported[0] != oauth.GrantClientCredentials {
 		t.Error("Metadata() exposes the served document")
 	}
 }
@@ -199,7 +201,7 @@ func TestMetadata(t *testing.T) {
 // (RFC 8414 §3.1).
 func TestMetadataWithoutCodeFlow(t *testing.T) {
 	srv, err := NewServer(Config{Clients: htClients(t), Keys: htKeys(t)}, Settings{Issuer: "https://as.example/tenant/a"},
-		Flows{Token: []TokenFlowRegistration{{ID: "cc", GrantType: GrantClientCredentials, Flow: htNopFlow{}}}})
+		Flows{Token: []TokenFlowRegistration{{ID: "cc", GrantType: oauth.GrantClientCredentials, Flow: htNopFlow{}}}})
 	if err != nil {
 		t.Fatal(err)
 	}

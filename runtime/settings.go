@@ -1,6 +1,10 @@
 package runtime
 
-import "time"
+import (
+	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+)
 
 // AccessTokenFormat is how access tokens are issued.
 type AccessTokenFormat string
@@ -39,8 +43,10 @@ type Settings struct {
 	// TokenPath and JWKSPath are the endpoint paths.
 	TokenPath string
 	JWKSPath  string
-	// AuthMethods are the client authentication methods the token endpoint accepts.
-	AuthMethods []ClientAuthMethod
+	// AuthMethods are the token_endpoint_auth_method values of the client
+	// authentication methods the token endpoint accepts; none means
+	// client_secret_basic (RFC 8414 §2).
+	AuthMethods []string
 	// Scopes are the scopes the spec declares, in spec order.
 	Scopes []ScopeInfo
 	// SigningAlg is the JWS algorithm of JWT access tokens: ES256, RS256 or EdDSA.
@@ -93,7 +99,7 @@ type Flows struct {
 // TokenFlowRegistration registers one token flow with the server.
 type TokenFlowRegistration struct {
 	ID        FlowID
-	GrantType GrantType
+	GrantType oauth.GrantType
 	Policy    TokenPolicy
 	// PublicClients is whether public clients may use the flow.
 	PublicClients bool

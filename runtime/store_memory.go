@@ -3,12 +3,13 @@ package runtime
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"maps"
 	"sync"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/memstore"
 )
 
 // MemoryStore is an in-memory Store for tests, demos and single-process
@@ -25,36 +26,32 @@ import (
 // MemoryStore that has none. Expiry itself stays the caller's check.
 type MemoryStore struct {
 	mu      sync.Mutex
-	grants  map[memKey]memRecord
-	codes   map[memKey]memRecord
-	refresh map[memKey]memRecord
-	access  map[memKey]memRecord
+	grants  map[memstore.Key]memRecord
+	codes   map[memstore.Key]memRecord
+	refresh map[memstore.Key]memRecord
+	access  map[memstore.Key]memRecord
 	// accessExtra holds the Claims.Extra of the access tokens that have one.
-	accessExtra map[memKey]map[string]any
+	accessExtra map[memstore.Key]map[string]any
 	// slab holds the encoded records.
-	slab recSlab
+	slab memstore.Slab
 
 	// clock is the time pruning uses; nil means nothing is pruned.
 	clock Clock
 	// expiry orders every record that can expire by its pruning time.
-	expiry expiryQueue
+	expiry memstore.Queue
 }
-
-// memKey is the key of a record: the 32-byte SHA-256 hash of a code or
-// token, or a grant id (memKeyOfID).
-type memKey [sha256.Size]byte
 
 // memRecord is a stored record, the state that changes without a new
 // encoding, and when it may be pruned. One type serves every kind: the
 // flags fit in what would be padding.
 type memRecord struct {
-	ref recRef // the encoded record in the slab
+	ref memstore.Ref // the encoded record in the slab
 	// consumed is set when a code has been consumed, replayed when it was
 	// presented again after that.
 	consumed, replayed bool
 	// revoked is set when a grant is revoked; it overrides the encoded Status.
 	revoked bool
-	prune   int64 // Unix seconds; noPrune when never
+	prune   int64 // Unix seconds; memstore.NoPrune when never
 }
 
 var _ Store = (*MemoryStore)(nil)
@@ -67,11 +64,11 @@ var errDuplicate = errors.New("memory store: duplicate key")
 // nothing until NewServer gives it the server's Clock.
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
-		grants:      make(map[memKey]memRecord),
-		codes:       make(map[memKey]memRecord),
-		refresh:     make(map[memKey]memRecord),
-		access:      make(map[memKey]memRecord),
-		accessExtra: make(map[memKey]map[string]any),
+		grants:      make(map[memstore.Key]memRecord),
+		codes:       make(map[memstore.Key]memRecord),
+		refresh:     make(map[memstore.Key]memRecord),
+		access:      make(map[memstore.Key]memRecord),
+		accessExtra: make(map[memstore.Key]map[string]any),
 	}
 }
 
@@ -92,42 +89,16 @@ func (m *MemoryStore) adoptClock(c Clock) {
 	}
 }
 
-// memKeyOfHash is the key of a code or token hash: the hash itself when it
-// is a SHA-256, else its SHA-256. Lookups compare the stored hash, so a
-// collision can never return another record.
-func memKeyOfHash(h []byte) memKey {
-	if len(h) == sha256.Size {
-		return memKey(h)
-	}
-	return sha256.Sum256(h)
-}
-
-// memKeyOfID is the key of a grant id: its length and bytes when it is
-// shorter than 32 bytes (the runtime's ids are 22), else its SHA-256 with
-// the top bit set, which no short id's length byte has. Lookups compare the
-// stored id.
-func memKeyOfID(id string) memKey {
-	var k memKey
-	if len(id) < len(k) {
-		k[0] = byte(len(id))
-		copy(k[1:], id)
-		return k
-	}
-	k = sha256.Sum256([]byte(id))
-	k[0] |= 0x80
-	return k
-}
-
 // table is the map of the records of the kind.
-func (m *MemoryStore) table(kind recKind) map[memKey]memRecord {
+func (m *MemoryStore) table(kind memstore.Kind) map[memstore.Key]memRecord {
 	switch kind {
-	case kindGrant:
+	case memstore.KindGrant:
 		return m.grants
-	case kindCode:
+	case memstore.KindCode:
 		return m.codes
-	case kindRefresh:
+	case memstore.KindRefresh:
 		return m.refresh
-	case kindAccess:
+	case memstore.KindAccess:
 		return m.access
 	}
 	return nil
@@ -136,13 +107,13 @@ func (m *MemoryStore) table(kind recKind) map[memKey]memRecord {
 // insertLocked stores rec, an encoded record of the kind, under k and
 // queues it for pruning at prune; now is the time of the write. The caller
 // holds m.mu.
-func (m *MemoryStore) insertLocked(kind recKind, k memKey, rec []byte, prune, now int64) error {
+func (m *MemoryStore) insertLocked(kind memstore.Kind, k memstore.Key, rec []byte, prune, now int64) error {
 	t := m.table(kind)
 	if _, ok := t[k]; ok {
 		return errDuplicate
 	}
-	t[k] = memRecord{ref: m.slab.put(recClass(prune, now), rec), prune: prune}
-	m.expiry.add(prune, kind, k)
+	t[k] = memRecord{ref: m.slab.Put(memstore.Class(prune, now), rec), prune: prune}
+	m.expiry.Add(prune, kind, k)
 	return nil
 }
 
@@ -150,26 +121,26 @@ func (m *MemoryStore) insertLocked(kind recKind, k memKey, rec []byte, prune, no
 // pruned at prune; now is the time of the write. An earlier queue entry of
 // the record is skipped when it comes due (pruneRecord). The caller holds
 // m.mu.
-func (m *MemoryStore) replaceLocked(kind recKind, k memKey, e memRecord, rec []byte, prune, now int64) {
-	m.slab.drop(e.ref)
-	e.ref = m.slab.put(recClass(prune, now), rec)
+func (m *MemoryStore) replaceLocked(kind memstore.Kind, k memstore.Key, e memRecord, rec []byte, prune, now int64) {
+	m.slab.Drop(e.ref)
+	e.ref = m.slab.Put(memstore.Class(prune, now), rec)
 	if prune != e.prune {
-		m.expiry.add(prune, kind, k)
+		m.expiry.Add(prune, kind, k)
 	}
 	e.prune = prune
 	m.table(kind)[k] = e
 }
 
 // findLocked returns the record under k in t, decoded, when is reports that
-// its stored key is the one looked up: two keys that share a memKey never
+// its stored key is the one looked up: two keys that share a memstore.Key never
 // meet. The caller holds m.mu.
-func findLocked[R any](m *MemoryStore, t map[memKey]memRecord, k memKey, decode func(string) (R, error), is func(R) bool) (memRecord, R, bool, error) {
+func findLocked[R any](m *MemoryStore, t map[memstore.Key]memRecord, k memstore.Key, decode func(string) (R, error), is func(R) bool) (memRecord, R, bool, error) {
 	var zero R
 	e, ok := t[k]
 	if !ok {
 		return memRecord{}, zero, false, nil
 	}
-	r, err := decode(m.slab.get(e.ref))
+	r, err := decode(m.slab.Get(e.ref))
 	if err != nil || !is(r) {
 		return memRecord{}, zero, false, err
 	}
@@ -181,14 +152,14 @@ func (m *MemoryStore) SaveGrant(_ context.Context, g Grant) error {
 	if g.ID == "" {
 		return errors.New("memory store: grant without id")
 	}
-	k := memKeyOfID(g.ID)
+	k := memstore.KeyOfID(g.ID)
 	var scratch [recScratch]byte
 	rec := appendGrant(scratch[:0], &g)
-	prune := pruneAt(g.ExpiresAt)
+	prune := memstore.PruneAt(g.ExpiresAt)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.pruneLocked()
-	if err := m.insertLocked(kindGrant, k, rec, prune, now); err != nil {
+	if err := m.insertLocked(memstore.KindGrant, k, rec, prune, now); err != nil {
 		return fmt.Errorf("save grant %s: %w", g.ID, err)
 	}
 	return nil
@@ -196,7 +167,7 @@ func (m *MemoryStore) SaveGrant(_ context.Context, g Grant) error {
 
 // grant returns the stored grant with the id, checking the stored id.
 func (m *MemoryStore) grant(id string) (memRecord, Grant, bool, error) {
-	e, g, ok, err := findLocked(m, m.grants, memKeyOfID(id), decodeGrant, func(g Grant) bool { return g.ID == id })
+	e, g, ok, err := findLocked(m, m.grants, memstore.KeyOfID(id), decodeGrant, func(g Grant) bool { return g.ID == id })
 	if e.revoked {
 		g.Status = GrantRevoked
 	}
@@ -220,17 +191,17 @@ func (m *MemoryStore) RevokeGrant(_ context.Context, id string) error {
 		return err
 	}
 	e.revoked = true
-	m.grants[memKeyOfID(id)] = e
+	m.grants[memstore.KeyOfID(id)] = e
 	return nil
 }
 
-// grantPruneAt is when the grant with the id may be pruned: noPrune when it
+// grantPruneAt is when the grant with the id may be pruned: memstore.NoPrune when it
 // never expires, 0 when the store does not hold it. The stored id is not
 // compared: the runtime's ids are their own keys, longer ones share a key
 // only through a SHA-256 collision, and a wrong time would only change how
 // long a record is kept.
 func (m *MemoryStore) grantPruneAt(id string) int64 {
-	return m.grants[memKeyOfID(id)].prune
+	return m.grants[memstore.KeyOfID(id)].prune
 }
 
 // SaveCode implements CodeStore.
@@ -238,15 +209,15 @@ func (m *MemoryStore) SaveCode(_ context.Context, c AuthorizationCode) error {
 	if len(c.Hash) == 0 {
 		return errors.New("memory store: code without hash")
 	}
-	k := memKeyOfHash(c.Hash)
+	k := memstore.KeyOfHash(c.Hash)
 	var scratch [recScratch]byte
 	rec := appendCode(scratch[:0], &c)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.pruneLocked()
 	// A code without grant gets 0 from grantPruneAt: no grant has the empty id.
-	prune := codePruneAt(c.ExpiresAt, m.grantPruneAt(c.GrantID))
-	if err := m.insertLocked(kindCode, k, rec, prune, now); err != nil {
+	prune := memstore.CodePruneAt(c.ExpiresAt, m.grantPruneAt(c.GrantID))
+	if err := m.insertLocked(memstore.KindCode, k, rec, prune, now); err != nil {
 		return fmt.Errorf("save code: %w", err)
 	}
 	return nil
@@ -254,7 +225,7 @@ func (m *MemoryStore) SaveCode(_ context.Context, c AuthorizationCode) error {
 
 // code returns the stored code of the hash, checking the stored hash.
 func (m *MemoryStore) code(hash []byte) (memRecord, AuthorizationCode, bool, error) {
-	return findLocked(m, m.codes, memKeyOfHash(hash), decodeCode,
+	return findLocked(m, m.codes, memstore.KeyOfHash(hash), decodeCode,
 		func(c AuthorizationCode) bool { return bytes.Equal(c.Hash, hash) })
 }
 
@@ -273,7 +244,7 @@ func (m *MemoryStore) ConsumeCode(_ context.Context, hash []byte) (Authorization
 		e.replayed, res = true, AlreadyConsumed
 	}
 	e.consumed = true
-	m.codes[memKeyOfHash(hash)] = e
+	m.codes[memstore.KeyOfHash(hash)] = e
 	return c, res, nil
 }
 
@@ -292,8 +263,8 @@ func (m *MemoryStore) SetCodeGrant(_ context.Context, hash []byte, grantID strin
 	}
 	c.GrantID = grantID
 	var scratch [recScratch]byte
-	prune := codePruneAt(c.ExpiresAt, m.grantPruneAt(grantID))
-	m.replaceLocked(kindCode, memKeyOfHash(hash), e, appendCode(scratch[:0], &c), prune, m.nowLocked())
+	prune := memstore.CodePruneAt(c.ExpiresAt, m.grantPruneAt(grantID))
+	m.replaceLocked(memstore.KindCode, memstore.KeyOfHash(hash), e, appendCode(scratch[:0], &c), prune, m.nowLocked())
 	m.pruneLocked()
 	return e.replayed, nil
 }
@@ -306,14 +277,14 @@ func (m *MemoryStore) SaveRefreshToken(_ context.Context, r RefreshTokenRecord) 
 	if len(r.Hash) == 0 {
 		return errors.New("memory store: refresh token without hash")
 	}
-	k := memKeyOfHash(r.Hash)
+	k := memstore.KeyOfHash(r.Hash)
 	var scratch [recScratch]byte
 	rec := appendRefresh(scratch[:0], &r)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.pruneLocked()
-	prune := max(pruneAt(r.ExpiresAt), m.grantPruneAt(r.GrantID)) // noPrune stays
-	if err := m.insertLocked(kindRefresh, k, rec, prune, now); err != nil {
+	prune := max(memstore.PruneAt(r.ExpiresAt), m.grantPruneAt(r.GrantID)) // memstore.NoPrune stays
+	if err := m.insertLocked(memstore.KindRefresh, k, rec, prune, now); err != nil {
 		return fmt.Errorf("save refresh token: %w", err)
 	}
 	return nil
@@ -322,7 +293,7 @@ func (m *MemoryStore) SaveRefreshToken(_ context.Context, r RefreshTokenRecord) 
 // refreshToken returns the stored refresh token of the hash, checking the
 // stored hash.
 func (m *MemoryStore) refreshToken(hash []byte) (memRecord, RefreshTokenRecord, bool, error) {
-	return findLocked(m, m.refresh, memKeyOfHash(hash), decodeRefresh,
+	return findLocked(m, m.refresh, memstore.KeyOfHash(hash), decodeRefresh,
 		func(r RefreshTokenRecord) bool { return bytes.Equal(r.Hash, hash) })
 }
 
@@ -339,9 +310,9 @@ func (m *MemoryStore) RotateRefreshToken(_ context.Context, hash []byte, now tim
 	if !r.RotatedAt.IsZero() {
 		return r, AlreadyConsumed, nil
 	}
-	r.RotatedAt = recTimeOf(now) // so the caller sees what a later lookup will
+	r.RotatedAt = memstore.TimeOf(now) // so the caller sees what a later lookup will
 	var scratch [recScratch]byte
-	m.replaceLocked(kindRefresh, memKeyOfHash(hash), e, appendRefresh(scratch[:0], &r), e.prune, m.nowLocked())
+	m.replaceLocked(memstore.KindRefresh, memstore.KeyOfHash(hash), e, appendRefresh(scratch[:0], &r), e.prune, m.nowLocked())
 	return r, Consumed, nil
 }
 
@@ -358,17 +329,17 @@ func (m *MemoryStore) SaveAccessToken(_ context.Context, r AccessTokenRecord) er
 	if len(r.Key) == 0 {
 		return errors.New("memory store: access token without key")
 	}
-	k := memKeyOfHash(r.Key)
+	k := memstore.KeyOfHash(r.Key)
 	var scratch [recScratch]byte
 	rec := appendAccess(scratch[:0], &r)
-	prune := pruneAt(r.ExpiresAt)
+	prune := memstore.PruneAt(r.ExpiresAt)
 	// Extra is copied one level deep: its values are the team's and are
 	// treated as immutable.
 	extra := maps.Clone(r.Claims.Extra)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.pruneLocked()
-	if err := m.insertLocked(kindAccess, k, rec, prune, now); err != nil {
+	if err := m.insertLocked(memstore.KindAccess, k, rec, prune, now); err != nil {
 		return fmt.Errorf("save access token: %w", err)
 	}
 	if extra != nil {
@@ -380,12 +351,12 @@ func (m *MemoryStore) SaveAccessToken(_ context.Context, r AccessTokenRecord) er
 // AccessToken implements AccessTokenStore. The record is decoded after the
 // lock is released.
 func (m *MemoryStore) AccessToken(_ context.Context, key []byte) (AccessTokenRecord, bool, error) {
-	k := memKeyOfHash(key)
+	k := memstore.KeyOfHash(key)
 	m.mu.Lock()
 	e, ok := m.access[k]
 	var rec string
 	if ok {
-		rec = m.slab.get(e.ref)
+		rec = m.slab.Get(e.ref)
 	}
 	extra := maps.Clone(m.accessExtra[k])
 	m.mu.Unlock()

@@ -3,11 +3,13 @@ package runtime
 import (
 	"context"
 	"crypto/rand"
-	"encoding/binary"
-	"fmt"
-	mrand "math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/memstore"
+	"github.com/oauthgen/oauthgen/runtime/internal/randtok"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // pnStart is the fake time the pruning tests start at.
@@ -32,7 +34,7 @@ func pnHash() []byte {
 
 func pnGrant(t *testing.T, m *MemoryStore, exp time.Time) Grant {
 	t.Helper()
-	g := Grant{ID: newID(), ClientID: "c", Subject: "s", Created: pnStart, ExpiresAt: exp, Status: GrantActive}
+	g := Grant{ID: randtok.NewID(), ClientID: "c", Subject: "s", Created: pnStart, ExpiresAt: exp, Status: GrantActive}
 	if err := m.SaveGrant(context.Background(), g); err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +53,7 @@ func pnAccess(t *testing.T, m *MemoryStore, grantID string, exp time.Time) []byt
 
 func pnRefresh(t *testing.T, m *MemoryStore, grantID string, exp time.Time) []byte {
 	t.Helper()
-	r := RefreshTokenRecord{Hash: pnHash(), ID: newID(), GrantID: grantID, FamilyID: "f", ClientID: "c", IssuedAt: pnStart, ExpiresAt: exp}
+	r := RefreshTokenRecord{Hash: pnHash(), ID: randtok.NewID(), GrantID: grantID, FamilyID: "f", ClientID: "c", IssuedAt: pnStart, ExpiresAt: exp}
 	if err := m.SaveRefreshToken(context.Background(), r); err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +170,7 @@ func TestMemoryStoreRefreshOutlivingGrant(t *testing.T) {
 	}
 }
 
-// TestMemoryStoreCodePruning: a code is kept codePruneSlack past its
+// TestMemoryStoreCodePruning: a code is kept memstore.CodePruneSlack past its
 // expiry; once its grant is recorded, until the grant expires, so that a
 // replay still revokes it (RFC 6749 §4.1.2; security.md S-08).
 func TestMemoryStoreCodePruning(t *testing.T) {
@@ -185,15 +187,15 @@ func TestMemoryStoreCodePruning(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	clk.now = codeExp.Add(codePruneSlack)
+	clk.now = codeExp.Add(memstore.CodePruneSlack)
 	pnWrite(t, m)
 	if !pnHasCode(m, lone) {
-		t.Fatal("code pruned within codePruneSlack of its expiry")
+		t.Fatal("code pruned within memstore.CodePruneSlack of its expiry")
 	}
 	clk.advance(time.Second)
 	pnWrite(t, m)
 	if pnHasCode(m, lone) {
-		t.Error("code without a grant kept after its expiry and codePruneSlack")
+		t.Error("code without a grant kept after its expiry and memstore.CodePruneSlack")
 	}
 	c, res, err := m.ConsumeCode(ctx, redeemed)
 	if err != nil || res != AlreadyConsumed || c.GrantID != g.ID {
@@ -234,7 +236,7 @@ func TestMemoryStoreNeverPrunes(t *testing.T) {
 	})
 }
 
-// TestMemoryStorePruneIsBounded: one write prunes at most pruneBudget
+// TestMemoryStorePruneIsBounded: one write prunes at most memstore.PruneBudget
 // records, and further writes prune the rest; the chunks of the pruned
 // records are released.
 func TestMemoryStorePruneIsBounded(t *testing.T) {
@@ -245,23 +247,23 @@ func TestMemoryStorePruneIsBounded(t *testing.T) {
 	for i := range keys {
 		keys[i] = pnAccess(t, m, "g", exp)
 	}
-	if got := m.slab.chunkCount(); got < 2 {
+	if got := m.slab.ChunkCount(); got < 2 {
 		t.Fatalf("%d access tokens fill %d chunk(s); the test needs several", n, got)
 	}
 	clk.now = exp.Add(time.Hour)
 	pnWrite(t, m)
-	if got := len(m.access); got != n-pruneBudget {
-		t.Fatalf("after one write %d access tokens are left, want %d", got, n-pruneBudget)
+	if got := len(m.access); got != n-memstore.PruneBudget {
+		t.Fatalf("after one write %d access tokens are left, want %d", got, n-memstore.PruneBudget)
 	}
-	for range n / pruneBudget {
+	for range n / memstore.PruneBudget {
 		pnWrite(t, m)
 	}
 	if len(m.access) != 0 {
-		t.Errorf("%d expired access tokens left after %d writes", len(m.access), n/pruneBudget+1)
+		t.Errorf("%d expired access tokens left after %d writes", len(m.access), n/memstore.PruneBudget+1)
 	}
 	// Left: the open chunk the access tokens were written to, the one of
 	// the grants without expiry the writes added.
-	if got := m.slab.chunkCount(); got > 2 {
+	if got := m.slab.ChunkCount(); got > 2 {
 		t.Errorf("%d chunks held after pruning every expiring record, want at most 2", got)
 	}
 }
@@ -289,11 +291,8 @@ func TestMemoryStorePrunesUnderLoad(t *testing.T) {
 	}
 	// The chunks hold the live records with at most as much again expired
 	// or free, plus the chunks being filled.
-	live := 0
-	for _, n := range m.slab.live {
-		live += n
-	}
-	if n, max := m.slab.chunkCount(), 2*live/recChunkSize+3; n > max {
+	live := m.slab.LiveBytes()
+	if n, max := m.slab.ChunkCount(), 2*live/memstore.ChunkSize+3; n > max {
 		t.Errorf("%d chunks held for %d bytes of live records, want at most %d", n, live, max)
 	}
 }
@@ -302,7 +301,7 @@ func TestMemoryStorePrunesUnderLoad(t *testing.T) {
 // given or defaulted, prunes by the server's Clock; one with a Clock keeps it.
 func TestNewServerGivesMemoryStoreItsClock(t *testing.T) {
 	clk := &pnClock{now: pnStart}
-	c := &Client{ID: "c", AuthMethod: AuthNone, GrantTypes: []GrantType{GrantAuthorizationCode}, RedirectURIs: []string{"https://app.example/cb"}}
+	c := &Client{ID: "c", AuthMethod: oauth.AuthNone, GrantTypes: []oauth.GrantType{oauth.GrantAuthorizationCode}, RedirectURIs: []string{"https://app.example/cb"}}
 	clients, err := NewMemoryClients(c)
 	if err != nil {
 		t.Fatal(err)
@@ -323,97 +322,5 @@ func TestNewServerGivesMemoryStoreItsClock(t *testing.T) {
 		if got := s.store.(*MemoryStore).clock; got != tc.want {
 			t.Errorf("%s: store clock = %v, want %v", name, got, tc.want)
 		}
-	}
-}
-
-// TestExpiryQueueOrder: entries come out in order of their time, across
-// chunk boundaries, and a drained queue releases its chunks.
-func TestExpiryQueueOrder(t *testing.T) {
-	r := mrand.New(mrand.NewPCG(1, 2))
-	var q expiryQueue
-	const n = 3*expiryChunk + 17
-	for i := range n {
-		var k memKey
-		binary.LittleEndian.PutUint64(k[:], uint64(i))
-		q.add(r.Int64N(1000), kindAccess, k)
-	}
-	q.add(noPrune, kindAccess, memKey{})
-	if q.len() != n {
-		t.Fatalf("len = %d, want %d (noPrune is not queued)", q.len(), n)
-	}
-	last := int64(-1)
-	seen := map[memKey]bool{}
-	for q.len() > 0 {
-		e := q.pop()
-		if e.at < last {
-			t.Fatalf("popped %d after %d", e.at, last)
-		}
-		last = e.at
-		seen[e.key] = true
-	}
-	if len(seen) != n {
-		t.Errorf("popped %d distinct entries, want %d", len(seen), n)
-	}
-	if len(q.chunks) > 1 {
-		t.Errorf("drained queue holds %d chunks, want at most 1", len(q.chunks))
-	}
-}
-
-// TestRecClass: records that expire at about the same time share a class.
-func TestRecClass(t *testing.T) {
-	for _, tc := range []struct {
-		prune, now int64
-		want       int
-	}{
-		{noPrune, 5, recClasses - 1},
-		{5, 5, 0},
-		{4, 5, 0},
-		{6, 5, 1},
-		{5 + 600, 5, 10},
-		{5 + 1023, 5, 10},
-		{5 + 1024, 5, 11},
-	} {
-		if got := recClass(tc.prune, tc.now); got != tc.want {
-			t.Errorf("recClass(%d, %d) = %d, want %d", tc.prune, tc.now, got, tc.want)
-		}
-	}
-}
-
-// TestRecSlab: records read back as stored; a large record gets its own
-// chunk; a chunk is released when its last record is dropped, not before.
-func TestRecSlab(t *testing.T) {
-	var s recSlab
-	var refs []recRef
-	for i := range 400 {
-		refs = append(refs, s.put(3, []byte(fmt.Sprintf("record %03d %0100d", i, i))))
-	}
-	big := s.put(3, make([]byte, recChunkSize))
-	for i, r := range refs {
-		if got, want := s.get(r), fmt.Sprintf("record %03d %0100d", i, i); got != want {
-			t.Fatalf("record %d = %q, want %q", i, got, want)
-		}
-	}
-	if got := len(s.get(big)); got != recChunkSize {
-		t.Fatalf("big record has %d bytes", got)
-	}
-	held := s.chunkCount()
-	s.drop(big)
-	if s.chunkCount() != held-1 {
-		t.Errorf("dropping a large record released %d chunks, want 1", held-s.chunkCount())
-	}
-	first := refs[0].chunk
-	for _, r := range refs {
-		if r.chunk == first {
-			if s.chunks[first] == nil {
-				t.Fatal("a chunk was released while it held a live record")
-			}
-			s.drop(r)
-		}
-	}
-	if s.chunks[first] != nil {
-		t.Error("a sealed chunk without live records was not released")
-	}
-	if r := s.put(3, []byte("x")); s.get(r) != "x" {
-		t.Error("a record after a release reads back wrong")
 	}
 }

@@ -5,6 +5,9 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/form"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // TokenFlow is implemented by the generated code of each token flow. Token
@@ -28,7 +31,7 @@ type TokenContext struct {
 	// Client is the authenticated (or, for public clients, identified) client. Never nil.
 	Client *Client
 	// ClientAuth records how the client proved its identity.
-	ClientAuth ClientAuthMethod
+	ClientAuth oauth.ClientAuthMethod
 	// Policy is the flow's token settings.
 	Policy TokenPolicy
 	// Defaults is the default token data for this flow; the procedure may change it.
@@ -40,13 +43,13 @@ type TokenContext struct {
 	// Log is tagged with the flow and client_id. It never logs a Secret.
 	Log *slog.Logger
 	// GrantType is the grant_type parameter.
-	GrantType GrantType
+	GrantType oauth.GrantType
 	// RequestedScope is the scope parameter; empty when omitted.
-	RequestedScope ScopeSet
+	RequestedScope oauth.ScopeSet
 	// GrantedScope is the scope the tokens will carry.
-	GrantedScope ScopeSet
+	GrantedScope oauth.ScopeSet
 
-	form   Params
+	form   form.Params
 	server *Server
 	// codeHash is the hash of the authorization code being redeemed; the
 	// grant issuer records its grant on that code.
@@ -81,7 +84,7 @@ func (t *TokenContext) Header(name string) (string, error) {
 	case 1:
 		return vs[0], nil
 	default:
-		return "", NewError(ErrInvalidRequest, "header '"+sanitizeErrorText(name)+"' is repeated")
+		return "", oauth.NewError(oauth.ErrInvalidRequest, "header '"+oauth.SafeText(name)+"' is repeated")
 	}
 }
 

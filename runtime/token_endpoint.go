@@ -6,14 +6,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/form"
+	"github.com/oauthgen/oauthgen/runtime/internal/reply"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // The token endpoint (RFC 6749 §3.2). This file is the pipeline of flows.md
@@ -30,27 +32,27 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	// 1. POST only (RFC 6749 §3.2; RFC 9110 §15.5.6).
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		req.fail(ctx, http.StatusMethodNotAllowed, NewError(ErrInvalidRequest, "the token endpoint accepts POST only"))
+		req.fail(ctx, http.StatusMethodNotAllowed, oauth.NewError(oauth.ErrInvalidRequest, "the token endpoint accepts POST only"))
 		return
 	}
 	// Form body only (flows.md §2.1 rule 3).
-	if !isFormContentType(r.Header.Get("Content-Type")) {
-		req.failCode(ctx, NewError(ErrInvalidRequest, "Content-Type must be application/x-www-form-urlencoded"))
+	if !form.IsFormContentType(r.Header.Get("Content-Type")) {
+		req.failCode(ctx, oauth.NewError(oauth.ErrInvalidRequest, "Content-Type must be application/x-www-form-urlencoded"))
 		return
 	}
 	// No client credentials in the URL (RFC 6749 §2.3.1; security.md S-32).
-	if r.URL.RawQuery != "" && queryCarriesCredentials(r.URL.RawQuery) {
-		req.failCode(ctx, NewError(ErrInvalidRequest, "client credentials must not be sent in the URL"))
+	if r.URL.RawQuery != "" && form.QueryCarriesCredentials(r.URL.RawQuery) {
+		req.failCode(ctx, oauth.NewError(oauth.ErrInvalidRequest, "client credentials must not be sent in the URL"))
 		return
 	}
 
 	// 2. Parse the form once (flows.md §2.1 rules 4-7).
-	body, e := readBody(w, r, s.settings.MaxBodyBytes)
+	body, e := form.ReadBody(w, r, s.settings.MaxBodyBytes)
 	if e != nil {
 		req.failCode(ctx, e)
 		return
 	}
-	params, e := parseParams(body)
+	params, e := form.Parse(body)
 	if e != nil {
 		req.failCode(ctx, e)
 		return
@@ -58,19 +60,19 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 
 	// 3. grant_type: missing is invalid_request, not enabled is
 	// unsupported_grant_type (RFC 6749 §5.2).
-	gt := GrantType(params.Get("grant_type"))
+	gt := oauth.GrantType(params.Get("grant_type"))
 	if gt == "" {
-		req.failCode(ctx, NewError(ErrInvalidRequest, "parameter 'grant_type' is missing"))
+		req.failCode(ctx, oauth.NewError(oauth.ErrInvalidRequest, "parameter 'grant_type' is missing"))
 		return
 	}
 	reg, ok := s.flows[gt]
 	if !ok {
-		req.failCode(ctx, NewError(ErrUnsupportedGrantType, "grant type is not supported"))
+		req.failCode(ctx, oauth.NewError(oauth.ErrUnsupportedGrantType, "grant type is not supported"))
 		return
 	}
 
 	// 4. Authenticate the client (flows.md §2.2).
-	auth, e := s.authenticateClient(ctx, r, params, now)
+	auth, e := s.authenticateClient(ctx, r, params, now, s.tokenAuthMethods)
 	req.header = auth.header
 	if e != nil {
 		if auth.id != "" {
@@ -91,13 +93,13 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	// A public client cannot use a flow that admits only confidential
 	// clients: it cannot authenticate (RFC 6749 §4.4 for client_credentials).
 	if client.IsPublic() && !reg.PublicClients {
-		req.failCode(ctx, NewError(ErrInvalidClient, "public clients cannot use this grant type"))
+		req.failCode(ctx, oauth.NewError(oauth.ErrInvalidClient, "public clients cannot use this grant type"))
 		return
 	}
 
 	// 5. The client must be registered for the grant type (RFC 6749 §5.2).
 	if !client.AllowsGrant(gt) {
-		req.failCode(ctx, NewError(ErrUnauthorizedClient, "client is not registered for this grant type"))
+		req.failCode(ctx, oauth.NewError(oauth.ErrUnauthorizedClient, "client is not registered for this grant type"))
 		return
 	}
 
@@ -107,23 +109,23 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	// it is omitted, a new grant gets the client's default scopes, and no
 	// defaults is invalid_scope. For authorization_code and refresh_token
 	// the flow decides: the code's scope, or the presented token's.
-	requested, ok := ParseScope(params.Get("scope"))
+	requested, ok := oauth.ParseScope(params.Get("scope"))
 	if !ok {
-		req.failCode(ctx, NewError(ErrInvalidScope, "malformed scope"))
+		req.failCode(ctx, oauth.NewError(oauth.ErrInvalidScope, "malformed scope"))
 		return
 	}
 	if extra := requested.Without(client.Scopes); len(extra) > 0 {
-		req.failCode(ctx, NewError(ErrInvalidScope, "scope '"+extra.String()+"' is not allowed for this client"))
+		req.failCode(ctx, oauth.NewError(oauth.ErrInvalidScope, "scope '"+extra.String()+"' is not allowed for this client"))
 		return
 	}
-	var granted ScopeSet
-	if gt != GrantAuthorizationCode && gt != GrantRefreshToken {
+	var granted oauth.ScopeSet
+	if gt != oauth.GrantAuthorizationCode && gt != oauth.GrantRefreshToken {
 		granted = requested
 		if len(granted) == 0 {
 			granted = slices.Clone(client.DefaultScopes) // the registry's slice stays untouched
 		}
 		if len(granted) == 0 {
-			req.failCode(ctx, NewError(ErrInvalidScope, "scope is required: the client has no default scope"))
+			req.failCode(ctx, oauth.NewError(oauth.ErrInvalidScope, "scope is required: the client has no default scope"))
 			return
 		}
 	}
@@ -132,7 +134,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	// client's registered audiences; authorization_code and refresh_token
 	// check them against the code's or the grant's, in their flows.
 	var resources []string
-	if gt != GrantAuthorizationCode && gt != GrantRefreshToken {
+	if gt != oauth.GrantAuthorizationCode && gt != oauth.GrantRefreshToken {
 		if resources, e = resourceParams(params, client.Audiences, "is not allowed for this client"); e != nil {
 			req.failCode(ctx, e)
 			return
@@ -157,7 +159,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		req.failCode(ctx, err)
 		return
 	}
-	writeTokenResponse(w, out)
+	reply.JSON(w, http.StatusOK, out)
 }
 
 // tokenRequest carries what the error path of one request needs.
@@ -175,7 +177,7 @@ func (q *tokenRequest) failCode(ctx context.Context, err error) {
 }
 
 // fail logs err and writes it. status 0 means the code's status. An error
-// that is not an *Error, or whose code the token endpoint cannot return,
+// that is not an *oauth.Error, or whose code the token endpoint cannot return,
 // becomes server_error; its cause is logged, never sent (flows.md §4.2).
 func (q *tokenRequest) fail(ctx context.Context, status int, err error) {
 	e := endpointFailure(ctx, q.log, "token", tokenEndpointCode, err)
@@ -183,64 +185,25 @@ func (q *tokenRequest) fail(ctx context.Context, status int, err error) {
 		status = e.Code.Status()
 	}
 	var challenge []string
-	if e.Code == ErrInvalidClient && q.header {
+	if e.Code == oauth.ErrInvalidClient && q.header {
 		// RFC 6749 §5.2: 401 with a challenge for the scheme the client used
 		// (security.md S-28). Other methods get 400 (flows.md §2.2 rule 9).
 		status, challenge = http.StatusUnauthorized, q.s.basicChallenge
 	}
-	writeError(q.w, status, e, challenge)
+	reply.Error(q.w, status, e, challenge)
 }
 
 // tokenEndpointCode reports whether the token endpoint may answer with the
 // code (flows.md §4.3).
-func tokenEndpointCode(c ErrorCode) bool {
+func tokenEndpointCode(c oauth.ErrorCode) bool {
 	switch c {
-	case ErrInvalidRequest, ErrInvalidClient, ErrInvalidGrant, ErrUnauthorizedClient,
-		ErrUnsupportedGrantType, ErrInvalidScope, ErrInvalidTarget, ErrAccessDenied,
-		ErrServerError, ErrTemporarilyUnavail, ErrAuthorizationPending, ErrSlowDown, ErrExpiredToken,
+	case oauth.ErrInvalidRequest, oauth.ErrInvalidClient, oauth.ErrInvalidGrant, oauth.ErrUnauthorizedClient,
+		oauth.ErrUnsupportedGrantType, oauth.ErrInvalidScope, oauth.ErrInvalidTarget, oauth.ErrAccessDenied,
+		oauth.ErrServerError, oauth.ErrTemporarilyUnavail, oauth.ErrAuthorizationPending, oauth.ErrSlowDown, oauth.ErrExpiredToken,
 		"invalid_dpop_proof", "use_dpop_nonce":
 		return true
 	}
 	return false
-}
-
-// isFormContentType reports whether ct is application/x-www-form-urlencoded,
-// parameters (such as charset) allowed.
-func isFormContentType(ct string) bool {
-	const form = "application/x-www-form-urlencoded"
-	if ct == form {
-		return true
-	}
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && mt == form
-}
-
-// readBody reads the request body up to limit bytes; a larger body is
-// invalid_request (flows.md §2.1 rule 4). With a Content-Length (at most
-// limit) the body is read into one buffer of exactly that size, and nothing
-// past it is read; without one, through http.MaxBytesReader.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) (string, *Error) {
-	if r.ContentLength > limit {
-		return "", NewError(ErrInvalidRequest, "request body too large")
-	}
-	var (
-		b   []byte
-		err error
-	)
-	if r.ContentLength > 0 {
-		b = make([]byte, r.ContentLength)
-		_, err = io.ReadFull(r.Body, b)
-	} else {
-		b, err = io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	}
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return "", NewError(ErrInvalidRequest, "request body too large")
-		}
-		return "", NewError(ErrInvalidRequest, "cannot read the request body").WithCause(err)
-	}
-	return string(b), nil
 }
 
 // newTokenContext builds the context of a request and its default token
@@ -248,8 +211,8 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) (string, *Err
 // for the granted scope, and a refresh token when the policy issues them and
 // the client may use the refresh_token grant. Flows refine these. The jti
 // is left empty: the access token issuer draws it when it issues.
-func (s *Server) newTokenContext(r *http.Request, reg *TokenFlowRegistration, auth clientAuth, p Params,
-	now time.Time, requested, granted ScopeSet, resources []string) *TokenContext {
+func (s *Server) newTokenContext(r *http.Request, reg *TokenFlowRegistration, auth clientAuth, p form.Params,
+	now time.Time, requested, granted oauth.ScopeSet, resources []string) *TokenContext {
 	client := auth.client
 	aud := resources // the resource parameters, when any (RFC 8707 §2)
 	if len(aud) == 0 {
@@ -292,7 +255,7 @@ func (s *Server) newTokenContext(r *http.Request, reg *TokenFlowRegistration, au
 			Scope:     granted,
 		},
 	}
-	if reg.Policy.IssueRefresh && client.AllowsGrant(GrantRefreshToken) {
+	if reg.Policy.IssueRefresh && client.AllowsGrant(oauth.GrantRefreshToken) {
 		t.Defaults.Refresh = newRefreshData(t, granted)
 		t.Defaults.Grant.ExpiresAt = laterOf(accessExp, t.Defaults.Refresh.ExpiresAt)
 	}
@@ -311,7 +274,7 @@ func (s *Server) requestLogger(flow FlowID, clientID string) *slog.Logger {
 
 // newRefreshData is the refresh token of a new grant: the absolute and idle
 // lifetimes of the policy from now (flows.md §3.3).
-func newRefreshData(t *TokenContext, scope ScopeSet) *RefreshTokenData {
+func newRefreshData(t *TokenContext, scope oauth.ScopeSet) *RefreshTokenData {
 	d := &RefreshTokenData{Scope: scope, ExpiresAt: t.Now.Add(t.Policy.RefreshTTL)}
 	if t.Policy.RefreshIdleTTL > 0 {
 		d.IdleExpiresAt = t.Now.Add(t.Policy.RefreshIdleTTL)
@@ -333,7 +296,7 @@ func laterOf(a, b time.Time) time.Time {
 // (checkIDTokenResponse); Extra may not shadow a member.
 func (s *Server) finishResponse(ctx context.Context, t *TokenContext, resp *TokenResponse) ([]byte, error) {
 	if resp.AccessToken == "" {
-		return nil, NewError(ErrServerError, "").WithCause(errors.New("token response without access_token"))
+		return nil, oauth.NewError(oauth.ErrServerError, "").WithCause(errors.New("token response without access_token"))
 	}
 	out := *resp // the procedure's value is left as it was
 	out.TokenType = "Bearer"
@@ -353,7 +316,7 @@ func (s *Server) finishResponse(ctx context.Context, t *TokenContext, resp *Toke
 	var scratch [512]byte
 	body, err := encodeTokenResponse(scratch[:0], &out)
 	if err != nil {
-		return nil, NewError(ErrServerError, "").WithCause(err)
+		return nil, oauth.NewError(oauth.ErrServerError, "").WithCause(err)
 	}
 	return body, nil
 }
@@ -381,7 +344,7 @@ func (s *Server) accessExpiry(ctx context.Context, t *TokenContext, tok Secret) 
 	}
 	rec, found, err := s.store.AccessToken(ctx, hashSecret(tok))
 	if err != nil {
-		return time.Time{}, AsError(fmt.Errorf("look up access token: %w", err))
+		return time.Time{}, oauth.AsError(fmt.Errorf("look up access token: %w", err))
 	}
 	if !found {
 		return time.Time{}, nil

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/throttle"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // htDiscardWriter is a minimal ResponseWriter, so benchmarks measure the
@@ -22,7 +25,7 @@ func (w *htDiscardWriter) Write(p []byte) (int, error) { return len(p), nil }
 func (w *htDiscardWriter) WriteHeader(code int)        { w.code = code }
 
 func benchmarkClientCredentials(b *testing.B, format AccessTokenFormat) {
-	env := htNewEnv(b, htPolicyOf(GrantClientCredentials, func(p *TokenPolicy) { p.AccessFormat = format }))
+	env := htNewEnv(b, htPolicyOf(oauth.GrantClientCredentials, func(p *TokenPolicy) { p.AccessFormat = format }))
 	env.srv.log = slog.New(slog.DiscardHandler)
 	body := "grant_type=client_credentials&scope=read"
 	auth := htBasicHeader("conf", htConfSecret)
@@ -53,8 +56,8 @@ func BenchmarkTokenErrorInvalidClient(b *testing.B) {
 	env := htNewEnv(b)
 	env.srv.log = slog.New(slog.DiscardHandler)
 	// A throttle that counts but never blocks: every iteration is a 401, not
-	// the 429 of a blocked pair (security.md S-33).
-	env.srv.throttle = newThrottle(math.MaxInt, time.Minute, time.Minute)
+	// the 429 of a blocked pair.
+	env.srv.throttle = throttle.New(math.MaxInt, time.Minute, time.Minute)
 	auth := htBasicHeader("conf", "wrong")
 	b.ReportAllocs()
 	for b.Loop() {

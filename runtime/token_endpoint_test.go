@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
@@ -24,60 +26,60 @@ func TestTokenEndpointErrors(t *testing.T) {
 		name      string
 		rq        htRequest
 		status    int
-		code      ErrorCode
+		code      oauth.ErrorCode
 		challenge bool // WWW-Authenticate: Basic realm="issuer"
 		desc      string
 	}{
-		{"GET", htRequest{method: http.MethodGet, basic: conf}, 405, ErrInvalidRequest, false, ""},
-		{"PUT", htRequest{method: http.MethodPut, body: cc, basic: conf}, 405, ErrInvalidRequest, false, ""},
-		{"JSON body", htRequest{contentType: htStr("application/json"), body: `{"grant_type":"client_credentials"}`, basic: conf}, 400, ErrInvalidRequest, false, ""},
-		{"no content type", htRequest{contentType: htStr(""), body: cc, basic: conf}, 400, ErrInvalidRequest, false, ""},
-		{"multipart", htRequest{contentType: htStr("multipart/form-data; boundary=x"), body: cc, basic: conf}, 400, ErrInvalidRequest, false, ""},
-		{"S-32 client_secret in URL", htRequest{path: "/oauth2/token?client_secret=x", body: cc, basic: conf}, 400, ErrInvalidRequest, false, ""},
-		{"client_assertion in URL", htRequest{path: "/oauth2/token?client_assertion=x", body: cc, basic: conf}, 400, ErrInvalidRequest, false, ""},
-		{"repeated grant_type", htRequest{body: cc + "&" + cc, basic: conf}, 400, ErrInvalidRequest, false, "parameter 'grant_type' is repeated"},
-		{"repeated scope", htRequest{body: cc + "&scope=read&scope=write", basic: conf}, 400, ErrInvalidRequest, false, ""},
-		{"malformed escape", htRequest{body: cc + "&scope=%zz", basic: conf}, 400, ErrInvalidRequest, false, ""},
-		{"semicolon", htRequest{body: "grant_type=client_credentials;scope=read", basic: conf}, 400, ErrInvalidRequest, false, ""},
-		{"grant_type missing", htRequest{body: "scope=read", basic: conf}, 400, ErrInvalidRequest, false, "parameter 'grant_type' is missing"},
-		{"grant_type empty", htRequest{body: "grant_type=", basic: conf}, 400, ErrInvalidRequest, false, ""},
-		{"grant_type unknown", htRequest{body: htForm("grant_type", "password"), basic: conf}, 400, ErrUnsupportedGrantType, false, ""},
-		{"no client authentication", htRequest{body: cc}, 400, ErrInvalidClient, false, "client authentication failed"},
-		{"S-27 Basic and client_secret", htRequest{body: cc + "&client_secret=" + htConfSecret, basic: conf}, 400, ErrInvalidRequest, false, ""},
-		{"Basic and client_assertion", htRequest{body: cc + "&client_assertion=x&client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer", basic: conf}, 400, ErrInvalidRequest, false, ""},
-		{"client_secret and client_assertion", htRequest{body: cc + "&client_id=post&client_secret=" + htPostSecret + "&client_assertion=x"}, 400, ErrInvalidRequest, false, ""},
-		{"client_assertion (not enabled)", htRequest{body: cc + "&client_id=conf&client_assertion=x&client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}, 400, ErrInvalidClient, false, ""},
-		{"client_secret without client_id", htRequest{body: cc + "&client_secret=" + htPostSecret}, 400, ErrInvalidRequest, false, ""},
-		{"Authorization repeated", htRequest{body: cc, header: http.Header{"Authorization": {htBasicHeader("conf", htConfSecret), htBasicHeader("conf", htConfSecret)}}}, 400, ErrInvalidRequest, false, ""},
-		{"malformed Basic base64", htRequest{body: cc, header: http.Header{"Authorization": {"Basic !!!"}}}, 400, ErrInvalidRequest, false, ""},
-		{"Basic without colon", htRequest{body: cc, header: http.Header{"Authorization": {"Basic Y29uZg=="}}}, 400, ErrInvalidRequest, false, ""},
-		{"Basic with bad escape", htRequest{body: cc, header: http.Header{"Authorization": {"Basic JXp6OnNlY3JldA=="}}}, 400, ErrInvalidRequest, false, ""},
-		{"Bearer scheme", htRequest{body: cc, header: http.Header{"Authorization": {"Bearer abc"}}}, 401, ErrInvalidClient, true, ""},
-		{"Basic id differs from client_id", htRequest{body: cc + "&client_id=post", basic: conf}, 400, ErrInvalidRequest, false, ""},
-		{"S-28 wrong Basic secret", htRequest{body: cc, basic: htBasic("conf", "wrong")}, 401, ErrInvalidClient, true, "client authentication failed"},
-		{"S-29 unknown client (Basic)", htRequest{body: cc, basic: htBasic("nobody", "wrong")}, 401, ErrInvalidClient, true, ""},
-		{"Basic with empty secret", htRequest{body: cc, basic: htBasic("conf", "")}, 401, ErrInvalidClient, true, ""},
-		{"wrong post secret", htRequest{body: cc + "&client_id=post&client_secret=wrong"}, 400, ErrInvalidClient, false, ""},
-		{"unknown client (post)", htRequest{body: cc + "&client_id=nobody&client_secret=wrong"}, 400, ErrInvalidClient, false, ""},
-		{"S-30 basic client uses post", htRequest{body: cc + "&client_id=conf&client_secret=" + htConfSecret}, 400, ErrInvalidClient, false, ""},
-		{"S-30 post client uses Basic", htRequest{body: cc, basic: htBasic("post", htPostSecret)}, 401, ErrInvalidClient, true, ""},
-		{"public client sends a secret", htRequest{body: cc + "&client_id=pub&client_secret=x"}, 400, ErrInvalidClient, false, ""},
-		{"confidential client sends only client_id", htRequest{body: cc + "&client_id=conf"}, 400, ErrInvalidClient, false, ""},
-		{"unknown public client", htRequest{body: cc + "&client_id=nobody"}, 400, ErrInvalidClient, false, ""},
-		{"public client on client_credentials", htRequest{body: cc + "&client_id=pub"}, 400, ErrInvalidClient, false, ""},
-		{"public client on extension grant", htRequest{body: htForm("grant_type", string(htExtensionGrant), "client_id", "pub", "link_token", "x")}, 400, ErrInvalidClient, false, ""},
-		{"not registered for the grant", htRequest{body: htForm("grant_type", "refresh_token", "refresh_token", "x"), basic: htBasic("noref", htConfSecret)}, 400, ErrUnauthorizedClient, false, ""},
-		{"not registered for client_credentials", htRequest{body: cc, basic: htBasic("other", htOtherSecret)}, 400, ErrUnauthorizedClient, false, ""},
-		{"malformed scope", htRequest{body: cc + `&scope=read+%22x`, basic: conf}, 400, ErrInvalidScope, false, ""},
-		{"scope not allowed", htRequest{body: cc + "&scope=read+admin", basic: conf}, 400, ErrInvalidScope, false, ""},
-		{"no scope and no default", htRequest{body: cc, basic: htBasic("nodefault", htConfSecret)}, 400, ErrInvalidScope, false, ""},
-		{"refresh scope not allowed for client", htRequest{body: htForm("grant_type", "refresh_token", "refresh_token", "x", "scope", "admin"), basic: conf}, 400, ErrInvalidScope, false, ""},
-		{"generated validator", htRequest{body: cc + "&tenant=no-dashes", basic: conf}, 400, ErrInvalidRequest, false, "parameter 'tenant' is invalid: must satisfy alphanum"},
-		{"generated validator max", htRequest{body: cc + "&tenant=" + strings.Repeat("a", 33), basic: conf}, 400, ErrInvalidRequest, false, "parameter 'tenant' is invalid: must satisfy max=32"},
-		{"extension grant property missing", htRequest{body: htForm("grant_type", string(htExtensionGrant)), basic: conf}, 400, ErrInvalidRequest, false, "parameter 'link_token' is missing"},
-		{"extension grant fails closed", htRequest{body: htForm("grant_type", string(htExtensionGrant), "link_token", "x"), basic: conf}, 400, ErrInvalidGrant, false, ""},
-		{"code missing", htRequest{body: htForm("grant_type", "authorization_code"), basic: conf}, 400, ErrInvalidRequest, false, "parameter 'code' is missing"},
-		{"refresh_token missing", htRequest{body: htForm("grant_type", "refresh_token"), basic: conf}, 400, ErrInvalidRequest, false, "parameter 'refresh_token' is missing"},
+		{"GET", htRequest{method: http.MethodGet, basic: conf}, 405, oauth.ErrInvalidRequest, false, ""},
+		{"PUT", htRequest{method: http.MethodPut, body: cc, basic: conf}, 405, oauth.ErrInvalidRequest, false, ""},
+		{"JSON body", htRequest{contentType: htStr("application/json"), body: `{"grant_type":"client_credentials"}`, basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
+		{"no content type", htRequest{contentType: htStr(""), body: cc, basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
+		{"multipart", htRequest{contentType: htStr("multipart/form-data; boundary=x"), body: cc, basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
+		{"S-32 client_secret in URL", htRequest{path: "/oauth2/token?client_secret=x", body: cc, basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
+		{"client_assertion in URL", htRequest{path: "/oauth2/token?client_assertion=x", body: cc, basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
+		{"repeated grant_type", htRequest{body: cc + "&" + cc, basic: conf}, 400, oauth.ErrInvalidRequest, false, "parameter 'grant_type' is repeated"},
+		{"repeated scope", htRequest{body: cc + "&scope=read&scope=write", basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
+		{"malformed escape", htRequest{body: cc + "&scope=%zz", basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
+		{"semicolon", htRequest{body: "grant_type=client_credentials;scope=read", basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
+		{"grant_type missing", htRequest{body: "scope=read", basic: conf}, 400, oauth.ErrInvalidRequest, false, "parameter 'grant_type' is missing"},
+		{"grant_type empty", htRequest{body: "grant_type=", basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
+		{"grant_type unknown", htRequest{body: htForm("grant_type", "password"), basic: conf}, 400, oauth.ErrUnsupportedGrantType, false, ""},
+		{"no client authentication", htRequest{body: cc}, 400, oauth.ErrInvalidClient, false, "client authentication failed"},
+		{"S-27 Basic and client_secret", htRequest{body: cc + "&client_secret=" + htConfSecret, basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
+		{"Basic and client_assertion", htRequest{body: cc + "&client_assertion=x&client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer", basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
+		{"client_secret and client_assertion", htRequest{body: cc + "&client_id=post&client_secret=" + htPostSecret + "&client_assertion=x"}, 400, oauth.ErrInvalidRequest, false, ""},
+		{"client_assertion (not enabled)", htRequest{body: cc + "&client_id=conf&client_assertion=x&client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}, 400, oauth.ErrInvalidClient, false, ""},
+		{"client_secret without client_id", htRequest{body: cc + "&client_secret=" + htPostSecret}, 400, oauth.ErrInvalidRequest, false, ""},
+		{"Authorization repeated", htRequest{body: cc, header: http.Header{"Authorization": {htBasicHeader("conf", htConfSecret), htBasicHeader("conf", htConfSecret)}}}, 400, oauth.ErrInvalidRequest, false, ""},
+		{"malformed Basic base64", htRequest{body: cc, header: http.Header{"Authorization": {"Basic !!!"}}}, 400, oauth.ErrInvalidRequest, false, ""},
+		{"Basic without colon", htRequest{body: cc, header: http.Header{"Authorization": {"Basic Y29uZg=="}}}, 400, oauth.ErrInvalidRequest, false, ""},
+		{"Basic with bad escape", htRequest{body: cc, header: http.Header{"Authorization": {"Basic JXp6OnNlY3JldA=="}}}, 400, oauth.ErrInvalidRequest, false, ""},
+		{"Bearer scheme", htRequest{body: cc, header: http.Header{"Authorization": {"Bearer abc"}}}, 401, oauth.ErrInvalidClient, true, ""},
+		{"Basic id differs from client_id", htRequest{body: cc + "&client_id=post", basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
+		{"S-28 wrong Basic secret", htRequest{body: cc, basic: htBasic("conf", "wrong")}, 401, oauth.ErrInvalidClient, true, "client authentication failed"},
+		{"S-29 unknown client (Basic)", htRequest{body: cc, basic: htBasic("nobody", "wrong")}, 401, oauth.ErrInvalidClient, true, ""},
+		{"Basic with empty secret", htRequest{body: cc, basic: htBasic("conf", "")}, 401, oauth.ErrInvalidClient, true, ""},
+		{"wrong post secret", htRequest{body: cc + "&client_id=post&client_secret=wrong"}, 400, oauth.ErrInvalidClient, false, ""},
+		{"unknown client (post)", htRequest{body: cc + "&client_id=nobody&client_secret=wrong"}, 400, oauth.ErrInvalidClient, false, ""},
+		{"S-30 basic client uses post", htRequest{body: cc + "&client_id=conf&client_secret=" + htConfSecret}, 400, oauth.ErrInvalidClient, false, ""},
+		{"S-30 post client uses Basic", htRequest{body: cc, basic: htBasic("post", htPostSecret)}, 401, oauth.ErrInvalidClient, true, ""},
+		{"public client sends a secret", htRequest{body: cc + "&client_id=pub&client_secret=x"}, 400, oauth.ErrInvalidClient, false, ""},
+		{"confidential client sends only client_id", htRequest{body: cc + "&client_id=conf"}, 400, oauth.ErrInvalidClient, false, ""},
+		{"unknown public client", htRequest{body: cc + "&client_id=nobody"}, 400, oauth.ErrInvalidClient, false, ""},
+		{"public client on client_credentials", htRequest{body: cc + "&client_id=pub"}, 400, oauth.ErrInvalidClient, false, ""},
+		{"public client on extension grant", htRequest{body: htForm("grant_type", string(htExtensionGrant), "client_id", "pub", "link_token", "x")}, 400, oauth.ErrInvalidClient, false, ""},
+		{"not registered for the grant", htRequest{body: htForm("grant_type", "refresh_token", "refresh_token", "x"), basic: htBasic("noref", htConfSecret)}, 400, oauth.ErrUnauthorizedClient, false, ""},
+		{"not registered for client_credentials", htRequest{body: cc, basic: htBasic("other", htOtherSecret)}, 400, oauth.ErrUnauthorizedClient, false, ""},
+		{"malformed scope", htRequest{body: cc + `&scope=read+%22x`, basic: conf}, 400, oauth.ErrInvalidScope, false, ""},
+		{"scope not allowed", htRequest{body: cc + "&scope=read+admin", basic: conf}, 400, oauth.ErrInvalidScope, false, ""},
+		{"no scope and no default", htRequest{body: cc, basic: htBasic("nodefault", htConfSecret)}, 400, oauth.ErrInvalidScope, false, ""},
+		{"refresh scope not allowed for client", htRequest{body: htForm("grant_type", "refresh_token", "refresh_token", "x", "scope", "admin"), basic: conf}, 400, oauth.ErrInvalidScope, false, ""},
+		{"generated validator", htRequest{body: cc + "&tenant=no-dashes", basic: conf}, 400, oauth.ErrInvalidRequest, false, "parameter 'tenant' is invalid: must satisfy alphanum"},
+		{"generated validator max", htRequest{body: cc + "&tenant=" + strings.Repeat("a", 33), basic: conf}, 400, oauth.ErrInvalidRequest, false, "parameter 'tenant' is invalid: must satisfy max=32"},
+		{"extension grant property missing", htRequest{body: htForm("grant_type", string(htExtensionGrant)), basic: conf}, 400, oauth.ErrInvalidRequest, false, "parameter 'link_token' is missing"},
+		{"extension grant fails closed", htRequest{body: htForm("grant_type", string(htExtensionGrant), "link_token", "x"), basic: conf}, 400, oauth.ErrInvalidGrant, false, ""},
+		{"code missing", htRequest{body: htForm("grant_type", "authorization_code"), basic: conf}, 400, oauth.ErrInvalidRequest, false, "parameter 'code' is missing"},
+		{"refresh_token missing", htRequest{body: htForm("grant_type", "refresh_token"), basic: conf}, 400, oauth.ErrInvalidRequest, false, "parameter 'refresh_token' is missing"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -104,7 +106,7 @@ func TestTokenEndpointErrors(t *testing.T) {
 func TestBodyTooLarge(t *testing.T) {
 	env := htNewEnv(t, func(s *Settings, _ []TokenFlowRegistration) { s.MaxBodyBytes = 128 })
 	body := htForm("grant_type", "client_credentials", "pad", strings.Repeat("x", 200))
-	htWantError(t, env.do(t, htRequest{body: body, basic: htBasic("conf", htConfSecret)}), 400, ErrInvalidRequest)
+	htWantError(t, env.do(t, htRequest{body: body, basic: htBasic("conf", htConfSecret)}), 400, oauth.ErrInvalidRequest)
 
 	// Without Content-Length the limit is enforced while reading.
 	r := httptest.NewRequest(http.MethodPost, "/oauth2/token", strings.NewReader(body))
@@ -113,7 +115,7 @@ func TestBodyTooLarge(t *testing.T) {
 	r.Header.Set("Authorization", htBasicHeader("conf", htConfSecret))
 	w := httptest.NewRecorder()
 	env.srv.ServeHTTP(w, r)
-	htWantError(t, w, 400, ErrInvalidRequest)
+	htWantError(t, w, 400, oauth.ErrInvalidRequest)
 
 	// Just under the limit works.
 	ok := htForm("grant_type", "client_credentials")
@@ -249,14 +251,14 @@ func TestProcedureFailures(t *testing.T) {
 			return nil, errors.New("database password=internal detail")
 		}},
 		{"wrapped server_error", func(context.Context, *TokenContext) (*TokenResponse, error) {
-			return nil, NewError(ErrServerError, "internal detail")
+			return nil, oauth.NewError(oauth.ErrServerError, "internal detail")
 		}},
 		{"code not allowed at the token endpoint", func(context.Context, *TokenContext) (*TokenResponse, error) {
-			return nil, NewError(ErrInvalidToken, "internal detail")
+			return nil, oauth.NewError(oauth.ErrInvalidToken, "internal detail")
 		}},
 		{"nil response", func(context.Context, *TokenContext) (*TokenResponse, error) { return nil, nil }},
 		{"no access token", func(context.Context, *TokenContext) (*TokenResponse, error) {
-			return &TokenResponse{Scope: ScopeSet{"read"}}, nil
+			return &TokenResponse{Scope: oauth.ScopeSet{"read"}}, nil
 		}},
 		{"Extra shadows expires_in", func(ctx context.Context, t *TokenContext) (*TokenResponse, error) {
 			r, err := htIssue(ctx, t)
@@ -284,7 +286,7 @@ func TestProcedureFailures(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			env.custom = tc.proc
 			w := env.do(t, htRequest{body: form})
-			b := htWantError(t, w, 500, ErrServerError)
+			b := htWantError(t, w, 500, oauth.ErrServerError)
 			if w.Body.String() != `{"error":"server_error"}` {
 				t.Errorf("body = %s, want exactly {\"error\":\"server_error\"}", w.Body)
 			}
@@ -398,7 +400,7 @@ func TestClientAuthRecorded(t *testing.T) {
 		return htIssue(ctx, t)
 	}
 	htWantOK(t, env.do(t, htRequest{body: htForm("grant_type", string(htCustomGrant), "scope", "write"), basic: htBasic("conf", htConfSecret)}))
-	if got.ClientAuth != AuthClientSecretBasic || got.Client.ID != "conf" || got.GrantType != htCustomGrant ||
+	if got.ClientAuth != oauth.AuthClientSecretBasic || got.Client.ID != "conf" || got.GrantType != htCustomGrant ||
 		got.Flow != "test-custom" || !got.Now.Equal(htStart) || got.Issuer != htIssuer {
 		t.Fatalf("context %+v", got)
 	}
@@ -425,8 +427,8 @@ func TestTokenContextHeader(t *testing.T) {
 	}
 	r.Header.Add("X-Tenant", "b")
 	_, err := tc.Header("X-Tenant")
-	var e *Error
-	if !errors.As(err, &e) || e.Code != ErrInvalidRequest {
+	var e *oauth.Error
+	if !errors.As(err, &e) || e.Code != oauth.ErrInvalidRequest {
 		t.Fatalf("repeated header: %v", err)
 	}
 }
@@ -437,16 +439,16 @@ type htRegistry map[string]*Client
 
 func (r htRegistry) Client(_ context.Context, id string) (*Client, error) { return r[id], nil }
 
-// TestInconsistentClientFromRegistry: a custom registry's client with method
-// "none" but not typed public is refused with server_error, never treated
-// as a confidential client without a secret.
-func TestInconsistentClientFromRegistry(t *testing.T) {
+// TestPublicClientFromRegistry: a custom registry's client with method
+// "none" is public, whatever else it says: it is never treated as a
+// confidential client without a secret, so client_credentials refuses it.
+func TestPublicClientFromRegistry(t *testing.T) {
 	srv, err := NewServer(Config{Clients: htRegistry{
-		"x": {ID: "x", AuthMethod: AuthNone, GrantTypes: []GrantType{GrantClientCredentials}, DefaultScopes: ScopeSet{"read"}, Scopes: ScopeSet{"read"}},
-	}, Keys: htKeys(t)}, htSettings(), Flows{Token: []TokenFlowRegistration{{ID: "cc", GrantType: GrantClientCredentials, Flow: htCCFlow{}}}})
+		"x": {ID: "x", AuthMethod: oauth.AuthNone, GrantTypes: []oauth.GrantType{oauth.GrantClientCredentials}, DefaultScopes: oauth.ScopeSet{"read"}, Scopes: oauth.ScopeSet{"read"}},
+	}, Keys: htKeys(t)}, htSettings(), Flows{Token: []TokenFlowRegistration{{ID: "cc", GrantType: oauth.GrantClientCredentials, Flow: htCCFlow{}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	env := &htEnv{srv: srv}
-	htWantError(t, env.do(t, htRequest{body: htForm("grant_type", "client_credentials", "client_id", "x")}), 500, ErrServerError)
+	htWantError(t, env.do(t, htRequest{body: htForm("grant_type", "client_credentials", "client_id", "x")}), 400, oauth.ErrInvalidClient)
 }

@@ -7,8 +7,11 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"strconv"
-	"strings"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/bearer"
+	"github.com/oauthgen/oauthgen/runtime/internal/jsonx"
+	"github.com/oauthgen/oauthgen/runtime/internal/reply"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // The userinfo endpoint (OIDC Core §5.3; flows.md §2.5, §12), read top to
@@ -24,12 +27,13 @@ func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 	// 1. GET and POST (OIDC Core §5.3.1).
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		w.Header().Set("Allow", "GET, POST")
-		q.fail(ctx, http.StatusMethodNotAllowed, NewError(ErrInvalidRequest, "the userinfo endpoint accepts GET and POST only"))
+		q.fail(ctx, http.StatusMethodNotAllowed, oauth.NewError(oauth.ErrInvalidRequest, "the userinfo endpoint accepts GET and POST only"))
 		return
 	}
 
 	// 2. The bearer token (RFC 6750 §2; flows.md §2.5 rule 1).
-	token, e := s.userInfoToken(w, r)
+	raw, e := bearer.FromRequest(w, r, s.settings.MaxBodyBytes)
+	token := Secret(raw)
 	if e != nil {
 		q.fail(ctx, 0, e)
 		return
@@ -43,11 +47,11 @@ func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 	// ID token, not expired, not revoked (flows.md §2.5 rule 3; S-39).
 	rec, grant, active, err := s.accessTokenActiveAt(ctx, token, now)
 	if err != nil {
-		q.fail(ctx, 0, AsError(fmt.Errorf("userinfo: %w", err)))
+		q.fail(ctx, 0, oauth.AsError(fmt.Errorf("userinfo: %w", err)))
 		return
 	}
 	if !active || rec.Claims.Subject == "" {
-		q.fail(ctx, 0, NewError(ErrInvalidToken, "the access token is invalid, expired or revoked"))
+		q.fail(ctx, 0, oauth.NewError(oauth.ErrInvalidToken, "the access token is invalid, expired or revoked"))
 		return
 	}
 	q.log = s.requestLogger(s.userinfo.ID, rec.ClientID)
@@ -56,7 +60,7 @@ func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 	// grant without one (client_credentials, whose sub is a client_id)
 	// never reaches a user's claims, whatever its sub (RFC 9068 §5).
 	if a := grant.Authentication; a.Subject == "" || a.Subject != rec.Claims.Subject || grant.Subject != a.Subject {
-		q.fail(ctx, 0, NewError(ErrInvalidToken, "the access token was not issued to an end user").
+		q.fail(ctx, 0, oauth.NewError(oauth.ErrInvalidToken, "the access token was not issued to an end user").
 			WithCause(errors.New("the token's grant has no authenticated end user")))
 		return
 	}
@@ -64,37 +68,37 @@ func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 	// issuer, the resource the userinfo endpoint belongs to (RFC 8707 §2;
 	// RFC 9068 §4). A token restricted to another resource is refused.
 	if !s.userInfoAudience(rec.Claims.Audience) {
-		q.fail(ctx, 0, NewError(ErrInvalidToken, "the access token is not meant for the userinfo endpoint").
+		q.fail(ctx, 0, oauth.NewError(oauth.ErrInvalidToken, "the access token is not meant for the userinfo endpoint").
 			WithCause(fmt.Errorf("aud %q names neither the issuer nor the userinfo endpoint", []string(rec.Claims.Audience))))
 		return
 	}
 
 	// 4. The openid scope (OIDC Core §5.3; flows.md §12 rule 1).
 	scope := rec.Claims.Scope
-	if !scope.Contains(ScopeOpenID) {
-		q.fail(ctx, 0, NewError(ErrInsufficientScope, "the access token lacks the openid scope"))
+	if !scope.Contains(oauth.ScopeOpenID) {
+		q.fail(ctx, 0, oauth.NewError(oauth.ErrInsufficientScope, "the access token lacks the openid scope"))
 		return
 	}
 
 	// 5. The client and the user still exist (flows.md §12 rule 2).
 	client, err := s.clients.Client(ctx, rec.ClientID)
 	if err != nil {
-		q.fail(ctx, 0, AsError(fmt.Errorf("userinfo: look up client: %w", err)))
+		q.fail(ctx, 0, oauth.AsError(fmt.Errorf("userinfo: look up client: %w", err)))
 		return
 	}
 	if client == nil {
-		q.fail(ctx, 0, NewError(ErrInvalidToken, "the access token is invalid, expired or revoked").
+		q.fail(ctx, 0, oauth.NewError(oauth.ErrInvalidToken, "the access token is invalid, expired or revoked").
 			WithCause(errors.New("the client no longer exists")))
 		return
 	}
 	sub := rec.Claims.Subject
 	claims, found, err := s.users.Claims(ctx, sub)
 	if err != nil {
-		q.fail(ctx, 0, AsError(fmt.Errorf("userinfo: look up user claims: %w", err)))
+		q.fail(ctx, 0, oauth.AsError(fmt.Errorf("userinfo: look up user claims: %w", err)))
 		return
 	}
 	if !found {
-		q.fail(ctx, 0, NewError(ErrInvalidToken, "the access token is invalid, expired or revoked").
+		q.fail(ctx, 0, oauth.NewError(oauth.ErrInvalidToken, "the access token is invalid, expired or revoked").
 			WithCause(errors.New("the user no longer exists")))
 		return
 	}
@@ -121,20 +125,16 @@ func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 
 	// 7. The response: sub is the token's (OIDC Core §5.3.2), no-store.
 	if resp.Subject != sub {
-		q.fail(ctx, 0, NewError(ErrServerError, "").WithCause(
+		q.fail(ctx, 0, oauth.NewError(oauth.ErrServerError, "").WithCause(
 			fmt.Errorf("userinfo response sub %q is not the token's %q (OIDC Core §5.3.2)", resp.Subject, sub)))
 		return
 	}
 	body, err := encodeUserInfo(resp)
 	if err != nil {
-		q.fail(ctx, 0, NewError(ErrServerError, "").WithCause(err))
+		q.fail(ctx, 0, oauth.NewError(oauth.ErrServerError, "").WithCause(err))
 		return
 	}
-	h := w.Header()
-	setNoStoreJSON(h)
-	h["Content-Length"] = []string{strconv.Itoa(len(body))}
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
+	reply.JSON(w, http.StatusOK, body)
 }
 
 // userInfoAudience reports whether an access token's audience lets it be
@@ -145,88 +145,24 @@ func (s *Server) userInfoAudience(aud Audience) bool {
 	return slices.Contains(aud, s.settings.Issuer) || slices.Contains(aud, url)
 }
 
-// userInfoToken finds the access token of a userinfo request: from
-// "Authorization: Bearer" (RFC 6750 §2.1) or, in a POST with a form body,
-// the access_token parameter (RFC 6750 §2.2). The URI query method
-// (RFC 6750 §2.3) is refused, as is a token sent two ways (RFC 6750 §2:
-// "Clients MUST NOT use more than one method"); both are invalid_request
-// (RFC 6750 §3.1). "" without error means no token was sent.
-func (s *Server) userInfoToken(w http.ResponseWriter, r *http.Request) (Secret, *Error) {
-	if r.URL.RawQuery != "" && queryHasParam(r.URL.RawQuery, "access_token") {
-		return "", NewError(ErrInvalidRequest, "the access token must not be sent in the URL")
-	}
-	var fromHeader string
-	switch auth := r.Header.Values("Authorization"); len(auth) {
-	case 0:
-	case 1:
-		scheme, cred, _ := strings.Cut(auth[0], " ")
-		if !strings.EqualFold(scheme, "Bearer") {
-			break // another scheme carries no bearer token (RFC 9110 §11.1: schemes are case-insensitive)
-		}
-		cred = strings.TrimLeft(cred, " ")
-		if !isB64Token(cred) {
-			return "", NewError(ErrInvalidRequest, "malformed bearer token")
-		}
-		fromHeader = cred
-	default:
-		return "", NewError(ErrInvalidRequest, "the Authorization header is repeated")
-	}
-	var fromForm string
-	if r.Method == http.MethodPost && isFormContentType(r.Header.Get("Content-Type")) {
-		body, e := readBody(w, r, s.settings.MaxBodyBytes)
-		if e != nil {
-			return "", e
-		}
-		params, e := parseParams(body)
-		if e != nil {
-			return "", e
-		}
-		fromForm = params.Get("access_token")
-	}
-	if fromHeader != "" && fromForm != "" {
-		return "", NewError(ErrInvalidRequest, "the access token was sent in more than one way")
-	}
-	if fromHeader != "" {
-		return Secret(fromHeader), nil
-	}
-	return Secret(fromForm), nil
-}
-
-// isB64Token reports whether s is an RFC 6750 §2.1 b64token:
-// 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
-func isB64Token(s string) bool {
-	body := strings.TrimRight(s, "=")
-	if body == "" {
-		return false
-	}
-	for i := 0; i < len(body); i++ {
-		c := body[i]
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' ||
-			c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/') {
-			return false
-		}
-	}
-	return true
-}
-
 // claimsByScope selects the standard claims a scope grants (OIDC Core
 // §5.4): profile, email, address and phone.
-func claimsByScope(c UserClaims, scope ScopeSet) UserClaims {
+func claimsByScope(c UserClaims, scope oauth.ScopeSet) UserClaims {
 	var out UserClaims
-	if scope.Contains(ScopeProfile) {
+	if scope.Contains(oauth.ScopeProfile) {
 		out.Name, out.FamilyName, out.GivenName, out.MiddleName = c.Name, c.FamilyName, c.GivenName, c.MiddleName
 		out.Nickname, out.PreferredUsername, out.Profile, out.Picture = c.Nickname, c.PreferredUsername, c.Profile, c.Picture
 		out.Website, out.Gender, out.Birthdate, out.Zoneinfo = c.Website, c.Gender, c.Birthdate, c.Zoneinfo
 		out.Locale, out.UpdatedAt = c.Locale, c.UpdatedAt
 	}
-	if scope.Contains(ScopeEmail) {
+	if scope.Contains(oauth.ScopeEmail) {
 		out.Email, out.EmailVerified = c.Email, cloneBool(c.EmailVerified)
 	}
-	if scope.Contains(ScopeAddress) && c.Address != nil {
+	if scope.Contains(oauth.ScopeAddress) && c.Address != nil {
 		a := *c.Address
 		out.Address = &a
 	}
-	if scope.Contains(ScopePhone) {
+	if scope.Contains(oauth.ScopePhone) {
 		out.PhoneNumber, out.PhoneNumberVerified = c.PhoneNumber, cloneBool(c.PhoneNumberVerified)
 	}
 	return out
@@ -264,12 +200,12 @@ func encodeUserInfo(resp *UserInfoResponse) ([]byte, error) {
 	}
 	dst := make([]byte, 0, 256)
 	dst = append(dst, `{"sub":`...)
-	dst = appendJSONString(dst, resp.Subject)
+	dst = jsonx.AppendString(dst, resp.Subject)
 	dst, err := appendUserClaims(dst, &resp.UserClaims)
 	if err != nil {
 		return nil, fmt.Errorf("userinfo response: %w", err)
 	}
-	if dst, err = appendExtraClaims(dst, resp.Extra); err != nil {
+	if dst, err = jsonx.AppendMembers(dst, resp.Extra); err != nil {
 		return nil, fmt.Errorf("userinfo response: %w", err)
 	}
 	return dst, nil
@@ -291,9 +227,9 @@ func (q *userInfoRequest) logger() *slog.Logger {
 
 // userInfoEndpointCode reports whether the userinfo endpoint may answer
 // with the code (RFC 6750 §3.1; flows.md §4.3).
-func userInfoEndpointCode(c ErrorCode) bool {
+func userInfoEndpointCode(c oauth.ErrorCode) bool {
 	switch c {
-	case ErrInvalidRequest, ErrInvalidToken, ErrInsufficientScope, ErrServerError, ErrTemporarilyUnavail:
+	case oauth.ErrInvalidRequest, oauth.ErrInvalidToken, oauth.ErrInsufficientScope, oauth.ErrServerError, oauth.ErrTemporarilyUnavail:
 		return true
 	}
 	return false
@@ -301,19 +237,12 @@ func userInfoEndpointCode(c ErrorCode) bool {
 
 // realm is the challenge's realm parameter: the issuer (RFC 6750 §3).
 func (q *userInfoRequest) realm() string {
-	return `Bearer realm="` + quotedStringSafe(q.s.settings.Issuer) + `"`
+	return `Bearer realm="` + reply.QuotedStringSafe(q.s.settings.Issuer) + `"`
 }
 
 // challengeOnly answers a request without a token: 401 and a bare
 // challenge, no error code (RFC 6750 §3.1), nothing cached.
-func (q *userInfoRequest) challengeOnly() {
-	h := q.w.Header()
-	h["Www-Authenticate"] = []string{q.realm()}
-	h["Cache-Control"] = headerNoStore
-	h["Pragma"] = headerNoCache
-	h["Content-Length"] = []string{"0"}
-	q.w.WriteHeader(http.StatusUnauthorized)
-}
+func (q *userInfoRequest) challengeOnly() { reply.Challenge(q.w, []string{q.realm()}) }
 
 // fail logs err and writes it as JSON with no-store. status 0 means the
 // code's status: invalid_request 400, invalid_token 401, insufficient_scope
@@ -326,18 +255,18 @@ func (q *userInfoRequest) fail(ctx context.Context, status int, err error) {
 	}
 	var challenge []string
 	switch e.Code {
-	case ErrInvalidRequest, ErrInvalidToken, ErrInsufficientScope:
+	case oauth.ErrInvalidRequest, oauth.ErrInvalidToken, oauth.ErrInsufficientScope:
 		if status != e.Code.Status() {
 			break // 405: the method, not the token, is wrong
 		}
 		c := q.realm() + `, error="` + string(e.Code) + `"`
 		if e.Description != "" {
-			c += `, error_description="` + sanitizeErrorText(e.Description) + `"`
+			c += `, error_description="` + oauth.SafeText(e.Description) + `"`
 		}
-		if e.Code == ErrInsufficientScope {
-			c += `, scope="` + ScopeOpenID + `"` // RFC 6750 §3: the scope needed
+		if e.Code == oauth.ErrInsufficientScope {
+			c += `, scope="` + oauth.ScopeOpenID + `"` // RFC 6750 §3: the scope needed
 		}
 		challenge = []string{c}
 	}
-	writeError(q.w, status, e, challenge)
+	reply.Error(q.w, status, e, challenge)
 }

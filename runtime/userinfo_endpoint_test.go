@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+
 	"golang.org/x/oauth2"
 )
 
@@ -92,7 +94,7 @@ func (env *oidcEnv) userinfo(t testing.TB, method, authz, contentType, body stri
 
 // uiWant checks a userinfo response: status, no-store, JSON, the error
 // code (when code is not ""), and returns the decoded body.
-func uiWant(t testing.TB, w *httptest.ResponseRecorder, status int, code ErrorCode) map[string]any {
+func uiWant(t testing.TB, w *httptest.ResponseRecorder, status int, code oauth.ErrorCode) map[string]any {
 	t.Helper()
 	if w.Code != status {
 		t.Fatalf("status %d, want %d; body %s", w.Code, status, w.Body.String())
@@ -151,7 +153,7 @@ func TestUserInfoAudience(t *testing.T) {
 func TestClientNamedLikeAUser(t *testing.T) {
 	env := oidcNewEnv(t, oidcConfig{})
 	htWantError(t, env.do(t, htRequest{body: htForm("grant_type", "client_credentials", "scope", "read"),
-		basic: htBasic("alice", htConfSecret)}), 400, ErrUnauthorizedClient)
+		basic: htBasic("alice", htConfSecret)}), 400, oauth.ErrUnauthorizedClient)
 	if !strings.Contains(env.logs.String(), "also an end user's subject") {
 		t.Errorf("the refusal is not logged: %s", env.logs.String())
 	}
@@ -160,7 +162,7 @@ func TestClientNamedLikeAUser(t *testing.T) {
 // TestUserInfoRequestForms: GET and POST, the header or the form body
 // (OIDC Core §5.3.1; RFC 6750 §2.1, §2.2), a JWT or an opaque token.
 func TestUserInfoRequestForms(t *testing.T) {
-	opaque := htPolicyOf(GrantAuthorizationCode, func(p *TokenPolicy) { p.AccessFormat = FormatOpaque })
+	opaque := htPolicyOf(oauth.GrantAuthorizationCode, func(p *TokenPolicy) { p.AccessFormat = FormatOpaque })
 	for _, tc := range []struct {
 		name   string
 		opts   []htOption
@@ -232,13 +234,13 @@ func TestUserInfoErrors(t *testing.T) {
 		before func(s *setup)
 		send   func(t *testing.T, s *setup) *httptest.ResponseRecorder
 		status int
-		code   ErrorCode // "" for a bare challenge
+		code   oauth.ErrorCode // "" for a bare challenge
 		// challenge says whether WWW-Authenticate is expected.
 		challenge bool
 		// desc, when set, is the expected error_description.
 		desc string
 	}{
-		{name: "PUT", status: http.StatusMethodNotAllowed, code: ErrInvalidRequest, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
+		{name: "PUT", status: http.StatusMethodNotAllowed, code: oauth.ErrInvalidRequest, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 			return s.env.userinfo(t, http.MethodPut, "Bearer "+s.at, "", "")
 		}},
 		{name: "no token", status: http.StatusUnauthorized, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
@@ -256,41 +258,41 @@ func TestUserInfoErrors(t *testing.T) {
 		{name: "form token without form content type", status: http.StatusUnauthorized, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 			return s.env.userinfo(t, http.MethodPost, "", "text/plain", htForm("access_token", s.at))
 		}},
-		{name: "empty bearer", status: http.StatusBadRequest, code: ErrInvalidRequest, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
+		{name: "empty bearer", status: http.StatusBadRequest, code: oauth.ErrInvalidRequest, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 			return s.env.userinfo(t, http.MethodGet, "Bearer ", "", "")
 		}},
-		{name: "malformed bearer", status: http.StatusBadRequest, code: ErrInvalidRequest, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
+		{name: "malformed bearer", status: http.StatusBadRequest, code: oauth.ErrInvalidRequest, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 			return s.env.userinfo(t, http.MethodGet, "Bearer a b", "", "")
 		}},
-		{name: "two Authorization headers", status: http.StatusBadRequest, code: ErrInvalidRequest, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
+		{name: "two Authorization headers", status: http.StatusBadRequest, code: oauth.ErrInvalidRequest, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 			return s.env.userinfo(t, http.MethodGet, "Bearer "+s.at, "", "", "Authorization", "Bearer "+s.at)
 		}},
-		{name: "header and form", status: http.StatusBadRequest, code: ErrInvalidRequest, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
+		{name: "header and form", status: http.StatusBadRequest, code: oauth.ErrInvalidRequest, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 			return s.env.userinfo(t, http.MethodPost, "Bearer "+s.at, form, htForm("access_token", s.at))
 		}},
-		{name: "repeated form parameter", status: http.StatusBadRequest, code: ErrInvalidRequest, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
+		{name: "repeated form parameter", status: http.StatusBadRequest, code: oauth.ErrInvalidRequest, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 			return s.env.userinfo(t, http.MethodPost, "", form, htForm("access_token", s.at, "access_token", s.at))
 		}},
-		{name: "query parameter", status: http.StatusBadRequest, code: ErrInvalidRequest, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
+		{name: "query parameter", status: http.StatusBadRequest, code: oauth.ErrInvalidRequest, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 			return s.env.do(t, htRequest{method: http.MethodGet, path: oidcUserInfoPath + "?access_token=" + s.at})
 		}},
-		{name: "query parameter with a header", status: http.StatusBadRequest, code: ErrInvalidRequest, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
+		{name: "query parameter with a header", status: http.StatusBadRequest, code: oauth.ErrInvalidRequest, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 			return s.env.do(t, htRequest{method: http.MethodGet, path: oidcUserInfoPath + "?x=1;Access_Token=%zz",
 				header: http.Header{"Authorization": {"Bearer " + s.at}}})
 		}},
-		{name: "unknown token", status: http.StatusUnauthorized, code: ErrInvalidToken, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
+		{name: "unknown token", status: http.StatusUnauthorized, code: oauth.ErrInvalidToken, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 			return s.env.userinfo(t, http.MethodGet, "Bearer unknown-token", "", "")
 		}},
-		{name: "forged JWT", status: http.StatusUnauthorized, code: ErrInvalidToken, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
+		{name: "forged JWT", status: http.StatusUnauthorized, code: oauth.ErrInvalidToken, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 			parts := strings.Split(s.at, ".")
 			return s.env.userinfo(t, http.MethodGet, "Bearer "+parts[0]+"."+parts[1]+".AAAA", "", "")
 		}},
-		{name: "expired token", status: http.StatusUnauthorized, code: ErrInvalidToken, challenge: true,
+		{name: "expired token", status: http.StatusUnauthorized, code: oauth.ErrInvalidToken, challenge: true,
 			before: func(s *setup) { s.env.clock.Advance(10*time.Minute + time.Second) },
 			send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 				return s.env.userinfo(t, http.MethodGet, "Bearer "+s.at, "", "")
 			}},
-		{name: "revoked token", status: http.StatusUnauthorized, code: ErrInvalidToken, challenge: true,
+		{name: "revoked token", status: http.StatusUnauthorized, code: oauth.ErrInvalidToken, challenge: true,
 			before: func(s *setup) {
 				rec, _, _ := s.env.srv.AccessTokenActive(context.Background(), Secret(s.at))
 				if err := s.env.store.RevokeGrant(context.Background(), rec.GrantID); err != nil {
@@ -300,20 +302,20 @@ func TestUserInfoErrors(t *testing.T) {
 			send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 				return s.env.userinfo(t, http.MethodGet, "Bearer "+s.at, "", "")
 			}},
-		{name: "ID token as bearer (S-39)", status: http.StatusUnauthorized, code: ErrInvalidToken, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
+		{name: "ID token as bearer (S-39)", status: http.StatusUnauthorized, code: oauth.ErrInvalidToken, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 			return s.env.userinfo(t, http.MethodGet, "Bearer "+s.id, "", "")
 		}},
-		{name: "refresh token as bearer (S-39)", status: http.StatusUnauthorized, code: ErrInvalidToken, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
+		{name: "refresh token as bearer (S-39)", status: http.StatusUnauthorized, code: oauth.ErrInvalidToken, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 			return s.env.userinfo(t, http.MethodGet, "Bearer "+s.rt, "", "")
 		}},
-		{name: "token without openid", status: http.StatusForbidden, code: ErrInsufficientScope, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
+		{name: "token without openid", status: http.StatusForbidden, code: oauth.ErrInsufficientScope, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 			at := s.env.tokens(t, "read", "email").AccessToken
 			return s.env.userinfo(t, http.MethodGet, "Bearer "+at, "", "")
 		}},
 		// A token whose sub is a user's but whose grant has no signed-in end
 		// user (what a client named like a user would get from a grant
 		// without one) reaches no claims (RFC 9068 §5).
-		{name: "grant without an end user", status: http.StatusUnauthorized, code: ErrInvalidToken, challenge: true,
+		{name: "grant without an end user", status: http.StatusUnauthorized, code: oauth.ErrInvalidToken, challenge: true,
 			desc: "the access token was not issued to an end user", send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 				at := s.env.customToken(t, func(tc *TokenContext) {
 					tc.Defaults.Grant.Subject, tc.Defaults.Access.Subject = "alice", "alice"
@@ -321,7 +323,7 @@ func TestUserInfoErrors(t *testing.T) {
 				return s.env.userinfo(t, http.MethodGet, "Bearer "+at, "", "")
 			}},
 		// A token for another resource is not for userinfo (RFC 8707 §2).
-		{name: "token for another audience", status: http.StatusUnauthorized, code: ErrInvalidToken, challenge: true,
+		{name: "token for another audience", status: http.StatusUnauthorized, code: oauth.ErrInvalidToken, challenge: true,
 			desc: "the access token is not meant for the userinfo endpoint", send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 				at := s.env.customToken(t, func(tc *TokenContext) {
 					tc.Defaults.Grant.Subject, tc.Defaults.Access.Subject = "alice", "alice"
@@ -330,27 +332,27 @@ func TestUserInfoErrors(t *testing.T) {
 				})
 				return s.env.userinfo(t, http.MethodGet, "Bearer "+at, "", "")
 			}},
-		{name: "user deleted", status: http.StatusUnauthorized, code: ErrInvalidToken, challenge: true,
+		{name: "user deleted", status: http.StatusUnauthorized, code: oauth.ErrInvalidToken, challenge: true,
 			before: func(s *setup) { s.env.users.delete("alice") },
 			send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 				return s.env.userinfo(t, http.MethodGet, "Bearer "+s.at, "", "")
 			}},
-		{name: "user store fails", status: http.StatusInternalServerError, code: ErrServerError,
+		{name: "user store fails", status: http.StatusInternalServerError, code: oauth.ErrServerError,
 			before: func(s *setup) { s.env.users.err = errors.New("db down") },
 			send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 				return s.env.userinfo(t, http.MethodGet, "Bearer "+s.at, "", "")
 			}},
-		{name: "body too large", status: http.StatusBadRequest, code: ErrInvalidRequest, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
+		{name: "body too large", status: http.StatusBadRequest, code: oauth.ErrInvalidRequest, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 			return s.env.userinfo(t, http.MethodPost, "", form, htForm("access_token", s.at, "pad", strings.Repeat("x", 70<<10)))
 		}},
 	}
-	procErr := func(name string, status int, code ErrorCode, challenge bool, p oidcProc) {
+	procErr := func(name string, status int, code oauth.ErrorCode, challenge bool, p oidcProc) {
 		cases = append(cases, struct {
 			name      string
 			before    func(s *setup)
 			send      func(t *testing.T, s *setup) *httptest.ResponseRecorder
 			status    int
-			code      ErrorCode
+			code      oauth.ErrorCode
 			challenge bool
 			desc      string
 		}{name: "procedure: " + name, status: status, code: code, challenge: challenge,
@@ -359,38 +361,38 @@ func TestUserInfoErrors(t *testing.T) {
 				return s.env.userinfo(t, http.MethodGet, "Bearer "+s.at, "", "")
 			}})
 	}
-	procErr("invalid_token", http.StatusUnauthorized, ErrInvalidToken, true, func(context.Context, *UserInfoContext) (*UserInfoResponse, error) {
-		return nil, NewError(ErrInvalidToken, "user disabled")
+	procErr("invalid_token", http.StatusUnauthorized, oauth.ErrInvalidToken, true, func(context.Context, *UserInfoContext) (*UserInfoResponse, error) {
+		return nil, oauth.NewError(oauth.ErrInvalidToken, "user disabled")
 	})
-	procErr("insufficient_scope", http.StatusForbidden, ErrInsufficientScope, true, func(context.Context, *UserInfoContext) (*UserInfoResponse, error) {
-		return nil, NewError(ErrInsufficientScope, "needs profile")
+	procErr("insufficient_scope", http.StatusForbidden, oauth.ErrInsufficientScope, true, func(context.Context, *UserInfoContext) (*UserInfoResponse, error) {
+		return nil, oauth.NewError(oauth.ErrInsufficientScope, "needs profile")
 	})
-	procErr("a token-endpoint code", http.StatusInternalServerError, ErrServerError, false, func(context.Context, *UserInfoContext) (*UserInfoResponse, error) {
-		return nil, NewError(ErrInvalidGrant, "wrong endpoint")
+	procErr("a token-endpoint code", http.StatusInternalServerError, oauth.ErrServerError, false, func(context.Context, *UserInfoContext) (*UserInfoResponse, error) {
+		return nil, oauth.NewError(oauth.ErrInvalidGrant, "wrong endpoint")
 	})
-	procErr("plain error", http.StatusInternalServerError, ErrServerError, false, func(context.Context, *UserInfoContext) (*UserInfoResponse, error) {
+	procErr("plain error", http.StatusInternalServerError, oauth.ErrServerError, false, func(context.Context, *UserInfoContext) (*UserInfoResponse, error) {
 		return nil, errors.New("boom")
 	})
-	procErr("panic", http.StatusInternalServerError, ErrServerError, false, func(context.Context, *UserInfoContext) (*UserInfoResponse, error) {
+	procErr("panic", http.StatusInternalServerError, oauth.ErrServerError, false, func(context.Context, *UserInfoContext) (*UserInfoResponse, error) {
 		panic("procedure bug")
 	})
-	procErr("nil response", http.StatusInternalServerError, ErrServerError, false, func(context.Context, *UserInfoContext) (*UserInfoResponse, error) {
+	procErr("nil response", http.StatusInternalServerError, oauth.ErrServerError, false, func(context.Context, *UserInfoContext) (*UserInfoResponse, error) {
 		return nil, nil
 	})
-	procErr("another sub", http.StatusInternalServerError, ErrServerError, false, func(_ context.Context, u *UserInfoContext) (*UserInfoResponse, error) {
+	procErr("another sub", http.StatusInternalServerError, oauth.ErrServerError, false, func(_ context.Context, u *UserInfoContext) (*UserInfoResponse, error) {
 		r := u.Defaults
 		r.Subject = "bob"
 		return &r, nil
 	})
-	procErr("Extra shadows email", http.StatusInternalServerError, ErrServerError, false, func(_ context.Context, u *UserInfoContext) (*UserInfoResponse, error) {
+	procErr("Extra shadows email", http.StatusInternalServerError, oauth.ErrServerError, false, func(_ context.Context, u *UserInfoContext) (*UserInfoResponse, error) {
 		u.Defaults.Extra = map[string]any{"email": "mallory@example.com"}
 		return &u.Defaults, nil
 	})
-	procErr("Extra shadows sub", http.StatusInternalServerError, ErrServerError, false, func(_ context.Context, u *UserInfoContext) (*UserInfoResponse, error) {
+	procErr("Extra shadows sub", http.StatusInternalServerError, oauth.ErrServerError, false, func(_ context.Context, u *UserInfoContext) (*UserInfoResponse, error) {
 		u.Defaults.Extra = map[string]any{"sub": "bob"}
 		return &u.Defaults, nil
 	})
-	procErr("Extra not encodable", http.StatusInternalServerError, ErrServerError, false, func(_ context.Context, u *UserInfoContext) (*UserInfoResponse, error) {
+	procErr("Extra not encodable", http.StatusInternalServerError, oauth.ErrServerError, false, func(_ context.Context, u *UserInfoContext) (*UserInfoResponse, error) {
 		u.Defaults.Extra = map[string]any{"ch": make(chan int)}
 		return &u.Defaults, nil
 	})
@@ -437,7 +439,7 @@ func TestUserInfoErrors(t *testing.T) {
 			if p["realm"] != htIssuer || p["error"] != string(tc.code) || p["error_description"] != body["error_description"] {
 				t.Errorf("challenge %q does not match the body %v", ch, body)
 			}
-			if tc.code == ErrInsufficientScope && p["scope"] != "openid" {
+			if tc.code == oauth.ErrInsufficientScope && p["scope"] != "openid" {
 				t.Errorf("insufficient_scope challenge without scope=\"openid\": %q", ch)
 			}
 		})

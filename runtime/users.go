@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/oauthgen/oauthgen/runtime/internal/randtok"
+
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -92,7 +94,7 @@ func NewMemoryUsers(users ...User) (*MemoryUsers, error) {
 	}
 	var random [32]byte
 	_, _ = rand.Read(random[:])
-	dummy, err := bcrypt.GenerateFromPassword([]byte(encodeRandom(random[:])), cost)
+	dummy, err := bcrypt.GenerateFromPassword([]byte(randtok.Encode(random[:])), cost)
 	if err != nil {
 		return nil, fmt.Errorf("runtime: new memory users: dummy hash: %w", err)
 	}

@@ -1,31 +1,15 @@
 package runtime
 
 import (
-	"encoding/json"
 	"testing"
-)
 
-func TestAppendJSONString(t *testing.T) {
-	for _, s := range []string{"", "plain", `q"uote\back`, "tab\tnl\ncr\r\x00\x1f", "é ü 日本", "bad\xffutf8", "</script>&"} {
-		enc := appendJSONString(nil, s)
-		var got string
-		if err := json.Unmarshal(enc, &got); err != nil {
-			t.Fatalf("%q encodes to invalid JSON %s: %v", s, enc, err)
-		}
-		want := s
-		if s == "bad\xffutf8" {
-			want = "bad\ufffdutf8"
-		}
-		if got != want {
-			t.Errorf("round trip %q -> %s -> %q", s, enc, got)
-		}
-	}
-}
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+)
 
 func TestEncodeTokenResponse(t *testing.T) {
 	out, err := encodeTokenResponse(nil, &TokenResponse{
 		AccessToken: "at", TokenType: "Bearer", ExpiresIn: 60, RefreshToken: "rt",
-		Scope: ScopeSet{"a", "b"}, Extra: map[string]any{"z": []int{1}, "id_x": "y"},
+		Scope: oauth.ScopeSet{"a", "b"}, Extra: map[string]any{"z": []int{1}, "id_x": "y"},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -22,12 +22,13 @@ import (
 	"testing"
 
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 func TestTokenRequest(t *testing.T) {
 	secret, hash := runtime.NewClientSecret()
-	c := &runtime.Client{ID: "svc", AuthMethod: runtime.AuthClientSecretBasic,
-		GrantTypes: []runtime.GrantType{runtime.GrantClientCredentials}, Scopes: runtime.ScopeSet{"read"}}
+	c := &runtime.Client{ID: "svc", AuthMethod: oauth.AuthClientSecretBasic,
+		GrantTypes: []oauth.GrantType{oauth.GrantClientCredentials}, Scopes: oauth.ScopeSet{"read"}}
 	c.SetSecretHash(hash)
 	clients, err := runtime.NewMemoryClients(c)
 	if err != nil {

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
@@ -205,7 +207,7 @@ func TestAuthorizationCodeEndToEnd(t *testing.T) {
 					ClientID:            tc.client,
 					RedirectURI:         tc.redirect,
 					RedirectURIProvided: true,
-					Scope:               runtime.ScopeSet{"read"},
+					Scope:               oauth.ScopeSet{"read"},
 					Authentication:      runtime.Authentication{Subject: "alice", AuthTime: time.Now()},
 					CodeChallenge:       oauth2.S256ChallengeFromVerifier(verifier),
 					CodeChallengeMethod: "S256",

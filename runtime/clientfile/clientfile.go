@@ -18,8 +18,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/oauthgen/oauthgen/runtime"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/oauthgen/oauthgen/runtime"
 )
 
 // Load reads the clients file at path (.yaml, .yml or .json) and returns the

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+
 	"github.com/oauthgen/oauthgen/runtime"
 )
 
@@ -75,7 +77,7 @@ func newGrant(t *testing.T) runtime.Grant {
 		ID:       id(t),
 		ClientID: "client-a",
 		Subject:  "alice",
-		Scope:    runtime.ScopeSet{"read", "write"},
+		Scope:    oauth.ScopeSet{"read", "write"},
 		Audience: []string{"https://api.example"},
 		Authentication: runtime.Authentication{
 			Subject: "alice", AuthTime: base.Add(-time.Minute), ACR: "urn:acr:1", AMR: []string{"pwd", "otp"}, SessionID: "sid-1",
@@ -93,7 +95,7 @@ func newCode(t *testing.T) runtime.AuthorizationCode {
 		ClientID:            "client-a",
 		RedirectURI:         "https://app.example/cb",
 		RedirectURIProvided: true,
-		Scope:               runtime.ScopeSet{"read"},
+		Scope:               oauth.ScopeSet{"read"},
 		Authentication:      runtime.Authentication{Subject: "alice", AuthTime: base, AMR: []string{"pwd"}},
 		Nonce:               "n-0S6_WzA2Mj",
 		CodeChallenge:       "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
@@ -112,7 +114,7 @@ func newRefresh(t *testing.T) runtime.RefreshTokenRecord {
 		GrantID:       id(t),
 		FamilyID:      id(t),
 		ClientID:      "client-a",
-		Scope:         runtime.ScopeSet{"read", "write"},
+		Scope:         oauth.ScopeSet{"read", "write"},
 		IssuedAt:      base,
 		ExpiresAt:     base.Add(720 * time.Hour),
 		IdleExpiresAt: base.Add(72 * time.Hour),
@@ -127,7 +129,7 @@ func newAccess(t *testing.T) runtime.AccessTokenRecord {
 		Claims: runtime.AccessTokenClaims{
 			Issuer: "https://as.example", Subject: "alice", Audience: runtime.Audience{"https://api.example"},
 			ClientID: "client-a", IssuedAt: base, ExpiresAt: base.Add(10 * time.Minute), JTI: "jti-1",
-			Scope: runtime.ScopeSet{"read"}, AMR: []string{"pwd"},
+			Scope: oauth.ScopeSet{"read"}, AMR: []string{"pwd"},
 		},
 		ExpiresAt: base.Add(10 * time.Minute),
 	}

@@ -4,7 +4,9 @@ package oauth
 
 import (
 	"context"
+
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/runtime/flowkit"
 )
 
 // UserInfoContext is the context of the flow openid-userinfo (the
@@ -42,24 +44,13 @@ func (c *UserInfoContext) Default(ctx context.Context) (*runtime.UserInfoRespons
 	return runtime.DefaultUserInfo(ctx, c.UserInfoContext)
 }
 
-// UserInfoErrors constructs the OAuth errors of the flow openid-userinfo: one
-// method per error code the flow may return, so returning another is a compile
-// error (flows.md §4.2).
-type UserInfoErrors struct{}
-
-// InvalidRequest returns an invalid_request error (RFC 6749 §5.2).
-func (UserInfoErrors) InvalidRequest(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidRequest, description)
-}
-
-// InvalidToken returns an invalid_token error (RFC 6750 §3.1).
-func (UserInfoErrors) InvalidToken(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidToken, description)
-}
-
-// InsufficientScope returns an insufficient_scope error (RFC 6750 §3.1).
-func (UserInfoErrors) InsufficientScope(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInsufficientScope, description)
+// UserInfoErrors constructs the OAuth errors of the flow openid-userinfo: it
+// has a method for each error code the flow may return, and no other, so
+// returning another is a compile error.
+type UserInfoErrors struct {
+	flowkit.InvalidRequestCode
+	flowkit.InvalidTokenCode
+	flowkit.InsufficientScopeCode
 }
 
 // userInfoFlow serves the flow openid-userinfo at GET or POST

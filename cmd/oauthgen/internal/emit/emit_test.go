@@ -16,16 +16,13 @@ import (
 
 	"github.com/oauthgen/oauthgen/cmd/oauthgen/internal/fixture"
 	"github.com/oauthgen/oauthgen/cmd/oauthgen/internal/model"
-	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/runtime/flowkit"
 	"github.com/oauthgen/oauthgen/spec"
 )
 
 func TestGenVersionMatchesRuntime(t *testing.T) {
-	if GenVersion != runtime.GenVersion {
-		t.Fatalf("emit.GenVersion = %d, runtime.GenVersion = %d", GenVersion, runtime.GenVersion)
-	}
-	if GenVersion < runtime.MinVersion || GenVersion > runtime.MaxVersion {
-		t.Fatalf("GenVersion %d outside the runtime's [%d, %d]", GenVersion, runtime.MinVersion, runtime.MaxVersion)
+	if GenVersion < flowkit.MinVersion || GenVersion > flowkit.MaxVersion {
+		t.Fatalf("GenVersion %d outside the runtime's [%d, %d]", GenVersion, flowkit.MinVersion, flowkit.MaxVersion)
 	}
 }
 
@@ -129,28 +126,28 @@ func TestDisabledFlowsProduceNoCode(t *testing.T) {
 
 func TestValidateOnlyWithRules(t *testing.T) {
 	out := files(t, fixture.Spec("oauth-token-client-credentials", "oauth-token-refresh"))
-	if bytes.Contains(out["oauthgen_flow_client_credentials.gen.go"], []byte("runtime.Validate")) {
-		t.Error("client_credentials without rules calls runtime.Validate")
+	if bytes.Contains(out["oauthgen_flow_client_credentials.gen.go"], []byte("flowkit.Validate")) {
+		t.Error("client_credentials without rules calls flowkit.Validate")
 	}
-	if !bytes.Contains(out["oauthgen_flow_refresh_token.gen.go"], []byte("runtime.Validate(c)")) {
-		t.Error("refresh_token (refresh_token is required) does not call runtime.Validate")
+	if !bytes.Contains(out["oauthgen_flow_refresh_token.gen.go"], []byte("flowkit.Validate(c)")) {
+		t.Error("refresh_token (refresh_token is required) does not call flowkit.Validate")
 	}
 }
 
 func TestServerFile(t *testing.T) {
 	src := string(files(t, fixture.Full())[ServerFile])
 	for _, want := range []string{
-		fmt.Sprintf("_ = runtime.EnforceVersion(%d - runtime.MinVersion)", GenVersion),
-		fmt.Sprintf("_ = runtime.EnforceVersion(runtime.MaxVersion - %d)", GenVersion),
+		fmt.Sprintf("_ = flowkit.EnforceVersion(%d - flowkit.MinVersion)", GenVersion),
+		fmt.Sprintf("_ = flowkit.EnforceVersion(flowkit.MaxVersion - %d)", GenVersion),
 		"func Flows(p *Procedures) runtime.Flows {",
 		"return runtime.NewServer(cfg, Settings(), Flows(p))",
 		"func Settings() runtime.Settings {",
 		`SigningAlg: "EdDSA",`,
-		"AuthMethods: []runtime.ClientAuthMethod{runtime.AuthClientSecretBasic, runtime.AuthClientSecretPost, runtime.AuthNone},",
+		"AuthMethods: []string{\"client_secret_basic\", \"client_secret_post\", \"none\"},",
 		`{Name: "read", Description: "Read your documents"},`,
 		"func NewServer(cfg runtime.Config, p *Procedures) (*runtime.Server, error) {",
-		"GrantType:     runtime.GrantClientCredentials,",
-		`GrantType:     runtime.GrantType("urn:example:params:grant-type:magic-link"),`,
+		"GrantType:     \"client_credentials\",",
+		`GrantType:     "urn:example:params:grant-type:magic-link",`,
 		"AccessFormat:   runtime.FormatOpaque,",
 		"AccessTTL:      5 * time.Minute,",
 		"RefreshTTL:     24 * time.Hour,",
@@ -210,21 +207,21 @@ func TestParseField(t *testing.T) {
 		{model.Field{Name: "Aud", Kind: model.KindStringSlice, Source: "form", Wire: "aud"},
 			"if v := t.Param(\"aud\"); v != \"\" {\n\tc.Aud = strings.Fields(v)\n}"},
 		{model.Field{Name: "N", Kind: model.KindInt, Source: "form", Wire: "n"},
-			"if v := t.Param(\"n\"); v != \"\" {\n\tn, err := strconv.Atoi(v)\n\tif err != nil {\n\t\treturn nil, runtime.InvalidParameter(\"n\", err)\n\t}\n\tc.N = n\n}"},
+			"if v := t.Param(\"n\"); v != \"\" {\n\tn, err := strconv.Atoi(v)\n\tif err != nil {\n\t\treturn nil, flowkit.InvalidParameter(\"n\", err)\n\t}\n\tc.N = n\n}"},
 		{model.Field{Name: "N", Kind: model.KindInt64, Source: "form", Wire: "n"},
-			"if v := t.Param(\"n\"); v != \"\" {\n\tn, err := strconv.ParseInt(v, 10, 64)\n\tif err != nil {\n\t\treturn nil, runtime.InvalidParameter(\"n\", err)\n\t}\n\tc.N = n\n}"},
+			"if v := t.Param(\"n\"); v != \"\" {\n\tn, err := strconv.ParseInt(v, 10, 64)\n\tif err != nil {\n\t\treturn nil, flowkit.InvalidParameter(\"n\", err)\n\t}\n\tc.N = n\n}"},
 		{model.Field{Name: "R", Kind: model.KindFloat64, Source: "form", Wire: "r"},
-			"if v := t.Param(\"r\"); v != \"\" {\n\tn, err := strconv.ParseFloat(v, 64)\n\tif err != nil {\n\t\treturn nil, runtime.InvalidParameter(\"r\", err)\n\t}\n\tc.R = n\n}"},
+			"if v := t.Param(\"r\"); v != \"\" {\n\tn, err := strconv.ParseFloat(v, 64)\n\tif err != nil {\n\t\treturn nil, flowkit.InvalidParameter(\"r\", err)\n\t}\n\tc.R = n\n}"},
 		{model.Field{Name: "B", Kind: model.KindBool, Source: "form", Wire: "b"},
-			"if v := t.Param(\"b\"); v != \"\" {\n\tb, err := strconv.ParseBool(v)\n\tif err != nil {\n\t\treturn nil, runtime.InvalidParameter(\"b\", err)\n\t}\n\tc.B = b\n}"},
+			"if v := t.Param(\"b\"); v != \"\" {\n\tb, err := strconv.ParseBool(v)\n\tif err != nil {\n\t\treturn nil, flowkit.InvalidParameter(\"b\", err)\n\t}\n\tc.B = b\n}"},
 		{model.Field{Name: "D", Kind: model.KindDuration, Source: "form", Wire: "d"},
-			"if v := t.Param(\"d\"); v != \"\" {\n\td, err := time.ParseDuration(v)\n\tif err != nil {\n\t\treturn nil, runtime.InvalidParameter(\"d\", err)\n\t}\n\tc.D = d\n}"},
+			"if v := t.Param(\"d\"); v != \"\" {\n\td, err := time.ParseDuration(v)\n\tif err != nil {\n\t\treturn nil, flowkit.InvalidParameter(\"d\", err)\n\t}\n\tc.D = d\n}"},
 		{model.Field{Name: "U", Kind: model.KindURL, Source: "form", Wire: "u"},
-			"if v := t.Param(\"u\"); v != \"\" {\n\tu, err := runtime.ParseURLParam(\"u\", v)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\tc.U = u\n}"},
+			"if v := t.Param(\"u\"); v != \"\" {\n\tu, err := flowkit.ParseURLParam(\"u\", v)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\tc.U = u\n}"},
 		{model.Field{Name: "Region", Kind: model.KindString, Source: "header", Wire: "X-Region"},
 			"hRegion, err := t.Header(\"X-Region\")\nif err != nil {\n\treturn nil, err\n}\nc.Region = hRegion"},
 		{model.Field{Name: "P", Kind: model.KindInt, Source: "header", Wire: "X-P"},
-			"hP, err := t.Header(\"X-P\")\nif err != nil {\n\treturn nil, err\n}\nif v := hP; v != \"\" {\n\tn, err := strconv.Atoi(v)\n\tif err != nil {\n\t\treturn nil, runtime.InvalidParameter(\"X-P\", err)\n\t}\n\tc.P = n\n}"},
+			"hP, err := t.Header(\"X-P\")\nif err != nil {\n\treturn nil, err\n}\nif v := hP; v != \"\" {\n\tn, err := strconv.Atoi(v)\n\tif err != nil {\n\t\treturn nil, flowkit.InvalidParameter(\"X-P\", err)\n\t}\n\tc.P = n\n}"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.f.Name+"/"+tt.f.Kind.String()+"/"+tt.f.Source, func(t *testing.T) {
@@ -249,14 +246,32 @@ func TestParseField(t *testing.T) {
 	}
 }
 
-func TestErrorMethod(t *testing.T) {
-	f := &model.Flow{Names: model.Names{Errors: "XErrors"}}
-	got := render(t, errorMethod(f, model.ErrorCode{Code: "invalid_grant", Method: "InvalidGrant", Const: "ErrInvalidGrant", Spec: "RFC 6749 §5.2"}))
-	want := "// InvalidGrant returns an invalid_grant error (RFC 6749 §5.2).\n" +
-		"func (XErrors) InvalidGrant(description string) *runtime.Error {\n" +
-		"\treturn runtime.NewError(runtime.ErrInvalidGrant, description)\n}"
+func TestErrorsType(t *testing.T) {
+	f := &model.Flow{ID: "x", Names: model.Names{Errors: "XErrors"}, Errors: []model.ErrorCode{
+		{Code: "invalid_request", Method: "InvalidRequest", Type: "InvalidRequestCode"},
+		{Code: "invalid_grant", Method: "InvalidGrant", Type: "InvalidGrantCode"},
+	}}
+	got := render(t, errorsType(f))
+	want := "// XErrors constructs the OAuth errors of the flow x: it has a method for each\n" +
+		"// error code the flow may return, and no other, so returning another is a\n" +
+		"// compile error.\n" +
+		"type XErrors struct {\n\tflowkit.InvalidRequestCode\n\tflowkit.InvalidGrantCode\n}"
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestGroupImports: the standard library first, then the others, each
+// group sorted as jennifer wrote it.
+func TestGroupImports(t *testing.T) {
+	in := "package p\n\nimport (\n\t\"context\"\n\tflowkit \"github.com/x/flowkit\"\n\t\"github.com/x/runtime\"\n\t\"net/url\"\n)\n\nvar _ = 1\n"
+	want := "package p\n\nimport (\n\t\"context\"\n\t\"net/url\"\n\n\tflowkit \"github.com/x/flowkit\"\n\t\"github.com/x/runtime\"\n)\n\nvar _ = 1\n"
+	if got := string(groupImports([]byte(in))); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	one := "package p\n\nimport (\n\t\"context\"\n\t\"net/url\"\n)\n"
+	if got := string(groupImports([]byte(one))); got != one {
+		t.Errorf("a single group changed:\n%s", got)
 	}
 }
 
@@ -330,18 +345,18 @@ func TestWrap(t *testing.T) {
 }
 
 // TestValidateGuardedWhenOmitempty: when every rule of a flow starts with
-// omitempty, runtime.Validate runs only when a validated field is set; a
+// omitempty, flowkit.Validate runs only when a validated field is set; a
 // flow with another rule (required) calls it unconditionally.
 func TestValidateGuardedWhenOmitempty(t *testing.T) {
 	out := files(t, fixture.Full())
 	cc := string(out["oauthgen_flow_client_credentials.gen.go"])
-	guard := "if c.Tenant != \"\" ||\n\t\tc.Lifetime != 0 {\n\t\tif err := runtime.Validate(c); err != nil {"
+	guard := "if c.Tenant != \"\" ||\n\t\tc.Lifetime != 0 {\n\t\tif err := flowkit.Validate(c); err != nil {"
 	if !strings.Contains(cc, guard) {
 		t.Errorf("client_credentials (all rules omitempty) lacks the guard %q:\n%s", guard, cc)
 	}
 	ml := string(out["oauthgen_flow_magic_link.gen.go"])
-	if !strings.Contains(ml, "\n\tif err := runtime.Validate(c); err != nil {") {
-		t.Errorf("magic_link (link_token is required) does not call runtime.Validate unconditionally:\n%s", ml)
+	if !strings.Contains(ml, "\n\tif err := flowkit.Validate(c); err != nil {") {
+		t.Errorf("magic_link (link_token is required) does not call flowkit.Validate unconditionally:\n%s", ml)
 	}
 }
 

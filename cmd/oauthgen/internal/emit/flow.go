@@ -21,9 +21,6 @@ func flowFile(m *model.Model, f *model.Flow) *jen.File {
 	file.Add(procedureType(f)).Line()
 	file.Add(defaultMethod(f)).Line()
 	file.Add(errorsType(f)).Line()
-	for _, e := range f.Errors {
-		file.Add(errorMethod(f, e)).Line()
-	}
 	file.Add(adapter(f))
 	return file
 }
@@ -234,7 +231,7 @@ func defaultMethod(f *model.Flow) jen.Code {
 	if f.CodeDataOut != "" && f.HasData {
 		text = fmt.Sprintf("Default is the default procedure of %s: it encodes c.Data into c.%s and calls runtime.%s", flowRef(f), f.CodeDataOut, f.Hooks.Default)
 		body = append(body,
-			jen.List(jen.Id("raw"), jen.Err()).Op(":=").Add(rt("EncodeData")).Call(jen.Id("c").Dot("Data")),
+			jen.List(jen.Id("raw"), jen.Err()).Op(":=").Add(fk("EncodeData")).Call(jen.Id("c").Dot("Data")),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
 			field(f.CodeDataOut).Op("=").Id("raw"),
 		)
@@ -247,15 +244,11 @@ func defaultMethod(f *model.Flow) jen.Code {
 		Add(sig).Block(body...)
 }
 
-// failClosed is the error of a flow with no default issuance: invalid_grant
-// from the flow's own constructors when it has one, server_error otherwise.
+// failClosed is the error of a flow with no default issuance:
+// invalid_grant, from the flow's own constructors (every extension grant
+// may return it).
 func failClosed(f *model.Flow, msg string) jen.Code {
-	for _, e := range f.Errors {
-		if e.Code == "invalid_grant" {
-			return jen.Id("c").Dot("Errors").Dot(e.Method).Call(jen.Lit(msg))
-		}
-	}
-	return rt("NewError").Call(rt("ErrServerError"), jen.Lit(msg))
+	return jen.Id("c").Dot("Errors").Dot("InvalidGrant").Call(jen.Lit(msg))
 }
 
 func lowerInitial(s string) string {
@@ -266,16 +259,13 @@ func lowerInitial(s string) string {
 }
 
 func errorsType(f *model.Flow) jen.Code {
+	var codes []jen.Code
+	for _, e := range f.Errors {
+		codes = append(codes, fk(e.Type))
+	}
 	return doc(
-		fmt.Sprintf("%s constructs the OAuth errors of %s: one method per error code the flow may return, so returning another is a compile error (flows.md §4.2).", f.Names.Errors, flowRef(f)),
-	).Type().Id(f.Names.Errors).Struct()
-}
-
-func errorMethod(f *model.Flow, e model.ErrorCode) jen.Code {
-	return doc(fmt.Sprintf("%s returns %s %s error (%s).", e.Method, article(e.Code), e.Code, e.Spec)).
-		Func().Params(jen.Id(f.Names.Errors)).Id(e.Method).
-		Params(jen.Id("description").String()).Op("*").Add(rt("Error")).
-		Block(jen.Return(rt("NewError").Call(rt(e.Const), jen.Id("description"))))
+		fmt.Sprintf("%s constructs the OAuth errors of %s: it has a method for each error code the flow may return, and no other, so returning another is a compile error.", f.Names.Errors, flowRef(f)),
+	).Type().Id(f.Names.Errors).Struct(codes...)
 }
 
 // recv is the adapter method's parameter for the base context: the
@@ -333,7 +323,7 @@ func adapter(f *model.Flow) jen.Code {
 	}
 	decodes := f.CodeDataIn != "" && f.HasData
 	if decodes {
-		body = append(body, jen.If(jen.Err().Op(":=").Add(rt("DecodeData")).Call(field(f.CodeDataIn), jen.Op("&").Id("c").Dot("Data")), jen.Err().Op("!=").Nil()).
+		body = append(body, jen.If(jen.Err().Op(":=").Add(fk("DecodeData")).Call(field(f.CodeDataIn), jen.Op("&").Id("c").Dot("Data")), jen.Err().Op("!=").Nil()).
 			Block(jen.Return(jen.Nil(), jen.Err())))
 	}
 	body = append(body, jen.Return(jen.Id("f").Dot("proc").Dot("GenerateToken").Call(jen.Id("ctx"), jen.Id("c"))))
@@ -378,7 +368,7 @@ func needsValidation(f *model.Flow) bool {
 // is guarded by a test that one of them is not: a request without the
 // optional parameters pays nothing for them.
 func validation(f *model.Flow) []jen.Code {
-	call := jen.If(jen.Err().Op(":=").Add(rt("Validate")).Call(jen.Id("c")), jen.Err().Op("!=").Nil()).
+	call := jen.If(jen.Err().Op(":=").Add(fk("Validate")).Call(jen.Id("c")), jen.Err().Op("!=").Nil()).
 		Block(jen.Return(jen.Nil(), jen.Err()))
 	var set []jen.Code
 	for _, fd := range f.Fields {
@@ -445,13 +435,4 @@ func checkArgs(f *model.Flow) []jen.Code {
 		args = append(args, rt(p).Values(items...))
 	}
 	return args
-}
-
-// article is the indefinite article of an error code read aloud:
-// "an invalid_grant", "a server_error".
-func article(code string) string {
-	if code != "" && strings.ContainsRune("aeiou", rune(code[0])) {
-		return "an"
-	}
-	return "a"
 }

@@ -35,14 +35,14 @@ func TestAuthorizeFlowFile(t *testing.T) {
 		"\tCampaign string `query:\"campaign\" validate:\"omitempty,alphanum\"`",
 		"GenerateToken(ctx context.Context, c *AuthorizeCodeContext) (*runtime.AuthorizeResponse, error)",
 		"func (c *AuthorizeCodeContext) Default(ctx context.Context) (*runtime.AuthorizeResponse, error) {\n"+
-			"\traw, err := runtime.EncodeData(c.Data)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n"+
+			"\traw, err := flowkit.EncodeData(c.Data)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n"+
 			"\tc.CodeData.Data = raw\n\treturn runtime.IssueAuthorizeCode(ctx, c.AuthorizeContext)\n}",
-		"func (AuthorizeCodeErrors) LoginRequired(description string) *runtime.Error {\n\treturn runtime.NewError(runtime.ErrLoginRequired, description)\n}",
+		"\tflowkit.LoginRequiredCode\n",
 		"var _ runtime.AuthorizeFlow = authorizeCodeFlow{}",
 		// One parse helper for the precheck and the method (flows.md §5.1).
 		"func (f authorizeCodeFlow) parse(a *runtime.AuthorizeContext) (*AuthorizeCodeContext, error) {\n"+
 			"\tc := &AuthorizeCodeContext{AuthorizeContext: a}\n\tc.Campaign = a.Param(\"campaign\")\n",
-		"runtime.Validate(c)",
+		"flowkit.Validate(c)",
 		"return c, nil\n}",
 		"func (f authorizeCodeFlow) Check(_ context.Context, a *runtime.AuthorizeContext) error {\n\t_, err := f.parse(a)\n\treturn err\n}",
 		"func (f authorizeCodeFlow) Authorize(ctx context.Context, a *runtime.AuthorizeContext) (*runtime.AuthorizeResponse, error) {\n"+
@@ -62,7 +62,7 @@ func TestTokenStepDecodesCodeData(t *testing.T) {
 		"\tData CodeData `validate:\"-\"`",
 		"if err := runtime.CheckAuthorizationCode(",
 		"}); err != nil {\n\t\treturn nil, err\n\t}\n"+
-			"\tif err := runtime.DecodeData(c.Presented.Data, &c.Data); err != nil {\n\t\treturn nil, err\n\t}\n"+
+			"\tif err := flowkit.DecodeData(c.Presented.Data, &c.Data); err != nil {\n\t\treturn nil, err\n\t}\n"+
 			"\treturn f.proc.GenerateToken(ctx, c)",
 	)
 	if strings.Contains(string(out[name]), "type CodeData") {
@@ -79,7 +79,7 @@ func TestUserInfoFlowFile(t *testing.T) {
 		"\tErrors UserInfoErrors `validate:\"-\"`\n}",
 		"GenerateToken(ctx context.Context, c *UserInfoContext) (*runtime.UserInfoResponse, error)",
 		"return runtime.DefaultUserInfo(ctx, c.UserInfoContext)",
-		"func (UserInfoErrors) InsufficientScope(",
+		"\tflowkit.InsufficientScopeCode\n",
 		"var _ runtime.UserInfoFlow = userInfoFlow{}",
 		"// UserInfo builds the flow's context and calls the procedure.\n"+
 			"func (f userInfoFlow) UserInfo(ctx context.Context, u *runtime.UserInfoContext) (*runtime.UserInfoResponse, error) {\n"+

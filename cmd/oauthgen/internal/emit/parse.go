@@ -47,7 +47,7 @@ func parseField(fd model.Field, recv string) []jen.Code {
 	var onErr jen.Code
 	val := "n"
 	v := jen.Id("v")
-	invalid := rt("InvalidParameter").Call(jen.Lit(fd.Wire), jen.Err())
+	invalid := fk("InvalidParameter").Call(jen.Lit(fd.Wire), jen.Err())
 	switch fd.Kind {
 	case model.KindInt:
 		conv = jen.Qual("strconv", "Atoi").Call(v)
@@ -63,7 +63,7 @@ func parseField(fd model.Field, recv string) []jen.Code {
 		conv = jen.Qual("time", "ParseDuration").Call(v)
 	case model.KindURL:
 		val = "u"
-		conv = rt("ParseURLParam").Call(jen.Lit(fd.Wire), v)
+		conv = fk("ParseURLParam").Call(jen.Lit(fd.Wire), v)
 		invalid = jen.Err() // ParseURLParam returns an invalid_request already
 	}
 	onErr = jen.Return(jen.Nil(), invalid)

@@ -59,5 +59,41 @@ func Render(name string, f *jen.File) ([]byte, error) {
 		}
 		return nil, re
 	}
-	return buf.Bytes(), nil
+	return groupImports(buf.Bytes()), nil
+}
+
+// groupImports splits the import block jennifer writes, one sorted list,
+// into the standard library's imports, a blank line, and the others, as
+// gofmt leaves them and goimports would write them. Jennifer has already
+// formatted the source, and each group stays sorted.
+func groupImports(src []byte) []byte {
+	const open, closing = "\nimport (\n", "\n)\n"
+	start := bytes.Index(src, []byte(open))
+	if start < 0 {
+		return src
+	}
+	body := start + len(open)
+	end := bytes.Index(src[body:], []byte(closing))
+	if end < 0 {
+		return src
+	}
+	var std, other [][]byte
+	for _, line := range bytes.Split(src[body:body+end], []byte("\n")) {
+		path := strings.Trim(strings.TrimSpace(string(line)), `"`)
+		if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
+			other = append(other, line)
+		} else {
+			std = append(std, line)
+		}
+	}
+	if len(std) == 0 || len(other) == 0 {
+		return src
+	}
+	var out bytes.Buffer
+	out.Write(src[:body])
+	out.Write(bytes.Join(std, []byte("\n")))
+	out.WriteString("\n\n")
+	out.Write(bytes.Join(other, []byte("\n")))
+	out.Write(src[body+end:])
+	return out.Bytes()
 }

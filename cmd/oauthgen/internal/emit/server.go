@@ -25,10 +25,10 @@ func serverFile(m *model.Model) *jen.File {
 // versionGuard fails to compile against a runtime that does not support
 // GenVersion (conventions G-27).
 func versionGuard() jen.Code {
-	return doc(fmt.Sprintf("This code targets version %d of the runtime's generated-code API. A runtime too old or too new for it fails to compile here, with a constant overflow (conventions G-27).", GenVersion)).
+	return doc(fmt.Sprintf("This code targets version %d of the runtime's generated-code API. A runtime too old or too new for it fails to compile here, with a constant overflow.", GenVersion)).
 		Const().Defs(
-		jen.Id("_").Op("=").Add(rt("EnforceVersion")).Call(jen.Lit(GenVersion).Op("-").Add(rt("MinVersion"))),
-		jen.Id("_").Op("=").Add(rt("EnforceVersion")).Call(rt("MaxVersion").Op("-").Lit(GenVersion)),
+		jen.Id("_").Op("=").Add(fk("EnforceVersion")).Call(jen.Lit(GenVersion).Op("-").Add(fk("MinVersion"))),
+		jen.Id("_").Op("=").Add(fk("EnforceVersion")).Call(fk("MaxVersion").Op("-").Lit(GenVersion)),
 	)
 }
 
@@ -48,13 +48,13 @@ func settingsFunc(m *model.Model) jen.Code {
 	s := m.Server
 	var methods []jen.Code
 	for _, am := range s.AuthMethods {
-		methods = append(methods, rt(am.Const))
+		methods = append(methods, jen.Lit(am))
 	}
 	items := []jen.Code{
 		kv("Issuer", jen.Lit(s.Issuer)),
 		kv("TokenPath", jen.Lit(s.TokenPath)),
 		kv("JWKSPath", jen.Lit(s.JWKSPath)),
-		kv("AuthMethods", jen.Index().Add(rt("ClientAuthMethod")).Values(methods...)),
+		kv("AuthMethods", jen.Index().String().Values(methods...)),
 	}
 	if len(s.Scopes) > 0 {
 		var scopes []jen.Code
@@ -129,11 +129,7 @@ func registration(f *model.Flow) []jen.Code {
 		case "ID":
 			items = append(items, kv("ID", jen.Lit(f.ID)))
 		case "GrantType":
-			grant := rt("GrantType").Call(jen.Lit(f.GrantType))
-			if f.GrantConst != "" {
-				grant = rt(f.GrantConst)
-			}
-			items = append(items, kv("GrantType", grant))
+			items = append(items, kv("GrantType", jen.Lit(f.GrantType)))
 		case "PublicClients":
 			items = append(items, kv("PublicClients", jen.Lit(f.PublicClients)))
 		case "Policy":

@@ -193,12 +193,9 @@ func (b *builder) errorf(pos spec.Pos, code, format string, args ...any) {
 	b.diags = append(b.diags, spec.Diagnostic{Pos: pos, Code: code, Message: fmt.Sprintf(format, args...)})
 }
 
-// authMethodConsts maps token_endpoint_auth_method values to runtime constants.
-var authMethodConsts = map[string]string{
-	"client_secret_basic": "AuthClientSecretBasic",
-	"client_secret_post":  "AuthClientSecretPost",
-	"none":                "AuthNone",
-}
+// authMethods are the token_endpoint_auth_method values the runtime
+// implements.
+var authMethods = []string{"client_secret_basic", "client_secret_post", "none"}
 
 func (b *builder) server() Server {
 	s := b.spec
@@ -220,12 +217,11 @@ func (b *builder) server() Server {
 		pos = t.Pos
 	}
 	for _, name := range methods {
-		c, ok := authMethodConsts[name]
-		if !ok {
+		if !slices.Contains(authMethods, name) {
 			b.errorf(pos, CodeUnknownMethod, "client authentication method %q is not implemented by the runtime", name)
 			continue
 		}
-		srv.AuthMethods = append(srv.AuthMethods, AuthMethod{Name: name, Const: c})
+		srv.AuthMethods = append(srv.AuthMethods, name)
 	}
 	for _, sc := range s.Scopes {
 		srv.Scopes = append(srv.Scopes, Scope{Name: sc.Name, Description: sc.Description})

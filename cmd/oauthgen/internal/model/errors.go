@@ -6,36 +6,31 @@ import (
 	"github.com/oauthgen/oauthgen/spec"
 )
 
-// errorCodeInfo is what the generator knows about an OAuth error code: its
-// runtime constant and the section that defines it (flows.md §4.3).
-type errorCodeInfo struct {
-	Const string
-	Spec  string
-}
+// errorCodes are the error codes flowkit has a constructor type for, with
+// the section that defines each.
+var errorCodes = map[string]string{
+	"invalid_request":         "RFC 6749 §5.2",
+	"invalid_client":          "RFC 6749 §5.2",
+	"invalid_grant":           "RFC 6749 §5.2",
+	"unauthorized_client":     "RFC 6749 §5.2",
+	"unsupported_grant_type":  "RFC 6749 §5.2",
+	"invalid_scope":           "RFC 6749 §5.2",
+	"invalid_target":          "RFC 8707 §2",
+	"access_denied":           "RFC 6749 §4.1.2.1",
+	"server_error":            "RFC 6749 §4.1.2.1",
+	"temporarily_unavailable": "RFC 6749 §4.1.2.1",
+	"authorization_pending":   "RFC 8628 §3.5",
+	"slow_down":               "RFC 8628 §3.5",
+	"expired_token":           "RFC 8628 §3.5",
+	"invalid_token":           "RFC 6750 §3.1",
+	"insufficient_scope":      "RFC 6750 §3.1",
+	"unsupported_token_type":  "RFC 7009 §2.2.1",
 
-// errorCodes are the error codes the runtime defines a constant for.
-var errorCodes = map[string]errorCodeInfo{
-	"invalid_request":         {"ErrInvalidRequest", "RFC 6749 §5.2"},
-	"invalid_client":          {"ErrInvalidClient", "RFC 6749 §5.2"},
-	"invalid_grant":           {"ErrInvalidGrant", "RFC 6749 §5.2"},
-	"unauthorized_client":     {"ErrUnauthorizedClient", "RFC 6749 §5.2"},
-	"unsupported_grant_type":  {"ErrUnsupportedGrantType", "RFC 6749 §5.2"},
-	"invalid_scope":           {"ErrInvalidScope", "RFC 6749 §5.2"},
-	"invalid_target":          {"ErrInvalidTarget", "RFC 8707 §2"},
-	"access_denied":           {"ErrAccessDenied", "RFC 6749 §4.1.2.1"},
-	"server_error":            {"ErrServerError", "RFC 6749 §4.1.2.1"},
-	"temporarily_unavailable": {"ErrTemporarilyUnavail", "RFC 6749 §4.1.2.1"},
-	"authorization_pending":   {"ErrAuthorizationPending", "RFC 8628 §3.5"},
-	"slow_down":               {"ErrSlowDown", "RFC 8628 §3.5"},
-	"expired_token":           {"ErrExpiredToken", "RFC 8628 §3.5"},
-	"invalid_token":           {"ErrInvalidToken", "RFC 6750 §3.1"},
-	"insufficient_scope":      {"ErrInsufficientScope", "RFC 6750 §3.1"},
-
-	"unsupported_response_type":  {"ErrUnsupportedResponseType", "RFC 6749 §4.1.2.1"},
-	"login_required":             {"ErrLoginRequired", "OIDC Core §3.1.2.6"},
-	"consent_required":           {"ErrConsentRequired", "OIDC Core §3.1.2.6"},
-	"interaction_required":       {"ErrInteractionRequired", "OIDC Core §3.1.2.6"},
-	"account_selection_required": {"ErrAccountSelectionRequired", "OIDC Core §3.1.2.6"},
+	"unsupported_response_type":  "RFC 6749 §4.1.2.1",
+	"login_required":             "OIDC Core §3.1.2.6",
+	"consent_required":           "OIDC Core §3.1.2.6",
+	"interaction_required":       "OIDC Core §3.1.2.6",
+	"account_selection_required": "OIDC Core §3.1.2.6",
 }
 
 // extensionGrantErrors are the error codes of an extension grant: the token
@@ -51,9 +46,10 @@ var extensionGrantErrors = []string{
 
 // errorCode resolves an error code of the catalogue.
 func errorCode(code string) (ErrorCode, error) {
-	info, ok := errorCodes[code]
+	ref, ok := errorCodes[code]
 	if !ok {
-		return ErrorCode{}, fmt.Errorf("error code %q has no runtime constant", code)
+		return ErrorCode{}, fmt.Errorf("error code %q has no constructor in the runtime", code)
 	}
-	return ErrorCode{Code: code, Method: spec.GoName(code), Const: info.Const, Spec: info.Spec}, nil
+	m := spec.GoName(code)
+	return ErrorCode{Code: code, Method: m, Type: m + "Code", Spec: ref}, nil
 }

@@ -1,64 +1,43 @@
 package model
 
 import (
-	"go/ast"
-	"go/parser"
+	"go/importer"
 	"go/token"
-	"path/filepath"
-	"strconv"
-	"strings"
+	"go/types"
 	"testing"
 
 	"github.com/oauthgen/oauthgen/spec"
 )
 
-// runtimeErrorConsts returns the ErrorCode constants of package runtime, by
-// name, with their values.
-func runtimeErrorConsts(t *testing.T) map[string]string {
-	t.Helper()
-	files, err := filepath.Glob("../../../../runtime/*.go")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("runtime sources: %v", err)
+// TestErrorCodesAgreeWithRuntime: every error code the generator knows has
+// its constructor type in flowkit, whose one method is named for the code
+// and returns an *oauth.Error, and every error code an available catalogue
+// flow may return is one the generator knows, so that no Errors type embeds
+// a type the runtime lacks.
+func TestErrorCodesAgreeWithRuntime(t *testing.T) {
+	fset := token.NewFileSet()
+	pkg, err := importer.ForCompiler(fset, "source", nil).Import("github.com/oauthgen/oauthgen/runtime/flowkit")
+	if err != nil {
+		t.Fatalf("type-check flowkit: %v", err)
 	}
-	out := map[string]string{}
-	for _, file := range files {
-		if strings.HasSuffix(file, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), file, nil, parser.SkipObjectResolution)
+	for code := range errorCodes {
+		e, err := errorCode(code)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			vs, ok := n.(*ast.ValueSpec)
-			if !ok {
-				return true
-			}
-			if id, ok := vs.Type.(*ast.Ident); !ok || id.Name != "ErrorCode" {
-				return true
-			}
-			for i, name := range vs.Names {
-				if i < len(vs.Values) {
-					if lit, ok := vs.Values[i].(*ast.BasicLit); ok {
-						out[name.Name], _ = strconv.Unquote(lit.Value)
-					}
-				}
-			}
-			return true
-		})
-	}
-	return out
-}
-
-// TestErrorCodesAgreeWithRuntime: every error code the generator knows is a
-// runtime constant of that value, and every error code an available
-// catalogue flow may return is one the generator knows, so that no Errors
-// method names a constant the runtime lacks.
-func TestErrorCodesAgreeWithRuntime(t *testing.T) {
-	consts := runtimeErrorConsts(t)
-	for code, info := range errorCodes {
-		if got, ok := consts[info.Const]; !ok || got != code {
-			t.Errorf("error code %s: runtime.%s = %q (declared %t)", code, info.Const, got, ok)
+		obj := pkg.Scope().Lookup(e.Type)
+		if obj == nil {
+			t.Errorf("error code %s: flowkit has no type %s", code, e.Type)
+			continue
+		}
+		mset := types.NewMethodSet(obj.Type())
+		if mset.Len() != 1 || mset.At(0).Obj().Name() != e.Method {
+			t.Errorf("error code %s: flowkit.%s has methods %v, want exactly %s", code, e.Type, mset, e.Method)
+			continue
+		}
+		sig := mset.At(0).Type().(*types.Signature)
+		if got := types.TypeString(sig, nil); got != "func(description string) *github.com/oauthgen/oauthgen/runtime/oauth.Error" {
+			t.Errorf("error code %s: flowkit.%s.%s is %s", code, e.Type, e.Method, got)
 		}
 	}
 	c, err := spec.Builtin()

@@ -44,7 +44,7 @@ type Server struct {
 	JWKSPath string
 	// AuthMethods are the token endpoint's client authentication methods;
 	// default client_secret_basic.
-	AuthMethods []AuthMethod
+	AuthMethods []string
 	// Scopes are the declared scopes, in spec order.
 	Scopes []Scope
 	// SigningAlg is the JWS algorithm of JWT access tokens; default ES256.
@@ -86,14 +86,6 @@ type DataField struct {
 	GoType string
 	// Doc is the field's doc comment text.
 	Doc string
-}
-
-// AuthMethod is a client authentication method and its runtime constant.
-type AuthMethod struct {
-	// Name is the token_endpoint_auth_method value, such as "client_secret_basic".
-	Name string
-	// Const is the runtime constant, such as "AuthClientSecretBasic".
-	Const string
 }
 
 // Scope is a declared scope.
@@ -226,8 +218,9 @@ type ErrorCode struct {
 	Code string
 	// Method is the constructor method on the flow's Errors type, such as "InvalidGrant".
 	Method string
-	// Const is the runtime constant, such as "ErrInvalidGrant".
-	Const string
+	// Type is the flowkit type whose method constructs the error, such as
+	// "InvalidGrantCode".
+	Type string
 	// Spec is the defining section, such as "RFC 6749 §5.2".
 	Spec string
 }

@@ -41,7 +41,7 @@ func TestBuildServerDefaults(t *testing.T) {
 	if s.TokenPath != "/oauth2/token" || s.JWKSPath != "/oauth2/jwks" || s.SigningAlg != "ES256" {
 		t.Errorf("server defaults = %+v", s)
 	}
-	if len(s.AuthMethods) != 1 || s.AuthMethods[0] != (AuthMethod{"client_secret_basic", "AuthClientSecretBasic"}) {
+	if len(s.AuthMethods) != 1 || s.AuthMethods[0] != "client_secret_basic" {
 		t.Errorf("auth methods = %+v", s.AuthMethods)
 	}
 	if got := m.Flows[0].Route; got != "POST /oauth2/token" {
@@ -57,11 +57,7 @@ func TestBuildServerSettings(t *testing.T) {
 	if m.Server.TokenPath != "/token" || m.Server.JWKSPath != "/keys" || m.Server.SigningAlg != "EdDSA" {
 		t.Errorf("server = %+v", m.Server)
 	}
-	var names []string
-	for _, am := range m.Server.AuthMethods {
-		names = append(names, am.Const)
-	}
-	if got := strings.Join(names, ","); got != "AuthClientSecretBasic,AuthClientSecretPost,AuthNone" {
+	if got := strings.Join(m.Server.AuthMethods, ","); got != "client_secret_basic,client_secret_post,none" {
 		t.Errorf("auth methods = %s", got)
 	}
 	if len(m.Server.Scopes) != 2 || m.Server.Scopes[0].Name != "read" || m.Server.Scopes[1].Description != "Change your documents" {
@@ -208,11 +204,11 @@ func TestFlowNamesAndFields(t *testing.T) {
 func TestErrorCodes(t *testing.T) {
 	m := build(t, fixture.Spec("oauth-token-refresh"))
 	want := []ErrorCode{
-		{"invalid_request", "InvalidRequest", "ErrInvalidRequest", "RFC 6749 §5.2"},
-		{"invalid_client", "InvalidClient", "ErrInvalidClient", "RFC 6749 §5.2"},
-		{"invalid_grant", "InvalidGrant", "ErrInvalidGrant", "RFC 6749 §5.2"},
-		{"unauthorized_client", "UnauthorizedClient", "ErrUnauthorizedClient", "RFC 6749 §5.2"},
-		{"invalid_scope", "InvalidScope", "ErrInvalidScope", "RFC 6749 §5.2"},
+		{"invalid_request", "InvalidRequest", "InvalidRequestCode", "RFC 6749 §5.2"},
+		{"invalid_client", "InvalidClient", "InvalidClientCode", "RFC 6749 §5.2"},
+		{"invalid_grant", "InvalidGrant", "InvalidGrantCode", "RFC 6749 §5.2"},
+		{"unauthorized_client", "UnauthorizedClient", "UnauthorizedClientCode", "RFC 6749 §5.2"},
+		{"invalid_scope", "InvalidScope", "InvalidScopeCode", "RFC 6749 §5.2"},
 	}
 	got := m.Flows[0].Errors
 	if len(got) != len(want) {

@@ -4,7 +4,9 @@ package oauth
 
 import (
 	"context"
+
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/runtime/flowkit"
 )
 
 // AuthorizationCodeContext is the context of the flow
@@ -67,38 +69,15 @@ func (c *AuthorizationCodeContext) Default(ctx context.Context) (*runtime.TokenR
 }
 
 // AuthorizationCodeErrors constructs the OAuth errors of the flow
-// oauth-token-authorization-code: one method per error code the flow may
-// return, so returning another is a compile error (flows.md §4.2).
-type AuthorizationCodeErrors struct{}
-
-// InvalidRequest returns an invalid_request error (RFC 6749 §5.2).
-func (AuthorizationCodeErrors) InvalidRequest(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidRequest, description)
-}
-
-// InvalidClient returns an invalid_client error (RFC 6749 §5.2).
-func (AuthorizationCodeErrors) InvalidClient(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidClient, description)
-}
-
-// UnauthorizedClient returns an unauthorized_client error (RFC 6749 §5.2).
-func (AuthorizationCodeErrors) UnauthorizedClient(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrUnauthorizedClient, description)
-}
-
-// InvalidGrant returns an invalid_grant error (RFC 6749 §5.2).
-func (AuthorizationCodeErrors) InvalidGrant(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidGrant, description)
-}
-
-// InvalidTarget returns an invalid_target error (RFC 8707 §2).
-func (AuthorizationCodeErrors) InvalidTarget(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidTarget, description)
-}
-
-// ServerError returns a server_error error (RFC 6749 §4.1.2.1).
-func (AuthorizationCodeErrors) ServerError(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrServerError, description)
+// oauth-token-authorization-code: it has a method for each error code the flow
+// may return, and no other, so returning another is a compile error.
+type AuthorizationCodeErrors struct {
+	flowkit.InvalidRequestCode
+	flowkit.InvalidClientCode
+	flowkit.UnauthorizedClientCode
+	flowkit.InvalidGrantCode
+	flowkit.InvalidTargetCode
+	flowkit.ServerErrorCode
 }
 
 // authorizationCodeFlow serves the flow oauth-token-authorization-code at POST
@@ -117,7 +96,7 @@ func (f authorizationCodeFlow) Token(ctx context.Context, t *runtime.TokenContex
 	c.Code = runtime.Secret(t.Param("code"))
 	c.RedirectURI = t.Param("redirect_uri")
 	c.CodeVerifier = runtime.Secret(t.Param("code_verifier"))
-	if err := runtime.Validate(c); err != nil {
+	if err := flowkit.Validate(c); err != nil {
 		return nil, err
 	}
 	if err := runtime.CheckAuthorizationCode(ctx, c.TokenContext, &c.AuthorizationCodeState, runtime.AuthorizationCodeParams{

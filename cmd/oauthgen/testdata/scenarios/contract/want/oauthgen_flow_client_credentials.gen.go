@@ -4,7 +4,9 @@ package oauth
 
 import (
 	"context"
+
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/runtime/flowkit"
 )
 
 // ClientCredentialsContext is the context of the flow
@@ -51,33 +53,14 @@ func (c *ClientCredentialsContext) Default(ctx context.Context) (*runtime.TokenR
 }
 
 // ClientCredentialsErrors constructs the OAuth errors of the flow
-// oauth-token-client-credentials: one method per error code the flow may
-// return, so returning another is a compile error (flows.md §4.2).
-type ClientCredentialsErrors struct{}
-
-// InvalidRequest returns an invalid_request error (RFC 6749 §5.2).
-func (ClientCredentialsErrors) InvalidRequest(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidRequest, description)
-}
-
-// InvalidClient returns an invalid_client error (RFC 6749 §5.2).
-func (ClientCredentialsErrors) InvalidClient(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidClient, description)
-}
-
-// UnauthorizedClient returns an unauthorized_client error (RFC 6749 §5.2).
-func (ClientCredentialsErrors) UnauthorizedClient(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrUnauthorizedClient, description)
-}
-
-// InvalidScope returns an invalid_scope error (RFC 6749 §5.2).
-func (ClientCredentialsErrors) InvalidScope(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidScope, description)
-}
-
-// InvalidTarget returns an invalid_target error (RFC 8707 §2).
-func (ClientCredentialsErrors) InvalidTarget(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidTarget, description)
+// oauth-token-client-credentials: it has a method for each error code the flow
+// may return, and no other, so returning another is a compile error.
+type ClientCredentialsErrors struct {
+	flowkit.InvalidRequestCode
+	flowkit.InvalidClientCode
+	flowkit.UnauthorizedClientCode
+	flowkit.InvalidScopeCode
+	flowkit.InvalidTargetCode
 }
 
 // clientCredentialsFlow serves the flow oauth-token-client-credentials at POST
@@ -96,7 +79,7 @@ func (f clientCredentialsFlow) Token(ctx context.Context, t *runtime.TokenContex
 	c.Tenant = t.Param("tenant")
 	// Every rule starts with omitempty: with every validated field zero there is nothing to check.
 	if c.Tenant != "" {
-		if err := runtime.Validate(c); err != nil {
+		if err := flowkit.Validate(c); err != nil {
 			return nil, err
 		}
 	}

@@ -4,7 +4,9 @@ package full
 
 import (
 	"context"
+
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/runtime/flowkit"
 )
 
 // MagicLinkContext is the context of the extension grant magic_link
@@ -49,38 +51,15 @@ func (c *MagicLinkContext) Default(ctx context.Context) (*runtime.TokenResponse,
 }
 
 // MagicLinkErrors constructs the OAuth errors of the extension grant
-// magic_link: one method per error code the flow may return, so returning
-// another is a compile error (flows.md §4.2).
-type MagicLinkErrors struct{}
-
-// InvalidRequest returns an invalid_request error (RFC 6749 §5.2).
-func (MagicLinkErrors) InvalidRequest(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidRequest, description)
-}
-
-// InvalidClient returns an invalid_client error (RFC 6749 §5.2).
-func (MagicLinkErrors) InvalidClient(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidClient, description)
-}
-
-// InvalidGrant returns an invalid_grant error (RFC 6749 §5.2).
-func (MagicLinkErrors) InvalidGrant(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidGrant, description)
-}
-
-// UnauthorizedClient returns an unauthorized_client error (RFC 6749 §5.2).
-func (MagicLinkErrors) UnauthorizedClient(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrUnauthorizedClient, description)
-}
-
-// InvalidScope returns an invalid_scope error (RFC 6749 §5.2).
-func (MagicLinkErrors) InvalidScope(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidScope, description)
-}
-
-// InvalidTarget returns an invalid_target error (RFC 8707 §2).
-func (MagicLinkErrors) InvalidTarget(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidTarget, description)
+// magic_link: it has a method for each error code the flow may return, and no
+// other, so returning another is a compile error.
+type MagicLinkErrors struct {
+	flowkit.InvalidRequestCode
+	flowkit.InvalidClientCode
+	flowkit.InvalidGrantCode
+	flowkit.UnauthorizedClientCode
+	flowkit.InvalidScopeCode
+	flowkit.InvalidTargetCode
 }
 
 // magicLinkFlow serves the extension grant magic_link at POST /token
@@ -102,7 +81,7 @@ func (f magicLinkFlow) Token(ctx context.Context, t *runtime.TokenContext) (*run
 		return nil, err
 	}
 	c.Device = hDevice
-	if err := runtime.Validate(c); err != nil {
+	if err := flowkit.Validate(c); err != nil {
 		return nil, err
 	}
 	return f.proc.GenerateToken(ctx, c)

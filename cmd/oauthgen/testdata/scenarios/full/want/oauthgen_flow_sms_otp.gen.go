@@ -4,7 +4,9 @@ package full
 
 import (
 	"context"
+
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/runtime/flowkit"
 )
 
 // SmsOtpContext is the context of the extension grant sms_otp
@@ -45,39 +47,16 @@ func (c *SmsOtpContext) Default(ctx context.Context) (*runtime.TokenResponse, er
 	return nil, c.Errors.InvalidGrant("grant type urn:example:params:grant-type:sms-otp is not implemented")
 }
 
-// SmsOtpErrors constructs the OAuth errors of the extension grant sms_otp: one
-// method per error code the flow may return, so returning another is a compile
-// error (flows.md §4.2).
-type SmsOtpErrors struct{}
-
-// InvalidRequest returns an invalid_request error (RFC 6749 §5.2).
-func (SmsOtpErrors) InvalidRequest(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidRequest, description)
-}
-
-// InvalidClient returns an invalid_client error (RFC 6749 §5.2).
-func (SmsOtpErrors) InvalidClient(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidClient, description)
-}
-
-// InvalidGrant returns an invalid_grant error (RFC 6749 §5.2).
-func (SmsOtpErrors) InvalidGrant(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidGrant, description)
-}
-
-// UnauthorizedClient returns an unauthorized_client error (RFC 6749 §5.2).
-func (SmsOtpErrors) UnauthorizedClient(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrUnauthorizedClient, description)
-}
-
-// InvalidScope returns an invalid_scope error (RFC 6749 §5.2).
-func (SmsOtpErrors) InvalidScope(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidScope, description)
-}
-
-// InvalidTarget returns an invalid_target error (RFC 8707 §2).
-func (SmsOtpErrors) InvalidTarget(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidTarget, description)
+// SmsOtpErrors constructs the OAuth errors of the extension grant sms_otp: it
+// has a method for each error code the flow may return, and no other, so
+// returning another is a compile error.
+type SmsOtpErrors struct {
+	flowkit.InvalidRequestCode
+	flowkit.InvalidClientCode
+	flowkit.InvalidGrantCode
+	flowkit.UnauthorizedClientCode
+	flowkit.InvalidScopeCode
+	flowkit.InvalidTargetCode
 }
 
 // smsOtpFlow serves the extension grant sms_otp at POST /token
@@ -95,7 +74,7 @@ func (f smsOtpFlow) Token(ctx context.Context, t *runtime.TokenContext) (*runtim
 	c := &SmsOtpContext{TokenContext: t}
 	c.Phone = t.Param("phone")
 	c.Otp = runtime.Secret(t.Param("otp"))
-	if err := runtime.Validate(c); err != nil {
+	if err := flowkit.Validate(c); err != nil {
 		return nil, err
 	}
 	return f.proc.GenerateToken(ctx, c)

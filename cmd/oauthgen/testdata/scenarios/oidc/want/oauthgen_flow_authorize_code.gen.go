@@ -4,8 +4,10 @@ package oauth
 
 import (
 	"context"
-	"github.com/oauthgen/oauthgen/runtime"
 	"strconv"
+
+	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/runtime/flowkit"
 )
 
 // CodeData is the data the flow oauth-authorize-authorization-code attaches to
@@ -79,7 +81,7 @@ type AuthorizeCodeProcedure interface {
 // A fresh stub returns c.Default(ctx); the logic lives in the runtime, so a
 // fix reaches the service on upgrade.
 func (c *AuthorizeCodeContext) Default(ctx context.Context) (*runtime.AuthorizeResponse, error) {
-	raw, err := runtime.EncodeData(c.Data)
+	raw, err := flowkit.EncodeData(c.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -88,72 +90,21 @@ func (c *AuthorizeCodeContext) Default(ctx context.Context) (*runtime.AuthorizeR
 }
 
 // AuthorizeCodeErrors constructs the OAuth errors of the flow
-// oauth-authorize-authorization-code: one method per error code the flow may
-// return, so returning another is a compile error (flows.md §4.2).
-type AuthorizeCodeErrors struct{}
-
-// InvalidRequest returns an invalid_request error (RFC 6749 §5.2).
-func (AuthorizeCodeErrors) InvalidRequest(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidRequest, description)
-}
-
-// UnauthorizedClient returns an unauthorized_client error (RFC 6749 §5.2).
-func (AuthorizeCodeErrors) UnauthorizedClient(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrUnauthorizedClient, description)
-}
-
-// AccessDenied returns an access_denied error (RFC 6749 §4.1.2.1).
-func (AuthorizeCodeErrors) AccessDenied(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrAccessDenied, description)
-}
-
-// UnsupportedResponseType returns an unsupported_response_type error (RFC 6749
-// §4.1.2.1).
-func (AuthorizeCodeErrors) UnsupportedResponseType(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrUnsupportedResponseType, description)
-}
-
-// InvalidScope returns an invalid_scope error (RFC 6749 §5.2).
-func (AuthorizeCodeErrors) InvalidScope(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidScope, description)
-}
-
-// ServerError returns a server_error error (RFC 6749 §4.1.2.1).
-func (AuthorizeCodeErrors) ServerError(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrServerError, description)
-}
-
-// TemporarilyUnavailable returns a temporarily_unavailable error (RFC 6749
-// §4.1.2.1).
-func (AuthorizeCodeErrors) TemporarilyUnavailable(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrTemporarilyUnavail, description)
-}
-
-// InvalidTarget returns an invalid_target error (RFC 8707 §2).
-func (AuthorizeCodeErrors) InvalidTarget(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidTarget, description)
-}
-
-// LoginRequired returns a login_required error (OIDC Core §3.1.2.6).
-func (AuthorizeCodeErrors) LoginRequired(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrLoginRequired, description)
-}
-
-// ConsentRequired returns a consent_required error (OIDC Core §3.1.2.6).
-func (AuthorizeCodeErrors) ConsentRequired(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrConsentRequired, description)
-}
-
-// InteractionRequired returns an interaction_required error (OIDC Core
-// §3.1.2.6).
-func (AuthorizeCodeErrors) InteractionRequired(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInteractionRequired, description)
-}
-
-// AccountSelectionRequired returns an account_selection_required error (OIDC
-// Core §3.1.2.6).
-func (AuthorizeCodeErrors) AccountSelectionRequired(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrAccountSelectionRequired, description)
+// oauth-authorize-authorization-code: it has a method for each error code the
+// flow may return, and no other, so returning another is a compile error.
+type AuthorizeCodeErrors struct {
+	flowkit.InvalidRequestCode
+	flowkit.UnauthorizedClientCode
+	flowkit.AccessDeniedCode
+	flowkit.UnsupportedResponseTypeCode
+	flowkit.InvalidScopeCode
+	flowkit.ServerErrorCode
+	flowkit.TemporarilyUnavailableCode
+	flowkit.InvalidTargetCode
+	flowkit.LoginRequiredCode
+	flowkit.ConsentRequiredCode
+	flowkit.InteractionRequiredCode
+	flowkit.AccountSelectionRequiredCode
 }
 
 // authorizeCodeFlow serves the flow oauth-authorize-authorization-code at GET
@@ -172,13 +123,13 @@ func (f authorizeCodeFlow) parse(a *runtime.AuthorizeContext) (*AuthorizeCodeCon
 	if v := a.Param("max"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			return nil, runtime.InvalidParameter("max", err)
+			return nil, flowkit.InvalidParameter("max", err)
 		}
 		c.MaxItems = n
 	}
 	// Every rule starts with omitempty: with every validated field zero there is nothing to check.
 	if c.Campaign != "" {
-		if err := runtime.Validate(c); err != nil {
+		if err := flowkit.Validate(c); err != nil {
 			return nil, err
 		}
 	}

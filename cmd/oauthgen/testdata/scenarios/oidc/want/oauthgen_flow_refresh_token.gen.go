@@ -4,7 +4,9 @@ package oauth
 
 import (
 	"context"
+
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/runtime/flowkit"
 )
 
 // RefreshTokenContext is the context of the flow oauth-token-refresh
@@ -55,33 +57,14 @@ func (c *RefreshTokenContext) Default(ctx context.Context) (*runtime.TokenRespon
 }
 
 // RefreshTokenErrors constructs the OAuth errors of the flow
-// oauth-token-refresh: one method per error code the flow may return, so
-// returning another is a compile error (flows.md §4.2).
-type RefreshTokenErrors struct{}
-
-// InvalidRequest returns an invalid_request error (RFC 6749 §5.2).
-func (RefreshTokenErrors) InvalidRequest(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidRequest, description)
-}
-
-// InvalidClient returns an invalid_client error (RFC 6749 §5.2).
-func (RefreshTokenErrors) InvalidClient(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidClient, description)
-}
-
-// UnauthorizedClient returns an unauthorized_client error (RFC 6749 §5.2).
-func (RefreshTokenErrors) UnauthorizedClient(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrUnauthorizedClient, description)
-}
-
-// InvalidGrant returns an invalid_grant error (RFC 6749 §5.2).
-func (RefreshTokenErrors) InvalidGrant(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidGrant, description)
-}
-
-// InvalidScope returns an invalid_scope error (RFC 6749 §5.2).
-func (RefreshTokenErrors) InvalidScope(description string) *runtime.Error {
-	return runtime.NewError(runtime.ErrInvalidScope, description)
+// oauth-token-refresh: it has a method for each error code the flow may
+// return, and no other, so returning another is a compile error.
+type RefreshTokenErrors struct {
+	flowkit.InvalidRequestCode
+	flowkit.InvalidClientCode
+	flowkit.UnauthorizedClientCode
+	flowkit.InvalidGrantCode
+	flowkit.InvalidScopeCode
 }
 
 // refreshTokenFlow serves the flow oauth-token-refresh at POST /oauth2/token
@@ -98,7 +81,7 @@ var _ runtime.TokenFlow = refreshTokenFlow{}
 func (f refreshTokenFlow) Token(ctx context.Context, t *runtime.TokenContext) (*runtime.TokenResponse, error) {
 	c := &RefreshTokenContext{TokenContext: t}
 	c.RefreshToken = runtime.Secret(t.Param("refresh_token"))
-	if err := runtime.Validate(c); err != nil {
+	if err := flowkit.Validate(c); err != nil {
 		return nil, err
 	}
 	if err := runtime.CheckRefreshToken(ctx, c.TokenContext, &c.RefreshTokenState, runtime.RefreshTokenParams{

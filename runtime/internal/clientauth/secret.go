@@ -1,0 +1,161 @@
+// Package clientauth holds the mechanics of client authentication
+// (RFC 6749 §2.3): the credentials a request presents, and the stored
+// secret hashes they are verified against.
+package clientauth
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/randtok"
+)
+
+// Client secrets are stored only as hashes, in one of two forms:
+//
+//   - "sha256:<base64url of SHA-256(secret)>" for secrets the server
+//     generates: 256 random bits make a fast hash enough;
+//   - a bcrypt hash ("$2a$", "$2b$", "$2y$") for imported low-entropy
+//     secrets, verified behind a short-lived cache of successful checks.
+const sha256SecretPrefix = "sha256:"
+
+// Hash returns the stored form of a secret: "sha256:" followed by the
+// unpadded base64url SHA-256 of the secret.
+func Hash(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return sha256SecretPrefix + base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// CheckHash reports whether h is a stored secret hash this runtime can
+// verify.
+func CheckHash(h string) error {
+	switch {
+	case strings.HasPrefix(h, sha256SecretPrefix):
+		raw, err := base64.RawURLEncoding.DecodeString(h[len(sha256SecretPrefix):])
+		if err != nil || len(raw) != sha256.Size {
+			return errors.New("malformed sha256 secret hash")
+		}
+		return nil
+	case isBcryptHash(h):
+		if _, err := bcrypt.Cost([]byte(h)); err != nil {
+			return errors.New("malformed bcrypt secret hash")
+		}
+		return nil
+	case h == "":
+		return errors.New("missing secret hash")
+	default:
+		return errors.New(`unknown secret hash format (want "sha256:..." or a bcrypt hash)`)
+	}
+}
+
+func isBcryptHash(h string) bool {
+	return strings.HasPrefix(h, "$2a$") || strings.HasPrefix(h, "$2b$") || strings.HasPrefix(h, "$2y$")
+}
+
+// dummySecretHash is compared against when the client is unknown or cannot
+// use a secret, so that those failures do comparable work to a wrong secret
+// (an unknown client is as slow as a wrong secret).
+var dummySecretHash = sha256.Sum256([]byte("oauthgen: no such client"))
+
+// Verifier checks presented client secrets against stored hashes. It
+// belongs to one Server; its cache is the only mutable state, guarded by mu.
+type Verifier struct {
+	key [32]byte // per-server HMAC key of the cache keys
+
+	mu      sync.Mutex
+	ok      map[[32]byte]time.Time // successful bcrypt checks → expiry
+	ttl     time.Duration
+	maxSize int
+}
+
+// Defaults of the bcrypt success cache: entries live five minutes and at most
+// 4096 are kept, so a flood of distinct clients cannot grow memory.
+const (
+	bcryptCacheTTL  = 5 * time.Minute
+	bcryptCacheSize = 4096
+)
+
+// NewVerifier returns a verifier with an empty cache and a fresh cache key.
+func NewVerifier() *Verifier {
+	v := &Verifier{ok: make(map[[32]byte]time.Time), ttl: bcryptCacheTTL, maxSize: bcryptCacheSize}
+	_, _ = rand.Read(v.key[:])
+	return v
+}
+
+// Verify reports whether secret matches the stored hash of the client. now
+// comes from the server's Clock.
+func (v *Verifier) Verify(clientID, storedHash, secret string, now time.Time) bool {
+	if strings.HasPrefix(storedHash, sha256SecretPrefix) {
+		var want [sha256.Size]byte
+		var enc [64]byte // the encoded hash has 43 bytes: decoded from the stack
+		m := copy(enc[:], storedHash[len(sha256SecretPrefix):])
+		n, err := base64.RawURLEncoding.Decode(want[:], enc[:m])
+		sum := randtok.Sum256(secret)
+		if err != nil || n != sha256.Size || len(storedHash)-len(sha256SecretPrefix) != m {
+			subtle.ConstantTimeCompare(sum[:], dummySecretHash[:])
+			return false
+		}
+		return subtle.ConstantTimeCompare(sum[:], want[:]) == 1
+	}
+	if isBcryptHash(storedHash) {
+		return v.verifyBcrypt(clientID, storedHash, secret, now)
+	}
+	v.Dummy(secret)
+	return false
+}
+
+// Dummy does the work of a sha256 verification that cannot succeed.
+func (v *Verifier) Dummy(secret string) {
+	sum := randtok.Sum256(secret)
+	subtle.ConstantTimeCompare(sum[:], dummySecretHash[:])
+}
+
+// verifyBcrypt checks a bcrypt hash, consulting the cache of recent
+// successful checks first, so a slow hash does not dominate every request. The cache key is an HMAC
+// under a per-server random key of the client id, the stored hash and the
+// secret, so no secret plaintext is kept and a changed hash misses.
+func (v *Verifier) verifyBcrypt(clientID, storedHash, secret string, now time.Time) bool {
+	m := hmac.New(sha256.New, v.key[:])
+	m.Write([]byte(clientID))
+	m.Write([]byte{0})
+	m.Write([]byte(storedHash))
+	m.Write([]byte{0})
+	m.Write([]byte(secret))
+	var k [32]byte
+	m.Sum(k[:0])
+
+	v.mu.Lock()
+	exp, hit := v.ok[k]
+	v.mu.Unlock()
+	if hit && now.Before(exp) {
+		return true
+	}
+	if bcrypt.CompareHashAndPassword([]byte(storedHash), []byte(secret)) != nil {
+		return false
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if len(v.ok) >= v.maxSize {
+		for key, e := range v.ok {
+			if !now.Before(e) {
+				delete(v.ok, key)
+			}
+		}
+		for key := range v.ok {
+			if len(v.ok) < v.maxSize {
+				break
+			}
+			delete(v.ok, key) // arbitrary victim: the map has no order
+		}
+	}
+	v.ok[k] = now.Add(v.ttl)
+	return true
+}
