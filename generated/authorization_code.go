@@ -25,11 +25,11 @@ func (p *AuthorizationCode) GenerateToken(ctx context.Context, c *AuthorizationC
 		}
 		a.Extra["device_name"] = c.DeviceName
 	}
-	if a := c.Defaults.Access; a != nil && c.Data.DeviceID != "" {
+	if a := c.Defaults.Access; a != nil && c.CodeData.DeviceID != "" {
 		if a.Extra == nil {
 			a.Extra = map[string]any{}
 		}
-		a.Extra["device_id"] = c.Data.DeviceID
+		a.Extra["device_id"] = c.CodeData.DeviceID
 	}
 	return c.Default(ctx)
 }

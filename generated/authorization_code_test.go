@@ -24,16 +24,16 @@ import (
 // §4.6; RFC 9068 §2.2.1; security.md S-01).
 func TestAuthorizationCodeSuccess(t *testing.T) {
 	e := newEnv(t, nil)
-	pkce := func(client, redirect string) runtime.AuthorizationCodeRequest {
-		return runtime.AuthorizationCodeRequest{
+	pkce := func(client, redirect string) runtime.AuthorizationCode {
+		return runtime.AuthorizationCode{
 			ClientID: client, RedirectURI: redirect, RedirectURIProvided: true, Scope: oauth.ScopeSet{"read", "write"},
 			CodeChallenge: oauth.S256Challenge(verifier), CodeChallengeMethod: oauth.PKCEMethodS256,
 		}
 	}
-	legacy := runtime.AuthorizationCodeRequest{ClientID: legacyID, RedirectURI: legacyRedirect, Scope: oauth.ScopeSet{"read", "write"}}
+	legacy := runtime.AuthorizationCode{ClientID: legacyID, RedirectURI: legacyRedirect, Scope: oauth.ScopeSet{"read", "write"}}
 	tests := []struct {
 		name        string
-		req         runtime.AuthorizationCodeRequest
+		req         runtime.AuthorizationCode
 		basic       []string
 		kv          []string
 		wantRefresh bool
@@ -118,12 +118,12 @@ func TestAuthorizationCodeErrors(t *testing.T) {
 	e := newEnv(t, nil)
 	svc := creds(svcID, svcSecret)
 	legacyCode := func() string {
-		return e.code(t, runtime.AuthorizationCodeRequest{ClientID: legacyID, RedirectURI: legacyRedirect})
+		return e.code(t, runtime.AuthorizationCode{ClientID: legacyID, RedirectURI: legacyRedirect})
 	}
 	// malformedCode issues svc a code whose challenge is the S256 of v.
 	malformedCode := func(v string) func() string {
 		return func() string {
-			return e.code(t, runtime.AuthorizationCodeRequest{
+			return e.code(t, runtime.AuthorizationCode{
 				ClientID: svcID, RedirectURI: svcRedirect, RedirectURIProvided: true,
 				CodeChallenge: oauth.S256Challenge(v), CodeChallengeMethod: oauth.PKCEMethodS256,
 			})
@@ -175,7 +175,7 @@ func TestAuthorizationCodeErrors(t *testing.T) {
 			[]string{"redirect_uri", "https://evil.example/cb"}, 400, oauth.ErrInvalidGrant, ""},
 		// RFC 6749 §2.3, §3.2.1: a public client must send client_id.
 		{"public client without client_id", func() string {
-			return e.code(t, runtime.AuthorizationCodeRequest{ClientID: spaID, Scope: oauth.ScopeSet{"read"},
+			return e.code(t, runtime.AuthorizationCode{ClientID: spaID, Scope: oauth.ScopeSet{"read"},
 				CodeChallenge: oauth.S256Challenge(verifier), CodeChallengeMethod: oauth.PKCEMethodS256})
 		}, nil, []string{"code_verifier", verifier}, 400, oauth.ErrInvalidClient, ""},
 	}

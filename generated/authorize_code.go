@@ -27,8 +27,8 @@ var _ AuthorizeCodeProcedure = (*AuthorizeCode)(nil)
 // looks like a secret, so tests can check it reaches the log only.
 const campaignStoreDetail = "campaign store: dial tcp 10.0.0.8:5432: password=swordfish: connection refused"
 
-// GenerateToken issues the code of a response_type=code request.
-func (p *AuthorizeCode) GenerateToken(ctx context.Context, c *AuthorizeCodeContext) (*runtime.AuthorizeResponse, error) {
+// Authorize issues the code of a response_type=code request.
+func (p *AuthorizeCode) Authorize(ctx context.Context, c *AuthorizeCodeContext) (*runtime.AuthorizeResponse, error) {
 	switch c.Campaign {
 	case "blocked":
 		return nil, c.Errors.AccessDenied("campaign 'blocked' is closed")
@@ -38,6 +38,6 @@ func (p *AuthorizeCode) GenerateToken(ctx context.Context, c *AuthorizeCodeConte
 	case "boom":
 		panic("campaign store exploded")
 	}
-	c.Data.DeviceID = c.Campaign
+	c.CodeData.DeviceID = c.Campaign
 	return c.Default(ctx)
 }

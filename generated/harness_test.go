@@ -485,7 +485,7 @@ func (e *env) active(t testing.TB, tok string) bool {
 
 // code issues an authorization code through the server; an empty subject
 // becomes "alice".
-func (e *env) code(t testing.TB, req runtime.AuthorizationCodeRequest) string {
+func (e *env) code(t testing.TB, req runtime.AuthorizationCode) string {
 	t.Helper()
 	if req.Authentication.Subject == "" {
 		req.Authentication = runtime.Authentication{Subject: "alice", AuthTime: testStart.Add(-time.Minute), AMR: []string{"pwd"}}
@@ -501,7 +501,7 @@ func (e *env) code(t testing.TB, req runtime.AuthorizationCodeRequest) string {
 // and redirect_uri svcRedirect.
 func (e *env) svcCode(t testing.TB, scope ...string) string {
 	t.Helper()
-	return e.code(t, runtime.AuthorizationCodeRequest{
+	return e.code(t, runtime.AuthorizationCode{
 		ClientID: svcID, RedirectURI: svcRedirect, RedirectURIProvided: true, Scope: scope,
 		CodeChallenge: oauth.S256Challenge(verifier), CodeChallengeMethod: oauth.PKCEMethodS256,
 	})

@@ -29,19 +29,8 @@ func (p *MagicLink) GenerateToken(ctx context.Context, c *MagicLinkContext) (*ru
 		// Unknown, used, expired and another client's links look the same.
 		return nil, c.Errors.InvalidGrant("magic link is invalid")
 	}
+	// The link is the grant: its user is the tokens' subject.
 	c.Defaults.Grant.Subject = subject
-	g, err := c.Issuers.Grants.Issue(ctx, c.Defaults.Grant)
-	if err != nil {
-		return nil, err
-	}
-	claims := c.Defaults.Access
-	if claims != nil {
-		claims.Subject = subject
-	}
-	tok, err := c.Issuers.Access.Issue(ctx, claims, g)
-	if err != nil {
-		return nil, err
-	}
-	// expires_in is derived by the runtime from the issued token.
-	return &runtime.TokenResponse{AccessToken: tok.Value, Scope: c.GrantedScope}, nil
+	c.Defaults.Access.Subject = subject
+	return c.IssueDefaults(ctx)
 }

@@ -47,7 +47,7 @@ func TestRefreshRotation(t *testing.T) {
 // alone, and rotation applies to it (RFC 9700 §2.2.2; security.md S-11).
 func TestRefreshPublicClient(t *testing.T) {
 	e := newEnv(t, nil)
-	code := e.code(t, runtime.AuthorizationCodeRequest{ClientID: spaID, Scope: oauth.ScopeSet{"read"},
+	code := e.code(t, runtime.AuthorizationCode{ClientID: spaID, Scope: oauth.ScopeSet{"read"},
 		CodeChallenge: oauth.S256Challenge(verifier), CodeChallengeMethod: oauth.PKCEMethodS256})
 	t1 := wantToken(t, e.token(t, nil, "grant_type", "authorization_code", "code", code, "client_id", spaID, "code_verifier", verifier))
 	t2 := wantToken(t, e.token(t, nil, "grant_type", "refresh_token", "refresh_token", t1.RefreshToken, "client_id", spaID))

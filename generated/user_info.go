@@ -22,8 +22,8 @@ var _ UserInfoProcedure = (*UserInfo)(nil)
 // documentsBase is where the users' documents live.
 const documentsBase = "https://docs.example/users/"
 
-// GenerateToken returns the end user's claims for a userinfo request.
-func (p *UserInfo) GenerateToken(ctx context.Context, c *UserInfoContext) (*runtime.UserInfoResponse, error) {
+// Claims returns the end user's claims for a userinfo request.
+func (p *UserInfo) Claims(ctx context.Context, c *UserInfoContext) (*runtime.UserInfoResponse, error) {
 	if c.Scope.Contains("read") {
 		if c.Defaults.Extra == nil {
 			c.Defaults.Extra = map[string]any{}

@@ -156,7 +156,7 @@ func TestUserInfoErrors(t *testing.T) {
 	}
 	noOpenID := e.rpTokens(t, b, "read").AccessToken
 	// A code issued to rp for a subject the user store does not know.
-	ghost := wantToken(t, e.redeemRP(t, e.code(t, runtime.AuthorizationCodeRequest{
+	ghost := wantToken(t, e.redeemRP(t, e.code(t, runtime.AuthorizationCode{
 		ClientID: rpID, RedirectURI: rpRedirect, RedirectURIProvided: true, Scope: oauth.ScopeSet{"openid"},
 		CodeChallenge: oauth.S256Challenge(verifier), CodeChallengeMethod: oauth.PKCEMethodS256,
 		Authentication: runtime.Authentication{Subject: "user-gone", AuthTime: testStart},

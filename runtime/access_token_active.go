@@ -62,7 +62,7 @@ func (s *Server) accessTokenActiveAt(ctx context.Context, token Secret, now time
 	if err != nil {
 		return AccessTokenRecord{}, Grant{}, false, fmt.Errorf("look up grant: %w", err)
 	}
-	if !found || g.Status != GrantActive || (!g.ExpiresAt.IsZero() && !now.Before(g.ExpiresAt)) {
+	if !found || g.Revoked || (!g.ExpiresAt.IsZero() && !now.Before(g.ExpiresAt)) {
 		return AccessTokenRecord{}, Grant{}, false, nil
 	}
 	return rec, g, true, nil

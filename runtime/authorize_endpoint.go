@@ -91,23 +91,22 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		s.authorizeFail(ctx, w, ar, e)
 		return
 	}
-	// The flow's own properties are checked now, before any page: a
-	// malformed one is invalid_request at once (flows.md §5.1), not after
-	// the end user has signed in and consented, and prompt=none gets it
-	// rather than login_required.
+	// The flow's own properties are parsed and checked now, before any
+	// page: a malformed one is invalid_request at once, not after the end
+	// user has signed in and consented, and prompt=none gets it rather
+	// than login_required.
 	a := s.newAuthorizeContext(r, ar, Authentication{}, now)
-	if _, err := callFlow(ctx, ar.log, "authorize", func() (*struct{}, error) {
-		return &struct{}{}, s.authorize.Flow.Check(ctx, a)
-	}); err != nil {
+	call, err := prepareFlow(ctx, ar.log, "authorize", s.authorize.Flow.Prepare, a)
+	if err != nil {
 		s.authorizeFail(ctx, w, ar, err)
 		return
 	}
 
 	// 10-13. The end user: session, prompt, max_age, login, consent; then
-	// the flow, with the context just checked, and the response.
+	// the flow, with the context just prepared, and the response.
 	if auth, ok := s.interact(ctx, w, r, ar, pending{}, s.endUser.sessions.Current(r, now), now, false); ok {
 		a.authenticate(auth)
-		s.finishAuthorize(ctx, w, ar, a, pending{})
+		s.finishAuthorize(ctx, w, ar, a, call, pending{})
 	}
 }
 
@@ -316,7 +315,7 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	us = s.endUser.sessions.Login(w, us, ls, now)
 	pd.rec.Browser, pd.rec.LoggedIn = us.Key, true
 	if auth, ok := s.interact(ctx, w, r, ar, pd, us, now, true); ok {
-		s.finishAuthorize(ctx, w, ar, s.newAuthorizeContext(r, ar, auth, now), pd)
+		s.finishAuthorize(ctx, w, ar, s.newAuthorizeContext(r, ar, auth, now), nil, pd)
 	}
 }
 
@@ -364,7 +363,7 @@ func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 		case "approve":
 			auth := authenticationOf(us.Session)
 			s.endUser.consents.Remember(auth.Subject, ar.client.ID, ar.granted, now)
-			s.finishAuthorize(ctx, w, ar, s.newAuthorizeContext(r, ar, auth, now), pd)
+			s.finishAuthorize(ctx, w, ar, s.newAuthorizeContext(r, ar, auth, now), nil, pd)
 		case "deny":
 			s.endInteraction(pd)
 			s.authorizeFail(ctx, w, ar, oauth.NewError(oauth.ErrAccessDenied, "the end user denied the request")) // RFC 6749 §4.1.2.1
@@ -426,14 +425,23 @@ func (s *Server) resumeAuthorize(ctx context.Context, w http.ResponseWriter, r *
 	return ar, true
 }
 
-// finishAuthorize runs flows.md §2.4 steps 11-13 with the context a of
-// the approved request: the flow (panics recovered, security.md S-77), and
-// the response with state and iss.
-func (s *Server) finishAuthorize(ctx context.Context, w http.ResponseWriter, ar *authorizeRequest, a *AuthorizeContext, pd pending) {
-	s.endInteraction(pd) // single use: the request is answered now
-	resp, err := callFlow(ctx, a.Log, "authorize", func() (*AuthorizeResponse, error) { return s.authorize.Flow.Authorize(ctx, a) })
+// finishAuthorize answers the approved request with the context a: the
+// flow's call (prepared when call is nil, as after a login or consent
+// form, whose request is a new one), panics recovered, then the response
+// with state and iss. The interaction ends first: it is single use.
+func (s *Server) finishAuthorize(ctx context.Context, w http.ResponseWriter, ar *authorizeRequest, a *AuthorizeContext,
+	call func(context.Context) (*AuthorizeResponse, error), pd pending) {
+	s.endInteraction(pd)
+	var err error
+	if call == nil {
+		call, err = prepareFlow(ctx, a.Log, "authorize", s.authorize.Flow.Prepare, a)
+	}
+	var resp *AuthorizeResponse
+	if err == nil {
+		resp, err = callFlow(ctx, a.Log, "authorize", call)
+	}
 	if err == nil && resp.Code == "" {
-		err = oauth.NewError(oauth.ErrServerError, "").WithCause(errors.New("authorization response without code"))
+		err = oauth.ServerError("authorization response without code")
 	}
 	if err != nil {
 		s.authorizeFail(ctx, w, ar, err)
@@ -477,7 +485,7 @@ func (s *Server) newAuthorizeContext(r *http.Request, ar *authorizeRequest, auth
 		server:              s,
 		redirectRaw:         ar.redirectRaw,
 	}
-	a.CodeData = AuthorizationCodeRequest{
+	a.Code = AuthorizationCode{
 		ClientID:            ar.client.ID,
 		RedirectURI:         ar.redirectRaw,
 		RedirectURIProvided: ar.redirectProvided,
@@ -486,7 +494,7 @@ func (s *Server) newAuthorizeContext(r *http.Request, ar *authorizeRequest, auth
 		CodeChallenge:       ar.challenge,
 		CodeChallengeMethod: ar.method,
 		Resources:           slices.Clone(ar.resources),
-		TTL:                 reg.Policy.CodeTTL,
+		ExpiresAt:           now.Add(reg.Policy.CodeTTL),
 	}
 	a.Issuers = AuthorizeIssuers{Codes: CodeIssuer{a: a}}
 	a.authenticate(auth)
@@ -498,8 +506,8 @@ func (s *Server) newAuthorizeContext(r *http.Request, ar *authorizeRequest, auth
 // request.
 func (a *AuthorizeContext) authenticate(auth Authentication) {
 	a.Authentication = auth
-	a.CodeData.Authentication = auth
-	a.CodeData.Authentication.AMR = slices.Clone(auth.AMR)
+	a.Code.Authentication = auth
+	a.Code.Authentication.AMR = slices.Clone(auth.AMR)
 }
 
 // normaliseAuthorize checks the authorization endpoint's registration and
@@ -507,7 +515,7 @@ func (a *AuthorizeContext) authenticate(auth Authentication) {
 // (/oauth2/authorize), the code lifetime (60 s; at most 10 minutes, RFC
 // 6749 §4.1.2) and the session key (32 random bytes; sessions then end at
 // restart). It returns the registration's copy and the key.
-func normaliseAuthorize(s *Settings, reg *AuthorizeFlowRegistration, key []byte) (*AuthorizeFlowRegistration, []byte, error) {
+func normaliseAuthorize(s *Settings, reg *Registration[AuthorizeFlow], key []byte) (*Registration[AuthorizeFlow], []byte, error) {
 	if reg == nil {
 		return nil, key, nil
 	}
@@ -515,6 +523,9 @@ func normaliseAuthorize(s *Settings, reg *AuthorizeFlowRegistration, key []byte)
 	var errs []error
 	if r.Flow == nil {
 		errs = append(errs, errors.New("authorize flow: Flow is nil"))
+	}
+	if r.Wire != "" && r.Wire != "code" {
+		errs = append(errs, fmt.Errorf("authorize flow: Wire %q is not the response_type code, the one this endpoint serves", r.Wire))
 	}
 	switch p := r.Policy.CodeTTL; {
 	case p == 0:

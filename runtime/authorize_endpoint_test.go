@@ -73,7 +73,7 @@ func TestAuthorizeHappyPath(t *testing.T) {
 		t.Errorf("Authentication = %+v", a.Authentication)
 	}
 	if a.Nonce != "n-123" || a.State != state || !a.RedirectURIProvided || a.RedirectURI.String() != azWebRedirect ||
-		a.GrantedScope.String() != "read write" || a.CodeData.TTL != 30*time.Second || a.CodeChallenge != azChallenge ||
+		a.GrantedScope.String() != "read write" || !a.Code.ExpiresAt.Equal(a.Now.Add(30*time.Second)) || a.CodeChallenge != azChallenge ||
 		a.ResponseMode != oauth.ResponseModeQuery || strings.Join(a.UILocales, ",") != "fr,en" || a.Issuer != htIssuer {
 		t.Errorf("context = %+v", a)
 	}
@@ -275,24 +275,24 @@ func TestAuthorizeFlowOutcomes(t *testing.T) {
 			return &AuthorizeResponse{}, nil
 		}, oauth.ErrServerError},
 		{"other client", func(ctx context.Context, a *AuthorizeContext) (*AuthorizeResponse, error) {
-			a.CodeData.ClientID = "spa"
-			return IssueAuthorizeCode(ctx, a)
+			a.Code.ClientID = "spa"
+			return a.Default(ctx)
 		}, oauth.ErrServerError},
 		{"other redirect", func(ctx context.Context, a *AuthorizeContext) (*AuthorizeResponse, error) {
-			a.CodeData.RedirectURI = "https://app.example/other"
-			return IssueAuthorizeCode(ctx, a)
+			a.Code.RedirectURI = "https://app.example/other"
+			return a.Default(ctx)
 		}, oauth.ErrServerError},
 		{"more scope", func(ctx context.Context, a *AuthorizeContext) (*AuthorizeResponse, error) {
-			a.CodeData.Scope = oauth.ScopeSet{"read", "write"}
-			return IssueAuthorizeCode(ctx, a)
+			a.Code.Scope = oauth.ScopeSet{"read", "write"}
+			return a.Default(ctx)
 		}, oauth.ErrServerError},
 		{"PKCE dropped", func(ctx context.Context, a *AuthorizeContext) (*AuthorizeResponse, error) {
-			a.CodeData.CodeChallenge, a.CodeData.CodeChallengeMethod = "", ""
-			return IssueAuthorizeCode(ctx, a)
+			a.Code.CodeChallenge, a.Code.CodeChallengeMethod = "", ""
+			return a.Default(ctx)
 		}, oauth.ErrInvalidRequest},
-		{"TTL too long", func(ctx context.Context, a *AuthorizeContext) (*AuthorizeResponse, error) {
-			a.CodeData.TTL = time.Hour
-			return IssueAuthorizeCode(ctx, a)
+		{"lifetime too long", func(ctx context.Context, a *AuthorizeContext) (*AuthorizeResponse, error) {
+			a.Code.ExpiresAt = a.Now.Add(time.Hour)
+			return a.Default(ctx)
 		}, oauth.ErrServerError},
 	}
 	for _, tt := range tests {
@@ -315,8 +315,8 @@ func TestAuthorizeFlowOutcomes(t *testing.T) {
 		b := env.browser(t)
 		b.signIn(azQuery())
 		env.setHook(func(ctx context.Context, a *AuthorizeContext) (*AuthorizeResponse, error) {
-			a.CodeData.Scope = oauth.ScopeSet{"read"}
-			return IssueAuthorizeCode(ctx, a)
+			a.Code.Scope = oauth.ScopeSet{"read"}
+			return a.Default(ctx)
 		})
 		got := azWantRedirect(t, b.authorize(azQuery()), azWebRedirect)
 		if tok := env.redeem(t, got.Get("code"), azWebRedirect); tok.Scope != "read" {
@@ -346,7 +346,10 @@ func TestAuthorizeNewServer(t *testing.T) {
 	users, _ := NewMemoryUsers()
 	base := func() (Config, Settings, Flows) {
 		return Config{Clients: azNewClients(), Keys: htKeys(t), Users: users}, htSettings(),
-			Flows{Authorize: &AuthorizeFlowRegistration{ID: "a", Flow: azFlow{}}}
+			Flows{
+				Token:     []Registration[TokenFlow]{{ID: "c", Wire: string(oauth.GrantAuthorizationCode), Grant: htCodeGrant, Flow: htDefaultFlow{}}},
+				Authorize: &Registration[AuthorizeFlow]{ID: "a", Flow: azFlow{}},
+			}
 	}
 	tests := []struct {
 		name string
@@ -355,6 +358,9 @@ func TestAuthorizeNewServer(t *testing.T) {
 	}{
 		{"defaults", func(*Config, *Settings, *Flows) {}, true},
 		{"nil flow", func(_ *Config, _ *Settings, f *Flows) { f.Authorize.Flow = nil }, false},
+		{"response type code", func(_ *Config, _ *Settings, f *Flows) { f.Authorize.Wire = "code" }, true},
+		{"other response type", func(_ *Config, _ *Settings, f *Flows) { f.Authorize.Wire = "token" }, false},
+		{"no flow redeems codes", func(_ *Config, _ *Settings, f *Flows) { f.Token = nil }, false},
 		{"short session key", func(c *Config, _ *Settings, _ *Flows) { c.SessionKey = make([]byte, 31) }, false},
 		{"session key", func(c *Config, _ *Settings, _ *Flows) { c.SessionKey = make([]byte, 32) }, true},
 		{"relative path", func(_ *Config, s *Settings, _ *Flows) { s.AuthorizePath = "authorize" }, false},

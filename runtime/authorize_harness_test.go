@@ -110,24 +110,23 @@ func azNewClients() azClients {
 // property, then runs hook, or the default procedure.
 type azFlow struct{ env *azEnv }
 
-// Check mirrors the generated validation of a team property: campaign
-// must not be "bad".
-func (f azFlow) Check(_ context.Context, a *AuthorizeContext) error {
+// Prepare mirrors the generated parsing of a team property (campaign must
+// not be "bad"), and returns the call of hook, or of the default
+// procedure.
+func (f azFlow) Prepare(a *AuthorizeContext) (func(context.Context) (*AuthorizeResponse, error), error) {
 	if a.Param("campaign") == "bad" {
-		return flowkit.InvalidParameter("campaign", errors.New("must satisfy alphanum"))
+		return nil, flowkit.InvalidParameter("campaign", errors.New("must satisfy alphanum"))
 	}
-	return nil
-}
-
-func (f azFlow) Authorize(ctx context.Context, a *AuthorizeContext) (*AuthorizeResponse, error) {
-	f.env.mu.Lock()
-	f.env.seen = append(f.env.seen, a)
-	hook := f.env.hook
-	f.env.mu.Unlock()
-	if hook != nil {
-		return hook(ctx, a)
-	}
-	return IssueAuthorizeCode(ctx, a)
+	return func(ctx context.Context) (*AuthorizeResponse, error) {
+		f.env.mu.Lock()
+		f.env.seen = append(f.env.seen, a)
+		hook := f.env.hook
+		f.env.mu.Unlock()
+		if hook != nil {
+			return hook(ctx, a)
+		}
+		return a.Default(ctx)
+	}, nil
 }
 
 // azEnv is one test server with its browser-facing TLS listener.
@@ -191,11 +190,11 @@ func azNewEnv(t *testing.T, opts ...azOption) *azEnv {
 		o(&s, &cfg)
 	}
 	fl := Flows{
-		Token: []TokenFlowRegistration{
-			{ID: "oauth-token-authorization-code", GrantType: oauth.GrantAuthorizationCode, Policy: htPolicy(), PublicClients: true, Flow: htCodeFlow{}},
-			{ID: "oauth-token-refresh", GrantType: oauth.GrantRefreshToken, Policy: htPolicy(), PublicClients: true, Flow: htRefreshFlow{}},
+		Token: []Registration[TokenFlow]{
+			{ID: "oauth-token-authorization-code", Wire: string(oauth.GrantAuthorizationCode), Policy: htPolicy(), Grant: htCodeGrant, Flow: htDefaultFlow{}},
+			{ID: "oauth-token-refresh", Wire: string(oauth.GrantRefreshToken), Policy: htPolicy(), Grant: htRefreshGrant, Flow: htDefaultFlow{}},
 		},
-		Authorize: &AuthorizeFlowRegistration{ID: "oauth-authorize-authorization-code", Policy: TokenPolicy{CodeTTL: 30 * time.Second}, Flow: azFlow{env}},
+		Authorize: &Registration[AuthorizeFlow]{ID: "oauth-authorize-authorization-code", Wire: "code", Policy: TokenPolicy{CodeTTL: 30 * time.Second}, Flow: azFlow{env}},
 	}
 	srv, err := NewServer(cfg, s, fl)
 	if err != nil {

@@ -53,7 +53,7 @@ func TestAuthorizeRedirectOmittedOneRegistered(t *testing.T) {
 	r := b.authorize(q)
 	azWantPage(t, r, "Sign in")
 	got := azWantRedirect(t, b.consent(b.login(r, "alice", azAlicePass), "approve"), "https://spa.example/cb")
-	if a := env.last(t); a.RedirectURIProvided || a.CodeData.RedirectURIProvided {
+	if a := env.last(t); a.RedirectURIProvided || a.Code.RedirectURIProvided {
 		t.Error("RedirectURIProvided is set although redirect_uri was omitted")
 	}
 	tok := htDecode(t, azTokenPost(env.srv, htForm("grant_type", "authorization_code", "client_id", "spa",

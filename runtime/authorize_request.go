@@ -203,7 +203,7 @@ func (s *Server) checkAuthorizeRequest(ar *authorizeRequest, repeated []string) 
 		return oauth.NewError(oauth.ErrInvalidRequest, "parameter 'response_type' is missing")
 	case ar.responseType != "code":
 		return oauth.NewError(oauth.ErrUnsupportedResponseType, "response_type must be 'code'")
-	case !client.AllowsGrant(oauth.GrantAuthorizationCode):
+	case !client.AllowsGrant(s.codeGrant):
 		return oauth.NewError(oauth.ErrUnauthorizedClient, "client is not registered for the authorization code grant")
 	}
 

@@ -66,9 +66,12 @@ type AuthorizeContext struct {
 	Resources []string
 	// Authentication is the authenticated end user.
 	Authentication Authentication
-	// CodeData is the code the default procedure issues; the procedure may
-	// change it. Generated code encodes the flow's typed Data into CodeData.Data.
-	CodeData AuthorizationCodeRequest
+	// Code is the authorization code the default procedure issues: bound to
+	// the client, the redirect URI, the PKCE challenge, the nonce, the
+	// granted scope, the resources and the end user, expiring after
+	// Policy.CodeTTL. The procedure may change it before calling Default;
+	// generated code stores the flow's typed CodeData in Code.Data.
+	Code AuthorizationCode
 	// Issuers issue authorization codes.
 	Issuers AuthorizeIssuers
 
@@ -85,13 +88,11 @@ func (a *AuthorizeContext) Param(name string) string { return a.params.Get(name)
 
 // AuthorizeIssuers are the issuers of the authorization endpoint.
 type AuthorizeIssuers struct {
-	// Codes issues authorization codes: ≥256 bits, stored hashed, bound to
-	// the client, redirect URI, PKCE challenge, nonce, scope and user.
+	// Codes issues authorization codes: 256 random bits, stored hashed,
+	// bound to the client, redirect URI, PKCE challenge, nonce, scope and
+	// end user.
 	Codes CodeIssuer
 }
-
-// CodeIssuer issues authorization codes for an authorization request.
-type CodeIssuer struct{ a *AuthorizeContext }
 
 // AuthorizeResponse is a successful authorization response. The runtime
 // adds state and iss (RFC 9207 §2) and delivers it in the response mode.
@@ -100,24 +101,13 @@ type AuthorizeResponse struct {
 	Code Secret
 }
 
-// AuthorizeFlow is implemented by the generated code of the authorization
-// flow: it parses the flow's own properties into its typed context,
-// validates them and calls the procedure.
-type AuthorizeFlow interface {
-	// Check parses and validates the flow's own properties without
-	// calling the procedure. The endpoint calls it as soon as the request
-	// is valid, before any login or consent page, so a malformed property
-	// is answered with invalid_request at once (flows.md §5.1).
-	Check(ctx context.Context, a *AuthorizeContext) error
-	// Authorize parses the properties into the typed context, validates
-	// them and calls the procedure, after login and consent.
-	Authorize(ctx context.Context, a *AuthorizeContext) (*AuthorizeResponse, error)
-}
-
-// AuthorizeFlowRegistration registers the response_type=code flow.
-type AuthorizeFlowRegistration struct {
-	ID FlowID
-	// Policy carries CodeTTL.
-	Policy TokenPolicy
-	Flow   AuthorizeFlow
+// Default is the default procedure of the authorization flow: it issues
+// a.Code with a.Issuers.Codes and returns it; the runtime adds state and
+// iss to the response.
+func (a *AuthorizeContext) Default(ctx context.Context) (*AuthorizeResponse, error) {
+	code, err := a.Issuers.Codes.Issue(ctx, a.Code)
+	if err != nil {
+		return nil, err
+	}
+	return &AuthorizeResponse{Code: code}, nil
 }

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -10,27 +11,44 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
-// callFlow calls a flow's generated code (and through it the team's
-// procedure) for an endpoint. A panic becomes server_error, logged with its
-// stack, and the process keeps running (security.md S-77); so does a flow
-// that returns neither a response nor an error. Every endpoint calls its
-// flow through here, so none can forget.
-func callFlow[R any](ctx context.Context, log *slog.Logger, endpoint string, call func() (*R, error)) (resp *R, err error) {
-	defer func() {
-		p := recover()
-		if p == nil {
-			return
-		}
-		if p == http.ErrAbortHandler { // net/http's way to abort a response: not ours to recover
-			panic(p)
-		}
-		log.LogAttrs(ctx, slog.LevelError, endpoint+" flow panicked",
-			slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))
-		resp, err = nil, oauth.NewError(oauth.ErrServerError, "").WithCause(fmt.Errorf("%s flow panicked: %v", endpoint, p))
-	}()
-	resp, err = call()
+// The calls of generated code and, through it, of the team's procedures.
+// A panic in either becomes server_error, logged with its stack, and the
+// process keeps running; so does generated code that returns neither a
+// result nor an error. Every endpoint calls its flow through here, so none
+// can forget.
+
+// prepareFlow runs a flow's Prepare on the endpoint's base context c.
+func prepareFlow[C, R any](ctx context.Context, log *slog.Logger, endpoint string,
+	prepare func(C) (func(context.Context) (*R, error), error), c C) (call func(context.Context) (*R, error), err error) {
+	defer recoverFlow(ctx, log, endpoint, &err)
+	call, err = prepare(c)
+	if err == nil && call == nil {
+		err = oauth.ServerError("%s flow prepared no call", endpoint)
+	}
+	return call, err
+}
+
+// callFlow makes the call a flow prepared: the team's procedure.
+func callFlow[R any](ctx context.Context, log *slog.Logger, endpoint string, call func(context.Context) (*R, error)) (resp *R, err error) {
+	defer recoverFlow(ctx, log, endpoint, &err)
+	resp, err = call(ctx)
 	if err == nil && resp == nil {
-		err = oauth.NewError(oauth.ErrServerError, "").WithCause(fmt.Errorf("%s flow returned neither a response nor an error", endpoint))
+		err = oauth.ServerError("%s flow returned neither a response nor an error", endpoint)
 	}
 	return resp, err
+}
+
+// recoverFlow turns a panic into server_error in *err, logged with its
+// stack. net/http's own way to abort a response is not recovered.
+func recoverFlow(ctx context.Context, log *slog.Logger, endpoint string, err *error) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	if p == http.ErrAbortHandler {
+		panic(p)
+	}
+	log.LogAttrs(ctx, slog.LevelError, endpoint+" flow panicked",
+		slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))
+	*err = oauth.NewError(oauth.ErrServerError, "").WithCause(errors.New(endpoint + " flow panicked: " + fmt.Sprint(p)))
 }

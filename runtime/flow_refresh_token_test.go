@@ -131,7 +131,7 @@ func TestRefreshOtherClient(t *testing.T) {
 // new refresh token keeps the original scope (RFC 6749 §6; security.md S-15).
 func TestRefreshScope(t *testing.T) {
 	env := htNewEnv(t)
-	code := env.code(t, AuthorizationCodeRequest{ClientID: "conf", RedirectURI: htRedirect, RedirectURIProvided: true,
+	code := env.code(t, AuthorizationCode{ClientID: "conf", RedirectURI: htRedirect, RedirectURIProvided: true,
 		Scope: oauth.ScopeSet{"read"}, CodeChallenge: oauth.S256Challenge(htVerifier), CodeChallengeMethod: "S256"})
 	narrow := htWantOK(t, env.do(t, htRequest{body: htRedeemForm(code), basic: htBasic("conf", htConfSecret)}))
 	htWantError(t, env.do(t, *env.refresh(t, narrow.RefreshToken, "scope", "read write")), 400, oauth.ErrInvalidScope)
@@ -205,7 +205,7 @@ func TestRefreshRefused(t *testing.T) {
 	htWantError(t, env.do(t, *env.refresh(t, t1.RefreshToken)), 400, oauth.ErrInvalidGrant)
 
 	// Public client: refresh with client_id only.
-	code := env.code(t, AuthorizationCodeRequest{ClientID: "pub", CodeChallenge: oauth.S256Challenge(htVerifier), CodeChallengeMethod: "S256"})
+	code := env.code(t, AuthorizationCode{ClientID: "pub", CodeChallenge: oauth.S256Challenge(htVerifier), CodeChallengeMethod: "S256"})
 	b := htWantOK(t, env.do(t, htRequest{body: htForm("grant_type", "authorization_code", "client_id", "pub", "code", code.Reveal(), "code_verifier", htVerifier)}))
 	htWantOK(t, env.do(t, htRequest{body: htForm("grant_type", "refresh_token", "client_id", "pub", "refresh_token", b.RefreshToken)}))
 }

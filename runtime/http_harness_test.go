@@ -192,7 +192,7 @@ func htKeys(t testing.TB) *KeySet {
 }
 
 // htOption adjusts the settings or flow registrations of a test server.
-type htOption func(s *Settings, regs []TokenFlowRegistration)
+type htOption func(s *Settings, regs []Registration[TokenFlow])
 
 // htNewEnv builds a test server.
 func htNewEnv(t testing.TB, opts ...htOption) *htEnv {
@@ -212,12 +212,12 @@ func htNewEnvConfig(t testing.TB, cfg htConfigOption, opts ...htOption) *htEnv {
 	ccPolicy := htPolicy()
 	ccPolicy.IssueRefresh = false
 	ccPolicy.AccessFormat = FormatOpaque
-	regs := []TokenFlowRegistration{
-		{ID: "oauth-token-client-credentials", GrantType: oauth.GrantClientCredentials, Policy: ccPolicy, Flow: htCCFlow{}},
-		{ID: "oauth-token-authorization-code", GrantType: oauth.GrantAuthorizationCode, Policy: htPolicy(), PublicClients: true, Flow: htCodeFlow{}},
-		{ID: "oauth-token-refresh", GrantType: oauth.GrantRefreshToken, Policy: htPolicy(), PublicClients: true, Flow: htRefreshFlow{}},
-		{ID: "test-custom", GrantType: htCustomGrant, Policy: htPolicy(), PublicClients: true, Flow: htFuncFlow{env}},
-		{ID: "magic_link", GrantType: htExtensionGrant, Policy: htPolicy(), Flow: htExtensionFlow{}},
+	regs := []Registration[TokenFlow]{
+		{ID: "oauth-token-client-credentials", Wire: string(oauth.GrantClientCredentials), Policy: ccPolicy, Grant: htCCGrant, Flow: htCCFlow{}},
+		{ID: "oauth-token-authorization-code", Wire: string(oauth.GrantAuthorizationCode), Policy: htPolicy(), Grant: htCodeGrant, Flow: htDefaultFlow{}},
+		{ID: "oauth-token-refresh", Wire: string(oauth.GrantRefreshToken), Policy: htPolicy(), Grant: htRefreshGrant, Flow: htDefaultFlow{}},
+		{ID: "test-custom", Wire: string(htCustomGrant), Policy: htPolicy(), Grant: htCustomGrantPolicy, Flow: htFuncFlow{env}},
+		{ID: "magic_link", Wire: string(htExtensionGrant), Policy: htPolicy(), Grant: htExtensionGrantPolicy, Flow: htExtensionFlow{}},
 	}
 	s := htSettings()
 	for _, o := range opts {
@@ -245,14 +245,30 @@ func htNewEnvConfig(t testing.TB, cfg htConfigOption, opts ...htOption) *htEnv {
 
 // htPolicyOf changes the policy of the flow of grant type g.
 func htPolicyOf(g oauth.GrantType, f func(p *TokenPolicy)) htOption {
-	return func(_ *Settings, regs []TokenFlowRegistration) {
+	return func(_ *Settings, regs []Registration[TokenFlow]) {
 		for i := range regs {
-			if regs[i].GrantType == g {
+			if regs[i].Wire == string(g) {
 				f(&regs[i].Policy)
 			}
 		}
 	}
 }
+
+// The grant policies of the test flows, as generated registrations spell
+// them out.
+var (
+	htCCGrant = flowkit.GrantPolicy{Clients: flowkit.ConfidentialClients, Credential: flowkit.ClientCredential,
+		Scope: flowkit.ScopeFromRequest, Resources: flowkit.ResourcesFromRequest, EndUser: flowkit.NoEndUser}
+	htCodeGrant = flowkit.GrantPolicy{Clients: flowkit.AnyClients, Credential: flowkit.CodeCredential,
+		Scope: flowkit.ScopeFromGrant, Resources: flowkit.ResourcesFromGrant, EndUser: flowkit.EndUserOfGrant}
+	htRefreshGrant = flowkit.GrantPolicy{Clients: flowkit.AnyClients, Credential: flowkit.RefreshCredential,
+		Scope: flowkit.ScopeFromGrant, Resources: flowkit.ResourcesFromGrant, EndUser: flowkit.EndUserOfGrant}
+	// htCustomGrantPolicy is a grant whose procedure may sign an end user in.
+	htCustomGrantPolicy = flowkit.GrantPolicy{Clients: flowkit.AnyClients, Credential: flowkit.ProcedureCredential,
+		Scope: flowkit.ScopeFromRequest, Resources: flowkit.ResourcesFromRequest, EndUser: flowkit.EndUserByProcedure}
+	htExtensionGrantPolicy = flowkit.GrantPolicy{Clients: flowkit.ConfidentialClients, Credential: flowkit.ProcedureCredential,
+		Scope: flowkit.ScopeFromRequest, Resources: flowkit.ResourcesFromRequest, EndUser: flowkit.NoEndUser}
+)
 
 // htCCContext mirrors the generated ClientCredentialsContext.
 type htCCContext struct {
@@ -263,64 +279,21 @@ type htCCContext struct {
 // htCCFlow mirrors the generated client credentials flow with the default procedure.
 type htCCFlow struct{}
 
-func (htCCFlow) Token(ctx context.Context, t *TokenContext) (*TokenResponse, error) {
+func (htCCFlow) Prepare(t *TokenContext) (func(context.Context) (*TokenResponse, error), error) {
 	c := &htCCContext{TokenContext: t}
 	c.Tenant = t.Param("tenant")
 	if err := flowkit.Validate(c); err != nil {
 		return nil, err
 	}
-	if err := CheckClientCredentials(ctx, c.TokenContext); err != nil {
-		return nil, err
-	}
-	return IssueClientCredentials(ctx, c.TokenContext)
+	return c.Default, nil
 }
 
-// htCodeContext mirrors the generated AuthorizationCodeContext.
-type htCodeContext struct {
-	*TokenContext          `validate:"-"`
-	AuthorizationCodeState `validate:"-"`
-	Code                   Secret `form:"code" validate:"required"`
-	RedirectURI            string `form:"redirect_uri"`
-	CodeVerifier           Secret `form:"code_verifier"`
-}
+// htDefaultFlow mirrors a generated flow without properties whose
+// procedure is a fresh stub.
+type htDefaultFlow struct{}
 
-type htCodeFlow struct{}
-
-func (htCodeFlow) Token(ctx context.Context, t *TokenContext) (*TokenResponse, error) {
-	c := &htCodeContext{TokenContext: t}
-	c.Code = Secret(t.Param("code"))
-	c.RedirectURI = t.Param("redirect_uri")
-	c.CodeVerifier = Secret(t.Param("code_verifier"))
-	if err := flowkit.Validate(c); err != nil {
-		return nil, err
-	}
-	if err := CheckAuthorizationCode(ctx, c.TokenContext, &c.AuthorizationCodeState, AuthorizationCodeParams{
-		Code: c.Code, RedirectURI: c.RedirectURI, CodeVerifier: c.CodeVerifier,
-	}); err != nil {
-		return nil, err
-	}
-	return IssueAuthorizationCode(ctx, c.TokenContext, &c.AuthorizationCodeState)
-}
-
-// htRefreshContext mirrors the generated RefreshTokenContext.
-type htRefreshContext struct {
-	*TokenContext     `validate:"-"`
-	RefreshTokenState `validate:"-"`
-	RefreshToken      Secret `form:"refresh_token" validate:"required"`
-}
-
-type htRefreshFlow struct{}
-
-func (htRefreshFlow) Token(ctx context.Context, t *TokenContext) (*TokenResponse, error) {
-	c := &htRefreshContext{TokenContext: t}
-	c.RefreshToken = Secret(t.Param("refresh_token"))
-	if err := flowkit.Validate(c); err != nil {
-		return nil, err
-	}
-	if err := CheckRefreshToken(ctx, c.TokenContext, &c.RefreshTokenState, RefreshTokenParams{RefreshToken: c.RefreshToken}); err != nil {
-		return nil, err
-	}
-	return IssueRefreshToken(ctx, c.TokenContext, &c.RefreshTokenState)
+func (htDefaultFlow) Prepare(t *TokenContext) (func(context.Context) (*TokenResponse, error), error) {
+	return t.Default, nil
 }
 
 // htExtensionFlow mirrors a scaffolded extension grant: it fails closed.
@@ -331,20 +304,20 @@ type htExtensionContext struct {
 	LinkToken     Secret `form:"link_token" validate:"required"`
 }
 
-func (htExtensionFlow) Token(_ context.Context, t *TokenContext) (*TokenResponse, error) {
+func (htExtensionFlow) Prepare(t *TokenContext) (func(context.Context) (*TokenResponse, error), error) {
 	c := &htExtensionContext{TokenContext: t}
 	c.LinkToken = Secret(t.Param("link_token"))
 	if err := flowkit.Validate(c); err != nil {
 		return nil, err
 	}
-	return nil, oauth.NewError(oauth.ErrInvalidGrant, "grant type "+string(htExtensionGrant)+" is not implemented")
+	return c.Default, nil
 }
 
 // htFuncFlow runs env.custom: procedures written inside a test.
 type htFuncFlow struct{ env *htEnv }
 
-func (f htFuncFlow) Token(ctx context.Context, t *TokenContext) (*TokenResponse, error) {
-	return f.env.custom(ctx, t)
+func (f htFuncFlow) Prepare(t *TokenContext) (func(context.Context) (*TokenResponse, error), error) {
+	return func(ctx context.Context) (*TokenResponse, error) { return f.env.custom(ctx, t) }, nil
 }
 
 // htRequest describes one HTTP request.
@@ -468,7 +441,7 @@ func htWantOK(t testing.TB, w *httptest.ResponseRecorder) htTokenBody {
 }
 
 // htCode issues an authorization code through the server (R-TOKENS' API).
-func (env *htEnv) code(t testing.TB, req AuthorizationCodeRequest) Secret {
+func (env *htEnv) code(t testing.TB, req AuthorizationCode) Secret {
 	t.Helper()
 	if req.Authentication.Subject == "" {
 		req.Authentication = Authentication{Subject: "alice", AuthTime: htStart.Add(-time.Minute), AMR: []string{"pwd"}}
@@ -485,7 +458,7 @@ const htVerifier = "0123456789abcdefghijklmnopqrstuvwxyz-._~ABCDEFGH"
 
 // confCode issues a code to "conf" with PKCE and redirect_uri provided.
 func (env *htEnv) confCode(t testing.TB) Secret {
-	return env.code(t, AuthorizationCodeRequest{
+	return env.code(t, AuthorizationCode{
 		ClientID: "conf", RedirectURI: htRedirect, RedirectURIProvided: true,
 		Scope: oauth.ScopeSet{"read", "write"}, CodeChallenge: oauth.S256Challenge(htVerifier), CodeChallengeMethod: "S256",
 	})

@@ -53,7 +53,7 @@ func isRegisteredIDClaim(name string) bool {
 func checkIDExtraClaims(what string, extra map[string]any) error {
 	for name := range extra {
 		if name == "" || isRegisteredIDClaim(name) {
-			return issuerFault("%s: Extra claim %q shadows a registered claim", what, name)
+			return oauth.ServerError("%s: Extra claim %q shadows a registered claim", what, name)
 		}
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/oauthgen/oauthgen/runtime/internal/randtok"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // IssuedToken is an access token and what the token response says about it.
@@ -56,7 +57,7 @@ func (i AccessTokenIssuer) Issue(ctx context.Context, claims *AccessTokenClaims,
 		c.ClientID = g.ClientID
 	}
 	if c.ClientID != g.ClientID {
-		return IssuedToken{}, issuerFault("access token: client_id %q differs from the grant's %q", c.ClientID, g.ClientID)
+		return IssuedToken{}, oauth.ServerError("access token: client_id %q differs from the grant's %q", c.ClientID, g.ClientID)
 	}
 	if c.Subject == "" {
 		c.Subject = g.Subject
@@ -71,7 +72,7 @@ func (i AccessTokenIssuer) Issue(ctx context.Context, claims *AccessTokenClaims,
 		c.ExpiresAt = t.Now.Add(t.Policy.AccessTTL)
 	}
 	if !c.ExpiresAt.After(c.IssuedAt) {
-		return IssuedToken{}, issuerFault("access token: expires at %v, not after it is issued at %v", c.ExpiresAt, c.IssuedAt)
+		return IssuedToken{}, oauth.ServerError("access token: expires at %v, not after it is issued at %v", c.ExpiresAt, c.IssuedAt)
 	}
 
 	format := t.Policy.AccessFormat
@@ -93,7 +94,7 @@ func (i AccessTokenIssuer) Issue(ctx context.Context, claims *AccessTokenClaims,
 		value = newSecretValue()
 		key = hashSecret(value)
 	default:
-		return IssuedToken{}, issuerFault("access token: unknown format %q", format)
+		return IssuedToken{}, oauth.ServerError("access token: unknown format %q", format)
 	}
 	rec := AccessTokenRecord{
 		Key:       key,
@@ -114,22 +115,22 @@ func (i AccessTokenIssuer) Issue(ctx context.Context, claims *AccessTokenClaims,
 func (i AccessTokenIssuer) signJWT(c *AccessTokenClaims) (string, error) {
 	// RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat and jti are REQUIRED.
 	if c.Subject == "" {
-		return "", issuerFault("access token: no sub (RFC 9068 §2.2)")
+		return "", oauth.ServerError("access token: no sub (RFC 9068 §2.2)")
 	}
 	if len(c.Audience) == 0 {
-		return "", issuerFault("access token: no aud (RFC 9068 §2.2, §3)")
+		return "", oauth.ServerError("access token: no aud (RFC 9068 §2.2, §3)")
 	}
 	if c.Issuer == "" {
-		return "", issuerFault("access token: no iss (RFC 9068 §2.2)")
+		return "", oauth.ServerError("access token: no iss (RFC 9068 §2.2)")
 	}
 	keys := i.t.server.keys
 	if keys == nil {
-		return "", issuerFault("access token: the server has no signing keys")
+		return "", oauth.ServerError("access token: the server has no signing keys")
 	}
 	var scratch [512]byte
 	payload, err := accessJWTClaims{c}.appendJSON(scratch[:0])
 	if err != nil {
-		return "", issuerFault("access token: %w", err)
+		return "", oauth.ServerError("access token: %w", err)
 	}
 	// The spec's signing_alg picks the key; the default key otherwise.
 	key := keys.ForAlg(i.t.server.settings.SigningAlg)
@@ -138,7 +139,7 @@ func (i AccessTokenIssuer) signJWT(c *AccessTokenClaims) (string, error) {
 	}
 	tok, err := key.signPayload(accessTokenTyp, payload)
 	if err != nil {
-		return "", issuerFault("access token: %w", err)
+		return "", oauth.ServerError("access token: %w", err)
 	}
 	return tok, nil
 }

@@ -31,8 +31,8 @@ func tkCodeServer(t *testing.T) (*Server, *tkClock, *MemoryStore) {
 	return s, clk, store
 }
 
-func tkCodeRequest() AuthorizationCodeRequest {
-	return AuthorizationCodeRequest{
+func tkCodeRequest() AuthorizationCode {
+	return AuthorizationCode{
 		ClientID:            "conf",
 		RedirectURI:         "https://app.example/cb2",
 		RedirectURIProvided: true,
@@ -84,9 +84,9 @@ func TestIssueAuthorizationCodeDefaults(t *testing.T) {
 	}
 	t.Run("single registered redirect URI, scope defaults", func(t *testing.T) {
 		s, _, store := tkCodeServer(t)
-		code, err := s.IssueAuthorizationCode(ctx, AuthorizationCodeRequest{
+		code, err := s.IssueAuthorizationCode(ctx, AuthorizationCode{
 			ClientID: "pub", Authentication: Authentication{Subject: "alice"},
-			CodeChallenge: tkChallenge, CodeChallengeMethod: "S256", TTL: 5 * time.Minute,
+			CodeChallenge: tkChallenge, CodeChallengeMethod: "S256", ExpiresAt: tkNow.Add(5 * time.Minute),
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -110,7 +110,7 @@ func TestIssueAuthorizationCodeDefaults(t *testing.T) {
 	})
 	t.Run("exempt confidential client without PKCE", func(t *testing.T) {
 		s, _, _ := tkCodeServer(t)
-		_, err := s.IssueAuthorizationCode(ctx, AuthorizationCodeRequest{
+		_, err := s.IssueAuthorizationCode(ctx, AuthorizationCode{
 			ClientID: "exempt", Authentication: Authentication{Subject: "alice"},
 		})
 		if err != nil {
@@ -119,7 +119,7 @@ func TestIssueAuthorizationCodeDefaults(t *testing.T) {
 	})
 	t.Run("flow CodeTTL", func(t *testing.T) {
 		s, _, store := tkCodeServer(t)
-		s.flows = map[oauth.GrantType]*TokenFlowRegistration{oauth.GrantAuthorizationCode: {Policy: TokenPolicy{CodeTTL: 2 * time.Minute}}}
+		s.authorize = &Registration[AuthorizeFlow]{Policy: TokenPolicy{CodeTTL: 2 * time.Minute}}
 		code, err := s.IssueAuthorizationCode(ctx, tkCodeRequest())
 		if err != nil {
 			t.Fatal(err)
@@ -133,37 +133,37 @@ func TestIssueAuthorizationCodeDefaults(t *testing.T) {
 func TestIssueAuthorizationCodeErrors(t *testing.T) {
 	tests := []struct {
 		name string
-		edit func(*AuthorizationCodeRequest)
+		edit func(*AuthorizationCode)
 		code oauth.ErrorCode
 	}{
-		{"unknown client", func(r *AuthorizationCodeRequest) { r.ClientID = "nobody" }, oauth.ErrInvalidRequest},
-		{"client without the grant", func(r *AuthorizationCodeRequest) {
+		{"unknown client", func(r *AuthorizationCode) { r.ClientID = "nobody" }, oauth.ErrInvalidRequest},
+		{"client without the grant", func(r *AuthorizationCode) {
 			r.ClientID, r.RedirectURI = "cc", "https://cc.example/cb"
 		}, oauth.ErrUnauthorizedClient},
-		{"unregistered redirect URI", func(r *AuthorizationCodeRequest) { r.RedirectURI = "https://evil.example/cb" }, oauth.ErrInvalidRequest},
-		{"redirect URI with a trailing slash", func(r *AuthorizationCodeRequest) { r.RedirectURI = "https://app.example/cb/" }, oauth.ErrInvalidRequest},
-		{"redirect URI omitted, several registered", func(r *AuthorizationCodeRequest) {
+		{"unregistered redirect URI", func(r *AuthorizationCode) { r.RedirectURI = "https://evil.example/cb" }, oauth.ErrInvalidRequest},
+		{"redirect URI with a trailing slash", func(r *AuthorizationCode) { r.RedirectURI = "https://app.example/cb/" }, oauth.ErrInvalidRequest},
+		{"redirect URI omitted, several registered", func(r *AuthorizationCode) {
 			r.RedirectURI, r.RedirectURIProvided = "", false
 		}, oauth.ErrInvalidRequest},
-		{"scope not allowed", func(r *AuthorizationCodeRequest) { r.Scope = oauth.ScopeSet{"read", "admin"} }, oauth.ErrInvalidScope},
-		{"public client without challenge", func(r *AuthorizationCodeRequest) {
+		{"scope not allowed", func(r *AuthorizationCode) { r.Scope = oauth.ScopeSet{"read", "admin"} }, oauth.ErrInvalidScope},
+		{"public client without challenge", func(r *AuthorizationCode) {
 			r.ClientID, r.RedirectURI, r.Scope = "pub", "http://127.0.0.1/cb", oauth.ScopeSet{"read"}
 			r.CodeChallenge, r.CodeChallengeMethod = "", ""
 		}, oauth.ErrInvalidRequest},
-		{"confidential client requiring PKCE without challenge", func(r *AuthorizationCodeRequest) {
+		{"confidential client requiring PKCE without challenge", func(r *AuthorizationCode) {
 			r.CodeChallenge, r.CodeChallengeMethod = "", ""
 		}, oauth.ErrInvalidRequest},
-		{"method plain", func(r *AuthorizationCodeRequest) { r.CodeChallengeMethod = "plain" }, oauth.ErrInvalidRequest},
-		{"method omitted", func(r *AuthorizationCodeRequest) { r.CodeChallengeMethod = "" }, oauth.ErrInvalidRequest},
-		{"method lower case", func(r *AuthorizationCodeRequest) { r.CodeChallengeMethod = "s256" }, oauth.ErrInvalidRequest},
-		{"method without challenge", func(r *AuthorizationCodeRequest) { r.CodeChallenge = "" }, oauth.ErrInvalidRequest},
-		{"challenge of 42 characters", func(r *AuthorizationCodeRequest) { r.CodeChallenge = tkChallenge[:42] }, oauth.ErrInvalidRequest},
-		{"challenge of 44 characters", func(r *AuthorizationCodeRequest) { r.CodeChallenge = tkChallenge + "A" }, oauth.ErrInvalidRequest},
-		{"challenge with padding", func(r *AuthorizationCodeRequest) { r.CodeChallenge = tkChallenge[:42] + "=" }, oauth.ErrInvalidRequest},
-		{"challenge with +", func(r *AuthorizationCodeRequest) { r.CodeChallenge = "+" + tkChallenge[1:] }, oauth.ErrInvalidRequest},
-		{"TTL over 10 minutes", func(r *AuthorizationCodeRequest) { r.TTL = 10*time.Minute + time.Second }, oauth.ErrServerError},
-		{"negative TTL", func(r *AuthorizationCodeRequest) { r.TTL = -time.Second }, oauth.ErrServerError},
-		{"no subject", func(r *AuthorizationCodeRequest) { r.Authentication.Subject = "" }, oauth.ErrServerError},
+		{"method plain", func(r *AuthorizationCode) { r.CodeChallengeMethod = "plain" }, oauth.ErrInvalidRequest},
+		{"method omitted", func(r *AuthorizationCode) { r.CodeChallengeMethod = "" }, oauth.ErrInvalidRequest},
+		{"method lower case", func(r *AuthorizationCode) { r.CodeChallengeMethod = "s256" }, oauth.ErrInvalidRequest},
+		{"method without challenge", func(r *AuthorizationCode) { r.CodeChallenge = "" }, oauth.ErrInvalidRequest},
+		{"challenge of 42 characters", func(r *AuthorizationCode) { r.CodeChallenge = tkChallenge[:42] }, oauth.ErrInvalidRequest},
+		{"challenge of 44 characters", func(r *AuthorizationCode) { r.CodeChallenge = tkChallenge + "A" }, oauth.ErrInvalidRequest},
+		{"challenge with padding", func(r *AuthorizationCode) { r.CodeChallenge = tkChallenge[:42] + "=" }, oauth.ErrInvalidRequest},
+		{"challenge with +", func(r *AuthorizationCode) { r.CodeChallenge = "+" + tkChallenge[1:] }, oauth.ErrInvalidRequest},
+		{"lifetime over 10 minutes", func(r *AuthorizationCode) { r.ExpiresAt = tkNow.Add(10*time.Minute + time.Second) }, oauth.ErrServerError},
+		{"expired", func(r *AuthorizationCode) { r.ExpiresAt = tkNow.Add(-time.Second) }, oauth.ErrServerError},
+		{"no subject", func(r *AuthorizationCode) { r.Authentication.Subject = "" }, oauth.ErrServerError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

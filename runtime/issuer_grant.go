@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/oauthgen/oauthgen/runtime/internal/randtok"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // GrantIssuer creates grants (Curity's delegations): the authorization a
@@ -25,14 +26,14 @@ func (i GrantIssuer) Issue(ctx context.Context, d GrantData) (Grant, error) {
 			clientID = t.Client.ID
 		}
 		if clientID != t.Client.ID {
-			return Grant{}, issuerFault("grant: client %q differs from the requesting client %q", clientID, t.Client.ID)
+			return Grant{}, oauth.ServerError("grant: client %q differs from the requesting client %q", clientID, t.Client.ID)
 		}
 	}
 	if clientID == "" {
-		return Grant{}, issuerFault("grant: no client")
+		return Grant{}, oauth.ServerError("grant: no client")
 	}
 	if d.Subject == "" {
-		return Grant{}, issuerFault("grant: no subject")
+		return Grant{}, oauth.ServerError("grant: no subject")
 	}
 	g := Grant{
 		ID:             randtok.NewID(),
@@ -43,7 +44,6 @@ func (i GrantIssuer) Issue(ctx context.Context, d GrantData) (Grant, error) {
 		Authentication: d.Authentication,
 		Created:        t.Now,
 		ExpiresAt:      d.ExpiresAt,
-		Status:         GrantActive,
 		Data:           slices.Clone(d.Data),
 	}
 	g.Authentication.AMR = slices.Clone(d.Authentication.AMR)
@@ -67,7 +67,7 @@ func (i GrantIssuer) Issue(ctx context.Context, d GrantData) (Grant, error) {
 			if err := i.Revoke(ctx, g.ID); err != nil {
 				return Grant{}, err
 			}
-			g.Status = GrantRevoked
+			g.Revoked = true
 			t.Log.LogAttrs(ctx, slog.LevelWarn, "authorization code replayed during its redemption; its grant is revoked",
 				slog.String("grant_id", g.ID))
 		}

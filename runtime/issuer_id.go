@@ -36,7 +36,7 @@ func (i IDTokenIssuer) Issue(ctx context.Context, claims *IDTokenClaims, g Grant
 	t := i.t
 	s := t.server
 	if !s.settings.OpenID() {
-		return "", issuerFault("id token: OpenID Connect is not enabled (the spec does not declare the openid scope)")
+		return "", oauth.ServerError("id token: OpenID Connect is not enabled (the spec does not declare the openid scope)")
 	}
 	if err := checkIDExtraClaims("id token", claims.Extra); err != nil {
 		return "", err
@@ -45,7 +45,7 @@ func (i IDTokenIssuer) Issue(ctx context.Context, claims *IDTokenClaims, g Grant
 		return "", err
 	}
 	if g.Authentication.Subject == "" {
-		return "", issuerFault("id token: grant %s has no authenticated end user", g.ID)
+		return "", oauth.ServerError("id token: grant %s has no authenticated end user", g.ID)
 	}
 	c := *claims // the caller's claims are left as they were, so they can be reused
 	if c.Issuer == "" {
@@ -55,19 +55,19 @@ func (i IDTokenIssuer) Issue(ctx context.Context, claims *IDTokenClaims, g Grant
 		c.Subject = g.Subject
 	}
 	if c.Subject != g.Subject {
-		return "", issuerFault("id token: sub %q differs from the grant's %q", c.Subject, g.Subject)
+		return "", oauth.ServerError("id token: sub %q differs from the grant's %q", c.Subject, g.Subject)
 	}
 	if len(c.Audience) == 0 {
 		c.Audience = Audience{g.ClientID}
 	}
 	if !slices.Contains(c.Audience, g.ClientID) {
-		return "", issuerFault("id token: aud does not contain the client_id %q (OIDC Core §2)", g.ClientID)
+		return "", oauth.ServerError("id token: aud does not contain the client_id %q (OIDC Core §2)", g.ClientID)
 	}
 	if c.AuthorizedParty == "" {
 		c.AuthorizedParty = g.ClientID
 	}
 	if c.AuthorizedParty != g.ClientID {
-		return "", issuerFault("id token: azp %q is not the client_id %q (OIDC Core §2)", c.AuthorizedParty, g.ClientID)
+		return "", oauth.ServerError("id token: azp %q is not the client_id %q (OIDC Core §2)", c.AuthorizedParty, g.ClientID)
 	}
 	if c.IssuedAt.IsZero() {
 		c.IssuedAt = t.Now
@@ -76,7 +76,7 @@ func (i IDTokenIssuer) Issue(ctx context.Context, claims *IDTokenClaims, g Grant
 		c.ExpiresAt = c.IssuedAt.Add(s.settings.IDTokenTTL)
 	}
 	if !c.ExpiresAt.After(c.IssuedAt) {
-		return "", issuerFault("id token: expires at %v, not after it is issued at %v", c.ExpiresAt, c.IssuedAt)
+		return "", oauth.ServerError("id token: expires at %v, not after it is issued at %v", c.ExpiresAt, c.IssuedAt)
 	}
 	a := g.Authentication
 	if c.AuthTime.IsZero() {
@@ -94,16 +94,16 @@ func (i IDTokenIssuer) Issue(ctx context.Context, claims *IDTokenClaims, g Grant
 
 	key := s.keys.ForAlg(i.alg())
 	if key == nil {
-		return "", issuerFault("id token: the key set has no %s key", i.alg())
+		return "", oauth.ServerError("id token: the key set has no %s key", i.alg())
 	}
 	var scratch [1024]byte
 	payload, err := idJWTClaims{&c}.appendJSON(scratch[:0])
 	if err != nil {
-		return "", issuerFault("id token: %w", err)
+		return "", oauth.ServerError("id token: %w", err)
 	}
 	tok, err := key.signPayload(idTokenTyp, payload)
 	if err != nil {
-		return "", issuerFault("id token: %w", err)
+		return "", oauth.ServerError("id token: %w", err)
 	}
 	t.issuedID = issuedIDToken{token: tok, atHash: c.AtHash} // checked without decoding the token
 	return tok, nil

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/oauthgen/oauthgen/runtime/internal/randtok"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // RefreshTokenIssuer issues refresh tokens against a grant.
@@ -33,7 +34,7 @@ func (i RefreshTokenIssuer) Issue(ctx context.Context, data *RefreshTokenData, g
 		scope = g.Scope
 	}
 	if !scope.SubsetOf(g.Scope) {
-		return "", issuerFault("refresh token: scope %q is wider than the grant's %q", scope.String(), g.Scope.String())
+		return "", oauth.ServerError("refresh token: scope %q is wider than the grant's %q", scope.String(), g.Scope.String())
 	}
 	exp := data.ExpiresAt
 	if exp.IsZero() && t.Policy.RefreshTTL > 0 {
@@ -50,7 +51,7 @@ func (i RefreshTokenIssuer) Issue(ctx context.Context, data *RefreshTokenData, g
 		idle = exp
 	}
 	if (!exp.IsZero() && !exp.After(t.Now)) || (!idle.IsZero() && !idle.After(t.Now)) {
-		return "", issuerFault("refresh token: already expired at issue")
+		return "", oauth.ServerError("refresh token: already expired at issue")
 	}
 	family := data.FamilyID
 	if family == "" {

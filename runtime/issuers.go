@@ -1,8 +1,6 @@
 package runtime
 
 import (
-	"fmt"
-
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
@@ -33,21 +31,14 @@ func newIssuers(t *TokenContext) Issuers {
 	}
 }
 
-// issuerFault reports a procedure's misuse of an issuer (a shadowed claim, a
-// token for another client's grant). The client sees only server_error; the
-// cause is logged (conventions R-02).
-func issuerFault(format string, args ...any) *oauth.Error {
-	return oauth.NewError(oauth.ErrServerError, "").WithCause(fmt.Errorf(format, args...))
-}
-
 // checkGrantClient refuses to issue a token against a grant of another
 // client than the one that made the request (RFC 6749 §10.4, §4.1.2).
 func checkGrantClient(t *TokenContext, what string, g Grant) error {
 	if g.ID == "" {
-		return issuerFault("%s: issued without a grant", what)
+		return oauth.ServerError("%s: issued without a grant", what)
 	}
 	if t.Client != nil && g.ClientID != t.Client.ID {
-		return issuerFault("%s: grant %s belongs to client %q, not %q", what, g.ID, g.ClientID, t.Client.ID)
+		return oauth.ServerError("%s: grant %s belongs to client %q, not %q", what, g.ID, g.ClientID, t.Client.ID)
 	}
 	return nil
 }

@@ -62,11 +62,12 @@ func tkServer(t testing.TB, alg string) (*Server, *tkClock, *MemoryStore) {
 	clk := &tkClock{now: tkNow}
 	store := NewMemoryStore()
 	s := &Server{
-		settings: Settings{Issuer: tkIssuer, SigningAlg: alg},
-		store:    store,
-		keys:     ks,
-		clock:    clk,
-		log:      slog.New(slog.DiscardHandler),
+		settings:  Settings{Issuer: tkIssuer, SigningAlg: alg},
+		store:     store,
+		keys:      ks,
+		clock:     clk,
+		log:       slog.New(slog.DiscardHandler),
+		codeGrant: oauth.GrantAuthorizationCode,
 		clients: tkClients{
 			"client-a": {ID: "client-a", AuthMethod: oauth.AuthClientSecretBasic},
 		},

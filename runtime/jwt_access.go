@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/oauthgen/oauthgen/runtime/internal/jsonx"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // accessTokenTyp is the JOSE typ of JWT access tokens (RFC 9068 §2.1).
@@ -27,7 +28,7 @@ func isRegisteredAccessClaim(name string) bool {
 func checkExtraClaims(extra map[string]any) error {
 	for name := range extra {
 		if name == "" || isRegisteredAccessClaim(name) {
-			return issuerFault("access token: Extra claim %q shadows a registered claim", name)
+			return oauth.ServerError("access token: Extra claim %q shadows a registered claim", name)
 		}
 	}
 	return nil

@@ -86,7 +86,7 @@ func (s *Server) buildMetadata(grants []oauth.GrantType) Metadata {
 		GrantTypesSupported:               append([]oauth.GrantType{}, grants...),
 		TokenEndpointAuthMethodsSupported: slices.Clone(s.tokenAuthMethods),
 	}
-	if _, ok := s.flows[oauth.GrantAuthorizationCode]; ok {
+	if s.codeGrant != "" { // codes are redeemed with PKCE
 		m.CodeChallengeMethodsSupported = []string{oauth.PKCEMethodS256}
 	}
 	for _, sc := range s.settings.Scopes {

@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/flowkit"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
@@ -191,37 +191,18 @@ func idDefaults(t *TokenContext, subject, clientID string, a Authentication) *ID
 	}
 }
 
-// issueDefaultIDToken issues t.Defaults.ID against g, with the at_hash of
-// the response's access token (OPTIONAL in the code and refresh flows, OIDC
-// Core §3.1.3.6, always included by oauthgen), into resp.IDToken.
-func issueDefaultIDToken(ctx context.Context, t *TokenContext, g Grant, resp *TokenResponse) error {
-	if t.Defaults.ID == nil {
-		return nil
-	}
-	claims := *t.Defaults.ID
-	if resp.AccessToken != "" {
-		claims.AtHash = t.Issuers.ID.AtHash(resp.AccessToken)
-	}
-	tok, err := t.Issuers.ID.Issue(ctx, &claims, g)
-	if err != nil {
-		return err
-	}
-	resp.IDToken = tok
-	return nil
-}
-
 // checkIDTokenResponse is the endpoint's check of an id_token in a token
-// response (flows.md §3.4): client_credentials never carries one (no end
-// user), and an at_hash in it must be the hash of the access_token returned
-// alongside (OIDC Core §3.1.3.8), so a procedure that swapped the access
+// response: a grant without an end user never carries one, and an at_hash
+// in it must be the hash of the access_token returned alongside (OIDC Core
+// §3.1.3.8), so a procedure that swapped the access
 // token fails in tests, not at a relying party. The ID token is the
 // server's own, so its payload is read without verifying the signature.
 func checkIDTokenResponse(t *TokenContext, resp *TokenResponse) error {
 	if resp.IDToken == "" {
 		return nil
 	}
-	if t.GrantType == oauth.GrantClientCredentials {
-		return issuerFault("token response: client_credentials returned an id_token")
+	if t.grant.EndUser == flowkit.NoEndUser {
+		return oauth.ServerError("token response: a grant without an end user returned an id_token")
 	}
 	atHash := t.issuedID.atHash
 	if resp.IDToken != t.issuedID.token {
@@ -232,7 +213,7 @@ func checkIDTokenResponse(t *TokenContext, resp *TokenResponse) error {
 		}
 	}
 	if atHash != "" && atHash != t.Issuers.ID.AtHash(resp.AccessToken) {
-		return issuerFault("token response: id_token at_hash does not match the access_token")
+		return oauth.ServerError("token response: id_token at_hash does not match the access_token")
 	}
 	return nil
 }
@@ -242,14 +223,14 @@ func checkIDTokenResponse(t *TokenContext, resp *TokenResponse) error {
 func idTokenAtHash(idToken string) (string, error) {
 	parts := strings.Split(idToken, ".")
 	if len(parts) != 3 {
-		return "", issuerFault("token response: id_token is not a compact JWS")
+		return "", oauth.ServerError("token response: id_token is not a compact JWS")
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
 	var claims struct {
 		AtHash string `json:"at_hash"`
 	}
 	if err != nil || json.Unmarshal(payload, &claims) != nil {
-		return "", issuerFault("token response: id_token payload is not JSON")
+		return "", oauth.ServerError("token response: id_token payload is not JSON")
 	}
 	return claims.AtHash, nil
 }

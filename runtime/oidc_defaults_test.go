@@ -282,7 +282,7 @@ func TestOIDCKeys(t *testing.T) {
 
 // TestOIDCSettingsErrors: NewServer refuses OpenID settings it cannot serve.
 func TestOIDCSettingsErrors(t *testing.T) {
-	flow := &UserInfoFlowRegistration{ID: "openid-userinfo", Flow: oidcUserInfoFlow{proc: new(oidcProc)}}
+	flow := &Registration[UserInfoFlow]{ID: "openid-userinfo", Flow: oidcUserInfoFlow{proc: new(oidcProc)}}
 	openid := []ScopeInfo{{Name: "openid"}}
 	cases := []struct {
 		name string
@@ -300,7 +300,7 @@ func TestOIDCSettingsErrors(t *testing.T) {
 		{"userinfo well-known path", func(s *Settings, fl *Flows, _ *Config) { s.UserInfoPath = "/.well-known/userinfo" }, "absolute path"},
 		{"userinfo at the token path", func(s *Settings, fl *Flows, _ *Config) { s.UserInfoPath = s.TokenPath }, "clashes"},
 		{"userinfo nil flow", func(s *Settings, fl *Flows, _ *Config) {
-			fl.UserInfo = &UserInfoFlowRegistration{ID: "openid-userinfo"}
+			fl.UserInfo = &Registration[UserInfoFlow]{ID: "openid-userinfo"}
 		}, "Flow is nil"},
 		{"userinfo without users", func(s *Settings, fl *Flows, cfg *Config) { cfg.Users = nil }, "Users is required"},
 	}
@@ -333,18 +333,7 @@ func TestOIDCProcedureIDToken(t *testing.T) {
 		t.Defaults.Access.Subject = "alice"
 		t.Defaults.ID = &IDTokenClaims{}
 		edit(t)
-		g, err := t.Issuers.Grants.Issue(ctx, t.Defaults.Grant)
-		if err != nil {
-			return nil, err
-		}
-		resp, err := issueAccessResponse(ctx, t, g)
-		if err != nil {
-			return nil, err
-		}
-		if err := issueDefaultIDToken(ctx, t, g, resp); err != nil {
-			return nil, err
-		}
-		return resp, nil
+		return t.IssueDefaults(ctx)
 	}
 	req := htRequest{body: htForm("grant_type", string(htCustomGrant), "scope", "openid"), basic: htBasic("rp", htConfSecret)}
 
@@ -403,24 +392,24 @@ func TestOIDCProcedureIDToken(t *testing.T) {
 	})
 }
 
-// TestOIDCClientCredentialsNeverIDToken: a client_credentials procedure
-// that returns an id_token gets server_error.
+// TestOIDCClientCredentialsNeverIDToken: a procedure of a grant without an
+// end user (client_credentials) that returns an id_token gets server_error.
 func TestOIDCClientCredentialsNeverIDToken(t *testing.T) {
-	env := oidcNewEnv(t, oidcConfig{}, func(_ *Settings, regs []TokenFlowRegistration) {
+	env := oidcNewEnv(t, oidcConfig{}, func(_ *Settings, regs []Registration[TokenFlow]) {
 		var custom TokenFlow
 		for _, r := range regs {
-			if r.GrantType == htCustomGrant {
+			if r.Wire == string(htCustomGrant) {
 				custom = r.Flow
 			}
 		}
 		for i := range regs {
-			if regs[i].GrantType == oauth.GrantClientCredentials {
+			if regs[i].Wire == string(oauth.GrantClientCredentials) {
 				regs[i].Flow = custom
 			}
 		}
 	})
 	env.custom = func(ctx context.Context, t *TokenContext) (*TokenResponse, error) {
-		resp, err := IssueClientCredentials(ctx, t)
+		resp, err := t.IssueDefaults(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -428,6 +417,9 @@ func TestOIDCClientCredentialsNeverIDToken(t *testing.T) {
 		return resp, nil
 	}
 	htWantError(t, env.do(t, htRequest{
-		body: htForm("grant_type", "client_credentials", "scope", "openid"), basic: htBasic("rp", htConfSecret),
+		body: htForm("grant_type", "client_credentials", "scope", "read"), basic: htBasic("rp", htConfSecret),
 	}), http.StatusInternalServerError, oauth.ErrServerError)
+	if !strings.Contains(env.logs.String(), "a grant without an end user returned an id_token") {
+		t.Errorf("the cause is not logged: %s", env.logs.String())
+	}
 }

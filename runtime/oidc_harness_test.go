@@ -75,11 +75,13 @@ func oidcClients(t testing.TB) *MemoryClients {
 	rp.Scopes = scopes
 	noref := htClient("rp-noref", oauth.AuthClientSecretBasic, htConfSecret, oauth.GrantAuthorizationCode)
 	noref.Scopes = scopes
-	api := htClient("rp-api", oauth.AuthClientSecretBasic, htConfSecret, oauth.GrantAuthorizationCode)
+	api := htClient("rp-api", oauth.AuthClientSecretBasic, htConfSecret, oauth.GrantAuthorizationCode, htCustomGrant)
 	api.Scopes, api.Audiences = scopes, []string{"https://api.example"}
+	pub := htClient("pubrp", oauth.AuthNone, "", htCustomGrant)
+	pub.Scopes, pub.RedirectURIs = scopes, []string{"http://127.0.0.1/cb"}
 	// "alice" is also the test user's subject (RFC 9068 §5).
 	alice := htClient("alice", oauth.AuthClientSecretBasic, htConfSecret, oauth.GrantClientCredentials)
-	reg, err := NewMemoryClients(rp, noref, api, alice)
+	reg, err := NewMemoryClients(rp, noref, api, alice, pub)
 	if err != nil {
 		t.Fatalf("NewMemoryClients: %v", err)
 	}
@@ -127,11 +129,13 @@ type oidcProc func(ctx context.Context, u *UserInfoContext) (*UserInfoResponse, 
 // oidcUserInfoFlow mirrors the generated userinfo flow.
 type oidcUserInfoFlow struct{ proc *oidcProc }
 
-func (f oidcUserInfoFlow) UserInfo(ctx context.Context, u *UserInfoContext) (*UserInfoResponse, error) {
-	if *f.proc != nil {
-		return (*f.proc)(ctx, u)
-	}
-	return DefaultUserInfo(ctx, u)
+func (f oidcUserInfoFlow) Prepare(u *UserInfoContext) (func(context.Context) (*UserInfoResponse, error), error) {
+	return func(ctx context.Context) (*UserInfoResponse, error) {
+		if *f.proc != nil {
+			return (*f.proc)(ctx, u)
+		}
+		return u.Default(ctx)
+	}, nil
 }
 
 // oidcEnv is an OpenID test server.
@@ -158,10 +162,10 @@ type oidcConfig struct {
 // discovery tests only need one registered.
 type oidcAuthorizeFlow struct{}
 
-func (oidcAuthorizeFlow) Check(context.Context, *AuthorizeContext) error { return nil }
-
-func (oidcAuthorizeFlow) Authorize(context.Context, *AuthorizeContext) (*AuthorizeResponse, error) {
-	return nil, oauth.NewError(oauth.ErrAccessDenied, "not in these tests")
+func (oidcAuthorizeFlow) Prepare(*AuthorizeContext) (func(context.Context) (*AuthorizeResponse, error), error) {
+	return func(context.Context) (*AuthorizeResponse, error) {
+		return nil, oauth.NewError(oauth.ErrAccessDenied, "not in these tests")
+	}, nil
 }
 
 const oidcUserInfoPath = "/oauth2/userinfo"
@@ -182,7 +186,7 @@ func oidcNewEnv(t testing.TB, c oidcConfig, opts ...htOption) *oidcEnv {
 	if scopes == nil {
 		scopes = oidcScopes()
 	}
-	settings := func(s *Settings, _ []TokenFlowRegistration) {
+	settings := func(s *Settings, _ []Registration[TokenFlow]) {
 		s.Scopes = scopes
 		if !c.noUserInfo {
 			s.UserInfoPath = oidcUserInfoPath
@@ -195,10 +199,10 @@ func oidcNewEnv(t testing.TB, c oidcConfig, opts ...htOption) *oidcEnv {
 		cfg.Keys = keys
 		cfg.Issuer = c.issuer
 		if c.authorize {
-			fl.Authorize = &AuthorizeFlowRegistration{ID: "oauth-authorize-authorization-code", Flow: oidcAuthorizeFlow{}}
+			fl.Authorize = &Registration[AuthorizeFlow]{ID: "oauth-authorize-authorization-code", Wire: "code", Flow: oidcAuthorizeFlow{}}
 		}
 		if !c.noUserInfo {
-			fl.UserInfo = &UserInfoFlowRegistration{ID: "openid-userinfo", Flow: oidcUserInfoFlow{proc: &env.proc}}
+			fl.UserInfo = &Registration[UserInfoFlow]{ID: "openid-userinfo", Flow: oidcUserInfoFlow{proc: &env.proc}}
 		}
 	}, append([]htOption{settings}, opts...)...)
 	return env
@@ -232,7 +236,7 @@ func oidcAuthn() Authentication {
 // code issues a code to client with scope, nonce and PKCE.
 func (env *oidcEnv) codeFor(t testing.TB, client string, scope ...string) Secret {
 	t.Helper()
-	return env.code(t, AuthorizationCodeRequest{
+	return env.code(t, AuthorizationCode{
 		ClientID: client, RedirectURI: htRedirect, RedirectURIProvided: true, Scope: scope,
 		Nonce: oidcNonce, Authentication: oidcAuthn(),
 		CodeChallenge: oauth.S256Challenge(htVerifier), CodeChallengeMethod: "S256",
@@ -273,11 +277,7 @@ func (e *oidcEnv) customToken(t *testing.T, edit func(tc *TokenContext)) string 
 	defer func() { e.custom = inner }()
 	e.custom = func(ctx context.Context, tc *TokenContext) (*TokenResponse, error) {
 		edit(tc)
-		g, err := tc.Issuers.Grants.Issue(ctx, tc.Defaults.Grant)
-		if err != nil {
-			return nil, err
-		}
-		return issueAccessResponse(ctx, tc, g)
+		return tc.IssueDefaults(ctx)
 	}
 	return htWantOK(t, e.do(t, htRequest{body: htForm("grant_type", string(htCustomGrant), "scope", "openid"), basic: htBasic("rp", htConfSecret)})).AccessToken
 }

@@ -116,17 +116,6 @@ type UserInfoResponse struct {
 	Extra map[string]any
 }
 
-// UserInfoFlow is implemented by the generated code of the userinfo flow.
-type UserInfoFlow interface {
-	UserInfo(ctx context.Context, u *UserInfoContext) (*UserInfoResponse, error)
-}
-
-// UserInfoFlowRegistration registers the userinfo flow.
-type UserInfoFlowRegistration struct {
-	ID   FlowID
-	Flow UserInfoFlow
-}
-
 // Pages renders the end user's pages. The runtime sets the security headers
 // (no-store, Content-Security-Policy frame-ancestors 'none',
 // X-Frame-Options DENY) before it calls them; a team replaces the look

@@ -16,15 +16,6 @@ type Authentication struct {
 	SessionID string    `json:"sid,omitempty"`
 }
 
-// GrantStatus is the state of a grant.
-type GrantStatus string
-
-// The states of a grant.
-const (
-	GrantActive  GrantStatus = "active"
-	GrantRevoked GrantStatus = "revoked"
-)
-
 // Grant is a persisted grant (Curity's delegation): the authorization a
 // resource owner gave a client. Tokens are issued against a grant, and
 // revoking it revokes every token issued from it.
@@ -37,7 +28,9 @@ type Grant struct {
 	Authentication Authentication
 	Created        time.Time
 	ExpiresAt      time.Time
-	Status         GrantStatus
+	// Revoked is set once the grant is revoked: every token issued against
+	// it is then inactive.
+	Revoked bool
 	// Data is the team's carry-over data, JSON-encoded by generated code.
 	Data json.RawMessage
 }

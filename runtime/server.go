@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/flowkit"
 	"github.com/oauthgen/oauthgen/runtime/internal/clientauth"
 	"github.com/oauthgen/oauthgen/runtime/internal/throttle"
 
@@ -60,7 +61,13 @@ type Server struct {
 	keys     *KeySet
 	clock    Clock
 	log      *slog.Logger
-	flows    map[oauth.GrantType]*TokenFlowRegistration
+	flows    map[oauth.GrantType]*Registration[TokenFlow]
+	// refreshGrant is the grant type of the flow that redeems refresh
+	// tokens; empty when the server serves none, and issues none.
+	refreshGrant oauth.GrantType
+	// codeGrant is the grant type of the flow that redeems authorization
+	// codes; empty when the server serves none.
+	codeGrant oauth.GrantType
 
 	// secrets verifies client secrets and owns the bcrypt success cache.
 	secrets *clientauth.Verifier
@@ -72,8 +79,8 @@ type Server struct {
 
 	// authorize and userinfo are the flows of those endpoints; nil when
 	// the spec does not enable them.
-	authorize *AuthorizeFlowRegistration
-	userinfo  *UserInfoFlowRegistration
+	authorize *Registration[AuthorizeFlow]
+	userinfo  *Registration[UserInfoFlow]
 	// users and pages serve the end user (authorize endpoint).
 	users UserStore
 	pages Pages
@@ -158,7 +165,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		keys:      cfg.Keys,
 		clock:     cfg.Clock,
 		log:       cfg.Logger,
-		flows:     make(map[oauth.GrantType]*TokenFlowRegistration, len(flows)),
+		flows:     make(map[oauth.GrantType]*Registration[TokenFlow], len(flows)),
 		secrets:   clientauth.NewVerifier(),
 		authorize: authorize,
 		userinfo:  fl.UserInfo,
@@ -176,12 +183,22 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 			errs = append(errs, fmt.Errorf("flow %d (%s): %w", i, reg.ID, err))
 			continue
 		}
-		if _, dup := srv.flows[reg.GrantType]; dup {
-			errs = append(errs, fmt.Errorf("flow %d (%s): grant type %q is registered twice", i, reg.ID, reg.GrantType))
+		gt := oauth.GrantType(reg.Wire)
+		if _, dup := srv.flows[gt]; dup {
+			errs = append(errs, fmt.Errorf("flow %d (%s): grant type %q is registered twice", i, reg.ID, reg.Wire))
 			continue
 		}
-		srv.flows[reg.GrantType] = &reg
-		grantOrder = append(grantOrder, reg.GrantType)
+		srv.flows[gt] = &reg
+		grantOrder = append(grantOrder, gt)
+		switch reg.Grant.Credential {
+		case flowkit.RefreshCredential:
+			srv.refreshGrant = gt
+		case flowkit.CodeCredential:
+			srv.codeGrant = gt
+		}
+	}
+	if fl.Authorize != nil && srv.codeGrant == "" {
+		errs = append(errs, errors.New("authorize flow: no token flow redeems its codes (one whose Grant.Credential is flowkit.CodeCredential)"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("runtime: new server: %w", err)
@@ -318,15 +335,20 @@ func checkIssuer(iss string) error {
 	}
 }
 
-// normaliseFlow fills the default lifetimes of a registration and checks it.
-func normaliseFlow(reg *TokenFlowRegistration) error {
+// normaliseFlow fills the default lifetimes of a registration and checks
+// it: a flow, a grant type that is a registered name or an absolute URI
+// (RFC 6749 §4.5), a complete and coherent policy, no negative lifetime.
+func normaliseFlow(reg *Registration[TokenFlow]) error {
 	if reg.Flow == nil {
 		return errors.New("Flow is nil")
 	}
-	if reg.GrantType == "" {
-		return errors.New("GrantType is empty")
+	if reg.Wire == "" {
+		return errors.New("Wire (the grant type) is empty")
 	}
-	if err := oauth.CheckGrantType(reg.GrantType); err != nil {
+	if err := oauth.CheckGrantType(oauth.GrantType(reg.Wire)); err != nil {
+		return err
+	}
+	if err := reg.Grant.Check(); err != nil {
 		return err
 	}
 	p := &reg.Policy

@@ -2,8 +2,6 @@ package runtime
 
 import (
 	"time"
-
-	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // AccessTokenFormat is how access tokens are issued.
@@ -15,7 +13,8 @@ const (
 	FormatOpaque AccessTokenFormat = "opaque" // ≥256 random bits, stored hashed
 )
 
-// TokenPolicy is a flow's token settings from the spec (flows.md §3.1).
+// TokenPolicy is a flow's token settings: the spec's tokens, server-wide
+// and for the flow.
 type TokenPolicy struct {
 	AccessFormat   AccessTokenFormat
 	AccessTTL      time.Duration
@@ -24,7 +23,8 @@ type TokenPolicy struct {
 	RefreshTTL     time.Duration
 	RefreshIdleTTL time.Duration
 	// RefreshGrace lets a rotated refresh token be presented again within
-	// this window without revoking the grant (flows.md §7.3). Default 0.
+	// this window without revoking the grant, for a client that retries
+	// after a lost response. Default 0.
 	RefreshGrace time.Duration
 	CodeTTL      time.Duration
 }
@@ -82,26 +82,4 @@ func (s Settings) OpenID() bool {
 		}
 	}
 	return false
-}
-
-// Flows are the flows a server serves, by endpoint. Generated code builds
-// them from the spec (the generated Flows function); NewServer takes them.
-type Flows struct {
-	// Token are the token endpoint's flows, one per grant type.
-	Token []TokenFlowRegistration
-	// Authorize is the authorization endpoint's response_type=code flow;
-	// nil when the spec does not enable it.
-	Authorize *AuthorizeFlowRegistration
-	// UserInfo is the userinfo endpoint's flow; nil when not enabled.
-	UserInfo *UserInfoFlowRegistration
-}
-
-// TokenFlowRegistration registers one token flow with the server.
-type TokenFlowRegistration struct {
-	ID        FlowID
-	GrantType oauth.GrantType
-	Policy    TokenPolicy
-	// PublicClients is whether public clients may use the flow.
-	PublicClients bool
-	Flow          TokenFlow
 }

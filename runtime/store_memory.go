@@ -49,7 +49,7 @@ type memRecord struct {
 	// consumed is set when a code has been consumed, replayed when it was
 	// presented again after that.
 	consumed, replayed bool
-	// revoked is set when a grant is revoked; it overrides the encoded Status.
+	// revoked is set when a grant is revoked; it overrides the encoded Revoked.
 	revoked bool
 	prune   int64 // Unix seconds; memstore.NoPrune when never
 }
@@ -169,7 +169,7 @@ func (m *MemoryStore) SaveGrant(_ context.Context, g Grant) error {
 func (m *MemoryStore) grant(id string) (memRecord, Grant, bool, error) {
 	e, g, ok, err := findLocked(m, m.grants, memstore.KeyOfID(id), decodeGrant, func(g Grant) bool { return g.ID == id })
 	if e.revoked {
-		g.Status = GrantRevoked
+		g.Revoked = true
 	}
 	return e, g, ok, err
 }

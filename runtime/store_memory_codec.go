@@ -35,7 +35,7 @@ func appendGrant(b []byte, g *Grant) []byte {
 	b = appendAuthentication(b, &g.Authentication)
 	b = memstore.AppendTime(b, g.Created)
 	b = memstore.AppendTime(b, g.ExpiresAt)
-	b = memstore.AppendStr(b, string(g.Status))
+	b = memstore.AppendBool(b, g.Revoked)
 	b = memstore.AppendBytes(b, g.Data)
 	return b
 }
@@ -51,7 +51,7 @@ func decodeGrant(s string) (Grant, error) {
 		Authentication: decodeAuthentication(&d),
 		Created:        d.Time(),
 		ExpiresAt:      d.Time(),
-		Status:         GrantStatus(d.Str()),
+		Revoked:        d.Bool(),
 		Data:           d.Bytes(),
 	}
 	return g, d.Done()

@@ -21,7 +21,7 @@ func TestRecordRoundTrip(t *testing.T) {
 	auth := Authentication{Subject: "alice", AuthTime: local, ACR: "urn:acr", AMR: []string{}, SessionID: "sid"}
 
 	g := Grant{ID: "g", ClientID: "c", Subject: "s", Scope: oauth.ScopeSet{"a", ""}, Audience: nil,
-		Authentication: auth, Created: utc, ExpiresAt: zone, Status: GrantRevoked, Data: json.RawMessage{}}
+		Authentication: auth, Created: utc, ExpiresAt: zone, Revoked: true, Data: json.RawMessage{}}
 	gotG, err := decodeGrant(string(appendGrant(nil, &g)))
 	wantG := g
 	wantG.ExpiresAt = zone.UTC()

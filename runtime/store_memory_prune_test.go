@@ -34,7 +34,7 @@ func pnHash() []byte {
 
 func pnGrant(t *testing.T, m *MemoryStore, exp time.Time) Grant {
 	t.Helper()
-	g := Grant{ID: randtok.NewID(), ClientID: "c", Subject: "s", Created: pnStart, ExpiresAt: exp, Status: GrantActive}
+	g := Grant{ID: randtok.NewID(), ClientID: "c", Subject: "s", Created: pnStart, ExpiresAt: exp}
 	if err := m.SaveGrant(context.Background(), g); err != nil {
 		t.Fatal(err)
 	}

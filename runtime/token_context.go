@@ -1,26 +1,20 @@
 package runtime
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/flowkit"
 	"github.com/oauthgen/oauthgen/runtime/internal/form"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
-// TokenFlow is implemented by the generated code of each token flow. Token
-// parses the flow's parameters into its typed context, validates it, runs the
-// flow's runtime checks and calls the team's procedure. Everything before it
-// (method, content type, form parsing, client authentication, grant and scope
-// checks) and after it (response checks, JSON, headers) is the endpoint's.
-type TokenFlow interface {
-	Token(ctx context.Context, t *TokenContext) (*TokenResponse, error)
-}
-
-// TokenContext holds the fields every token flow's context has
-// (flows.md §3.1, §3.2). Generated contexts embed a *TokenContext.
+// TokenContext holds the fields every token flow's context has. Generated
+// contexts embed a *TokenContext. By the time a procedure sees it, the
+// client is authenticated, the grant type, scope and resources checked
+// against the flow's policy, and the grant's credential (a code, a refresh
+// token) redeemed.
 type TokenContext struct {
 	// Flow is the flow type id.
 	Flow FlowID
@@ -48,9 +42,31 @@ type TokenContext struct {
 	RequestedScope oauth.ScopeSet
 	// GrantedScope is the scope the tokens will carry.
 	GrantedScope oauth.ScopeSet
+	// Resources are the resource parameters (RFC 8707 §2), checked against
+	// what the client or the redeemed grant allows; empty when omitted.
+	Resources []string
+
+	// Code is the authorization code the request redeemed, consumed and
+	// checked; nil unless the flow redeems codes.
+	Code *AuthorizationCode
+	// RefreshToken is the refresh token the request presented, checked
+	// and, with rotation, rotated; nil unless the flow redeems refresh
+	// tokens.
+	RefreshToken *RefreshTokenRecord
+	// Grant is the existing grant the request continues: the refresh
+	// token's. Nil when the flow creates a grant.
+	Grant *Grant
+	// Authentication is the end user's authentication behind the tokens:
+	// the code's or the grant's. Zero when no end user authorized them yet.
+	Authentication Authentication
 
 	form   form.Params
 	server *Server
+	// grant is the flow's policy.
+	grant flowkit.GrantPolicy
+	// presented is the refresh token value of the request; a refresh
+	// without rotation returns it unchanged.
+	presented Secret
 	// codeHash is the hash of the authorization code being redeemed; the
 	// grant issuer records its grant on that code.
 	codeHash []byte
@@ -77,7 +93,13 @@ func (t *TokenContext) Param(name string) string { return t.form.Get(name) }
 // properties: "" when absent. A header sent more than once is
 // invalid_request, like a repeated parameter (RFC 6749 §3.2).
 func (t *TokenContext) Header(name string) (string, error) {
-	vs := t.Request.Header.Values(name)
+	return requestHeader(t.Request, name)
+}
+
+// requestHeader returns the one value of a request header, "" when absent;
+// a repeated header is invalid_request.
+func requestHeader(r *http.Request, name string) (string, error) {
+	vs := r.Header.Values(name)
 	switch len(vs) {
 	case 0:
 		return "", nil

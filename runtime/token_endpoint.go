@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/flowkit"
 	"github.com/oauthgen/oauthgen/runtime/internal/form"
 	"github.com/oauthgen/oauthgen/runtime/internal/reply"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
@@ -26,33 +27,24 @@ import (
 // serveToken handles one token request.
 func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	now := s.clock.Now() // flows.md §3.5: read once per request
+	now := s.clock.Now() // read once per request
 	req := tokenRequest{s: s, w: w, log: s.log}
 
-	// 1. POST only (RFC 6749 §3.2; RFC 9110 §15.5.6).
+	// 1. POST only (RFC 6749 §3.2; RFC 9110 §15.5.6), a form body only, and
+	// no client credentials in the URL (RFC 6749 §2.3.1).
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		req.fail(ctx, http.StatusMethodNotAllowed, oauth.NewError(oauth.ErrInvalidRequest, "the token endpoint accepts POST only"))
 		return
 	}
-	// Form body only (flows.md §2.1 rule 3).
-	if !form.IsFormContentType(r.Header.Get("Content-Type")) {
-		req.failCode(ctx, oauth.NewError(oauth.ErrInvalidRequest, "Content-Type must be application/x-www-form-urlencoded"))
-		return
-	}
-	// No client credentials in the URL (RFC 6749 §2.3.1; security.md S-32).
 	if r.URL.RawQuery != "" && form.QueryCarriesCredentials(r.URL.RawQuery) {
 		req.failCode(ctx, oauth.NewError(oauth.ErrInvalidRequest, "client credentials must not be sent in the URL"))
 		return
 	}
 
-	// 2. Parse the form once (flows.md §2.1 rules 4-7).
-	body, e := form.ReadBody(w, r, s.settings.MaxBodyBytes)
-	if e != nil {
-		req.failCode(ctx, e)
-		return
-	}
-	params, e := form.Parse(body)
+	// 2. The form, parsed once: body limit, repeated parameters refused
+	// (RFC 6749 §3.2).
+	params, e := form.ParseBody(w, r, s.settings.MaxBodyBytes)
 	if e != nil {
 		req.failCode(ctx, e)
 		return
@@ -70,8 +62,9 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		req.failCode(ctx, oauth.NewError(oauth.ErrUnsupportedGrantType, "grant type is not supported"))
 		return
 	}
+	pol := reg.Grant
 
-	// 4. Authenticate the client (flows.md §2.2).
+	// 4. Authenticate the client (RFC 6749 §2.3).
 	auth, e := s.authenticateClient(ctx, r, params, now, s.tokenAuthMethods)
 	req.header = auth.header
 	if e != nil {
@@ -90,14 +83,13 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	client := auth.client
-	// A public client cannot use a flow that admits only confidential
-	// clients: it cannot authenticate (RFC 6749 §4.4 for client_credentials).
-	if client.IsPublic() && !reg.PublicClients {
+
+	// 5. A public client only where the flow admits it (RFC 6749 §2.1), and
+	// the client registered for the grant type (RFC 6749 §5.2).
+	if client.IsPublic() && pol.Clients != flowkit.AnyClients {
 		req.failCode(ctx, oauth.NewError(oauth.ErrInvalidClient, "public clients cannot use this grant type"))
 		return
 	}
-
-	// 5. The client must be registered for the grant type (RFC 6749 §5.2).
 	if !client.AllowsGrant(gt) {
 		req.failCode(ctx, oauth.NewError(oauth.ErrUnauthorizedClient, "client is not registered for this grant type"))
 		return
@@ -105,49 +97,48 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 
 	// 6. Sender constraint (DPoP, RFC 9449; mTLS, RFC 8705): not built yet.
 
-	// 7. Scope (RFC 6749 §3.3): valid syntax, allowed for the client. When
-	// it is omitted, a new grant gets the client's default scopes, and no
-	// defaults is invalid_scope. For authorization_code and refresh_token
-	// the flow decides: the code's scope, or the presented token's.
-	requested, ok := oauth.ParseScope(params.Get("scope"))
-	if !ok {
-		req.failCode(ctx, oauth.NewError(oauth.ErrInvalidScope, "malformed scope"))
+	// 7. Scope (RFC 6749 §3.3), by the flow's policy.
+	requested, granted, e := s.tokenScope(params, client, pol)
+	if e != nil {
+		req.failCode(ctx, e)
 		return
-	}
-	if extra := requested.Without(client.Scopes); len(extra) > 0 {
-		req.failCode(ctx, oauth.NewError(oauth.ErrInvalidScope, "scope '"+extra.String()+"' is not allowed for this client"))
-		return
-	}
-	var granted oauth.ScopeSet
-	if gt != oauth.GrantAuthorizationCode && gt != oauth.GrantRefreshToken {
-		granted = requested
-		if len(granted) == 0 {
-			granted = slices.Clone(client.DefaultScopes) // the registry's slice stays untouched
-		}
-		if len(granted) == 0 {
-			req.failCode(ctx, oauth.NewError(oauth.ErrInvalidScope, "scope is required: the client has no default scope"))
-			return
-		}
 	}
 
-	// 8. resource (RFC 8707 §2). A new grant's resources must be among the
-	// client's registered audiences; authorization_code and refresh_token
-	// check them against the code's or the grant's, in their flows.
-	var resources []string
-	if gt != oauth.GrantAuthorizationCode && gt != oauth.GrantRefreshToken {
-		if resources, e = resourceParams(params, client.Audiences, "is not allowed for this client"); e != nil {
+	// 8. Resources (RFC 8707 §2), by the flow's policy.
+	resources, e := tokenResources(params, client, pol)
+	if e != nil {
+		req.failCode(ctx, e)
+		return
+	}
+
+	// 9. A grant without an end user: its tokens' sub is the client_id, so
+	// a client_id that is an end user's subject gets none (RFC 9068 §5).
+	if pol.EndUser == flowkit.NoEndUser {
+		if e := s.checkNoUserNamed(ctx, client.ID, req.log); e != nil {
 			req.failCode(ctx, e)
 			return
 		}
 	}
 
-	// 11. The context and its default token data (flows.md §3).
+	// 10. The context, and the flow's own properties, parsed into its typed
+	// context and validated by generated code.
 	t := s.newTokenContext(r, reg, auth, params, now, requested, granted, resources)
 	req.log = t.Log
+	call, err := prepareFlow(ctx, t.Log, "token", reg.Flow.Prepare, t)
+	if err != nil {
+		req.failCode(ctx, err)
+		return
+	}
 
-	// 9, 10, 12. The flow parses and validates its parameters, runs its
-	// checks and calls the procedure; panics are recovered (S-77).
-	resp, err := callFlow(ctx, t.Log, "token", func() (*TokenResponse, error) { return reg.Flow.Token(ctx, t) })
+	// 11. The grant's credential: a code or a refresh token, redeemed with
+	// every check, which sets the default token data.
+	if err := s.redeem(ctx, t); err != nil {
+		req.failCode(ctx, err)
+		return
+	}
+
+	// 12. The team's procedure.
+	resp, err := callFlow(ctx, t.Log, "token", call)
 	if err != nil {
 		req.failCode(ctx, err)
 		return
@@ -160,6 +151,91 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reply.JSON(w, http.StatusOK, out)
+}
+
+// tokenScope checks the scope parameter, which must be well formed and
+// allowed for the client (RFC 6749 §3.3), and returns it with the scope
+// the policy grants: the request's or the client's default scopes
+// (ScopeFromRequest, none at all is invalid_scope), none yet
+// (ScopeFromGrant: the redemption decides), or the client's default scopes
+// (ScopeRefused, where a scope parameter is invalid_scope). Without an end
+// user, openid is invalid_scope on an OpenID server (OIDC Core §3.1.2.1).
+func (s *Server) tokenScope(p form.Params, client *Client, pol flowkit.GrantPolicy) (requested, granted oauth.ScopeSet, e *oauth.Error) {
+	requested, ok := oauth.ParseScope(p.Get("scope"))
+	if !ok {
+		return nil, nil, oauth.NewError(oauth.ErrInvalidScope, "malformed scope")
+	}
+	if extra := requested.Without(client.Scopes); len(extra) > 0 {
+		return nil, nil, oauth.NewError(oauth.ErrInvalidScope, "scope '"+extra.String()+"' is not allowed for this client")
+	}
+	switch pol.Scope {
+	case flowkit.ScopeFromRequest:
+		granted = requested
+		if len(granted) == 0 {
+			granted = slices.Clone(client.DefaultScopes) // the registry's slice stays untouched
+		}
+		if len(granted) == 0 {
+			return nil, nil, oauth.NewError(oauth.ErrInvalidScope, "scope is required: the client has no default scope")
+		}
+	case flowkit.ScopeRefused:
+		if len(requested) > 0 {
+			return nil, nil, oauth.NewError(oauth.ErrInvalidScope, "this grant type takes no scope parameter")
+		}
+		granted = slices.Clone(client.DefaultScopes)
+	}
+	if pol.EndUser == flowkit.NoEndUser && s.settings.OpenID() && granted.Contains(oauth.ScopeOpenID) {
+		return nil, nil, oauth.NewError(oauth.ErrInvalidScope, "scope 'openid' needs an end user; this grant has none")
+	}
+	return requested, granted, nil
+}
+
+// tokenResources checks the resource parameters (RFC 8707 §2) by the
+// policy: each must be one of the client's registered audiences
+// (ResourcesFromRequest); the redemption checks them against its grant's
+// (ResourcesFromGrant); none may be sent (ResourcesRefused).
+func tokenResources(p form.Params, client *Client, pol flowkit.GrantPolicy) ([]string, *oauth.Error) {
+	switch pol.Resources {
+	case flowkit.ResourcesFromRequest:
+		return resourceParams(p, client.Audiences, "is not allowed for this client")
+	case flowkit.ResourcesRefused:
+		if p.Has("resource") {
+			return nil, oauth.NewError(oauth.ErrInvalidTarget, "this grant type takes no resource parameter")
+		}
+	}
+	return nil, nil
+}
+
+// checkNoUserNamed refuses a grant without an end user to a client whose
+// client_id the user store knows as a subject, since its tokens' sub would
+// pass for that user's (RFC 9068 §5); the refusal is logged.
+func (s *Server) checkNoUserNamed(ctx context.Context, clientID string, log *slog.Logger) *oauth.Error {
+	if s.users == nil {
+		return nil
+	}
+	_, found, err := s.users.Claims(ctx, clientID)
+	if err != nil {
+		return oauth.AsError(fmt.Errorf("look up a user with the client_id as subject: %w", err))
+	}
+	if found {
+		log.LogAttrs(ctx, slog.LevelWarn, "client_id is also an end user's subject; no token issued (RFC 9068 §5)",
+			slog.String("client_id", clientID))
+		return oauth.NewError(oauth.ErrUnauthorizedClient, "this client cannot get tokens without an end user")
+	}
+	return nil
+}
+
+// redeem checks the grant's credential by the flow's policy: it redeems
+// the authorization code or the refresh token of the request, which sets
+// the granted scope and the default token data. A flow whose grant is the
+// client's own or its procedure's business has nothing to redeem.
+func (s *Server) redeem(ctx context.Context, t *TokenContext) error {
+	switch t.grant.Credential {
+	case flowkit.CodeCredential:
+		return s.redeemCode(ctx, t)
+	case flowkit.RefreshCredential:
+		return s.redeemRefreshToken(ctx, t)
+	}
+	return nil
 }
 
 // tokenRequest carries what the error path of one request needs.
@@ -207,11 +283,12 @@ func tokenEndpointCode(c oauth.ErrorCode) bool {
 }
 
 // newTokenContext builds the context of a request and its default token
-// data (flows.md §3.1-§3.3): a grant for the client itself, an access token
-// for the granted scope, and a refresh token when the policy issues them and
-// the client may use the refresh_token grant. Flows refine these. The jti
-// is left empty: the access token issuer draws it when it issues.
-func (s *Server) newTokenContext(r *http.Request, reg *TokenFlowRegistration, auth clientAuth, p form.Params,
+// data for a new grant: a grant and an access token for the granted scope
+// and audience, whose subject is the client until an end user is known
+// (RFC 9068 §2.2), and a refresh token when the flow's tokens include one
+// (canRefresh). A redemption refines these. The jti is left empty: the
+// access token issuer draws it when it issues.
+func (s *Server) newTokenContext(r *http.Request, reg *Registration[TokenFlow], auth clientAuth, p form.Params,
 	now time.Time, requested, granted oauth.ScopeSet, resources []string) *TokenContext {
 	client := auth.client
 	aud := resources // the resource parameters, when any (RFC 8707 §2)
@@ -230,16 +307,18 @@ func (s *Server) newTokenContext(r *http.Request, reg *TokenFlowRegistration, au
 		Policy:         reg.Policy,
 		Request:        r,
 		Log:            s.requestLogger(reg.ID, client.ID),
-		GrantType:      reg.GrantType,
+		GrantType:      oauth.GrantType(reg.Wire),
 		RequestedScope: requested,
 		GrantedScope:   granted,
+		Resources:      resources,
 		form:           p,
 		server:         s,
+		grant:          reg.Grant,
 	}
 	accessExp := now.Add(reg.Policy.AccessTTL)
 	t.Defaults = DefaultData{
 		Grant: GrantData{
-			Subject:   client.ID, // a grant without a user (RFC 9068 §2.2)
+			Subject:   client.ID,
 			ClientID:  client.ID,
 			Scope:     granted,
 			Audience:  aud,
@@ -255,12 +334,21 @@ func (s *Server) newTokenContext(r *http.Request, reg *TokenFlowRegistration, au
 			Scope:     granted,
 		},
 	}
-	if reg.Policy.IssueRefresh && client.AllowsGrant(oauth.GrantRefreshToken) {
+	if s.canRefresh(t, granted) {
 		t.Defaults.Refresh = newRefreshData(t, granted)
 		t.Defaults.Grant.ExpiresAt = laterOf(accessExp, t.Defaults.Refresh.ExpiresAt)
 	}
 	t.Issuers = newIssuers(t)
 	return t
+}
+
+// canRefresh reports whether the tokens of a new grant with scope include
+// a refresh token: the flow's policy issues them, the server serves a flow
+// that redeems them and the client is registered for its grant type, and,
+// for an OpenID request, offline_access allows it (OIDC Core §11).
+func (s *Server) canRefresh(t *TokenContext, scope oauth.ScopeSet) bool {
+	return t.Policy.IssueRefresh && s.refreshGrant != "" && t.Client.AllowsGrant(s.refreshGrant) &&
+		offlineAccessAllows(t, scope)
 }
 
 // requestLogger is the server's logger tagged with the flow and client_id

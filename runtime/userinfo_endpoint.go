@@ -117,7 +117,11 @@ func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 		Scope:       slices.Clone(scope),
 		Defaults:    UserInfoResponse{Subject: sub, UserClaims: claimsByScope(claims, scope)},
 	}
-	resp, err := callFlow(ctx, u.Log, "userinfo", func() (*UserInfoResponse, error) { return s.userinfo.Flow.UserInfo(ctx, u) })
+	call, err := prepareFlow(ctx, u.Log, "userinfo", s.userinfo.Flow.Prepare, u)
+	var resp *UserInfoResponse
+	if err == nil {
+		resp, err = callFlow(ctx, u.Log, "userinfo", call)
+	}
 	if err != nil {
 		q.fail(ctx, 0, err)
 		return
@@ -176,9 +180,9 @@ func cloneBool(b *bool) *bool {
 	return &v
 }
 
-// DefaultUserInfo is the default procedure of the userinfo flow: it returns
+// Default is the default procedure of the userinfo flow: it returns
 // u.Defaults, sub and the claims the token's scope grants (OIDC Core §5.4).
-func DefaultUserInfo(_ context.Context, u *UserInfoContext) (*UserInfoResponse, error) {
+func (u *UserInfoContext) Default(context.Context) (*UserInfoResponse, error) {
 	return &u.Defaults, nil
 }
 

@@ -453,7 +453,7 @@ func TestUserInfoProcedure(t *testing.T) {
 	var seen UserInfoContext
 	env.proc = func(ctx context.Context, u *UserInfoContext) (*UserInfoResponse, error) {
 		seen = *u
-		resp, err := DefaultUserInfo(ctx, u)
+		resp, err := u.Default(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -30,73 +30,19 @@ type CatalogueEndpoint struct {
 	Status string `yaml:"status"`
 	// Description documents the endpoint.
 	Description string `yaml:"description"`
-	// Gen is what generated code needs to serve the endpoint's flows; nil
-	// for an endpoint that serves no generated flow (JWKS, metadata).
-	Gen *EndpointGen `yaml:"generate"`
-}
-
-// EndpointGen describes, for one endpoint kind, the runtime identifiers and
-// texts the generator uses to emit its flows, so that no endpoint kind is
-// hard-coded in the generator. Every identifier is an exported identifier of
-// package runtime.
-type EndpointGen struct {
-	Pos
-	// Context is the struct every generated context of the endpoint embeds
-	// by pointer, such as "TokenContext".
-	Context string `yaml:"context"`
-	// ContextDoc completes "<Context> ..." in the embedded field's comment.
-	ContextDoc string `yaml:"context_doc"`
-	// Response is the struct a procedure returns a pointer to, such as "TokenResponse".
-	Response string `yaml:"response"`
-	// Interface is the interface the generated adapter implements, such as
-	// "TokenFlow"; Method is its one method, such as "Token", which takes
-	// (ctx, *Context) and returns (*Response, error).
-	Interface string `yaml:"interface"`
-	Method    string `yaml:"method"`
-	// Precheck, when set, is a second method of Interface, taking (ctx,
-	// *Context) and returning error, that parses and validates the flow's
-	// own properties without calling the procedure. The runtime calls it
-	// when the request arrives, so a malformed property is answered before
-	// any page is shown to the end user.
-	Precheck string `yaml:"precheck"`
-	// Registration is the struct that registers a flow, such as
-	// "TokenFlowRegistration"; RegistrationFields are the fields generated
-	// code sets, in order: ID, GrantType, PublicClients, Policy, Flow.
-	Registration       string   `yaml:"registration"`
-	RegistrationFields []string `yaml:"registration_fields"`
-	// FlowsField is the field of runtime.Flows that holds the registrations;
-	// FlowsList is whether it is a slice (one entry per flow) rather than a
-	// pointer (the endpoint's one flow, nil when disabled).
-	FlowsField string `yaml:"flows_field"`
-	FlowsList  bool   `yaml:"flows_list"`
-	// WireParam is the request parameter whose value (a flow's wire) selects
-	// the flow, such as "grant_type"; empty when the endpoint has one flow.
+	// WireParam is the request parameter whose value (a flow's wire)
+	// selects the flow, such as "grant_type"; empty when the endpoint
+	// serves one flow.
 	WireParam string `yaml:"wire_param"`
-	// ParsedBy says who reads the catalogue's request properties: "flow"
-	// (generated code parses them into the flow's context and passes them to
-	// the runtime check) or "endpoint" (the runtime parses them into Context
-	// before the flow runs; generated code only documents them).
-	ParsedBy string `yaml:"parsed_by"`
+	// Parameters are the request parameters the runtime reads at the
+	// endpoint; a team property must not read one.
+	Parameters []string `yaml:"parameters"`
 	// PropertySources are the sources a team property may have at the
 	// endpoint; empty means the endpoint's flows take no team properties.
 	PropertySources []string `yaml:"property_sources"`
-	// StandardParams are the request parameters the runtime reads itself at
-	// the endpoint; a team property must not read one.
-	StandardParams []string `yaml:"standard_params"`
-	// Reserved are the Go names Context declares (fields and methods), and
-	// names reserved for fields it will have; a team property must not take one.
-	Reserved []string `yaml:"reserved"`
-	// TokenSettings are the keys of a flow's tokens the endpoint's flows use;
-	// a flow may set no other, and Policy carries only these.
+	// TokenSettings are the keys of a flow's tokens the endpoint's flows
+	// use; a flow may set no other.
 	TokenSettings []string `yaml:"token_settings"`
-	// BeforeProcedure completes "The procedure receives it only after the
-	// endpoint has ..." in a context's doc comment.
-	BeforeProcedure string `yaml:"before_procedure"`
-	// ProcedureDoc completes "GenerateToken ..." in a stub's doc comment;
-	// "{wire}" stands for "<WireParam>=<wire>".
-	ProcedureDoc string `yaml:"procedure_doc"`
-	// Customise is the stub's hint, completing "To customise, ...".
-	Customise string `yaml:"customise"`
 }
 
 // CatalogueFlow is a standard flow type.
@@ -109,8 +55,6 @@ type CatalogueFlow struct {
 	// Wire is the value that selects it: grant_type at the token endpoint,
 	// response_type at the authorization endpoint; empty when the endpoint has one flow.
 	Wire string `yaml:"wire"`
-	// GrantConst is the runtime constant of the grant type, such as "GrantClientCredentials".
-	GrantConst string `yaml:"grant_const"`
 	// Name is the Go name stem: ClientCredentials gives ClientCredentialsContext.
 	Name string `yaml:"name"`
 	// Description documents the flow.
@@ -119,10 +63,9 @@ type CatalogueFlow struct {
 	Specs []string `yaml:"specs"`
 	// Status is "available" or "planned".
 	Status string `yaml:"status"`
-	// PublicClients is whether public clients may use the flow.
-	PublicClients bool `yaml:"public_clients"`
-	// Runtime names the runtime hooks of the flow.
-	Runtime RuntimeHooks `yaml:"runtime"`
+	// Policy is what the token endpoint's shared phases read of a token
+	// flow; zero for the flows of other endpoints.
+	Policy FlowPolicy `yaml:"policy"`
 	// Defaults are token settings the flow forces, such as no refresh token for client_credentials.
 	Defaults TokenSettings `yaml:"defaults"`
 	// Errors are the error codes the flow may return.
@@ -135,30 +78,44 @@ type CatalogueFlow struct {
 	Requires []string `yaml:"requires"`
 	// RequiresScopes are scopes a spec must declare to enable this flow.
 	RequiresScopes []string `yaml:"requires_scopes"`
-	// CodeDataOut is the dotted path, in the flow's context, of the raw
-	// carry-over data the default procedure stores on a code, such as
-	// "CodeData.Data"; a spec may declare code_data only for such a flow.
-	CodeDataOut string `yaml:"code_data_out"`
-	// CodeDataIn is the dotted path, in the flow's context, of the raw
-	// carry-over data of a presented code, such as "Presented.Data"; the
-	// context of such a flow gets the decoded Data after the runtime check.
-	CodeDataIn string `yaml:"code_data_in"`
+	// IssuesCode is whether the flow issues authorization codes: only such
+	// a flow may declare code_data in a spec.
+	IssuesCode bool `yaml:"issues_code"`
 }
 
-// RuntimeHooks name the runtime identifiers generated code uses for a flow.
-// Each is an exported identifier of package runtime; empty means none.
-type RuntimeHooks struct {
-	// State is a struct embedded in the context holding the store and derived properties.
-	State string `yaml:"state"`
-	// Params is the struct of form properties passed to Check.
-	Params string `yaml:"params"`
-	// Check runs the flow's checks before the procedure:
-	// Check(ctx, *Context[, *State][, Params]) error, where Context is the
-	// endpoint's (EndpointGen.Context).
-	Check string `yaml:"check"`
-	// Default is the default procedure:
-	// Default(ctx, *Context[, *State]) (*Response, error).
-	Default string `yaml:"default"`
+// FlowPolicy is a token flow's policy, as the catalogue and the spec write
+// it: every field one of the values the field's doc lists.
+type FlowPolicy struct {
+	Pos
+	// Clients is "confidential" or "any" (public clients too).
+	Clients string `yaml:"clients"`
+	// Credential is what proves the grant: "client", "code",
+	// "refresh_token" or "procedure".
+	Credential string `yaml:"credential"`
+	// Scope is "request", "grant" or "none".
+	Scope string `yaml:"scope"`
+	// Resources is "request", "grant" or "none".
+	Resources string `yaml:"resources"`
+	// EndUser is "none", "grant" or "procedure".
+	EndUser string `yaml:"end_user"`
+}
+
+// PolicyValues are the values each key of a flow policy may have.
+func PolicyValues() map[string][]string {
+	return map[string][]string{
+		"clients":    {"confidential", "any"},
+		"credential": {"client", "code", "refresh_token", "procedure"},
+		"scope":      {"request", "grant", "none"},
+		"resources":  {"request", "grant", "none"},
+		"end_user":   {"none", "grant", "procedure"},
+	}
+}
+
+// RedeemsGrant reports whether the policy's credential is a code or a
+// refresh token that the runtime redeems, whose grant carries the scope,
+// resources and end user.
+func (p FlowPolicy) RedeemsGrant() bool {
+	return p.Credential == "code" || p.Credential == "refresh_token"
 }
 
 // CatalogueProperty is a context property of a standard flow.
@@ -166,16 +123,16 @@ type CatalogueProperty struct {
 	Pos
 	// Name is the wire name (form parameter, header) or, for other sources, the property name.
 	Name string `yaml:"-"`
-	// Field is the Go field name.
+	// Field is the name of the context field that carries the property;
+	// empty for a request parameter the runtime reads and checks itself.
 	Field string `yaml:"field"`
-	// Type is the Go type, as written in generated code (runtime types qualified with "runtime.").
+	// Type is the property's type in the protocol vocabulary of the
+	// runtime: string, Secret, ScopeSet, *AuthorizationCode, ...
 	Type string `yaml:"type"`
 	// Source is one of form, query, header, client, store, session, derived, config.
 	Source string `yaml:"source"`
 	// Required is whether the request must carry it.
 	Required bool `yaml:"required"`
-	// Validate is the validator/v10 rule of the generated field, for form, query and header sources.
-	Validate string `yaml:"validate"`
 	// Description documents the property; it becomes the field's doc comment.
 	Description string `yaml:"description"`
 	// Spec is the section that defines it, such as "RFC 6749 §4.1.3".

@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"cmp"
 	_ "embed"
 	"fmt"
 	"go/token"
@@ -77,7 +76,10 @@ func parseCatalogue(filename string, data []byte) (*Catalogue, error) {
 					{key: "specs", required: true, decode: d.strList(&ep.Specs)},
 					{key: "status", required: true, decode: d.str(&ep.Status)},
 					{key: "description", required: true, decode: d.str(&ep.Description)},
-					{key: "generate", decode: func(e entry, p string) { ep.Gen = d.endpointGen(e, p) }},
+					{key: "wire_param", decode: d.str(&ep.WireParam)},
+					{key: "parameters", decode: d.strList(&ep.Parameters)},
+					{key: "property_sources", decode: d.strList(&ep.PropertySources)},
+					{key: "token_settings", decode: d.strList(&ep.TokenSettings)},
 				})
 				c.Endpoints = append(c.Endpoints, ep)
 			})
@@ -103,36 +105,25 @@ func (d *decoder) catalogueFlow(e entry, at Pos, p string) CatalogueFlow {
 	d.object(e.v, at, p, []field{
 		{key: "endpoint", required: true, decode: d.str(&f.Endpoint)},
 		{key: "wire", decode: d.str(&f.Wire)},
-		{key: "grant_const", decode: d.str(&f.GrantConst)},
 		{key: "name", required: true, decode: d.str(&f.Name)},
 		{key: "description", required: true, decode: d.str(&f.Description)},
 		{key: "specs", required: true, decode: d.strList(&f.Specs)},
 		{key: "status", required: true, decode: d.str(&f.Status)},
-		{key: "public_clients", required: true, decode: d.boolean(&f.PublicClients)},
-		{key: "runtime", decode: func(e entry, p string) {
-			d.object(e.v, d.pos(e.k), p, []field{
-				{key: "state", decode: d.str(&f.Runtime.State)},
-				{key: "params", decode: d.str(&f.Runtime.Params)},
-				{key: "check", decode: d.str(&f.Runtime.Check)},
-				{key: "default", decode: d.str(&f.Runtime.Default)},
-			})
-		}},
+		{key: "policy", decode: func(e entry, p string) { d.flowPolicy(e, p, &f.Policy) }},
 		{key: "defaults", decode: func(e entry, p string) { d.tokenSettings(e, p, &f.Defaults) }},
 		{key: "errors", required: true, decode: d.strList(&f.Errors)},
 		{key: "issues", required: true, decode: d.str(&f.Issues)},
 		{key: "requires", decode: d.strList(&f.Requires)},
 		{key: "requires_scopes", decode: d.strList(&f.RequiresScopes)},
-		{key: "code_data_out", decode: d.str(&f.CodeDataOut)},
-		{key: "code_data_in", decode: d.str(&f.CodeDataIn)},
+		{key: "issues_code", decode: d.boolean(&f.IssuesCode)},
 		{key: "properties", decode: func(e entry, p string) {
 			d.keyed(e.v, p, func(e entry, at Pos, ip string) {
 				pr := CatalogueProperty{Pos: at, Name: e.key}
 				d.object(e.v, at, ip, []field{
-					{key: "field", required: true, decode: d.str(&pr.Field)},
+					{key: "field", decode: d.str(&pr.Field)},
 					{key: "type", required: true, decode: d.str(&pr.Type)},
 					{key: "source", required: true, decode: d.str(&pr.Source)},
 					{key: "required", decode: d.boolean(&pr.Required)},
-					{key: "validate", decode: d.str(&pr.Validate)},
 					{key: "description", required: true, decode: d.str(&pr.Description)},
 					{key: "spec", required: true, decode: d.str(&pr.Spec)},
 				})
@@ -143,43 +134,17 @@ func (d *decoder) catalogueFlow(e entry, at Pos, p string) CatalogueFlow {
 	return f
 }
 
-// endpointGen decodes an endpoint's generate mapping.
-func (d *decoder) endpointGen(e entry, p string) *EndpointGen {
-	g := &EndpointGen{Pos: d.pos(e.k)}
-	d.object(e.v, g.Pos, p, []field{
-		{key: "context", required: true, decode: d.str(&g.Context)},
-		{key: "context_doc", required: true, decode: d.str(&g.ContextDoc)},
-		{key: "response", required: true, decode: d.str(&g.Response)},
-		{key: "interface", required: true, decode: d.str(&g.Interface)},
-		{key: "method", required: true, decode: d.str(&g.Method)},
-		{key: "precheck", decode: d.str(&g.Precheck)},
-		{key: "registration", required: true, decode: d.str(&g.Registration)},
-		{key: "registration_fields", required: true, decode: d.strList(&g.RegistrationFields)},
-		{key: "flows_field", required: true, decode: d.str(&g.FlowsField)},
-		{key: "flows_list", decode: d.boolean(&g.FlowsList)},
-		{key: "wire_param", decode: d.str(&g.WireParam)},
-		{key: "parsed_by", required: true, decode: d.str(&g.ParsedBy)},
-		{key: "property_sources", decode: d.strList(&g.PropertySources)},
-		{key: "standard_params", decode: d.strList(&g.StandardParams)},
-		{key: "reserved", required: true, decode: d.strList(&g.Reserved)},
-		{key: "token_settings", decode: d.strList(&g.TokenSettings)},
-		{key: "before_procedure", required: true, decode: d.str(&g.BeforeProcedure)},
-		{key: "procedure_doc", required: true, decode: d.str(&g.ProcedureDoc)},
-		{key: "customise", required: true, decode: d.str(&g.Customise)},
+// flowPolicy decodes a flow's policy; the catalogue and the spec's
+// extension grants share the format.
+func (d *decoder) flowPolicy(e entry, p string, dst *FlowPolicy) {
+	dst.Pos = d.pos(e.k)
+	d.object(e.v, dst.Pos, p, []field{
+		{key: "clients", decode: d.str(&dst.Clients)},
+		{key: "credential", decode: d.str(&dst.Credential)},
+		{key: "scope", decode: d.str(&dst.Scope)},
+		{key: "resources", decode: d.str(&dst.Resources)},
+		{key: "end_user", decode: d.str(&dst.EndUser)},
 	})
-	return g
-}
-
-// The values of EndpointGen.ParsedBy.
-const (
-	ParsedByFlow     = "flow"     // generated code parses the catalogue's request properties
-	ParsedByEndpoint = "endpoint" // the runtime endpoint parses them into the base context
-)
-
-// RegistrationFields are the fields of a runtime flow registration that
-// generated code knows how to set, in the order it sets them.
-func RegistrationFields() []string {
-	return []string{"ID", "GrantType", "PublicClients", "Policy", "Flow"}
 }
 
 // flowSettingKeys are the keys of token settings a flow may set, in the
@@ -249,9 +214,7 @@ func checkCatalogue(c *Catalogue, ds *Diagnostics) {
 		if why := checkPath(ep.Path); why != "" && ep.SpecKey != "" {
 			ds.report(ep.Pos, CodePath, "endpoint %s: path %q %s", ep.ID, ep.Path, why)
 		}
-		if ep.Gen != nil {
-			checkEndpointGen(ep, ds)
-		}
+		checkEndpointProtocol(ep, ds)
 	}
 	wires := map[string]string{}
 	names := map[string]string{}
@@ -272,12 +235,8 @@ func checkCatalogueFlow(c *Catalogue, f CatalogueFlow, wires, names map[string]s
 	case f.Status == StatusAvailable && ep.Status != StatusAvailable:
 		ds.report(f.Pos, CodeUnknownKey, "%s: available on the planned endpoint %s", where, f.Endpoint)
 	}
-	var gen *EndpointGen
-	if ep != nil {
-		gen = ep.Gen
-	}
-	if gen != nil && gen.WireParam != "" && f.Wire == "" {
-		ds.report(f.Pos, CodeMissingKey, "%s: a flow of endpoint %s needs its %s as wire", where, f.Endpoint, gen.WireParam)
+	if ep != nil && ep.WireParam != "" && f.Wire == "" {
+		ds.report(f.Pos, CodeMissingKey, "%s: a flow of endpoint %s needs its %s as wire", where, f.Endpoint, ep.WireParam)
 	}
 	if f.Wire != "" {
 		key := f.Endpoint + " " + f.Wire
@@ -294,12 +253,10 @@ func checkCatalogueFlow(c *Catalogue, f CatalogueFlow, wires, names map[string]s
 	}
 	names[f.Name] = f.ID
 	if f.Status == StatusAvailable && ep != nil {
-		checkAvailableFlow(c, f, gen, ds)
+		checkAvailableFlow(c, f, ep, ds)
 	}
-	for _, h := range []string{f.Runtime.State, f.Runtime.Params, f.Runtime.Check, f.Runtime.Default, f.GrantConst} {
-		if h != "" && (!token.IsIdentifier(h) || !token.IsExported(h)) {
-			ds.report(f.Pos, CodeGoName, "%s: runtime identifier %q is not an exported Go identifier", where, h)
-		}
+	if f.Policy != (FlowPolicy{}) {
+		checkFlowPolicy(f.Policy, where, ds)
 	}
 	for _, r := range f.Requires {
 		if r == f.ID || c.Flow(r) == nil {
@@ -309,11 +266,6 @@ func checkCatalogueFlow(c *Catalogue, f CatalogueFlow, wires, names map[string]s
 	for _, sc := range f.RequiresScopes {
 		if sc == "" || checkScopeName(sc) != "" {
 			ds.report(f.Pos, CodeScope, "%s: requires_scopes %q is not a scope token", where, sc)
-		}
-	}
-	for _, path := range []string{f.CodeDataOut, f.CodeDataIn} {
-		if path != "" && !goPath(path) {
-			ds.report(f.Pos, CodeGoName, "%s: code data path %q is not a dotted path of exported Go identifiers", where, path)
 		}
 	}
 	if len(f.Errors) == 0 {
@@ -333,29 +285,20 @@ func checkCatalogueFlow(c *Catalogue, f CatalogueFlow, wires, names map[string]s
 		if !slices.Contains(CatalogueSources(), p.Source) {
 			ds.report(p.Pos, CodeProperty, "%s: unknown source %q", pw, p.Source)
 		}
-		if !token.IsIdentifier(p.Field) || !token.IsExported(p.Field) {
-			ds.report(p.Pos, CodeGoName, "%s: field %q is not an exported Go identifier", pw, p.Field)
-		}
-		if fields[p.Field] {
-			ds.report(p.Pos, CodeGoNameClash, "%s: field %q used twice", pw, p.Field)
-		}
-		fields[p.Field] = true
-		if !wireSource(p.Source) && p.Name != p.Field {
-			ds.report(p.Pos, CodeProperty, "%s: a %s property is keyed by its field name %q", pw, p.Source, p.Field)
-		}
-		if gen != nil && gen.ParsedBy == ParsedByEndpoint && p.Validate != "" {
-			ds.report(p.Pos, CodeProperty, "%s: endpoint %s parses its properties itself, so none has a validate rule", pw, f.Endpoint)
-		}
-		if gen != nil && gen.ParsedBy == ParsedByFlow && wireSource(p.Source) && !slices.Contains(gen.PropertySources, p.Source) {
-			ds.report(p.Pos, CodeProperty, "%s: generated code of endpoint %s cannot read a %s property", pw, f.Endpoint, p.Source)
-		}
-		if !wireSource(p.Source) && (p.Validate != "" || p.Required) {
-			ds.report(p.Pos, CodeProperty, "%s: only form, query and header properties are required or validated", pw)
-		}
-		if p.Validate != "" {
-			if why := checkValidateChars(p.Validate); why != "" {
-				ds.report(p.Pos, CodeProperty, "%s: validate %s", pw, why)
+		if p.Field != "" {
+			if !token.IsIdentifier(p.Field) || !token.IsExported(p.Field) {
+				ds.report(p.Pos, CodeGoName, "%s: field %q is not an exported Go identifier", pw, p.Field)
 			}
+			if fields[p.Field] {
+				ds.report(p.Pos, CodeGoNameClash, "%s: field %q used twice", pw, p.Field)
+			}
+			fields[p.Field] = true
+		}
+		if !wireSource(p.Source) && (p.Name != p.Field || p.Required) {
+			ds.report(p.Pos, CodeProperty, "%s: a %s property is keyed by its field name, and only request parameters are required", pw, p.Source)
+		}
+		if f.Status == StatusAvailable && ep != nil && wireSource(p.Source) && p.Source != "header" && !slices.Contains(ep.Parameters, p.Name) {
+			ds.report(p.Pos, CodeProperty, "%s: %s is not one of the parameters of endpoint %s", pw, p.Name, f.Endpoint)
 		}
 		if why := checkCommentText(p.Description); why != "" {
 			ds.report(p.Pos, CodeCommentText, "%s: description %s", pw, why)
@@ -366,25 +309,17 @@ func checkCatalogueFlow(c *Catalogue, f CatalogueFlow, wires, names map[string]s
 	}
 }
 
-// checkAvailableFlow checks what the generator needs of an available flow:
-// an endpoint it can emit, the runtime hooks and the grant constant.
-func checkAvailableFlow(c *Catalogue, f CatalogueFlow, gen *EndpointGen, ds *Diagnostics) {
+// checkAvailableFlow checks what the generator needs of an available
+// flow: a policy exactly when it is a token flow, and available flows it
+// requires.
+func checkAvailableFlow(c *Catalogue, f CatalogueFlow, ep *CatalogueEndpoint, ds *Diagnostics) {
 	where := "flow " + f.ID
-	if gen == nil {
-		ds.report(f.Pos, CodeMissingKey, "%s: available on endpoint %s, which has no generate section", where, f.Endpoint)
-		return
+	token := ep.WireParam == "grant_type"
+	if token && f.Policy == (FlowPolicy{}) {
+		ds.report(f.Pos, CodeMissingKey, "%s: an available token flow needs a policy", where)
 	}
-	if f.Runtime.Default == "" {
-		ds.report(f.Pos, CodeMissingKey, "%s: an available flow needs a runtime default hook", where)
-	}
-	if gen.ParsedBy == ParsedByFlow && f.Runtime.Check == "" {
-		ds.report(f.Pos, CodeMissingKey, "%s: an available flow that parses its own request needs a runtime check hook", where)
-	}
-	if slices.Contains(gen.RegistrationFields, "GrantType") && f.GrantConst == "" {
-		ds.report(f.Pos, CodeMissingKey, "%s: an available flow of endpoint %s needs grant_const", where, f.Endpoint)
-	}
-	if f.CodeDataIn != "" && f.CodeDataOut != "" {
-		ds.report(f.Pos, CodeUnknownKey, "%s: a flow has code_data_out or code_data_in, not both", where)
+	if !token && f.Policy != (FlowPolicy{}) {
+		ds.report(f.Pos, CodeUnknownKey, "%s: only token flows have a policy", where)
 	}
 	for _, r := range f.Requires {
 		if rf := c.Flow(r); rf != nil && rf.Status != StatusAvailable {
@@ -393,59 +328,49 @@ func checkAvailableFlow(c *Catalogue, f CatalogueFlow, gen *EndpointGen, ds *Dia
 	}
 }
 
-// checkEndpointGen checks an endpoint's generate section.
-func checkEndpointGen(ep CatalogueEndpoint, ds *Diagnostics) {
-	g := ep.Gen
-	where := "endpoint " + ep.ID + " generate"
-	for _, id := range []string{g.Context, g.Response, g.Interface, g.Method, g.Registration, g.FlowsField} {
-		if !token.IsIdentifier(id) || !token.IsExported(id) {
-			ds.report(g.Pos, CodeGoName, "%s: %q is not an exported Go identifier", where, id)
+// checkFlowPolicy checks that every key of a policy has one of its values
+// (PolicyValues) and that they fit together: the scope, resources and end
+// user come from the grant exactly when a code or a refresh token is
+// redeemed, and the client's own credential is for confidential clients
+// acting for themselves.
+func checkFlowPolicy(p FlowPolicy, where string, ds *Diagnostics) {
+	vals := PolicyValues()
+	for _, x := range []struct{ key, v string }{
+		{"clients", p.Clients}, {"credential", p.Credential}, {"scope", p.Scope}, {"resources", p.Resources}, {"end_user", p.EndUser},
+	} {
+		if !slices.Contains(vals[x.key], x.v) {
+			ds.report(p.Pos, CodePolicy, "%s: policy %s %q must be %s", where, x.key, x.v, orList(vals[x.key]))
 		}
 	}
-	for _, r := range g.Reserved {
-		if !token.IsIdentifier(r) || !token.IsExported(r) {
-			ds.report(g.Pos, CodeGoName, "%s: reserved name %q is not an exported Go identifier", where, r)
-		}
+	redeems := p.RedeemsGrant()
+	if redeems != (p.Scope == "grant") || redeems != (p.Resources == "grant") || redeems != (p.EndUser == "grant") {
+		ds.report(p.Pos, CodePolicy, "%s: policy scope, resources and end_user are grant exactly when the credential is code or refresh_token", where)
 	}
-	if !slices.Contains([]string{ParsedByFlow, ParsedByEndpoint}, g.ParsedBy) {
-		ds.report(g.Pos, CodeUnknownKey, "%s: parsed_by %q is not flow or endpoint", where, g.ParsedBy)
-	}
-	for _, s := range g.PropertySources {
-		if !wireSource(s) {
-			ds.report(g.Pos, CodeProperty, "%s: property source %q is not form, query or header", where, s)
-		}
-	}
-	for _, k := range g.TokenSettings {
-		if !slices.Contains(flowSettingKeys(), k) {
-			ds.report(g.Pos, CodeTokenSetting, "%s: %q is not a flow token setting", where, k)
-		}
-	}
-	for _, f := range g.RegistrationFields {
-		if !slices.Contains(RegistrationFields(), f) {
-			ds.report(g.Pos, CodeUnknownKey, "%s: the generator cannot set registration field %q; it sets %s", where, f, strings.Join(RegistrationFields(), ", "))
-		}
-	}
-	if !slices.Contains(g.RegistrationFields, "ID") || !slices.Contains(g.RegistrationFields, "Flow") {
-		ds.report(g.Pos, CodeMissingKey, "%s: registration_fields must include ID and Flow", where)
-	}
-	for _, p := range g.StandardParams {
-		if checkFormParam(p) != "" {
-			ds.report(g.Pos, CodeProperty, "%s: standard parameter %q is not a parameter name", where, p)
-		}
-	}
-	for _, text := range []string{g.ContextDoc, g.BeforeProcedure, g.ProcedureDoc, g.Customise} {
-		if why := checkCommentText(text); why != "" || text == "" {
-			ds.report(g.Pos, CodeCommentText, "%s: text %q %s", where, text, cmp.Or(why, "is empty"))
-		}
+	if p.Credential == "client" && (p.Clients != "confidential" || p.EndUser != "none") {
+		ds.report(p.Pos, CodePolicy, "%s: policy credential client is for confidential clients with end_user none (RFC 6749 §4.4)", where)
 	}
 }
 
-// goPath reports whether p is a dotted path of exported Go identifiers.
-func goPath(p string) bool {
-	for _, part := range strings.Split(p, ".") {
-		if !token.IsIdentifier(part) || !token.IsExported(part) {
-			return false
+// checkEndpointProtocol checks an endpoint's wire parameter, parameters,
+// property sources and token settings.
+func checkEndpointProtocol(ep CatalogueEndpoint, ds *Diagnostics) {
+	where := "endpoint " + ep.ID
+	for _, s := range ep.PropertySources {
+		if !wireSource(s) {
+			ds.report(ep.Pos, CodeProperty, "%s: property source %q is not form, query or header", where, s)
 		}
 	}
-	return true
+	for _, k := range ep.TokenSettings {
+		if !slices.Contains(flowSettingKeys(), k) {
+			ds.report(ep.Pos, CodeTokenSetting, "%s: %q is not a flow token setting", where, k)
+		}
+	}
+	for _, p := range ep.Parameters {
+		if checkFormParam(p) != "" {
+			ds.report(ep.Pos, CodeProperty, "%s: parameter %q is not a parameter name", where, p)
+		}
+	}
+	if ep.WireParam != "" && !slices.Contains(ep.Parameters, ep.WireParam) {
+		ds.report(ep.Pos, CodeProperty, "%s: wire_param %q is not one of its parameters", where, ep.WireParam)
+	}
 }

@@ -66,6 +66,7 @@ const (
 	CodeProperty       = "OG150"
 	CodePropertyParam  = "OG151"
 	CodeCodeData       = "OG152"
+	CodePolicy         = "OG153" // a flow policy value or combination the runtime does not accept
 	CodeExtensionGrant = "OG160"
 )
 

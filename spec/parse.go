@@ -57,6 +57,9 @@ func Parse(filename string, data []byte) (*Spec, error) {
 					{key: "grant_type", required: true, decode: d.str(&g.GrantType)},
 					{key: "description", decode: d.str(&g.Description)},
 					{key: "public_clients", decode: d.boolean(&g.PublicClients)},
+					{key: "scope", decode: d.str(&g.Scope)},
+					{key: "resources", decode: d.str(&g.Resources)},
+					{key: "end_user", decode: d.str(&g.EndUser)},
 					{key: "tokens", decode: func(e entry, p string) { d.tokenSettings(e, p, &g.Tokens) }},
 					{key: "properties", decode: func(e entry, p string) { d.properties(e, p, &g.Properties) }},
 				})

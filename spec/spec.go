@@ -211,6 +211,16 @@ type ExtensionGrant struct {
 	Description string `yaml:"description"`
 	// PublicClients is whether public clients may use the grant.
 	PublicClients bool `yaml:"public_clients"`
+	// Scope is "request" (the default: the scope parameter, else the
+	// client's default scopes) or "none" (the grant takes no scope
+	// parameter).
+	Scope string `yaml:"scope"`
+	// Resources is "request" (the default: resource parameters within the
+	// client's audiences, RFC 8707) or "none".
+	Resources string `yaml:"resources"`
+	// EndUser is "procedure" (the default: the procedure may sign an end
+	// user in) or "none" (the client acts for itself).
+	EndUser string `yaml:"end_user"`
 	// Tokens override the server-wide token settings for this grant.
 	Tokens TokenSettings `yaml:"tokens"`
 	// Properties are the grant's context properties.
@@ -248,4 +258,38 @@ var PropertyTypes = map[string]string{
 	"Secret":   "runtime.Secret",
 	"[]string": "[]string",
 	"url":      "*url.URL",
+}
+
+// ExtensionGrantValues are the values each policy key of an extension
+// grant may have, the default first.
+func ExtensionGrantValues() map[string][]string {
+	return map[string][]string{
+		"scope":     {"request", "none"},
+		"resources": {"request", "none"},
+		"end_user":  {"procedure", "none"},
+	}
+}
+
+// Policy is the grant's policy in the catalogue's terms: its credential
+// is one its procedure checks (RFC 6749 §4.5), and unset keys take their
+// defaults.
+func (g *ExtensionGrant) Policy() FlowPolicy {
+	or := func(v, key string) string {
+		if v == "" {
+			return ExtensionGrantValues()[key][0]
+		}
+		return v
+	}
+	clients := "confidential"
+	if g.PublicClients {
+		clients = "any"
+	}
+	return FlowPolicy{
+		Pos:        g.Pos,
+		Clients:    clients,
+		Credential: "procedure",
+		Scope:      or(g.Scope, "scope"),
+		Resources:  or(g.Resources, "resources"),
+		EndUser:    or(g.EndUser, "end_user"),
+	}
 }

@@ -164,21 +164,20 @@ func (v *validation) endpointBySpecKey(key string) *CatalogueEndpoint {
 	return nil
 }
 
-// gen returns what the generator knows of the endpoint that serves cf, or,
-// for an extension grant, an unknown flow or a flow of an endpoint the
-// generator does not emit, of the endpoint that serves extension grants,
-// whose rules then apply. A catalogue without that endpoint's generate
-// section gives an empty one: no team properties, no token settings.
-func (v *validation) gen(cf *CatalogueFlow) *EndpointGen {
+// endpointOf returns the catalogue endpoint that serves cf or, for an
+// extension grant or an unknown flow, the endpoint that serves extension
+// grants, whose rules then apply. A catalogue without it gives an empty
+// one: no team properties, no token settings.
+func (v *validation) endpointOf(cf *CatalogueFlow) *CatalogueEndpoint {
 	if cf != nil {
-		if ep := v.c.Endpoint(cf.Endpoint); ep != nil && ep.Gen != nil {
-			return ep.Gen
+		if ep := v.c.Endpoint(cf.Endpoint); ep != nil {
+			return ep
 		}
 	}
-	if ep := v.c.Endpoint(ExtensionGrantEndpoint); ep != nil && ep.Gen != nil {
-		return ep.Gen
+	if ep := v.c.Endpoint(ExtensionGrantEndpoint); ep != nil {
+		return ep
 	}
-	return &EndpointGen{}
+	return &CatalogueEndpoint{}
 }
 
 func (v *validation) path(p string, fallback Pos, value string) {
@@ -356,7 +355,7 @@ func (v *validation) requirements(f Flow, cf *CatalogueFlow) {
 // usedSettings reports token settings of a flow that its endpoint's flows
 // do not use (an access token lifetime on the authorization step, say).
 func (v *validation) usedSettings(t TokenSettings, p string, cf *CatalogueFlow) {
-	used := v.gen(cf).TokenSettings
+	used := v.endpointOf(cf).TokenSettings
 	set := map[string]bool{
 		"access_token_format": t.AccessTokenFormat != nil, "access_token_ttl": t.AccessTokenTTL != nil,
 		"issue_refresh_token": t.IssueRefreshToken != nil, "rotate_refresh_token": t.RotateRefreshToken != nil,
@@ -427,6 +426,12 @@ func (v *validation) extensionGrants() {
 		if dp := join(p, "description"); !v.failed(dp) {
 			if why := checkCommentText(g.Description); why != "" {
 				v.report(v.at(dp, g.Pos), CodeCommentText, "description of extension grant %q %s", g.Name, why)
+			}
+		}
+		for _, k := range []struct{ key, value string }{{"scope", g.Scope}, {"resources", g.Resources}, {"end_user", g.EndUser}} {
+			kp := join(p, k.key)
+			if allowed := ExtensionGrantValues()[k.key]; k.value != "" && !v.failed(kp) && !slices.Contains(allowed, k.value) {
+				v.report(v.at(kp, g.Pos), CodeExtensionGrant, "%s %q must be %s%s", k.key, k.value, strings.Join(allowed, " or "), didYouMean(k.value, allowed))
 			}
 		}
 		v.tokens(g.Tokens, join(p, "tokens"), false)

@@ -57,26 +57,24 @@ type goField struct {
 // path p; cf is the catalogue flow, nil for an extension grant or an unknown
 // flow.
 func (v *validation) properties(props []Property, p, owner string, cf *CatalogueFlow) {
-	gen := v.gen(cf)
-	if len(props) > 0 && len(gen.PropertySources) == 0 && !v.failed(p) {
+	ep := v.endpointOf(cf)
+	if len(props) > 0 && len(ep.PropertySources) == 0 && !v.failed(p) {
 		v.report(v.at(p, props[0].Pos), CodeProperty, "%s takes no team properties: the runtime reads its whole request", owner)
 		return
 	}
+	// The Go names of the base context are the generator's to check; here
+	// the names of the flow's own properties, which its context documents.
 	var taken []goField
-	for _, r := range gen.Reserved {
-		taken = append(taken, goField{r, "the base context"})
+	if cf != nil && (cf.IssuesCode || cf.Policy.Credential == "code") {
+		taken = append(taken, goField{"CodeData", "the context's code data"})
 	}
-	if cf != nil && (cf.CodeDataIn != "" || cf.CodeDataOut != "") {
-		taken = append(taken, goField{"Data", "the context's code data"})
-	}
-	reservedParams := slices.Clone(gen.StandardParams)
+	reservedParams := slices.Clone(ep.Parameters)
 	var reservedHdrs []string
 	if cf != nil {
-		if cf.Runtime.State != "" {
-			taken = append(taken, goField{cf.Runtime.State, "the catalogue context of " + cf.ID})
-		}
 		for _, cp := range cf.Properties {
-			taken = append(taken, goField{cp.Field, "the catalogue context of " + cf.ID})
+			if cp.Field != "" {
+				taken = append(taken, goField{cp.Field, "the catalogue context of " + cf.ID})
+			}
 			switch cp.Source {
 			case "form", "query":
 				reservedParams = append(reservedParams, cp.Name)
@@ -98,7 +96,7 @@ func (v *validation) properties(props []Property, p, owner string, cf *Catalogue
 			taken = append(taken, goField{name, fmt.Sprintf("property %q%s", pr.Name, lineRef(pr.Pos))})
 		}
 		typeOK := v.propertyType(pr, pp)
-		v.propertySource(pr, pp, gen.PropertySources)
+		v.propertySource(pr, pp, ep.PropertySources)
 		v.propertyParam(pr, pp, owner, reservedParams, reservedHdrs, params)
 		v.propertyRule(pr, pp, typeOK)
 		if dp := join(pp, "description"); !v.failed(dp) {
@@ -279,7 +277,7 @@ func (v *validation) codeData(f Flow, cf *CatalogueFlow) {
 		return
 	}
 	p := join(join("flows", f.ID), "code_data")
-	if cf != nil && cf.CodeDataOut == "" {
+	if cf != nil && !cf.IssuesCode {
 		v.report(v.at(p, f.Pos), CodeCodeData, "flow %q issues no authorization code, so it has no code_data; declare it on the flow that does%s", f.ID, v.codeDataFlows())
 		return
 	}
@@ -315,7 +313,7 @@ func (v *validation) codeData(f Flow, cf *CatalogueFlow) {
 func (v *validation) codeDataFlows() string {
 	var ids []string
 	for _, cf := range v.c.Flows {
-		if cf.CodeDataOut != "" {
+		if cf.IssuesCode {
 			ids = append(ids, cf.ID)
 		}
 	}

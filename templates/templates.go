@@ -31,8 +31,10 @@ type StubData struct {
 	Extension bool
 	// GrantType is the grant_type value; empty for a flow of another endpoint.
 	GrantType string
-	// Summary completes "GenerateToken ..." in the method's doc comment,
-	// such as "issues the tokens of a grant_type=refresh_token request".
+	// Verb is the procedure's method, such as "GenerateToken".
+	Verb string
+	// Summary completes "<Verb> ..." in the method's doc comment, such as
+	// "issues the tokens of a grant_type=refresh_token request".
 	Summary string
 	// Response is the runtime type the procedure returns a pointer to, such
 	// as "TokenResponse".

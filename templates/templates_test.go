@@ -24,18 +24,18 @@ func TestEveryTemplateIsUsed(t *testing.T) {
 func TestGoFilesAreFormattedAndUserOwned(t *testing.T) {
 	outputs := map[string]func() ([]byte, error){
 		"stub": func() ([]byte, error) {
-			return Stub(StubData{Package: "oauth", FlowID: "oauth-token-refresh", GrantType: "refresh_token",
+			return Stub(StubData{Package: "oauth", FlowID: "oauth-token-refresh", GrantType: "refresh_token", Verb: "GenerateToken",
 				Summary: "issues the tokens of a grant_type=refresh_token request", Response: "TokenResponse",
 				Customise: []string{"To customise, edit c.Defaults and call c.Issuers yourself."},
 				Type:      "RefreshToken", Procedure: "RefreshTokenProcedure", Context: "RefreshTokenContext"})
 		},
 		"extension stub": func() ([]byte, error) {
-			return Stub(StubData{Package: "oauth", FlowID: "magic_link", Extension: true, GrantType: "urn:x",
+			return Stub(StubData{Package: "oauth", FlowID: "magic_link", Extension: true, GrantType: "urn:x", Verb: "GenerateToken",
 				Summary: "issues the tokens of a grant_type=urn:x request", Response: "TokenResponse",
 				Type: "MagicLink", Procedure: "MagicLinkProcedure", Context: "MagicLinkContext", Fields: []string{"LinkToken", "Device"}})
 		},
 		"authorize stub": func() ([]byte, error) {
-			return Stub(StubData{Package: "oauth", FlowID: "oauth-authorize-authorization-code",
+			return Stub(StubData{Package: "oauth", FlowID: "oauth-authorize-authorization-code", Verb: "Authorize",
 				Summary: "issues the code of a response_type=code request", Response: "AuthorizeResponse",
 				Customise: []string{"To customise, edit c.CodeData before calling c.Default, or issue", "the code with c.Issuers.Codes yourself."},
 				Type:      "AuthorizeCode", Procedure: "AuthorizeCodeProcedure", Context: "AuthorizeCodeContext"})
@@ -67,7 +67,7 @@ func TestGoFilesAreFormattedAndUserOwned(t *testing.T) {
 }
 
 func TestStubContent(t *testing.T) {
-	src, err := Stub(StubData{Package: "oauth", FlowID: "magic_link", Extension: true, GrantType: "urn:x",
+	src, err := Stub(StubData{Package: "oauth", FlowID: "magic_link", Extension: true, GrantType: "urn:x", Verb: "GenerateToken",
 		Summary: "issues the tokens of a grant_type=urn:x request", Response: "TokenResponse",
 		Type: "MagicLink", Procedure: "MagicLinkProcedure", Context: "MagicLinkContext", Fields: []string{"LinkToken", "Device"}})
 	if err != nil {
@@ -79,13 +79,13 @@ func TestStubContent(t *testing.T) {
 		"(the request: c.LinkToken, c.Device)",
 		"// GenerateToken issues the tokens of a grant_type=urn:x request.\n",
 		"(*runtime.TokenResponse, error) {\n",
-		"\treturn c.Default(ctx)\n}",
+		"// Until you do, c.Default fails closed with invalid_grant; once you have,\n\t// return c.IssueDefaults(ctx).\n\treturn c.Default(ctx)\n}",
 	} {
 		if !strings.Contains(string(src), want) {
 			t.Errorf("stub lacks %q:\n%s", want, src)
 		}
 	}
-	src, err = Stub(StubData{Package: "oauth", FlowID: "openid-userinfo", Summary: "returns the claims",
+	src, err = Stub(StubData{Package: "oauth", FlowID: "openid-userinfo", Verb: "Claims", Summary: "returns the claims",
 		Response: "UserInfoResponse", Customise: []string{"To customise, edit", "c.Defaults."},
 		Type: "UserInfo", Procedure: "UserInfoProcedure", Context: "UserInfoContext"})
 	if err != nil {
@@ -93,8 +93,8 @@ func TestStubContent(t *testing.T) {
 	}
 	for _, want := range []string{
 		"// UserInfo is the procedure of the flow openid-userinfo.\n",
-		"// GenerateToken returns the claims.\n",
-		"GenerateToken(ctx context.Context, c *UserInfoContext) (*runtime.UserInfoResponse, error) {\n" +
+		"// Claims returns the claims.\n",
+		"Claims(ctx context.Context, c *UserInfoContext) (*runtime.UserInfoResponse, error) {\n" +
 			"\t// To customise, edit\n\t// c.Defaults.\n\treturn c.Default(ctx)\n}",
 	} {
 		if !strings.Contains(string(src), want) {

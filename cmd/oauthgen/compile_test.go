@@ -108,7 +108,7 @@ var brokenCases = []brokenCase{
 		name: "removed_code_data", scenario: "oidc",
 		breakIt: func(t *testing.T, specDir, out string) {
 			editFile(t, filepath.Join(out, "authorization_code.go"), func(s string) string {
-				return strings.Replace(s, "\treturn c.Default(ctx)", "\tc.Log.Info(\"redeemed\", \"device\", c.Data.DeviceID)\n\treturn c.Default(ctx)", 1)
+				return strings.Replace(s, "\treturn c.Default(ctx)", "\tc.Log.Info(\"redeemed\", \"device\", c.CodeData.DeviceID)\n\treturn c.Default(ctx)", 1)
 			})
 			regenerate(t, specDir, func(s string) string {
 				i := strings.Index(s, "      device_id:\n")
@@ -116,7 +116,7 @@ var brokenCases = []brokenCase{
 				return s[:i] + s[j:]
 			})
 		},
-		want: "c.Data.DeviceID undefined",
+		want: "c.CodeData.DeviceID undefined",
 	},
 	{
 		name: "removed_flow", scenario: "contract",

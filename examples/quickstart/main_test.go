@@ -203,7 +203,7 @@ func TestAuthorizationCodeEndToEnd(t *testing.T) {
 			// code for alice, bound to the redirect URI and the PKCE challenge.
 			newCode := func() runtime.Secret {
 				t.Helper()
-				code, err := srv.IssueAuthorizationCode(ctx, runtime.AuthorizationCodeRequest{
+				code, err := srv.IssueAuthorizationCode(ctx, runtime.AuthorizationCode{
 					ClientID:            tc.client,
 					RedirectURI:         tc.redirect,
 					RedirectURIProvided: true,

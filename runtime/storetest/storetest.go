@@ -84,7 +84,6 @@ func newGrant(t *testing.T) runtime.Grant {
 		},
 		Created:   base,
 		ExpiresAt: base.Add(24 * time.Hour),
-		Status:    runtime.GrantActive,
 		Data:      json.RawMessage(`{"tenant":"t1"}`),
 	}
 }
@@ -176,12 +175,12 @@ func testRevokeGrant(t *testing.T, s runtime.Store) {
 		}
 	}
 	got, found, err := s.Grant(ctx, g.ID)
-	if err != nil || !found || got.Status != runtime.GrantRevoked {
-		t.Errorf("revoked grant = status %q, found %v, err %v; want %q", got.Status, found, err, runtime.GrantRevoked)
+	if err != nil || !found || !got.Revoked {
+		t.Errorf("revoked grant = revoked %v, found %v, err %v; want revoked", got.Revoked, found, err)
 	}
 	got, _, _ = s.Grant(ctx, other.ID)
-	if got.Status != runtime.GrantActive {
-		t.Errorf("other grant status = %q, want %q", got.Status, runtime.GrantActive)
+	if got.Revoked {
+		t.Errorf("the other grant is revoked too")
 	}
 }
 
@@ -468,7 +467,7 @@ func equalGrant(a, b runtime.Grant) bool {
 	return a.ID == b.ID && a.ClientID == b.ClientID && a.Subject == b.Subject &&
 		equalStrings(a.Scope, b.Scope) && equalStrings(a.Audience, b.Audience) &&
 		equalAuthentication(a.Authentication, b.Authentication) &&
-		a.Created.Equal(b.Created) && a.ExpiresAt.Equal(b.ExpiresAt) && a.Status == b.Status &&
+		a.Created.Equal(b.Created) && a.ExpiresAt.Equal(b.ExpiresAt) && a.Revoked == b.Revoked &&
 		equalJSON(a.Data, b.Data)
 }
 

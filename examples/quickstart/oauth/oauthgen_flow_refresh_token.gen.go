@@ -18,22 +18,20 @@ import (
 // reused.
 //
 // The procedure receives it only after the endpoint has authenticated the
-// client, checked the grant type and scope, parsed and validated every field
-// below, and run runtime.CheckRefreshToken.
+// client and checked the grant type, scope and resources against the flow's
+// grant policy, then checked the refresh token and, with rotation, rotated it.
+//
+// c.Default(ctx) is the flow's default procedure: it issues an access token, a
+// rotated refresh token, an ID token when openid was granted. The logic lives
+// in the runtime, so a fix reaches the service on upgrade.
 type RefreshTokenContext struct {
-	// TokenContext holds the fields every token flow has (flows.md §3.1, §3.2).
+	// TokenContext holds what every token flow has: the authenticated client, the
+	// checked scope and resources, the redeemed code or refresh token, and the
+	// issuers.
 	*runtime.TokenContext `validate:"-"`
-
-	// RefreshTokenState is the flow's runtime state: Presented (store), Grant
-	// (store).
-	runtime.RefreshTokenState `validate:"-"`
 
 	// Errors constructs the OAuth errors this flow may return.
 	Errors RefreshTokenErrors `validate:"-"`
-
-	// RefreshToken is the refresh token the client presents. Source: form
-	// parameter "refresh_token" (RFC 6749 §6).
-	RefreshToken runtime.Secret `form:"refresh_token" validate:"required"`
 }
 
 // RefreshTokenProcedure is the team's procedure of the flow
@@ -44,16 +42,6 @@ type RefreshTokenProcedure interface {
 	// /oauth2/token. It reports OAuth errors with c.Errors; any other error
 	// becomes server_error.
 	GenerateToken(ctx context.Context, c *RefreshTokenContext) (*runtime.TokenResponse, error)
-}
-
-// Default is the default procedure of the flow oauth-token-refresh: it calls
-// runtime.IssueRefreshToken, which issues an access token, a rotated refresh
-// token, an ID token when openid was granted.
-//
-// A fresh stub returns c.Default(ctx); the logic lives in the runtime, so a
-// fix reaches the service on upgrade.
-func (c *RefreshTokenContext) Default(ctx context.Context) (*runtime.TokenResponse, error) {
-	return runtime.IssueRefreshToken(ctx, c.TokenContext, &c.RefreshTokenState)
 }
 
 // RefreshTokenErrors constructs the OAuth errors of the flow
@@ -76,18 +64,10 @@ type refreshTokenFlow struct {
 
 var _ runtime.TokenFlow = refreshTokenFlow{}
 
-// Token parses the request into the flow's context, validates it, runs
-// runtime.CheckRefreshToken and calls the procedure.
-func (f refreshTokenFlow) Token(ctx context.Context, t *runtime.TokenContext) (*runtime.TokenResponse, error) {
+// Prepare builds the flow's context and returns the call of the procedure.
+func (f refreshTokenFlow) Prepare(t *runtime.TokenContext) (func(context.Context) (*runtime.TokenResponse, error), error) {
 	c := &RefreshTokenContext{TokenContext: t}
-	c.RefreshToken = runtime.Secret(t.Param("refresh_token"))
-	if err := flowkit.Validate(c); err != nil {
-		return nil, err
-	}
-	if err := runtime.CheckRefreshToken(ctx, c.TokenContext, &c.RefreshTokenState, runtime.RefreshTokenParams{
-		RefreshToken: c.RefreshToken,
-	}); err != nil {
-		return nil, err
-	}
-	return f.proc.GenerateToken(ctx, c)
+	return func(ctx context.Context) (*runtime.TokenResponse, error) {
+		return f.proc.GenerateToken(ctx, c)
+	}, nil
 }

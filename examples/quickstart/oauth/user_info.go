@@ -12,8 +12,8 @@ type UserInfo struct{ *Procedures }
 
 var _ UserInfoProcedure = (*UserInfo)(nil)
 
-// GenerateToken returns the end user's claims for a userinfo request.
-func (p *UserInfo) GenerateToken(ctx context.Context, c *UserInfoContext) (*runtime.UserInfoResponse, error) {
+// Claims returns the end user's claims for a userinfo request.
+func (p *UserInfo) Claims(ctx context.Context, c *UserInfoContext) (*runtime.UserInfoResponse, error) {
 	// To customise, edit c.Defaults before calling c.Default, or return a
 	// response of your own.
 	return c.Default(ctx)

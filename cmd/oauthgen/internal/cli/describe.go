@@ -60,11 +60,11 @@ func (c *command) describeCatalogue(cat *spec.Catalogue, id, note string) int {
 		ID: cf.ID, Endpoint: cf.Endpoint, Wire: cf.Wire, Description: cf.Description,
 		Specs: cf.Specs, Issues: cf.Issues,
 	}
-	if ep := cat.Endpoint(cf.Endpoint); ep != nil && ep.Gen != nil {
-		f.Gen = *ep.Gen
+	if ep := cat.Endpoint(cf.Endpoint); ep != nil {
+		f.WireParam = ep.WireParam
 	}
 	for _, p := range cf.Properties {
-		f.Fields = append(f.Fields, model.Field{Name: p.Field, GoType: p.Type, Wire: p.Name, Source: p.Source, Description: p.Description, Spec: p.Spec})
+		f.Catalogue = append(f.Catalogue, model.Field{Name: p.Field, GoType: p.Type, Wire: p.Name, Source: p.Source, Description: p.Description, Spec: p.Spec})
 	}
 	for _, code := range cf.Errors {
 		f.Errors = append(f.Errors, model.ErrorCode{Code: code, Method: spec.GoName(code)})
@@ -98,16 +98,15 @@ func (c *command) printFlow(f *model.Flow, note string) {
 	if f.Issues != "" {
 		fmt.Fprintf(w, "  Default procedure issues %s.\n", f.Issues)
 	}
-	if n := f.Names; n.Context != "" {
-		fmt.Fprintf(w, "\n%s, passed to %s.GenerateToken, implemented by %s in %s:\n", n.Context, n.Procedure, n.User, n.StubFile)
-		fmt.Fprintf(w, "  (it embeds *runtime.%s, which %s)\n", f.Gen.Context, strings.TrimSuffix(f.Gen.ContextDoc, "."))
+	if n, bd := f.Names, f.Binding; n.Context != "" && bd != nil {
+		fmt.Fprintf(w, "\n%s, passed to %s.%s, implemented by %s in %s:\n", n.Context, n.Procedure, bd.Verb, n.User, n.StubFile)
+		fmt.Fprintf(w, "  (it embeds *runtime.%s, which %s)\n", bd.Context.Name, strings.TrimSuffix(bd.ContextDoc, "."))
 	} else {
 		fmt.Fprintf(w, "\nContext properties:\n")
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  FIELD\tGO TYPE\tSOURCE\tDESCRIPTION")
-	all := append(append(append([]model.Field(nil), f.BaseFields...), f.StateFields...), f.Fields...)
-	for _, fd := range all {
+	for _, fd := range append(slices.Clone(f.Catalogue), f.Fields...) {
 		src := fd.SourceText()
 		if fd.Validate != "" {
 			src += " [" + fd.Validate + "]"
@@ -116,7 +115,11 @@ func (c *command) printFlow(f *model.Flow, note string) {
 		if fd.Spec != "" {
 			desc = strings.TrimSpace(desc + " (" + fd.Spec + ")")
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", fd.Name, fd.GoType, src, oneLine(desc))
+		name := fd.Name
+		if name == "" {
+			name = "-" // a parameter the runtime reads and checks itself
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", name, fd.GoType, src, oneLine(desc))
 	}
 	_ = tw.Flush()
 
@@ -127,7 +130,14 @@ func (c *command) printFlow(f *model.Flow, note string) {
 	}
 	_ = tw.Flush()
 	if f.Names.Context != "" {
-		printPolicy(w, f.Policy, f.Gen.TokenSettings)
+		printPolicy(w, f.Policy, f.TokenSettings)
+	}
+	if len(f.Grant) > 0 {
+		parts := make([]string, len(f.Grant))
+		for i, g := range f.Grant {
+			parts[i] = strings.ReplaceAll(g.Key, "_", " ") + " " + g.Value
+		}
+		fmt.Fprintf(w, "Grant policy: %s\n", strings.Join(parts, ", "))
 	}
 }
 
@@ -155,14 +165,14 @@ func printPolicy(w io.Writer, p model.Policy, used []string) {
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// printCodeData prints the Data field of a flow whose context carries the
-// spec's code_data.
+// printCodeData prints the CodeData field of a flow whose context carries
+// the spec's code_data.
 func (c *command) printCodeData(f *model.Flow, data []model.DataField) {
 	w := c.stdout
-	if f.CodeDataOut != "" {
-		fmt.Fprintf(w, "\nc.Data (CodeData), attached to the code by c.Default and decoded at the token step:\n")
+	if f.IssuesCode {
+		fmt.Fprintf(w, "\nc.CodeData, attached to the code by c.Default and decoded at the token step:\n")
 	} else {
-		fmt.Fprintf(w, "\nc.Data (CodeData), what the authorization step attached to the code:\n")
+		fmt.Fprintf(w, "\nc.CodeData, what the authorization step attached to the code:\n")
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  FIELD\tGO TYPE\tJSON\tDESCRIPTION")

@@ -21,8 +21,8 @@ import (
 )
 
 func TestGenVersionMatchesRuntime(t *testing.T) {
-	if GenVersion < flowkit.MinVersion || GenVersion > flowkit.MaxVersion {
-		t.Fatalf("GenVersion %d outside the runtime's [%d, %d]", GenVersion, flowkit.MinVersion, flowkit.MaxVersion)
+	if model.GenVersion < flowkit.MinVersion || model.GenVersion > flowkit.MaxVersion {
+		t.Fatalf("GenVersion %d outside the runtime's [%d, %d]", model.GenVersion, flowkit.MinVersion, flowkit.MaxVersion)
 	}
 }
 
@@ -76,11 +76,11 @@ func TestFilesShape(t *testing.T) {
 			t.Errorf("%s: package %s", name, f.Name.Name)
 		}
 		for _, imp := range f.Imports {
-			if imp.Path.Value == `"`+RuntimePath+`"` && imp.Name != nil {
+			if imp.Path.Value == `"`+model.RuntimePath+`"` && imp.Name != nil {
 				t.Errorf("%s: runtime imported with alias %s", name, imp.Name.Name)
 			}
 		}
-		// No volatile data (G-07): no version, date or path.
+		// No volatile data: no version, date or path.
 		for _, bad := range []string{"/tmp", "/work", "(devel)", fmt.Sprint(time.Now().Year())} {
 			if bytes.Contains(src, []byte(bad)) {
 				t.Errorf("%s contains %q", name, bad)
@@ -125,20 +125,20 @@ func TestDisabledFlowsProduceNoCode(t *testing.T) {
 }
 
 func TestValidateOnlyWithRules(t *testing.T) {
-	out := files(t, fixture.Spec("oauth-token-client-credentials", "oauth-token-refresh"))
-	if bytes.Contains(out["oauthgen_flow_client_credentials.gen.go"], []byte("flowkit.Validate")) {
-		t.Error("client_credentials without rules calls flowkit.Validate")
+	out := files(t, fixture.Full())
+	if bytes.Contains(out["oauthgen_flow_refresh_token.gen.go"], []byte("flowkit.Validate")) {
+		t.Error("refresh_token without team properties calls flowkit.Validate")
 	}
-	if !bytes.Contains(out["oauthgen_flow_refresh_token.gen.go"], []byte("flowkit.Validate(c)")) {
-		t.Error("refresh_token (refresh_token is required) does not call flowkit.Validate")
+	if !bytes.Contains(out["oauthgen_flow_magic_link.gen.go"], []byte("flowkit.Validate(c)")) {
+		t.Error("magic_link (link_token is required) does not call flowkit.Validate")
 	}
 }
 
 func TestServerFile(t *testing.T) {
 	src := string(files(t, fixture.Full())[ServerFile])
 	for _, want := range []string{
-		fmt.Sprintf("_ = flowkit.EnforceVersion(%d - flowkit.MinVersion)", GenVersion),
-		fmt.Sprintf("_ = flowkit.EnforceVersion(flowkit.MaxVersion - %d)", GenVersion),
+		fmt.Sprintf("_ = flowkit.EnforceVersion(%d - flowkit.MinVersion)", model.GenVersion),
+		fmt.Sprintf("_ = flowkit.EnforceVersion(flowkit.MaxVersion - %d)", model.GenVersion),
 		"func Flows(p *Procedures) runtime.Flows {",
 		"return runtime.NewServer(cfg, Settings(), Flows(p))",
 		"func Settings() runtime.Settings {",
@@ -146,8 +146,11 @@ func TestServerFile(t *testing.T) {
 		"AuthMethods: []string{\"client_secret_basic\", \"client_secret_post\", \"none\"},",
 		`{Name: "read", Description: "Read your documents"},`,
 		"func NewServer(cfg runtime.Config, p *Procedures) (*runtime.Server, error) {",
-		"GrantType:     \"client_credentials\",",
-		`GrantType:     "urn:example:params:grant-type:magic-link",`,
+		`Wire: "client_credentials",`,
+		`Wire: "urn:example:params:grant-type:magic-link",`,
+		"Credential: flowkit.ProcedureCredential,",
+		"EndUser:    flowkit.EndUserByProcedure,",
+		"Clients:    flowkit.ConfidentialClients,",
 		"AccessFormat:   runtime.FormatOpaque,",
 		"AccessTTL:      5 * time.Minute,",
 		"RefreshTTL:     24 * time.Hour,",
@@ -160,10 +163,10 @@ func TestServerFile(t *testing.T) {
 		}
 	}
 	// Registrations in catalogue order, then extension grants.
-	ac := strings.Index(src, `ID:            "oauth-token-authorization-code"`)
-	cc := strings.Index(src, `ID:            "oauth-token-client-credentials"`)
-	rt := strings.Index(src, `ID:            "oauth-token-refresh"`)
-	ml := strings.Index(src, `ID:            "magic_link"`)
+	ac := strings.Index(src, `ID:   "oauth-token-authorization-code"`)
+	cc := strings.Index(src, `ID:   "oauth-token-client-credentials"`)
+	rt := strings.Index(src, `ID:   "oauth-token-refresh"`)
+	ml := strings.Index(src, `ID:   "magic_link"`)
 	if ac < 0 || !(ac < cc && cc < rt && rt < ml) {
 		t.Errorf("registration order: %d %d %d %d", ac, cc, rt, ml)
 	}
@@ -196,6 +199,10 @@ func TestDuration(t *testing.T) {
 }
 
 func TestParseField(t *testing.T) {
+	m, err := model.Build(fixture.Spec("oauth-token-client-credentials"), fixture.Catalogue())
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		f    model.Field
 		want string
@@ -226,8 +233,8 @@ func TestParseField(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.f.Name+"/"+tt.f.Kind.String()+"/"+tt.f.Source, func(t *testing.T) {
 			f := jen.NewFile("p")
-			f.ImportName(RuntimePath, "runtime")
-			f.Func().Id("x").Params().Block(parseField(tt.f, "t")...)
+			f.ImportName(model.RuntimePath, "runtime")
+			f.Func().Id("x").Params().Block(parseField(m, m.Flows[0], tt.f)...)
 			var buf bytes.Buffer
 			if err := f.Render(&buf); err != nil {
 				t.Fatal(err)
@@ -248,8 +255,8 @@ func TestParseField(t *testing.T) {
 
 func TestErrorsType(t *testing.T) {
 	f := &model.Flow{ID: "x", Names: model.Names{Errors: "XErrors"}, Errors: []model.ErrorCode{
-		{Code: "invalid_request", Method: "InvalidRequest", Type: "InvalidRequestCode"},
-		{Code: "invalid_grant", Method: "InvalidGrant", Type: "InvalidGrantCode"},
+		{Code: "invalid_request", Method: "InvalidRequest", Type: model.Ident{Path: model.FlowkitPath, Name: "InvalidRequestCode"}},
+		{Code: "invalid_grant", Method: "InvalidGrant", Type: model.Ident{Path: model.FlowkitPath, Name: "InvalidGrantCode"}},
 	}}
 	got := render(t, errorsType(f))
 	want := "// XErrors constructs the OAuth errors of the flow x: it has a method for each\n" +
@@ -275,44 +282,43 @@ func TestGroupImports(t *testing.T) {
 	}
 }
 
-func TestExtensionGrantFailsClosed(t *testing.T) {
-	src := string(files(t, fixture.Full())["oauthgen_flow_magic_link.gen.go"])
-	want := `return nil, c.Errors.InvalidGrant("grant type urn:example:params:grant-type:magic-link is not implemented")`
-	if !strings.Contains(src, want) {
-		t.Errorf("magic link Default does not fail closed:\n%s", src)
+// TestExtensionGrantFile: an extension grant's context has no Default of
+// its own (the base context's fails closed for a procedure credential) and
+// its registration says its credential is the procedure's to check.
+func TestExtensionGrantFile(t *testing.T) {
+	out := files(t, fixture.Full())
+	src := string(out["oauthgen_flow_magic_link.gen.go"])
+	if strings.Contains(src, ") Default(") || strings.Contains(src, "runtime.Check") {
+		t.Errorf("the magic link file has a Default or a runtime check of its own:\n%s", src)
 	}
-	if strings.Contains(src, "runtime.Check") {
-		t.Error("an extension grant calls a runtime check")
-	}
+	contains(t, "magic link", out["oauthgen_flow_magic_link.gen.go"],
+		"c.Default(ctx) fails closed with invalid_grant",
+		"\tLinkToken runtime.Secret `form:\"link_token\" validate:\"required\"`",
+		"\tDevice string `header:\"X-Device\"`",
+		"hDevice, err := t.Header(\"X-Device\")",
+	)
 }
 
-func TestCatalogueFlowHooks(t *testing.T) {
+func TestCatalogueFlowFiles(t *testing.T) {
 	out := files(t, fixture.Full())
-	ac := string(out["oauthgen_flow_authorization_code.gen.go"])
-	for _, want := range []string{
-		"runtime.AuthorizationCodeState `validate:\"-\"`",
-		"*runtime.TokenContext `validate:\"-\"`",
-		"Errors AuthorizationCodeErrors `validate:\"-\"`",
-		"Code runtime.Secret `form:\"code\" validate:\"required\"`",
-		"if err := runtime.CheckAuthorizationCode(ctx, c.TokenContext, &c.AuthorizationCodeState, runtime.AuthorizationCodeParams{",
-		"return runtime.IssueAuthorizationCode(ctx, c.TokenContext, &c.AuthorizationCodeState)",
-		"var _ runtime.TokenFlow = authorizationCodeFlow{}",
+	contains(t, "authorization code", out["oauthgen_flow_authorization_code.gen.go"],
 		"// AuthorizationCodeContext is the context of the flow\n// oauth-token-authorization-code (grant_type=authorization_code at the\n// oauth-token endpoint, POST /oauth2/token;",
-	} {
-		if !strings.Contains(ac, want) {
-			t.Errorf("authorization code file lacks %q", want)
-		}
-	}
-	cc := string(out["oauthgen_flow_client_credentials.gen.go"])
-	for _, want := range []string{
-		"if err := runtime.CheckClientCredentials(ctx, c.TokenContext); err != nil {",
-		"return runtime.IssueClientCredentials(ctx, c.TokenContext)",
-		"Region string `header:\"X-Region\"`",
-		"Callback *url.URL `form:\"callback\"`",
+		"grant policy, then consumed the authorization code and checked its client,",
+		"*runtime.TokenContext `validate:\"-\"`",
+		"Errors AuthorizationCodeErrors `validate:\"-\"`\n}",
+		"var _ runtime.TokenFlow = authorizationCodeFlow{}",
+		"func (f authorizationCodeFlow) Prepare(t *runtime.TokenContext) (func(context.Context) (*runtime.TokenResponse, error), error) {\n"+
+			"\tc := &AuthorizationCodeContext{TokenContext: t}\n"+
+			"\treturn func(ctx context.Context) (*runtime.TokenResponse, error) {\n\t\treturn f.proc.GenerateToken(ctx, c)\n\t}, nil\n}",
+	)
+	contains(t, "client credentials", out["oauthgen_flow_client_credentials.gen.go"],
 		"// Tenant is the tenant the token is for. Source: form parameter \"tenant\".",
-	} {
-		if !strings.Contains(cc, want) {
-			t.Errorf("client credentials file lacks %q", want)
+		"Callback *url.URL `form:\"callback\"`",
+		"Region string `header:\"X-Region\"`",
+	)
+	for name, src := range out {
+		if strings.Contains(string(src), "runtime.Check") || strings.Contains(string(src), "runtime.Issue") {
+			t.Errorf("%s calls a runtime hook; the endpoint runs every check and default", name)
 		}
 	}
 }

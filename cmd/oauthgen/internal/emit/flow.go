@@ -7,21 +7,22 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/oauthgen/oauthgen/cmd/oauthgen/internal/model"
-	"github.com/oauthgen/oauthgen/spec"
 )
 
 // flowFile builds oauthgen_flow_<stem>.gen.go: the context, procedure
 // interface, Default method, error constructors and runtime adapter of f.
 func flowFile(m *model.Model, f *model.Flow) *jen.File {
 	file := newFile(m.Package)
-	if f.CodeDataOut != "" && f.HasData {
+	if f.IssuesCode && f.HasData {
 		file.Add(codeDataDecl(m, f)).Line()
 	}
-	file.Add(contextType(f)).Line()
+	file.Add(contextType(m, f)).Line()
 	file.Add(procedureType(f)).Line()
-	file.Add(defaultMethod(f)).Line()
+	if f.IssuesCode && f.HasData {
+		file.Add(defaultMethod(m, f)).Line()
+	}
 	file.Add(errorsType(f)).Line()
-	file.Add(adapter(f))
+	file.Add(adapter(m, f))
 	return file
 }
 
@@ -50,51 +51,50 @@ func flowSummary(f *model.Flow) string {
 	return s + ")"
 }
 
-func contextType(f *model.Flow) jen.Code {
+func contextType(m *model.Model, f *model.Flow) jen.Code {
 	n := f.Names
+	bd := f.Binding
 	paras := []string{fmt.Sprintf("%s is the context of %s.", n.Context, flowSummary(f))}
 	if f.Description != "" {
 		paras = append(paras, f.Description)
 	}
-	parsed := ""
-	if parses(f) {
-		parsed = ", parsed and validated every field below"
+	before := fmt.Sprintf("The procedure receives it only after the endpoint has %s.", f.Before)
+	if len(f.Fields) > 0 {
+		before += " Every field below has been parsed from the request and validated by then."
 	}
-	paras = append(paras, fmt.Sprintf("The procedure receives it only after the endpoint has %s%s%s.", f.Gen.BeforeProcedure, parsed, checkedBy(f)))
+	paras = append(paras, before, defaultDoc(f))
 
-	fields := append(docLines(f.Gen.Context+" "+strings.TrimSuffix(f.Gen.ContextDoc, ".")+"."),
-		jen.Op("*").Add(rt(f.Gen.Context)).Tag(skipValidation))
-	if st := f.Hooks.State; st != "" {
-		fields = append(fields, jen.Line())
-		fields = append(fields, docLines(stateDoc(f))...)
-		fields = append(fields, rt(st).Tag(skipValidation))
-	}
-	fields = append(fields, jen.Line(),
+	fields := append(docLines(bd.Context.Name+" "+strings.TrimSuffix(bd.ContextDoc, ".")+"."),
+		jen.Op("*").Add(ident(bd.Context)).Tag(skipValidation),
+		jen.Line(),
 		jen.Comment("// Errors constructs the OAuth errors this flow may return."),
 		jen.Id("Errors").Id(n.Errors).Tag(skipValidation),
 	)
 	if f.HasData {
 		fields = append(fields, jen.Line())
 		fields = append(fields, docLines(dataFieldDoc(f))...)
-		fields = append(fields, jen.Id("Data").Id(codeDataType).Tag(skipValidation))
+		fields = append(fields, jen.Id(codeDataType).Id(codeDataType).Tag(skipValidation))
 	}
 	for _, fd := range f.Fields {
 		fields = append(fields, jen.Line())
 		fields = append(fields, docLines(fd.Doc)...)
-		fields = append(fields, jen.Id(fd.Name).Add(goType(fd.Kind)).Tag(fieldTag(fd)))
+		fields = append(fields, jen.Id(fd.Name).Add(goType(m, fd.Kind)).Tag(fieldTag(fd)))
 	}
 	return doc(paras...).Type().Id(n.Context).Struct(fields...)
 }
 
+// defaultDoc says what the context's Default method, the flow's default
+// procedure, does.
+func defaultDoc(f *model.Flow) string {
+	if f.Extension {
+		return "c.Default(ctx) fails closed with invalid_grant: checking the grant's credential is the procedure's (RFC 6749 §4.5). Once it has, c.IssueDefaults(ctx) issues the default tokens."
+	}
+	issues := strings.TrimSuffix(lowerInitial(strings.Join(strings.Fields(f.Issues), " ")), ".")
+	return fmt.Sprintf("c.Default(ctx) is the flow's default procedure: it %s %s. The logic lives in the runtime, so a fix reaches the service on upgrade.", f.Binding.Yields, issues)
+}
+
 // skipValidation keeps the validator out of embedded runtime values.
 var skipValidation = map[string]string{"validate": "-"}
-
-// parses reports whether the flow's generated code parses the request: its
-// endpoint leaves the catalogue's properties to it, or it has properties of
-// the spec's own.
-func parses(f *model.Flow) bool {
-	return f.Gen.ParsedBy == spec.ParsedByFlow || len(f.Fields) > 0
-}
 
 // codeDataType is the generated type of the spec's code_data.
 const codeDataType = "CodeData"
@@ -108,40 +108,20 @@ func codeDataDecl(m *model.Model, f *model.Flow) jen.Code {
 			fields = append(fields, jen.Line())
 		}
 		fields = append(fields, docLines(d.Doc)...)
-		fields = append(fields, jen.Id(d.Name).Add(goType(d.Kind)).Tag(map[string]string{"json": d.JSON}))
+		fields = append(fields, jen.Id(d.Name).Add(goType(m, d.Kind)).Tag(map[string]string{"json": d.JSON}))
 	}
 	return doc(
-		fmt.Sprintf("%s is the data %s attaches to an authorization code (the spec's code_data). The default procedure stores it on the code, JSON-encoded, and the token step that redeems the code decodes it into its context's Data.", codeDataType, flowRef(f)),
+		fmt.Sprintf("%s is the data %s attaches to an authorization code (the spec's code_data). The default procedure stores it on the code, JSON-encoded, and the token request that redeems the code decodes it into its context's %s.", codeDataType, flowRef(f), codeDataType),
 		"It is stored server-side with the code and never sent to the client.",
 	).Type().Id(codeDataType).Struct(fields...)
 }
 
-// dataFieldDoc documents a context's Data field.
+// dataFieldDoc documents a context's CodeData field.
 func dataFieldDoc(f *model.Flow) string {
-	if f.CodeDataOut != "" {
-		return fmt.Sprintf("Data is attached to the code the procedure issues: Default encodes it into c.%s. It reappears at the token step as the context's Data.", f.CodeDataOut)
+	if f.IssuesCode {
+		return fmt.Sprintf("CodeData is attached to the code the procedure issues: Default encodes it into c.%s. It reappears as the CodeData of the token request that redeems the code.", f.Binding.CodeData)
 	}
-	return fmt.Sprintf("Data is what the authorization step attached to the code, decoded from c.%s once the code has been checked.", f.CodeDataIn)
-}
-
-// checkedBy names the runtime check of the flow, for doc comments.
-func checkedBy(f *model.Flow) string {
-	if f.Hooks.Check == "" {
-		return ""
-	}
-	return ", and run runtime." + f.Hooks.Check
-}
-
-func stateDoc(f *model.Flow) string {
-	var parts []string
-	for _, fd := range f.StateFields {
-		parts = append(parts, fmt.Sprintf("%s (%s)", fd.Name, fd.Source))
-	}
-	s := f.Hooks.State + " is the flow's runtime state"
-	if len(parts) > 0 {
-		s += ": " + strings.Join(parts, ", ")
-	}
-	return s + "."
+	return fmt.Sprintf("CodeData is what the authorization step attached to the code, decoded from c.%s before the procedure runs.", f.Binding.CodeData)
 }
 
 func fieldTag(fd model.Field) map[string]string {
@@ -153,12 +133,12 @@ func fieldTag(fd model.Field) map[string]string {
 }
 
 // goType is the Go type of a field kind.
-func goType(k model.Kind) *jen.Statement {
+func goType(m *model.Model, k model.Kind) *jen.Statement {
 	switch k {
 	case model.KindString:
 		return jen.String()
 	case model.KindSecret:
-		return rt("Secret")
+		return ident(m.API.Secret)
 	case model.KindInt:
 		return jen.Int()
 	case model.KindInt64:
@@ -180,19 +160,17 @@ func goType(k model.Kind) *jen.Statement {
 
 // result is the procedure's result type, such as *runtime.TokenResponse.
 func result(f *model.Flow) *jen.Statement {
-	return jen.Op("*").Add(rt(f.Gen.Response))
+	return jen.Op("*").Add(ident(f.Binding.Response))
 }
 
-// generateTokenSignature is the procedure method's signature.
-func generateTokenSignature(f *model.Flow) *jen.Statement {
-	return jen.Id("GenerateToken").Params(
-		jen.Id("ctx").Qual("context", "Context"),
-		jen.Id("c").Op("*").Id(f.Names.Context),
-	).Params(result(f), jen.Error())
+// callType is the type of the call a flow's Prepare returns.
+func callType(f *model.Flow) *jen.Statement {
+	return jen.Func().Params(jen.Qual("context", "Context")).Params(result(f), jen.Error())
 }
 
 func procedureType(f *model.Flow) jen.Code {
 	n := f.Names
+	verb := f.Binding.Verb
 	request := "a request"
 	if w := f.Selector(); w != "" {
 		request = "a " + w + " request"
@@ -200,8 +178,11 @@ func procedureType(f *model.Flow) jen.Code {
 	return doc(
 		fmt.Sprintf("%s is the team's procedure of %s. The user-owned type %s in %s implements it; NewServer does not compile until it does.", n.Procedure, flowRef(f), n.User, n.StubFile),
 	).Type().Id(n.Procedure).Interface(append(
-		docLines(fmt.Sprintf("GenerateToken answers %s at %s. It reports OAuth errors with c.Errors; any other error becomes server_error.", request, f.Route)),
-		generateTokenSignature(f),
+		docLines(fmt.Sprintf("%s answers %s at %s. It reports OAuth errors with c.Errors; any other error becomes server_error.", verb, request, f.Route)),
+		jen.Id(verb).Params(
+			jen.Id("ctx").Qual("context", "Context"),
+			jen.Id("c").Op("*").Id(n.Context),
+		).Params(result(f), jen.Error()),
 	)...)
 }
 
@@ -214,41 +195,23 @@ func field(path string) *jen.Statement {
 	return s
 }
 
-func defaultMethod(f *model.Flow) jen.Code {
-	n := f.Names
-	sig := jen.Func().Params(jen.Id("c").Op("*").Id(n.Context)).Id("Default").
+// defaultMethod is the Default of a flow that issues codes with the spec's
+// code data: it stores the typed data on the code, then defers to the base
+// context's Default.
+func defaultMethod(m *model.Model, f *model.Flow) jen.Code {
+	bd := f.Binding
+	issues := strings.TrimSuffix(lowerInitial(strings.Join(strings.Fields(f.Issues), " ")), ".")
+	return doc(
+		fmt.Sprintf("Default is the default procedure of %s: it encodes c.%s into c.%s and calls c.%s.Default, which %s %s.", flowRef(f), codeDataType, bd.CodeData, bd.Context.Name, bd.Yields, issues),
+	).Func().Params(jen.Id("c").Op("*").Id(f.Names.Context)).Id("Default").
 		Params(jen.Id("ctx").Qual("context", "Context")).
-		Params(result(f), jen.Error())
-	if f.Hooks.Default == "" {
-		msg := fmt.Sprintf("grant type %s is not implemented", f.GrantType)
-		return doc(
-			fmt.Sprintf("Default is the default procedure of %s. The runtime has no standard issuance for this grant type, so it fails closed with invalid_grant until the procedure is written (flows.md §7.10).", flowRef(f)),
-		).Add(sig).Block(jen.Return(jen.Nil(), failClosed(f, msg)))
-	}
-	args := hookArgs(f)
-	text := fmt.Sprintf("Default is the default procedure of %s: it calls runtime.%s", flowRef(f), f.Hooks.Default)
-	var body []jen.Code
-	if f.CodeDataOut != "" && f.HasData {
-		text = fmt.Sprintf("Default is the default procedure of %s: it encodes c.Data into c.%s and calls runtime.%s", flowRef(f), f.CodeDataOut, f.Hooks.Default)
-		body = append(body,
-			jen.List(jen.Id("raw"), jen.Err()).Op(":=").Add(fk("EncodeData")).Call(jen.Id("c").Dot("Data")),
+		Params(result(f), jen.Error()).
+		Block(
+			jen.List(jen.Id("raw"), jen.Err()).Op(":=").Add(ident(m.API.EncodeData)).Call(jen.Id("c").Dot(codeDataType)),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-			field(f.CodeDataOut).Op("=").Id("raw"),
+			field(bd.CodeData).Op("=").Id("raw"),
+			jen.Return(jen.Id("c").Dot(bd.Context.Name).Dot("Default").Call(jen.Id("ctx"))),
 		)
-	}
-	if f.Issues != "" {
-		text += ", which issues " + strings.TrimSuffix(lowerInitial(strings.Join(strings.Fields(f.Issues), " ")), ".")
-	}
-	body = append(body, jen.Return(rt(f.Hooks.Default).Call(args...)))
-	return doc(text+".", "A fresh stub returns c.Default(ctx); the logic lives in the runtime, so a fix reaches the service on upgrade.").
-		Add(sig).Block(body...)
-}
-
-// failClosed is the error of a flow with no default issuance:
-// invalid_grant, from the flow's own constructors (every extension grant
-// may return it).
-func failClosed(f *model.Flow, msg string) jen.Code {
-	return jen.Id("c").Dot("Errors").Dot("InvalidGrant").Call(jen.Lit(msg))
 }
 
 func lowerInitial(s string) string {
@@ -261,95 +224,61 @@ func lowerInitial(s string) string {
 func errorsType(f *model.Flow) jen.Code {
 	var codes []jen.Code
 	for _, e := range f.Errors {
-		codes = append(codes, fk(e.Type))
+		codes = append(codes, ident(e.Type))
 	}
 	return doc(
 		fmt.Sprintf("%s constructs the OAuth errors of %s: it has a method for each error code the flow may return, and no other, so returning another is a compile error.", f.Names.Errors, flowRef(f)),
 	).Type().Id(f.Names.Errors).Struct(codes...)
 }
 
-// recv is the adapter method's parameter for the base context: the
-// lower-cased initial of the method, t for Token, a for Authorize.
-func recv(f *model.Flow) string { return strings.ToLower(f.Gen.Method[:1]) }
-
-func adapter(f *model.Flow) jen.Code {
+func adapter(m *model.Model, f *model.Flow) jen.Code {
 	n := f.Names
-	g := f.Gen
+	bd := f.Binding
 	via := ""
 	if w := f.Selector(); w != "" {
 		via = " (" + w + ")"
 	}
 	s := doc(
-		fmt.Sprintf("%s serves %s at %s%s: it adapts %s to runtime.%s.", n.FlowType, flowRef(f), f.Route, via, n.Procedure, g.Interface),
+		fmt.Sprintf("%s serves %s at %s%s: it adapts %s to runtime.%s.", n.FlowType, flowRef(f), f.Route, via, n.Procedure, bd.Interface.Name),
 	).Type().Id(n.FlowType).Struct(jen.Id("proc").Id(n.Procedure)).Line().Line()
-	s.Var().Id("_").Add(rt(g.Interface)).Op("=").Id(n.FlowType).Values().Line().Line()
+	s.Var().Id("_").Add(ident(bd.Interface)).Op("=").Id(n.FlowType).Values().Line().Line()
 
-	v := recv(f)
-	var body []jen.Code
-	parsing := []jen.Code{
-		jen.Id("c").Op(":=").Op("&").Id(n.Context).Values(jen.Id(g.Context).Op(":").Id(v)),
+	v := bd.Recv
+	body := []jen.Code{
+		jen.Id("c").Op(":=").Op("&").Id(n.Context).Values(jen.Id(bd.Context.Name).Op(":").Id(v)),
 	}
 	for _, fd := range f.Fields {
-		parsing = append(parsing, parseField(fd, v)...)
+		body = append(body, parseField(m, f, fd)...)
 	}
 	if needsValidation(f) {
-		parsing = append(parsing, validation(f)...)
+		body = append(body, validation(m, f)...)
 	}
-	if g.Precheck != "" {
-		// One parse helper serves the precheck (at request time) and the
-		// method (after the end user's interaction), so they cannot differ.
-		s.Add(doc("parse parses the request into the flow's context and validates it.")).
-			Func().Params(jen.Id("f").Id(n.FlowType)).Id("parse").Params(jen.Id(v).Op("*").Add(rt(g.Context))).
-			Params(jen.Op("*").Id(n.Context), jen.Error()).
-			Block(append(parsing, jen.Return(jen.Id("c"), jen.Nil()))...).Line().Line()
-		s.Add(doc(fmt.Sprintf("%s parses and validates the request's properties without calling the procedure; the runtime calls it when the request arrives, so a malformed property is answered before any page.", g.Precheck))).
-			Func().Params(jen.Id("f").Id(n.FlowType)).Id(g.Precheck).Params(
-			jen.Id("_").Qual("context", "Context"),
-			jen.Id(v).Op("*").Add(rt(g.Context)),
-		).Error().Block(
-			jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("f").Dot("parse").Call(jen.Id(v)),
-			jen.Return(jen.Err()),
-		).Line().Line()
-		body = []jen.Code{
-			jen.List(jen.Id("c"), jen.Err()).Op(":=").Id("f").Dot("parse").Call(jen.Id(v)),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-		}
-	} else {
-		body = parsing
-	}
-	if f.Hooks.Check != "" {
-		body = append(body, jen.If(jen.Err().Op(":=").Add(rt(f.Hooks.Check)).Call(checkArgs(f)...), jen.Err().Op("!=").Nil()).
-			Block(jen.Return(jen.Nil(), jen.Err())))
-	}
-	decodes := f.CodeDataIn != "" && f.HasData
+	decodes := f.RedeemsCode && f.HasData
+	var call []jen.Code
 	if decodes {
-		body = append(body, jen.If(jen.Err().Op(":=").Add(fk("DecodeData")).Call(field(f.CodeDataIn), jen.Op("&").Id("c").Dot("Data")), jen.Err().Op("!=").Nil()).
+		call = append(call, jen.If(jen.Err().Op(":=").Add(ident(m.API.DecodeData)).Call(field(bd.CodeData), jen.Op("&").Id("c").Dot(codeDataType)), jen.Err().Op("!=").Nil()).
 			Block(jen.Return(jen.Nil(), jen.Err())))
 	}
-	body = append(body, jen.Return(jen.Id("f").Dot("proc").Dot("GenerateToken").Call(jen.Id("ctx"), jen.Id("c"))))
+	call = append(call, jen.Return(jen.Id("f").Dot("proc").Dot(bd.Verb).Call(jen.Id("ctx"), jen.Id("c"))))
+	body = append(body, jen.Return(
+		jen.Func().Params(jen.Id("ctx").Qual("context", "Context")).Params(result(f), jen.Error()).Block(call...),
+		jen.Nil(),
+	))
 
-	var steps []string
+	text := bd.Prepare + " builds the flow's context"
+	if len(f.Fields) > 0 {
+		text = bd.Prepare + " parses the request into the flow's context"
+	}
 	if needsValidation(f) {
-		steps = append(steps, "validates it")
+		text += ", validates it"
 	}
-	if f.Hooks.Check != "" {
-		steps = append(steps, "runs runtime."+f.Hooks.Check)
-	}
+	text += " and returns the call of the procedure"
 	if decodes {
-		steps = append(steps, "decodes the code's Data")
+		text += ", which first decodes the code's data into c." + codeDataType
 	}
-	text := g.Method + " builds the flow's context"
-	if parses(f) {
-		text = g.Method + " parses the request into the flow's context"
-	}
-	for _, st := range steps {
-		text += ", " + st
-	}
-	text += " and calls the procedure."
-	s.Add(doc(text)).Func().Params(jen.Id("f").Id(n.FlowType)).Id(g.Method).Params(
-		jen.Id("ctx").Qual("context", "Context"),
-		jen.Id(v).Op("*").Add(rt(g.Context)),
-	).Params(result(f), jen.Error()).Block(body...)
+	s.Add(doc(text+".")).Func().Params(jen.Id("f").Id(n.FlowType)).Id(bd.Prepare).Params(
+		jen.Id(v).Op("*").Add(ident(bd.Context)),
+	).Params(callType(f), jen.Error()).Block(body...)
 	return s
 }
 
@@ -362,13 +291,13 @@ func needsValidation(f *model.Flow) bool {
 	return false
 }
 
-// validation is the call of runtime.Validate. When every rule of the flow
+// validation is the call of flowkit.Validate. When every rule of the flow
 // starts with omitempty, the validator has nothing to check while every
 // validated field is zero, so the call (a reflective walk of the context)
 // is guarded by a test that one of them is not: a request without the
 // optional parameters pays nothing for them.
-func validation(f *model.Flow) []jen.Code {
-	call := jen.If(jen.Err().Op(":=").Add(fk("Validate")).Call(jen.Id("c")), jen.Err().Op("!=").Nil()).
+func validation(m *model.Model, f *model.Flow) []jen.Code {
+	call := jen.If(jen.Err().Op(":=").Add(ident(m.API.Validate)).Call(jen.Id("c")), jen.Err().Op("!=").Nil()).
 		Block(jen.Return(jen.Nil(), jen.Err()))
 	var set []jen.Code
 	for _, fd := range f.Fields {
@@ -406,33 +335,4 @@ func nonZero(fd model.Field) *jen.Statement {
 	default: // int, int64, float64, duration
 		return x.Op("!=").Lit(0)
 	}
-}
-
-// hookArgs are the arguments every runtime hook of the flow takes:
-// (ctx, *Context[, *State]).
-func hookArgs(f *model.Flow) []jen.Code {
-	args := []jen.Code{jen.Id("ctx"), jen.Id("c").Dot(f.Gen.Context)}
-	if st := f.Hooks.State; st != "" {
-		args = append(args, jen.Op("&").Id("c").Dot(st))
-	}
-	return args
-}
-
-// checkArgs are the arguments of the flow's runtime check:
-// (ctx, *Context[, *State][, Params]).
-func checkArgs(f *model.Flow) []jen.Code {
-	args := hookArgs(f)
-	if p := f.Hooks.Params; p != "" {
-		var items []jen.Code
-		for _, fd := range f.Fields {
-			if fd.Catalogue {
-				items = append(items, jen.Line().Id(fd.Name).Op(":").Id("c").Dot(fd.Name))
-			}
-		}
-		if len(items) > 0 {
-			items = append(items, jen.Line())
-		}
-		args = append(args, rt(p).Values(items...))
-	}
-	return args
 }

@@ -31,23 +31,18 @@ func TestAuthorizeFlowFile(t *testing.T) {
 		"type AuthorizeCodeContext struct {",
 		"\t*runtime.AuthorizeContext `validate:\"-\"`",
 		"\tErrors AuthorizeCodeErrors `validate:\"-\"`",
-		"\tData CodeData `validate:\"-\"`",
+		"\tCodeData CodeData `validate:\"-\"`",
 		"\tCampaign string `query:\"campaign\" validate:\"omitempty,alphanum\"`",
-		"GenerateToken(ctx context.Context, c *AuthorizeCodeContext) (*runtime.AuthorizeResponse, error)",
+		"\tAuthorize(ctx context.Context, c *AuthorizeCodeContext) (*runtime.AuthorizeResponse, error)",
 		"func (c *AuthorizeCodeContext) Default(ctx context.Context) (*runtime.AuthorizeResponse, error) {\n"+
-			"\traw, err := flowkit.EncodeData(c.Data)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n"+
-			"\tc.CodeData.Data = raw\n\treturn runtime.IssueAuthorizeCode(ctx, c.AuthorizeContext)\n}",
+			"\traw, err := flowkit.EncodeData(c.CodeData)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n"+
+			"\tc.Code.Data = raw\n\treturn c.AuthorizeContext.Default(ctx)\n}",
 		"\tflowkit.LoginRequiredCode\n",
 		"var _ runtime.AuthorizeFlow = authorizeCodeFlow{}",
-		// One parse helper for the precheck and the method (flows.md §5.1).
-		"func (f authorizeCodeFlow) parse(a *runtime.AuthorizeContext) (*AuthorizeCodeContext, error) {\n"+
+		"func (f authorizeCodeFlow) Prepare(a *runtime.AuthorizeContext) (func(context.Context) (*runtime.AuthorizeResponse, error), error) {\n"+
 			"\tc := &AuthorizeCodeContext{AuthorizeContext: a}\n\tc.Campaign = a.Param(\"campaign\")\n",
 		"flowkit.Validate(c)",
-		"return c, nil\n}",
-		"func (f authorizeCodeFlow) Check(_ context.Context, a *runtime.AuthorizeContext) error {\n\t_, err := f.parse(a)\n\treturn err\n}",
-		"func (f authorizeCodeFlow) Authorize(ctx context.Context, a *runtime.AuthorizeContext) (*runtime.AuthorizeResponse, error) {\n"+
-			"\tc, err := f.parse(a)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n",
-		"return f.proc.GenerateToken(ctx, c)\n}",
+		"\treturn func(ctx context.Context) (*runtime.AuthorizeResponse, error) {\n\t\treturn f.proc.Authorize(ctx, c)\n\t}, nil\n}",
 	)
 	if strings.Contains(string(out[name]), "InvalidGrant") {
 		t.Error("the authorization step has an error the catalogue does not list")
@@ -59,14 +54,13 @@ func TestTokenStepDecodesCodeData(t *testing.T) {
 	const name = "oauthgen_flow_authorization_code.gen.go"
 	contains(t, name, out[name],
 		"\tErrors AuthorizationCodeErrors `validate:\"-\"`",
-		"\tData CodeData `validate:\"-\"`",
-		"if err := runtime.CheckAuthorizationCode(",
-		"}); err != nil {\n\t\treturn nil, err\n\t}\n"+
-			"\tif err := flowkit.DecodeData(c.Presented.Data, &c.Data); err != nil {\n\t\treturn nil, err\n\t}\n"+
-			"\treturn f.proc.GenerateToken(ctx, c)",
+		"\tCodeData CodeData `validate:\"-\"`",
+		"\treturn func(ctx context.Context) (*runtime.TokenResponse, error) {\n"+
+			"\t\tif err := flowkit.DecodeData(c.Code.Data, &c.CodeData); err != nil {\n\t\t\treturn nil, err\n\t\t}\n"+
+			"\t\treturn f.proc.GenerateToken(ctx, c)\n\t}, nil\n}",
 	)
-	if strings.Contains(string(out[name]), "type CodeData") {
-		t.Error("CodeData is declared in the token step's file too")
+	if strings.Contains(string(out[name]), "type CodeData") || strings.Contains(string(out[name]), "func (c *AuthorizationCodeContext) Default") {
+		t.Error("the token step declares CodeData or a Default of its own")
 	}
 }
 
@@ -77,16 +71,16 @@ func TestUserInfoFlowFile(t *testing.T) {
 		"type UserInfoContext struct {\n",
 		"\t*runtime.UserInfoContext `validate:\"-\"`\n",
 		"\tErrors UserInfoErrors `validate:\"-\"`\n}",
-		"GenerateToken(ctx context.Context, c *UserInfoContext) (*runtime.UserInfoResponse, error)",
-		"return runtime.DefaultUserInfo(ctx, c.UserInfoContext)",
+		"\tClaims(ctx context.Context, c *UserInfoContext) (*runtime.UserInfoResponse, error)",
 		"\tflowkit.InsufficientScopeCode\n",
 		"var _ runtime.UserInfoFlow = userInfoFlow{}",
-		"// UserInfo builds the flow's context and calls the procedure.\n"+
-			"func (f userInfoFlow) UserInfo(ctx context.Context, u *runtime.UserInfoContext) (*runtime.UserInfoResponse, error) {\n"+
-			"\tc := &UserInfoContext{UserInfoContext: u}\n\treturn f.proc.GenerateToken(ctx, c)\n}",
+		"// Prepare builds the flow's context and returns the call of the procedure.\n"+
+			"func (f userInfoFlow) Prepare(u *runtime.UserInfoContext) (func(context.Context) (*runtime.UserInfoResponse, error), error) {\n"+
+			"\tc := &UserInfoContext{UserInfoContext: u}\n"+
+			"\treturn func(ctx context.Context) (*runtime.UserInfoResponse, error) {\n\t\treturn f.proc.Claims(ctx, c)\n\t}, nil\n}",
 	)
-	if strings.Contains(string(out[name]), "runtime.Validate") || strings.Contains(string(out[name]), "Data") {
-		t.Errorf("userinfo validates or carries data:\n%s", out[name])
+	if strings.Contains(string(out[name]), "flowkit.Validate") || strings.Contains(string(out[name]), "CodeData") {
+		t.Errorf("userinfo validates or carries code data:\n%s", out[name])
 	}
 }
 
@@ -99,23 +93,27 @@ func TestOIDCServerFile(t *testing.T) {
 		"\t\tUserInfoPath:      \"/me\",\n",
 		"\t\tIDTokenSigningAlg: \"RS256\",\n",
 		"\t\tIDTokenTTL:        10 * time.Minute,\n",
-		"\t\tToken: []runtime.TokenFlowRegistration{\n",
+		"\t\tToken: []runtime.Registration[runtime.TokenFlow]{\n",
 		"\t\t\t\tFlow: authorizationCodeFlow{proc: &AuthorizationCode{Procedures: p}},\n",
-		"\t\tAuthorize: &runtime.AuthorizeFlowRegistration{\n\t\t\tID: \"oauth-authorize-authorization-code\",\n"+
+		"\t\tAuthorize: &runtime.Registration[runtime.AuthorizeFlow]{\n\t\t\tID:   \"oauth-authorize-authorization-code\",\n"+
+			"\t\t\tWire: \"code\",\n"+
 			"\t\t\tPolicy: runtime.TokenPolicy{\n\t\t\t\tCodeTTL: time.Minute,\n\t\t\t},\n"+
 			"\t\t\tFlow: authorizeCodeFlow{proc: &AuthorizeCode{Procedures: p}},\n\t\t},\n",
-		"\t\tUserInfo: &runtime.UserInfoFlowRegistration{\n\t\t\tID:   \"openid-userinfo\",\n"+
+		"\t\tUserInfo: &runtime.Registration[runtime.UserInfoFlow]{\n\t\t\tID:   \"openid-userinfo\",\n"+
 			"\t\t\tFlow: userInfoFlow{proc: &UserInfo{Procedures: p}},\n\t\t},\n\t}\n}",
 	)
+	if strings.Contains(string(out[ServerFile]), "Grant: flowkit.GrantPolicy{\n\t\t\t\tClients: flowkit.AnyClients,\n\t\t\t},\n\t\t\tFlow: authorizeCodeFlow") {
+		t.Error("the authorization flow has a grant policy")
+	}
 }
 
 // TestNoCodeDataWithoutSpec: without code_data there is no CodeData type,
-// no Data field and no encoding or decoding.
+// no CodeData field and no encoding or decoding.
 func TestNoCodeDataWithoutSpec(t *testing.T) {
 	s := fixture.OIDC()
 	s.Flows[1].CodeData = nil
 	for name, src := range files(t, s) {
-		for _, bad := range []string{"CodeData struct", "Data CodeData", "EncodeData", "DecodeData"} {
+		for _, bad := range []string{"CodeData struct", "CodeData CodeData", "EncodeData", "DecodeData", ") Default("} {
 			if strings.Contains(string(src), bad) {
 				t.Errorf("%s has %q without code_data", name, bad)
 			}

@@ -14,21 +14,23 @@ import (
 // Settings and NewServer.
 func serverFile(m *model.Model) *jen.File {
 	file := newFile(m.Package)
-	file.Add(versionGuard()).Line()
+	file.Add(versionGuard(m)).Line()
 	file.Add(settingsFunc(m)).Line()
-	file.Add(newServerFunc())
+	file.Add(newServerFunc(m))
 	file.Line()
 	file.Add(flowsFunc(m))
 	return file
 }
 
 // versionGuard fails to compile against a runtime that does not support
-// GenVersion (conventions G-27).
-func versionGuard() jen.Code {
-	return doc(fmt.Sprintf("This code targets version %d of the runtime's generated-code API. A runtime too old or too new for it fails to compile here, with a constant overflow.", GenVersion)).
+// the model's API version: a negative constant overflows EnforceVersion's
+// unsigned parameter.
+func versionGuard(m *model.Model) jen.Code {
+	api := m.API
+	return doc(fmt.Sprintf("This code targets version %d of the runtime's generated-code API. A runtime too old or too new for it fails to compile here, with a constant overflow.", api.Version)).
 		Const().Defs(
-		jen.Id("_").Op("=").Add(fk("EnforceVersion")).Call(jen.Lit(GenVersion).Op("-").Add(fk("MinVersion"))),
-		jen.Id("_").Op("=").Add(fk("EnforceVersion")).Call(fk("MaxVersion").Op("-").Lit(GenVersion)),
+		jen.Id("_").Op("=").Add(ident(api.EnforceVersion)).Call(jen.Lit(api.Version).Op("-").Add(ident(api.MinVersion))),
+		jen.Id("_").Op("=").Add(ident(api.EnforceVersion)).Call(ident(api.MaxVersion).Op("-").Lit(api.Version)),
 	)
 }
 
@@ -61,7 +63,7 @@ func settingsFunc(m *model.Model) jen.Code {
 		for _, sc := range s.Scopes {
 			scopes = append(scopes, jen.Values(kv("Name", jen.Lit(sc.Name)), kv("Description", jen.Lit(sc.Description))))
 		}
-		items = append(items, kv("Scopes", jen.Index().Add(rt("ScopeInfo")).Values(lines(scopes)...)))
+		items = append(items, kv("Scopes", jen.Index().Add(ident(m.API.ScopeInfo)).Values(lines(scopes)...)))
 	}
 	items = append(items, kv("SigningAlg", jen.Lit(s.SigningAlg)))
 	if s.AuthorizePath != "" {
@@ -74,89 +76,88 @@ func settingsFunc(m *model.Model) jen.Code {
 		items = append(items, kv("IDTokenSigningAlg", jen.Lit(s.IDTokenSigningAlg)), kv("IDTokenTTL", duration(s.IDTokenTTL)))
 	}
 	return doc("Settings returns the server settings the spec declares.").
-		Func().Id("Settings").Params().Add(rt("Settings")).Block(
-		jen.Return(rt("Settings").Values(lines(items)...)),
+		Func().Id("Settings").Params().Add(ident(m.API.Settings)).Block(
+		jen.Return(ident(m.API.Settings).Values(lines(items)...)),
 	)
 }
 
-func newServerFunc() jen.Code {
+func newServerFunc(m *model.Model) jen.Code {
+	api := m.API
 	return doc(
 		"NewServer builds the server for every flow the spec enables. p carries the dependencies the team's procedures share (the user-owned procedures.go).",
-		"Each procedure type named in Flows is user-owned: a missing, misnamed or mistyped one is a compile error in this package (conventions G-16).",
+		"Each procedure type named in Flows is user-owned: a missing, misnamed or mistyped one is a compile error in this package.",
 	).Func().Id("NewServer").Params(
-		jen.Id("cfg").Add(rt("Config")),
+		jen.Id("cfg").Add(ident(api.Config)),
 		jen.Id("p").Op("*").Id("Procedures"),
-	).Params(jen.Op("*").Add(rt("Server")), jen.Error()).Block(
-		jen.Return(rt("NewServer").Call(jen.Id("cfg"), jen.Id("Settings").Call(), jen.Id("Flows").Call(jen.Id("p")))),
+	).Params(jen.Op("*").Add(ident(api.Server)), jen.Error()).Block(
+		jen.Return(ident(api.NewServer).Call(jen.Id("cfg"), jen.Id("Settings").Call(), jen.Id("Flows").Call(jen.Id("p")))),
 	)
 }
 
 func flowsFunc(m *model.Model) jen.Code {
+	api := m.API
 	var fields []jen.Code
 	for _, e := range m.Endpoints {
-		g := e.Gen
-		if g.FlowsList {
+		bd := e.Binding
+		reg := ident(api.Registration).Types(ident(bd.Interface))
+		if bd.List {
 			regs := make([]jen.Code, 0, len(e.Flows))
 			for _, f := range e.Flows {
 				// The element type is elided: the literal sits in a slice of them.
-				regs = append(regs, jen.Values(registration(f)...))
+				regs = append(regs, jen.Values(registration(m, f)...))
 			}
-			fields = append(fields, jen.Line().Id(g.FlowsField).Op(":").Index().Add(rt(g.Registration)).Values(lines(regs)...))
+			fields = append(fields, jen.Line().Id(bd.FlowsField).Op(":").Index().Add(reg).Values(lines(regs)...))
 			continue
 		}
 		for _, f := range e.Flows {
-			fields = append(fields, jen.Line().Id(g.FlowsField).Op(":").Op("&").Add(rt(g.Registration)).Values(registration(f)...))
+			fields = append(fields, jen.Line().Id(bd.FlowsField).Op(":").Op("&").Add(reg).Values(registration(m, f)...))
 		}
 	}
 	fields = append(fields, jen.Line())
 	return doc(
-		"Flows returns the registration of every flow the spec enables, by endpoint, with the spec's token policy: token flows in catalogue order, then extension grants in spec order. NewServer passes them to runtime.NewServer unchanged.",
-		"A deployment that must adjust a policy at startup (a shorter lifetime in staging, say) can change the returned values and call runtime.NewServer itself; the spec stays the source of the defaults.",
+		"Flows returns the registration of every flow the spec enables, by endpoint, with the spec's token settings and each token flow's grant policy: token flows in catalogue order, then extension grants in spec order. NewServer passes them to runtime.NewServer unchanged.",
+		"A deployment that must adjust a setting at startup (a shorter lifetime in staging, say) can change the returned values and call runtime.NewServer itself; the spec stays the source of the defaults.",
 	).Func().Id("Flows").Params(
 		jen.Id("p").Op("*").Id("Procedures"),
-	).Add(rt("Flows")).Block(
-		jen.Return(rt("Flows").Values(fields...)),
+	).Add(ident(api.Flows)).Block(
+		jen.Return(ident(api.Flows).Values(fields...)),
 	)
 }
 
-// registration is the body of a flow's registration literal: the fields the
-// catalogue says its endpoint's registration has, in that order.
-func registration(f *model.Flow) []jen.Code {
+// registration is the body of a flow's registration literal: its id, the
+// wire value that selects it, the token settings its endpoint uses, a
+// token flow's grant policy, and the adapter to the user-owned procedure.
+func registration(m *model.Model, f *model.Flow) []jen.Code {
 	n := f.Names
-	var items []jen.Code
-	for _, name := range f.Gen.RegistrationFields {
-		switch name {
-		case "ID":
-			items = append(items, kv("ID", jen.Lit(f.ID)))
-		case "GrantType":
-			items = append(items, kv("GrantType", jen.Lit(f.GrantType)))
-		case "PublicClients":
-			items = append(items, kv("PublicClients", jen.Lit(f.PublicClients)))
-		case "Policy":
-			items = append(items, kv("Policy", policy(f.Policy, f.Gen.TokenSettings)))
-		case "Flow":
-			items = append(items, kv("Flow", jen.Id(n.FlowType).Values(
-				kv("proc", jen.Op("&").Id(n.User).Values(kv("Procedures", jen.Id("p")))),
-			)))
-		default:
-			panic(fmt.Sprintf("emit: unknown registration field %q", name)) // the catalogue loader refuses it
-		}
+	items := []jen.Code{kv("ID", jen.Lit(f.ID))}
+	if f.Wire != "" {
+		items = append(items, kv("Wire", jen.Lit(f.Wire)))
 	}
+	if len(f.TokenSettings) > 0 {
+		items = append(items, kv("Policy", policy(m, f.Policy, f.TokenSettings)))
+	}
+	if f.Grant != nil {
+		var g []jen.Code
+		for _, gs := range f.Grant {
+			g = append(g, kv(gs.Field, ident(gs.Const)))
+		}
+		items = append(items, kv("Grant", ident(m.API.GrantPolicy).Values(lines(g)...)))
+	}
+	items = append(items, kv("Flow", jen.Id(n.FlowType).Values(
+		kv("proc", jen.Op("&").Id(n.User).Values(kv("Procedures", jen.Id("p")))),
+	)))
 	return lines(items)
 }
-
-// accessFormats maps access token formats to runtime constants.
-var accessFormats = map[string]string{"jwt": "FormatJWT", "opaque": "FormatOpaque"}
 
 // policy is the runtime.TokenPolicy literal of p, with the fields of the
 // token settings the flow's endpoint uses (keys of a spec's tokens), in
 // the struct's order.
-func policy(p model.Policy, used []string) jen.Code {
+func policy(m *model.Model, p model.Policy, used []string) jen.Code {
 	var format jen.Code
-	if c, ok := accessFormats[p.AccessFormat]; ok {
-		format = rt(c)
+	if c, ok := m.API.AccessFormats[p.AccessFormat]; ok {
+		format = ident(c)
 	} else {
-		format = rt("AccessTokenFormat").Call(jen.Lit(p.AccessFormat))
+		format = ident(m.API.AccessTokenFormat).Call(jen.Lit(p.AccessFormat))
 	}
 	var items []jen.Code
 	for _, x := range []struct {
@@ -176,7 +177,7 @@ func policy(p model.Policy, used []string) jen.Code {
 			items = append(items, x.field)
 		}
 	}
-	return rt("TokenPolicy").Values(lines(items)...)
+	return ident(m.API.TokenPolicy).Values(lines(items)...)
 }
 
 // durationUnits are the units durations are written in, largest first.

@@ -23,11 +23,22 @@ const (
 // Build resolves s against the catalogue c. It returns spec.Diagnostics
 // when the spec cannot be turned into Go.
 func Build(s *spec.Spec, c *spec.Catalogue) (*Model, error) {
-	b := &builder{spec: s, cat: c}
-	m := &Model{Package: s.Package, Server: b.server(), CatalogueStems: map[string]string{}}
+	b := &builder{spec: s, cat: c, bindings: bindings()}
+	m := &Model{Package: s.Package, Server: b.server(), API: runtimeAPI(), CatalogueStems: map[string]Stem{}}
 	for _, cf := range c.Flows {
-		m.CatalogueStems[cf.Name] = cf.ID
+		st := Stem{Flow: cf.ID}
+		if bd := b.bindings[cf.Endpoint]; bd != nil {
+			st.Verb = bd.Verb
+		}
+		m.CatalogueStems[cf.Name] = st
 	}
+	for _, bd := range b.bindings {
+		if !slices.Contains(m.Verbs, bd.Verb) {
+			m.Verbs = append(m.Verbs, bd.Verb)
+		}
+	}
+	slices.Sort(m.Verbs)
+	m.ExtensionVerb = b.bindings[spec.ExtensionGrantEndpoint].Verb
 	enabled := make(map[string]*spec.Flow, len(s.Flows))
 	for i := range s.Flows {
 		f := &s.Flows[i]
@@ -52,7 +63,7 @@ func Build(s *spec.Spec, c *spec.Catalogue) (*Model, error) {
 	}
 	m.CodeData = b.codeData(m.Flows)
 	for _, f := range m.Flows {
-		f.HasData = len(m.CodeData) > 0 && (f.CodeDataIn != "" || f.CodeDataOut != "")
+		f.HasData = len(m.CodeData) > 0 && (f.IssuesCode || f.RedeemsCode)
 	}
 	m.Endpoints = b.endpoints(m.Flows)
 	b.endpointSettings(m)
@@ -65,17 +76,18 @@ func Build(s *spec.Spec, c *spec.Catalogue) (*Model, error) {
 
 // endpoint returns the catalogue endpoint kind and what generated code of
 // its flows uses, or reports why the generator cannot emit a flow of it.
-func (b *builder) endpoint(id, flow string, pos spec.Pos) (*spec.CatalogueEndpoint, bool) {
+func (b *builder) endpoint(id, flow string, pos spec.Pos) (*spec.CatalogueEndpoint, *Binding, bool) {
 	ep := b.cat.Endpoint(id)
+	bd := b.bindings[id]
 	switch {
-	case ep == nil || ep.Gen == nil:
+	case ep == nil || bd == nil:
 		b.errorf(pos, CodeUnsupported, "flow %q is served by endpoint %q, which this generator does not emit", flow, id)
-		return nil, false
+		return nil, nil, false
 	case ep.Status != "" && ep.Status != spec.StatusAvailable:
 		b.errorf(pos, CodeUnsupported, "flow %q is served by endpoint %q, which is %s, not available in this runtime", flow, id, ep.Status)
-		return nil, false
+		return nil, nil, false
 	}
-	return ep, true
+	return ep, bd, true
 }
 
 // endpointPath is the path of the endpoint: the spec's, or the catalogue's default.
@@ -97,19 +109,20 @@ func (b *builder) route(ep *spec.CatalogueEndpoint) string {
 func (b *builder) endpoints(flows []*Flow) []*Endpoint {
 	var out []*Endpoint
 	for _, ep := range b.cat.Endpoints {
-		if ep.Gen == nil {
+		bd := b.bindings[ep.ID]
+		if bd == nil {
 			continue
 		}
-		e := &Endpoint{ID: ep.ID, Gen: *ep.Gen}
+		e := &Endpoint{ID: ep.ID, Binding: bd, TokenSettings: ep.TokenSettings}
 		for _, f := range flows {
 			if f.Endpoint == ep.ID {
 				e.Flows = append(e.Flows, f)
 			}
 		}
-		if !ep.Gen.FlowsList && len(e.Flows) > 1 {
+		if !bd.List && len(e.Flows) > 1 {
 			b.errorf(e.Flows[1].Pos, CodeUnsupported, "flow %q: endpoint %s serves one flow, and %q is enabled too", e.Flows[1].ID, ep.ID, e.Flows[0].ID)
 		}
-		if ep.Gen.FlowsList || len(e.Flows) > 0 {
+		if bd.List || len(e.Flows) > 0 {
 			out = append(out, e)
 		}
 	}
@@ -164,7 +177,7 @@ func (b *builder) codeData(flows []*Flow) []DataField {
 			continue
 		}
 		cf := b.cat.Flow(sf.ID)
-		if cf == nil || cf.CodeDataOut == "" {
+		if cf == nil || !cf.IssuesCode {
 			b.errorf(sf.Pos, CodeUnsupported, "flow %q issues no authorization code, so it has no code_data", sf.ID)
 			continue
 		}
@@ -184,9 +197,10 @@ func (b *builder) codeData(flows []*Flow) []DataField {
 }
 
 type builder struct {
-	spec  *spec.Spec
-	cat   *spec.Catalogue
-	diags spec.Diagnostics
+	spec     *spec.Spec
+	cat      *spec.Catalogue
+	bindings map[string]*Binding
+	diags    spec.Diagnostics
 }
 
 func (b *builder) errorf(pos spec.Pos, code, format string, args ...any) {
@@ -237,96 +251,100 @@ func (b *builder) catalogueFlow(cf *spec.CatalogueFlow, sf *spec.Flow) *Flow {
 		b.errorf(sf.Pos, CodeUnsupported, "flow %q is %s, not available in this runtime", cf.ID, cf.Status)
 		return nil
 	}
-	ep, ok := b.endpoint(cf.Endpoint, cf.ID, sf.Pos)
+	ep, bd, ok := b.endpoint(cf.Endpoint, cf.ID, sf.Pos)
 	if !ok {
 		return nil
 	}
-	f := &Flow{
-		Pos:           sf.Pos,
-		ID:            cf.ID,
-		Endpoint:      cf.Endpoint,
-		Gen:           *ep.Gen,
-		Route:         b.route(ep),
-		Wire:          cf.Wire,
-		GrantConst:    cf.GrantConst,
-		Description:   cf.Description,
-		Specs:         cf.Specs,
-		Issues:        cf.Issues,
-		PublicClients: cf.PublicClients,
-		Policy:        resolvePolicy(&cf.Defaults, &sf.Tokens, &b.spec.Tokens),
-		Hooks:         cf.Runtime,
-		Names:         newNames(cf.Name),
-		CodeDataOut:   cf.CodeDataOut,
-		CodeDataIn:    cf.CodeDataIn,
-	}
-	if ep.Gen.WireParam == "grant_type" {
-		f.GrantType = cf.Wire
+	f := b.flow(ep, bd, sf.Pos, cf.ID, cf.Name, cf.Wire)
+	f.Description = cf.Description
+	f.Specs = cf.Specs
+	f.Issues = cf.Issues
+	f.Policy = resolvePolicy(&cf.Defaults, &sf.Tokens, &b.spec.Tokens)
+	f.IssuesCode = cf.IssuesCode
+	f.RedeemsCode = cf.Policy.Credential == "code"
+	if cf.Policy != (spec.FlowPolicy{}) {
+		f.Grant = b.grant(cf.Policy, sf.Pos)
+		if r := redeemedDoc[cf.Policy.Credential]; r != "" {
+			f.Before += ", then " + r
+		}
 	}
 	for _, p := range cf.Properties {
-		if ep.Gen.ParsedBy == spec.ParsedByEndpoint {
-			f.BaseFields = append(f.BaseFields, documentedField(p))
-			continue
-		}
-		fd, err := catalogueField(p, ep.Gen.PropertySources)
-		if err != nil {
-			b.errorf(p.Pos, CodeUnsupported, "catalogue flow %q property %q: %v", cf.ID, p.Name, err)
-			continue
-		}
-		if isWire(fd.Source) {
-			f.Fields = append(f.Fields, fd)
-		} else {
-			f.StateFields = append(f.StateFields, fd)
-		}
+		f.Catalogue = append(f.Catalogue, catalogueField(p))
 	}
-	f.Fields = append(f.Fields, b.specFields(sf.Properties, ep.Gen.PropertySources)...)
-	for _, code := range cf.Errors {
-		e, err := errorCode(code)
-		if err != nil {
-			b.errorf(cf.Pos, CodeUnknownErrCode, "catalogue flow %q: %v", cf.ID, err)
-			continue
-		}
-		f.Errors = append(f.Errors, e)
-	}
+	f.Fields = b.specFields(sf.Properties, ep.PropertySources)
+	b.errorCodes(f, cf.Errors, cf.Pos)
 	return f
 }
 
 func (b *builder) extensionGrant(g *spec.ExtensionGrant) *Flow {
-	ep, ok := b.endpoint(spec.ExtensionGrantEndpoint, g.Name, g.Pos)
+	ep, bd, ok := b.endpoint(spec.ExtensionGrantEndpoint, g.Name, g.Pos)
 	if !ok {
 		return nil
 	}
+	f := b.flow(ep, bd, g.Pos, g.Name, spec.GoName(g.Name), g.GrantType)
+	f.Extension = true
+	f.Description = g.Description
+	f.Specs = []string{"RFC 6749 §4.5"}
+	f.Policy = resolvePolicy(&g.Tokens, &b.spec.Tokens)
+	f.Grant = b.grant(g.Policy(), g.Pos)
+	f.Fields = b.specFields(g.Properties, ep.PropertySources)
+	b.errorCodes(f, extensionGrantErrors, g.Pos)
+	return f
+}
+
+// flow starts the model of a flow of endpoint ep.
+func (b *builder) flow(ep *spec.CatalogueEndpoint, bd *Binding, pos spec.Pos, id, stem, wire string) *Flow {
 	f := &Flow{
-		Pos:           g.Pos,
-		ID:            g.Name,
-		Extension:     true,
+		Pos:           pos,
+		ID:            id,
 		Endpoint:      ep.ID,
-		Gen:           *ep.Gen,
+		Binding:       bd,
+		TokenSettings: ep.TokenSettings,
 		Route:         b.route(ep),
-		Wire:          g.GrantType,
-		GrantType:     g.GrantType,
-		Description:   g.Description,
-		Specs:         []string{"RFC 6749 §4.5"},
-		PublicClients: g.PublicClients,
-		Policy:        resolvePolicy(&g.Tokens, &b.spec.Tokens),
-		Names:         newNames(spec.GoName(g.Name)),
-		Fields:        b.specFields(g.Properties, ep.Gen.PropertySources),
+		WireParam:     ep.WireParam,
+		Wire:          wire,
+		Names:         newNames(stem),
+		Before:        bd.BeforeProcedure,
 	}
-	for _, code := range extensionGrantErrors {
-		e, err := errorCode(code)
-		if err != nil {
-			panic(err) // the fixed list only names known codes
-		}
-		f.Errors = append(f.Errors, e)
+	if ep.WireParam == "grant_type" {
+		f.GrantType = wire
 	}
 	return f
 }
 
-// isWire reports whether a value of the source is read from the request.
-func isWire(source string) bool { return slices.Contains(spec.PropertySources(), source) }
+// grant resolves a token flow's policy into the constants of
+// flowkit.GrantPolicy's fields.
+func (b *builder) grant(p spec.FlowPolicy, pos spec.Pos) []GrantSetting {
+	values := map[string]string{"clients": p.Clients, "credential": p.Credential, "scope": p.Scope, "resources": p.Resources, "end_user": p.EndUser}
+	var out []GrantSetting
+	for _, pf := range runtimeAPI().PolicyFields {
+		v := values[pf.Key]
+		c, ok := pf.Values[v]
+		if !ok {
+			b.errorf(pos, CodeUnsupported, "policy %s %q has no constant in the runtime", pf.Key, v)
+			continue
+		}
+		out = append(out, GrantSetting{Key: pf.Key, Value: v, Field: pf.Field, Const: c})
+	}
+	return out
+}
 
-// documentedField is a catalogue property the endpoint parses itself: only
-// documented (describe), never generated.
-func documentedField(p spec.CatalogueProperty) Field {
+// errorCodes resolves the error codes a flow may return.
+func (b *builder) errorCodes(f *Flow, codes []string, pos spec.Pos) {
+	for _, code := range codes {
+		e, err := errorCode(code)
+		if err != nil {
+			b.errorf(pos, CodeUnknownErrCode, "flow %q: %v", f.ID, err)
+			continue
+		}
+		f.Errors = append(f.Errors, e)
+	}
+}
+
+// catalogueField is a catalogue property, documented (describe) and never
+// generated: a request parameter the runtime reads and checks itself, or a
+// field of the base context.
+func catalogueField(p spec.CatalogueProperty) Field {
 	fd := Field{
 		Pos:         p.Pos,
 		Name:        p.Field,
@@ -339,24 +357,6 @@ func documentedField(p spec.CatalogueProperty) Field {
 	}
 	fd.Doc = fieldDoc(fd)
 	return fd
-}
-
-// catalogueField is a catalogue property generated code parses (a wire
-// source) or the flow's runtime state carries (any other source).
-func catalogueField(p spec.CatalogueProperty, sources []string) (Field, error) {
-	fd := documentedField(p)
-	fd.Validate = p.Validate
-	if isWire(p.Source) {
-		if !slices.Contains(sources, p.Source) {
-			return Field{}, fmt.Errorf("source %q is not read by generated code at this endpoint", p.Source)
-		}
-		k, err := KindOf(p.Type)
-		if err != nil {
-			return Field{}, err
-		}
-		fd.Kind = k
-	}
-	return fd, nil
 }
 
 func (b *builder) specFields(props []spec.Property, sources []string) []Field {
@@ -385,6 +385,7 @@ func (b *builder) specFields(props []spec.Property, sources []string) []Field {
 			Source:      p.Source,
 			Validate:    p.Validate,
 			Description: p.Description,
+			Property:    p.Name,
 		}
 		if fd.Wire == "" {
 			fd.Wire = p.Name
@@ -424,31 +425,28 @@ func (b *builder) checkNames(m *Model) {
 }
 
 func (b *builder) checkFields(f *Flow) {
-	seen := map[string]string{f.Gen.Context: "the embedded runtime context", "Errors": "the Errors field", "Default": "the Default method"}
-	for _, r := range f.Gen.Reserved {
-		if _, ok := seen[r]; !ok {
-			seen[r] = "a name of the embedded runtime context"
-		}
-	}
+	bd := f.Binding
+	base := "*runtime." + bd.Context.Name
+	seen := map[string]string{bd.Context.Name: "the embedded " + base, "Errors": "the Errors field"}
 	if f.HasData {
-		seen["Data"] = "the Data field"
+		seen["CodeData"] = "the CodeData field"
 	}
-	if st := f.Hooks.State; st != "" {
-		seen[st] = "the embedded runtime state"
+	for _, n := range bd.Members {
+		seen[n] = n + " of the embedded " + base
 	}
-	for _, fd := range append(slices.Clone(f.StateFields), f.BaseFields...) {
-		seen[fd.Name] = fmt.Sprintf("the %s property %s", fd.Source, fd.Name)
+	for _, n := range bd.Future {
+		seen[n] = n + ", reserved for " + base
 	}
 	for _, fd := range f.Fields {
 		if !token.IsIdentifier(fd.Name) || !token.IsExported(fd.Name) {
-			b.errorf(fd.Pos, CodeNameClash, "flow %q: field name %q is not an exported Go identifier", f.ID, fd.Name)
+			b.errorf(fd.Pos, CodeNameClash, "property %q: field name %q is not an exported Go identifier", fd.Property, fd.Name)
 			continue
 		}
 		if other, ok := seen[fd.Name]; ok {
-			b.errorf(fd.Pos, CodeNameClash, "flow %q: field %s clashes with %s", f.ID, fd.Name, other)
+			b.errorf(fd.Pos, CodeNameClash, "property %q gives the Go field %s, which clashes with %s", fd.Property, fd.Name, other)
 			continue
 		}
-		seen[fd.Name] = fmt.Sprintf("the %s", fd.SourceText())
+		seen[fd.Name] = fmt.Sprintf("property %q", fd.Property)
 	}
 }
 

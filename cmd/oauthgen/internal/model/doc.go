@@ -23,13 +23,13 @@ func (f Field) SourceText() string {
 // Selector is what selects the flow on the wire, such as
 // "grant_type=client_credentials"; "" when its endpoint has one flow.
 func (f *Flow) Selector() string {
-	if f.Gen.WireParam == "" || f.Wire == "" {
+	if f.WireParam == "" || f.Wire == "" {
 		return ""
 	}
-	return f.Gen.WireParam + "=" + f.Wire
+	return f.WireParam + "=" + f.Wire
 }
 
-// fieldDoc is the doc comment text of a field (conventions G-13): its
+// fieldDoc is the doc comment text of a field: its
 // description and its source, with the defining section for catalogue
 // properties. A description that starts with an article reads as the
 // continuation of "<Field> is".

@@ -34,7 +34,7 @@ var errorCodes = map[string]string{
 }
 
 // extensionGrantErrors are the error codes of an extension grant: the token
-// endpoint's common set (flows.md §7.10).
+// endpoint's common set (RFC 6749 §5.2, RFC 8707 §2).
 var extensionGrantErrors = []string{
 	"invalid_request",
 	"invalid_client",
@@ -51,5 +51,5 @@ func errorCode(code string) (ErrorCode, error) {
 		return ErrorCode{}, fmt.Errorf("error code %q has no constructor in the runtime", code)
 	}
 	m := spec.GoName(code)
-	return ErrorCode{Code: code, Method: m, Type: m + "Code", Spec: ref}, nil
+	return ErrorCode{Code: code, Method: m, Type: fk(m + "Code"), Spec: ref}, nil
 }

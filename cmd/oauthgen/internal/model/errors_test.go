@@ -1,8 +1,6 @@
 package model
 
 import (
-	"go/importer"
-	"go/token"
 	"go/types"
 	"testing"
 
@@ -15,29 +13,25 @@ import (
 // flow may return is one the generator knows, so that no Errors type embeds
 // a type the runtime lacks.
 func TestErrorCodesAgreeWithRuntime(t *testing.T) {
-	fset := token.NewFileSet()
-	pkg, err := importer.ForCompiler(fset, "source", nil).Import("github.com/oauthgen/oauthgen/runtime/flowkit")
-	if err != nil {
-		t.Fatalf("type-check flowkit: %v", err)
-	}
+	pkg := runtimePackages(t)[FlowkitPath]
 	for code := range errorCodes {
 		e, err := errorCode(code)
 		if err != nil {
 			t.Fatal(err)
 		}
-		obj := pkg.Scope().Lookup(e.Type)
+		obj := pkg.Scope().Lookup(e.Type.Name)
 		if obj == nil {
-			t.Errorf("error code %s: flowkit has no type %s", code, e.Type)
+			t.Errorf("error code %s: flowkit has no type %s", code, e.Type.Name)
 			continue
 		}
 		mset := types.NewMethodSet(obj.Type())
 		if mset.Len() != 1 || mset.At(0).Obj().Name() != e.Method {
-			t.Errorf("error code %s: flowkit.%s has methods %v, want exactly %s", code, e.Type, mset, e.Method)
+			t.Errorf("error code %s: flowkit.%s has methods %v, want exactly %s", code, e.Type.Name, mset, e.Method)
 			continue
 		}
 		sig := mset.At(0).Type().(*types.Signature)
 		if got := types.TypeString(sig, nil); got != "func(description string) *github.com/oauthgen/oauthgen/runtime/oauth.Error" {
-			t.Errorf("error code %s: flowkit.%s.%s is %s", code, e.Type, e.Method, got)
+			t.Errorf("error code %s: flowkit.%s.%s is %s", code, e.Type.Name, e.Method, got)
 		}
 	}
 	c, err := spec.Builtin()

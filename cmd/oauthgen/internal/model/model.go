@@ -1,10 +1,12 @@
 // Package model resolves a validated spec against the flow catalogue into the
 // model the emitters consume: every default applied, every Go name chosen,
-// every flow in its final order. It is a pure stage of the pipeline
-// (conventions G-01): Build reads nothing but its arguments.
+// every runtime identifier named (runtime_api.go), every flow in its final
+// order. The emitters read the model and nothing else. It is a pure stage
+// of the pipeline: Build reads nothing but its arguments.
 package model
 
 import (
+	"slices"
 	"time"
 
 	"github.com/oauthgen/oauthgen/spec"
@@ -16,23 +18,42 @@ type Model struct {
 	Package string
 	// Server holds the server-wide settings.
 	Server Server
+	// API names the runtime identifiers generated code uses beyond any
+	// one endpoint.
+	API RuntimeAPI
 	// Flows are the enabled flows: catalogue flows in catalogue order, then
 	// extension grants in spec order (conventions G-08).
 	Flows []*Flow
 	// Endpoints are the endpoints that serve generated flows, in catalogue
-	// order (the order of runtime.Flows' fields), each with its enabled
-	// flows. An endpoint whose registrations are a list is always there; the
-	// others only when one of their flows is enabled.
+	// order, each with its enabled flows. An endpoint whose registrations
+	// are a list is always there; the others only when one of their flows
+	// is enabled.
 	Endpoints []*Endpoint
 	// CodeData are the fields of the typed data the authorization step
 	// attaches to a code (the spec's code_data), in spec order; empty when
 	// the spec declares none, and then no CodeData type is generated.
 	CodeData []DataField
 	// CatalogueStems maps the Go name stem of every catalogue flow, enabled
-	// or not, to its flow id; it names the flow of an orphaned procedure.
-	// Never ranged over when emitting.
-	CatalogueStems map[string]string
+	// or not, to its flow id and procedure verb; it names the flow of an
+	// orphaned procedure. Never ranged over when emitting.
+	CatalogueStems map[string]Stem
+	// Verbs are the procedure methods of every endpoint the generator
+	// emits flows of; ExtensionVerb is an extension grant's.
+	Verbs         []string
+	ExtensionVerb string
 }
+
+// Stem is what a catalogue flow's name stem stands for.
+type Stem struct {
+	// Flow is the flow type id.
+	Flow string
+	// Verb is its procedure's method; empty for a flow of an endpoint the
+	// generator does not emit.
+	Verb string
+}
+
+// IsVerb reports whether name is the procedure method of some endpoint.
+func (m *Model) IsVerb(name string) bool { return slices.Contains(m.Verbs, name) }
 
 // Server is the server-wide part of the model, emitted as runtime.Settings.
 type Server struct {
@@ -67,8 +88,11 @@ type Server struct {
 type Endpoint struct {
 	// ID is the endpoint kind, such as "oauth-token".
 	ID string
-	// Gen is what generated code of the endpoint's flows uses.
-	Gen spec.EndpointGen
+	// Binding is what generated code of its flows uses of the runtime.
+	Binding *Binding
+	// TokenSettings are the keys of the token settings its flows use, in
+	// the catalogue's order.
+	TokenSettings []string
 	// Flows are its enabled flows, in the order of Model.Flows.
 	Flows []*Flow
 }
@@ -94,7 +118,7 @@ type Scope struct {
 	Description string
 }
 
-// Flow is one enabled token flow: a catalogue flow or an extension grant.
+// Flow is one enabled flow: a catalogue flow or an extension grant.
 type Flow struct {
 	// Pos is where the spec enables the flow.
 	Pos spec.Pos
@@ -104,48 +128,51 @@ type Flow struct {
 	Extension bool
 	// Endpoint is the endpoint kind, such as "oauth-token".
 	Endpoint string
-	// Gen is what generated code of the endpoint's flows uses: the base
-	// context, response, interface, registration (the catalogue's generate).
-	Gen spec.EndpointGen
+	// Binding is what generated code of the flow uses of the runtime.
+	Binding *Binding
+	// TokenSettings are the keys of the token settings the flow uses (its
+	// endpoint's).
+	TokenSettings []string
 	// Route is the HTTP route that serves the flow, such as "POST /oauth2/token".
 	Route string
-	// Wire is the value of Gen.WireParam that selects the flow, such as
-	// "client_credentials" or "code"; empty when the endpoint has one flow.
+	// WireParam is the request parameter that selects the flow, such as
+	// "grant_type"; empty when the endpoint has one flow.
+	WireParam string
+	// Wire is the value of WireParam that selects the flow, such as
+	// "client_credentials" or "code".
 	Wire string
 	// GrantType is the grant_type value, a registered name or an absolute
 	// URI; empty for a flow that is not served at the token endpoint.
 	GrantType string
-	// GrantConst is the runtime constant of GrantType; empty for extension grants.
-	GrantConst string
 	// Description documents the flow.
 	Description string
 	// Specs are the governing specifications, such as "RFC 6749 §4.4".
 	Specs []string
 	// Issues describes what the default procedure issues.
 	Issues string
-	// PublicClients is whether public clients may use the flow.
-	PublicClients bool
-	// Policy is the flow's resolved token policy.
+	// Before says what the endpoint has done by the time the procedure
+	// runs, such as "authenticated the client and ...".
+	Before string
+	// Policy is the flow's resolved token settings.
 	Policy Policy
-	// Hooks name the runtime identifiers of the flow; zero for extension grants.
-	Hooks spec.RuntimeHooks
+	// Grant is a token flow's grant policy, field by field in
+	// flowkit.GrantPolicy's order; nil for the flows of other endpoints.
+	Grant []GrantSetting
 	// Names are the Go names derived from the flow.
 	Names Names
-	// Fields are the context fields generated code parses from the request:
-	// catalogue properties first, then the spec's own, each in its order.
+	// Fields are the context fields generated code parses from the
+	// request: the spec's own properties, in spec order.
 	Fields []Field
-	// StateFields are catalogue properties the runtime state (Hooks.State)
-	// carries, such as the consumed code; documented, never parsed.
-	StateFields []Field
-	// BaseFields are catalogue properties the endpoint parses into the base
-	// context itself (Gen.ParsedBy "endpoint"); documented, never parsed.
-	BaseFields []Field
-	// CodeDataOut and CodeDataIn are the catalogue's paths of the raw code
-	// data in the context (see spec.CatalogueFlow); HasData is whether the
-	// context has the typed Data field: the flow has one of the paths and
-	// the spec declares code_data.
-	CodeDataOut string
-	CodeDataIn  string
+	// Catalogue are the catalogue's properties of the flow: request
+	// parameters the runtime reads and checks itself, and what the base
+	// context carries for it. Documented (describe), never generated.
+	Catalogue []Field
+	// IssuesCode is whether the flow issues authorization codes;
+	// RedeemsCode whether it redeems them. HasData is whether its context
+	// has the typed CodeData field: it does one of them and the spec
+	// declares code_data.
+	IssuesCode  bool
+	RedeemsCode bool
 	HasData     bool
 	// Errors are the error codes the flow may return, in catalogue order.
 	Errors []ErrorCode
@@ -172,7 +199,18 @@ type Names struct {
 	StubFile string
 }
 
-// Policy is a flow's resolved token policy (flows.md §3.1).
+// GrantSetting is one field of a token flow's grant policy.
+type GrantSetting struct {
+	// Key and Value are the catalogue's (or the extension grant's), such
+	// as "clients" and "any".
+	Key, Value string
+	// Field is the flowkit.GrantPolicy field, such as "Clients"; Const its
+	// value, such as flowkit.AnyClients.
+	Field string
+	Const Ident
+}
+
+// Policy is a flow's resolved token settings.
 type Policy struct {
 	// AccessFormat is "jwt" or "opaque".
 	AccessFormat   string
@@ -193,7 +231,7 @@ type Field struct {
 	Name string
 	// Kind says how the value is parsed.
 	Kind Kind
-	// GoType is the Go type as written in generated code, such as "runtime.Secret".
+	// GoType is the Go type as documented, such as "runtime.Secret".
 	GoType string
 	// Wire is the form or query parameter or the header name.
 	Wire string
@@ -207,6 +245,8 @@ type Field struct {
 	Spec string
 	// Catalogue is true for a catalogue property, false for the spec's own.
 	Catalogue bool
+	// Property is the spec's key of a team property, such as "tenant".
+	Property string
 	// Doc is the field's doc comment text, from its description and source
 	// (conventions G-13).
 	Doc string
@@ -219,8 +259,8 @@ type ErrorCode struct {
 	// Method is the constructor method on the flow's Errors type, such as "InvalidGrant".
 	Method string
 	// Type is the flowkit type whose method constructs the error, such as
-	// "InvalidGrantCode".
-	Type string
+	// flowkit.InvalidGrantCode.
+	Type Ident
 	// Spec is the defining section, such as "RFC 6749 §5.2".
 	Spec string
 }

@@ -137,18 +137,25 @@ func TestFlowNamesAndFields(t *testing.T) {
 	}) {
 		t.Errorf("names = %+v", ac.Names)
 	}
-	var fields, state []string
-	for _, f := range ac.Fields {
-		fields = append(fields, f.Name+":"+f.GoType+":"+f.Wire)
+	if len(ac.Fields) != 0 {
+		t.Errorf("the code flow has no team properties, yet fields %+v", ac.Fields)
 	}
-	for _, f := range ac.StateFields {
-		state = append(state, f.Name)
+	var cat []string
+	for _, f := range ac.Catalogue {
+		cat = append(cat, f.Name+":"+f.GoType+":"+f.Wire)
 	}
-	if got := strings.Join(fields, " "); got != "Code:runtime.Secret:code RedirectURI:string:redirect_uri CodeVerifier:runtime.Secret:code_verifier" {
-		t.Errorf("fields = %s", got)
+	if got := strings.Join(cat, " "); got != ":Secret:code :string:redirect_uri :Secret:code_verifier Code:*AuthorizationCode:Code Authentication:Authentication:Authentication" {
+		t.Errorf("catalogue fields = %s", got)
 	}
-	if got := strings.Join(state, " "); got != "Presented Authentication" {
-		t.Errorf("state fields = %s", got)
+	var grant []string
+	for _, g := range ac.Grant {
+		grant = append(grant, g.Field+"="+g.Const.Name)
+	}
+	if got := strings.Join(grant, " "); got != "Clients=AnyClients Credential=CodeCredential Scope=ScopeFromGrant Resources=ResourcesFromGrant EndUser=EndUserOfGrant" {
+		t.Errorf("grant = %s", got)
+	}
+	if !ac.RedeemsCode || ac.IssuesCode || !strings.Contains(ac.Before, "consumed the authorization code") || ac.Binding.Verb != "GenerateToken" {
+		t.Errorf("code flow = %+v", ac)
 	}
 
 	cc := m.Flows[1]
@@ -186,8 +193,15 @@ func TestFlowNamesAndFields(t *testing.T) {
 	}
 
 	ml := m.Flows[3]
-	if !ml.Extension || ml.Names.Stem != "MagicLink" || ml.Names.StubFile != "magic_link.go" || ml.GrantConst != "" {
+	if !ml.Extension || ml.Names.Stem != "MagicLink" || ml.Names.StubFile != "magic_link.go" || ml.Wire != ml.GrantType || ml.WireParam != "grant_type" {
 		t.Errorf("extension grant = %+v", ml)
+	}
+	grant = nil
+	for _, g := range ml.Grant {
+		grant = append(grant, g.Const.Name)
+	}
+	if got := strings.Join(grant, " "); got != "ConfidentialClients ProcedureCredential ScopeFromRequest ResourcesFromRequest EndUserByProcedure" {
+		t.Errorf("extension grant policy = %s", got)
 	}
 	var codes []string
 	for _, e := range ml.Errors {
@@ -204,11 +218,11 @@ func TestFlowNamesAndFields(t *testing.T) {
 func TestErrorCodes(t *testing.T) {
 	m := build(t, fixture.Spec("oauth-token-refresh"))
 	want := []ErrorCode{
-		{"invalid_request", "InvalidRequest", "InvalidRequestCode", "RFC 6749 §5.2"},
-		{"invalid_client", "InvalidClient", "InvalidClientCode", "RFC 6749 §5.2"},
-		{"invalid_grant", "InvalidGrant", "InvalidGrantCode", "RFC 6749 §5.2"},
-		{"unauthorized_client", "UnauthorizedClient", "UnauthorizedClientCode", "RFC 6749 §5.2"},
-		{"invalid_scope", "InvalidScope", "InvalidScopeCode", "RFC 6749 §5.2"},
+		{"invalid_request", "InvalidRequest", fk("InvalidRequestCode"), "RFC 6749 §5.2"},
+		{"invalid_client", "InvalidClient", fk("InvalidClientCode"), "RFC 6749 §5.2"},
+		{"unauthorized_client", "UnauthorizedClient", fk("UnauthorizedClientCode"), "RFC 6749 §5.2"},
+		{"invalid_grant", "InvalidGrant", fk("InvalidGrantCode"), "RFC 6749 §5.2"},
+		{"invalid_scope", "InvalidScope", fk("InvalidScopeCode"), "RFC 6749 §5.2"},
 	}
 	got := m.Flows[0].Errors
 	if len(got) != len(want) {
@@ -290,12 +304,25 @@ func TestBuildRefuses(t *testing.T) {
 		{"one-word platform", func(s *spec.Spec) {
 			s.ExtensionGrants = []spec.ExtensionGrant{{Name: "windows", GrantType: "urn:x"}}
 		}, CodeNameClash, "windows"},
-		{"field clash with catalogue", func(s *spec.Spec) {
+		{"field clash with a base field", func(s *spec.Spec) {
 			s.Flows[0].Properties = []spec.Property{{Name: "code", Type: "string", Source: "form", Param: "code2"}}
-		}, CodeNameClash, "Code"},
-		{"field clash with state", func(s *spec.Spec) {
-			s.Flows[0].Properties = []spec.Property{{Name: "presented", Type: "string", Source: "form"}}
-		}, CodeNameClash, "Presented"},
+		}, CodeNameClash, "Code of the embedded *runtime.TokenContext"},
+		{"field clash with a base method", func(s *spec.Spec) {
+			s.Flows[0].Properties = []spec.Property{{Name: "issue_defaults", Type: "string", Source: "form"}}
+		}, CodeNameClash, "IssueDefaults of the embedded"},
+		{"field clash with the base context", func(s *spec.Spec) {
+			s.Flows[0].Properties = []spec.Property{{Name: "token_context", Type: "string", Source: "form"}}
+		}, CodeNameClash, "the embedded *runtime.TokenContext"},
+		{"field clash with a future member", func(s *spec.Spec) {
+			s.Flows[0].Properties = []spec.Property{{Name: "client_cert", Type: "string", Source: "form"}}
+		}, CodeNameClash, "ClientCert, reserved for"},
+		{"field clash with the code data", func(s *spec.Spec) {
+			s.Flows = append(s.Flows, spec.Flow{ID: "oauth-authorize-authorization-code", CodeData: []spec.DataField{{Name: "x", Type: "string"}}})
+			s.Flows[0].Properties = []spec.Property{{Name: "code_data", Type: "string", Source: "form"}}
+		}, CodeNameClash, "the CodeData field"},
+		{"authorize field clash", func(s *spec.Spec) {
+			s.Flows = append(s.Flows, spec.Flow{ID: "oauth-authorize-authorization-code", Properties: []spec.Property{{Name: "redirect_uri_provided", Type: "bool", Source: "query"}}})
+		}, CodeNameClash, "RedirectURIProvided of the embedded *runtime.AuthorizeContext"},
 		{"field named Errors", func(s *spec.Spec) {
 			s.Flows[0].Properties = []spec.Property{{Name: "errors", Type: "string", Source: "form"}}
 		}, CodeNameClash, "Errors"},
@@ -327,10 +354,7 @@ func TestBuildRefuses(t *testing.T) {
 
 func TestBuildRefusesPlannedAndForeignEndpointFlows(t *testing.T) {
 	c := fixture.Catalogue()
-	c.Flows = append(c.Flows,
-		spec.CatalogueFlow{ID: "oauth-token-device-code", Endpoint: "oauth-token", Name: "DeviceCode", Status: "planned"},
-		spec.CatalogueFlow{ID: "oauth-introspect", Endpoint: "oauth-introspect", Name: "Introspection", Status: "available"},
-	)
+	c.Flow("oauth-introspect").Status = spec.StatusAvailable // an endpoint the generator has no binding for
 	for _, id := range []string{"oauth-token-device-code", "oauth-introspect"} {
 		_, err := Build(fixture.Spec(id), c)
 		var ds spec.Diagnostics

@@ -2,6 +2,7 @@ package model
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,23 +44,23 @@ func TestBuildOIDC(t *testing.T) {
 
 	az := flowByID(t, m, "oauth-authorize-authorization-code")
 	if az.Route != "GET or POST /oauth2/authorize" || az.Wire != "code" || az.GrantType != "" ||
-		az.Gen.Context != "AuthorizeContext" || !az.HasData || az.CodeDataOut != "CodeData.Data" ||
-		az.Names.StubFile != "authorize_code.go" || az.Names.FlowType != "authorizeCodeFlow" {
+		az.Binding.Context.Name != "AuthorizeContext" || az.Binding.Verb != "Authorize" || !az.HasData || !az.IssuesCode || az.RedeemsCode ||
+		az.Grant != nil || az.Names.StubFile != "authorize_code.go" || az.Names.FlowType != "authorizeCodeFlow" {
 		t.Errorf("authorize flow = %+v", az)
 	}
-	if len(az.BaseFields) != 2 || az.BaseFields[0].Name != "State" || len(az.StateFields) != 0 {
-		t.Errorf("authorize base fields = %+v, state %+v", az.BaseFields, az.StateFields)
+	if !slices.ContainsFunc(az.Catalogue, func(f Field) bool { return f.Name == "State" && f.Wire == "state" && f.Source == "query" }) {
+		t.Errorf("authorize catalogue fields = %+v", az.Catalogue)
 	}
 	if len(az.Fields) != 1 || az.Fields[0] != (Field{Name: "Campaign", Kind: KindString, GoType: "string", Wire: "campaign",
-		Source: "query", Validate: "omitempty,alphanum", Description: "The campaign that sent the user.",
+		Source: "query", Validate: "omitempty,alphanum", Description: "The campaign that sent the user.", Property: "campaign",
 		Doc: `Campaign is the campaign that sent the user. Source: query parameter "campaign".`}) {
 		t.Errorf("authorize fields = %+v", az.Fields)
 	}
-	if ac := flowByID(t, m, "oauth-token-authorization-code"); !ac.HasData || ac.CodeDataIn != "Presented.Data" || ac.GrantType != "authorization_code" {
+	if ac := flowByID(t, m, "oauth-token-authorization-code"); !ac.HasData || !ac.RedeemsCode || ac.GrantType != "authorization_code" {
 		t.Errorf("token step = %+v", ac)
 	}
 	ui := flowByID(t, m, "openid-userinfo")
-	if ui.Route != "GET or POST /me" || ui.Wire != "" || ui.HasData || ui.Gen.Method != "UserInfo" || len(ui.BaseFields) != 1 {
+	if ui.Route != "GET or POST /me" || ui.Wire != "" || ui.HasData || ui.Binding.Verb != "Claims" || ui.Grant != nil {
 		t.Errorf("userinfo flow = %+v", ui)
 	}
 	wantData := []DataField{
@@ -86,10 +87,10 @@ func TestBuildOIDCSettings(t *testing.T) {
 	if m.Server.RequirePKCE || m.Server.IDTokenTTL != 2*time.Minute || m.Server.IDTokenSigningAlg != "EdDSA" {
 		t.Errorf("server = %+v", m.Server)
 	}
-	// Without code_data no context has Data.
+	// Without code_data no context has CodeData.
 	for _, f := range m.Flows {
 		if f.HasData {
-			t.Errorf("flow %s has Data without code_data", f.ID)
+			t.Errorf("flow %s has CodeData without code_data", f.ID)
 		}
 	}
 
@@ -123,11 +124,11 @@ func TestBuildRefusesOIDC(t *testing.T) {
 			s.Flows[1].Properties = []spec.Property{{Name: "x", Type: "string", Source: "header"}}
 		}, `source "header" is not supported; use query`},
 		{"data property clash", func(s *spec.Spec, _ *spec.Catalogue) {
-			s.Flows[0].Properties = []spec.Property{{Name: "data", Type: "string", Source: "form"}}
-		}, "Data clashes with the Data field"},
+			s.Flows[0].Properties = []spec.Property{{Name: "code_data", Type: "string", Source: "form"}}
+		}, "CodeData, which clashes with the CodeData field"},
 		{"base context clash", func(s *spec.Spec, _ *spec.Catalogue) {
 			s.Flows[1].Properties = []spec.Property{{Name: "nonce", Type: "string", Source: "query", Param: "n"}}
-		}, "Nonce clashes"},
+		}, "Nonce, which clashes with Nonce of the embedded"},
 		{"two flows on a one-flow endpoint", func(s *spec.Spec, c *spec.Catalogue) {
 			other := *c.Flow("oauth-authorize-authorization-code")
 			other.ID, other.Name, other.Wire = "oauth-authorize-implicit", "Implicit", "token"

@@ -26,10 +26,10 @@ type Plan struct {
 
 // Build decides which stubs to create for m in the scanned package pkg, and
 // what to report. A flow gets a stub only when the directory has no file of
-// the stub's name and the package declares no type of the stub's name
-// (conventions G-15); nothing is created while a file does not parse. A
-// procedure whose context type the model no longer has is reported, never
-// deleted (G-18).
+// the stub's name and the package declares no type of the stub's name;
+// nothing is created while a file does not parse. A procedure whose
+// context type the model no longer has is reported, never deleted; so is
+// one whose method is not its flow's verb.
 func Build(m *model.Model, pkg *Package) (*Plan, error) {
 	p := &Plan{Create: map[string][]byte{}}
 	p.Diagnostics = append(p.Diagnostics, pkg.Problems...)
@@ -43,13 +43,16 @@ func Build(m *model.Model, pkg *Package) (*Plan, error) {
 		contexts[f.Names.Context] = f
 	}
 	for _, proc := range pkg.Procedures {
-		if proc.Context == "" || !isContextName(proc.Context) {
-			continue
-		}
 		f, ok := contexts[proc.Context]
 		switch {
 		case !ok:
-			p.report(proc.Pos, CodeOrphan, "procedure %s serves flow %s which the spec no longer enables", proc.Type, removedFlowName(m, proc.Context))
+			if id, verb := removedFlow(m, proc.Context); proc.Method == verb {
+				p.report(proc.Pos, CodeOrphan, "procedure %s serves flow %s which the spec no longer enables", proc.Type, id)
+			}
+		case proc.Method != f.Binding.Verb:
+			if m.IsVerb(proc.Method) {
+				p.report(proc.Pos, CodeMisnamed, "method %s.%s serves flow %s, whose procedure method is %s; rename it", proc.Type, proc.Method, f.ID, f.Binding.Verb)
+			}
 		case proc.Type != f.Names.User:
 			if _, declared := pkg.Types[f.Names.User]; !declared {
 				p.report(proc.Pos, CodeMisnamed, "procedure %s serves flow %s, but NewServer instantiates type %s; rename %s to %s", proc.Type, f.ID, f.Names.User, proc.Type, f.Names.User)
@@ -68,7 +71,7 @@ func Build(m *model.Model, pkg *Package) (*Plan, error) {
 		p.Create[ProceduresFile] = src
 	}
 	for _, f := range m.Flows {
-		if !p.needsStub(f, pkg) {
+		if !p.needsStub(m, f, pkg) {
 			continue
 		}
 		src, err := templates.Stub(stubData(m, f))
@@ -82,9 +85,9 @@ func Build(m *model.Model, pkg *Package) (*Plan, error) {
 }
 
 // needsStub reports whether f gets a new stub: no file of its name, no type
-// of its name, and no GenerateToken method for its context on another type
+// of its name, and no procedure method for its context on another type
 // (that one is reported as misnamed instead of shadowed by a fresh stub).
-func (p *Plan) needsStub(f *model.Flow, pkg *Package) bool {
+func (p *Plan) needsStub(m *model.Model, f *model.Flow, pkg *Package) bool {
 	if pkg.Files[f.Names.StubFile] {
 		return false
 	}
@@ -92,7 +95,7 @@ func (p *Plan) needsStub(f *model.Flow, pkg *Package) bool {
 		return false
 	}
 	for _, proc := range pkg.Procedures {
-		if proc.Context == f.Names.Context {
+		if proc.Context == f.Names.Context && m.IsVerb(proc.Method) {
 			return false
 		}
 	}
@@ -104,15 +107,17 @@ func (p *Plan) report(pos spec.Pos, code, format string, args ...any) {
 }
 
 func stubData(m *model.Model, f *model.Flow) templates.StubData {
+	bd := f.Binding
 	wire := cmp.Or(f.Selector(), "a request")
 	d := templates.StubData{
 		Package:   m.Package,
 		FlowID:    f.ID,
 		Extension: f.Extension,
 		GrantType: f.GrantType,
-		Summary:   strings.ReplaceAll(f.Gen.ProcedureDoc, "{wire}", wire),
-		Response:  f.Gen.Response,
-		Customise: emit.Wrap("To customise, "+strings.TrimSuffix(f.Gen.Customise, ".")+".", stubHintWidth),
+		Verb:      bd.Verb,
+		Summary:   strings.ReplaceAll(bd.ProcedureDoc, "{wire}", wire),
+		Response:  bd.Response.Name,
+		Customise: emit.Wrap("To customise, "+strings.TrimSuffix(bd.Customise, ".")+".", stubHintWidth),
 		Type:      f.Names.User,
 		Procedure: f.Names.Procedure,
 		Context:   f.Names.Context,
@@ -129,15 +134,16 @@ func isContextName(s string) bool {
 	return len(s) > len(suffix) && strings.HasSuffix(s, suffix)
 }
 
-// removedFlowName names the flow a vanished context type belonged to: the
-// catalogue flow id when the stem is a catalogue flow's, else the snake case
-// stem, which is how extension grants are keyed in the spec.
-func removedFlowName(m *model.Model, contextType string) string {
+// removedFlow names the flow a vanished context type belonged to, and the
+// verb of its procedure: the catalogue flow's when the stem is a catalogue
+// flow's, else the snake case stem, which is how extension grants are
+// keyed in the spec, with the token endpoint's verb.
+func removedFlow(m *model.Model, contextType string) (id, verb string) {
 	stem := contextType[:len(contextType)-len("Context")]
-	if id, ok := m.CatalogueStems[stem]; ok {
-		return id
+	if st, ok := m.CatalogueStems[stem]; ok {
+		return st.Flow, st.Verb
 	}
-	return model.Snake(stem)
+	return model.Snake(stem), m.ExtensionVerb
 }
 
 // stubHintWidth is the width the stub's hint is wrapped to: it is indented

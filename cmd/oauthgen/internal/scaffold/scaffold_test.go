@@ -225,21 +225,21 @@ func TestBuildCreatesOIDCStubs(t *testing.T) {
 			"// AuthorizeCode is the procedure of the flow oauth-authorize-authorization-code.",
 			"type AuthorizeCode struct{ *Procedures }",
 			"var _ AuthorizeCodeProcedure = (*AuthorizeCode)(nil)",
-			"// GenerateToken issues the code of a response_type=code request.\n",
-			"func (p *AuthorizeCode) GenerateToken(ctx context.Context, c *AuthorizeCodeContext) (*runtime.AuthorizeResponse, error) {\n" +
-				"\t// To customise, edit c.CodeData before calling c.Default, or issue the\n" +
-				"\t// code with c.Issuers.Codes yourself.\n\treturn c.Default(ctx)\n}",
+			"// Authorize issues the code of a response_type=code request.\n",
+			"func (p *AuthorizeCode) Authorize(ctx context.Context, c *AuthorizeCodeContext) (*runtime.AuthorizeResponse, error) {\n" +
+				"\t// To customise, edit c.Code before calling c.Default, or issue a code with\n" +
+				"\t// c.Issuers.Codes yourself.\n\treturn c.Default(ctx)\n}",
 		},
 		"user_info.go": {
 			"type UserInfo struct{ *Procedures }",
 			"var _ UserInfoProcedure = (*UserInfo)(nil)",
-			"// GenerateToken returns the end user's claims for a userinfo request.\n",
-			"func (p *UserInfo) GenerateToken(ctx context.Context, c *UserInfoContext) (*runtime.UserInfoResponse, error) {",
+			"// Claims returns the end user's claims for a userinfo request.\n",
+			"func (p *UserInfo) Claims(ctx context.Context, c *UserInfoContext) (*runtime.UserInfoResponse, error) {",
 			"\treturn c.Default(ctx)\n}",
 		},
 		"authorization_code.go": {
 			"// GenerateToken issues the tokens of a grant_type=authorization_code request.\n",
-			"\t// To customise, edit c.Defaults and call c.Issuers yourself.\n",
+			"\t// To customise, edit c.Defaults before calling c.Default, or call\n\t// c.Issuers yourself.\n",
 		},
 	} {
 		src := string(p.Create[name])
@@ -255,5 +255,26 @@ func TestBuildCreatesOIDCStubs(t *testing.T) {
 	p = plan(t, s, fstest.MapFS{"user_info.go": file(string(plan(t, fixture.OIDC(), fstest.MapFS{}).Create["user_info.go"]))})
 	if len(p.Diagnostics) != 1 || p.Diagnostics[0].Code != CodeOrphan || !strings.Contains(p.Diagnostics[0].Message, "openid-userinfo") {
 		t.Errorf("diagnostics = %v", p.Diagnostics)
+	}
+	// A method of another name on a context-like type is not a procedure.
+	p = plan(t, s, fstest.MapFS{"other.go": file("package oauth\n\nimport \"context\"\n\ntype T struct{}\n\nfunc (T) Claims(ctx context.Context, c *RequestContext) error { return nil }\nfunc (T) Render(ctx context.Context, c *UserInfoContext) error { return nil }\n")})
+	if len(p.Diagnostics) != 0 {
+		t.Errorf("diagnostics of unrelated methods = %v", p.Diagnostics)
+	}
+}
+
+// TestBuildReportsOldVerb: a procedure written for an earlier generator,
+// whose method has another endpoint's verb, is reported with the name to
+// use, and no second stub shadows it.
+func TestBuildReportsOldVerb(t *testing.T) {
+	old := strings.Replace(string(plan(t, fixture.OIDC(), fstest.MapFS{}).Create["authorize_code.go"]),
+		"func (p *AuthorizeCode) Authorize(", "func (p *AuthorizeCode) GenerateToken(", 1)
+	p := plan(t, fixture.OIDC(), fstest.MapFS{"authorize_code.go": file(old)})
+	if len(p.Diagnostics) != 1 || p.Diagnostics[0].Code != CodeMisnamed ||
+		!strings.Contains(p.Diagnostics[0].Message, "method AuthorizeCode.GenerateToken serves flow oauth-authorize-authorization-code, whose procedure method is Authorize") {
+		t.Errorf("diagnostics = %v", p.Diagnostics)
+	}
+	if _, ok := p.Create["authorize_code.go"]; ok {
+		t.Error("a stub was created over the user's file")
 	}
 }

@@ -1,7 +1,7 @@
 // Package scaffold decides which user-owned files oauthgen creates, and
 // reports user-owned procedures the spec no longer serves. It sees the output
-// package only through a go/parser scan (conventions G-15, G-29): no type
-// checking, no loading of dependencies.
+// package only through a go/parser scan: no type checking, no loading of
+// dependencies, so a package that does not compile yet scans all the same.
 package scaffold
 
 import (
@@ -26,7 +26,8 @@ type Package struct {
 	Files map[string]bool
 	// Types are the type declarations of the scanned files, by name.
 	Types map[string]spec.Pos
-	// Procedures are the GenerateToken methods of the scanned files.
+	// Procedures are the methods of the scanned files that look like a
+	// flow's procedure.
 	Procedures []Procedure
 	// Clauses are the package clauses of the scanned files.
 	Clauses []Clause
@@ -34,12 +35,15 @@ type Package struct {
 	Problems spec.Diagnostics
 }
 
-// Procedure is a method GenerateToken(ctx, c *XContext) of some type.
+// Procedure is a method M(ctx, c *XContext) of some type: the shape of
+// every flow's procedure, whose method is its endpoint's verb.
 type Procedure struct {
 	// Pos is the method's position.
 	Pos spec.Pos
 	// Type is the receiver's type name.
 	Type string
+	// Method is the method's name, such as "GenerateToken".
+	Method string
 	// Context is the type name of the context parameter, such as
 	// "ClientCredentialsContext"; empty when the parameter is not a pointer
 	// to a type of this package.
@@ -122,7 +126,8 @@ func parseProblems(file string, err error) spec.Diagnostics {
 	return spec.Diagnostics{{Pos: spec.Pos{File: file}, Code: CodeParse, Message: "cannot parse: " + err.Error()}}
 }
 
-// collect records the file's type declarations and GenerateToken methods.
+// collect records the file's type declarations and the methods of two
+// parameters whose second is a pointer to a type named like a context.
 func (pkg *Package) collect(fset *token.FileSet, f *ast.File) {
 	for _, decl := range f.Decls {
 		switch d := decl.(type) {
@@ -137,13 +142,18 @@ func (pkg *Package) collect(fset *token.FileSet, f *ast.File) {
 				}
 			}
 		case *ast.FuncDecl:
-			if d.Recv == nil || len(d.Recv.List) != 1 || d.Name.Name != "GenerateToken" {
+			if d.Recv == nil || len(d.Recv.List) != 1 || !d.Name.IsExported() || d.Type.Params.NumFields() != 2 {
+				continue
+			}
+			ctx := contextParam(d.Type.Params)
+			if !isContextName(ctx) {
 				continue
 			}
 			pkg.Procedures = append(pkg.Procedures, Procedure{
 				Pos:     pos(fset, d.Name.Pos()),
 				Type:    receiverType(d.Recv.List[0].Type),
-				Context: contextParam(d.Type.Params),
+				Method:  d.Name.Name,
+				Context: ctx,
 			})
 		}
 	}

@@ -16,6 +16,7 @@ var _ MagicLinkProcedure = (*MagicLink)(nil)
 func (p *MagicLink) GenerateToken(ctx context.Context, c *MagicLinkContext) (*runtime.TokenResponse, error) {
 	// The runtime has authenticated the client and checked the scope; checking
 	// the grant itself is yours (the request: c.LinkToken).
-	// Until you do, c.Default fails closed with invalid_grant.
+	// Until you do, c.Default fails closed with invalid_grant; once you have,
+	// return c.IssueDefaults(ctx).
 	return c.Default(ctx)
 }

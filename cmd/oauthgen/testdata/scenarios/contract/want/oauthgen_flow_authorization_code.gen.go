@@ -19,32 +19,21 @@ import (
 // code atomically and checks its client, redirect URI and PKCE verifier first.
 //
 // The procedure receives it only after the endpoint has authenticated the
-// client, checked the grant type and scope, parsed and validated every field
-// below, and run runtime.CheckAuthorizationCode.
+// client and checked the grant type, scope and resources against the flow's
+// grant policy, then consumed the authorization code and checked its client,
+// redirect URI and PKCE verifier.
+//
+// c.Default(ctx) is the flow's default procedure: it issues a grant, an access
+// token, a refresh token when allowed, an ID token when openid was granted.
+// The logic lives in the runtime, so a fix reaches the service on upgrade.
 type AuthorizationCodeContext struct {
-	// TokenContext holds the fields every token flow has (flows.md §3.1, §3.2).
+	// TokenContext holds what every token flow has: the authenticated client, the
+	// checked scope and resources, the redeemed code or refresh token, and the
+	// issuers.
 	*runtime.TokenContext `validate:"-"`
-
-	// AuthorizationCodeState is the flow's runtime state: Presented (store),
-	// Authentication (store).
-	runtime.AuthorizationCodeState `validate:"-"`
 
 	// Errors constructs the OAuth errors this flow may return.
 	Errors AuthorizationCodeErrors `validate:"-"`
-
-	// Code is the authorization code the client received from the authorization
-	// endpoint. Source: form parameter "code" (RFC 6749 §4.1.3).
-	Code runtime.Secret `form:"code" validate:"required"`
-
-	// RedirectURI is the redirect URI of the authorization request; it must be
-	// present and identical when that request carried one. Source: form parameter
-	// "redirect_uri" (RFC 6749 §4.1.3).
-	RedirectURI string `form:"redirect_uri"`
-
-	// CodeVerifier is the PKCE code verifier, already checked against the stored
-	// challenge when the procedure runs; a missing or malformed one is
-	// invalid_grant. Source: form parameter "code_verifier" (RFC 7636 §4.5).
-	CodeVerifier runtime.Secret `form:"code_verifier"`
 }
 
 // AuthorizationCodeProcedure is the team's procedure of the flow
@@ -58,16 +47,6 @@ type AuthorizationCodeProcedure interface {
 	GenerateToken(ctx context.Context, c *AuthorizationCodeContext) (*runtime.TokenResponse, error)
 }
 
-// Default is the default procedure of the flow oauth-token-authorization-code:
-// it calls runtime.IssueAuthorizationCode, which issues a grant, an access
-// token, a refresh token when allowed, an ID token when openid was granted.
-//
-// A fresh stub returns c.Default(ctx); the logic lives in the runtime, so a
-// fix reaches the service on upgrade.
-func (c *AuthorizationCodeContext) Default(ctx context.Context) (*runtime.TokenResponse, error) {
-	return runtime.IssueAuthorizationCode(ctx, c.TokenContext, &c.AuthorizationCodeState)
-}
-
 // AuthorizationCodeErrors constructs the OAuth errors of the flow
 // oauth-token-authorization-code: it has a method for each error code the flow
 // may return, and no other, so returning another is a compile error.
@@ -76,6 +55,7 @@ type AuthorizationCodeErrors struct {
 	flowkit.InvalidClientCode
 	flowkit.UnauthorizedClientCode
 	flowkit.InvalidGrantCode
+	flowkit.InvalidScopeCode
 	flowkit.InvalidTargetCode
 	flowkit.ServerErrorCode
 }
@@ -89,22 +69,10 @@ type authorizationCodeFlow struct {
 
 var _ runtime.TokenFlow = authorizationCodeFlow{}
 
-// Token parses the request into the flow's context, validates it, runs
-// runtime.CheckAuthorizationCode and calls the procedure.
-func (f authorizationCodeFlow) Token(ctx context.Context, t *runtime.TokenContext) (*runtime.TokenResponse, error) {
+// Prepare builds the flow's context and returns the call of the procedure.
+func (f authorizationCodeFlow) Prepare(t *runtime.TokenContext) (func(context.Context) (*runtime.TokenResponse, error), error) {
 	c := &AuthorizationCodeContext{TokenContext: t}
-	c.Code = runtime.Secret(t.Param("code"))
-	c.RedirectURI = t.Param("redirect_uri")
-	c.CodeVerifier = runtime.Secret(t.Param("code_verifier"))
-	if err := flowkit.Validate(c); err != nil {
-		return nil, err
-	}
-	if err := runtime.CheckAuthorizationCode(ctx, c.TokenContext, &c.AuthorizationCodeState, runtime.AuthorizationCodeParams{
-		Code:         c.Code,
-		RedirectURI:  c.RedirectURI,
-		CodeVerifier: c.CodeVerifier,
-	}); err != nil {
-		return nil, err
-	}
-	return f.proc.GenerateToken(ctx, c)
+	return func(ctx context.Context) (*runtime.TokenResponse, error) {
+		return f.proc.GenerateToken(ctx, c)
+	}, nil
 }

@@ -35,25 +35,25 @@ func Settings() runtime.Settings {
 // dependencies the team's procedures share (the user-owned procedures.go).
 //
 // Each procedure type named in Flows is user-owned: a missing, misnamed or
-// mistyped one is a compile error in this package (conventions G-16).
+// mistyped one is a compile error in this package.
 func NewServer(cfg runtime.Config, p *Procedures) (*runtime.Server, error) {
 	return runtime.NewServer(cfg, Settings(), Flows(p))
 }
 
 // Flows returns the registration of every flow the spec enables, by endpoint,
-// with the spec's token policy: token flows in catalogue order, then extension
-// grants in spec order. NewServer passes them to runtime.NewServer unchanged.
+// with the spec's token settings and each token flow's grant policy: token
+// flows in catalogue order, then extension grants in spec order. NewServer
+// passes them to runtime.NewServer unchanged.
 //
-// A deployment that must adjust a policy at startup (a shorter lifetime in
+// A deployment that must adjust a setting at startup (a shorter lifetime in
 // staging, say) can change the returned values and call runtime.NewServer
 // itself; the spec stays the source of the defaults.
 func Flows(p *Procedures) runtime.Flows {
 	return runtime.Flows{
-		Token: []runtime.TokenFlowRegistration{
+		Token: []runtime.Registration[runtime.TokenFlow]{
 			{
-				ID:            "oauth-token-authorization-code",
-				GrantType:     "authorization_code",
-				PublicClients: true,
+				ID:   "oauth-token-authorization-code",
+				Wire: "authorization_code",
 				Policy: runtime.TokenPolicy{
 					AccessFormat:   runtime.FormatJWT,
 					AccessTTL:      10 * time.Minute,
@@ -64,12 +64,18 @@ func Flows(p *Procedures) runtime.Flows {
 					RefreshGrace:   0,
 					CodeTTL:        time.Minute,
 				},
+				Grant: flowkit.GrantPolicy{
+					Clients:    flowkit.AnyClients,
+					Credential: flowkit.CodeCredential,
+					Scope:      flowkit.ScopeFromGrant,
+					Resources:  flowkit.ResourcesFromGrant,
+					EndUser:    flowkit.EndUserOfGrant,
+				},
 				Flow: authorizationCodeFlow{proc: &AuthorizationCode{Procedures: p}},
 			},
 			{
-				ID:            "oauth-token-client-credentials",
-				GrantType:     "client_credentials",
-				PublicClients: false,
+				ID:   "oauth-token-client-credentials",
+				Wire: "client_credentials",
 				Policy: runtime.TokenPolicy{
 					AccessFormat:   runtime.FormatOpaque,
 					AccessTTL:      10 * time.Minute,
@@ -80,12 +86,18 @@ func Flows(p *Procedures) runtime.Flows {
 					RefreshGrace:   0,
 					CodeTTL:        time.Minute,
 				},
+				Grant: flowkit.GrantPolicy{
+					Clients:    flowkit.ConfidentialClients,
+					Credential: flowkit.ClientCredential,
+					Scope:      flowkit.ScopeFromRequest,
+					Resources:  flowkit.ResourcesFromRequest,
+					EndUser:    flowkit.NoEndUser,
+				},
 				Flow: clientCredentialsFlow{proc: &ClientCredentials{Procedures: p}},
 			},
 			{
-				ID:            "oauth-token-refresh",
-				GrantType:     "refresh_token",
-				PublicClients: true,
+				ID:   "oauth-token-refresh",
+				Wire: "refresh_token",
 				Policy: runtime.TokenPolicy{
 					AccessFormat:   runtime.FormatJWT,
 					AccessTTL:      10 * time.Minute,
@@ -96,12 +108,18 @@ func Flows(p *Procedures) runtime.Flows {
 					RefreshGrace:   0,
 					CodeTTL:        time.Minute,
 				},
+				Grant: flowkit.GrantPolicy{
+					Clients:    flowkit.AnyClients,
+					Credential: flowkit.RefreshCredential,
+					Scope:      flowkit.ScopeFromGrant,
+					Resources:  flowkit.ResourcesFromGrant,
+					EndUser:    flowkit.EndUserOfGrant,
+				},
 				Flow: refreshTokenFlow{proc: &RefreshToken{Procedures: p}},
 			},
 			{
-				ID:            "magic_link",
-				GrantType:     "urn:example:params:grant-type:magic-link",
-				PublicClients: false,
+				ID:   "magic_link",
+				Wire: "urn:example:params:grant-type:magic-link",
 				Policy: runtime.TokenPolicy{
 					AccessFormat:   runtime.FormatJWT,
 					AccessTTL:      10 * time.Minute,
@@ -111,6 +129,13 @@ func Flows(p *Procedures) runtime.Flows {
 					RefreshIdleTTL: 72 * time.Hour,
 					RefreshGrace:   0,
 					CodeTTL:        time.Minute,
+				},
+				Grant: flowkit.GrantPolicy{
+					Clients:    flowkit.ConfidentialClients,
+					Credential: flowkit.ProcedureCredential,
+					Scope:      flowkit.ScopeFromRequest,
+					Resources:  flowkit.ResourcesFromRequest,
+					EndUser:    flowkit.EndUserByProcedure,
 				},
 				Flow: magicLinkFlow{proc: &MagicLink{Procedures: p}},
 			},

@@ -14,6 +14,7 @@ var _ ClientCredentialsProcedure = (*ClientCredentials)(nil)
 
 // GenerateToken issues the tokens of a grant_type=client_credentials request.
 func (p *ClientCredentials) GenerateToken(ctx context.Context, c *ClientCredentialsContext) (*runtime.TokenResponse, error) {
-	// To customise, edit c.Defaults and call c.Issuers yourself.
+	// To customise, edit c.Defaults before calling c.Default, or call
+	// c.Issuers yourself.
 	return c.Default(ctx)
 }

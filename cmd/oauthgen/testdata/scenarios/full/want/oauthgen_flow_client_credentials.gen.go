@@ -22,10 +22,17 @@ import (
 // subject is the client.
 //
 // The procedure receives it only after the endpoint has authenticated the
-// client, checked the grant type and scope, parsed and validated every field
-// below, and run runtime.CheckClientCredentials.
+// client and checked the grant type, scope and resources against the flow's
+// grant policy. Every field below has been parsed from the request and
+// validated by then.
+//
+// c.Default(ctx) is the flow's default procedure: it issues a grant and an
+// access token. The logic lives in the runtime, so a fix reaches the service
+// on upgrade.
 type ClientCredentialsContext struct {
-	// TokenContext holds the fields every token flow has (flows.md §3.1, §3.2).
+	// TokenContext holds what every token flow has: the authenticated client, the
+	// checked scope and resources, the redeemed code or refresh token, and the
+	// issuers.
 	*runtime.TokenContext `validate:"-"`
 
 	// Errors constructs the OAuth errors this flow may return.
@@ -79,16 +86,6 @@ type ClientCredentialsProcedure interface {
 	GenerateToken(ctx context.Context, c *ClientCredentialsContext) (*runtime.TokenResponse, error)
 }
 
-// Default is the default procedure of the flow oauth-token-client-credentials:
-// it calls runtime.IssueClientCredentials, which issues a grant and an access
-// token.
-//
-// A fresh stub returns c.Default(ctx); the logic lives in the runtime, so a
-// fix reaches the service on upgrade.
-func (c *ClientCredentialsContext) Default(ctx context.Context) (*runtime.TokenResponse, error) {
-	return runtime.IssueClientCredentials(ctx, c.TokenContext)
-}
-
 // ClientCredentialsErrors constructs the OAuth errors of the flow
 // oauth-token-client-credentials: it has a method for each error code the flow
 // may return, and no other, so returning another is a compile error.
@@ -109,9 +106,9 @@ type clientCredentialsFlow struct {
 
 var _ runtime.TokenFlow = clientCredentialsFlow{}
 
-// Token parses the request into the flow's context, validates it, runs
-// runtime.CheckClientCredentials and calls the procedure.
-func (f clientCredentialsFlow) Token(ctx context.Context, t *runtime.TokenContext) (*runtime.TokenResponse, error) {
+// Prepare parses the request into the flow's context, validates it and returns
+// the call of the procedure.
+func (f clientCredentialsFlow) Prepare(t *runtime.TokenContext) (func(context.Context) (*runtime.TokenResponse, error), error) {
 	c := &ClientCredentialsContext{TokenContext: t}
 	c.Tenant = t.Param("tenant")
 	if v := t.Param("max_items"); v != "" {
@@ -185,8 +182,7 @@ func (f clientCredentialsFlow) Token(ctx context.Context, t *runtime.TokenContex
 			return nil, err
 		}
 	}
-	if err := runtime.CheckClientCredentials(ctx, c.TokenContext); err != nil {
-		return nil, err
-	}
-	return f.proc.GenerateToken(ctx, c)
+	return func(ctx context.Context) (*runtime.TokenResponse, error) {
+		return f.proc.GenerateToken(ctx, c)
+	}, nil
 }

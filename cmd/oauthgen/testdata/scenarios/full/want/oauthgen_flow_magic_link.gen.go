@@ -16,10 +16,17 @@ import (
 // Trades a one-time magic link for tokens.
 //
 // The procedure receives it only after the endpoint has authenticated the
-// client, checked the grant type and scope, parsed and validated every field
-// below.
+// client and checked the grant type, scope and resources against the flow's
+// grant policy. Every field below has been parsed from the request and
+// validated by then.
+//
+// c.Default(ctx) fails closed with invalid_grant: checking the grant's
+// credential is the procedure's (RFC 6749 §4.5). Once it has,
+// c.IssueDefaults(ctx) issues the default tokens.
 type MagicLinkContext struct {
-	// TokenContext holds the fields every token flow has (flows.md §3.1, §3.2).
+	// TokenContext holds what every token flow has: the authenticated client, the
+	// checked scope and resources, the redeemed code or refresh token, and the
+	// issuers.
 	*runtime.TokenContext `validate:"-"`
 
 	// Errors constructs the OAuth errors this flow may return.
@@ -43,13 +50,6 @@ type MagicLinkProcedure interface {
 	GenerateToken(ctx context.Context, c *MagicLinkContext) (*runtime.TokenResponse, error)
 }
 
-// Default is the default procedure of the extension grant magic_link. The
-// runtime has no standard issuance for this grant type, so it fails closed
-// with invalid_grant until the procedure is written (flows.md §7.10).
-func (c *MagicLinkContext) Default(ctx context.Context) (*runtime.TokenResponse, error) {
-	return nil, c.Errors.InvalidGrant("grant type urn:example:params:grant-type:magic-link is not implemented")
-}
-
 // MagicLinkErrors constructs the OAuth errors of the extension grant
 // magic_link: it has a method for each error code the flow may return, and no
 // other, so returning another is a compile error.
@@ -71,9 +71,9 @@ type magicLinkFlow struct {
 
 var _ runtime.TokenFlow = magicLinkFlow{}
 
-// Token parses the request into the flow's context, validates it and calls the
-// procedure.
-func (f magicLinkFlow) Token(ctx context.Context, t *runtime.TokenContext) (*runtime.TokenResponse, error) {
+// Prepare parses the request into the flow's context, validates it and returns
+// the call of the procedure.
+func (f magicLinkFlow) Prepare(t *runtime.TokenContext) (func(context.Context) (*runtime.TokenResponse, error), error) {
 	c := &MagicLinkContext{TokenContext: t}
 	c.LinkToken = runtime.Secret(t.Param("link_token"))
 	hDevice, err := t.Header("X-Device-ID")
@@ -84,5 +84,7 @@ func (f magicLinkFlow) Token(ctx context.Context, t *runtime.TokenContext) (*run
 	if err := flowkit.Validate(c); err != nil {
 		return nil, err
 	}
-	return f.proc.GenerateToken(ctx, c)
+	return func(ctx context.Context) (*runtime.TokenResponse, error) {
+		return f.proc.GenerateToken(ctx, c)
+	}, nil
 }

@@ -14,10 +14,17 @@ import (
 // endpoint, POST /token; RFC 6749 §4.5).
 //
 // The procedure receives it only after the endpoint has authenticated the
-// client, checked the grant type and scope, parsed and validated every field
-// below.
+// client and checked the grant type, scope and resources against the flow's
+// grant policy. Every field below has been parsed from the request and
+// validated by then.
+//
+// c.Default(ctx) fails closed with invalid_grant: checking the grant's
+// credential is the procedure's (RFC 6749 §4.5). Once it has,
+// c.IssueDefaults(ctx) issues the default tokens.
 type SmsOtpContext struct {
-	// TokenContext holds the fields every token flow has (flows.md §3.1, §3.2).
+	// TokenContext holds what every token flow has: the authenticated client, the
+	// checked scope and resources, the redeemed code or refresh token, and the
+	// issuers.
 	*runtime.TokenContext `validate:"-"`
 
 	// Errors constructs the OAuth errors this flow may return.
@@ -38,13 +45,6 @@ type SmsOtpProcedure interface {
 	// request at POST /token. It reports OAuth errors with c.Errors; any other
 	// error becomes server_error.
 	GenerateToken(ctx context.Context, c *SmsOtpContext) (*runtime.TokenResponse, error)
-}
-
-// Default is the default procedure of the extension grant sms_otp. The runtime
-// has no standard issuance for this grant type, so it fails closed with
-// invalid_grant until the procedure is written (flows.md §7.10).
-func (c *SmsOtpContext) Default(ctx context.Context) (*runtime.TokenResponse, error) {
-	return nil, c.Errors.InvalidGrant("grant type urn:example:params:grant-type:sms-otp is not implemented")
 }
 
 // SmsOtpErrors constructs the OAuth errors of the extension grant sms_otp: it
@@ -68,14 +68,16 @@ type smsOtpFlow struct {
 
 var _ runtime.TokenFlow = smsOtpFlow{}
 
-// Token parses the request into the flow's context, validates it and calls the
-// procedure.
-func (f smsOtpFlow) Token(ctx context.Context, t *runtime.TokenContext) (*runtime.TokenResponse, error) {
+// Prepare parses the request into the flow's context, validates it and returns
+// the call of the procedure.
+func (f smsOtpFlow) Prepare(t *runtime.TokenContext) (func(context.Context) (*runtime.TokenResponse, error), error) {
 	c := &SmsOtpContext{TokenContext: t}
 	c.Phone = t.Param("phone")
 	c.Otp = runtime.Secret(t.Param("otp"))
 	if err := flowkit.Validate(c); err != nil {
 		return nil, err
 	}
-	return f.proc.GenerateToken(ctx, c)
+	return func(ctx context.Context) (*runtime.TokenResponse, error) {
+		return f.proc.GenerateToken(ctx, c)
+	}, nil
 }

@@ -16,6 +16,7 @@ var _ SmsOtpProcedure = (*SmsOtp)(nil)
 func (p *SmsOtp) GenerateToken(ctx context.Context, c *SmsOtpContext) (*runtime.TokenResponse, error) {
 	// The runtime has authenticated the client and checked the scope; checking
 	// the grant itself is yours (the request: c.Phone, c.Otp).
-	// Until you do, c.Default fails closed with invalid_grant.
+	// Until you do, c.Default fails closed with invalid_grant; once you have,
+	// return c.IssueDefaults(ctx).
 	return c.Default(ctx)
 }

@@ -14,6 +14,7 @@ var _ AuthorizationCodeProcedure = (*AuthorizationCode)(nil)
 
 // GenerateToken issues the tokens of a grant_type=authorization_code request.
 func (p *AuthorizationCode) GenerateToken(ctx context.Context, c *AuthorizationCodeContext) (*runtime.TokenResponse, error) {
-	// To customise, edit c.Defaults and call c.Issuers yourself.
+	// To customise, edit c.Defaults before calling c.Default, or call
+	// c.Issuers yourself.
 	return c.Default(ctx)
 }

@@ -12,9 +12,9 @@ type AuthorizeCode struct{ *Procedures }
 
 var _ AuthorizeCodeProcedure = (*AuthorizeCode)(nil)
 
-// GenerateToken issues the code of a response_type=code request.
-func (p *AuthorizeCode) GenerateToken(ctx context.Context, c *AuthorizeCodeContext) (*runtime.AuthorizeResponse, error) {
-	// To customise, edit c.CodeData before calling c.Default, or issue the
-	// code with c.Issuers.Codes yourself.
+// Authorize issues the code of a response_type=code request.
+func (p *AuthorizeCode) Authorize(ctx context.Context, c *AuthorizeCodeContext) (*runtime.AuthorizeResponse, error) {
+	// To customise, edit c.Code before calling c.Default, or issue a code with
+	// c.Issuers.Codes yourself.
 	return c.Default(ctx)
 }

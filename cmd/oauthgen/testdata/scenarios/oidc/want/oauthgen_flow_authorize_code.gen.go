@@ -12,8 +12,8 @@ import (
 
 // CodeData is the data the flow oauth-authorize-authorization-code attaches to
 // an authorization code (the spec's code_data). The default procedure stores
-// it on the code, JSON-encoded, and the token step that redeems the code
-// decodes it into its context's Data.
+// it on the code, JSON-encoded, and the token request that redeems the code
+// decodes it into its context's CodeData.
 //
 // It is stored server-side with the code and never sent to the client.
 type CodeData struct {
@@ -41,19 +41,25 @@ type CodeData struct {
 //
 // The procedure receives it only after the endpoint has identified the client,
 // matched its redirect URI exactly, validated the request and its PKCE
-// challenge, authenticated the end user, obtained consent, parsed and
-// validated every field below.
+// challenge, authenticated the end user and obtained consent. Every field
+// below has been parsed from the request and validated by then.
+//
+// c.Default(ctx) is the flow's default procedure: it issues an authorization
+// code. The logic lives in the runtime, so a fix reaches the service on
+// upgrade.
 type AuthorizeCodeContext struct {
-	// AuthorizeContext holds the fields every authorization flow has, parsed and
-	// checked by the endpoint (flows.md §3.1, §5.0).
+	// AuthorizeContext holds what every authorization flow has, parsed and checked
+	// by the endpoint: the client, its exact redirect URI, the request, the end
+	// user's authentication and the code to issue.
 	*runtime.AuthorizeContext `validate:"-"`
 
 	// Errors constructs the OAuth errors this flow may return.
 	Errors AuthorizeCodeErrors `validate:"-"`
 
-	// Data is attached to the code the procedure issues: Default encodes it into
-	// c.CodeData.Data. It reappears at the token step as the context's Data.
-	Data CodeData `validate:"-"`
+	// CodeData is attached to the code the procedure issues: Default encodes it
+	// into c.Code.Data. It reappears as the CodeData of the token request that
+	// redeems the code.
+	CodeData CodeData `validate:"-"`
 
 	// Campaign is the marketing campaign that sent the user. Source: query
 	// parameter "campaign".
@@ -68,25 +74,22 @@ type AuthorizeCodeContext struct {
 // oauth-authorize-authorization-code. The user-owned type AuthorizeCode in
 // authorize_code.go implements it; NewServer does not compile until it does.
 type AuthorizeCodeProcedure interface {
-	// GenerateToken answers a response_type=code request at GET or POST
+	// Authorize answers a response_type=code request at GET or POST
 	// /oauth2/authorize. It reports OAuth errors with c.Errors; any other error
 	// becomes server_error.
-	GenerateToken(ctx context.Context, c *AuthorizeCodeContext) (*runtime.AuthorizeResponse, error)
+	Authorize(ctx context.Context, c *AuthorizeCodeContext) (*runtime.AuthorizeResponse, error)
 }
 
 // Default is the default procedure of the flow
-// oauth-authorize-authorization-code: it encodes c.Data into c.CodeData.Data
-// and calls runtime.IssueAuthorizeCode, which issues an authorization code.
-//
-// A fresh stub returns c.Default(ctx); the logic lives in the runtime, so a
-// fix reaches the service on upgrade.
+// oauth-authorize-authorization-code: it encodes c.CodeData into c.Code.Data
+// and calls c.AuthorizeContext.Default, which issues an authorization code.
 func (c *AuthorizeCodeContext) Default(ctx context.Context) (*runtime.AuthorizeResponse, error) {
-	raw, err := flowkit.EncodeData(c.Data)
+	raw, err := flowkit.EncodeData(c.CodeData)
 	if err != nil {
 		return nil, err
 	}
-	c.CodeData.Data = raw
-	return runtime.IssueAuthorizeCode(ctx, c.AuthorizeContext)
+	c.Code.Data = raw
+	return c.AuthorizeContext.Default(ctx)
 }
 
 // AuthorizeCodeErrors constructs the OAuth errors of the flow
@@ -116,8 +119,9 @@ type authorizeCodeFlow struct {
 
 var _ runtime.AuthorizeFlow = authorizeCodeFlow{}
 
-// parse parses the request into the flow's context and validates it.
-func (f authorizeCodeFlow) parse(a *runtime.AuthorizeContext) (*AuthorizeCodeContext, error) {
+// Prepare parses the request into the flow's context, validates it and returns
+// the call of the procedure.
+func (f authorizeCodeFlow) Prepare(a *runtime.AuthorizeContext) (func(context.Context) (*runtime.AuthorizeResponse, error), error) {
 	c := &AuthorizeCodeContext{AuthorizeContext: a}
 	c.Campaign = a.Param("campaign")
 	if v := a.Param("max"); v != "" {
@@ -133,23 +137,7 @@ func (f authorizeCodeFlow) parse(a *runtime.AuthorizeContext) (*AuthorizeCodeCon
 			return nil, err
 		}
 	}
-	return c, nil
-}
-
-// Check parses and validates the request's properties without calling the
-// procedure; the runtime calls it when the request arrives, so a malformed
-// property is answered before any page.
-func (f authorizeCodeFlow) Check(_ context.Context, a *runtime.AuthorizeContext) error {
-	_, err := f.parse(a)
-	return err
-}
-
-// Authorize parses the request into the flow's context, validates it and calls
-// the procedure.
-func (f authorizeCodeFlow) Authorize(ctx context.Context, a *runtime.AuthorizeContext) (*runtime.AuthorizeResponse, error) {
-	c, err := f.parse(a)
-	if err != nil {
-		return nil, err
-	}
-	return f.proc.GenerateToken(ctx, c)
+	return func(ctx context.Context) (*runtime.AuthorizeResponse, error) {
+		return f.proc.Authorize(ctx, c)
+	}, nil
 }

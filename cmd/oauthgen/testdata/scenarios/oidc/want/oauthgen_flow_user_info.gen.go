@@ -16,10 +16,15 @@ import (
 // Returns the claims about the end user that the access token's scope allows.
 //
 // The procedure receives it only after the endpoint has validated the access
-// token and checked that its scope has openid.
+// token, checked that its scope has openid and that an end user stands behind
+// it.
+//
+// c.Default(ctx) is the flow's default procedure: it returns the claims about
+// the end user that the token's scope allows. The logic lives in the runtime,
+// so a fix reaches the service on upgrade.
 type UserInfoContext struct {
-	// UserInfoContext holds the fields of the userinfo flow, read from the
-	// validated access token (OIDC Core §5.3).
+	// UserInfoContext holds what the userinfo flow has, read from the validated
+	// access token (OIDC Core §5.3).
 	*runtime.UserInfoContext `validate:"-"`
 
 	// Errors constructs the OAuth errors this flow may return.
@@ -30,18 +35,9 @@ type UserInfoContext struct {
 // user-owned type UserInfo in user_info.go implements it; NewServer does not
 // compile until it does.
 type UserInfoProcedure interface {
-	// GenerateToken answers a request at GET or POST /oauth2/userinfo. It reports
-	// OAuth errors with c.Errors; any other error becomes server_error.
-	GenerateToken(ctx context.Context, c *UserInfoContext) (*runtime.UserInfoResponse, error)
-}
-
-// Default is the default procedure of the flow openid-userinfo: it calls
-// runtime.DefaultUserInfo, which issues the user's claims.
-//
-// A fresh stub returns c.Default(ctx); the logic lives in the runtime, so a
-// fix reaches the service on upgrade.
-func (c *UserInfoContext) Default(ctx context.Context) (*runtime.UserInfoResponse, error) {
-	return runtime.DefaultUserInfo(ctx, c.UserInfoContext)
+	// Claims answers a request at GET or POST /oauth2/userinfo. It reports OAuth
+	// errors with c.Errors; any other error becomes server_error.
+	Claims(ctx context.Context, c *UserInfoContext) (*runtime.UserInfoResponse, error)
 }
 
 // UserInfoErrors constructs the OAuth errors of the flow openid-userinfo: it
@@ -61,8 +57,10 @@ type userInfoFlow struct {
 
 var _ runtime.UserInfoFlow = userInfoFlow{}
 
-// UserInfo builds the flow's context and calls the procedure.
-func (f userInfoFlow) UserInfo(ctx context.Context, u *runtime.UserInfoContext) (*runtime.UserInfoResponse, error) {
+// Prepare builds the flow's context and returns the call of the procedure.
+func (f userInfoFlow) Prepare(u *runtime.UserInfoContext) (func(context.Context) (*runtime.UserInfoResponse, error), error) {
 	c := &UserInfoContext{UserInfoContext: u}
-	return f.proc.GenerateToken(ctx, c)
+	return func(ctx context.Context) (*runtime.UserInfoResponse, error) {
+		return f.proc.Claims(ctx, c)
+	}, nil
 }

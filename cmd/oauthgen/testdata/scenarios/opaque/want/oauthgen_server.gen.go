@@ -31,25 +31,25 @@ func Settings() runtime.Settings {
 // dependencies the team's procedures share (the user-owned procedures.go).
 //
 // Each procedure type named in Flows is user-owned: a missing, misnamed or
-// mistyped one is a compile error in this package (conventions G-16).
+// mistyped one is a compile error in this package.
 func NewServer(cfg runtime.Config, p *Procedures) (*runtime.Server, error) {
 	return runtime.NewServer(cfg, Settings(), Flows(p))
 }
 
 // Flows returns the registration of every flow the spec enables, by endpoint,
-// with the spec's token policy: token flows in catalogue order, then extension
-// grants in spec order. NewServer passes them to runtime.NewServer unchanged.
+// with the spec's token settings and each token flow's grant policy: token
+// flows in catalogue order, then extension grants in spec order. NewServer
+// passes them to runtime.NewServer unchanged.
 //
-// A deployment that must adjust a policy at startup (a shorter lifetime in
+// A deployment that must adjust a setting at startup (a shorter lifetime in
 // staging, say) can change the returned values and call runtime.NewServer
 // itself; the spec stays the source of the defaults.
 func Flows(p *Procedures) runtime.Flows {
 	return runtime.Flows{
-		Token: []runtime.TokenFlowRegistration{
+		Token: []runtime.Registration[runtime.TokenFlow]{
 			{
-				ID:            "oauth-token-authorization-code",
-				GrantType:     "authorization_code",
-				PublicClients: true,
+				ID:   "oauth-token-authorization-code",
+				Wire: "authorization_code",
 				Policy: runtime.TokenPolicy{
 					AccessFormat:   runtime.FormatOpaque,
 					AccessTTL:      time.Hour,
@@ -60,12 +60,18 @@ func Flows(p *Procedures) runtime.Flows {
 					RefreshGrace:   0,
 					CodeTTL:        30 * time.Second,
 				},
+				Grant: flowkit.GrantPolicy{
+					Clients:    flowkit.AnyClients,
+					Credential: flowkit.CodeCredential,
+					Scope:      flowkit.ScopeFromGrant,
+					Resources:  flowkit.ResourcesFromGrant,
+					EndUser:    flowkit.EndUserOfGrant,
+				},
 				Flow: authorizationCodeFlow{proc: &AuthorizationCode{Procedures: p}},
 			},
 			{
-				ID:            "oauth-token-client-credentials",
-				GrantType:     "client_credentials",
-				PublicClients: false,
+				ID:   "oauth-token-client-credentials",
+				Wire: "client_credentials",
 				Policy: runtime.TokenPolicy{
 					AccessFormat:   runtime.FormatJWT,
 					AccessTTL:      90 * time.Second,
@@ -75,6 +81,13 @@ func Flows(p *Procedures) runtime.Flows {
 					RefreshIdleTTL: 168 * time.Hour,
 					RefreshGrace:   0,
 					CodeTTL:        time.Minute,
+				},
+				Grant: flowkit.GrantPolicy{
+					Clients:    flowkit.ConfidentialClients,
+					Credential: flowkit.ClientCredential,
+					Scope:      flowkit.ScopeFromRequest,
+					Resources:  flowkit.ResourcesFromRequest,
+					EndUser:    flowkit.NoEndUser,
 				},
 				Flow: clientCredentialsFlow{proc: &ClientCredentials{Procedures: p}},
 			},

@@ -11,24 +11,9 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
-// The refresh token flow, oauth-token-refresh (RFC 6749 §6; RFC 9700
-// §4.14.2; flows.md §7.3).
-
-// RefreshTokenState is what the runtime found for the presented refresh
-// token. Generated contexts embed it.
-type RefreshTokenState struct {
-	// Presented is the presented refresh token's record.
-	Presented RefreshTokenRecord
-	// Grant is the grant the token was issued against: its Authentication
-	// is the original login, its Data the carry-over.
-	Grant Grant
-}
-
-// RefreshTokenParams are the flow's form parameters.
-type RefreshTokenParams struct {
-	// RefreshToken is the refresh_token parameter.
-	RefreshToken Secret
-}
+// The redemption of a refresh token, for a flow whose credential is a
+// refresh token (flowkit.RefreshCredential; RFC 6749 §6; RFC 9700
+// §4.14.2).
 
 // errRefreshInvalid is the one description of a refused refresh token; the
 // log tells the reasons apart.
@@ -36,36 +21,37 @@ func errRefreshInvalid(reason string) *oauth.Error {
 	return oauth.NewError(oauth.ErrInvalidGrant, "refresh token is invalid").WithCause(errors.New(reason))
 }
 
-// CheckRefreshToken runs the checks of flows.md §7.3, in order:
+// redeemRefreshToken redeems the request's refresh token, in order:
 //
 //  1. The token is looked up by its hash; unknown is invalid_grant.
-//  2. It was issued to this client (RFC 6749 §6, §10.4; security.md S-14).
-//     Another client's attempt changes nothing, so the owner's token keeps
-//     working.
+//  2. It was issued to this client (RFC 6749 §6, §10.4). Another client's
+//     attempt changes nothing, so the owner's token keeps working.
 //  3. A token already rotated away, presented outside Policy.RefreshGrace,
 //     is invalid_grant and revokes the whole grant: every refresh token of
 //     the family and every access token (RFC 9700 §4.14.2; RFC 6819
-//     §5.2.2.3; S-12).
-//  4. An expired or idle-expired token is invalid_grant (S-16).
+//     §5.2.2.3).
+//  4. An expired or idle-expired token is invalid_grant.
 //  5. The grant exists, is active and has not expired; otherwise invalid_grant.
-//  6. The requested scope is within the token's (RFC 6749 §6; S-15),
-//     otherwise invalid_scope.
+//  6. The requested scope is within the token's (RFC 6749 §6), otherwise
+//     invalid_scope; the resources within the grant's audience (RFC 8707
+//     §2.2), otherwise invalid_target. Both are checked before rotation,
+//     so a bad request does not spend the token.
 //  7. With Policy.RotateRefresh, the token is rotated atomically: of
 //     concurrent requests with one token exactly one passes, unless inside
-//     the grace window (S-13); the loser is handled as in 3.
+//     the grace window; the loser is handled as in 3.
 //
-// On success st holds the token and its grant, and t the granted scope (the
-// requested scope, else the token's) and the default token data: tokens
-// against the existing grant (no new grant, as in Curity) and, with
-// rotation, a new refresh token of the same family with the token's original
-// scope and absolute deadline, and a new idle deadline.
-func CheckRefreshToken(ctx context.Context, t *TokenContext, st *RefreshTokenState, p RefreshTokenParams) error {
-	if p.RefreshToken == "" {
+// On success t holds the token, its grant and end user, the granted scope
+// (the requested scope, else the token's) and the default token data:
+// tokens against the existing grant (no new grant) and, with rotation, a
+// new refresh token of the same family with the token's original scope and
+// absolute deadline, and a new idle deadline.
+func (s *Server) redeemRefreshToken(ctx context.Context, t *TokenContext) error {
+	presented := Secret(t.form.Get("refresh_token"))
+	if presented == "" {
 		return oauth.NewError(oauth.ErrInvalidRequest, "parameter 'refresh_token' is missing")
 	}
-	store := t.server.store
-	hash := hashSecret(p.RefreshToken)
-	rec, found, err := store.RefreshToken(ctx, hash)
+	hash := hashSecret(presented)
+	rec, found, err := s.store.RefreshToken(ctx, hash)
 	if err != nil {
 		return oauth.AsError(fmt.Errorf("look up refresh token: %w", err))
 	}
@@ -84,29 +70,27 @@ func CheckRefreshToken(ctx context.Context, t *TokenContext, st *RefreshTokenSta
 	if !rec.IdleExpiresAt.IsZero() && !t.Now.Before(rec.IdleExpiresAt) {
 		return errRefreshInvalid("refresh token idle-expired")
 	}
-	g, found, err := store.Grant(ctx, rec.GrantID)
+	g, found, err := s.store.Grant(ctx, rec.GrantID)
 	if err != nil {
 		return oauth.AsError(fmt.Errorf("look up grant: %w", err))
 	}
-	if !found || g.Status != GrantActive || g.ClientID != t.Client.ID {
+	if !found || g.Revoked || g.ClientID != t.Client.ID {
 		return errRefreshInvalid("grant is not active")
 	}
 	if !g.ExpiresAt.IsZero() && !t.Now.Before(g.ExpiresAt) {
 		return errRefreshInvalid("grant expired")
 	}
-	if extra := t.RequestedScope.Without(rec.Scope); len(extra) > 0 {
-		return oauth.NewError(oauth.ErrInvalidScope, "scope '"+extra.String()+"' was not originally granted") // RFC 6749 §6
+	granted, e := narrowScope(t.RequestedScope, rec.Scope, "was not originally granted") // RFC 6749 §6
+	if e != nil {
+		return e
 	}
-	// RFC 8707 §2.2: a refresh may narrow the audience to resources of the
-	// grant, never widen it. Checked before rotation, like the scope, so a
-	// bad request does not spend the token.
 	resources, e := resourceParams(t.form, g.Audience, "is not in the grant's audience")
 	if e != nil {
 		return e
 	}
 	if t.Policy.RotateRefresh {
-		// The atomic step (S-13): of concurrent requests one sees Consumed.
-		rotated, res, err := store.RotateRefreshToken(ctx, hash, t.Now)
+		// The atomic step: of concurrent requests one sees Consumed.
+		rotated, res, err := s.store.RotateRefreshToken(ctx, hash, t.Now)
 		if err != nil {
 			return oauth.AsError(fmt.Errorf("rotate refresh token: %w", err))
 		}
@@ -121,12 +105,12 @@ func CheckRefreshToken(ctx context.Context, t *TokenContext, st *RefreshTokenSta
 		}
 	}
 
-	st.Presented = rec
-	st.Grant = g
-	t.GrantedScope = t.RequestedScope
-	if len(t.GrantedScope) == 0 {
-		t.GrantedScope = slices.Clip(rec.Scope)
-	}
+	t.RefreshToken = &rec
+	t.Grant = &g
+	t.Authentication = g.Authentication
+	t.GrantedScope = granted
+	t.Resources = resources
+	t.presented = presented
 	fillRefreshDefaults(t, rec, g)
 	t.Defaults.ID = refreshIDDefaults(t, g) // nil unless openid is in the grant's scope (OIDC Core §12.2)
 	if len(resources) > 0 && t.Defaults.Access != nil {
@@ -136,13 +120,13 @@ func CheckRefreshToken(ctx context.Context, t *TokenContext, st *RefreshTokenSta
 }
 
 // withinGrace reports whether a rotated token may still be used: the spec's
-// RefreshGrace (default 0, so never) after its rotation (flows.md §7.3).
+// RefreshGrace (default 0, so never) after its rotation.
 func withinGrace(t *TokenContext, rotatedAt time.Time) bool {
 	return t.Policy.RefreshGrace > 0 && !rotatedAt.IsZero() && t.Now.Sub(rotatedAt) <= t.Policy.RefreshGrace
 }
 
 // reuseDetected revokes the grant of a reused refresh token and refuses the
-// request (RFC 9700 §4.14.2; security.md S-12).
+// request (RFC 9700 §4.14.2).
 func reuseDetected(ctx context.Context, t *TokenContext, rec RefreshTokenRecord) error {
 	if err := t.Issuers.Grants.Revoke(ctx, rec.GrantID); err != nil {
 		return oauth.AsError(fmt.Errorf("revoke grant of reused refresh token: %w", err))
@@ -189,27 +173,4 @@ func fillRefreshDefaults(t *TokenContext, rec RefreshTokenRecord, g Grant) {
 			d.Refresh.IdleExpiresAt = t.Now.Add(t.Policy.RefreshIdleTTL)
 		}
 	}
-}
-
-// IssueRefreshToken is the default procedure of the flow (flows.md §7.3): an
-// access token against the existing grant; with rotation a new refresh token
-// of the same family, without it the presented token unchanged; and, when
-// t.Defaults.ID is set, a new ID token with the original sub and auth_time
-// (OIDC Core §12.2) and the at_hash of the new access token.
-func IssueRefreshToken(ctx context.Context, t *TokenContext, st *RefreshTokenState) (*TokenResponse, error) {
-	resp, err := issueAccessResponse(ctx, t, st.Grant)
-	if err != nil {
-		return nil, err
-	}
-	if t.Policy.RotateRefresh {
-		if resp.RefreshToken, err = t.Issuers.Refresh.Issue(ctx, t.Defaults.Refresh, st.Grant); err != nil {
-			return nil, err
-		}
-	} else {
-		resp.RefreshToken = Secret(t.Param("refresh_token"))
-	}
-	if err := issueDefaultIDToken(ctx, t, st.Grant, resp); err != nil {
-		return nil, err
-	}
-	return resp, nil
 }

@@ -1,0 +1,234 @@
+package model
+
+// This file declares, once, every identifier of the runtime that generated
+// code names: the catalogue describes the protocol and nothing of Go. The
+// type-check test (runtime_api_test.go) loads the runtime's packages and
+// fails when one of these names is missing, has the wrong kind, or when a
+// base context gains a member that Members does not list.
+
+// The import paths of the runtime packages generated code uses.
+const (
+	RuntimePath = "github.com/oauthgen/oauthgen/runtime"
+	FlowkitPath = "github.com/oauthgen/oauthgen/runtime/flowkit"
+)
+
+// GenVersion is the version of the runtime's generated-code API this
+// generator emits (flowkit.GenVersion of the runtime it was written for).
+const GenVersion = 3
+
+// Ident is a package-level identifier of a runtime package.
+type Ident struct {
+	// Path is the import path of the package that declares it.
+	Path string
+	// Name is the identifier.
+	Name string
+}
+
+func rt(name string) Ident { return Ident{RuntimePath, name} }
+func fk(name string) Ident { return Ident{FlowkitPath, name} }
+
+// RuntimeAPI names what generated code uses of the runtime's packages
+// beyond any one endpoint: the version guard, the server wiring and the
+// helpers of generated parsers.
+type RuntimeAPI struct {
+	// Version is GenVersion; EnforceVersion, MinVersion and MaxVersion
+	// make the guard that refuses a runtime without it.
+	Version                                int
+	EnforceVersion, MinVersion, MaxVersion Ident
+	// Settings, ScopeInfo, Config, Server and NewServer build the server.
+	Settings, ScopeInfo, Config, Server, NewServer Ident
+	// Flows and Registration register the flows; Registration is generic
+	// in the endpoint's flow interface.
+	Flows, Registration Ident
+	// TokenPolicy holds a flow's token settings; AccessTokenFormat is the
+	// type of its format, whose named values are AccessFormats.
+	TokenPolicy, AccessTokenFormat Ident
+	AccessFormats                  map[string]Ident
+	// GrantPolicy is a token flow's policy; PolicyFields say how each key
+	// of the catalogue's policy becomes one of its fields.
+	GrantPolicy  Ident
+	PolicyFields []PolicyField
+	// Secret is the type of secret parameters.
+	Secret Ident
+	// Validate, InvalidParameter and ParseURLParam serve generated parsers.
+	Validate, InvalidParameter, ParseURLParam Ident
+	// EncodeData and DecodeData carry the spec's code data on a code.
+	EncodeData, DecodeData Ident
+}
+
+// redeemedDoc says what the token endpoint has checked of a flow's
+// credential before its procedure runs, by the catalogue's credential.
+var redeemedDoc = map[string]string{
+	"code":          "consumed the authorization code and checked its client, redirect URI and PKCE verifier",
+	"refresh_token": "checked the refresh token and, with rotation, rotated it",
+}
+
+// PolicyField is one field of flowkit.GrantPolicy.
+type PolicyField struct {
+	// Key is the catalogue's policy key, such as "clients".
+	Key string
+	// Field is the Go field, such as "Clients".
+	Field string
+	// Values maps each of the key's values to its constant.
+	Values map[string]Ident
+}
+
+// Binding is what generated code of one endpoint's flows uses of the
+// runtime, and what its doc comments and stubs say of it.
+type Binding struct {
+	// Context is the base context every generated context of the endpoint
+	// embeds a pointer to; Recv names it in generated code ("t" for
+	// *TokenContext).
+	Context Ident
+	Recv    string
+	// ContextDoc completes "<Context> " in the embedded field's doc.
+	ContextDoc string
+	// Response is the type the procedure returns a pointer to.
+	Response Ident
+	// Interface is the flow interface generated adapters implement, with
+	// its one method, Prepare.
+	Interface Ident
+	Prepare   string
+	// Verb is the procedure's method, such as "GenerateToken".
+	Verb string
+	// FlowsField is the field of runtime.Flows that registers the
+	// endpoint's flows: a list of registrations when List, else a pointer
+	// to one.
+	FlowsField string
+	List       bool
+	// Param and Header are the base context's methods that read a request
+	// parameter and a request header; Header is empty when the endpoint
+	// reads no team property from headers.
+	Param, Header string
+	// CodeData is the path, from the base context, of a code's raw data:
+	// where the code-issuing flow's Default stores the encoded code data
+	// and where the code-redeeming flow decodes it from.
+	CodeData string
+	// Members are the exported fields and methods of *Context, promoted
+	// into every generated context; a team property must not shadow one.
+	Members []string
+	// Future are members the runtime is expected to add to Context; a
+	// team property may not take them either, so adding them breaks no
+	// service.
+	Future []string
+	// BeforeProcedure says what the endpoint has done by the time the
+	// procedure runs; ProcedureDoc completes "<Verb> " in the stub's doc
+	// ({wire} becomes the flow's selector); Customise completes "To
+	// customise, " in a fresh stub; Yields is what the default procedure
+	// does with what the catalogue says a flow issues ("issues",
+	// "returns").
+	BeforeProcedure, ProcedureDoc, Customise, Yields string
+}
+
+// runtimeAPI is the table of the runtime identifiers generated code names.
+func runtimeAPI() RuntimeAPI {
+	return RuntimeAPI{
+		Version:           GenVersion,
+		EnforceVersion:    fk("EnforceVersion"),
+		MinVersion:        fk("MinVersion"),
+		MaxVersion:        fk("MaxVersion"),
+		Settings:          rt("Settings"),
+		ScopeInfo:         rt("ScopeInfo"),
+		Config:            rt("Config"),
+		Server:            rt("Server"),
+		NewServer:         rt("NewServer"),
+		Flows:             rt("Flows"),
+		Registration:      rt("Registration"),
+		TokenPolicy:       rt("TokenPolicy"),
+		AccessTokenFormat: rt("AccessTokenFormat"),
+		AccessFormats:     map[string]Ident{"jwt": rt("FormatJWT"), "opaque": rt("FormatOpaque")},
+		GrantPolicy:       fk("GrantPolicy"),
+		PolicyFields: []PolicyField{
+			{"clients", "Clients", map[string]Ident{
+				"confidential": fk("ConfidentialClients"), "any": fk("AnyClients")}},
+			{"credential", "Credential", map[string]Ident{
+				"client": fk("ClientCredential"), "code": fk("CodeCredential"),
+				"refresh_token": fk("RefreshCredential"), "procedure": fk("ProcedureCredential")}},
+			{"scope", "Scope", map[string]Ident{
+				"request": fk("ScopeFromRequest"), "grant": fk("ScopeFromGrant"), "none": fk("ScopeRefused")}},
+			{"resources", "Resources", map[string]Ident{
+				"request": fk("ResourcesFromRequest"), "grant": fk("ResourcesFromGrant"), "none": fk("ResourcesRefused")}},
+			{"end_user", "EndUser", map[string]Ident{
+				"none": fk("NoEndUser"), "grant": fk("EndUserOfGrant"), "procedure": fk("EndUserByProcedure")}},
+		},
+		Secret:           rt("Secret"),
+		Validate:         fk("Validate"),
+		InvalidParameter: fk("InvalidParameter"),
+		ParseURLParam:    fk("ParseURLParam"),
+		EncodeData:       fk("EncodeData"),
+		DecodeData:       fk("DecodeData"),
+	}
+}
+
+// bindings are the endpoints whose flows the generator emits, by catalogue
+// endpoint id.
+func bindings() map[string]*Binding {
+	return map[string]*Binding{
+		"oauth-token": {
+			Context:    rt("TokenContext"),
+			Recv:       "t",
+			ContextDoc: "holds what every token flow has: the authenticated client, the checked scope and resources, the redeemed code or refresh token, and the issuers",
+			Response:   rt("TokenResponse"),
+			Interface:  rt("TokenFlow"),
+			Prepare:    "Prepare",
+			Verb:       "GenerateToken",
+			FlowsField: "Token",
+			List:       true,
+			Param:      "Param",
+			Header:     "Header",
+			CodeData:   "Code.Data",
+			Members: []string{
+				"Flow", "Now", "Issuer", "Client", "ClientAuth", "Policy", "Defaults", "Issuers", "Request", "Log",
+				"GrantType", "RequestedScope", "GrantedScope", "Resources", "Code", "RefreshToken", "Grant",
+				"Authentication", "Param", "Header", "Default", "IssueDefaults",
+			},
+			Future:          []string{"DPoP", "ClientCert", "Confirmation", "Actor", "Subject"},
+			BeforeProcedure: "authenticated the client and checked the grant type, scope and resources against the flow's grant policy",
+			ProcedureDoc:    "issues the tokens of a {wire} request",
+			Customise:       "edit c.Defaults before calling c.Default, or call c.Issuers yourself",
+			Yields:          "issues",
+		},
+		"oauth-authorize": {
+			Context:    rt("AuthorizeContext"),
+			Recv:       "a",
+			ContextDoc: "holds what every authorization flow has, parsed and checked by the endpoint: the client, its exact redirect URI, the request, the end user's authentication and the code to issue",
+			Response:   rt("AuthorizeResponse"),
+			Interface:  rt("AuthorizeFlow"),
+			Prepare:    "Prepare",
+			Verb:       "Authorize",
+			FlowsField: "Authorize",
+			Param:      "Param",
+			CodeData:   "Code.Data",
+			Members: []string{
+				"Flow", "Now", "Issuer", "Client", "Policy", "Request", "Log", "ClientID", "RedirectURI",
+				"RedirectURIProvided", "ResponseType", "ResponseMode", "State", "Nonce", "RequestedScope",
+				"GrantedScope", "Prompt", "MaxAge", "LoginHint", "UILocales", "CodeChallenge",
+				"CodeChallengeMethod", "Resources", "Authentication", "Code", "Issuers", "Param", "Default",
+			},
+			Future:          []string{"IDTokenHint", "ACRValues", "ClaimsRequest", "DPoPJKT", "Pushed", "Consent", "Display", "ClaimsLocales", "Header"},
+			BeforeProcedure: "identified the client, matched its redirect URI exactly, validated the request and its PKCE challenge, authenticated the end user and obtained consent",
+			ProcedureDoc:    "issues the code of a {wire} request",
+			Customise:       "edit c.Code before calling c.Default, or issue a code with c.Issuers.Codes yourself",
+			Yields:          "issues",
+		},
+		"oauth-userinfo": {
+			Context:    rt("UserInfoContext"),
+			Recv:       "u",
+			ContextDoc: "holds what the userinfo flow has, read from the validated access token (OIDC Core §5.3)",
+			Response:   rt("UserInfoResponse"),
+			Interface:  rt("UserInfoFlow"),
+			Prepare:    "Prepare",
+			Verb:       "Claims",
+			FlowsField: "UserInfo",
+			Members: []string{
+				"Flow", "Now", "Issuer", "Request", "Log", "AccessToken", "Token", "Client", "Subject", "Scope",
+				"Defaults", "Default",
+			},
+			Future:          []string{"Grant", "ClaimsRequest", "Account", "DPoP"},
+			BeforeProcedure: "validated the access token, checked that its scope has openid and that an end user stands behind it",
+			ProcedureDoc:    "returns the end user's claims for a userinfo request",
+			Customise:       "edit c.Defaults before calling c.Default, or return a response of your own",
+			Yields:          "returns",
+		},
+	}
+}

@@ -1,0 +1,137 @@
+package flowkit
+
+import "fmt"
+
+// GrantPolicy is what a token flow's registration tells the token
+// endpoint's shared phases, which read it and never the grant type: which
+// clients may use the flow, what proves its grant, where the granted scope
+// and the token audience come from, and whether an end user stands behind
+// the tokens. Generated registrations spell it out from the catalogue and
+// the spec. Every field's zero value is invalid, so a registration that
+// forgets one is refused when the server is built.
+type GrantPolicy struct {
+	Clients    ClientPolicy
+	Credential Credential
+	Scope      ScopePolicy
+	Resources  ResourcePolicy
+	EndUser    EndUserPolicy
+}
+
+// ClientPolicy says which clients may use a flow.
+type ClientPolicy uint8
+
+// The client policies.
+const (
+	_ ClientPolicy = iota
+	// ConfidentialClients: only clients that authenticate; a public client
+	// gets invalid_client (RFC 6749 §2.1, §4.4).
+	ConfidentialClients
+	// AnyClients: public clients too, identified by client_id (RFC 6749
+	// §2.1, §3.2.1).
+	AnyClients
+)
+
+// Credential is what proves a token request's grant: "a credential
+// representing the resource owner's authorization" (RFC 6749 §1.3). The
+// token endpoint checks it before the procedure runs.
+type Credential uint8
+
+// The credentials.
+const (
+	_ Credential = iota
+	// ClientCredential: the client's own authentication is the grant; the
+	// tokens are the client's (RFC 6749 §4.4).
+	ClientCredential
+	// CodeCredential: an authorization code, consumed once, bound to the
+	// client, the redirect URI and the PKCE challenge (RFC 6749 §4.1.3;
+	// RFC 7636 §4.6).
+	CodeCredential
+	// RefreshCredential: a refresh token of the client, rotated once and
+	// revoking its grant on reuse (RFC 6749 §6; RFC 9700 §4.14.2).
+	RefreshCredential
+	// ProcedureCredential: a credential of the flow's own that its
+	// procedure checks (RFC 6749 §4.5). The default procedure fails closed
+	// with invalid_grant until the procedure is written.
+	ProcedureCredential
+)
+
+// ScopePolicy says where the granted scope comes from.
+type ScopePolicy uint8
+
+// The scope policies.
+const (
+	_ ScopePolicy = iota
+	// ScopeFromRequest: the scope parameter, else the client's default
+	// scopes; no scope at all is invalid_scope (RFC 6749 §3.3).
+	ScopeFromRequest
+	// ScopeFromGrant: the scope of the redeemed code or grant; the scope
+	// parameter may narrow it and never widen it (RFC 6749 §6).
+	ScopeFromGrant
+	// ScopeRefused: the flow takes no scope parameter, whose presence is
+	// invalid_scope; the tokens get the client's default scopes.
+	ScopeRefused
+)
+
+// ResourcePolicy says where the tokens' audience comes from.
+type ResourcePolicy uint8
+
+// The resource policies.
+const (
+	_ ResourcePolicy = iota
+	// ResourcesFromRequest: the resource parameters, each one of the
+	// client's registered audiences (RFC 8707 §2), else those audiences.
+	ResourcesFromRequest
+	// ResourcesFromGrant: the resources of the redeemed code or grant;
+	// resource parameters may narrow them and never widen them (RFC 8707
+	// §2.2).
+	ResourcesFromGrant
+	// ResourcesRefused: the flow takes no resource parameter, whose
+	// presence is invalid_target; the audience is the client's.
+	ResourcesRefused
+)
+
+// EndUserPolicy says whether an end user stands behind the tokens.
+type EndUserPolicy uint8
+
+// The end-user policies.
+const (
+	_ EndUserPolicy = iota
+	// NoEndUser: the client acts for itself. The tokens' sub is the
+	// client_id (RFC 9068 §2.2), openid is invalid_scope, no ID token is
+	// issued, and a client_id that is an end user's subject gets no token
+	// (RFC 9068 §5).
+	NoEndUser
+	// EndUserOfGrant: the end user who authorized the redeemed code or
+	// grant.
+	EndUserOfGrant
+	// EndUserByProcedure: the procedure signs an end user in and sets the
+	// grant's subject and authentication; without them the grant has none.
+	EndUserByProcedure
+)
+
+// Check reports a policy whose fields are unset or do not fit together:
+// a code or a refresh token carries its grant's scope, resources and end
+// user, and nothing else does; the client's own credential is for
+// confidential clients without an end user.
+func (p GrantPolicy) Check() error {
+	switch {
+	case p.Clients == 0 || p.Clients > AnyClients:
+		return fmt.Errorf("grant policy: Clients is unset or unknown (%d)", p.Clients)
+	case p.Credential == 0 || p.Credential > ProcedureCredential:
+		return fmt.Errorf("grant policy: Credential is unset or unknown (%d)", p.Credential)
+	case p.Scope == 0 || p.Scope > ScopeRefused:
+		return fmt.Errorf("grant policy: Scope is unset or unknown (%d)", p.Scope)
+	case p.Resources == 0 || p.Resources > ResourcesRefused:
+		return fmt.Errorf("grant policy: Resources is unset or unknown (%d)", p.Resources)
+	case p.EndUser == 0 || p.EndUser > EndUserByProcedure:
+		return fmt.Errorf("grant policy: EndUser is unset or unknown (%d)", p.EndUser)
+	}
+	redeems := p.Credential == CodeCredential || p.Credential == RefreshCredential
+	if redeems != (p.Scope == ScopeFromGrant) || redeems != (p.Resources == ResourcesFromGrant) || redeems != (p.EndUser == EndUserOfGrant) {
+		return fmt.Errorf("grant policy: scope, resources and end user come from the grant exactly when a code or a refresh token is redeemed")
+	}
+	if p.Credential == ClientCredential && (p.Clients != ConfidentialClients || p.EndUser != NoEndUser) {
+		return fmt.Errorf("grant policy: the client's own credential is for confidential clients acting for themselves (RFC 6749 §4.4)")
+	}
+	return nil
+}

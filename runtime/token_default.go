@@ -1,0 +1,77 @@
+package runtime
+
+import (
+	"context"
+	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/flowkit"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+)
+
+// The default procedure of the token flows: the standard issuance from
+// the default token data, whatever the flow.
+
+// Default is the default procedure of a token flow: IssueDefaults, except
+// for a flow whose procedure must check the grant's credential itself (an
+// extension grant, RFC 6749 §4.5), where it fails closed with
+// invalid_grant until the procedure is written.
+func (t *TokenContext) Default(ctx context.Context) (*TokenResponse, error) {
+	if t.grant.Credential == flowkit.ProcedureCredential {
+		return nil, oauth.NewError(oauth.ErrInvalidGrant, "grant type "+string(t.GrantType)+" is not implemented")
+	}
+	return t.IssueDefaults(ctx)
+}
+
+// IssueDefaults issues what t.Defaults describes: a grant from
+// Defaults.Grant (or, when the request continues one, the existing grant
+// t.Grant), an access token from Defaults.Access, a refresh token from
+// Defaults.Refresh when it is set (a refresh without rotation returns the
+// presented token unchanged), and an ID token from Defaults.ID when it is
+// set, with the at_hash of the access token (OIDC Core §3.1.3.6). A grant
+// issued while redeeming a code is recorded on the code, so that a replay
+// of the code revokes it (RFC 6749 §4.1.2).
+//
+// A procedure that checks its grant's credential itself calls it once the
+// check has passed, after editing t.Defaults as it needs.
+func (t *TokenContext) IssueDefaults(ctx context.Context) (*TokenResponse, error) {
+	var g Grant
+	if t.Grant != nil {
+		g = *t.Grant
+	} else {
+		var err error
+		if g, err = t.Issuers.Grants.Issue(ctx, t.Defaults.Grant); err != nil {
+			return nil, err
+		}
+	}
+	tok, err := t.Issuers.Access.Issue(ctx, t.Defaults.Access, g)
+	if err != nil {
+		return nil, err
+	}
+	resp := &TokenResponse{
+		AccessToken: tok.Value,
+		TokenType:   "Bearer",
+		ExpiresIn:   secondsUntil(t.Now, tok.ExpiresAt),
+		Scope:       t.GrantedScope,
+	}
+	if t.Defaults.Access != nil && len(t.Defaults.Access.Scope) > 0 {
+		resp.Scope = t.Defaults.Access.Scope
+	}
+	if t.RefreshToken != nil && !t.Policy.RotateRefresh {
+		resp.RefreshToken = t.presented // RFC 6749 §6: the client keeps using it
+	} else if resp.RefreshToken, err = t.Issuers.Refresh.Issue(ctx, t.Defaults.Refresh, g); err != nil {
+		return nil, err
+	}
+	if t.Defaults.ID != nil {
+		claims := *t.Defaults.ID
+		claims.AtHash = t.Issuers.ID.AtHash(resp.AccessToken)
+		if resp.IDToken, err = t.Issuers.ID.Issue(ctx, &claims, g); err != nil {
+			return nil, err
+		}
+	}
+	return resp, nil
+}
+
+// secondsUntil is expires_in: whole seconds from now to exp, never negative.
+func secondsUntil(now, exp time.Time) int64 {
+	return max(int64(exp.Sub(now)/time.Second), 0)
+}
