@@ -37,7 +37,7 @@ race:
 generate:
 	$(GO) generate ./generated/... ./examples/...
 
-# Fail when regeneration changed or added anything (conventions G-26).
+# Fail when regeneration changed or added anything.
 # `git status --porcelain` also catches new untracked files, unlike git diff.
 # Outside a git checkout, fall back to `oauthgen diff`, which needs no git.
 check-generated: generate

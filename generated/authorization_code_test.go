@@ -21,7 +21,7 @@ import (
 // clients redeem a PKCE code for a JWT access token about the user and a
 // refresh token when they may refresh; an exempt confidential client
 // redeems a code without PKCE (RFC 6749 §4.1.3, §4.1.4; RFC 7636 §4.5,
-// §4.6; RFC 9068 §2.2.1; security.md S-01).
+// §4.6; RFC 9068 §2.2.1; RFC 9700 §2.1.1).
 func TestAuthorizationCodeSuccess(t *testing.T) {
 	e := newEnv(t, nil)
 	pkce := func(client, redirect string) runtime.AuthorizationCode {
@@ -45,7 +45,7 @@ func TestAuthorizationCodeSuccess(t *testing.T) {
 		{"public", pkce(spaID, spaRedirect), nil,
 			[]string{"client_id", spaID, "redirect_uri", spaRedirect, "code_verifier", verifier}, true},
 		// Issued without redirect_uri (the client's only one), without PKCE;
-		// legacy may not refresh, so no refresh token (flows.md §3.3).
+		// legacy may not refresh, so no refresh token.
 		{"confidential exempt from pkce", legacy, creds(legacyID, legacySecret), nil, false},
 	}
 	for _, tt := range tests {
@@ -92,8 +92,7 @@ func TestAuthorizationCodeSuccess(t *testing.T) {
 // TestAuthorizationCodeDeviceName: the team property device_name arrives
 // parsed; a value breaking its rules (printascii, max=64) is
 // invalid_request naming it, and, since parameters are validated before the
-// code is consumed, the code still works afterwards (flows.md §2.1 rule 8,
-// §2.3).
+// code is consumed, the code still works afterwards.
 func TestAuthorizationCodeDeviceName(t *testing.T) {
 	e := newEnv(t, nil)
 	code := e.svcCode(t, "read")
@@ -143,23 +142,23 @@ func TestAuthorizationCodeErrors(t *testing.T) {
 			[]string{"redirect_uri", svcRedirect, "code_verifier", verifier}, 400, oauth.ErrInvalidRequest, "parameter 'code' is missing"},
 		{"unknown code", func() string { return "not-a-code-0123456789" }, svc,
 			[]string{"redirect_uri", svcRedirect, "code_verifier", verifier}, 400, oauth.ErrInvalidGrant, ""},
-		// RFC 7636 §4.6; security.md S-03: a wrong or missing verifier.
+		// RFC 7636 §4.6: a wrong or missing verifier.
 		{"wrong verifier", func() string { return e.svcCode(t) }, svc,
 			[]string{"redirect_uri", svcRedirect, "code_verifier", strings.Repeat("v", 43)}, 400, oauth.ErrInvalidGrant, ""},
 		{"missing verifier", func() string { return e.svcCode(t) }, svc,
 			[]string{"redirect_uri", svcRedirect}, 400, oauth.ErrInvalidGrant, ""},
-		// RFC 7636 §4.1; security.md S-06: verifier syntax, even when the
-		// challenge was computed from the malformed verifier.
+		// RFC 7636 §4.1: verifier syntax, even when the challenge was
+		// computed from the malformed verifier.
 		{"verifier of 42", malformedCode(verifier[:42]), svc,
 			[]string{"redirect_uri", svcRedirect, "code_verifier", verifier[:42]}, 400, oauth.ErrInvalidGrant, ""},
 		{"verifier of 129", malformedCode(verifier + strings.Repeat("x", 81)), svc,
 			[]string{"redirect_uri", svcRedirect, "code_verifier", verifier + strings.Repeat("x", 81)}, 400, oauth.ErrInvalidGrant, ""},
 		{"verifier with plus", malformedCode(verifier[:47] + "+"), svc,
 			[]string{"redirect_uri", svcRedirect, "code_verifier", verifier[:47] + "+"}, 400, oauth.ErrInvalidGrant, ""},
-		// RFC 9700 §4.8; security.md S-05: a verifier for a code issued without challenge.
+		// RFC 9700 §4.8: a verifier for a code issued without challenge.
 		{"pkce downgrade", legacyCode, creds(legacyID, legacySecret),
 			[]string{"code_verifier", verifier}, 400, oauth.ErrInvalidGrant, ""},
-		// RFC 6749 §4.1.3; security.md S-09: the code is bound to its client ...
+		// RFC 6749 §4.1.3: the code is bound to its client ...
 		{"another client's code", func() string { return e.svcCode(t) }, nil,
 			[]string{"client_id", postID, "client_secret", postSecret, "redirect_uri", svcRedirect, "code_verifier", verifier}, 400, oauth.ErrInvalidGrant, ""},
 		{"public client redeems svc's code", func() string { return e.svcCode(t) }, nil,
@@ -190,7 +189,7 @@ func TestAuthorizationCodeErrors(t *testing.T) {
 
 // TestAuthorizationCodeDeadAfterFailure: a code whose redemption failed a
 // check after it was consumed stays dead, even for its own client with the
-// right verifier (security.md S-03; flows.md §2.3).
+// right verifier (RFC 6749 §4.1.2; RFC 7636 §4.6).
 func TestAuthorizationCodeDeadAfterFailure(t *testing.T) {
 	e := newEnv(t, nil)
 	failures := map[string][]string{
@@ -210,7 +209,7 @@ func TestAuthorizationCodeDeadAfterFailure(t *testing.T) {
 
 // TestAuthorizationCodeReplay: a second redemption is invalid_grant and
 // revokes the tokens of the first: the access token is no longer active and
-// the refresh token is refused (RFC 6749 §4.1.2; security.md S-08).
+// the refresh token is refused (RFC 6749 §4.1.2).
 func TestAuthorizationCodeReplay(t *testing.T) {
 	e := newEnv(t, nil)
 	code := e.svcCode(t, "read", "write")
@@ -226,8 +225,7 @@ func TestAuthorizationCodeReplay(t *testing.T) {
 }
 
 // TestAuthorizationCodeExpiry: codes live 60 s (the spec's code_ttl): at
-// 60 s the code works, after 61 s it is invalid_grant (RFC 6749 §4.1.2;
-// security.md S-10).
+// 60 s the code works, after 61 s it is invalid_grant (RFC 6749 §4.1.2).
 func TestAuthorizationCodeExpiry(t *testing.T) {
 	e := newEnv(t, nil)
 	fresh, stale := e.svcCode(t, "read"), e.svcCode(t, "read")
@@ -239,7 +237,7 @@ func TestAuthorizationCodeExpiry(t *testing.T) {
 
 // TestAuthorizationCodeConcurrentRedemption: 32 simultaneous redemptions of
 // one code over HTTP: exactly one 200, every other invalid_grant (RFC 6749
-// §4.1.2; security.md S-07).
+// §4.1.2).
 func TestAuthorizationCodeConcurrentRedemption(t *testing.T) {
 	e := newEnv(t, nil)
 	code := e.svcCode(t, "read")

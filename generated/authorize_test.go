@@ -32,7 +32,7 @@ const (
 	// rpScope is every scope rp may have; signedIn approves it, so later
 	// requests for any part of it skip the pages.
 	rpScope = "openid profile email read offline_access"
-	// rpState has every character that must round-trip encoded (security.md S-22).
+	// rpState has every character that must round-trip encoded (RFC 6749 §4.1.2).
 	rpState = "st+/=%ate"
 	rpNonce = "n-0S6_WzA2Mj"
 )
@@ -158,18 +158,18 @@ func (b *browser) follow(p page) page {
 }
 
 // wantHTML checks a login or consent page: 200, HTML, unframeable, and
-// showing want (security.md S-49).
+// showing want (RFC 9700 §4.16).
 func wantHTML(t testing.TB, p page, want ...string) {
 	t.Helper()
-	if p.status != http.StatusOK || p.header.Get("Content-Type") != "text/html; charset=utf-8" { // flows.md §2.4 step 10: a page
+	if p.status != http.StatusOK || p.header.Get("Content-Type") != "text/html; charset=utf-8" { // a page
 		t.Fatalf("status %d %q, want a 200 HTML page; Location %q\n%s", p.status, p.header.Get("Content-Type"), p.header.Get("Location"), p.body)
 	}
-	// security.md S-49: pages cannot be framed.
+	// RFC 9700 §4.16: pages cannot be framed.
 	if !strings.Contains(p.header.Get("Content-Security-Policy"), "frame-ancestors 'none'") || p.header.Get("X-Frame-Options") != "DENY" {
 		t.Errorf("page headers %v lack frame-ancestors 'none' and X-Frame-Options DENY", p.header)
 	}
 	for _, w := range want {
-		if !strings.Contains(p.body, html.EscapeString(w)) { // RFC 6749 §10.2; security.md S-54: the client is named
+		if !strings.Contains(p.body, html.EscapeString(w)) { // RFC 6749 §10.2: the client is named
 			t.Errorf("page lacks %q:\n%s", w, p.body)
 		}
 	}
@@ -189,16 +189,16 @@ func (b *browser) signInAs(method string, q url.Values, username, password strin
 	p := b.authorize(method, q)
 	wantHTML(b.t, p, "Sign in", rpName) // RFC 6749 §4.1.1: the server authenticates the resource owner
 	p = b.submit(p, url.Values{"username": {username}, "password": {password}})
-	if p.status != http.StatusSeeOther { // RFC 9700 §4.12; security.md S-23: 303 after a POST
+	if p.status != http.StatusSeeOther { // RFC 9700 §4.12: 303 after a POST
 		b.t.Fatalf("login form: %d, want 303\n%s", p.status, p.body)
 	}
 	p = b.follow(p)
-	// RFC 6749 §10.2; security.md S-54: the client's name and the scopes with their descriptions.
+	// RFC 6749 §10.2: the client's name and the scopes with their descriptions.
 	wantHTML(b.t, p, "Allow", rpName)
 	for _, name := range strings.Fields(q.Get("scope")) {
 		for _, sc := range Settings().Scopes {
 			if sc.Name == name && !strings.Contains(p.body, html.EscapeString(sc.Description)) {
-				b.t.Errorf("consent page lacks the description of %s (security.md S-54)", name)
+				b.t.Errorf("consent page lacks the description of %s (RFC 6749 §10.2)", name)
 			}
 		}
 	}
@@ -221,22 +221,22 @@ func (e *env) signedIn(t testing.TB) *browser {
 func (b *browser) authorizeNow(method string, q url.Values) page {
 	b.t.Helper()
 	p := b.authorize(method, q)
-	if p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), rpRedirect+"?") { // flows.md §2.4 step 10: no page needed
+	if p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), rpRedirect+"?") { // no page needed
 		b.t.Fatalf("authorize: %d to %q, want a 303 to the client with no page\n%s", p.status, p.header.Get("Location"), p.body)
 	}
 	return p
 }
 
 // wantRedirect checks an authorization response: a 303 to rp's redirect URI
-// (never 307: RFC 9700 §4.12; security.md S-23), not cached, with iss and
-// state; it returns the query.
+// (never 307: RFC 9700 §4.12), not cached, with iss and state; it returns
+// the query.
 func wantRedirect(t testing.TB, p page, state string) url.Values {
 	t.Helper()
 	loc := p.header.Get("Location")
 	if p.status != http.StatusSeeOther || !strings.HasPrefix(loc, rpRedirect+"?") { // RFC 6749 §4.1.2: to the redirection URI
 		t.Fatalf("status %d, Location %q: want a 303 to %s\n%s", p.status, loc, rpRedirect, p.body)
 	}
-	if cc := p.header.Get("Cache-Control"); cc != "no-store" { // RFC 6749 §5.1 spirit: the URL carries a code; flows.md §4.4
+	if cc := p.header.Get("Cache-Control"); cc != "no-store" { // RFC 6749 §5.1 spirit: the URL carries a code
 		t.Errorf("Cache-Control = %q, want no-store", cc)
 	}
 	u, err := url.Parse(loc)
@@ -244,10 +244,10 @@ func wantRedirect(t testing.TB, p page, state string) url.Values {
 		t.Fatal(err)
 	}
 	q := u.Query()
-	if got := q["iss"]; len(got) != 1 || got[0] != specIssuer { // RFC 9207 §2; security.md S-21
+	if got := q["iss"]; len(got) != 1 || got[0] != specIssuer { // RFC 9207 §2
 		t.Errorf("iss = %q, want [%q]", got, specIssuer)
 	}
-	if got := q["state"]; len(got) != 1 || got[0] != state { // RFC 6749 §4.1.2; security.md S-22: exactly
+	if got := q["state"]; len(got) != 1 || got[0] != state { // RFC 6749 §4.1.2: exactly
 		t.Errorf("state = %q, want [%q]", got, state)
 	}
 	return q
@@ -286,7 +286,7 @@ func wantRedirectError(t testing.TB, p page, code oauth.ErrorCode, desc string) 
 		t.Error("an error redirect carries a code")
 	}
 	d := q.Get("error_description")
-	if desc == "" && q.Has("error_description") { // security.md S-76: no internal detail
+	if desc == "" && q.Has("error_description") { // no internal detail
 		t.Errorf("error_description %q, want none", d)
 	}
 	if !strings.Contains(d, desc) { // RFC 6749 §4.1.2.1: error_description
@@ -332,7 +332,7 @@ func (e *env) verifyIDToken(t testing.TB, tok, nonce string) jwt.MapClaims {
 	keys := e.jwks(t)
 	claims := jwt.MapClaims{}
 	parsed, err := jwt.NewParser(
-		jwt.WithValidMethods([]string{"RS256"}), // security.md S-42: an allow-list
+		jwt.WithValidMethods([]string{"RS256"}), // RFC 8725 §3.1: an allow-list
 		jwt.WithIssuer(specIssuer),              // OIDC Core §3.1.3.7 step 2
 		jwt.WithAudience(rpID),                  // OIDC Core §3.1.3.7 step 3
 		jwt.WithExpirationRequired(),            // OIDC Core §3.1.3.7 step 9
@@ -341,7 +341,7 @@ func (e *env) verifyIDToken(t testing.TB, tok, nonce string) jwt.MapClaims {
 		jwt.WithJSONNumber(),
 	).ParseWithClaims(tok, claims, func(tk *jwt.Token) (any, error) {
 		kid, _ := tk.Header["kid"].(string)
-		k, ok := keys[kid] // security.md S-44: kid only selects among published keys
+		k, ok := keys[kid] // RFC 8725 §3.10: kid only selects among published keys
 		if !ok {
 			return nil, errors.New("kid not in the JWKS")
 		}
@@ -350,7 +350,7 @@ func (e *env) verifyIDToken(t testing.TB, tok, nonce string) jwt.MapClaims {
 	if err != nil { // OIDC Core §3.1.3.7 step 6: the signature, with the published key
 		t.Fatalf("ID token does not verify with the JWKS: %v", err)
 	}
-	if typ := parsed.Header["typ"]; typ == "at+jwt" { // RFC 8725 §3.11; security.md S-39: not an access token
+	if typ := parsed.Header["typ"]; typ == "at+jwt" { // RFC 8725 §3.11: not an access token
 		t.Errorf("ID token typ = %v", typ)
 	}
 	if claims["nonce"] != nonce { // OIDC Core §3.1.3.7 step 11
@@ -392,11 +392,11 @@ func TestAuthorizeSignIn(t *testing.T) {
 			p := b.authorize(http.MethodGet, authQuery("scope", tt.scope))
 			wantHTML(t, p, "Sign in", rpName)
 			p = b.submit(p, url.Values{"username": {aliceUser}, "password": {alicePassword}})
-			if p.status != http.StatusSeeOther { // RFC 9700 §4.12; security.md S-23
+			if p.status != http.StatusSeeOther { // RFC 9700 §4.12
 				t.Fatalf("login form: %d, want 303", p.status)
 			}
 			p = b.follow(p)
-			wantHTML(t, p, "Allow", rpName)   // RFC 6749 §10.2; security.md S-54
+			wantHTML(t, p, "Allow", rpName)   // RFC 6749 §10.2
 			e.clock.Advance(30 * time.Second) // the user reads the consent page
 			code := wantCode(t, b.submit(p, url.Values{"decision": {"approve"}}), rpState)
 
@@ -443,18 +443,18 @@ func TestAuthorizeSignIn(t *testing.T) {
 				}
 			}
 
-			// RFC 6749 §4.1.2; security.md S-07, S-08: the code is single-use,
+			// RFC 6749 §4.1.2: the code is single-use,
 			// and its replay revokes what it gave.
 			wantError(t, e.redeemRP(t, code), http.StatusBadRequest, oauth.ErrInvalidGrant, "")
 			if e.active(t, tok.AccessToken) {
-				t.Error("access token still active after the code's replay (security.md S-08)")
+				t.Error("access token still active after the code's replay (RFC 6749 §4.1.2)")
 			}
 		})
 	}
 }
 
 // TestAuthorizeCodeData: the campaign property reaches the procedure from
-// the query of a GET and from the form of a POST (flows.md §5.0), also
+// the query of a GET and from the form of a POST (OIDC Core §3.1.2.1), also
 // across the login and consent pages; the procedure stores it as the
 // code's typed Data.DeviceID, which the token step decodes and puts in the
 // access token as device_id. The data stays on the server: neither the
@@ -476,7 +476,7 @@ func TestAuthorizeCodeData(t *testing.T) {
 		{"get query", http.MethodGet, "", authQuery("campaign", "spring2031"), "spring2031"},
 		{"post form", http.MethodPost, "", authQuery("campaign", "autumn"), "autumn"},
 		{"no campaign", http.MethodGet, "", authQuery(), ""},
-		// flows.md §5.0: a POST request's parameters come from the form body, not the URL.
+		// OIDC Core §3.1.2.1: a POST request's parameters come from the form body, not the URL.
 		{"post ignores the url query", http.MethodPost, "/oauth2/authorize?campaign=fromquery", authQuery(), ""},
 		{"post form wins over the url query", http.MethodPost, "/oauth2/authorize?campaign=fromquery", authQuery("campaign", "fromform"), "fromform"},
 	}
@@ -532,7 +532,7 @@ func TestAuthorizeCampaignInvalid(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := b.authorizeNow(tt.method, authQuery("campaign", tt.campaign))
-			// flows.md §2.1 rule 8, §2.4 step 5; RFC 6749 §4.1.2.1; RFC 9207 §2.
+			// RFC 6749 §4.1.2.1; RFC 9207 §2.
 			wantRedirectError(t, p, oauth.ErrInvalidRequest, tt.desc)
 		})
 	}
@@ -557,9 +557,9 @@ func TestAuthorizeProcedureErrors(t *testing.T) {
 		// RFC 6749 §4.1.2.1: AuthorizeCodeErrors.AccessDenied.
 		{"typed error get", http.MethodGet, "blocked", oauth.ErrAccessDenied, "campaign 'blocked' is closed", ""},
 		{"typed error post", http.MethodPost, "blocked", oauth.ErrAccessDenied, "campaign 'blocked' is closed", ""},
-		// flows.md §5.1 "The procedure fails"; security.md S-76.
+		// RFC 6749 §4.1.2.1: server_error, without internal detail.
 		{"plain error", http.MethodGet, "dbdown", oauth.ErrServerError, "", campaignStoreDetail},
-		// security.md S-77: a panic is recovered, logged with its value.
+		// A panic is recovered, logged with its value.
 		{"panic", http.MethodGet, "boom", oauth.ErrServerError, "", "campaign store exploded"},
 	}
 	for _, tt := range tests {
@@ -567,25 +567,25 @@ func TestAuthorizeProcedureErrors(t *testing.T) {
 			p := b.authorizeNow(tt.method, authQuery("campaign", tt.campaign))
 			wantRedirectError(t, p, tt.code, tt.desc)
 			if tt.log != "" {
-				if !strings.Contains(e.logs.String(), tt.log) { // security.md S-77: logged
+				if !strings.Contains(e.logs.String(), tt.log) { // logged
 					t.Errorf("log lacks %q", tt.log)
 				}
-				if loc, _ := url.QueryUnescape(p.header.Get("Location")); strings.Contains(loc, tt.log) || strings.Contains(p.body, tt.log) { // security.md S-76
+				if loc, _ := url.QueryUnescape(p.header.Get("Location")); strings.Contains(loc, tt.log) || strings.Contains(p.body, tt.log) { // never sent
 					t.Error("the redirect carries the internal detail")
 				}
 			}
 		})
 	}
-	if !strings.Contains(e.logs.String(), "authorize flow panicked") { // security.md S-77
+	if !strings.Contains(e.logs.String(), "authorize flow panicked") {
 		t.Error("the panic was not logged as one")
 	}
-	// security.md S-77: the server keeps running.
+	// The server keeps running.
 	wantCode(t, b.authorizeNow(http.MethodGet, authQuery()), rpState)
 
 	t.Run("after the consent form", func(t *testing.T) {
 		// A fresh user agent, and prompt=consent, so both pages show (alice
 		// approved rp before: OIDC Core §3.1.2.1): the error answers the
-		// consent POST, with a 303 (RFC 9700 §4.12; security.md S-23).
+		// consent POST, with a 303 (RFC 9700 §4.12).
 		p := e.browser(t).signIn(http.MethodGet, authQuery("campaign", "blocked", "prompt", "consent"))
 		wantRedirectError(t, p, oauth.ErrAccessDenied, "campaign 'blocked' is closed")
 	})
@@ -599,18 +599,18 @@ func TestAuthorizeRequestErrorsBeforeProcedure(t *testing.T) {
 	e := newEnv(t, nil)
 	b := e.browser(t)
 	p := b.authorize(http.MethodGet, authQuery("client_id", "nobody", "campaign", "blocked"))
-	if p.status != http.StatusBadRequest || p.header.Get("Location") != "" { // RFC 6749 §4.1.2.1; security.md S-19
+	if p.status != http.StatusBadRequest || p.header.Get("Location") != "" { // RFC 6749 §4.1.2.1
 		t.Errorf("unknown client: %d, Location %q; want a 400 page", p.status, p.header.Get("Location"))
 	}
 	p = b.authorize(http.MethodGet, authQuery("code_challenge", "", "code_challenge_method", "", "campaign", "blocked"))
-	wantRedirectError(t, p, oauth.ErrInvalidRequest, "code_challenge") // RFC 7636 §4.4.1; security.md S-01
+	wantRedirectError(t, p, oauth.ErrInvalidRequest, "code_challenge") // RFC 9700 §2.1.1; RFC 7636 §4.4.1
 }
 
 // TestAuthorizeCampaignCheckedBeforeLogin: the generated flow's Check runs
 // when the request arrives, so a malformed campaign is answered with
 // invalid_request before the end user sees a login page, and prompt=none
-// gets invalid_request rather than login_required (flows.md §5.1; RFC 6749
-// §4.1.2.1; RFC 9207 §2).
+// gets invalid_request rather than login_required (RFC 6749 §4.1.2.1;
+// RFC 9207 §2).
 func TestAuthorizeCampaignCheckedBeforeLogin(t *testing.T) {
 	e := newEnv(t, nil)
 	b := e.browser(t)

@@ -29,7 +29,7 @@ func (e *env) ccRequest(t testing.TB, h http.Header, kv ...string) result {
 // TestClientCredentialsSuccess: a confidential client gets an RFC 9068 JWT
 // access token that verifies with the published JWKS, with every required
 // claim, scope as one string, no refresh token (RFC 6749 §4.4.3; RFC 9068
-// §2.1, §2.2; security.md S-37).
+// §2.1, §2.2).
 func TestClientCredentialsSuccess(t *testing.T) {
 	e := newEnv(t, nil)
 	tests := []struct {
@@ -100,7 +100,7 @@ func TestClientCredentialsPublicClientRefused(t *testing.T) {
 
 // TestClientCredentialsProperties: every team property of the reference
 // spec arrives in the context parsed into its Go type: the procedure copies
-// them into the token, so the claims show the types (flows.md §2.1 rule 8).
+// them into the token, so the claims show the types.
 func TestClientCredentialsProperties(t *testing.T) {
 	e := newEnv(t, nil)
 	r := e.ccRequest(t, http.Header{"X-Correlation-Id": {correlationID}},
@@ -225,8 +225,8 @@ func TestClientCredentialsPropertyValues(t *testing.T) {
 
 // TestClientCredentialsPropertyErrors: a value that does not parse into its
 // type, or breaks a validate rule of the spec, is invalid_request naming the
-// parameter (flows.md §2.1 rule 8; RFC 6749 §5.2), and the procedure never
-// runs (tenant=boom would panic).
+// parameter (RFC 6749 §5.2), and the procedure never runs (tenant=boom would
+// panic).
 func TestClientCredentialsPropertyErrors(t *testing.T) {
 	e := newEnv(t, nil)
 	tests := []struct {
@@ -274,7 +274,7 @@ func TestClientCredentialsPropertyErrors(t *testing.T) {
 
 // TestClientCredentialsHeaderProperty: the header-sourced correlation_id is
 // validated (uuid) and a repeated header is invalid_request, like a
-// repeated parameter (RFC 6749 §3.2; flows.md §2.1 rule 6).
+// repeated parameter (RFC 6749 §3.2).
 func TestClientCredentialsHeaderProperty(t *testing.T) {
 	e := newEnv(t, nil)
 	tests := []struct {
@@ -300,7 +300,7 @@ func TestClientCredentialsHeaderProperty(t *testing.T) {
 // TestClientCredentialsProcedureErrors: the procedure's typed error
 // (c.Errors.UnauthorizedClient) reaches the client with its code; a plain
 // error is 500 server_error with no detail; a panic is 500 server_error and
-// the next request succeeds (flows.md §4.2; security.md S-76, S-77).
+// the next request succeeds.
 func TestClientCredentialsProcedureErrors(t *testing.T) {
 	e := newEnv(t, nil)
 

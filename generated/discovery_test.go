@@ -12,9 +12,9 @@ import (
 // TestMetadata: the document advertises exactly what the reference spec
 // enables: the four grant types, the three auth methods, S256 only, the
 // spec's scopes, the code response type, RS256 ID tokens, endpoints under
-// the issuer (RFC 8414 §2, §3; flows.md §14; security.md S-02). The members
-// OpenID Connect adds whatever the spec says (oidcMembers) are the
-// runtime's, and tested there.
+// the issuer (RFC 8414 §2, §3; RFC 9700 §2.1.1). The members OpenID Connect
+// adds whatever the spec says (oidcMembers) are the runtime's, and tested
+// there.
 func TestMetadata(t *testing.T) {
 	e := newEnv(t, nil)
 	r := e.do(t, call{method: http.MethodGet, path: "/.well-known/oauth-authorization-server", ctype: "-"})
@@ -73,9 +73,8 @@ func TestMetadata(t *testing.T) {
 
 // TestJWKS: the JWK Set has the ES256 signing key with public members only,
 // and it is the key that signs the access tokens (RFC 7517 §5; RFC 7518
-// §6.2.1; flows.md §13; security.md S-45, S-46). The reference spec's ID
-// tokens are RS256, so an RSA key is published beside it, public members
-// only too.
+// §6.2.1). The reference spec's ID tokens are RS256, so an RSA key is
+// published beside it (OIDC Discovery §3), public members only too.
 func TestJWKS(t *testing.T) {
 	e := newEnv(t, nil)
 	r := e.do(t, call{method: http.MethodGet, path: "/oauth2/jwks", ctype: "-"})
@@ -157,7 +156,7 @@ func TestDiscoveryMethods(t *testing.T) {
 // the issuer's /.well-known/openid-configuration with every member OIDC
 // Discovery §3 makes REQUIRED, the RECOMMENDED ones the spec enables,
 // authorization_response_iss_parameter_supported true, and it is the RFC
-// 8414 document, member for member (flows.md §14 rule 2).
+// 8414 document, member for member.
 func TestOpenIDConfiguration(t *testing.T) {
 	e := newEnv(t, nil)
 	r := e.do(t, call{method: http.MethodGet, path: "/.well-known/openid-configuration", ctype: "-"})
@@ -207,10 +206,10 @@ func TestOpenIDConfiguration(t *testing.T) {
 			t.Errorf("claims_supported lacks %s: %v", c, got["claims_supported"])
 		}
 	}
-	if got["authorization_response_iss_parameter_supported"] != true { // RFC 9207 §3; security.md S-21
+	if got["authorization_response_iss_parameter_supported"] != true { // RFC 9207 §3
 		t.Errorf("authorization_response_iss_parameter_supported = %v, want true", got["authorization_response_iss_parameter_supported"])
 	}
-	// flows.md §14 rule 2: one document at both locations.
+	// One document at both locations.
 	r8414 := e.do(t, call{method: http.MethodGet, path: "/.well-known/oauth-authorization-server", ctype: "-"})
 	var md map[string]any
 	if err := json.Unmarshal(r8414.raw, &md); err != nil {

@@ -70,7 +70,7 @@ const (
 	linkID     = "linker"
 	linkSecret = "linker-secret-8899aabbccddeeff"
 	// weirdID's secret has every character RFC 6749 Appendix B encoding
-	// matters for (security.md S-26).
+	// matters for.
 	weirdID     = "weird:id"
 	weirdSecret = "a:b+c%/d"
 	// rpID is a confidential OpenID Connect relying party
@@ -285,7 +285,7 @@ type call struct {
 	ctype  string // application/x-www-form-urlencoded when empty; "-" sends none
 	body   string
 	// basic sends client_secret_basic credentials encoded as RFC 6749
-	// §2.3.1 says: each part form-urlencoded, then base64 (security.md S-26).
+	// §2.3.1 says: each part form-urlencoded, then base64.
 	basic []string
 	// header is added to the request.
 	header http.Header
@@ -385,8 +385,8 @@ func (e *env) token(t testing.TB, basic []string, kv ...string) result {
 func creds(id, secret string) []string { return []string{id, secret} }
 
 // wantNoStore checks the headers every token-endpoint response carries,
-// errors included (RFC 6749 §5.1; security.md S-41), and returns the body
-// decoded with numbers kept as json.Number.
+// errors included (RFC 6749 §5.1), and returns the body decoded with numbers
+// kept as json.Number.
 func wantNoStore(t testing.TB, r result) map[string]any {
 	t.Helper()
 	if got := r.header.Get("Content-Type"); got != "application/json" {
@@ -410,7 +410,7 @@ func wantNoStore(t testing.TB, r result) map[string]any {
 // wantError checks an error response (RFC 6749 §5.2): status, error code,
 // that error_description contains desc, the no-store headers, and that
 // WWW-Authenticate is the Basic challenge exactly when the status is 401
-// (RFC 6749 §5.2; security.md S-28).
+// (RFC 6749 §5.2).
 func wantError(t testing.TB, r result, status int, code oauth.ErrorCode, desc string) map[string]any {
 	t.Helper()
 	m := wantNoStore(t, r)
@@ -558,8 +558,8 @@ func (e *env) jwks(t testing.TB) map[string]map[string]any {
 
 // verifyAccessJWT verifies an access token with the key the server publishes
 // in its JWKS (ES256 only, typ at+jwt, iss, exp at the fake clock's time:
-// RFC 9068 §2.1, §4; security.md S-37, S-42) and returns its header and
-// claims, numbers kept as json.Number.
+// RFC 9068 §2.1, §4; RFC 8725 §3.1) and returns its header and claims,
+// numbers kept as json.Number.
 func (e *env) verifyAccessJWT(t testing.TB, tok string) (map[string]any, jwt.MapClaims) {
 	t.Helper()
 	keys := e.jwks(t)

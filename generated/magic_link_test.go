@@ -42,7 +42,7 @@ func TestMagicLinkFailsClosedByDefault(t *testing.T) {
 
 // TestMagicLinkSuccess: a valid link gets an opaque access token (the
 // grant's tokens override: access_token_format opaque, no refresh token)
-// about the link's user, once (RFC 6749 §4.5, §5.1; security.md S-35).
+// about the link's user, once (RFC 6749 §4.5, §5.1, §10.10).
 func TestMagicLinkSuccess(t *testing.T) {
 	e := newEnv(t, nil)
 	link := e.issueLink(t, linkID, "alice@example.com")

@@ -13,9 +13,8 @@ import (
 
 // MagicLinks is an in-memory set of outstanding one-time magic-link tokens,
 // each bound to the client it was issued for and the user it signs in. Only
-// the SHA-256 of a token is kept (security.md S-36). It is safe for
-// concurrent use; a service with several instances keeps links in a shared
-// store instead.
+// the SHA-256 of a token is kept. It is safe for concurrent use; a service
+// with several instances keeps links in a shared store instead.
 type MagicLinks struct {
 	mu    sync.Mutex
 	links map[[sha256.Size]byte]magicLinkEntry
@@ -33,7 +32,7 @@ func NewMagicLinks() *MagicLinks {
 	return &MagicLinks{links: map[[sha256.Size]byte]magicLinkEntry{}}
 }
 
-// Issue creates a link token of 256 random bits (security.md S-35) for the
+// Issue creates a link token of 256 random bits (RFC 6749 §10.10) for the
 // client to redeem on behalf of subject until expiresAt.
 func (m *MagicLinks) Issue(clientID, subject string, expiresAt time.Time) (runtime.Secret, error) {
 	if clientID == "" || subject == "" {

@@ -14,9 +14,8 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 )
 
-// The token endpoint's shared pipeline (flows.md §2.1-§2.3), through the
-// generated server: every request here would reach a generated flow if the
-// runtime let it through.
+// The token endpoint's shared pipeline, through the generated server: every
+// request here would reach a generated flow if the runtime let it through.
 
 // TestTokenEndpointMethodNotAllowed: only POST is accepted, 405 names it in
 // Allow (RFC 6749 §3.2; RFC 9110 §15.5.6) and the error is still no-store.
@@ -48,18 +47,18 @@ func TestTokenEndpointRequestErrors(t *testing.T) {
 		code   oauth.ErrorCode
 		desc   string
 	}{
-		// flows.md §2.1 rule 3: the body is application/x-www-form-urlencoded.
+		// RFC 6749 §4.4.2: the body is application/x-www-form-urlencoded.
 		{"content type json", call{ctype: "application/json", body: `{"grant_type":"client_credentials"}`, basic: svc}, 400, oauth.ErrInvalidRequest, "Content-Type"},
 		{"content type missing", call{ctype: "-", body: cc, basic: svc}, 400, oauth.ErrInvalidRequest, "Content-Type"},
 		{"content type multipart", call{ctype: "multipart/form-data; boundary=x", body: cc, basic: svc}, 400, oauth.ErrInvalidRequest, "Content-Type"},
-		// flows.md §2.1 rule 4: the body is limited (64 KiB), with or without Content-Length.
+		// The body is limited (64 KiB), with or without Content-Length.
 		{"body too large", call{body: big, basic: svc}, 400, oauth.ErrInvalidRequest, "too large"},
 		{"body too large chunked", call{body: big, basic: svc, chunked: true}, 400, oauth.ErrInvalidRequest, "too large"},
 		// RFC 6749 §3.2: parameters must not be included more than once.
 		{"repeated grant_type", call{body: cc + "&" + cc, basic: svc}, 400, oauth.ErrInvalidRequest, "'grant_type' is repeated"},
 		{"repeated scope", call{body: cc + "&scope=read&scope=write", basic: svc}, 400, oauth.ErrInvalidRequest, "'scope' is repeated"},
 		{"repeated property", call{body: cc + "&tenant=a&tenant=b", basic: svc}, 400, oauth.ErrInvalidRequest, "'tenant' is repeated"},
-		// flows.md §2.1 rule 5: a body that does not decode is refused, ';' included.
+		// A body that does not decode is refused, ';' included.
 		{"bad percent-encoding", call{body: cc + "&tenant=%zz", basic: svc}, 400, oauth.ErrInvalidRequest, "malformed"},
 		{"semicolon separator", call{body: cc + ";tenant=a", basic: svc}, 400, oauth.ErrInvalidRequest, "malformed"},
 		// RFC 6749 §5.2: missing grant_type is invalid_request, an unknown one unsupported_grant_type.
@@ -68,14 +67,14 @@ func TestTokenEndpointRequestErrors(t *testing.T) {
 		{"password grant", call{body: form("grant_type", "password", "username", "a", "password", "b"), basic: svc}, 400, oauth.ErrUnsupportedGrantType, ""},
 		{"device grant", call{body: form("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), basic: svc}, 400, oauth.ErrUnsupportedGrantType, ""},
 		{"grant_type is case-sensitive", call{body: form("grant_type", "Client_Credentials"), basic: svc}, 400, oauth.ErrUnsupportedGrantType, ""},
-		// RFC 6749 §2.3.1; security.md S-32: no client credentials in the URL.
+		// RFC 6749 §2.3.1: no client credentials in the URL.
 		{"client_secret in query", call{query: "client_secret=" + svcSecret, body: cc + "&client_id=" + svcID}, 400, oauth.ErrInvalidRequest, "URL"},
 		{"client_assertion in query", call{query: "client_assertion=x", body: cc, basic: svc}, 400, oauth.ErrInvalidRequest, "URL"},
 		// Pairs url.ParseQuery would drop must not smuggle a secret past the check.
 		{"undecodable client_secret in query", call{query: "client_secret=%zz", body: cc, basic: svc}, 400, oauth.ErrInvalidRequest, "URL"},
 		{"client_secret after ';' in query", call{query: "x=1;client_secret=abc", body: cc, basic: svc}, 400, oauth.ErrInvalidRequest, "URL"},
 		{"escaped client_secret key in query", call{query: "client%5Fsecret=abc", body: cc, basic: svc}, 400, oauth.ErrInvalidRequest, "URL"},
-		// RFC 6749 §2.3; security.md S-27: one authentication method per request.
+		// RFC 6749 §2.3: one authentication method per request.
 		{"basic and client_secret", call{body: cc + "&client_id=" + svcID + "&client_secret=" + svcSecret, basic: svc}, 400, oauth.ErrInvalidRequest, "more than one"},
 		{"basic and client_assertion", call{body: cc + "&client_assertion_type=x&client_assertion=y", basic: svc}, 400, oauth.ErrInvalidRequest, "more than one"},
 		{"authorization header repeated", call{body: cc, header: http.Header{"Authorization": {basicAuth(svcID, svcSecret), basicAuth(svcID, svcSecret)}}}, 400, oauth.ErrInvalidRequest, "repeated"},
@@ -83,7 +82,7 @@ func TestTokenEndpointRequestErrors(t *testing.T) {
 		{"basic without colon", call{body: cc, header: http.Header{"Authorization": {"Basic c3Zj"}}}, 400, oauth.ErrInvalidRequest, "Basic"},
 		{"body client_id differs from basic", call{body: cc + "&client_id=" + postID, basic: svc}, 400, oauth.ErrInvalidRequest, "client_id"},
 		{"client_secret without client_id", call{body: cc + "&client_secret=" + postSecret}, 400, oauth.ErrInvalidRequest, "client_id"},
-		// RFC 6749 §5.2; security.md S-28: failed Basic authentication is 401 with a challenge.
+		// RFC 6749 §5.2: failed Basic authentication is 401 with a challenge.
 		{"basic unknown client", call{body: cc, basic: creds("nobody", svcSecret)}, 401, oauth.ErrInvalidClient, "authentication failed"},
 		{"basic wrong secret", call{body: cc, basic: creds(svcID, svcSecret+"x")}, 401, oauth.ErrInvalidClient, "authentication failed"},
 		{"basic empty secret", call{body: cc, basic: creds(svcID, "")}, 401, oauth.ErrInvalidClient, "authentication failed"},
@@ -91,7 +90,7 @@ func TestTokenEndpointRequestErrors(t *testing.T) {
 		// RFC 6749 §5.2: other methods fail with 400 and no challenge.
 		{"post wrong secret", call{body: cc + "&client_id=" + postID + "&client_secret=nope"}, 400, oauth.ErrInvalidClient, "authentication failed"},
 		{"no client authentication", call{body: cc}, 400, oauth.ErrInvalidClient, "authentication failed"},
-		// security.md S-30: the client's registered method is enforced.
+		// The client's registered method (token_endpoint_auth_method, RFC 7591 §2) is enforced.
 		{"basic client using post", call{body: cc + "&client_id=" + svcID + "&client_secret=" + svcSecret}, 400, oauth.ErrInvalidClient, "authentication failed"},
 		{"post client using basic", call{body: cc, basic: creds(postID, postSecret)}, 401, oauth.ErrInvalidClient, "authentication failed"},
 		{"confidential client without secret", call{body: cc + "&client_id=" + svcID}, 400, oauth.ErrInvalidClient, "authentication failed"},
@@ -114,7 +113,7 @@ func TestTokenEndpointRequestErrors(t *testing.T) {
 			wantError(t, e.do(t, tt.c), tt.status, tt.code, tt.desc)
 		})
 	}
-	// security.md S-76: none of the secrets sent above reached the log.
+	// None of the secrets sent above reached the log.
 	logs := e.logs.String()
 	for _, s := range []string{svcSecret, postSecret, svcSecret + "x"} {
 		if strings.Contains(logs, s) {
@@ -125,7 +124,7 @@ func TestTokenEndpointRequestErrors(t *testing.T) {
 
 // TestUnknownClientAndWrongSecretIdentical: an unknown client and a wrong
 // secret get byte-identical answers, for Basic (401) and for
-// client_secret_post (400) (security.md S-29).
+// client_secret_post (400).
 func TestUnknownClientAndWrongSecretIdentical(t *testing.T) {
 	e := newEnv(t, nil)
 	cc := form("grant_type", "client_credentials", "scope", "read")
@@ -190,8 +189,8 @@ func TestScopeGranted(t *testing.T) {
 
 // TestBasicSecretEncoding: Basic credentials are form-urldecoded after the
 // split at the first ':', so ids and secrets with ':', '+', '%' and '/' work,
-// and '+' is not confused with ' ' (RFC 6749 §2.3.1, Appendix B; RFC 7617 §2;
-// security.md S-26).
+// and '+' is not confused with ' ' (RFC 6749 §2.3.1, Appendix B;
+// RFC 7617 §2).
 func TestBasicSecretEncoding(t *testing.T) {
 	e := newEnv(t, nil)
 	cc := form("grant_type", "client_credentials")
@@ -227,7 +226,7 @@ func TestBasicSecretEncoding(t *testing.T) {
 }
 
 // TestContentTypeParameters: a charset parameter on the form content type is
-// accepted (flows.md §2.1 rule 3).
+// accepted.
 func TestContentTypeParameters(t *testing.T) {
 	e := newEnv(t, nil)
 	wantToken(t, e.do(t, call{ctype: "application/x-www-form-urlencoded; charset=UTF-8",
@@ -235,7 +234,7 @@ func TestContentTypeParameters(t *testing.T) {
 }
 
 // TestBodyLimit: a body of exactly the 64 KiB limit is served, one byte more
-// is invalid_request, with and without Content-Length (flows.md §2.1 rule 4).
+// is invalid_request, with and without Content-Length.
 func TestBodyLimit(t *testing.T) {
 	e := newEnv(t, nil)
 	head := form("grant_type", "client_credentials") + "&pad="

@@ -16,7 +16,7 @@ import (
 
 // TestRefreshRotation: every refresh returns a new refresh token and a new
 // access token under the same grant: two refreshes give three distinct
-// refresh tokens (RFC 6749 §6; RFC 9700 §4.14.2; security.md S-11).
+// refresh tokens (RFC 6749 §6; RFC 9700 §4.14.2).
 func TestRefreshRotation(t *testing.T) {
 	e := newEnv(t, nil)
 	t0 := e.svcTokens(t, "read", "write")
@@ -44,7 +44,7 @@ func TestRefreshRotation(t *testing.T) {
 }
 
 // TestRefreshPublicClient: a public client refreshes with its client_id
-// alone, and rotation applies to it (RFC 9700 §2.2.2; security.md S-11).
+// alone, and rotation applies to it (RFC 9700 §2.2.2).
 func TestRefreshPublicClient(t *testing.T) {
 	e := newEnv(t, nil)
 	code := e.code(t, runtime.AuthorizationCode{ClientID: spaID, Scope: oauth.ScopeSet{"read"},
@@ -61,7 +61,7 @@ func TestRefreshPublicClient(t *testing.T) {
 // TestRefreshReuseRevokesFamily: presenting a rotated refresh token is
 // invalid_grant and revokes the whole grant: the newest refresh token is
 // refused and every access token is inactive (RFC 9700 §4.14.2; RFC 6819
-// §5.2.2.3; security.md S-12).
+// §5.2.2.3).
 func TestRefreshReuseRevokesFamily(t *testing.T) {
 	e := newEnv(t, nil)
 	t1 := e.svcTokens(t, "read")
@@ -75,7 +75,7 @@ func TestRefreshReuseRevokesFamily(t *testing.T) {
 
 // TestRefreshOtherClient: another client presenting the token gets
 // invalid_grant and changes nothing: the owner's token still works
-// (RFC 6749 §6, §10.4; security.md S-14).
+// (RFC 6749 §6, §10.4).
 func TestRefreshOtherClient(t *testing.T) {
 	e := newEnv(t, nil)
 	t1 := e.svcTokens(t, "read")
@@ -91,7 +91,7 @@ func TestRefreshOtherClient(t *testing.T) {
 
 // TestRefreshScope: refresh cannot widen the scope (invalid_scope, the token
 // untouched); a narrower scope works, and the new refresh token keeps the
-// original scope (RFC 6749 §6; security.md S-15).
+// original scope (RFC 6749 §6).
 func TestRefreshScope(t *testing.T) {
 	e := newEnv(t, nil)
 
@@ -120,7 +120,7 @@ func TestRefreshScope(t *testing.T) {
 
 // TestRefreshIdleExpiry: a refresh token unused for the spec's idle TTL
 // (72h) is invalid_grant; each use moves the idle deadline (RFC 9700
-// §4.14.2; security.md S-16).
+// §4.14.2).
 func TestRefreshIdleExpiry(t *testing.T) {
 	e := newEnv(t, nil)
 	t1 := e.svcTokens(t, "read")
@@ -132,7 +132,7 @@ func TestRefreshIdleExpiry(t *testing.T) {
 
 // TestRefreshAbsoluteExpiry: however often it is used, a refresh token
 // family ends at the spec's refresh_token_ttl (720h) after the grant
-// (RFC 9700 §4.14.2; security.md S-16).
+// (RFC 9700 §4.14.2).
 func TestRefreshAbsoluteExpiry(t *testing.T) {
 	e := newEnv(t, nil)
 	tok := e.svcTokens(t, "read")

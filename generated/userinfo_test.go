@@ -46,7 +46,7 @@ func (e *env) userInfoGet(t testing.TB, tok string) result {
 // 200, JSON, not cached, and returns its members.
 func wantUserInfo(t testing.TB, r result) map[string]any {
 	t.Helper()
-	m := wantNoStore(t, r)         // flows.md §4.4: no-store on the userinfo endpoint
+	m := wantNoStore(t, r)         // no-store on the userinfo endpoint
 	if r.status != http.StatusOK { // OIDC Core §5.3.2
 		t.Fatalf("status %d, want 200; body %s; WWW-Authenticate %q", r.status, r.raw, r.header.Values("WWW-Authenticate"))
 	}
@@ -58,7 +58,7 @@ func wantUserInfo(t testing.TB, r result) map[string]any {
 // and the same error code.
 func wantBearerError(t testing.TB, r result, status int, code oauth.ErrorCode) {
 	t.Helper()
-	m := wantNoStore(t, r)                                // flows.md §4.4: errors included
+	m := wantNoStore(t, r)                                // no-store, errors included
 	if r.status != status || m["error"] != string(code) { // RFC 6750 §3.1: the code and its status
 		t.Fatalf("got %d %v, want %d %s; body %s", r.status, m["error"], status, code, r.raw)
 	}
@@ -142,10 +142,10 @@ func TestUserInfoTokenMethods(t *testing.T) {
 }
 
 // TestUserInfoErrors: every way to fail at the userinfo endpoint (RFC 6750
-// §3.1; flows.md §2.5; OIDC Core §5.3.3): no token is a bare challenge; a
-// token that is not an active access token of a user is 401
-// invalid_token; one without openid is 403 insufficient_scope; a request
-// that breaks RFC 6750 §2 is 400 invalid_request.
+// §3.1; OIDC Core §5.3.3): no token is a bare challenge; a token that is not
+// an active access token of a user is 401 invalid_token; one without openid
+// is 403 insufficient_scope; a request that breaks RFC 6750 §2 is 400
+// invalid_request.
 func TestUserInfoErrors(t *testing.T) {
 	e := newEnv(t, nil)
 	b := e.signedIn(t)
@@ -161,7 +161,7 @@ func TestUserInfoErrors(t *testing.T) {
 		CodeChallenge: oauth.S256Challenge(verifier), CodeChallengeMethod: oauth.PKCEMethodS256,
 		Authentication: runtime.Authentication{Subject: "user-gone", AuthTime: testStart},
 	}))).AccessToken
-	// A code redeemed twice: the replay revokes the first access token (RFC 6749 §4.1.2; security.md S-08).
+	// A code redeemed twice: the replay revokes the first access token (RFC 6749 §4.1.2).
 	code := wantCode(t, b.authorizeNow(http.MethodGet, authQuery("scope", "openid")), rpState)
 	revoked := wantToken(t, e.redeemRP(t, code)).AccessToken
 	wantError(t, e.redeemRP(t, code), http.StatusBadRequest, oauth.ErrInvalidGrant, "")
@@ -177,17 +177,17 @@ func TestUserInfoErrors(t *testing.T) {
 	}{
 		{"unknown token", get(bearer("not-a-token")), http.StatusUnauthorized, oauth.ErrInvalidToken},           // RFC 6750 §3.1
 		{"tampered token", get(bearer(oidc.AccessToken + "x")), http.StatusUnauthorized, oauth.ErrInvalidToken}, // RFC 6750 §3.1
-		{"id token", get(bearer(idToken)), http.StatusUnauthorized, oauth.ErrInvalidToken},                      // security.md S-39
-		{"refresh token", get(bearer(oidc.RefreshToken)), http.StatusUnauthorized, oauth.ErrInvalidToken},       // security.md S-39
-		{"revoked by code replay", get(bearer(revoked)), http.StatusUnauthorized, oauth.ErrInvalidToken},        // security.md S-08
-		{"user no longer exists", get(bearer(ghost)), http.StatusUnauthorized, oauth.ErrInvalidToken},           // flows.md §12 rule 2
+		{"id token", get(bearer(idToken)), http.StatusUnauthorized, oauth.ErrInvalidToken},                      // RFC 8725 §3.12; RFC 9068 §4: not an access token
+		{"refresh token", get(bearer(oidc.RefreshToken)), http.StatusUnauthorized, oauth.ErrInvalidToken},       // RFC 6750 §3.1: not an access token
+		{"revoked by code replay", get(bearer(revoked)), http.StatusUnauthorized, oauth.ErrInvalidToken},        // RFC 6749 §4.1.2
+		{"user no longer exists", get(bearer(ghost)), http.StatusUnauthorized, oauth.ErrInvalidToken},           // RFC 6750 §3.1
 		{"invalid token in the form", call{path: userInfoPath, body: form("access_token", "not-a-token")},
 			http.StatusUnauthorized, oauth.ErrInvalidToken}, // RFC 6750 §2.2, §3.1
 		{"no openid", get(bearer(noOpenID)), http.StatusForbidden, oauth.ErrInsufficientScope}, // OIDC Core §5.3; RFC 6750 §3.1
 		{"no openid in the form", call{path: userInfoPath, body: form("access_token", noOpenID)},
 			http.StatusForbidden, oauth.ErrInsufficientScope}, // RFC 6750 §3.1
 		{"token in the query", call{method: http.MethodGet, path: userInfoPath, ctype: "-", query: "access_token=" + url.QueryEscape(oidc.AccessToken)},
-			http.StatusBadRequest, oauth.ErrInvalidRequest}, // flows.md §2.5 rule 1: RFC 6750 §2.3 not accepted
+			http.StatusBadRequest, oauth.ErrInvalidRequest}, // RFC 6750 §2.3 not accepted
 		{"header and form", call{path: userInfoPath, header: bearer(oidc.AccessToken), body: form("access_token", oidc.AccessToken)},
 			http.StatusBadRequest, oauth.ErrInvalidRequest}, // RFC 6750 §2: one method only
 		{"malformed bearer", get(http.Header{"Authorization": {"Bearer a b"}}), http.StatusBadRequest, oauth.ErrInvalidRequest}, // RFC 6750 §2.1 b64token
@@ -216,7 +216,7 @@ func TestUserInfoErrors(t *testing.T) {
 			if r.status != http.StatusUnauthorized || len(wa) != 1 || wa[0] != bearerRealm { // RFC 6750 §3.1
 				t.Errorf("%d WWW-Authenticate %q, want 401 %q", r.status, wa, bearerRealm)
 			}
-			if len(r.raw) != 0 || r.header.Get("Cache-Control") != "no-store" { // RFC 6750 §3.1: no error information; flows.md §4.4
+			if len(r.raw) != 0 || r.header.Get("Cache-Control") != "no-store" { // RFC 6750 §3.1: no error information; no-store
 				t.Errorf("body %q Cache-Control %q, want empty and no-store", r.raw, r.header.Get("Cache-Control"))
 			}
 		})

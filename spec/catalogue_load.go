@@ -160,8 +160,7 @@ func flowSettingKeys() []string {
 // then ServerOnlySettings.
 func tokenSettingKeys() []string { return append(flowSettingKeys(), ServerOnlySettings()...) }
 
-// CatalogueSources are the sources a catalogue property may have
-// (flows.md §0.3).
+// CatalogueSources are the sources a catalogue property may have.
 func CatalogueSources() []string {
 	return []string{"form", "query", "header", "client", "store", "session", "derived", "config"}
 }
@@ -170,7 +169,9 @@ func CatalogueSources() []string {
 // request by generated code, and so is keyed by its wire name.
 func wireSource(source string) bool { return slices.Contains(PropertySources(), source) }
 
-// errorCodes are the OAuth error codes of flows.md §4.3.
+// errorCodes are the OAuth error codes: those of RFC 6749 §4.1.2.1 and §5.2
+// and of its extensions (RFC 6750 §3.1, RFC 7009 §2.2.1, RFC 8628 §3.5,
+// RFC 8693 §2.2.2, RFC 8707 §2, RFC 9449, OIDC Core §3.1.2.6 and CIBA).
 func errorCodes() []string {
 	return []string{
 		"invalid_request", "invalid_client", "invalid_grant", "unauthorized_client",

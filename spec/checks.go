@@ -26,14 +26,14 @@ func AccessTokenFormats() []string { return []string{"jwt", "opaque"} }
 func SigningAlgs() []string { return []string{"ES256", "RS256", "EdDSA"} }
 
 // PropertySources are the sources a team-declared property may have: it is
-// read from the request (flows.md §0.3). Each endpoint allows some of them
-// (the catalogue's generate.property_sources): form and header at the token
-// endpoint, query at the authorization endpoint.
+// read from the request. Each endpoint allows some of them (the catalogue's
+// generate.property_sources): form and header at the token endpoint, query
+// at the authorization endpoint.
 func PropertySources() []string { return []string{"form", "header", "query"} }
 
 // checkIssuer checks the issuer identifier: an absolute https URL without
 // query or fragment (RFC 8414 §2), or http for a loopback host only
-// (security.md S-73, RFC 6749 §3.1, §3.2).
+// (RFC 6749 §3.1, §3.2).
 func checkIssuer(iss string) string {
 	if iss == "" {
 		return "must not be empty"
@@ -59,7 +59,7 @@ func checkIssuer(iss string) string {
 		if isLoopback(u.Hostname()) {
 			return ""
 		}
-		return "must use https; http is allowed only for loopback hosts: localhost, 127.0.0.0/8, [::1] (RFC 6749 §3.1, security.md S-73)"
+		return "must use https; http is allowed only for loopback hosts: localhost, 127.0.0.0/8, [::1] (RFC 6749 §3.1)"
 	default:
 		return "must use https (RFC 6749 §3.1)"
 	}
@@ -169,8 +169,7 @@ func checkScopeName(s string) string {
 }
 
 // checkCommentText checks text that becomes a Go comment or a struct field's
-// doc: it must not end the comment or break out of a raw string
-// (conventions G-22).
+// doc: it must not end the comment or break out of a raw string.
 func checkCommentText(s string) string {
 	switch {
 	case !utf8.ValidString(s):

@@ -27,7 +27,7 @@ func TestCheckIssuer(t *testing.T) {
 		"http://127.0.0.1:8080":           true,
 		"http://127.1.2.3/x":              true,
 		"http://[::1]:9000":               true,
-		// security.md S-73: http only for loopback hosts.
+		// http only for loopback hosts (RFC 6749 §3.1, §3.2 require TLS).
 		"http://example.com":             false,
 		"http://10.0.0.1":                false,
 		"http://128.0.0.1":               false,

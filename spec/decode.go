@@ -15,9 +15,9 @@ import (
 )
 
 // decoder is the strict YAML node walker shared by the spec and the
-// catalogue (conventions G-20). It never stops at the first problem: every
-// problem becomes a diagnostic and the walk goes on, so a file's problems are
-// all reported at once.
+// catalogue. It never stops at the first problem: every problem becomes a
+// diagnostic and the walk goes on, so a file's problems are all reported at
+// once.
 type decoder struct {
 	file  string
 	diags Diagnostics

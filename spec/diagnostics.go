@@ -9,7 +9,7 @@ import (
 )
 
 // The diagnostic codes. They are stable: tests and documentation refer to
-// them, so a code is never reused for another meaning (conventions G-21).
+// them, so a code is never reused for another meaning.
 //
 //	Code   Meaning
 //	OG100  the file is not a YAML document oauthgen can read (syntax error, empty, several documents)
@@ -94,8 +94,7 @@ type Diagnostic struct {
 	Message string
 }
 
-// String formats the diagnostic as "file:line:col: CODE message"
-// (conventions G-21).
+// String formats the diagnostic as "file:line:col: CODE message".
 func (d Diagnostic) String() string {
 	return position(d.Pos) + ": " + d.Code + " " + d.Message
 }

@@ -15,8 +15,8 @@ var update = os.Getenv("UPDATE_GOLDEN") == "1"
 var diagLine = regexp.MustCompile(`^(testdata/invalid/[^:]+\.yaml):(\d+):(\d+): (OG\d{3}) \S`)
 
 // TestInvalidSpecs loads every spec of testdata/invalid and compares the
-// diagnostics with the .stderr golden next to it (conventions §6, negative
-// specs). UPDATE_GOLDEN=1 rewrites the goldens.
+// diagnostics with the .stderr golden next to it. UPDATE_GOLDEN=1 rewrites
+// the goldens.
 func TestInvalidSpecs(t *testing.T) {
 	files, err := filepath.Glob("testdata/invalid/*.yaml")
 	if err != nil || len(files) == 0 {

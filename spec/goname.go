@@ -109,7 +109,7 @@ func specNameOK(s string) bool {
 }
 
 // checkGoName returns why the spec name s cannot become a Go identifier, or
-// "" when it can (conventions G-22).
+// "" when it can.
 func checkGoName(s string) string {
 	switch {
 	case s == "":

@@ -24,8 +24,8 @@ func Load(filename string) (*Spec, error) {
 
 // LoadData is Load for a spec file already read, validated against the
 // catalogue c: it parses data, named filename in diagnostics, and validates
-// the result, reporting the problems of both steps at once (conventions
-// G-21) as Diagnostics sorted by position, with a nil spec.
+// the result, reporting the problems of both steps at once as Diagnostics
+// sorted by position, with a nil spec.
 func LoadData(filename string, data []byte, c *Catalogue) (*Spec, error) {
 	s, err := Parse(filename, data)
 	var diags Diagnostics

@@ -7,10 +7,10 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Parse decodes a spec file strictly, by walking its YAML node tree
-// (conventions G-20): unknown keys, values of the wrong kind, duplicate keys
-// and missing required keys are all diagnostics, and every struct of the
-// result carries the position it was read from. Mappings keep file order.
+// Parse decodes a spec file strictly, by walking its YAML node tree:
+// unknown keys, values of the wrong kind, duplicate keys and missing required
+// keys are all diagnostics, and every struct of the result carries the
+// position it was read from. Mappings keep file order.
 //
 // The version is checked first: a file without "version: 1" is not read
 // further, and Parse returns a nil spec. Otherwise Parse returns the spec as
@@ -71,7 +71,7 @@ func Parse(filename string, data []byte) (*Spec, error) {
 }
 
 // version checks "version: 1" before anything else is read: another version
-// would be another format (conventions G-20).
+// would be another format.
 func (d *decoder) version(root *yaml.Node) bool {
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]

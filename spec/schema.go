@@ -9,6 +9,6 @@ import (
 var schemaJSON []byte
 
 // Schema returns the JSON Schema (draft-07) of the spec format, which
-// editors use to complete and check oauthgen.yaml (conventions G-23). Each
-// call returns a fresh copy.
+// editors use to complete and check oauthgen.yaml. Each call returns a fresh
+// copy.
 func Schema() []byte { return slices.Clone(schemaJSON) }

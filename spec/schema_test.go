@@ -53,7 +53,7 @@ func TestSchemaIsDraft07(t *testing.T) {
 
 // TestSchemaClosed: every object the schema describes either lists its
 // properties with additionalProperties false, or is a map whose values
-// additionalProperties describes (conventions G-23).
+// additionalProperties describes.
 func TestSchemaClosed(t *testing.T) {
 	js := loadSchema(t)
 	var walk func(node any, path string)
@@ -404,9 +404,9 @@ func moduleRoot(t *testing.T) string {
 }
 
 // TestRepositorySpecsMatchSchema: every spec in the repository validates
-// against the schema (conventions G-23). A spec is a YAML file with
-// top-level version and package keys; negative fixtures under a
-// testdata/invalid directory and the catalogue are skipped.
+// against the schema. A spec is a YAML file with top-level version and
+// package keys; negative fixtures under a testdata/invalid directory and the
+// catalogue are skipped.
 func TestRepositorySpecsMatchSchema(t *testing.T) {
 	js := loadSchema(t)
 	root := moduleRoot(t)

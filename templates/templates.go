@@ -1,7 +1,7 @@
 // Package templates holds the text/template sources of the files oauthgen
 // writes once for people to own: the per-flow procedure stubs, procedures.go,
-// and the starter spec and generate.go of `oauthgen init` (conventions G-05).
-// Machine-owned code is built with jennifer instead.
+// and the starter spec and generate.go of `oauthgen init`. Machine-owned
+// code is built with jennifer instead.
 //
 // The sources are embedded in the binary; nothing is read from disk at run
 // time. Each function executes one template with typed data and, for Go

@@ -10,12 +10,11 @@ import (
 	"testing"
 )
 
-// Compile tests (conventions §6): every scenario's output builds and vets
-// in a temporary module that replaces github.com/oauthgen/oauthgen with this
-// checkout, and each way of breaking the team's code fails to compile with
-// an error naming the identifier at fault (G-16). One module holds every
-// package, so the go command runs twice (build, vet), plus a generate for
-// the init smoke test.
+// Compile tests: every scenario's output builds and vets in a temporary
+// module that replaces github.com/oauthgen/oauthgen with this checkout, and
+// each way of breaking the team's code fails to compile with an error naming
+// the identifier at fault. One module holds every package, so the go command
+// runs twice (build, vet), plus a generate for the init smoke test.
 
 // brokenCase is a scenario whose user-owned code is broken after generation.
 type brokenCase struct {

@@ -152,7 +152,7 @@ func itoa(i int) string {
 }
 
 // TestDeterminism generates every scenario twice, in two directories, and
-// compares the trees byte for byte (conventions G-08).
+// compares the trees byte for byte.
 func TestDeterminism(t *testing.T) {
 	for _, name := range scenarios(t) {
 		a := readTree(t, generateScenario(t, name, t.TempDir()))

@@ -219,7 +219,7 @@ func TestAuthorizationCodeEndToEnd(t *testing.T) {
 			}
 			code := newCode()
 
-			// A wrong verifier fails, and burns the code (security.md S-03).
+			// A wrong verifier fails, and burns the code (RFC 7636 §4.6).
 			if _, err := cfg.Exchange(ctx, code.Reveal(), oauth2.VerifierOption(oauth2.GenerateVerifier())); !isOAuthError(err, "invalid_grant") {
 				t.Fatalf("exchange with a wrong verifier: err = %v; want invalid_grant", err)
 			}
@@ -251,7 +251,7 @@ func TestAuthorizationCodeEndToEnd(t *testing.T) {
 				t.Fatalf("refresh: %v", err)
 			}
 			if refreshed.RefreshToken == "" || refreshed.RefreshToken == tok.RefreshToken {
-				t.Errorf("refresh token not rotated (security.md S-11)")
+				t.Errorf("refresh token not rotated (RFC 9700 §4.14.2)")
 			}
 			// Reusing the rotated token fails and revokes the grant (RFC 9700 §4.14.2).
 			if _, err := cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: tok.RefreshToken}).Token(); !isOAuthError(err, "invalid_grant") {

@@ -159,7 +159,7 @@ func signIn(t *testing.T, ua *userAgent, issuer, authURL string, consent bool) u
 		}
 		for _, want := range []string{"Demo web app", "See your email address", "Keep access while you are away"} {
 			if !strings.Contains(page, html.EscapeString(want)) {
-				t.Errorf("consent page lacks %q (client name and scope descriptions, security.md S-54)", want)
+				t.Errorf("consent page lacks %q (client name and scope descriptions, RFC 6749 §10.2)", want)
 			}
 		}
 		resp, page = ua.submit(issuer, page, url.Values{"decision": {"approve"}})
@@ -233,7 +233,7 @@ func TestAuthorizeErrorsEndToEnd(t *testing.T) {
 			c := cfg
 			resp, _ := newUserAgent(t).get(mutate(&c))
 			if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("Location") != "" {
-				t.Errorf("status %d, Location %q: want a 400 page and no redirect (security.md S-19)", resp.StatusCode, resp.Header.Get("Location"))
+				t.Errorf("status %d, Location %q: want a 400 page and no redirect (RFC 6749 §4.1.2.1)", resp.StatusCode, resp.Header.Get("Location"))
 			}
 		})
 	}

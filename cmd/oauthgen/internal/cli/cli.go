@@ -1,6 +1,6 @@
-// Package cli is oauthgen's command line (conventions G-02, G-25). Run is the
-// whole program: main only passes it the process's arguments and streams and
-// exits with its status, so tests drive every verb in-process.
+// Package cli is oauthgen's command line. Run is the whole program: main
+// only passes it the process's arguments and streams and exits with its
+// status, so tests drive every verb in-process.
 //
 // Exit status: 0 success; 1 the output is stale (diff), the team's code has
 // problems (orphaned or misnamed procedures), or an I/O or render failure;

@@ -38,8 +38,8 @@ func (c *command) generate() int {
 	return exitOK
 }
 
-// verifyOutput runs go build and go vet on the output package (conventions
-// G-29: a type-checking load only on request).
+// verifyOutput runs go build and go vet on the output package: a
+// type-checking load happens only on request.
 func (c *command) verifyOutput(out string) int {
 	pkg := out
 	if !filepath.IsAbs(pkg) {

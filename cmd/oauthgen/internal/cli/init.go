@@ -23,8 +23,8 @@ func schemaURL(v string) string {
 }
 
 // init writes a starter oauthgen.yaml, with the schema modeline pinned to
-// this release, and a generate.go that runs `go tool oauthgen generate`
-// (conventions G-24, G-25). It never overwrites anything.
+// this release, and a generate.go that runs `go tool oauthgen generate`. It
+// never overwrites anything.
 func (c *command) init() int {
 	for _, name := range specNames {
 		if _, err := os.Lstat(c.onDisk(name)); err == nil {

@@ -114,8 +114,8 @@ var files = writer.Config{Pattern: emit.FilePattern, Header: emit.Header}
 
 // pipeline runs every stage but the writer's Apply: it reads the output
 // directory and decides what to change. When rendering fails and dump is
-// true, the unformatted source is written to <file>.dump (G-11); diff
-// passes false, as it writes nothing.
+// true, the unformatted source is written to <file>.dump; diff passes false,
+// as it writes nothing.
 func (c *command) pipeline(dump bool) (*result, error) {
 	l, err := c.load()
 	if err != nil {

@@ -35,7 +35,7 @@ func flowRef(f *model.Flow) string {
 	return "the flow " + f.ID
 }
 
-// flowSummary names the flow, its wire value, endpoint and route (G-13).
+// flowSummary names the flow, its wire value, endpoint and route.
 func flowSummary(f *model.Flow) string {
 	kind := "flow"
 	if f.Extension {

@@ -12,8 +12,8 @@ import (
 )
 
 // RenderError is a failure to render or format a generated file. It keeps
-// the unformatted source so that the caller can write it to <File>.dump
-// (conventions G-11); the real file is never written.
+// the unformatted source so that the caller can write it to <File>.dump; the
+// real file is never written.
 type RenderError struct {
 	// File is the machine-owned file that failed.
 	File string

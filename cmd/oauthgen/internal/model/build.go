@@ -398,7 +398,7 @@ func (b *builder) specFields(props []spec.Property, sources []string) []Field {
 
 // checkNames refuses Go names that would not compile: invalid or clashing
 // top-level identifiers, clashing context fields and file names that Go
-// would treat as tests or platform-specific (conventions G-22).
+// would treat as tests or platform-specific.
 func (b *builder) checkNames(m *Model) {
 	top := map[string]string{}
 	for _, r := range spec.ReservedStems() {

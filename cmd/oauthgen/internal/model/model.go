@@ -22,7 +22,7 @@ type Model struct {
 	// one endpoint.
 	API RuntimeAPI
 	// Flows are the enabled flows: catalogue flows in catalogue order, then
-	// extension grants in spec order (conventions G-08).
+	// extension grants in spec order.
 	Flows []*Flow
 	// Endpoints are the endpoints that serve generated flows, in catalogue
 	// order, each with its enabled flows. An endpoint whose registrations
@@ -247,8 +247,7 @@ type Field struct {
 	Catalogue bool
 	// Property is the spec's key of a team property, such as "tenant".
 	Property string
-	// Doc is the field's doc comment text, from its description and source
-	// (conventions G-13).
+	// Doc is the field's doc comment text, from its description and source.
 	Doc string
 }
 

@@ -7,7 +7,7 @@ import (
 )
 
 // The built-in token defaults, used when neither the catalogue, the flow nor
-// the server sets a value (flows.md §3.1).
+// the server sets a value.
 const (
 	DefaultAccessFormat   = "jwt"
 	DefaultAccessTTL      = 10 * time.Minute

@@ -1,10 +1,10 @@
-// Package writer is the only stage of oauthgen that changes the disk
-// (conventions G-01, G-10). Plan compares the rendered files with the output
-// directory; Apply carries a plan out. Machine-owned files are rewritten only
-// when their bytes differ, so unchanged files keep their mtime and the build
-// cache; a stale file is deleted only when its name matches oauthgen's
-// pattern and its first line is oauthgen's header; user-owned files are
-// created when missing and never overwritten.
+// Package writer is the only stage of oauthgen that changes the disk. Plan
+// compares the rendered files with the output directory; Apply carries a
+// plan out. Machine-owned files are rewritten only when their bytes differ,
+// so unchanged files keep their mtime and the build cache; a stale file is
+// deleted only when its name matches oauthgen's pattern and its first line
+// is oauthgen's header; user-owned files are created when missing and never
+// overwritten.
 package writer
 
 import (
@@ -258,7 +258,7 @@ func writeNew(name string, content []byte) error {
 }
 
 // WriteDump writes the unformatted source of a file that failed to render to
-// <name>.dump in dir (conventions G-11) and returns its path.
+// <name>.dump in dir and returns its path.
 func WriteDump(dir, name string, src []byte) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
