@@ -19,9 +19,13 @@ const (
 // Settings returns the server settings the spec declares.
 func Settings() runtime.Settings {
 	return runtime.Settings{
-		Issuer:      "http://127.0.0.1:8080",
-		TokenPath:   "/oauth2/token",
-		JWKSPath:    "/oauth2/jwks",
+		Issuer: "http://127.0.0.1:8080",
+		Paths: map[string]string{
+			"oauth-token":     "/oauth2/token",
+			"oauth-jwks":      "/oauth2/jwks",
+			"oauth-authorize": "/oauth2/authorize",
+			"oauth-userinfo":  "/oauth2/userinfo",
+		},
 		AuthMethods: []string{"client_secret_basic", "client_secret_post", "none"},
 		Scopes: []runtime.ScopeInfo{
 			{Name: "read", Description: "Read your documents"},
@@ -33,9 +37,7 @@ func Settings() runtime.Settings {
 			{Name: "offline_access", Description: "Stay signed in when you are away"},
 		},
 		SigningAlg:        "ES256",
-		AuthorizePath:     "/oauth2/authorize",
 		RequirePKCE:       false,
-		UserInfoPath:      "/oauth2/userinfo",
 		IDTokenSigningAlg: "RS256",
 		IDTokenTTL:        10 * time.Minute,
 	}

@@ -55,7 +55,7 @@ func (s *Server) accessTokenActiveAt(ctx context.Context, token Secret, now time
 	if err != nil {
 		return AccessTokenRecord{}, Grant{}, false, fmt.Errorf("look up access token: %w", err)
 	}
-	if !found || !now.Before(rec.ExpiresAt) || rec.GrantID == "" {
+	if !found || rec.Revoked || !now.Before(rec.ExpiresAt) || rec.GrantID == "" {
 		return AccessTokenRecord{}, Grant{}, false, nil
 	}
 	g, found, err := s.store.Grant(ctx, rec.GrantID)

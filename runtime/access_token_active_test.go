@@ -17,11 +17,11 @@ func TestAccessTokenActive(t *testing.T) {
 			s, clk, _ := tkServer(t, oauth.AlgES256)
 			tc := tkContext(s, clk, tkPolicy(f))
 			g := tkGrant(t, tc)
-			it, err := tc.Issuers.Access.Issue(ctx, tkClaims(), g)
+			it, err := tc.Issuers.Access(ctx, tkClaims(), g)
 			if err != nil {
 				t.Fatal(err)
 			}
-			other, err := tc.Issuers.Access.Issue(ctx, tkClaims(), tkGrant(t, tc))
+			other, err := tc.Issuers.Access(ctx, tkClaims(), tkGrant(t, tc))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -48,7 +48,7 @@ func TestAccessTokenActive(t *testing.T) {
 				t.Error("active at its expiry")
 			}
 			clk.now = tkNow
-			if err := tc.Issuers.Grants.Revoke(ctx, g.ID); err != nil {
+			if err := tc.Issuers.RevokeGrant(ctx, g.ID); err != nil {
 				t.Fatal(err)
 			}
 			if active(it.Value) {
@@ -66,7 +66,7 @@ func TestAccessTokenInactive(t *testing.T) {
 	s, clk, store := tkServer(t, oauth.AlgES256)
 	tc := tkContext(s, clk, tkPolicy(FormatJWT))
 	g := tkGrant(t, tc)
-	it, err := tc.Issuers.Access.Issue(ctx, tkClaims(), g)
+	it, err := tc.Issuers.Access(ctx, tkClaims(), g)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,11 +103,11 @@ func TestAccessTokenInactive(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A grant that has expired.
-	expiring, err := tc.Issuers.Grants.Issue(ctx, GrantData{Subject: "alice", Audience: []string{"x"}, ExpiresAt: tkNow.Add(time.Minute)})
+	expiring, err := tc.Issuers.Grant(ctx, GrantData{Subject: "alice", Audience: []string{"x"}, ExpiresAt: tkNow.Add(time.Minute)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	short, err := tc.Issuers.Access.Issue(ctx, tkClaims(), expiring)
+	short, err := tc.Issuers.Access(ctx, tkClaims(), expiring)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/oauthgen/oauthgen/runtime/internal/form"
@@ -21,27 +20,67 @@ import (
 )
 
 // The authorization endpoint (RFC 6749 §3.1, §4.1.1-§4.1.2.1) and the
-// end user's login and consent forms. This file is the pipeline of
-// flows.md §2.4, read top to bottom: the request is identified and
-// validated (authorize_request.go), the end user signs in and consents
-// (session.go, interaction.go, consent.go, pages.go), the flow issues a
-// code, and the response goes back to the client (authorize_response.go).
-// Every step the specifications make mandatory runs here, so no flow can
-// skip one (conventions R-04).
-//
-// The routes, under Settings.AuthorizePath:
-//
-//	GET|POST AuthorizePath           the authorization request
-//	POST     AuthorizePath/login     the login form
-//	GET      AuthorizePath/consent   the consent page, after a login
-//	POST     AuthorizePath/consent   the consent form
+// end user's login and consent forms: the unit, then its pipeline, read
+// top to bottom. The request is identified and validated
+// (authorize_request.go), the end user signs in and consents (the pages,
+// runtime/internal/session), the flow issues a code, and the response goes
+// back to the client (authorize_response.go). Every step the
+// specifications make mandatory runs here, so no flow can skip one.
 
-// Defaults of the authorization endpoint.
+// Paths of the authorization endpoint.
 const (
+	authorizeEndpointID  = "oauth-authorize"
 	defaultAuthorizePath = "/oauth2/authorize"
 	loginSubpath         = "/login"
 	consentSubpath       = "/consent"
 )
+
+// authorizeEndpoint interacts with the end user and returns a code to the
+// client's redirect URI. Its routes, under its path:
+//
+//	GET|POST path           the authorization request
+//	POST     path/login     the login form
+//	GET      path/consent   the consent page, after a login
+//	POST     path/consent   the consent form
+//
+// Callers are the end user's browser, which signs in on its pages.
+type authorizeEndpoint struct{ unit }
+
+func newAuthorizeEndpoint(s *Server) *authorizeEndpoint {
+	return &authorizeEndpoint{s.newUnit(authorizeEndpointID, defaultAuthorizePath, callerSession)}
+}
+
+// routes: another method is 405 with an error page, never a redirect
+// (RFC 6749 §3.1; RFC 9110 §15.5.6).
+func (e *authorizeEndpoint) routes() []route {
+	getPost := []string{http.MethodGet, http.MethodPost}
+	return []route{
+		{path: e.path, methods: getPost, serve: e.s.serveAuthorize,
+			refuse: e.s.refusePage("The sign-in service accepts GET and POST requests only.")},
+		{path: e.path + loginSubpath, methods: []string{http.MethodPost}, serve: e.s.serveLogin,
+			refuse: e.s.refusePage("This form accepts POST requests only.")},
+		{path: e.path + consentSubpath, methods: getPost, serve: e.s.serveConsent,
+			refuse: e.s.refusePage("This page accepts GET and POST requests only.")},
+	}
+}
+
+// advertise sets authorization_endpoint, response type code delivered by
+// query or form_post, and iss in every response (RFC 8414 §2; RFC 9207
+// §3).
+func (e *authorizeEndpoint) advertise(md *Metadata) {
+	md.AuthorizationEndpoint = e.url()
+	md.ResponseTypesSupported = []string{"code"}
+	md.ResponseModesSupported = []string{string(oauth.ResponseModeQuery), string(oauth.ResponseModeFormPost)}
+	md.AuthorizationResponseIssParameterSupported = true
+}
+
+// refusePage answers a request with a method the route does not serve
+// with the error page.
+func (s *Server) refusePage(text string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.showError(r.Context(), w, r, pageErr(http.StatusMethodNotAllowed, "Method not allowed", text, nil))
+	}
+}
 
 // The messages of the login page. One message for every failure, so the
 // page tells no one whether the account exists, whether the password was
@@ -60,32 +99,25 @@ type endUser struct {
 // serveAuthorize handles one authorization request.
 func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	now := s.clock.Now() // flows.md §3.5: read once per request
+	now := s.clock.Now() // read once per request
 
-	// 1. GET or POST (RFC 6749 §3.1; RFC 9110 §15.5.6).
-	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		w.Header().Set("Allow", "GET, POST")
-		s.showError(ctx, w, r, pageErr(http.StatusMethodNotAllowed, "Method not allowed",
-			"The sign-in service accepts GET and POST requests only.", nil))
-		return
-	}
-
-	// 2. The parameters: query or form, parsed once (flows.md §2.1).
+	// 1. A GET or POST (the router's), whose parameters, query or form, are
+	// parsed once.
 	p, repeated, pe := s.authorizeParams(w, r)
 	if pe != nil {
 		s.showError(ctx, w, r, pe)
 		return
 	}
 
-	// 3-4. The client and its redirect URI: errors are pages, never
-	// redirects (RFC 6749 §4.1.2.1; security.md S-18, S-19).
+	// 2. The client and its redirect URI: errors are pages, never
+	// redirects (RFC 6749 §4.1.2.1; RFC 9700 §4.11).
 	ar, pe := s.identifyAuthorizeClient(ctx, p, repeated)
 	if pe != nil {
 		s.showError(ctx, w, r, pe)
 		return
 	}
 
-	// 5-9. From here on, errors go back to the redirect URI, with state
+	// 3. From here on, errors go back to the redirect URI, with state
 	// and iss (RFC 9207 §2).
 	if e := s.checkAuthorizeRequest(ar, repeated); e != nil {
 		s.authorizeFail(ctx, w, ar, e)
@@ -176,7 +208,7 @@ func (s *Server) interact(ctx context.Context, w http.ResponseWriter, r *http.Re
 		if afterPost {
 			// The consent page is a GET of its own, so a reload does not
 			// post the login form again.
-			reply.SeeOther(w, s.settings.AuthorizePath+consentSubpath+"?interaction="+url.QueryEscape(id))
+			reply.SeeOther(w, s.settings.Paths[authorizeEndpointID]+consentSubpath+"?interaction="+url.QueryEscape(id))
 			return Authentication{}, false
 		}
 		s.showConsent(w, r, ar, us.Session, id, csrf)
@@ -200,7 +232,7 @@ func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, ar *authorize
 	id, csrf := s.endUser.interactions.Save(id, rec, now)
 	reply.PageHeaders(w.Header(), s.formActions(ar), "")
 	s.pages.Login(w, r, LoginPage{
-		Action:      s.settings.AuthorizePath + loginSubpath,
+		Action:      s.settings.Paths[authorizeEndpointID] + loginSubpath,
 		Interaction: id,
 		CSRF:        csrf,
 		ClientName:  clientDisplayName(ar.client),
@@ -215,7 +247,7 @@ func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, ar *authorize
 func (s *Server) showConsent(w http.ResponseWriter, r *http.Request, ar *authorizeRequest, sess session.Session, id, csrf string) {
 	reply.PageHeaders(w.Header(), s.formActions(ar), "")
 	s.pages.Consent(w, r, ConsentPage{
-		Action:      s.settings.AuthorizePath + consentSubpath,
+		Action:      s.settings.Paths[authorizeEndpointID] + consentSubpath,
 		Interaction: id,
 		CSRF:        csrf,
 		ClientName:  clientDisplayName(ar.client),
@@ -371,10 +403,6 @@ func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 			s.endInteraction(pd)
 			s.showError(ctx, w, r, badRequestPage("The consent form was not filled in.", nil))
 		}
-	default:
-		w.Header().Set("Allow", "GET, POST")
-		s.showError(ctx, w, r, pageErr(http.StatusMethodNotAllowed, "Method not allowed",
-			"This page accepts GET and POST requests only.", nil))
 	}
 }
 
@@ -388,10 +416,6 @@ func formExpiredPage() *pageError {
 
 // endUserForm reads the form of a login or consent POST (flows.md §2.1).
 func (s *Server) endUserForm(w http.ResponseWriter, r *http.Request) (form.Params, *pageError) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		return form.Params{}, pageErr(http.StatusMethodNotAllowed, "Method not allowed", "This form accepts POST requests only.", nil)
-	}
 	if !form.IsFormContentType(r.Header.Get("Content-Type")) {
 		return form.Params{}, badRequestPage("The request must be a form.", nil)
 	}
@@ -496,7 +520,6 @@ func (s *Server) newAuthorizeContext(r *http.Request, ar *authorizeRequest, auth
 		Resources:           slices.Clone(ar.resources),
 		ExpiresAt:           now.Add(reg.Policy.CodeTTL),
 	}
-	a.Issuers = AuthorizeIssuers{Codes: CodeIssuer{a: a}}
 	a.authenticate(auth)
 	return a
 }
@@ -510,12 +533,11 @@ func (a *AuthorizeContext) authenticate(auth Authentication) {
 	a.Code.Authentication.AMR = slices.Clone(auth.AMR)
 }
 
-// normaliseAuthorize checks the authorization endpoint's registration and
-// settings at NewServer and fills their defaults: the path
-// (/oauth2/authorize), the code lifetime (60 s; at most 10 minutes, RFC
-// 6749 §4.1.2) and the session key (32 random bytes; sessions then end at
-// restart). It returns the registration's copy and the key.
-func normaliseAuthorize(s *Settings, reg *Registration[AuthorizeFlow], key []byte) (*Registration[AuthorizeFlow], []byte, error) {
+// normaliseAuthorize checks the authorization endpoint's registration at
+// NewServer and fills its defaults: the code lifetime (60 s; at most 10
+// minutes, RFC 6749 §4.1.2) and the session key (32 random bytes; sessions
+// then end at restart). It returns the registration's copy and the key.
+func normaliseAuthorize(reg *Registration[AuthorizeFlow], key []byte) (*Registration[AuthorizeFlow], []byte, error) {
 	if reg == nil {
 		return nil, key, nil
 	}
@@ -532,21 +554,6 @@ func normaliseAuthorize(s *Settings, reg *Registration[AuthorizeFlow], key []byt
 		r.Policy.CodeTTL = defaultCodeTTL
 	case p < 0 || p > maxCodeTTL:
 		errs = append(errs, fmt.Errorf("authorize flow: CodeTTL %v outside (0, %v]", p, maxCodeTTL))
-	}
-	if s.AuthorizePath == "" {
-		s.AuthorizePath = defaultAuthorizePath
-	}
-	path := s.AuthorizePath
-	switch {
-	case !strings.HasPrefix(path, "/") || strings.ContainsAny(path, "?# \t\r\n") || strings.HasSuffix(path, "/"):
-		errs = append(errs, fmt.Errorf("settings: AuthorizePath %q must be an absolute path without query, fragment or trailing slash", path))
-	case strings.HasPrefix(path, "/.well-known/"):
-		errs = append(errs, fmt.Errorf("settings: AuthorizePath %q must not be under /.well-known/", path))
-	}
-	for _, other := range []string{s.TokenPath, s.JWKSPath, s.UserInfoPath} {
-		if other != "" && (other == path || other == path+loginSubpath || other == path+consentSubpath) {
-			errs = append(errs, fmt.Errorf("settings: AuthorizePath %q clashes with the endpoint path %q", path, other))
-		}
 	}
 	switch {
 	case len(key) == 0:

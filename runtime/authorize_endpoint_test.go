@@ -363,9 +363,10 @@ func TestAuthorizeNewServer(t *testing.T) {
 		{"no flow redeems codes", func(_ *Config, _ *Settings, f *Flows) { f.Token = nil }, false},
 		{"short session key", func(c *Config, _ *Settings, _ *Flows) { c.SessionKey = make([]byte, 31) }, false},
 		{"session key", func(c *Config, _ *Settings, _ *Flows) { c.SessionKey = make([]byte, 32) }, true},
-		{"relative path", func(_ *Config, s *Settings, _ *Flows) { s.AuthorizePath = "authorize" }, false},
-		{"path with query", func(_ *Config, s *Settings, _ *Flows) { s.AuthorizePath = "/a?b" }, false},
-		{"path clashes", func(_ *Config, s *Settings, _ *Flows) { s.AuthorizePath = s.TokenPath }, false},
+		{"relative path", func(_ *Config, s *Settings, _ *Flows) { s.Paths["oauth-authorize"] = "authorize" }, false},
+		{"path with query", func(_ *Config, s *Settings, _ *Flows) { s.Paths["oauth-authorize"] = "/a?b" }, false},
+		{"path clashes", func(_ *Config, s *Settings, _ *Flows) { s.Paths["oauth-authorize"] = s.Paths["oauth-token"] }, false},
+		{"login page clashes", func(_ *Config, s *Settings, _ *Flows) { s.Paths["oauth-jwks"] = "/oauth2/authorize/login" }, false},
 		{"code TTL too long", func(_ *Config, _ *Settings, f *Flows) { f.Authorize.Policy.CodeTTL = time.Hour }, false},
 		{"no users", func(c *Config, _ *Settings, _ *Flows) { c.Users = nil }, false},
 	}
@@ -377,8 +378,8 @@ func TestAuthorizeNewServer(t *testing.T) {
 			if (err == nil) != tt.ok {
 				t.Fatalf("NewServer error = %v, want ok %v", err, tt.ok)
 			}
-			if err == nil && (srv.Settings().AuthorizePath != defaultAuthorizePath || srv.authorize.Policy.CodeTTL != defaultCodeTTL || srv.pages == nil) {
-				t.Errorf("defaults not filled: %q %v", srv.Settings().AuthorizePath, srv.authorize.Policy.CodeTTL)
+			if err == nil && (srv.Settings().Paths["oauth-authorize"] != defaultAuthorizePath || srv.authorize.Policy.CodeTTL != defaultCodeTTL || srv.pages == nil) {
+				t.Errorf("defaults not filled: %q %v", srv.Settings().Paths["oauth-authorize"], srv.authorize.Policy.CodeTTL)
 			}
 		})
 	}

@@ -176,7 +176,7 @@ func azNewEnv(t *testing.T, opts ...azOption) *azEnv {
 	}
 	env.users = users
 	s := htSettings()
-	s.AuthorizePath = azAuthorizePath
+	s.Paths["oauth-authorize"] = azAuthorizePath
 	s.Scopes = []ScopeInfo{{Name: "read", Description: "Read your files"}, {Name: "write", Description: "Change your files"}}
 	cfg := Config{
 		Clients: azNewClients(),

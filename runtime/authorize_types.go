@@ -72,8 +72,6 @@ type AuthorizeContext struct {
 	// Policy.CodeTTL. The procedure may change it before calling Default;
 	// generated code stores the flow's typed CodeData in Code.Data.
 	Code AuthorizationCode
-	// Issuers issue authorization codes.
-	Issuers AuthorizeIssuers
 
 	params form.Params
 	server *Server
@@ -86,14 +84,6 @@ type AuthorizeContext struct {
 // when it was omitted or empty.
 func (a *AuthorizeContext) Param(name string) string { return a.params.Get(name) }
 
-// AuthorizeIssuers are the issuers of the authorization endpoint.
-type AuthorizeIssuers struct {
-	// Codes issues authorization codes: 256 random bits, stored hashed,
-	// bound to the client, redirect URI, PKCE challenge, nonce, scope and
-	// end user.
-	Codes CodeIssuer
-}
-
 // AuthorizeResponse is a successful authorization response. The runtime
 // adds state and iss (RFC 9207 §2) and delivers it in the response mode.
 type AuthorizeResponse struct {
@@ -102,10 +92,10 @@ type AuthorizeResponse struct {
 }
 
 // Default is the default procedure of the authorization flow: it issues
-// a.Code with a.Issuers.Codes and returns it; the runtime adds state and
-// iss to the response.
+// a.Code with IssueCode and returns it; the runtime adds state and iss to
+// the response.
 func (a *AuthorizeContext) Default(ctx context.Context) (*AuthorizeResponse, error) {
-	code, err := a.Issuers.Codes.Issue(ctx, a.Code)
+	code, err := a.IssueCode(ctx, a.Code)
 	if err != nil {
 		return nil, err
 	}

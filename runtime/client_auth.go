@@ -42,7 +42,7 @@ func (s *Server) authenticateClient(ctx context.Context, r *http.Request, p form
 		return res, e
 	}
 	// A blocked pair gets no secret check at all.
-	var key string
+	var key throttle.Key
 	if cred.Method != oauth.AuthNone {
 		key = throttle.ClientKey(cred.ID, r)
 		if d := s.throttle.Blocked(key, now); d > 0 {

@@ -2,14 +2,14 @@ package runtime
 
 import "time"
 
-// Clock is the server's only source of time (flows.md §3.5). Nothing in the
-// runtime calls time.Now directly, so tests can fix or advance time.
+// Clock is the server's only source of time. Nothing in the runtime calls
+// time.Now directly, so tests can fix or advance time (runtimetest.Clock).
 type Clock interface {
 	Now() time.Time
 }
 
-// SystemClock is the Clock of production servers.
-type SystemClock struct{}
+// systemClock is the Clock of production servers.
+type systemClock struct{}
 
 // Now returns the current time.
-func (SystemClock) Now() time.Time { return time.Now() }
+func (systemClock) Now() time.Time { return time.Now() }

@@ -149,8 +149,7 @@ func htClients(t testing.TB) *MemoryClients {
 func htSettings() Settings {
 	return Settings{
 		Issuer:      htIssuer,
-		TokenPath:   "/oauth2/token",
-		JWKSPath:    "/oauth2/jwks",
+		Paths:       map[string]string{"oauth-token": "/oauth2/token", "oauth-jwks": "/oauth2/jwks"},
 		AuthMethods: []string{"client_secret_basic", "client_secret_post", "none"},
 		Scopes:      []ScopeInfo{{Name: "read", Description: "Read"}, {Name: "write", Description: "Write"}},
 		SigningAlg:  oauth.AlgES256,

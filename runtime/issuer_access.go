@@ -20,12 +20,9 @@ type IssuedToken struct {
 	Format AccessTokenFormat
 }
 
-// AccessTokenIssuer issues access tokens in the format the flow's policy
-// says (flows.md §3.4), and records each one against its grant so that
-// revoking the grant revokes the token.
-type AccessTokenIssuer struct{ t *TokenContext }
-
-// Issue issues an access token with claims against g. Nil claims issue
+// Access issues an access token with claims against g, in the format the
+// flow's policy says, and records it against the grant so that revoking
+// the grant revokes the token. Nil claims issue
 // nothing. Empty members are filled: JTI with 128 random bits, Issuer,
 // ClientID and Subject from the request and the grant, Audience from the
 // grant, IssuedAt with Now and ExpiresAt with Now + Policy.AccessTTL.
@@ -33,9 +30,9 @@ type AccessTokenIssuer struct{ t *TokenContext }
 // A JWT access token (RFC 9068) has the header typ "at+jwt" and is signed
 // with the key of Settings.SigningAlg (the default key when that is unset); the server records it under the SHA-256 of its jti.
 // An opaque token is 256 random bits; the server records only its SHA-256
-// (security.md S-35, S-36). An Extra claim that shadows a registered claim,
+// (RFC 9700 §4.14; RFC 6819 §5.1.4.1.3). An Extra claim that shadows a registered claim,
 // a grant of another client, and a JWT without sub or aud are server_error.
-func (i AccessTokenIssuer) Issue(ctx context.Context, claims *AccessTokenClaims, g Grant) (IssuedToken, error) {
+func (i Issuers) Access(ctx context.Context, claims *AccessTokenClaims, g Grant) (IssuedToken, error) {
 	if claims == nil {
 		return IssuedToken{}, nil
 	}
@@ -83,7 +80,7 @@ func (i AccessTokenIssuer) Issue(ctx context.Context, claims *AccessTokenClaims,
 	switch format {
 	case FormatJWT, "":
 		format = FormatJWT
-		tok, err := i.signJWT(&c)
+		tok, err := i.signAccessJWT(&c)
 		if err != nil {
 			return IssuedToken{}, err
 		}
@@ -112,7 +109,7 @@ func (i AccessTokenIssuer) Issue(ctx context.Context, claims *AccessTokenClaims,
 }
 
 // signJWT serialises and signs an RFC 9068 access token with the active key.
-func (i AccessTokenIssuer) signJWT(c *AccessTokenClaims) (string, error) {
+func (i Issuers) signAccessJWT(c *AccessTokenClaims) (string, error) {
 	// RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat and jti are REQUIRED.
 	if c.Subject == "" {
 		return "", oauth.ServerError("access token: no sub (RFC 9068 §2.2)")

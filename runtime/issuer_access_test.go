@@ -50,7 +50,7 @@ func TestAccessTokenJWT(t *testing.T) {
 			c.ACR = "urn:acr:pwd"
 			c.AMR = []string{"pwd", "otp"}
 			c.Extra = map[string]any{"tenant": "t1", "roles": []string{"a", "b"}}
-			it, err := tc.Issuers.Access.Issue(ctx, c, g)
+			it, err := tc.Issuers.Access(ctx, c, g)
 			if err != nil {
 				t.Fatalf("Access.Issue: %v", err)
 			}
@@ -114,7 +114,7 @@ func TestAccessTokenJWTClaimShapes(t *testing.T) {
 	c.Audience = Audience{"https://a.example", "https://b.example"}
 	c.Scope = nil
 	c.Subject = "ünï\"code\\\n\u2028"
-	it, err := tc.Issuers.Access.Issue(ctx, c, g)
+	it, err := tc.Issuers.Access(ctx, c, g)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestAccessTokenJWTClaimShapes(t *testing.T) {
 	}
 
 	// Empty members come from the grant.
-	it, err = tc.Issuers.Access.Issue(ctx, &AccessTokenClaims{}, g)
+	it, err = tc.Issuers.Access(ctx, &AccessTokenClaims{}, g)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,11 +167,11 @@ func TestAccessTokenOpaque(t *testing.T) {
 	tc := tkContext(s, clk, tkPolicy(FormatOpaque))
 	g := tkGrant(t, tc)
 	c := tkClaims()
-	a, err := tc.Issuers.Access.Issue(ctx, c, g)
+	a, err := tc.Issuers.Access(ctx, c, g)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := tc.Issuers.Access.Issue(ctx, c, g)
+	b, err := tc.Issuers.Access(ctx, c, g)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestAccessTokenIssueErrors(t *testing.T) {
 			tc := tkContext(s, clk, tkPolicy(FormatJWT))
 			c := tkClaims()
 			c.Extra = map[string]any{"ok": 1, name: "x"}
-			_, err := tc.Issuers.Access.Issue(ctx, c, tkGrant(t, tc))
+			_, err := tc.Issuers.Access(ctx, c, tkGrant(t, tc))
 			tkWantServerError(t, err)
 		})
 	}
@@ -252,7 +252,7 @@ func TestAccessTokenIssueErrors(t *testing.T) {
 			if tt.server != nil {
 				tt.server(s)
 			}
-			it, err := tc.Issuers.Access.Issue(ctx, c, g)
+			it, err := tc.Issuers.Access(ctx, c, g)
 			tkWantServerError(t, err)
 			if it.Value != "" {
 				t.Error("a token was returned with the error")
@@ -262,7 +262,7 @@ func TestAccessTokenIssueErrors(t *testing.T) {
 
 	t.Run("nil claims", func(t *testing.T) {
 		tc := tkContext(s, clk, tkPolicy(FormatJWT))
-		it, err := tc.Issuers.Access.Issue(ctx, nil, Grant{})
+		it, err := tc.Issuers.Access(ctx, nil, Grant{})
 		if err != nil || it != (IssuedToken{}) {
 			t.Errorf("Issue(nil) = %+v, %v; want zero, nil", it, err)
 		}
@@ -279,7 +279,7 @@ func TestAccessTokenSigningAlgFromSettings(t *testing.T) {
 	s.keys = ks
 	s.settings.SigningAlg = oauth.AlgRS256
 	tc := tkContext(s, clk, tkPolicy(FormatJWT))
-	it, err := tc.Issuers.Access.Issue(context.Background(), tkClaims(), tkGrant(t, tc))
+	it, err := tc.Issuers.Access(context.Background(), tkClaims(), tkGrant(t, tc))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +302,7 @@ func benchmarkAccessToken(b *testing.B, alg string, f AccessTokenFormat) {
 	c := tkClaims()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := tc.Issuers.Access.Issue(ctx, c, g); err != nil {
+		if _, err := tc.Issuers.Access(ctx, c, g); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -18,16 +18,15 @@ const (
 	maxCodeTTL     = 10 * time.Minute
 )
 
-// CodeIssuer issues authorization codes for an authorization request.
-type CodeIssuer struct{ a *AuthorizeContext }
-
-// Issue issues an authorization code for c after the checks the server's
+// IssueCode issues an authorization code for c after the checks the server's
 // IssueAuthorizationCode makes, and refuses, as server_error, a code the
 // response could not carry: for another client or redirect URI than the
 // request's, or for a scope the end user did not grant. An empty scope is
 // the granted scope.
-func (i CodeIssuer) Issue(ctx context.Context, c AuthorizationCode) (Secret, error) {
-	a := i.a
+//
+// The code is 256 random bits, stored only as its hash, bound to the
+// client, redirect URI, PKCE challenge, nonce, scope and end user.
+func (a *AuthorizeContext) IssueCode(ctx context.Context, c AuthorizationCode) (Secret, error) {
 	if a == nil || a.server == nil {
 		return "", oauth.ServerError("authorization code: the issuer is not bound to a request")
 	}

@@ -10,15 +10,12 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
-// GrantIssuer creates grants (Curity's delegations): the authorization a
-// resource owner gave a client, against which tokens are issued and through
-// which they are revoked.
-type GrantIssuer struct{ t *TokenContext }
-
-// Issue stores a new active grant created now. An empty ClientID is the
+// Grant stores a new active grant created now: the authorization a
+// resource owner gave a client, against which tokens are issued and
+// through which they are revoked. An empty ClientID is the
 // requesting client's; a ClientID of another client is refused, and so is an
 // empty Subject (for grants without a user it is the client_id, RFC 9068 §2.2).
-func (i GrantIssuer) Issue(ctx context.Context, d GrantData) (Grant, error) {
+func (i Issuers) Grant(ctx context.Context, d GrantData) (Grant, error) {
 	t := i.t
 	clientID := d.ClientID
 	if t.Client != nil {
@@ -64,7 +61,7 @@ func (i GrantIssuer) Issue(ctx context.Context, d GrantData) (Grant, error) {
 			// redemption, the one that consumed the code, still completes
 			// (exactly one redemption succeeds, security.md S-07), but every
 			// token it gets is dead, as after any replay (S-08).
-			if err := i.Revoke(ctx, g.ID); err != nil {
+			if err := i.RevokeGrant(ctx, g.ID); err != nil {
 				return Grant{}, err
 			}
 			g.Revoked = true
@@ -75,9 +72,9 @@ func (i GrantIssuer) Issue(ctx context.Context, d GrantData) (Grant, error) {
 	return g, nil
 }
 
-// Revoke revokes the grant and with it every token issued against it
-// (RFC 7009 §2.1; security.md S-08, S-12, S-17).
-func (i GrantIssuer) Revoke(ctx context.Context, id string) error {
+// RevokeGrant revokes the grant and with it every token issued against it
+// (RFC 7009 §2.1; RFC 6749 §4.1.2, §10.4).
+func (i Issuers) RevokeGrant(ctx context.Context, id string) error {
 	if err := i.t.server.store.RevokeGrant(ctx, id); err != nil {
 		return fmt.Errorf("revoke grant: %w", err)
 	}

@@ -21,7 +21,7 @@ func TestGrantIssue(t *testing.T) {
 		ExpiresAt:      tkNow.Add(time.Hour),
 		Data:           json.RawMessage(`{"k":"v"}`),
 	}
-	g, err := tc.Issuers.Grants.Issue(ctx, d)
+	g, err := tc.Issuers.Grant(ctx, d)
 	if err != nil {
 		t.Fatalf("Issue: %v", err)
 	}
@@ -37,12 +37,12 @@ func TestGrantIssue(t *testing.T) {
 	if err != nil || !found || stored.Subject != "alice" || stored.Revoked {
 		t.Fatalf("stored grant = %+v, %v, %v", stored, found, err)
 	}
-	g2, err := tc.Issuers.Grants.Issue(ctx, GrantData{Subject: "alice"})
+	g2, err := tc.Issuers.Grant(ctx, GrantData{Subject: "alice"})
 	if err != nil || g2.ID == g.ID {
 		t.Errorf("second grant: id %q, %v; want a new id", g2.ID, err)
 	}
 
-	if err := tc.Issuers.Grants.Revoke(ctx, g.ID); err != nil {
+	if err := tc.Issuers.RevokeGrant(ctx, g.ID); err != nil {
 		t.Fatalf("Revoke: %v", err)
 	}
 	if stored, _, _ := store.Grant(ctx, g.ID); !stored.Revoked {
@@ -68,7 +68,7 @@ func TestGrantIssueErrors(t *testing.T) {
 			s, clk, store := tkServer(t, oauth.AlgES256)
 			tc := tkContext(s, clk, tkPolicy(FormatOpaque))
 			tc.Client = tt.client
-			_, err := tc.Issuers.Grants.Issue(context.Background(), tt.data)
+			_, err := tc.Issuers.Grant(context.Background(), tt.data)
 			tkWantServerError(t, err)
 			if len(store.grants) != 0 {
 				t.Error("a grant was stored")

@@ -7,12 +7,7 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
-// IDTokenIssuer issues OpenID Connect ID tokens (OIDC Core §2; flows.md
-// §3.4) and computes the hashes that bind them to the access token or code
-// returned alongside (OIDC Core §3.1.3.6).
-type IDTokenIssuer struct{ t *TokenContext }
-
-// Issue signs an ID token with claims for g. Nil claims issue nothing and
+// ID signs an OpenID Connect ID token (OIDC Core §2) with claims for g. Nil claims issue nothing and
 // return "". Empty members are filled: Issuer with the issuer, Subject with
 // the grant's, Audience with [client_id], AuthorizedParty (azp) with the
 // client_id, IssuedAt with Now, ExpiresAt with Now + Settings.IDTokenTTL,
@@ -20,7 +15,7 @@ type IDTokenIssuer struct{ t *TokenContext }
 //
 // The token is signed with the key of Settings.IDTokenSigningAlg (RS256 by
 // default) and has the header typ "JWT". It is not stored: an ID token is
-// not a credential at this server (security.md S-39).
+// not a credential at this server (OIDC Core §2).
 //
 // These are server_error, the procedure's bug: the server does not speak
 // OpenID Connect (the openid scope is not declared); a grant of another
@@ -29,7 +24,7 @@ type IDTokenIssuer struct{ t *TokenContext }
 // needs the same sub on refresh, and §5.3.2 the same at userinfo); an
 // audience without the client_id (OIDC Core §2); an azp other than the
 // client_id; an Extra claim that shadows a registered one.
-func (i IDTokenIssuer) Issue(ctx context.Context, claims *IDTokenClaims, g Grant) (string, error) {
+func (i Issuers) ID(ctx context.Context, claims *IDTokenClaims, g Grant) (string, error) {
 	if claims == nil {
 		return "", nil
 	}
@@ -92,9 +87,9 @@ func (i IDTokenIssuer) Issue(ctx context.Context, claims *IDTokenClaims, g Grant
 		c.SessionID = a.SessionID
 	}
 
-	key := s.keys.ForAlg(i.alg())
+	key := s.keys.ForAlg(i.idAlg())
 	if key == nil {
-		return "", oauth.ServerError("id token: the key set has no %s key", i.alg())
+		return "", oauth.ServerError("id token: the key set has no %s key", i.idAlg())
 	}
 	var scratch [1024]byte
 	payload, err := idJWTClaims{&c}.appendJSON(scratch[:0])
@@ -111,19 +106,20 @@ func (i IDTokenIssuer) Issue(ctx context.Context, claims *IDTokenClaims, g Grant
 
 // AtHash returns the at_hash of an access token: the base64url encoding of
 // the left-most half of its hash with the hash function of the ID token's
-// algorithm (OIDC Core §3.1.3.6). See idTokenHashFunc for EdDSA.
-func (i IDTokenIssuer) AtHash(accessToken Secret) string {
-	return leftHalfHash(i.alg(), accessToken.Reveal())
+// algorithm (OIDC Core §3.1.3.6), which binds the ID token to the access
+// token returned alongside. See idTokenHashFunc for EdDSA.
+func (i Issuers) AtHash(accessToken Secret) string {
+	return leftHalfHash(i.idAlg(), accessToken.Reveal())
 }
 
 // CHash returns the c_hash of an authorization code, computed like AtHash
 // (OIDC Core §3.3.2.11).
-func (i IDTokenIssuer) CHash(code Secret) string {
-	return leftHalfHash(i.alg(), code.Reveal())
+func (i Issuers) CHash(code Secret) string {
+	return leftHalfHash(i.idAlg(), code.Reveal())
 }
 
-// alg is the ID token signing algorithm.
-func (i IDTokenIssuer) alg() string {
+// idAlg is the ID token signing algorithm.
+func (i Issuers) idAlg() string {
 	if alg := i.t.server.settings.IDTokenSigningAlg; alg != "" {
 		return alg
 	}

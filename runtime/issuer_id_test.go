@@ -40,7 +40,7 @@ func idServer(t *testing.T, idAlg string) (*Server, *tkClock) {
 // of OIDC Core Appendix A.
 func TestIDTokenHashVectors(t *testing.T) {
 	s, clk := idServer(t, oauth.AlgRS256)
-	i := tkContext(s, clk, tkPolicy(FormatJWT)).Issuers.ID
+	i := tkContext(s, clk, tkPolicy(FormatJWT)).Issuers
 	if got, want := i.AtHash("jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y"), "77QmUPtjPfzWtF2AnpK9RQ"; got != want {
 		t.Errorf("AtHash = %q, want %q", got, want)
 	}
@@ -64,7 +64,7 @@ func TestIDTokenHashFollowsAlg(t *testing.T) {
 	} {
 		t.Run(tc.alg, func(t *testing.T) {
 			s, clk := idServer(t, tc.alg)
-			i := tkContext(s, clk, tkPolicy(FormatJWT)).Issuers.ID
+			i := tkContext(s, clk, tkPolicy(FormatJWT)).Issuers
 			if got := i.AtHash(v); got != tc.want {
 				t.Errorf("AtHash = %q, want %q", got, tc.want)
 			}
@@ -83,7 +83,7 @@ func TestIDTokenIssue(t *testing.T) {
 			tc := tkContext(s, clk, tkPolicy(FormatJWT))
 			g := tkGrant(t, tc)
 			verified := false
-			tok, err := tc.Issuers.ID.Issue(context.Background(), &IDTokenClaims{
+			tok, err := tc.Issuers.ID(context.Background(), &IDTokenClaims{
 				Nonce:  "n-0S6_WzA2Mj",
 				AtHash: "at", CHash: "ch",
 				User:  UserClaims{Name: "Alice", EmailVerified: &verified},
@@ -163,7 +163,7 @@ func jsonText(v any) string {
 func TestIDTokenIssueNil(t *testing.T) {
 	s, clk := idServer(t, oauth.AlgRS256)
 	tc := tkContext(s, clk, tkPolicy(FormatJWT))
-	tok, err := tc.Issuers.ID.Issue(context.Background(), nil, tkGrant(t, tc))
+	tok, err := tc.Issuers.ID(context.Background(), nil, tkGrant(t, tc))
 	if tok != "" || err != nil {
 		t.Fatalf("Issue(nil) = %q, %v; want \"\", nil", tok, err)
 	}
@@ -174,7 +174,7 @@ func TestIDTokenIssueLeavesClaims(t *testing.T) {
 	s, clk := idServer(t, oauth.AlgRS256)
 	tc := tkContext(s, clk, tkPolicy(FormatJWT))
 	c := &IDTokenClaims{}
-	if _, err := tc.Issuers.ID.Issue(context.Background(), c, tkGrant(t, tc)); err != nil {
+	if _, err := tc.Issuers.ID(context.Background(), c, tkGrant(t, tc)); err != nil {
 		t.Fatalf("Issue: %v", err)
 	}
 	if c.Subject != "" || c.Issuer != "" || len(c.Audience) != 0 || !c.IssuedAt.IsZero() {
@@ -220,7 +220,7 @@ func TestIDTokenIssueErrors(t *testing.T) {
 				tc.grant(&g)
 			}
 			c := tc.claims
-			tok, err := ctx.Issuers.ID.Issue(context.Background(), &c, g)
+			tok, err := ctx.Issuers.ID(context.Background(), &c, g)
 			if tok != "" {
 				t.Errorf("token issued: %q", tok)
 			}
@@ -234,7 +234,7 @@ func TestIDTokenIssueErrors(t *testing.T) {
 func TestIDTokenAudienceMayHaveMore(t *testing.T) {
 	s, clk := idServer(t, oauth.AlgRS256)
 	tc := tkContext(s, clk, tkPolicy(FormatJWT))
-	tok, err := tc.Issuers.ID.Issue(context.Background(), &IDTokenClaims{Audience: Audience{"client-a", "https://api.example"}}, tkGrant(t, tc))
+	tok, err := tc.Issuers.ID(context.Background(), &IDTokenClaims{Audience: Audience{"client-a", "https://api.example"}}, tkGrant(t, tc))
 	if err != nil {
 		t.Fatalf("Issue: %v", err)
 	}
@@ -249,7 +249,7 @@ func TestIDTokenAudienceMayHaveMore(t *testing.T) {
 func TestIDTokenNotAnAccessToken(t *testing.T) {
 	s, clk := idServer(t, oauth.AlgES256) // same algorithm and key as access tokens
 	tc := tkContext(s, clk, tkPolicy(FormatJWT))
-	tok, err := tc.Issuers.ID.Issue(context.Background(), &IDTokenClaims{}, tkGrant(t, tc))
+	tok, err := tc.Issuers.ID(context.Background(), &IDTokenClaims{}, tkGrant(t, tc))
 	if err != nil {
 		t.Fatalf("Issue: %v", err)
 	}

@@ -9,19 +9,15 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
-// RefreshTokenIssuer issues refresh tokens against a grant.
-type RefreshTokenIssuer struct{ t *TokenContext }
-
-// Issue issues a refresh token described by data against g. Nil data
-// issues nothing and returns "" (flows.md §3.3, Curity's null refresh
-// data). The value is 256 random bits; only its SHA-256 is stored
-// (security.md S-35, S-36). Empty members are filled: Scope with the grant's,
+// Refresh issues a refresh token described by data against g. Nil data
+// issues nothing and returns "". The value is 256 random bits; only its
+// SHA-256 is stored (RFC 6819 §5.1.4.1.3). Empty members are filled: Scope with the grant's,
 // FamilyID with a new rotation chain, ExpiresAt with Now + Policy.RefreshTTL
 // and IdleExpiresAt with Now + Policy.RefreshIdleTTL (each only when that
 // TTL is set). The token never outlives the grant, and its idle deadline
 // never passes its absolute one. A scope wider than the grant's is
 // server_error (RFC 6749 §6).
-func (i RefreshTokenIssuer) Issue(ctx context.Context, data *RefreshTokenData, g Grant) (Secret, error) {
+func (i Issuers) Refresh(ctx context.Context, data *RefreshTokenData, g Grant) (Secret, error) {
 	if data == nil {
 		return "", nil
 	}

@@ -16,11 +16,11 @@ func TestRefreshTokenIssue(t *testing.T) {
 	tc := tkContext(s, clk, tkPolicy(FormatJWT))
 	g := tkGrant(t, tc)
 
-	if v, err := tc.Issuers.Refresh.Issue(ctx, nil, g); v != "" || err != nil {
+	if v, err := tc.Issuers.Refresh(ctx, nil, g); v != "" || err != nil {
 		t.Errorf("Issue(nil) = %q, %v; want \"\", nil", v.Reveal(), err)
 	}
 
-	v, err := tc.Issuers.Refresh.Issue(ctx, &RefreshTokenData{}, g)
+	v, err := tc.Issuers.Refresh(ctx, &RefreshTokenData{}, g)
 	if err != nil {
 		t.Fatalf("Issue: %v", err)
 	}
@@ -47,7 +47,7 @@ func TestRefreshTokenIssue(t *testing.T) {
 		IdleExpiresAt: tkNow.Add(2 * time.Hour),
 		FamilyID:      rec.FamilyID,
 	}
-	v2, err := tc.Issuers.Refresh.Issue(ctx, data, g)
+	v2, err := tc.Issuers.Refresh(ctx, data, g)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestRefreshTokenIssue(t *testing.T) {
 
 	// The token never outlives its grant.
 	g.ExpiresAt = tkNow.Add(30 * time.Minute)
-	v3, err := tc.Issuers.Refresh.Issue(ctx, &RefreshTokenData{}, g)
+	v3, err := tc.Issuers.Refresh(ctx, &RefreshTokenData{}, g)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestRefreshTokenIssue(t *testing.T) {
 	// Without TTLs the token does not expire.
 	tc.Policy.RefreshTTL, tc.Policy.RefreshIdleTTL = 0, 0
 	g.ExpiresAt = time.Time{}
-	v4, err := tc.Issuers.Refresh.Issue(ctx, &RefreshTokenData{}, g)
+	v4, err := tc.Issuers.Refresh(ctx, &RefreshTokenData{}, g)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestRefreshTokenIssueErrors(t *testing.T) {
 			if tt.grant != nil {
 				g = tt.grant(g)
 			}
-			v, err := tc.Issuers.Refresh.Issue(context.Background(), &tt.data, g)
+			v, err := tc.Issuers.Refresh(context.Background(), &tt.data, g)
 			tkWantServerError(t, err)
 			if v != "" || len(store.refresh) != 0 {
 				t.Error("a refresh token was issued")

@@ -51,15 +51,6 @@ func normaliseOpenID(s *Settings, fl Flows) error {
 		if !s.OpenID() {
 			errs = append(errs, errors.New("settings: the userinfo flow needs the openid scope (OIDC Core §5.3)"))
 		}
-		p := s.UserInfoPath
-		switch {
-		case p == "":
-			errs = append(errs, errors.New("settings: UserInfoPath is required by the userinfo flow"))
-		case !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "?# \t\r\n") || strings.HasPrefix(p, "/.well-known/"):
-			errs = append(errs, fmt.Errorf("settings: UserInfoPath %q must be an absolute path without query or fragment, not under /.well-known/", p))
-		case p == s.TokenPath || p == s.JWKSPath || (s.AuthorizePath != "" && p == s.AuthorizePath):
-			errs = append(errs, fmt.Errorf("settings: UserInfoPath %q clashes with another endpoint", p))
-		}
 	}
 	return errors.Join(errs...)
 }
@@ -212,7 +203,7 @@ func checkIDTokenResponse(t *TokenContext, resp *TokenResponse) error {
 			return err
 		}
 	}
-	if atHash != "" && atHash != t.Issuers.ID.AtHash(resp.AccessToken) {
+	if atHash != "" && atHash != t.Issuers.AtHash(resp.AccessToken) {
 		return oauth.ServerError("token response: id_token at_hash does not match the access_token")
 	}
 	return nil

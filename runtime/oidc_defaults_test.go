@@ -295,10 +295,10 @@ func TestOIDCSettingsErrors(t *testing.T) {
 			s.Scopes = nil
 			fl.UserInfo = flow
 		}, "needs the openid scope"},
-		{"userinfo without path", func(s *Settings, fl *Flows, _ *Config) { s.UserInfoPath = "" }, "UserInfoPath is required"},
-		{"userinfo relative path", func(s *Settings, fl *Flows, _ *Config) { s.UserInfoPath = "userinfo" }, "absolute path"},
-		{"userinfo well-known path", func(s *Settings, fl *Flows, _ *Config) { s.UserInfoPath = "/.well-known/userinfo" }, "absolute path"},
-		{"userinfo at the token path", func(s *Settings, fl *Flows, _ *Config) { s.UserInfoPath = s.TokenPath }, "clashes"},
+		{"userinfo relative path", func(s *Settings, fl *Flows, _ *Config) { s.Paths["oauth-userinfo"] = "userinfo" }, "absolute path"},
+		{"userinfo well-known path", func(s *Settings, fl *Flows, _ *Config) { s.Paths["oauth-userinfo"] = "/.well-known/userinfo" }, "well-known"},
+		{"userinfo at the token path", func(s *Settings, fl *Flows, _ *Config) { s.Paths["oauth-userinfo"] = s.Paths["oauth-token"] }, "also oauth-token's"},
+		{"userinfo path without userinfo", func(s *Settings, fl *Flows, _ *Config) { fl.UserInfo = nil }, `Paths has "oauth-userinfo", which is not an enabled endpoint`},
 		{"userinfo nil flow", func(s *Settings, fl *Flows, _ *Config) {
 			fl.UserInfo = &Registration[UserInfoFlow]{ID: "openid-userinfo"}
 		}, "Flow is nil"},
@@ -308,7 +308,7 @@ func TestOIDCSettingsErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := htSettings()
 			s.Scopes = openid
-			s.UserInfoPath = oidcUserInfoPath
+			s.Paths["oauth-userinfo"] = oidcUserInfoPath
 			fl := Flows{UserInfo: flow}
 			cfg := Config{Clients: htClients(t), Keys: oidcKeys(t, oauth.AlgRS256), Users: &oidcUserStore{}}
 			tc.edit(&s, &fl, &cfg)

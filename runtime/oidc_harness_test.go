@@ -189,7 +189,7 @@ func oidcNewEnv(t testing.TB, c oidcConfig, opts ...htOption) *oidcEnv {
 	settings := func(s *Settings, _ []Registration[TokenFlow]) {
 		s.Scopes = scopes
 		if !c.noUserInfo {
-			s.UserInfoPath = oidcUserInfoPath
+			s.Paths["oauth-userinfo"] = oidcUserInfoPath
 		}
 		s.IDTokenSigningAlg = c.idAlg
 	}

@@ -81,6 +81,9 @@ type AccessTokenRecord struct {
 	ClientID  string
 	Claims    AccessTokenClaims
 	ExpiresAt time.Time
+	// Revoked is set once the token alone is revoked (RFC 7009 §2.1); a
+	// revoked grant revokes its tokens without setting it.
+	Revoked bool
 }
 
 // ConsumeResult tells apart the outcomes of consuming a single-use artefact,

@@ -58,7 +58,7 @@ func (s *Server) redeemCode(ctx context.Context, t *TokenContext) error {
 	case AlreadyConsumed:
 		// RFC 6749 §4.1.2: deny, and revoke the tokens issued from the code.
 		if rec.GrantID != "" {
-			if err := t.Issuers.Grants.Revoke(ctx, rec.GrantID); err != nil {
+			if err := t.Issuers.RevokeGrant(ctx, rec.GrantID); err != nil {
 				return oauth.AsError(fmt.Errorf("revoke grant of replayed code: %w", err))
 			}
 		}

@@ -128,7 +128,7 @@ func withinGrace(t *TokenContext, rotatedAt time.Time) bool {
 // reuseDetected revokes the grant of a reused refresh token and refuses the
 // request (RFC 9700 §4.14.2).
 func reuseDetected(ctx context.Context, t *TokenContext, rec RefreshTokenRecord) error {
-	if err := t.Issuers.Grants.Revoke(ctx, rec.GrantID); err != nil {
+	if err := t.Issuers.RevokeGrant(ctx, rec.GrantID); err != nil {
 		return oauth.AsError(fmt.Errorf("revoke grant of reused refresh token: %w", err))
 	}
 	t.Log.LogAttrs(ctx, slog.LevelWarn, "refresh token reused; its grant is revoked",

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -32,7 +33,7 @@ type Config struct {
 	// Keys signs JWTs. Nil means a freshly generated key of the spec's
 	// signing algorithm (fine for tests and demos; tokens do not survive a restart).
 	Keys *KeySet
-	// Clock is the source of time. Nil means SystemClock.
+	// Clock is the source of time. Nil means the system's.
 	Clock Clock
 	// Logger receives the runtime's logs. Nil discards them.
 	Logger *slog.Logger
@@ -62,6 +63,8 @@ type Server struct {
 	clock    Clock
 	log      *slog.Logger
 	flows    map[oauth.GrantType]*Registration[TokenFlow]
+	// grantOrder are the registered grant types, in registration order.
+	grantOrder []oauth.GrantType
 	// refreshGrant is the grant type of the flow that redeems refresh
 	// tokens; empty when the server serves none, and issues none.
 	refreshGrant oauth.GrantType
@@ -93,29 +96,23 @@ type Server struct {
 	// metadata is the RFC 8414 document, built once; metadataJSON its encoding.
 	metadata     Metadata
 	metadataJSON []byte
-	// metadataPath is the RFC 8414 §3.1 well-known path of the issuer.
-	metadataPath string
-	// openIDConfigPath is the OIDC Discovery §4.1 path: the issuer's path
-	// followed by /.well-known/openid-configuration.
-	openIDConfigPath string
+	// router serves the routes of the enabled endpoints.
+	router *router
 }
 
 // Defaults NewServer applies.
 const (
-	defaultMaxBodyBytes = 64 << 10 // flows.md §2.1 rule 4
+	defaultMaxBodyBytes = 64 << 10
 	defaultSigningAlg   = oauth.AlgES256
-	defaultTokenPath    = "/oauth2/token"
-	defaultJWKSPath     = "/oauth2/jwks"
 	defaultAccessTTL    = 10 * time.Minute
 	defaultRefreshTTL   = 30 * 24 * time.Hour
 	wellKnownOAuthPath  = "/.well-known/oauth-authorization-server"
-	publicCacheMaxAge   = "public, max-age=300"      // flows.md §13 rule 6, §14
 	jwksContentType     = "application/jwk-set+json" // RFC 7517 §8.5.1
 	metadataContentType = "application/json"
 )
 
 // NewServer validates the settings and the flow registrations and builds the
-// server. It fills defaults: a MemoryStore, the SystemClock, a logger that
+// server. It fills defaults: a MemoryStore, the system clock, a logger that
 // discards, a freshly generated key of s.SigningAlg (ES256 when empty) when
 // cfg.Keys is nil (with cfg.Keys and no SigningAlg, the default key's
 // algorithm) and, when s.OpenID(), keys for s.IDTokenSigningAlg (RS256 when
@@ -145,7 +142,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	if err := normaliseSettings(&s); err != nil {
 		errs = append(errs, err)
 	}
-	authorize, sessionKey, aerr := normaliseAuthorize(&s, fl.Authorize, cfg.SessionKey)
+	authorize, sessionKey, aerr := normaliseAuthorize(fl.Authorize, cfg.SessionKey)
 	if aerr != nil {
 		errs = append(errs, aerr)
 	}
@@ -176,7 +173,6 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	for _, m := range s.AuthMethods {
 		srv.tokenAuthMethods = append(srv.tokenAuthMethods, oauth.ClientAuthMethod(m))
 	}
-	var grantOrder []oauth.GrantType // metadata lists the grant types in registration order
 	for i := range flows {
 		reg := flows[i] // a copy: the caller's slice stays theirs
 		if err := normaliseFlow(&reg); err != nil {
@@ -189,7 +185,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 			continue
 		}
 		srv.flows[gt] = &reg
-		grantOrder = append(grantOrder, gt)
+		srv.grantOrder = append(srv.grantOrder, gt)
 		switch reg.Grant.Credential {
 		case flowkit.RefreshCredential:
 			srv.refreshGrant = gt
@@ -208,7 +204,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		srv.store = NewMemoryStore()
 	}
 	if srv.clock == nil {
-		srv.clock = SystemClock{}
+		srv.clock = systemClock{}
 	}
 	if m, ok := srv.store.(*MemoryStore); ok {
 		m.adoptClock(srv.clock) // it prunes expired records by the server's time
@@ -238,17 +234,51 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	}
 
 	srv.basicChallenge = []string{`Basic realm="` + reply.QuotedStringSafe(s.Issuer) + `"`}
-	srv.metadataPath = metadataPath(s.Issuer)
-	srv.openIDConfigPath = openIDConfigPath(s.Issuer)
-	if srv.metadataPath == s.TokenPath || srv.metadataPath == s.JWKSPath {
-		return nil, errors.New("runtime: new server: an endpoint path clashes with the metadata path")
-	}
-	srv.metadata = srv.buildMetadata(grantOrder)
-	var err error
-	if srv.metadataJSON, err = json.Marshal(srv.metadata); err != nil {
-		return nil, fmt.Errorf("runtime: new server: encode metadata: %w", err)
+	if err := srv.mount(fl); err != nil {
+		return nil, fmt.Errorf("runtime: new server: %w", err)
 	}
 	return srv, nil
+}
+
+// mount builds the router and the metadata document from the enabled
+// endpoints: the token endpoint and the JWK Set always, the endpoint of
+// each registered flow, and the metadata last. This is the one place that
+// knows every endpoint; adding one is a line here.
+func (s *Server) mount(fl Flows) error {
+	s.settings.Paths = maps.Clone(s.settings.Paths)
+	if s.settings.Paths == nil {
+		s.settings.Paths = map[string]string{}
+	}
+	eps := []endpoint{newTokenEndpoint(s), newJWKSEndpoint(s)}
+	if fl.Authorize != nil {
+		eps = append(eps, newAuthorizeEndpoint(s))
+	}
+	if fl.UserInfo != nil {
+		eps = append(eps, newUserInfoEndpoint(s))
+	}
+	eps = append(eps, &metadataEndpoint{s: s})
+
+	var errs []error
+	if err := checkPaths(s.settings.Paths, eps); err != nil {
+		errs = append(errs, err)
+	}
+	rt, err := newRouter(eps)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	s.router = rt
+	md := Metadata{ResponseTypesSupported: []string{}, ResponseModesSupported: []string{}}
+	for _, ep := range eps {
+		ep.advertise(&md)
+	}
+	s.metadata = md
+	if s.metadataJSON, err = json.Marshal(md); err != nil {
+		return fmt.Errorf("encode metadata: %w", err)
+	}
+	return nil
 }
 
 // normaliseSettings fills the defaults of s and validates it.
@@ -256,23 +286,6 @@ func normaliseSettings(s *Settings) error {
 	var errs []error
 	if err := checkIssuer(s.Issuer); err != nil {
 		errs = append(errs, fmt.Errorf("settings: issuer %q: %w", s.Issuer, err))
-	}
-	if s.TokenPath == "" {
-		s.TokenPath = defaultTokenPath
-	}
-	if s.JWKSPath == "" {
-		s.JWKSPath = defaultJWKSPath
-	}
-	for _, p := range []struct{ name, path string }{{"TokenPath", s.TokenPath}, {"JWKSPath", s.JWKSPath}} {
-		if !strings.HasPrefix(p.path, "/") || strings.ContainsAny(p.path, "?# \t\r\n") {
-			errs = append(errs, fmt.Errorf("settings: %s %q must be an absolute path without query or fragment", p.name, p.path))
-		}
-		if strings.HasPrefix(p.path, "/.well-known/") {
-			errs = append(errs, fmt.Errorf("settings: %s %q must not be under /.well-known/", p.name, p.path))
-		}
-	}
-	if s.TokenPath == s.JWKSPath {
-		errs = append(errs, errors.New("settings: TokenPath and JWKSPath are the same"))
 	}
 	if len(s.AuthMethods) == 0 {
 		s.AuthMethods = []string{string(oauth.AuthClientSecretBasic)} // RFC 8414 §2 default
@@ -374,27 +387,6 @@ func normaliseFlow(reg *Registration[TokenFlow]) error {
 	return nil
 }
 
-// metadataPath is the RFC 8414 §3.1 location of the metadata of iss: the
-// well-known string inserted between the host and the issuer's path, whose
-// terminating "/" is removed.
-func metadataPath(iss string) string {
-	u, err := url.Parse(iss)
-	if err != nil {
-		return wellKnownOAuthPath
-	}
-	return wellKnownOAuthPath + strings.TrimSuffix(u.EscapedPath(), "/")
-}
-
-// openIDConfigPath is where OIDC Discovery §4.1 puts the configuration:
-// the issuer's path followed by /.well-known/openid-configuration.
-func openIDConfigPath(issuer string) string {
-	u, err := url.Parse(issuer)
-	if err != nil {
-		return "/.well-known/openid-configuration"
-	}
-	return strings.TrimSuffix(u.Path, "/") + "/.well-known/openid-configuration"
-}
-
 // origin is scheme://host of the issuer: endpoint URLs are origin + path.
 func (s *Server) origin() string {
 	u, err := url.Parse(s.settings.Issuer)
@@ -407,67 +399,6 @@ func (s *Server) origin() string {
 // Settings returns the server's settings, with defaults filled.
 func (s *Server) Settings() Settings { return s.settings }
 
-// ServeHTTP routes a request: the token endpoint, the JWKS, the RFC 8414
-// metadata document; anything else is 404.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.authorize != nil && s.settings.AuthorizePath != "" {
-		switch r.URL.Path {
-		case s.settings.AuthorizePath:
-			s.serveAuthorize(w, r)
-			return
-		case s.settings.AuthorizePath + "/login":
-			s.serveLogin(w, r)
-			return
-		case s.settings.AuthorizePath + "/consent":
-			s.serveConsent(w, r)
-			return
-		}
-	}
-	if s.userinfo != nil && s.settings.UserInfoPath != "" && r.URL.Path == s.settings.UserInfoPath {
-		s.serveUserInfo(w, r)
-		return
-	}
-	switch r.URL.Path {
-	case s.settings.TokenPath:
-		s.serveToken(w, r)
-	case s.settings.JWKSPath:
-		s.serveJWKS(w, r)
-	case s.metadataPath:
-		s.serveMetadata(w, r)
-	case s.openIDConfigPath:
-		if s.settings.OpenID() {
-			s.serveOpenIDConfiguration(w, r)
-			return
-		}
-		http.NotFound(w, r)
-	default:
-		http.NotFound(w, r)
-	}
-}
-
-// serveJWKS serves the JWK Set (RFC 7517 §5; flows.md §13).
-func (s *Server) serveJWKS(w http.ResponseWriter, r *http.Request) {
-	if !getOrHead(w, r) {
-		return
-	}
-	reply.Public(w, r, jwksContentType, s.keys.JWKS())
-}
-
-// serveMetadata serves the RFC 8414 §3 authorization server metadata.
-func (s *Server) serveMetadata(w http.ResponseWriter, r *http.Request) {
-	if !getOrHead(w, r) {
-		return
-	}
-	reply.Public(w, r, metadataContentType, s.metadataJSON)
-}
-
-// getOrHead answers 405 with Allow (RFC 9110 §15.5.6) unless the method is
-// GET or HEAD.
-func getOrHead(w http.ResponseWriter, r *http.Request) bool {
-	if r.Method == http.MethodGet || r.Method == http.MethodHead {
-		return true
-	}
-	w.Header().Set("Allow", "GET, HEAD")
-	reply.PlainMethodNotAllowed(w)
-	return false
-}
+// ServeHTTP serves the routes of the enabled endpoints, each at its exact
+// path; anything else is 404.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }

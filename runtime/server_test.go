@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -39,10 +40,14 @@ func TestNewServerRefuses(t *testing.T) {
 		{"issuer with fragment", Config{Clients: clients}, func(s *Settings) { s.Issuer = "https://as.example#x" }, nil, "fragment"},
 		{"issuer without host", Config{Clients: clients}, func(s *Settings) { s.Issuer = "https:///x" }, nil, "host"},
 		{"issuer with user", Config{Clients: clients}, func(s *Settings) { s.Issuer = "https://u:p@as.example" }, nil, "user"},
-		{"relative token path", Config{Clients: clients}, func(s *Settings) { s.TokenPath = "token" }, nil, "TokenPath"},
-		{"token path with query", Config{Clients: clients}, func(s *Settings) { s.TokenPath = "/token?x" }, nil, "TokenPath"},
-		{"well-known path", Config{Clients: clients}, func(s *Settings) { s.JWKSPath = "/.well-known/jwks" }, nil, "well-known"},
-		{"same paths", Config{Clients: clients}, func(s *Settings) { s.JWKSPath = s.TokenPath }, nil, "same"},
+		{"relative token path", Config{Clients: clients}, func(s *Settings) { s.Paths["oauth-token"] = "token" }, nil, `oauth-token path "token" must be an absolute path`},
+		{"token path with query", Config{Clients: clients}, func(s *Settings) { s.Paths["oauth-token"] = "/token?x" }, nil, "oauth-token path"},
+		{"token path with trailing slash", Config{Clients: clients}, func(s *Settings) { s.Paths["oauth-token"] = "/token/" }, nil, "trailing slash"},
+		{"well-known path", Config{Clients: clients}, func(s *Settings) { s.Paths["oauth-jwks"] = "/.well-known/jwks" }, nil, "well-known"},
+		{"metadata path", Config{Clients: clients}, func(s *Settings) { s.Paths["oauth-jwks"] = "/.well-known/oauth-authorization-server" }, nil, "well-known"},
+		{"same paths", Config{Clients: clients}, func(s *Settings) { s.Paths["oauth-jwks"] = s.Paths["oauth-token"] }, nil, `oauth-jwks path "/oauth2/token" is also oauth-token's`},
+		{"path of an endpoint not enabled", Config{Clients: clients}, func(s *Settings) { s.Paths["oauth-authorize"] = "/authorize" }, nil, `Paths has "oauth-authorize", which is not an enabled endpoint`},
+		{"path of an unknown endpoint", Config{Clients: clients}, func(s *Settings) { s.Paths["oauth-tokn"] = "/t" }, nil, `Paths has "oauth-tokn"`},
 		{"unknown auth method", Config{Clients: clients}, func(s *Settings) { s.AuthMethods = []string{"private_key_jwt"} }, nil, "auth method"},
 		{"duplicate auth method", Config{Clients: clients}, func(s *Settings) {
 			s.AuthMethods = []string{"none", "none"}
@@ -88,7 +93,7 @@ func TestNewServerDefaults(t *testing.T) {
 			t.Fatalf("%s: %v", iss, err)
 		}
 		s := srv.Settings()
-		if s.TokenPath != "/oauth2/token" || s.JWKSPath != "/oauth2/jwks" || s.MaxBodyBytes != 64<<10 ||
+		if !maps.Equal(s.Paths, map[string]string{"oauth-token": "/oauth2/token", "oauth-jwks": "/oauth2/jwks"}) || s.MaxBodyBytes != 64<<10 ||
 			s.SigningAlg != oauth.AlgES256 || !slices.Equal(s.AuthMethods, []string{"client_secret_basic"}) {
 			t.Fatalf("settings %+v", s)
 		}

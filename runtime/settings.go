@@ -40,9 +40,13 @@ type ScopeInfo struct {
 type Settings struct {
 	// Issuer is the exact issuer identifier (RFC 8414 §2).
 	Issuer string
-	// TokenPath and JWKSPath are the endpoint paths.
-	TokenPath string
-	JWKSPath  string
+	// Paths are the paths of the endpoints, by endpoint id: "oauth-token",
+	// "oauth-jwks", "oauth-authorize" (whose login and consent pages are
+	// under it), "oauth-userinfo", "oauth-introspect", "oauth-revoke". An
+	// endpoint without one gets its default (/oauth2/token, ...); a path
+	// for an endpoint that is not enabled is refused. The metadata
+	// locations are fixed (RFC 8414 §3.1, OIDC Discovery §4.1).
+	Paths map[string]string
 	// AuthMethods are the token_endpoint_auth_method values of the client
 	// authentication methods the token endpoint accepts; none means
 	// client_secret_basic (RFC 8414 §2).
@@ -54,17 +58,10 @@ type Settings struct {
 	// MaxBodyBytes limits request bodies; 0 means 64 KiB.
 	MaxBodyBytes int64
 
-	// AuthorizePath is the authorization endpoint's path (RFC 6749 §3.1);
-	// empty when the spec enables no authorization flow. The login and
-	// consent forms post to AuthorizePath+"/login" and +"/consent".
-	AuthorizePath string
 	// RequirePKCE requires PKCE of confidential clients too (RFC 9700
 	// §2.1.1 recommends it); public clients always need it. Default true
 	// in specs.
 	RequirePKCE bool
-	// UserInfoPath is the userinfo endpoint's path (OIDC Core §5.3); empty
-	// when the spec does not enable it.
-	UserInfoPath string
 	// IDTokenSigningAlg is the JWS algorithm of ID tokens: RS256 (the
 	// default; OIDC Discovery §3 requires it be available), ES256 or EdDSA.
 	IDTokenSigningAlg string

@@ -55,6 +55,10 @@ type AccessTokenStore interface {
 	SaveAccessToken(ctx context.Context, r AccessTokenRecord) error
 	// AccessToken returns the record under the key.
 	AccessToken(ctx context.Context, key []byte) (r AccessTokenRecord, found bool, err error)
+	// RevokeAccessToken marks the record under the key revoked, and every
+	// later AccessToken returns it with Revoked set. Revoking an unknown or
+	// revoked token is not an error.
+	RevokeAccessToken(ctx context.Context, key []byte) error
 }
 
 // Store is every storage contract the token endpoint needs.

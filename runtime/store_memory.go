@@ -14,16 +14,15 @@ import (
 
 // MemoryStore is an in-memory Store for tests, demos and single-process
 // servers. One mutex makes ConsumeCode and RotateRefreshToken atomic
-// (security.md S-07, S-13). Records go in and come out as copies, so no
+// (RFC 6749 §4.1.2; RFC 9700 §4.14.2). Records go in and come out as copies, so no
 // caller shares a slice or map with the store.
 //
 // Each record is kept encoded (store_memory_codec.go) in byte chunks
 // (store_memory_slab.go) under a fixed-size key, so that neither the maps
 // nor the records hold pointers and a store of millions of records costs
 // the garbage collector almost nothing. Expired records are pruned as the
-// store is written (store_memory_prune.go) when the store has a Clock:
-// NewMemoryStoreWithClock gives it one, and NewServer gives its Clock to a
-// MemoryStore that has none. Expiry itself stays the caller's check.
+// store is written (store_memory_prune.go) by the Clock of the server it
+// is given to. Expiry itself stays the caller's check.
 type MemoryStore struct {
 	mu      sync.Mutex
 	grants  map[memstore.Key]memRecord
@@ -49,7 +48,8 @@ type memRecord struct {
 	// consumed is set when a code has been consumed, replayed when it was
 	// presented again after that.
 	consumed, replayed bool
-	// revoked is set when a grant is revoked; it overrides the encoded Revoked.
+	// revoked is set when a grant or an access token is revoked; it
+	// overrides the encoded Revoked of a grant.
 	revoked bool
 	prune   int64 // Unix seconds; memstore.NoPrune when never
 }
@@ -70,14 +70,6 @@ func NewMemoryStore() *MemoryStore {
 		access:      make(map[memstore.Key]memRecord),
 		accessExtra: make(map[memstore.Key]map[string]any),
 	}
-}
-
-// NewMemoryStoreWithClock returns an empty MemoryStore that prunes expired
-// records, reading the time from c.
-func NewMemoryStoreWithClock(c Clock) *MemoryStore {
-	m := NewMemoryStore()
-	m.clock = c
-	return m
 }
 
 // adoptClock gives the store c when it has no Clock yet.
@@ -342,6 +334,11 @@ func (m *MemoryStore) SaveAccessToken(_ context.Context, r AccessTokenRecord) er
 	if err := m.insertLocked(memstore.KindAccess, k, rec, prune, now); err != nil {
 		return fmt.Errorf("save access token: %w", err)
 	}
+	if r.Revoked {
+		e := m.access[k]
+		e.revoked = true
+		m.access[k] = e
+	}
 	if extra != nil {
 		m.accessExtra[k] = extra
 	}
@@ -368,5 +365,18 @@ func (m *MemoryStore) AccessToken(_ context.Context, key []byte) (AccessTokenRec
 		return AccessTokenRecord{}, false, err
 	}
 	r.Claims.Extra = extra
+	r.Revoked = e.revoked
 	return r, true, nil
+}
+
+// RevokeAccessToken implements AccessTokenStore.
+func (m *MemoryStore) RevokeAccessToken(_ context.Context, key []byte) error {
+	k := memstore.KeyOfHash(key)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e, ok := m.access[k]; ok {
+		e.revoked = true
+		m.access[k] = e
+	}
+	return nil
 }

@@ -23,7 +23,9 @@ func (c *pnClock) advance(d time.Duration) { c.now = c.now.Add(d) }
 
 func pnStore() (*MemoryStore, *pnClock) {
 	c := &pnClock{now: pnStart}
-	return NewMemoryStoreWithClock(c), c
+	m := NewMemoryStore()
+	m.adoptClock(c)
+	return m, c
 }
 
 func pnHash() []byte {
@@ -307,13 +309,15 @@ func TestNewServerGivesMemoryStoreItsClock(t *testing.T) {
 		t.Fatal(err)
 	}
 	own := &pnClock{now: pnStart}
+	withClock := NewMemoryStore()
+	withClock.adoptClock(own)
 	for name, tc := range map[string]struct {
 		store Store
 		want  Clock
 	}{
 		"default":    {nil, clk},
 		"given":      {NewMemoryStore(), clk},
-		"with clock": {NewMemoryStoreWithClock(own), own},
+		"with clock": {withClock, own},
 	} {
 		s, err := NewServer(Config{Clients: clients, Store: tc.store, Clock: clk}, Settings{Issuer: "https://as.example"}, Flows{})
 		if err != nil {

@@ -39,11 +39,11 @@ func (t *TokenContext) IssueDefaults(ctx context.Context) (*TokenResponse, error
 		g = *t.Grant
 	} else {
 		var err error
-		if g, err = t.Issuers.Grants.Issue(ctx, t.Defaults.Grant); err != nil {
+		if g, err = t.Issuers.Grant(ctx, t.Defaults.Grant); err != nil {
 			return nil, err
 		}
 	}
-	tok, err := t.Issuers.Access.Issue(ctx, t.Defaults.Access, g)
+	tok, err := t.Issuers.Access(ctx, t.Defaults.Access, g)
 	if err != nil {
 		return nil, err
 	}
@@ -58,13 +58,13 @@ func (t *TokenContext) IssueDefaults(ctx context.Context) (*TokenResponse, error
 	}
 	if t.RefreshToken != nil && !t.Policy.RotateRefresh {
 		resp.RefreshToken = t.presented // RFC 6749 §6: the client keeps using it
-	} else if resp.RefreshToken, err = t.Issuers.Refresh.Issue(ctx, t.Defaults.Refresh, g); err != nil {
+	} else if resp.RefreshToken, err = t.Issuers.Refresh(ctx, t.Defaults.Refresh, g); err != nil {
 		return nil, err
 	}
 	if t.Defaults.ID != nil {
 		claims := *t.Defaults.ID
-		claims.AtHash = t.Issuers.ID.AtHash(resp.AccessToken)
-		if resp.IDToken, err = t.Issuers.ID.Issue(ctx, &claims, g); err != nil {
+		claims.AtHash = t.Issuers.AtHash(resp.AccessToken)
+		if resp.IDToken, err = t.Issuers.ID(ctx, &claims, g); err != nil {
 			return nil, err
 		}
 	}

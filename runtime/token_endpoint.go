@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -19,34 +18,56 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
-// The token endpoint (RFC 6749 §3.2). This file is the pipeline of flows.md
-// §2.3, read top to bottom: every step that the specifications make
-// mandatory runs here, before or after the flow, so no flow can skip one
-// (conventions R-04).
+// The token endpoint (RFC 6749 §3.2): the unit, then its pipeline, read top
+// to bottom. Every step that the specifications make mandatory runs here,
+// before or after the flow, and what a step does for a flow is the flow's
+// policy (flowkit.GrantPolicy), so no flow can skip one.
+
+// tokenEndpointID is the token endpoint's id.
+const tokenEndpointID = "oauth-token"
+
+// tokenEndpoint exchanges a grant for tokens: every token flow and every
+// extension grant, selected by grant_type. Callers are clients.
+type tokenEndpoint struct{ unit }
+
+func newTokenEndpoint(s *Server) *tokenEndpoint {
+	return &tokenEndpoint{s.newUnit(tokenEndpointID, "/oauth2/token", callerClient)}
+}
+
+// routes: POST only (RFC 6749 §3.2); another method is 405 with an OAuth
+// error body.
+func (e *tokenEndpoint) routes() []route {
+	return []route{{path: e.path, methods: []string{http.MethodPost}, serve: e.s.serveToken, refuse: e.s.refuseToken}}
+}
+
+// advertise sets token_endpoint, the enabled grant types in registration
+// order (an omitted member would mean authorization_code and implicit),
+// the client authentication methods, and S256 when codes are redeemed
+// (RFC 8414 §2; RFC 7636 §4.2).
+func (e *tokenEndpoint) advertise(md *Metadata) {
+	md.TokenEndpoint = e.url()
+	md.GrantTypesSupported = slices.Clone(e.s.grantOrder)
+	md.TokenEndpointAuthMethodsSupported = slices.Clone(e.s.tokenAuthMethods)
+	if e.s.codeGrant != "" {
+		md.CodeChallengeMethodsSupported = []string{oauth.PKCEMethodS256}
+	}
+}
+
+// refuseToken answers a request that is not a POST.
+func (s *Server) refuseToken(w http.ResponseWriter, r *http.Request) {
+	req := s.newClientRequest(w, "token", tokenEndpointCode)
+	req.fail(r.Context(), http.StatusMethodNotAllowed, oauth.NewError(oauth.ErrInvalidRequest, "the token endpoint accepts POST only"))
+}
 
 // serveToken handles one token request.
 func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.clock.Now() // read once per request
-	req := tokenRequest{s: s, w: w, log: s.log}
+	req := s.newClientRequest(w, "token", tokenEndpointCode)
 
-	// 1. POST only (RFC 6749 §3.2; RFC 9110 §15.5.6), a form body only, and
-	// no client credentials in the URL (RFC 6749 §2.3.1).
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		req.fail(ctx, http.StatusMethodNotAllowed, oauth.NewError(oauth.ErrInvalidRequest, "the token endpoint accepts POST only"))
-		return
-	}
-	if r.URL.RawQuery != "" && form.QueryCarriesCredentials(r.URL.RawQuery) {
-		req.failCode(ctx, oauth.NewError(oauth.ErrInvalidRequest, "client credentials must not be sent in the URL"))
-		return
-	}
-
-	// 2. The form, parsed once: body limit, repeated parameters refused
-	// (RFC 6749 §3.2).
-	params, e := form.ParseBody(w, r, s.settings.MaxBodyBytes)
-	if e != nil {
-		req.failCode(ctx, e)
+	// 1-2. A POST (the router's), its form read once (clientRequest).
+	params, ok := req.readForm(ctx, r)
+	if !ok {
 		return
 	}
 
@@ -65,21 +86,8 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	pol := reg.Grant
 
 	// 4. Authenticate the client (RFC 6749 §2.3).
-	auth, e := s.authenticateClient(ctx, r, params, now, s.tokenAuthMethods)
-	req.header = auth.header
-	if e != nil {
-		if auth.id != "" {
-			req.log = s.log.With("client_id", auth.id) // not a secret; helps spot guessing
-		}
-		if auth.retryAfter > 0 {
-			// RFC 6585 §4: 429 with Retry-After; no challenge, since
-			// retrying with credentials now would not help.
-			w.Header().Set("Retry-After", strconv.FormatInt(int64((auth.retryAfter+time.Second-1)/time.Second), 10))
-			req.header = false
-			req.fail(ctx, http.StatusTooManyRequests, e)
-			return
-		}
-		req.failCode(ctx, e)
+	auth, ok := req.authenticate(ctx, r, params, now, s.tokenAuthMethods)
+	if !ok {
 		return
 	}
 	client := auth.client
@@ -238,39 +246,8 @@ func (s *Server) redeem(ctx context.Context, t *TokenContext) error {
 	return nil
 }
 
-// tokenRequest carries what the error path of one request needs.
-type tokenRequest struct {
-	s      *Server
-	w      http.ResponseWriter
-	log    *slog.Logger
-	header bool // the client used the Authorization header
-}
-
-// failCode answers err with the status of its code at the token endpoint
-// (flows.md §4.3).
-func (q *tokenRequest) failCode(ctx context.Context, err error) {
-	q.fail(ctx, 0, err)
-}
-
-// fail logs err and writes it. status 0 means the code's status. An error
-// that is not an *oauth.Error, or whose code the token endpoint cannot return,
-// becomes server_error; its cause is logged, never sent (flows.md §4.2).
-func (q *tokenRequest) fail(ctx context.Context, status int, err error) {
-	e := endpointFailure(ctx, q.log, "token", tokenEndpointCode, err)
-	if status == 0 {
-		status = e.Code.Status()
-	}
-	var challenge []string
-	if e.Code == oauth.ErrInvalidClient && q.header {
-		// RFC 6749 §5.2: 401 with a challenge for the scheme the client used
-		// (security.md S-28). Other methods get 400 (flows.md §2.2 rule 9).
-		status, challenge = http.StatusUnauthorized, q.s.basicChallenge
-	}
-	reply.Error(q.w, status, e, challenge)
-}
-
 // tokenEndpointCode reports whether the token endpoint may answer with the
-// code (flows.md §4.3).
+// code (RFC 6749 §5.2, RFC 8707 §2, RFC 8628 §3.5, RFC 9449 §5).
 func tokenEndpointCode(c oauth.ErrorCode) bool {
 	switch c {
 	case oauth.ErrInvalidRequest, oauth.ErrInvalidClient, oauth.ErrInvalidGrant, oauth.ErrUnauthorizedClient,

@@ -303,11 +303,11 @@ func TestProcedureFailures(t *testing.T) {
 
 // htIssue is a custom procedure that issues through the issuers itself.
 func htIssue(ctx context.Context, t *TokenContext) (*TokenResponse, error) {
-	g, err := t.Issuers.Grants.Issue(ctx, t.Defaults.Grant)
+	g, err := t.Issuers.Grant(ctx, t.Defaults.Grant)
 	if err != nil {
 		return nil, err
 	}
-	tok, err := t.Issuers.Access.Issue(ctx, t.Defaults.Access, g)
+	tok, err := t.Issuers.Access(ctx, t.Defaults.Access, g)
 	if err != nil {
 		return nil, err
 	}

@@ -14,9 +14,39 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
-// The userinfo endpoint (OIDC Core §5.3; flows.md §2.5, §12), read top to
-// bottom: method, the bearer token (RFC 6750 §2), its validation, the
+// The userinfo endpoint (OIDC Core §5.3): the unit, then its pipeline,
+// read top to bottom: the bearer token (RFC 6750 §2), its validation, the
 // openid scope, the user, the flow, the response.
+
+// userInfoEndpointID is the userinfo endpoint's id.
+const userInfoEndpointID = "oauth-userinfo"
+
+// userInfoEndpoint returns claims about the end user to the holder of an
+// access token. Callers present a bearer token.
+type userInfoEndpoint struct{ unit }
+
+func newUserInfoEndpoint(s *Server) *userInfoEndpoint {
+	return &userInfoEndpoint{s.newUnit(userInfoEndpointID, "/oauth2/userinfo", callerBearer)}
+}
+
+// routes: GET and POST (OIDC Core §5.3.1).
+func (e *userInfoEndpoint) routes() []route {
+	return []route{{path: e.path, methods: []string{http.MethodGet, http.MethodPost}, serve: e.s.serveUserInfo, refuse: e.s.refuseUserInfo}}
+}
+
+// advertise sets userinfo_endpoint (OIDC Discovery §3), on a server that
+// speaks OpenID Connect.
+func (e *userInfoEndpoint) advertise(md *Metadata) {
+	if e.s.settings.OpenID() {
+		md.UserInfoEndpoint = e.url()
+	}
+}
+
+// refuseUserInfo answers a request that is neither GET nor POST.
+func (s *Server) refuseUserInfo(w http.ResponseWriter, r *http.Request) {
+	q := userInfoRequest{s: s, w: w}
+	q.fail(r.Context(), http.StatusMethodNotAllowed, oauth.NewError(oauth.ErrInvalidRequest, "the userinfo endpoint accepts GET and POST only"))
+}
 
 // serveUserInfo handles one userinfo request.
 func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
@@ -24,14 +54,7 @@ func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 	now := s.clock.Now()
 	q := userInfoRequest{s: s, w: w}
 
-	// 1. GET and POST (OIDC Core §5.3.1).
-	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		w.Header().Set("Allow", "GET, POST")
-		q.fail(ctx, http.StatusMethodNotAllowed, oauth.NewError(oauth.ErrInvalidRequest, "the userinfo endpoint accepts GET and POST only"))
-		return
-	}
-
-	// 2. The bearer token (RFC 6750 §2; flows.md §2.5 rule 1).
+	// 1. A GET or POST (the router's) with a bearer token (RFC 6750 §2).
 	raw, e := bearer.FromRequest(w, r, s.settings.MaxBodyBytes)
 	token := Secret(raw)
 	if e != nil {
@@ -43,7 +66,7 @@ func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// 3. An active access token of this server: not a refresh token, not an
+	// 2. An active access token of this server: not a refresh token, not an
 	// ID token, not expired, not revoked (flows.md §2.5 rule 3; S-39).
 	rec, grant, active, err := s.accessTokenActiveAt(ctx, token, now)
 	if err != nil {
@@ -73,14 +96,14 @@ func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// 4. The openid scope (OIDC Core §5.3; flows.md §12 rule 1).
+	// 3. The openid scope (OIDC Core §5.3; flows.md §12 rule 1).
 	scope := rec.Claims.Scope
 	if !scope.Contains(oauth.ScopeOpenID) {
 		q.fail(ctx, 0, oauth.NewError(oauth.ErrInsufficientScope, "the access token lacks the openid scope"))
 		return
 	}
 
-	// 5. The client and the user still exist (flows.md §12 rule 2).
+	// 4. The client and the user still exist (flows.md §12 rule 2).
 	client, err := s.clients.Client(ctx, rec.ClientID)
 	if err != nil {
 		q.fail(ctx, 0, oauth.AsError(fmt.Errorf("userinfo: look up client: %w", err)))
@@ -103,7 +126,7 @@ func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// 6. The flow and its procedure; panics are recovered (S-77).
+	// 5. The flow and its procedure; panics are recovered (S-77).
 	u := &UserInfoContext{
 		Flow:        s.userinfo.ID,
 		Now:         now,
@@ -127,7 +150,7 @@ func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// 7. The response: sub is the token's (OIDC Core §5.3.2), no-store.
+	// 6. The response: sub is the token's (OIDC Core §5.3.2), no-store.
 	if resp.Subject != sub {
 		q.fail(ctx, 0, oauth.NewError(oauth.ErrServerError, "").WithCause(
 			fmt.Errorf("userinfo response sub %q is not the token's %q (OIDC Core §5.3.2)", resp.Subject, sub)))
@@ -145,7 +168,7 @@ func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 // used at the userinfo endpoint: it names the issuer, the server's own
 // resource indicator, or the userinfo endpoint's URL.
 func (s *Server) userInfoAudience(aud Audience) bool {
-	url := s.origin() + s.settings.UserInfoPath
+	url := s.origin() + s.settings.Paths[userInfoEndpointID]
 	return slices.Contains(aud, s.settings.Issuer) || slices.Contains(aud, url)
 }
 

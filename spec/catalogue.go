@@ -43,6 +43,12 @@ type CatalogueEndpoint struct {
 	// TokenSettings are the keys of a flow's tokens the endpoint's flows
 	// use; a flow may set no other.
 	TokenSettings []string `yaml:"token_settings"`
+	// Settings are the settings a spec may give the endpoint beyond its
+	// path (EndpointSettings).
+	Settings []string `yaml:"settings"`
+	// Subpaths are the paths the endpoint serves under its own, such as
+	// its login and consent forms.
+	Subpaths []string `yaml:"subpaths"`
 }
 
 // CatalogueFlow is a standard flow type.

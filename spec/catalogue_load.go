@@ -80,6 +80,8 @@ func parseCatalogue(filename string, data []byte) (*Catalogue, error) {
 					{key: "parameters", decode: d.strList(&ep.Parameters)},
 					{key: "property_sources", decode: d.strList(&ep.PropertySources)},
 					{key: "token_settings", decode: d.strList(&ep.TokenSettings)},
+					{key: "settings", decode: d.strList(&ep.Settings)},
+					{key: "subpaths", decode: d.strList(&ep.Subpaths)},
 				})
 				c.Endpoints = append(c.Endpoints, ep)
 			})
@@ -373,5 +375,15 @@ func checkEndpointProtocol(ep CatalogueEndpoint, ds *Diagnostics) {
 	}
 	if ep.WireParam != "" && !slices.Contains(ep.Parameters, ep.WireParam) {
 		ds.report(ep.Pos, CodeProperty, "%s: wire_param %q is not one of its parameters", where, ep.WireParam)
+	}
+	for _, st := range ep.Settings {
+		if !slices.Contains(EndpointSettings(), st) || ep.SpecKey == "" {
+			ds.report(ep.Pos, CodeUnknownKey, "%s: setting %q is not an endpoint setting of a spec (%s)", where, st, strings.Join(EndpointSettings(), ", "))
+		}
+	}
+	for _, sub := range ep.Subpaths {
+		if !strings.HasPrefix(sub, "/") || checkPath("/x"+sub) != "" {
+			ds.report(ep.Pos, CodePath, "%s: subpath %q must be a path starting with /", where, sub)
+		}
 	}
 }

@@ -98,37 +98,14 @@ func (d *decoder) version(root *yaml.Node) bool {
 
 func (d *decoder) endpoints(e entry, p string, dst *Endpoints) {
 	dst.Pos = d.pos(e.k)
-	d.object(e.v, dst.Pos, p, []field{
-		{key: "token", decode: func(e entry, p string) {
-			t := &TokenEndpoint{Endpoint: Endpoint{Pos: d.pos(e.k)}}
-			d.object(e.v, t.Pos, p, []field{
-				{key: "path", decode: d.str(&t.Path)},
-				{key: "auth_methods", required: true, decode: d.strList(&t.AuthMethods)},
-			})
-			dst.Token = t
-		}},
-		{key: "jwks", decode: func(e entry, p string) {
-			j := &Endpoint{Pos: d.pos(e.k)}
-			d.object(e.v, j.Pos, p, []field{
-				{key: "path", decode: d.str(&j.Path)},
-			})
-			dst.JWKS = j
-		}},
-		{key: "authorize", decode: func(e entry, p string) {
-			a := &AuthorizeEndpoint{Endpoint: Endpoint{Pos: d.pos(e.k)}}
-			d.object(e.v, a.Pos, p, []field{
-				{key: "path", decode: d.str(&a.Path)},
-				{key: "require_pkce", decode: d.boolPtr(&a.RequirePKCE)},
-			})
-			dst.Authorize = a
-		}},
-		{key: "userinfo", decode: func(e entry, p string) {
-			u := &Endpoint{Pos: d.pos(e.k)}
-			d.object(e.v, u.Pos, p, []field{
-				{key: "path", decode: d.str(&u.Path)},
-			})
-			dst.UserInfo = u
-		}},
+	d.keyed(e.v, p, func(e entry, at Pos, ip string) {
+		ep := &Endpoint{Pos: at, Key: e.key}
+		d.object(e.v, at, ip, []field{
+			{key: "path", decode: d.str(&ep.Path)},
+			{key: "auth_methods", decode: d.strList(&ep.AuthMethods)},
+			{key: "require_pkce", decode: d.boolPtr(&ep.RequirePKCE)},
+		})
+		dst.List = append(dst.List, ep)
 	})
 }
 

@@ -33,12 +33,12 @@ func TestParseContractSpec(t *testing.T) {
 	if s.Dir != "testdata/valid" {
 		t.Errorf("Dir = %q", s.Dir)
 	}
-	if s.Endpoints.Token == nil || s.Endpoints.Token.Path != "/oauth2/token" ||
-		!slices.Equal(s.Endpoints.Token.AuthMethods, []string{"client_secret_basic", "client_secret_post", "none"}) {
-		t.Errorf("token endpoint = %+v", s.Endpoints.Token)
+	if s.Endpoints.Get("token") == nil || s.Endpoints.Get("token").Path != "/oauth2/token" ||
+		!slices.Equal(s.Endpoints.Get("token").AuthMethods, []string{"client_secret_basic", "client_secret_post", "none"}) {
+		t.Errorf("token endpoint = %+v", s.Endpoints.Get("token"))
 	}
-	if s.Endpoints.JWKS == nil || s.Endpoints.JWKS.Path != "/oauth2/jwks" {
-		t.Errorf("jwks endpoint = %+v", s.Endpoints.JWKS)
+	if s.Endpoints.Get("jwks") == nil || s.Endpoints.Get("jwks").Path != "/oauth2/jwks" {
+		t.Errorf("jwks endpoint = %+v", s.Endpoints.Get("jwks"))
 	}
 	tk := s.Tokens
 	if *tk.AccessTokenFormat != "jwt" || *tk.AccessTokenTTL != 10*time.Minute || !*tk.IssueRefreshToken ||
@@ -103,7 +103,7 @@ flows:
 	}{
 		{"spec", s.Pos, 1, 1},
 		{"endpoints", s.Endpoints.Pos, 5, 1},
-		{"token endpoint", s.Endpoints.Token.Pos, 6, 3},
+		{"token endpoint", s.Endpoints.Get("token").Pos, 6, 3},
 		{"tokens", s.Tokens.Pos, 8, 1},
 		{"flow", s.Flows[0].Pos, 11, 3},
 	} {
@@ -137,8 +137,8 @@ flows:
   oauth-token-client-credentials: {}
 extension_grants:
 `)
-	if s.Endpoints.JWKS == nil || s.Endpoints.JWKS.Path != "" {
-		t.Errorf("jwks: null should enable the endpoint with the default path, got %+v", s.Endpoints.JWKS)
+	if s.Endpoints.Get("jwks") == nil || s.Endpoints.Get("jwks").Path != "" {
+		t.Errorf("jwks: null should enable the endpoint with the default path, got %+v", s.Endpoints.Get("jwks"))
 	}
 	if len(s.Flows) != 2 || s.Flows[0].ID != "oauth-token-refresh" || len(s.Flows[0].Properties) != 0 {
 		t.Errorf("flows = %+v", s.Flows)

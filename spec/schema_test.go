@@ -142,6 +142,10 @@ func TestSchemaMatchesGoTypes(t *testing.T) {
 		fields := yamlFields(typ)
 		for name, ft := range fields {
 			fp := join(path, name)
+			if fp == "endpoints" {
+				checkSchemaEndpoints(t, js, props[name])
+				continue
+			}
 			sub, ok := props[name].(map[string]any)
 			if !ok {
 				if !omitted[fp] {
@@ -187,6 +191,51 @@ func TestSchemaMatchesGoTypes(t *testing.T) {
 		}
 	}
 	walk(reflect.TypeOf(Spec{}), js.root, "")
+}
+
+// checkSchemaEndpoints: the schema's endpoints are exactly the catalogue's
+// available endpoints a spec may declare, each with its path and the
+// settings the catalogue gives it.
+func checkSchemaEndpoints(t *testing.T, js *jsonSchema, node any) {
+	t.Helper()
+	m, _ := node.(map[string]any)
+	r, err := js.resolve(m)
+	if err != nil {
+		t.Fatalf("endpoints: %v", err)
+	}
+	props, _ := r["properties"].(map[string]any)
+	want := map[string][]string{}
+	for _, ep := range builtin(t).Endpoints {
+		if ep.SpecKey != "" && ep.Status == StatusAvailable {
+			want[ep.SpecKey] = append([]string{"path"}, ep.Settings...)
+		}
+	}
+	for key, settings := range want {
+		sub, ok := props[key].(map[string]any)
+		if !ok {
+			t.Errorf("schema lacks endpoints.%s", key)
+			continue
+		}
+		rs, _ := js.resolve(sub)
+		sp, _ := rs["properties"].(map[string]any)
+		var got []string
+		for k := range sp {
+			got = append(got, k)
+		}
+		if !slices.Equal(sortedCopy(got), sortedCopy(settings)) {
+			t.Errorf("schema endpoints.%s has %v, the catalogue %v", key, got, settings)
+		}
+		for _, st := range settings {
+			if !slices.Contains(append([]string{"path"}, EndpointSettings()...), st) {
+				t.Errorf("endpoints.%s: %s is not a field of Endpoint", key, st)
+			}
+		}
+	}
+	for key := range props {
+		if _, ok := want[key]; !ok {
+			t.Errorf("schema has endpoints.%s, which is not an available endpoint of the catalogue", key)
+		}
+	}
 }
 
 func enumOf(t *testing.T, js *jsonSchema, node map[string]any) []string {

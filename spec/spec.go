@@ -49,40 +49,30 @@ type Spec struct {
 	src *source
 }
 
-// Endpoints are the endpoints of a spec.
+// Endpoints are the endpoints a spec declares under "endpoints:", keyed by
+// the catalogue endpoints' spec keys (token, jwks, authorize, ...).
 type Endpoints struct {
 	Pos
-	// Token is the token endpoint (RFC 6749 §3.2).
-	Token *TokenEndpoint `yaml:"token"`
-	// JWKS is the JWK Set endpoint (RFC 7517 §5).
-	JWKS *Endpoint `yaml:"jwks"`
-	// Authorize is the authorization endpoint (RFC 6749 §3.1).
-	Authorize *AuthorizeEndpoint `yaml:"authorize"`
-	// UserInfo is the userinfo endpoint (OIDC Core §5.3).
-	UserInfo *Endpoint `yaml:"userinfo"`
+	// List are the declared endpoints, in spec order.
+	List []*Endpoint
+}
+
+// Get returns the declared endpoint with the spec key, or nil.
+func (e Endpoints) Get(key string) *Endpoint {
+	for _, ep := range e.List {
+		if ep.Key == key {
+			return ep
+		}
+	}
+	return nil
 }
 
 // Path returns the path the spec gives the endpoint whose key under
 // "endpoints:" is specKey; "" when it gives none (the catalogue's default
 // applies) or does not declare the endpoint.
 func (e Endpoints) Path(specKey string) string {
-	switch specKey {
-	case "token":
-		if e.Token != nil {
-			return e.Token.Path
-		}
-	case "jwks":
-		if e.JWKS != nil {
-			return e.JWKS.Path
-		}
-	case "authorize":
-		if e.Authorize != nil {
-			return e.Authorize.Path
-		}
-	case "userinfo":
-		if e.UserInfo != nil {
-			return e.UserInfo.Path
-		}
+	if ep := e.Get(specKey); ep != nil {
+		return ep.Path
 	}
 	return ""
 }
@@ -91,41 +81,39 @@ func (e Endpoints) Path(specKey string) string {
 // "endpoints:" is specKey. An empty key names an endpoint served at fixed
 // locations, which is never declared and always there.
 func (e Endpoints) Declared(specKey string) bool {
-	switch specKey {
-	case "":
-		return true
-	case "token":
-		return e.Token != nil
-	case "jwks":
-		return e.JWKS != nil
-	case "authorize":
-		return e.Authorize != nil
-	case "userinfo":
-		return e.UserInfo != nil
-	}
-	return false
+	return specKey == "" || e.Get(specKey) != nil
 }
 
-// Endpoint is an endpoint with a path.
+// Endpoint is a declared endpoint: its path and the settings the catalogue
+// lets it have (EndpointSettings).
 type Endpoint struct {
 	Pos
+	// Key is the key under "endpoints:", a catalogue endpoint's spec key.
+	Key string `yaml:"-"`
 	// Path is the URL path, starting with "/"; empty means the catalogue default.
 	Path string `yaml:"path"`
-}
-
-// TokenEndpoint is the token endpoint.
-type TokenEndpoint struct {
-	Endpoint `yaml:",inline"`
-	// AuthMethods are the client authentication methods it accepts.
+	// AuthMethods are the client authentication methods the server's
+	// client-authenticating endpoints accept (setting auth_methods).
 	AuthMethods []string `yaml:"auth_methods"`
+	// RequirePKCE requires PKCE of confidential clients too; public clients
+	// always need it (RFC 9700 §2.1.1). Nil means true (setting
+	// require_pkce).
+	RequirePKCE *bool `yaml:"require_pkce"`
 }
 
-// AuthorizeEndpoint is the authorization endpoint.
-type AuthorizeEndpoint struct {
-	Endpoint `yaml:",inline"`
-	// RequirePKCE requires PKCE of confidential clients too; public clients
-	// always need it (RFC 9700 §2.1.1). Nil means true.
-	RequirePKCE *bool `yaml:"require_pkce"`
+// EndpointSettings are the settings an endpoint may have beyond its path;
+// the catalogue says which endpoint has which.
+func EndpointSettings() []string { return []string{"auth_methods", "require_pkce"} }
+
+// has reports whether the endpoint sets the setting.
+func (e *Endpoint) has(setting string) bool {
+	switch setting {
+	case "auth_methods":
+		return e.AuthMethods != nil
+	case "require_pkce":
+		return e.RequirePKCE != nil
+	}
+	return false
 }
 
 // TokenSettings are token settings. Nil fields inherit the server-wide value,

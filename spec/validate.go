@@ -112,39 +112,47 @@ type endpointPath struct {
 }
 
 func (v *validation) endpoints() {
-	e := v.s.Endpoints
 	var paths []endpointPath
-	add := func(key string, pos Pos, p string) {
-		if p == "" {
-			if ep := v.endpointBySpecKey(key); ep != nil {
-				p = ep.Path
+	for _, e := range v.s.Endpoints.List {
+		p := join("endpoints", e.Key)
+		ce := v.endpointBySpecKey(e.Key)
+		if ce == nil {
+			var keys []string
+			for _, c := range v.c.Endpoints {
+				if c.SpecKey != "" && c.Status == StatusAvailable {
+					keys = append(keys, c.SpecKey)
+				}
+			}
+			v.report(e.Pos, CodeUnknownKey, "unknown endpoint %q%s", e.Key, didYouMean(e.Key, keys))
+			continue
+		}
+		if ce.Status != StatusAvailable {
+			v.report(e.Pos, CodeUnknownKey, "endpoint %q is %s, not served by this version", e.Key, ce.Status)
+			continue
+		}
+		for _, setting := range EndpointSettings() {
+			if e.has(setting) && !slices.Contains(ce.Settings, setting) {
+				v.report(v.at(join(p, setting), e.Pos), CodeUnknownKey, "endpoint %s has no setting %s", e.Key, setting)
 			}
 		}
-		paths = append(paths, endpointPath{key: key, path: p, pos: pos})
-	}
-	if t := e.Token; t != nil {
-		v.path("endpoints.token.path", t.Pos, t.Path)
-		add("token", v.at("endpoints.token.path", t.Pos), t.Path)
-		v.authMethods(t)
-	}
-	if j := e.JWKS; j != nil {
-		v.path("endpoints.jwks.path", j.Pos, j.Path)
-		add("jwks", v.at("endpoints.jwks.path", j.Pos), j.Path)
-	}
-	if a := e.Authorize; a != nil {
-		v.path("endpoints.authorize.path", a.Pos, a.Path)
-		pos := v.at("endpoints.authorize.path", a.Pos)
-		add("authorize", pos, a.Path)
-		// The login and consent forms post to sub-paths of the endpoint.
-		if base := paths[len(paths)-1].path; base != "" {
-			for _, sub := range []string{"/login", "/consent"} {
-				paths = append(paths, endpointPath{key: "authorize", path: base + sub, pos: pos})
-			}
+		switch {
+		case e.AuthMethods != nil:
+			v.authMethods(e)
+		case slices.Contains(ce.Settings, "auth_methods") && !v.failed(join(p, "auth_methods")):
+			v.report(e.Pos, CodeMissingKey, "missing required key \"auth_methods\" in endpoints.%s", e.Key)
 		}
-	}
-	if u := e.UserInfo; u != nil {
-		v.path("endpoints.userinfo.path", u.Pos, u.Path)
-		add("userinfo", v.at("endpoints.userinfo.path", u.Pos), u.Path)
+		pp := join(p, "path")
+		v.path(pp, e.Pos, e.Path)
+		path := e.Path
+		if path == "" {
+			path = ce.Path
+		}
+		pos := v.at(pp, e.Pos)
+		paths = append(paths, endpointPath{key: e.Key, path: path, pos: pos})
+		// An endpoint's pages and forms are under its path.
+		for _, sub := range ce.Subpaths {
+			paths = append(paths, endpointPath{key: e.Key, path: path + sub, pos: pos})
+		}
 	}
 	for i, a := range paths {
 		for _, b := range paths[:i] {
@@ -189,8 +197,8 @@ func (v *validation) path(p string, fallback Pos, value string) {
 	}
 }
 
-func (v *validation) authMethods(t *TokenEndpoint) {
-	const p = "endpoints.token.auth_methods"
+func (v *validation) authMethods(t *Endpoint) {
+	p := join(join("endpoints", t.Key), "auth_methods")
 	if v.failed(p) {
 		return
 	}
@@ -408,8 +416,8 @@ func (v *validation) extensionGrants() {
 		if why := checkGoName(g.Name); why != "" {
 			v.report(g.Pos, CodeGoName, "extension grant name %q %s", g.Name, why)
 		}
-		if v.s.Endpoints.Token == nil {
-			v.report(g.Pos, CodeMissingEnd, "extension grant %q needs endpoints.token", g.Name)
+		if key := v.endpointOf(nil).SpecKey; !v.s.Endpoints.Declared(key) {
+			v.report(g.Pos, CodeMissingEnd, "extension grant %q needs endpoints.%s", g.Name, key)
 		}
 		if gp := join(p, "grant_type"); !v.failed(gp) {
 			pos := v.at(gp, g.Pos)

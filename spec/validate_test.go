@@ -46,6 +46,11 @@ func TestValidate(t *testing.T) {
 		{"valid", head, nil},
 		{"valid flows", head + "flows:\n  oauth-token-refresh:\n  oauth-token-client-credentials:\n  oauth-token-authorization-code:\n", nil},
 		{"valid jwks only", noEndpoints + "endpoints:\n  jwks: {}\n", nil},
+		{"unknown endpoint", head + "  tokn: {}\n", []string{CodeUnknownKey}},
+		{"planned endpoint", head + "  par: {}\n", []string{CodeUnknownKey}},
+		{"setting of another endpoint", head + "  jwks:\n    require_pkce: true\n", []string{CodeUnknownKey}},
+		{"token without auth methods", noEndpoints + "endpoints:\n  token: {}\n", []string{CodeMissingKey}},
+		{"error page path clash", head + "  authorize: {}\n  jwks:\n    path: /oauth2/authorize/consent\n", []string{CodePath}},
 
 		{"package upper case", strings.Replace(head, "package: oauth", "package: OAuth", 1), []string{CodePackage}},
 		{"package keyword", strings.Replace(head, "package: oauth", "package: go", 1), []string{CodePackage}},
@@ -225,7 +230,7 @@ func TestValidateBuiltInCode(t *testing.T) {
 		Package:   "oauth",
 		Output:    "out",
 		Issuer:    "https://as.example.com",
-		Endpoints: Endpoints{Token: &TokenEndpoint{AuthMethods: []string{"none"}}},
+		Endpoints: Endpoints{List: []*Endpoint{{Key: "token", AuthMethods: []string{"none"}}}},
 		Tokens:    TokenSettings{AccessTokenTTL: &ttl},
 		Scopes:    []Scope{{Name: "a"}, {Name: "a"}, {Name: ""}},
 		Flows: []Flow{

@@ -37,7 +37,7 @@ func TestGoFilesAreFormattedAndUserOwned(t *testing.T) {
 		"authorize stub": func() ([]byte, error) {
 			return Stub(StubData{Package: "oauth", FlowID: "oauth-authorize-authorization-code", Verb: "Authorize",
 				Summary: "issues the code of a response_type=code request", Response: "AuthorizeResponse",
-				Customise: []string{"To customise, edit c.CodeData before calling c.Default, or issue", "the code with c.Issuers.Codes yourself."},
+				Customise: []string{"To customise, edit c.CodeData before calling c.Default, or issue", "the code with c.IssueCode yourself."},
 				Type:      "AuthorizeCode", Procedure: "AuthorizeCodeProcedure", Context: "AuthorizeCodeContext"})
 		},
 		"procedures": func() ([]byte, error) { return Procedures(ProceduresData{Package: "oauth"}) },

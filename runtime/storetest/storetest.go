@@ -50,6 +50,7 @@ func Run(t *testing.T, newStore func() runtime.Store) {
 	t.Run("RefreshTokenIsCopied", func(t *testing.T) { testRefreshIsCopied(t, newStore()) })
 	t.Run("AccessToken", func(t *testing.T) { testAccessToken(t, newStore()) })
 	t.Run("AccessTokenIsCopied", func(t *testing.T) { testAccessIsCopied(t, newStore()) })
+	t.Run("RevokeAccessToken", func(t *testing.T) { testRevokeAccessToken(t, newStore()) })
 }
 
 // hash returns a fresh 32-byte key, as the runtime's SHA-256 hashes are.
@@ -393,6 +394,38 @@ func testAccessToken(t *testing.T, s runtime.Store) {
 	}
 	if _, found, err := s.AccessToken(ctx, hash(t)); err != nil || found {
 		t.Errorf("AccessToken(unknown) = found %v, err %v; want not found", found, err)
+	}
+}
+
+func testRevokeAccessToken(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	a, b := newAccess(t), newAccess(t)
+	for _, r := range []runtime.AccessTokenRecord{a, b} {
+		if err := s.SaveAccessToken(ctx, r); err != nil {
+			t.Fatalf("SaveAccessToken: %v", err)
+		}
+	}
+	for range 2 { // revoking twice is not an error
+		if err := s.RevokeAccessToken(ctx, a.Key); err != nil {
+			t.Fatalf("RevokeAccessToken: %v", err)
+		}
+	}
+	got, found, err := s.AccessToken(ctx, a.Key)
+	if err != nil || !found || !got.Revoked {
+		t.Errorf("revoked AccessToken = %+v, found %v, err %v; want Revoked", got, found, err)
+	}
+	got.Revoked = false
+	if !equalAccess(got, a) {
+		t.Errorf("revoking changed the record: %+v\nwant %+v", got, a)
+	}
+	if other, _, _ := s.AccessToken(ctx, b.Key); other.Revoked {
+		t.Error("revoking one access token revoked another")
+	}
+	if err := s.RevokeAccessToken(ctx, hash(t)); err != nil {
+		t.Errorf("RevokeAccessToken(unknown) = %v, want nil", err)
+	}
+	if _, found, _ := s.AccessToken(ctx, hash(t)); found {
+		t.Error("revoking an unknown token created a record")
 	}
 }
 

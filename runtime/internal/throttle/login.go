@@ -44,9 +44,9 @@ func NewLogin() *Login {
 
 // loginKeys are the three keys of an attempt. The address is the
 // connection's: forwarded headers are not trusted (RFC 9700 §4.13).
-func loginKeys(username string, r *http.Request) (pair, account, address string) {
+func loginKeys(username string, r *http.Request) (pair, account, address Key) {
 	host := RemoteHost(r)
-	return username + "\x00" + host, username, host
+	return Key{username, host}, Key{Name: username}, Key{Host: host}
 }
 
 // Blocked reports whether an attempt for username from r must be refused

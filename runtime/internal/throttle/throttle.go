@@ -30,7 +30,7 @@ import (
 // The counts live in a ttltable.Table: an entry expires when its window and
 // its block are both over, and a full table never drops a blocked pair.
 type Throttle struct {
-	entries *ttltable.Table[string, entry]
+	entries *ttltable.Table[Key, entry]
 	// limit failures within window block a key for block.
 	limit  int
 	window time.Duration
@@ -62,15 +62,20 @@ func NewClientAuth() *Throttle {
 // New returns a throttle that blocks a key for block once it has
 // failed limit times within window.
 func New(limit int, window, block time.Duration) *Throttle {
-	entries := ttltable.New[string, entry](maxEntries)
+	entries := ttltable.New[Key, entry](maxEntries)
 	entries.Keep = func(e entry, now time.Time) bool { return now.Before(e.blockedUntil) }
 	return &Throttle{entries: entries, limit: limit, window: window, block: block}
 }
 
-// ClientKey is the pair of presented client_id and source address.
-func ClientKey(clientID string, r *http.Request) string {
-	return clientID + "\x00" + RemoteHost(r)
+// Key is what a throttle counts failures of: a name (a client_id, a
+// username), a source address, or the pair. Building one allocates
+// nothing.
+type Key struct {
+	Name, Host string
 }
+
+// ClientKey is the pair of presented client_id and source address.
+func ClientKey(clientID string, r *http.Request) Key { return Key{clientID, RemoteHost(r)} }
 
 // RemoteHost is the address of the connection (r.RemoteAddr) without its
 // port: forwarded headers are not trusted (RFC 9700 §4.13).
@@ -83,7 +88,7 @@ func RemoteHost(r *http.Request) string {
 }
 
 // Blocked reports how long the pair stays blocked, or 0.
-func (t *Throttle) Blocked(key string, now time.Time) time.Duration {
+func (t *Throttle) Blocked(key Key, now time.Time) time.Duration {
 	e, ok := t.entries.Get(key, now)
 	if !ok || !now.Before(e.blockedUntil) {
 		return 0
@@ -92,7 +97,7 @@ func (t *Throttle) Blocked(key string, now time.Time) time.Duration {
 }
 
 // Fail records a failed authentication of the pair.
-func (t *Throttle) Fail(key string, now time.Time) {
+func (t *Throttle) Fail(key Key, now time.Time) {
 	t.entries.Upsert(key, now, func(e entry, ok bool) (entry, time.Time) {
 		if !ok || now.Sub(e.windowStart) >= t.window {
 			e = entry{windowStart: now}
@@ -111,4 +116,4 @@ func (t *Throttle) Fail(key string, now time.Time) {
 }
 
 // Succeed forgets the pair's failures.
-func (t *Throttle) Succeed(key string) { t.entries.Remove(key) }
+func (t *Throttle) Succeed(key Key) { t.entries.Remove(key) }

@@ -87,10 +87,10 @@ func TestUserInfoFlowFile(t *testing.T) {
 func TestOIDCServerFile(t *testing.T) {
 	out := files(t, fixture.OIDC())
 	contains(t, ServerFile, out[ServerFile],
+		"\t\t\t\"oauth-authorize\": \"/oauth2/authorize\",\n",
+		"\t\t\t\"oauth-userinfo\":  \"/me\",\n",
 		"\t\tSigningAlg:        \"ES256\",\n",
-		"\t\tAuthorizePath:     \"/oauth2/authorize\",\n",
 		"\t\tRequirePKCE:       true,\n",
-		"\t\tUserInfoPath:      \"/me\",\n",
 		"\t\tIDTokenSigningAlg: \"RS256\",\n",
 		"\t\tIDTokenTTL:        10 * time.Minute,\n",
 		"\t\tToken: []runtime.Registration[runtime.TokenFlow]{\n",
@@ -121,7 +121,7 @@ func TestNoCodeDataWithoutSpec(t *testing.T) {
 	}
 	// And a token-only spec has none of the new settings.
 	out := files(t, fixture.Spec("oauth-token-authorization-code"))
-	for _, bad := range []string{"AuthorizePath", "UserInfoPath", "IDToken", "Authorize:", "UserInfo:"} {
+	for _, bad := range []string{"oauth-authorize", "oauth-userinfo", "RequirePKCE", "IDToken", "Authorize:", "UserInfo:"} {
 		if strings.Contains(string(out[ServerFile]), bad) {
 			t.Errorf("token-only server file has %q:\n%s", bad, out[ServerFile])
 		}

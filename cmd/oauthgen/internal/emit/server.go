@@ -52,10 +52,13 @@ func settingsFunc(m *model.Model) jen.Code {
 	for _, am := range s.AuthMethods {
 		methods = append(methods, jen.Lit(am))
 	}
+	var paths []jen.Code
+	for _, p := range s.Paths {
+		paths = append(paths, jen.Lit(p.ID).Op(":").Lit(p.Path))
+	}
 	items := []jen.Code{
 		kv("Issuer", jen.Lit(s.Issuer)),
-		kv("TokenPath", jen.Lit(s.TokenPath)),
-		kv("JWKSPath", jen.Lit(s.JWKSPath)),
+		kv("Paths", jen.Map(jen.String()).String().Values(lines(paths)...)),
 		kv("AuthMethods", jen.Index().String().Values(methods...)),
 	}
 	if len(s.Scopes) > 0 {
@@ -66,11 +69,8 @@ func settingsFunc(m *model.Model) jen.Code {
 		items = append(items, kv("Scopes", jen.Index().Add(ident(m.API.ScopeInfo)).Values(lines(scopes)...)))
 	}
 	items = append(items, kv("SigningAlg", jen.Lit(s.SigningAlg)))
-	if s.AuthorizePath != "" {
-		items = append(items, kv("AuthorizePath", jen.Lit(s.AuthorizePath)), kv("RequirePKCE", jen.Lit(s.RequirePKCE)))
-	}
-	if s.UserInfoPath != "" {
-		items = append(items, kv("UserInfoPath", jen.Lit(s.UserInfoPath)))
+	if s.RequirePKCE != nil {
+		items = append(items, kv("RequirePKCE", jen.Lit(*s.RequirePKCE)))
 	}
 	if s.OpenID {
 		items = append(items, kv("IDTokenSigningAlg", jen.Lit(s.IDTokenSigningAlg)), kv("IDTokenTTL", duration(s.IDTokenTTL)))

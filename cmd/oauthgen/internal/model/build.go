@@ -132,23 +132,50 @@ func (b *builder) endpoints(flows []*Flow) []*Endpoint {
 // endpointSettings sets the paths of the authorization and userinfo
 // endpoints when one of their flows is enabled (runtime.Settings leaves
 // them empty otherwise), and the ID token settings when the spec declares
-// the openid scope.
+// endpointSettings sets the path of every enabled endpoint and the
+// settings the spec gives it, and the ID token settings when the spec
+// declares the openid scope. An endpoint is enabled when the runtime
+// serves it whatever the spec enables (the token endpoint, the JWK Set) or
+// when one of its flows is enabled.
 func (b *builder) endpointSettings(m *Model) {
+	served := map[string]bool{}
 	for _, e := range m.Endpoints {
-		ep := b.cat.Endpoint(e.ID)
-		if len(e.Flows) == 0 {
+		served[e.ID] = e.Binding.List || len(e.Flows) > 0
+	}
+	hasFlows := map[string]bool{}
+	for _, cf := range b.cat.Flows {
+		hasFlows[cf.Endpoint] = true
+	}
+	methods := []string{"client_secret_basic"} // RFC 8414 §2
+	methodsAt := b.spec.Endpoints.Pos
+	for i := range b.cat.Endpoints {
+		ep := &b.cat.Endpoints[i]
+		if ep.SpecKey == "" || ep.Status != spec.StatusAvailable || hasFlows[ep.ID] && !served[ep.ID] {
 			continue
 		}
-		switch ep.SpecKey {
-		case "authorize":
-			m.Server.AuthorizePath = b.endpointPath(ep)
-			m.Server.RequirePKCE = true
-			if a := b.spec.Endpoints.Authorize; a != nil && a.RequirePKCE != nil {
-				m.Server.RequirePKCE = *a.RequirePKCE
+		m.Server.Paths = append(m.Server.Paths, EndpointPath{ID: ep.ID, Path: b.endpointPath(ep)})
+		se := b.spec.Endpoints.Get(ep.SpecKey)
+		for _, setting := range ep.Settings {
+			switch setting {
+			case "auth_methods":
+				if se != nil && len(se.AuthMethods) > 0 {
+					methods, methodsAt = se.AuthMethods, se.Pos
+				}
+			case "require_pkce":
+				require := true
+				if se != nil && se.RequirePKCE != nil {
+					require = *se.RequirePKCE
+				}
+				m.Server.RequirePKCE = &require
 			}
-		case "userinfo":
-			m.Server.UserInfoPath = b.endpointPath(ep)
 		}
+	}
+	for _, name := range methods {
+		if !slices.Contains(authMethods, name) {
+			b.errorf(methodsAt, CodeUnknownMethod, "client authentication method %q is not implemented by the runtime", name)
+			continue
+		}
+		m.Server.AuthMethods = append(m.Server.AuthMethods, name)
 	}
 	for _, sc := range b.spec.Scopes {
 		if sc.Name == "openid" {
@@ -214,29 +241,6 @@ var authMethods = []string{"client_secret_basic", "client_secret_post", "none"}
 func (b *builder) server() Server {
 	s := b.spec
 	srv := Server{Issuer: s.Issuer, SigningAlg: DefaultSigningAlg}
-	for i := range b.cat.Endpoints {
-		switch ep := &b.cat.Endpoints[i]; ep.SpecKey {
-		case "token":
-			srv.TokenPath = b.endpointPath(ep)
-		case "jwks":
-			srv.JWKSPath = b.endpointPath(ep)
-		}
-	}
-	methods := []string{"client_secret_basic"}
-	pos := s.Endpoints.Pos
-	if t := s.Endpoints.Token; t != nil {
-		if len(t.AuthMethods) > 0 {
-			methods = t.AuthMethods
-		}
-		pos = t.Pos
-	}
-	for _, name := range methods {
-		if !slices.Contains(authMethods, name) {
-			b.errorf(pos, CodeUnknownMethod, "client authentication method %q is not implemented by the runtime", name)
-			continue
-		}
-		srv.AuthMethods = append(srv.AuthMethods, name)
-	}
 	for _, sc := range s.Scopes {
 		srv.Scopes = append(srv.Scopes, Scope{Name: sc.Name, Description: sc.Description})
 	}

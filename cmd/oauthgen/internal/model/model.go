@@ -59,29 +59,32 @@ func (m *Model) IsVerb(name string) bool { return slices.Contains(m.Verbs, name)
 type Server struct {
 	// Issuer is the exact issuer identifier (RFC 8414 §2).
 	Issuer string
-	// TokenPath is the token endpoint path; default /oauth2/token.
-	TokenPath string
-	// JWKSPath is the JWK Set endpoint path; default /oauth2/jwks.
-	JWKSPath string
-	// AuthMethods are the token endpoint's client authentication methods;
-	// default client_secret_basic.
+	// Paths are the paths of the enabled endpoints, in catalogue order:
+	// the spec's, or the catalogue's defaults.
+	Paths []EndpointPath
+	// AuthMethods are the client authentication methods of the endpoints
+	// whose callers are clients; default client_secret_basic.
 	AuthMethods []string
 	// Scopes are the declared scopes, in spec order.
 	Scopes []Scope
 	// SigningAlg is the JWS algorithm of JWT access tokens; default ES256.
 	SigningAlg string
-	// AuthorizePath is the authorization endpoint path; empty unless an
-	// authorization flow is enabled. RequirePKCE is endpoints.authorize.require_pkce.
-	AuthorizePath string
-	RequirePKCE   bool
-	// UserInfoPath is the userinfo endpoint path; empty unless the userinfo
-	// flow is enabled.
-	UserInfoPath string
+	// RequirePKCE is the require_pkce setting (default true) when an
+	// endpoint that has it is enabled; nil otherwise.
+	RequirePKCE *bool
 	// OpenID is whether the spec declares the openid scope; only then are
 	// IDTokenSigningAlg (default RS256) and IDTokenTTL (default 10m) set.
 	OpenID            bool
 	IDTokenSigningAlg string
 	IDTokenTTL        time.Duration
+}
+
+// EndpointPath is the path of an enabled endpoint.
+type EndpointPath struct {
+	// ID is the catalogue endpoint id, such as "oauth-token": the key of
+	// its path in runtime.Settings.Paths.
+	ID   string
+	Path string
 }
 
 // Endpoint is an endpoint that serves generated flows.

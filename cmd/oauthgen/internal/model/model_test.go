@@ -38,7 +38,7 @@ func TestBuildOrdersFlowsByCatalogueThenSpec(t *testing.T) {
 func TestBuildServerDefaults(t *testing.T) {
 	m := build(t, fixture.Spec("oauth-token-client-credentials"))
 	s := m.Server
-	if s.TokenPath != "/oauth2/token" || s.JWKSPath != "/oauth2/jwks" || s.SigningAlg != "ES256" {
+	if got := pathsOf(s); got != "oauth-token=/oauth2/token oauth-jwks=/oauth2/jwks" || s.SigningAlg != "ES256" || s.RequirePKCE != nil {
 		t.Errorf("server defaults = %+v", s)
 	}
 	if len(s.AuthMethods) != 1 || s.AuthMethods[0] != "client_secret_basic" {
@@ -49,12 +49,21 @@ func TestBuildServerDefaults(t *testing.T) {
 	}
 }
 
+// pathsOf writes the endpoint paths of s as "id=path ...".
+func pathsOf(s Server) string {
+	var out []string
+	for _, p := range s.Paths {
+		out = append(out, p.ID+"="+p.Path)
+	}
+	return strings.Join(out, " ")
+}
+
 func TestBuildServerSettings(t *testing.T) {
 	s := fixture.Full()
-	s.Endpoints.Token.Path = "/token"
-	s.Endpoints.JWKS = &spec.Endpoint{Path: "/keys"}
+	s.Endpoints.Get("token").Path = "/token"
+	s.Endpoints.List = append(s.Endpoints.List, &spec.Endpoint{Key: "jwks", Path: "/keys"})
 	m := build(t, s)
-	if m.Server.TokenPath != "/token" || m.Server.JWKSPath != "/keys" || m.Server.SigningAlg != "EdDSA" {
+	if got := pathsOf(m.Server); got != "oauth-token=/token oauth-jwks=/keys" || m.Server.SigningAlg != "EdDSA" {
 		t.Errorf("server = %+v", m.Server)
 	}
 	if got := strings.Join(m.Server.AuthMethods, ","); got != "client_secret_basic,client_secret_post,none" {
@@ -287,7 +296,7 @@ func TestBuildRefuses(t *testing.T) {
 	}{
 		{"unknown flow", func(s *spec.Spec) { s.Flows = append(s.Flows, spec.Flow{ID: "oauth-token-nope"}) }, CodeUnknownFlow, "unknown flow"},
 		{"unknown auth method", func(s *spec.Spec) {
-			s.Endpoints.Token = &spec.TokenEndpoint{AuthMethods: []string{"private_key_jwt"}}
+			s.Endpoints.List = []*spec.Endpoint{{Key: "token", AuthMethods: []string{"private_key_jwt"}}}
 		}, CodeUnknownMethod, "private_key_jwt"},
 		{"reserved stem", func(s *spec.Spec) {
 			s.ExtensionGrants = []spec.ExtensionGrant{{Name: "settings", GrantType: "urn:x"}}

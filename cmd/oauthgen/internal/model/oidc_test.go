@@ -25,7 +25,8 @@ func flowByID(t *testing.T, m *Model, id string) *Flow {
 func TestBuildOIDC(t *testing.T) {
 	m := build(t, fixture.OIDC())
 	s := m.Server
-	if s.AuthorizePath != "/oauth2/authorize" || !s.RequirePKCE || s.UserInfoPath != "/me" ||
+	if got := pathsOf(s); got != "oauth-token=/oauth2/token oauth-jwks=/oauth2/jwks oauth-authorize=/oauth2/authorize oauth-userinfo=/me" ||
+		s.RequirePKCE == nil || !*s.RequirePKCE ||
 		!s.OpenID || s.IDTokenSigningAlg != "RS256" || s.IDTokenTTL != 10*time.Minute {
 		t.Errorf("server = %+v", s)
 	}
@@ -79,12 +80,12 @@ func TestBuildOIDC(t *testing.T) {
 
 func TestBuildOIDCSettings(t *testing.T) {
 	s := fixture.OIDC()
-	s.Endpoints.Authorize.RequirePKCE = fixture.Ptr(false)
+	s.Endpoints.Get("authorize").RequirePKCE = fixture.Ptr(false)
 	s.Tokens.IDTokenTTL = fixture.Ptr(2 * time.Minute)
 	s.Tokens.IDTokenSigningAlg = fixture.Ptr("EdDSA")
 	s.Flows[1].CodeData = nil
 	m := build(t, s)
-	if m.Server.RequirePKCE || m.Server.IDTokenTTL != 2*time.Minute || m.Server.IDTokenSigningAlg != "EdDSA" {
+	if m.Server.RequirePKCE == nil || *m.Server.RequirePKCE || m.Server.IDTokenTTL != 2*time.Minute || m.Server.IDTokenSigningAlg != "EdDSA" {
 		t.Errorf("server = %+v", m.Server)
 	}
 	// Without code_data no context has CodeData.
@@ -97,10 +98,9 @@ func TestBuildOIDCSettings(t *testing.T) {
 	// Declared endpoints whose flows are disabled get no path, and no openid
 	// scope means no ID token settings.
 	s = fixture.Spec("oauth-token-authorization-code")
-	s.Endpoints.Authorize = &spec.AuthorizeEndpoint{}
-	s.Endpoints.UserInfo = &spec.Endpoint{}
+	s.Endpoints.List = append(s.Endpoints.List, &spec.Endpoint{Key: "authorize"}, &spec.Endpoint{Key: "userinfo"})
 	m = build(t, s)
-	if m.Server.AuthorizePath != "" || m.Server.UserInfoPath != "" || m.Server.OpenID || m.Server.IDTokenSigningAlg != "" {
+	if pathsOf(m.Server) != "oauth-token=/oauth2/token oauth-jwks=/oauth2/jwks" || m.Server.RequirePKCE != nil || m.Server.OpenID || m.Server.IDTokenSigningAlg != "" {
 		t.Errorf("server = %+v", m.Server)
 	}
 	if len(m.Endpoints) != 1 || m.Endpoints[0].ID != "oauth-token" {

@@ -185,7 +185,7 @@ func bindings() map[string]*Binding {
 			Future:          []string{"DPoP", "ClientCert", "Confirmation", "Actor", "Subject"},
 			BeforeProcedure: "authenticated the client and checked the grant type, scope and resources against the flow's grant policy",
 			ProcedureDoc:    "issues the tokens of a {wire} request",
-			Customise:       "edit c.Defaults before calling c.Default, or call c.Issuers yourself",
+			Customise:       "edit c.Defaults before calling c.Default, or issue with c.Issuers yourself",
 			Yields:          "issues",
 		},
 		"oauth-authorize": {
@@ -203,12 +203,12 @@ func bindings() map[string]*Binding {
 				"Flow", "Now", "Issuer", "Client", "Policy", "Request", "Log", "ClientID", "RedirectURI",
 				"RedirectURIProvided", "ResponseType", "ResponseMode", "State", "Nonce", "RequestedScope",
 				"GrantedScope", "Prompt", "MaxAge", "LoginHint", "UILocales", "CodeChallenge",
-				"CodeChallengeMethod", "Resources", "Authentication", "Code", "Issuers", "Param", "Default",
+				"CodeChallengeMethod", "Resources", "Authentication", "Code", "IssueCode", "Param", "Default",
 			},
 			Future:          []string{"IDTokenHint", "ACRValues", "ClaimsRequest", "DPoPJKT", "Pushed", "Consent", "Display", "ClaimsLocales", "Header"},
 			BeforeProcedure: "identified the client, matched its redirect URI exactly, validated the request and its PKCE challenge, authenticated the end user and obtained consent",
 			ProcedureDoc:    "issues the code of a {wire} request",
-			Customise:       "edit c.Code before calling c.Default, or issue a code with c.Issuers.Codes yourself",
+			Customise:       "edit c.Code before calling c.Default, or issue a code with c.IssueCode yourself",
 			Yields:          "issues",
 		},
 		"oauth-userinfo": {

@@ -135,7 +135,7 @@ func TestRuntimeAPIAgreesWithRuntime(t *testing.T) {
 
 	// Settings, TokenPolicy and Registration have the fields generated
 	// literals set.
-	hasFields(t, isType(api.Settings), "Issuer", "TokenPath", "JWKSPath", "AuthMethods", "Scopes", "SigningAlg", "AuthorizePath", "RequirePKCE", "UserInfoPath", "IDTokenSigningAlg", "IDTokenTTL")
+	hasFields(t, isType(api.Settings), "Issuer", "Paths", "AuthMethods", "Scopes", "SigningAlg", "RequirePKCE", "IDTokenSigningAlg", "IDTokenTTL")
 	hasFields(t, isType(api.ScopeInfo), "Name", "Description")
 	hasFields(t, isType(api.TokenPolicy), "AccessFormat", "AccessTTL", "IssueRefresh", "RotateRefresh", "RefreshTTL", "RefreshIdleTTL", "RefreshGrace", "CodeTTL")
 	hasFields(t, isType(api.Registration), "ID", "Wire", "Policy", "Grant", "Flow")

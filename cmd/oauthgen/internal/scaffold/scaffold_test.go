@@ -228,7 +228,7 @@ func TestBuildCreatesOIDCStubs(t *testing.T) {
 			"// Authorize issues the code of a response_type=code request.\n",
 			"func (p *AuthorizeCode) Authorize(ctx context.Context, c *AuthorizeCodeContext) (*runtime.AuthorizeResponse, error) {\n" +
 				"\t// To customise, edit c.Code before calling c.Default, or issue a code with\n" +
-				"\t// c.Issuers.Codes yourself.\n\treturn c.Default(ctx)\n}",
+				"\t// c.IssueCode yourself.\n\treturn c.Default(ctx)\n}",
 		},
 		"user_info.go": {
 			"type UserInfo struct{ *Procedures }",
@@ -239,7 +239,7 @@ func TestBuildCreatesOIDCStubs(t *testing.T) {
 		},
 		"authorization_code.go": {
 			"// GenerateToken issues the tokens of a grant_type=authorization_code request.\n",
-			"\t// To customise, edit c.Defaults before calling c.Default, or call\n\t// c.Issuers yourself.\n",
+			"\t// To customise, edit c.Defaults before calling c.Default, or issue with\n\t// c.Issuers yourself.\n",
 		},
 	} {
 		src := string(p.Create[name])

@@ -19,9 +19,11 @@ const (
 // Settings returns the server settings the spec declares.
 func Settings() runtime.Settings {
 	return runtime.Settings{
-		Issuer:      "http://127.0.0.1:8080",
-		TokenPath:   "/oauth2/token",
-		JWKSPath:    "/oauth2/jwks",
+		Issuer: "http://127.0.0.1:8080",
+		Paths: map[string]string{
+			"oauth-token": "/oauth2/token",
+			"oauth-jwks":  "/oauth2/jwks",
+		},
 		AuthMethods: []string{"client_secret_basic", "client_secret_post", "none"},
 		Scopes: []runtime.ScopeInfo{
 			{Name: "read", Description: "Read your documents"},

@@ -19,9 +19,11 @@ const (
 // Settings returns the server settings the spec declares.
 func Settings() runtime.Settings {
 	return runtime.Settings{
-		Issuer:      "https://as.example.com",
-		TokenPath:   "/token",
-		JWKSPath:    "/keys",
+		Issuer: "https://as.example.com",
+		Paths: map[string]string{
+			"oauth-token": "/token",
+			"oauth-jwks":  "/keys",
+		},
 		AuthMethods: []string{"client_secret_basic", "client_secret_post", "none"},
 		Scopes: []runtime.ScopeInfo{
 			{Name: "read", Description: "Read your documents"},

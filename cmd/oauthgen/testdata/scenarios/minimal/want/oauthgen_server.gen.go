@@ -19,9 +19,11 @@ const (
 // Settings returns the server settings the spec declares.
 func Settings() runtime.Settings {
 	return runtime.Settings{
-		Issuer:      "https://as.example.com",
-		TokenPath:   "/oauth2/token",
-		JWKSPath:    "/oauth2/jwks",
+		Issuer: "https://as.example.com",
+		Paths: map[string]string{
+			"oauth-token": "/oauth2/token",
+			"oauth-jwks":  "/oauth2/jwks",
+		},
 		AuthMethods: []string{"client_secret_basic"},
 		SigningAlg:  "ES256",
 	}

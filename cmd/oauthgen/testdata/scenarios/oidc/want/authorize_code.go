@@ -15,6 +15,6 @@ var _ AuthorizeCodeProcedure = (*AuthorizeCode)(nil)
 // Authorize issues the code of a response_type=code request.
 func (p *AuthorizeCode) Authorize(ctx context.Context, c *AuthorizeCodeContext) (*runtime.AuthorizeResponse, error) {
 	// To customise, edit c.Code before calling c.Default, or issue a code with
-	// c.Issuers.Codes yourself.
+	// c.IssueCode yourself.
 	return c.Default(ctx)
 }

@@ -19,9 +19,13 @@ const (
 // Settings returns the server settings the spec declares.
 func Settings() runtime.Settings {
 	return runtime.Settings{
-		Issuer:      "http://127.0.0.1:8080",
-		TokenPath:   "/oauth2/token",
-		JWKSPath:    "/oauth2/jwks",
+		Issuer: "http://127.0.0.1:8080",
+		Paths: map[string]string{
+			"oauth-token":     "/oauth2/token",
+			"oauth-jwks":      "/oauth2/jwks",
+			"oauth-authorize": "/oauth2/authorize",
+			"oauth-userinfo":  "/oauth2/userinfo",
+		},
 		AuthMethods: []string{"client_secret_basic", "none"},
 		Scopes: []runtime.ScopeInfo{
 			{Name: "openid", Description: "Sign you in"},
@@ -30,9 +34,7 @@ func Settings() runtime.Settings {
 			{Name: "offline_access", Description: "Stay signed in"},
 		},
 		SigningAlg:        "ES256",
-		AuthorizePath:     "/oauth2/authorize",
 		RequirePKCE:       true,
-		UserInfoPath:      "/oauth2/userinfo",
 		IDTokenSigningAlg: "RS256",
 		IDTokenTTL:        5 * time.Minute,
 	}

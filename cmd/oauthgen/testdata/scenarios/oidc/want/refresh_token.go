@@ -14,7 +14,7 @@ var _ RefreshTokenProcedure = (*RefreshToken)(nil)
 
 // GenerateToken issues the tokens of a grant_type=refresh_token request.
 func (p *RefreshToken) GenerateToken(ctx context.Context, c *RefreshTokenContext) (*runtime.TokenResponse, error) {
-	// To customise, edit c.Defaults before calling c.Default, or call
+	// To customise, edit c.Defaults before calling c.Default, or issue with
 	// c.Issuers yourself.
 	return c.Default(ctx)
 }

@@ -14,7 +14,7 @@ var _ AuthorizationCodeProcedure = (*AuthorizationCode)(nil)
 
 // GenerateToken issues the tokens of a grant_type=authorization_code request.
 func (p *AuthorizationCode) GenerateToken(ctx context.Context, c *AuthorizationCodeContext) (*runtime.TokenResponse, error) {
-	// To customise, edit c.Defaults before calling c.Default, or call
+	// To customise, edit c.Defaults before calling c.Default, or issue with
 	// c.Issuers yourself.
 	return c.Default(ctx)
 }

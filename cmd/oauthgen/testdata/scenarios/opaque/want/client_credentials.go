@@ -14,7 +14,7 @@ var _ ClientCredentialsProcedure = (*ClientCredentials)(nil)
 
 // GenerateToken issues the tokens of a grant_type=client_credentials request.
 func (p *ClientCredentials) GenerateToken(ctx context.Context, c *ClientCredentialsContext) (*runtime.TokenResponse, error) {
-	// To customise, edit c.Defaults before calling c.Default, or call
+	// To customise, edit c.Defaults before calling c.Default, or issue with
 	// c.Issuers yourself.
 	return c.Default(ctx)
 }

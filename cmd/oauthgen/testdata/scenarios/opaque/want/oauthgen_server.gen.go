@@ -19,9 +19,11 @@ const (
 // Settings returns the server settings the spec declares.
 func Settings() runtime.Settings {
 	return runtime.Settings{
-		Issuer:      "https://as.example.com/tenant-a",
-		TokenPath:   "/oauth2/token",
-		JWKSPath:    "/oauth2/jwks",
+		Issuer: "https://as.example.com/tenant-a",
+		Paths: map[string]string{
+			"oauth-token": "/oauth2/token",
+			"oauth-jwks":  "/oauth2/jwks",
+		},
 		AuthMethods: []string{"client_secret_post", "none"},
 		SigningAlg:  "RS256",
 	}

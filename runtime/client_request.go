@@ -1,0 +1,94 @@
+package runtime
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/form"
+	"github.com/oauthgen/oauthgen/runtime/internal/reply"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+)
+
+// clientRequest is one request to an endpoint whose callers are clients
+// (the token, introspection and revocation endpoints): it reads the form,
+// authenticates the client and answers failures as OAuth JSON errors with
+// no-store (RFC 6749 §5.2), the same way at every such endpoint.
+type clientRequest struct {
+	s   *Server
+	w   http.ResponseWriter
+	log *slog.Logger
+	// endpoint names the endpoint in logs; answers are the error codes it
+	// may answer with, others becoming server_error.
+	endpoint string
+	answers  func(oauth.ErrorCode) bool
+	// header is whether the client used the Authorization header: a failed
+	// authentication is then 401 with a Basic challenge.
+	header bool
+}
+
+func (s *Server) newClientRequest(w http.ResponseWriter, endpoint string, answers func(oauth.ErrorCode) bool) clientRequest {
+	return clientRequest{s: s, w: w, log: s.log, endpoint: endpoint, answers: answers}
+}
+
+// readForm reads the request's form: no client credentials in the URL
+// (RFC 6749 §2.3.1), a form body within Settings.MaxBodyBytes, no
+// repeated parameter (RFC 6749 §3.2). On failure it has answered.
+func (q *clientRequest) readForm(ctx context.Context, r *http.Request) (form.Params, bool) {
+	if r.URL.RawQuery != "" && form.QueryCarriesCredentials(r.URL.RawQuery) {
+		q.failCode(ctx, oauth.NewError(oauth.ErrInvalidRequest, "client credentials must not be sent in the URL"))
+		return form.Params{}, false
+	}
+	params, e := form.ParseBody(q.w, r, q.s.settings.MaxBodyBytes)
+	if e != nil {
+		q.failCode(ctx, e)
+		return form.Params{}, false
+	}
+	return params, true
+}
+
+// authenticate authenticates the client with one of methods (RFC 6749
+// §2.3). On failure it has answered: invalid_client, 401 with a challenge
+// when the client used the Authorization header; 429 with Retry-After
+// when the brute-force throttle refused the attempt (RFC 6585 §4).
+func (q *clientRequest) authenticate(ctx context.Context, r *http.Request, p form.Params, now time.Time, methods []oauth.ClientAuthMethod) (clientAuth, bool) {
+	auth, e := q.s.authenticateClient(ctx, r, p, now, methods)
+	q.header = auth.header
+	if e == nil {
+		return auth, true
+	}
+	if auth.id != "" {
+		q.log = q.log.With("client_id", auth.id) // not a secret; helps spot guessing
+	}
+	if auth.retryAfter > 0 {
+		// No challenge: retrying with credentials now would not help.
+		q.w.Header().Set("Retry-After", strconv.FormatInt(int64((auth.retryAfter+time.Second-1)/time.Second), 10))
+		q.header = false
+		q.fail(ctx, http.StatusTooManyRequests, e)
+		return auth, false
+	}
+	q.failCode(ctx, e)
+	return auth, false
+}
+
+// failCode answers err with the status of its code.
+func (q *clientRequest) failCode(ctx context.Context, err error) { q.fail(ctx, 0, err) }
+
+// fail logs err and writes it. status 0 means the code's status. An error
+// that is not an *oauth.Error, or whose code the endpoint cannot answer
+// with, becomes server_error; its cause is logged, never sent.
+func (q *clientRequest) fail(ctx context.Context, status int, err error) {
+	e := endpointFailure(ctx, q.log, q.endpoint, q.answers, err)
+	if status == 0 {
+		status = e.Code.Status()
+	}
+	var challenge []string
+	if e.Code == oauth.ErrInvalidClient && q.header {
+		// RFC 6749 §5.2: 401 with a challenge for the scheme the client
+		// used. Other methods get 400.
+		status, challenge = http.StatusUnauthorized, q.s.basicChallenge
+	}
+	reply.Error(q.w, status, e, challenge)
+}

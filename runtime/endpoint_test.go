@@ -1,0 +1,92 @@
+package runtime
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestRouterMethods: every route of every enabled endpoint answers a
+// method it does not serve with 405 and an Allow header listing exactly
+// the ones it does (RFC 9110 §15.5.6), in the endpoint's own format: an
+// OAuth error with no-store from the token and userinfo endpoints, a page
+// from the authorization endpoint's, plain text from public documents.
+func TestRouterMethods(t *testing.T) {
+	env := oidcNewEnv(t, oidcConfig{authorize: true})
+	wantPaths := []string{"/oauth2/token", "/oauth2/jwks", "/oauth2/authorize", "/oauth2/authorize/login",
+		"/oauth2/authorize/consent", "/oauth2/userinfo", "/.well-known/oauth-authorization-server",
+		"/.well-known/openid-configuration"}
+	var paths []string
+	for p := range env.srv.router.routes {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	slices.Sort(wantPaths)
+	if !slices.Equal(paths, wantPaths) {
+		t.Fatalf("routes %v, want %v", paths, wantPaths)
+	}
+	for path, rte := range env.srv.router.routes {
+		t.Run(path, func(t *testing.T) {
+			for _, method := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete} {
+				if slices.Contains(rte.methods, method) {
+					continue
+				}
+				w := env.do(t, htRequest{method: method, path: path})
+				if w.Code != http.StatusMethodNotAllowed || w.Header().Get("Allow") != strings.Join(rte.methods, ", ") {
+					t.Errorf("%s: %d, Allow %q; want 405, Allow %q", method, w.Code, w.Header().Get("Allow"), strings.Join(rte.methods, ", "))
+				}
+				ct := w.Header().Get("Content-Type")
+				switch path {
+				case "/oauth2/token", "/oauth2/userinfo":
+					if !strings.HasPrefix(ct, "application/json") || w.Header().Get("Cache-Control") != "no-store" {
+						t.Errorf("%s: Content-Type %q, Cache-Control %q", method, ct, w.Header().Get("Cache-Control"))
+					}
+				case "/oauth2/authorize", "/oauth2/authorize/login", "/oauth2/authorize/consent":
+					if !strings.HasPrefix(ct, "text/html") {
+						t.Errorf("%s: Content-Type %q, want a page", method, ct)
+					}
+				default:
+					if !strings.HasPrefix(ct, "text/plain") {
+						t.Errorf("%s: Content-Type %q, want plain text", method, ct)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestRouterExactPaths: the router serves exact paths only: no cleaning,
+// no redirect to a path with or without a trailing slash, no case folding.
+func TestRouterExactPaths(t *testing.T) {
+	env := oidcNewEnv(t, oidcConfig{authorize: true})
+	for _, path := range []string{"/", "/oauth2/token/", "//oauth2/token", "/oauth2/./token", "/OAUTH2/TOKEN",
+		"/oauth2/jwks.json", "/oauth2/authorize/", "/oauth2/authorize/other", "/.well-known/openid-configuration/"} {
+		if w := env.do(t, htRequest{method: http.MethodGet, path: path}); w.Code != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", path, w.Code)
+		}
+	}
+	// Without the OpenID scope there is no OpenID configuration.
+	plain := htNewEnv(t)
+	if w := plain.do(t, htRequest{method: http.MethodGet, path: "/.well-known/openid-configuration"}); w.Code != http.StatusNotFound {
+		t.Errorf("OpenID configuration of a plain OAuth server: %d", w.Code)
+	}
+}
+
+// TestEndpointsAdvertise: every endpoint but the metadata's advertises its
+// URL in the metadata document, and only enabled endpoints do.
+func TestEndpointsAdvertise(t *testing.T) {
+	md := oidcNewEnv(t, oidcConfig{authorize: true}).srv.Metadata()
+	for name, got := range map[string]string{
+		"token_endpoint": md.TokenEndpoint, "jwks_uri": md.JWKSURI,
+		"authorization_endpoint": md.AuthorizationEndpoint, "userinfo_endpoint": md.UserInfoEndpoint,
+	} {
+		if !strings.HasPrefix(got, htIssuer+"/oauth2/") {
+			t.Errorf("%s = %q", name, got)
+		}
+	}
+	plain := htNewEnv(t).srv.Metadata()
+	if plain.AuthorizationEndpoint != "" || plain.UserInfoEndpoint != "" || len(plain.SubjectTypesSupported) != 0 {
+		t.Errorf("a plain OAuth server advertises %+v", plain)
+	}
+}
