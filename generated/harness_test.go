@@ -79,6 +79,9 @@ const (
 	rpID     = "rp"
 	rpSecret = "rp-secret-6e5d4c3b2a190817"
 	rpName   = "Example Relying Party"
+	// apiID is a resource server: it only introspects tokens.
+	apiID     = "api"
+	apiSecret = "api-secret-31415926535897932"
 )
 
 // Redirect URIs of the clients that use the authorization code grant.
@@ -228,7 +231,10 @@ func testClients(t testing.TB) *runtime.MemoryClients {
 	rp.Scopes = oauth.ScopeSet{"openid", "profile", "email", "read", "offline_access"}
 	rp.DefaultScopes = oauth.ScopeSet{"openid"}
 
-	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird, rp)
+	api := conf(apiID, apiSecret, oauth.AuthClientSecretBasic)
+	api.Introspection = true
+
+	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird, rp, api)
 	if err != nil {
 		t.Fatalf("NewMemoryClients: %v", err)
 	}

@@ -403,7 +403,7 @@ func (p *azPages) Error(w http.ResponseWriter, r *http.Request, ep ErrorPage) {
 // ui_locales, the client's name, the scopes with descriptions) and the
 // security headers are set before it runs.
 func TestAuthorizePagesInput(t *testing.T) {
-	pages := &azPages{inner: DefaultPages()}
+	pages := &azPages{inner: defaultPages()}
 	env := azNewEnv(t, func(_ *Settings, c *Config) { c.Pages = pages })
 	b := env.browser(t)
 	r := b.authorize(azQuery("login_hint", "alice@example", "ui_locales", "de-CH fr"))

@@ -16,7 +16,7 @@ import (
 // a heading, a label for every input), use no external asset and no
 // script, and escape what they show.
 func TestDefaultPages(t *testing.T) {
-	p := DefaultPages()
+	p := defaultPages()
 	render := func(f func(w http.ResponseWriter)) *httptest.ResponseRecorder {
 		w := httptest.NewRecorder()
 		f(w)

@@ -21,7 +21,7 @@ import (
 // authenticated and consent given.
 type AuthorizeContext struct {
 	// Flow is the flow type id, oauth-authorize-authorization-code.
-	Flow FlowID
+	Flow string
 	// Now is the request instant.
 	Now time.Time
 	// Issuer is the exact issuer identifier; the response carries it as iss (RFC 9207).

@@ -7,10 +7,6 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
-// FlowID is a flow type id of the catalogue, such as
-// "oauth-token-client-credentials".
-type FlowID string
-
 // Client is a registered client. The secret hash is unexported, so a
 // procedure can never read it; set it with SetSecretHash, or load clients
 // with runtime/clientfile.
@@ -39,6 +35,10 @@ type Client struct {
 	// require it of confidential clients (endpoints.authorize.require_pkce).
 	// Public clients always need PKCE (RFC 9700 §2.1.1).
 	RequirePKCE bool `json:"require_pkce"`
+	// Introspection lets the client call the introspection endpoint (RFC
+	// 7662 §2.1, §4): resource servers are clients, and one that only
+	// introspects has no grant types. A public client cannot have it.
+	Introspection bool `json:"introspection,omitempty"`
 
 	secretHash string
 }

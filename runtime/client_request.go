@@ -73,6 +73,27 @@ func (q *clientRequest) authenticate(ctx context.Context, r *http.Request, p for
 	return auth, false
 }
 
+// readToken reads a request about a token, at the introspection and
+// revocation endpoints: the form, the client authenticated with one of
+// methods, the token parameter (required) and its token_type_hint. On
+// failure it has answered.
+func (q *clientRequest) readToken(ctx context.Context, r *http.Request, now time.Time, methods []oauth.ClientAuthMethod) (clientAuth, Secret, oauth.TokenTypeHint, bool) {
+	params, ok := q.readForm(ctx, r)
+	if !ok {
+		return clientAuth{}, "", "", false
+	}
+	auth, ok := q.authenticate(ctx, r, params, now, methods)
+	if !ok {
+		return auth, "", "", false
+	}
+	token := Secret(params.Get("token"))
+	if token == "" {
+		q.failCode(ctx, oauth.NewError(oauth.ErrInvalidRequest, "parameter 'token' is missing"))
+		return auth, "", "", false
+	}
+	return auth, token, oauth.TokenTypeHint(params.Get("token_type_hint")), true
+}
+
 // failCode answers err with the status of its code.
 func (q *clientRequest) failCode(ctx context.Context, err error) { q.fail(ctx, 0, err) }
 

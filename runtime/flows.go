@@ -16,6 +16,12 @@ type Flows struct {
 	Authorize *Registration[AuthorizeFlow]
 	// UserInfo is the userinfo endpoint's flow; nil when not enabled.
 	UserInfo *Registration[UserInfoFlow]
+	// Introspection is the introspection endpoint's flow (RFC 7662); nil
+	// when not enabled.
+	Introspection *Registration[IntrospectionFlow]
+	// Revocation is the revocation endpoint's flow (RFC 7009); nil when
+	// not enabled.
+	Revocation *Registration[RevocationFlow]
 }
 
 // Registration registers one flow with NewServer: its flow type id, what
@@ -24,7 +30,7 @@ type Flows struct {
 // procedure.
 type Registration[F any] struct {
 	// ID is the flow type id, such as "oauth-token-client-credentials".
-	ID FlowID
+	ID string
 	// Wire selects the flow: the grant_type value at the token endpoint,
 	// the response_type at the authorization endpoint; empty at an
 	// endpoint with one flow.
@@ -64,4 +70,20 @@ type AuthorizeFlow interface {
 // validated, and returns the call of the team's procedure.
 type UserInfoFlow interface {
 	Prepare(u *UserInfoContext) (func(context.Context) (*UserInfoResponse, error), error)
+}
+
+// IntrospectionFlow is implemented by the generated code of the
+// introspection flow. Prepare builds the flow's typed context once the
+// caller is authenticated and the token looked up, and returns the call of
+// the team's procedure.
+type IntrospectionFlow interface {
+	Prepare(c *IntrospectionContext) (func(context.Context) (*IntrospectionResponse, error), error)
+}
+
+// RevocationFlow is implemented by the generated code of the revocation
+// flow. Prepare builds the flow's typed context once the client is
+// authenticated and its token looked up, and returns the call of the
+// team's procedure.
+type RevocationFlow interface {
+	Prepare(c *RevocationContext) (func(context.Context) (*RevocationResponse, error), error)
 }

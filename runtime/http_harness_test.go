@@ -131,13 +131,16 @@ func htClients(t testing.TB) *MemoryClients {
 	audcode.Audiences = []string{"https://api-a.example", "https://api-b.example"}
 	bc := htClient("bcrypt", oauth.AuthClientSecretBasic, "", oauth.GrantClientCredentials)
 	bc.SetSecretHash(htBcryptHash)
+	// rs is a resource server: it only introspects.
+	rs := htClient("rs", oauth.AuthClientSecretBasic, htConfSecret)
+	rs.RedirectURIs, rs.Introspection = nil, true
 	reg, err := NewMemoryClients(
 		htClient("conf", oauth.AuthClientSecretBasic, htConfSecret, all...),
 		htClient("post", oauth.AuthClientSecretPost, htPostSecret, oauth.GrantClientCredentials, oauth.GrantAuthorizationCode, oauth.GrantRefreshToken),
 		htClient("weird", oauth.AuthClientSecretBasic, htWeirdSecret, oauth.GrantClientCredentials),
 		htClient("other", oauth.AuthClientSecretBasic, htOtherSecret, oauth.GrantAuthorizationCode, oauth.GrantRefreshToken),
 		htClient("noref", oauth.AuthClientSecretBasic, htConfSecret, oauth.GrantClientCredentials, oauth.GrantAuthorizationCode),
-		pub, nodef, aud, pkce, bc, audcode,
+		pub, nodef, aud, pkce, bc, audcode, rs,
 	)
 	if err != nil {
 		t.Fatalf("NewMemoryClients: %v", err)

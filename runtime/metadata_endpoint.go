@@ -40,6 +40,16 @@ type Metadata struct {
 	// TokenEndpointAuthMethodsSupported lists the enabled client
 	// authentication methods (RFC 8414 §2).
 	TokenEndpointAuthMethodsSupported []oauth.ClientAuthMethod `json:"token_endpoint_auth_methods_supported"`
+	// IntrospectionEndpoint, IntrospectionEndpointAuthMethodsSupported and
+	// IntrospectionSigningAlgValuesSupported advertise the introspection
+	// endpoint (RFC 8414 §2; RFC 9701 §7), when it is enabled.
+	IntrospectionEndpoint                     string                   `json:"introspection_endpoint,omitempty"`
+	IntrospectionEndpointAuthMethodsSupported []oauth.ClientAuthMethod `json:"introspection_endpoint_auth_methods_supported,omitempty"`
+	IntrospectionSigningAlgValuesSupported    []string                 `json:"introspection_signing_alg_values_supported,omitempty"`
+	// RevocationEndpoint and RevocationEndpointAuthMethodsSupported
+	// advertise the revocation endpoint (RFC 8414 §2), when it is enabled.
+	RevocationEndpoint                     string                   `json:"revocation_endpoint,omitempty"`
+	RevocationEndpointAuthMethodsSupported []oauth.ClientAuthMethod `json:"revocation_endpoint_auth_methods_supported,omitempty"`
 	// CodeChallengeMethodsSupported is ["S256"] when codes are redeemed
 	// (RFC 8414 §2; RFC 9700 §2.1.1).
 	CodeChallengeMethodsSupported []string `json:"code_challenge_methods_supported,omitempty"`
@@ -76,6 +86,9 @@ func (m Metadata) clone() Metadata {
 	m.GrantTypesSupported = slices.Clone(m.GrantTypesSupported)
 	m.TokenEndpointAuthMethodsSupported = slices.Clone(m.TokenEndpointAuthMethodsSupported)
 	m.CodeChallengeMethodsSupported = slices.Clone(m.CodeChallengeMethodsSupported)
+	m.IntrospectionEndpointAuthMethodsSupported = slices.Clone(m.IntrospectionEndpointAuthMethodsSupported)
+	m.IntrospectionSigningAlgValuesSupported = slices.Clone(m.IntrospectionSigningAlgValuesSupported)
+	m.RevocationEndpointAuthMethodsSupported = slices.Clone(m.RevocationEndpointAuthMethodsSupported)
 	m.ScopesSupported = slices.Clone(m.ScopesSupported)
 	m.SubjectTypesSupported = slices.Clone(m.SubjectTypesSupported)
 	m.IDTokenSigningAlgValuesSupported = slices.Clone(m.IDTokenSigningAlgValuesSupported)

@@ -88,7 +88,7 @@ type UserStore interface {
 // (OIDC Core §5.3). Generated contexts embed a *UserInfoContext. By the
 // time a procedure sees it, the access token has been validated.
 type UserInfoContext struct {
-	Flow    FlowID
+	Flow    string
 	Now     time.Time
 	Issuer  string
 	Request *http.Request

@@ -23,20 +23,21 @@ const (
 	errorTemplate   = "error.html.tmpl"
 )
 
-// TemplatePages renders the pages with html/template. DefaultPages are the
-// runtime's own: accessible (labels, headings, language, focus order),
+// templatePages renders the pages with html/template. The runtime's own
+// (defaultPages) are accessible (labels, headings, language, focus order),
 // mobile-friendly (viewport, fluid layout), without scripts or external
 // assets. A team replaces the look with NewTemplatePages, or the whole
 // rendering by implementing Pages.
-type TemplatePages struct {
+type templatePages struct {
 	t *template.Template
 }
 
 // NewTemplatePages parses every *.html.tmpl file of fsys into one template
 // set, which must define login.html.tmpl, consent.html.tmpl and
 // error.html.tmpl; the other files may hold shared definitions. Each page
-// template receives its LoginPage, ConsentPage or ErrorPage.
-func NewTemplatePages(fsys fs.FS) (*TemplatePages, error) {
+// template receives its LoginPage, ConsentPage or ErrorPage. Config.Pages
+// takes the result.
+func NewTemplatePages(fsys fs.FS) (Pages, error) {
 	t, err := template.ParseFS(fsys, "*.html.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("runtime: parse page templates: %w", err)
@@ -46,11 +47,11 @@ func NewTemplatePages(fsys fs.FS) (*TemplatePages, error) {
 			return nil, fmt.Errorf("runtime: page templates: %s is not defined", name)
 		}
 	}
-	return &TemplatePages{t: t}, nil
+	return &templatePages{t: t}, nil
 }
 
-// DefaultPages returns the runtime's own pages.
-func DefaultPages() *TemplatePages {
+// defaultPages returns the runtime's own pages.
+func defaultPages() Pages {
 	sub, err := fs.Sub(pageFiles, "pages")
 	if err != nil {
 		panic(fmt.Sprintf("runtime: embedded pages: %v", err)) // cannot happen: the directory is embedded
@@ -63,17 +64,17 @@ func DefaultPages() *TemplatePages {
 }
 
 // Login renders the login page with status 200.
-func (p *TemplatePages) Login(w http.ResponseWriter, _ *http.Request, page LoginPage) {
+func (p *templatePages) Login(w http.ResponseWriter, _ *http.Request, page LoginPage) {
 	reply.HTML(w, p.t, loginTemplate, http.StatusOK, page)
 }
 
 // Consent renders the consent page with status 200.
-func (p *TemplatePages) Consent(w http.ResponseWriter, _ *http.Request, page ConsentPage) {
+func (p *templatePages) Consent(w http.ResponseWriter, _ *http.Request, page ConsentPage) {
 	reply.HTML(w, p.t, consentTemplate, http.StatusOK, page)
 }
 
 // Error renders an error page with page.Status (400 when zero).
-func (p *TemplatePages) Error(w http.ResponseWriter, _ *http.Request, page ErrorPage) {
+func (p *templatePages) Error(w http.ResponseWriter, _ *http.Request, page ErrorPage) {
 	status := page.Status
 	if status == 0 {
 		status = http.StatusBadRequest

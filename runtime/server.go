@@ -41,7 +41,7 @@ type Config struct {
 	// when the authorization or userinfo endpoint is enabled.
 	Users UserStore
 	// Pages renders the login, consent and error pages. Nil means the
-	// runtime's own accessible, asset-free pages (DefaultPages).
+	// runtime's own accessible, asset-free pages.
 	Pages Pages
 	// SessionKey signs the login session cookie; at least 32 bytes. Nil
 	// means a random key per process (sessions end at restart).
@@ -84,6 +84,10 @@ type Server struct {
 	// the spec does not enable them.
 	authorize *Registration[AuthorizeFlow]
 	userinfo  *Registration[UserInfoFlow]
+	// introspection and revocation are the flows of those endpoints; nil
+	// when the spec does not enable them.
+	introspection *Registration[IntrospectionFlow]
+	revocation    *Registration[RevocationFlow]
 	// users and pages serve the end user (authorize endpoint).
 	users UserStore
 	pages Pages
@@ -124,7 +128,7 @@ const (
 // auth method, a nil Flow, and two flows for one grant type. A MemoryStore
 // without a Clock gets the server's, by which it prunes expired records.
 // With an authorization flow it also defaults AuthorizePath
-// (/oauth2/authorize), the flow's CodeTTL (60 s), Pages (DefaultPages) and
+// (/oauth2/authorize), the flow's CodeTTL (60 s), Pages (the runtime's own) and
 // SessionKey (32 random bytes), and refuses a SessionKey under 32 bytes
 // (normaliseAuthorize).
 func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
@@ -149,6 +153,12 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	if err := normaliseOpenID(&s, fl); err != nil {
 		errs = append(errs, err)
 	}
+	introspection, ierr := normaliseOne("introspection", fl.Introspection)
+	revocation, rerr := normaliseOne("revocation", fl.Revocation)
+	errs = append(errs, ierr, rerr)
+	if introspection != nil && !slices.ContainsFunc(s.AuthMethods, func(m string) bool { return m != string(oauth.AuthNone) }) {
+		errs = append(errs, errors.New("introspection flow: callers must authenticate with a credential, and AuthMethods has only none (RFC 7662 §2.1)"))
+	}
 	if s.SigningAlg == "" {
 		s.SigningAlg = defaultSigningAlg
 		if cfg.Keys != nil {
@@ -156,19 +166,21 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		}
 	}
 	srv := &Server{
-		settings:  s,
-		clients:   cfg.Clients,
-		store:     cfg.Store,
-		keys:      cfg.Keys,
-		clock:     cfg.Clock,
-		log:       cfg.Logger,
-		flows:     make(map[oauth.GrantType]*Registration[TokenFlow], len(flows)),
-		secrets:   clientauth.NewVerifier(),
-		authorize: authorize,
-		userinfo:  fl.UserInfo,
-		users:     cfg.Users,
-		pages:     cfg.Pages,
-		throttle:  throttle.NewClientAuth(),
+		settings:      s,
+		clients:       cfg.Clients,
+		store:         cfg.Store,
+		keys:          cfg.Keys,
+		clock:         cfg.Clock,
+		log:           cfg.Logger,
+		flows:         make(map[oauth.GrantType]*Registration[TokenFlow], len(flows)),
+		secrets:       clientauth.NewVerifier(),
+		authorize:     authorize,
+		userinfo:      fl.UserInfo,
+		introspection: introspection,
+		revocation:    revocation,
+		users:         cfg.Users,
+		pages:         cfg.Pages,
+		throttle:      throttle.NewClientAuth(),
 	}
 	for _, m := range s.AuthMethods {
 		srv.tokenAuthMethods = append(srv.tokenAuthMethods, oauth.ClientAuthMethod(m))
@@ -214,7 +226,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	}
 	if srv.authorize != nil {
 		if srv.pages == nil {
-			srv.pages = DefaultPages()
+			srv.pages = defaultPages()
 		}
 		srv.endUser = newEndUser(sessionKey, s.Issuer) // sessions, interactions, consents, login throttle
 	}
@@ -255,6 +267,12 @@ func (s *Server) mount(fl Flows) error {
 	}
 	if fl.UserInfo != nil {
 		eps = append(eps, newUserInfoEndpoint(s))
+	}
+	if fl.Introspection != nil {
+		eps = append(eps, newIntrospectEndpoint(s))
+	}
+	if fl.Revocation != nil {
+		eps = append(eps, newRevokeEndpoint(s))
 	}
 	eps = append(eps, &metadataEndpoint{s: s})
 
@@ -346,6 +364,23 @@ func checkIssuer(iss string) error {
 	default:
 		return errors.New("must be an https URL")
 	}
+}
+
+// normaliseOne checks the registration of the one flow of an endpoint
+// without a wire parameter, and returns its copy: a Flow, no Wire.
+func normaliseOne[F any](name string, reg *Registration[F]) (*Registration[F], error) {
+	if reg == nil {
+		return nil, nil
+	}
+	r := *reg // the caller's value stays theirs
+	var errs []error
+	if any(r.Flow) == nil {
+		errs = append(errs, fmt.Errorf("%s flow: Flow is nil", name))
+	}
+	if r.Wire != "" {
+		errs = append(errs, fmt.Errorf("%s flow: Wire %q must be empty: the endpoint serves one flow", name, r.Wire))
+	}
+	return &r, errors.Join(errs...)
 }
 
 // normaliseFlow fills the default lifetimes of a registration and checks

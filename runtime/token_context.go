@@ -17,7 +17,7 @@ import (
 // token) redeemed.
 type TokenContext struct {
 	// Flow is the flow type id.
-	Flow FlowID
+	Flow string
 	// Now is the request instant, read once from the server's Clock.
 	Now time.Time
 	// Issuer is the exact issuer identifier.

@@ -330,7 +330,7 @@ func (s *Server) canRefresh(t *TokenContext, scope oauth.ScopeSet) bool {
 
 // requestLogger is the server's logger tagged with the flow and client_id
 // (flows.md §3.1); a discarding logger is returned as is, saving the copy.
-func (s *Server) requestLogger(flow FlowID, clientID string) *slog.Logger {
+func (s *Server) requestLogger(flow string, clientID string) *slog.Logger {
 	if s.log.Handler() == slog.DiscardHandler {
 		return s.log
 	}

@@ -26,7 +26,7 @@ func TestBuiltinCatalogue(t *testing.T) {
 		t.Errorf("flow ids (in catalogue order) = %q\nwant %q", got, wantFlows)
 	}
 	available := []string{"oauth-token-authorization-code", "oauth-token-client-credentials", "oauth-token-refresh",
-		"oauth-authorize-authorization-code", "openid-userinfo"}
+		"oauth-authorize-authorization-code", "oauth-introspect", "oauth-revoke", "openid-userinfo"}
 	for _, f := range c.Flows {
 		want := StatusPlanned
 		if slices.Contains(available, f.ID) {
@@ -39,8 +39,8 @@ func TestBuiltinCatalogue(t *testing.T) {
 	wantEndpoints := map[string]string{
 		"oauth-token": StatusAvailable, "oauth-jwks": StatusAvailable, "oauth-metadata": StatusAvailable,
 		"oauth-authorize": StatusAvailable, "oauth-par": StatusPlanned, "oauth-device-authorization": StatusPlanned,
-		"openid-backchannel-authentication": StatusPlanned, "oauth-introspect": StatusPlanned,
-		"oauth-revoke": StatusPlanned, "oauth-userinfo": StatusAvailable, "openid-end-session": StatusPlanned,
+		"openid-backchannel-authentication": StatusPlanned, "oauth-introspect": StatusAvailable,
+		"oauth-revoke": StatusAvailable, "oauth-userinfo": StatusAvailable, "openid-end-session": StatusPlanned,
 	}
 	if len(c.Endpoints) != len(wantEndpoints) {
 		t.Errorf("%d endpoints, want %d", len(c.Endpoints), len(wantEndpoints))

@@ -93,7 +93,7 @@ func TestValidate(t *testing.T) {
 
 		{"unknown flow", head + "flows:\n  oauth-token-foo:\n", []string{CodeUnknownFlow}},
 		{"planned flow", head + "flows:\n  oauth-token-device-code:\n", []string{CodePlannedFlow}},
-		{"planned non-token flow", head + "flows:\n  oauth-revoke:\n", []string{CodePlannedFlow}},
+		{"planned non-token flow", head + "flows:\n  oauth-device-authorization:\n", []string{CodePlannedFlow}},
 		{"flow without token endpoint", noEndpoints + "flows:\n  oauth-token-refresh:\n", []string{CodeMissingEnd}},
 		{"flow properties of unknown flow still checked", head + "flows:\n  nope:\n    properties:\n      type: {type: string, source: form}\n",
 			[]string{CodeUnknownFlow, CodeGoName}},

@@ -40,6 +40,7 @@ var clientsFile []byte
 const (
 	demoServiceSecret = "demo-service-secret-Jx4qv7Kc2Lw9Tn3Rb8Yd5Hm1Zp6Fg0Ss"
 	demoAppSecret     = "demo-app-secret-Qe7Wr2Ty9Ui4Op1As6Df3Gh8Jk5Lz0Xc"
+	demoAPISecret     = "demo-api-secret-Vb6Nm3Qw8Er1Ty5Ui9Op2As7Df4Gh0Jk"
 )
 
 // The demo users: username, password, and the claims userinfo and ID
@@ -165,6 +166,7 @@ func printWelcome(w io.Writer, issuer string) {
   metadata  %[1]s/.well-known/oauth-authorization-server
   jwks      %[1]s/oauth2/jwks
   token     %[1]s/oauth2/token
+  introspect %[1]s/oauth2/introspect   revoke %[1]s/oauth2/revoke
 
 sign in from a browser:  %[1]s/demo/   (users alice / alice-password, bob / bob-password)
 
@@ -172,8 +174,10 @@ demo clients (from clients.yaml):
   demo-service  secret %[2]s  (client_secret_basic; client_credentials; scopes read write)
   demo-app      secret %[3]s  (client_secret_post; authorization_code, refresh_token)
   demo-spa      public client (none; authorization_code with PKCE, refresh_token)
+  demo-api      secret %[4]s  (client_secret_basic; a resource server: introspection only)
 
 try:
   curl -s -u demo-service:%[2]s -d grant_type=client_credentials -d scope=read -d tenant=acme %[1]s/oauth2/token
-`, issuer, demoServiceSecret, demoAppSecret)
+  curl -s -u demo-api:%[4]s -d token=ACCESS_TOKEN %[1]s/oauth2/introspect
+`, issuer, demoServiceSecret, demoAppSecret, demoAPISecret)
 }

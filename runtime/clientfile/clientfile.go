@@ -1,12 +1,12 @@
 // Package clientfile loads registered clients from a YAML or JSON file into
 // a runtime.MemoryClients. It is the only package under runtime/ that reads
-// YAML (conventions G-04).
+// YAML.
 //
 // A file holds either a list of clients or a mapping with one key, clients,
 // whose value is that list. Each client has the members client_id,
 // client_name, token_endpoint_auth_method, client_secret_hash,
-// redirect_uris, grant_types, scopes, default_scopes, audiences and
-// require_pkce (the names of runtime.ParseClientsJSON). Secrets appear only
+// redirect_uris, grant_types, scopes, default_scopes, audiences,
+// require_pkce and introspection (runtime.Client's JSON names). Secrets appear only
 // as hashes (runtime.NewClientSecret, runtime.HashClientSecret, or bcrypt):
 // a client_secret member is an error. Errors name file:line:col.
 package clientfile
@@ -47,9 +47,9 @@ func Parse(path string, data []byte) (*runtime.MemoryClients, error) {
 	}
 }
 
-// loadJSON parses with runtime.ParseClientsJSON, whose errors carry line:col.
+// loadJSON parses with parseJSON, whose errors carry line:col.
 func loadJSON(path string, data []byte) (*runtime.MemoryClients, error) {
-	clients, err := runtime.ParseClientsJSON(data)
+	clients, err := parseJSON(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s:%w", path, err)
 	}
@@ -158,6 +158,7 @@ func decodeClient(n *yaml.Node, at func(*yaml.Node, string, ...any) error) (*run
 		"default_scopes":             &c.DefaultScopes,
 		"audiences":                  &c.Audiences,
 		"require_pkce":               &c.RequirePKCE,
+		"introspection":              &c.Introspection,
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {

@@ -121,3 +121,58 @@ func TestParseEmbedded(t *testing.T) {
 		t.Errorf("Parse with an unknown key: err = %v; want an error starting with embedded.yaml:", err)
 	}
 }
+
+// TestParseJSON: both shapes of a JSON clients file, every member, and the
+// errors, with their line:col.
+func TestParseJSON(t *testing.T) {
+	hash := runtime.HashClientSecret("s")
+	doc := `[{"client_id":"a","client_name":"A","token_endpoint_auth_method":"client_secret_post",
+  "client_secret_hash":"` + hash + `","grant_types":["client_credentials"],"scopes":["read"],
+  "default_scopes":["read"],"audiences":["https://api.example"],"require_pkce":true},
+ {"client_id":"b","token_endpoint_auth_method":"none","grant_types":["authorization_code"],
+  "redirect_uris":["http://127.0.0.1/cb"]}]`
+	for _, data := range []string{doc, `{"clients":` + doc + `}`} {
+		cs, err := parseJSON([]byte(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) != 2 || cs[0].ID != "a" || cs[0].Name != "A" || cs[0].SecretHash() != hash || !cs[0].RequirePKCE ||
+			cs[0].Audiences[0] != "https://api.example" || cs[1].RedirectURIs[0] != "http://127.0.0.1/cb" {
+			t.Fatalf("clients %+v %+v", cs[0], cs[1])
+		}
+		if _, err := runtime.NewMemoryClients(cs...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct{ data, want string }{
+		{`[{"client_id":"a","client_secret":"s"}]`, "client_secret in clear"},
+		{`[{"client_id":"a","colour":"red"}]`, `1:`},
+		{`[{"client_id":"a","colour":"red"}]`, `unknown field "colour"`},
+		{"[\n{\"client_id\": 1}]", "2:"},
+		{"[\n{\"client_id\": \"a\",,}]", "2:"},
+		{`[] []`, "unexpected data"},
+		{`{"clients":[],"other":1}`, "unknown field"},
+	} {
+		if _, err := parseJSON([]byte(tc.data)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("parseJSON(%s) = %v, want %q", tc.data, err, tc.want)
+		}
+	}
+}
+
+// TestResourceServer: a client that only introspects loads from YAML and
+// JSON alike.
+func TestResourceServer(t *testing.T) {
+	hash := runtime.HashClientSecret("s")
+	for name, data := range map[string]string{
+		"rs.yaml": "- client_id: api\n  client_secret_hash: " + hash + "\n  introspection: true\n",
+		"rs.json": `[{"client_id":"api","client_secret_hash":"` + hash + `","introspection":true}]`,
+	} {
+		m, err := Parse(name, []byte(data))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if c, _ := m.Client(context.Background(), "api"); c == nil || !c.Introspection || len(c.GrantTypes) != 0 {
+			t.Errorf("%s: client %+v", name, c)
+		}
+	}
+}

@@ -21,10 +21,12 @@ func Settings() runtime.Settings {
 	return runtime.Settings{
 		Issuer: "http://127.0.0.1:8080",
 		Paths: map[string]string{
-			"oauth-token":     "/oauth2/token",
-			"oauth-jwks":      "/oauth2/jwks",
-			"oauth-authorize": "/oauth2/authorize",
-			"oauth-userinfo":  "/oauth2/userinfo",
+			"oauth-token":      "/oauth2/token",
+			"oauth-jwks":       "/oauth2/jwks",
+			"oauth-authorize":  "/oauth2/authorize",
+			"oauth-introspect": "/oauth2/introspect",
+			"oauth-revoke":     "/oauth2/revoke",
+			"oauth-userinfo":   "/oauth2/userinfo",
 		},
 		AuthMethods: []string{"client_secret_basic", "client_secret_post", "none"},
 		Scopes: []runtime.ScopeInfo{
@@ -136,6 +138,14 @@ func Flows(p *Procedures) runtime.Flows {
 				CodeTTL: time.Minute,
 			},
 			Flow: authorizeCodeFlow{proc: &AuthorizeCode{Procedures: p}},
+		},
+		Introspection: &runtime.Registration[runtime.IntrospectionFlow]{
+			ID:   "oauth-introspect",
+			Flow: introspectionFlow{proc: &Introspection{Procedures: p}},
+		},
+		Revocation: &runtime.Registration[runtime.RevocationFlow]{
+			ID:   "oauth-revoke",
+			Flow: revocationFlow{proc: &Revocation{Procedures: p}},
 		},
 		UserInfo: &runtime.Registration[runtime.UserInfoFlow]{
 			ID:   "openid-userinfo",

@@ -363,8 +363,8 @@ func TestBuildRefuses(t *testing.T) {
 
 func TestBuildRefusesPlannedAndForeignEndpointFlows(t *testing.T) {
 	c := fixture.Catalogue()
-	c.Flow("oauth-introspect").Status = spec.StatusAvailable // an endpoint the generator has no binding for
-	for _, id := range []string{"oauth-token-device-code", "oauth-introspect"} {
+	c.Flow("oauth-device-authorization").Status = spec.StatusAvailable // an endpoint the generator has no binding for
+	for _, id := range []string{"oauth-token-device-code", "oauth-device-authorization"} {
 		_, err := Build(fixture.Spec(id), c)
 		var ds spec.Diagnostics
 		if !errors.As(err, &ds) || !ds.Has(CodeUnsupported) {
