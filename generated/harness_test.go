@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/oauthgen/oauthgen/runtime/oauth"
+	"github.com/oauthgen/oauthgen/runtime/runtimetest"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -131,25 +132,6 @@ var testUsers = sync.OnceValues(func() (*runtime.MemoryUsers, error) {
 // (RFC 7636 §4.1).
 const verifier = "0123456789abcdefghijklmnopqrstuvwxyz-._~ABCDEFGH"
 
-// fakeClock is the servers' Clock; tests move it with Advance. Safe for
-// concurrent use.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // lockedBuffer is the log sink, safe for concurrent writes.
 type lockedBuffer struct {
 	mu sync.Mutex
@@ -245,7 +227,7 @@ func testClients(t testing.TB) *runtime.MemoryClients {
 type env struct {
 	srv   *runtime.Server
 	ts    *httptest.Server
-	clock *fakeClock
+	clock *runtimetest.Clock
 	procs *Procedures
 	logs  *lockedBuffer
 }
@@ -257,7 +239,7 @@ type env struct {
 func newEnv(t testing.TB, edit func(p *Procedures)) *env {
 	t.Helper()
 	e := &env{
-		clock: &fakeClock{now: testStart},
+		clock: runtimetest.NewClock(testStart),
 		procs: &Procedures{Tenants: fakeTenants{}, MagicLinks: NewMagicLinks()},
 		logs:  &lockedBuffer{},
 	}

@@ -39,15 +39,15 @@ func TestAccessTokenActive(t *testing.T) {
 			if !active(it.Value) {
 				t.Fatal("a fresh token is inactive")
 			}
-			clk.now = it.ExpiresAt.Add(-time.Second)
+			clk.Set(it.ExpiresAt.Add(-time.Second))
 			if !active(it.Value) {
 				t.Error("inactive one second before expiry")
 			}
-			clk.now = it.ExpiresAt
+			clk.Set(it.ExpiresAt)
 			if active(it.Value) {
 				t.Error("active at its expiry")
 			}
-			clk.now = tkNow
+			clk.Set(tkNow)
 			if err := tc.Issuers.RevokeGrant(ctx, g.ID); err != nil {
 				t.Fatal(err)
 			}
@@ -130,14 +130,14 @@ func TestAccessTokenInactive(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clk.now = tt.at
+			clk.Set(tt.at)
 			_, ok, err := s.AccessTokenActive(ctx, tt.tok)
 			if err != nil || ok {
 				t.Errorf("AccessTokenActive = %v, %v; want inactive, nil", ok, err)
 			}
 		})
 	}
-	clk.now = tkNow
+	clk.Set(tkNow)
 	if _, ok, _ := s.AccessTokenActive(ctx, short.Value); !ok {
 		t.Error("the short grant's token is inactive before the grant expires")
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/oauthgen/oauthgen/runtime/flowkit"
 	"github.com/oauthgen/oauthgen/runtime/internal/session"
+	"github.com/oauthgen/oauthgen/runtime/internal/testclock"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 
 	"golang.org/x/crypto/bcrypt"
@@ -133,7 +134,7 @@ func (f azFlow) Prepare(a *AuthorizeContext) (func(context.Context) (*AuthorizeR
 type azEnv struct {
 	srv   *Server
 	ts    *httptest.Server
-	clock *htClock
+	clock *testclock.Clock
 	store *MemoryStore
 	users *MemoryUsers
 	logs  *htLockedBuffer
@@ -166,7 +167,7 @@ type azOption func(s *Settings, cfg *Config)
 
 func azNewEnv(t *testing.T, opts ...azOption) *azEnv {
 	t.Helper()
-	env := &azEnv{clock: &htClock{now: htStart}, store: NewMemoryStore(), logs: &htLockedBuffer{}}
+	env := &azEnv{clock: testclock.New(htStart), store: NewMemoryStore(), logs: &htLockedBuffer{}}
 	users, err := NewMemoryUsers(
 		User{Subject: "sub-alice", Username: "alice", PasswordHash: azHashes()[azAlicePass], Claims: UserClaims{Name: "Alice"}},
 		User{Subject: "sub-bob", Username: "bob", PasswordHash: azHashes()[azBobPass]},

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/oauthgen/oauthgen/runtime/flowkit"
+	"github.com/oauthgen/oauthgen/runtime/internal/testclock"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 
 	"golang.org/x/crypto/bcrypt"
@@ -28,24 +29,6 @@ const htIssuer = "https://as.example"
 
 // htStart is the fixed start instant of the HTTP tests.
 var htStart = time.Date(2032, 1, 2, 3, 4, 5, 0, time.UTC)
-
-// htClock is a fake Clock safe for concurrent reads; tests Advance it.
-type htClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *htClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *htClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // Secrets of the test clients.
 const (
@@ -80,7 +63,7 @@ func (b *htLockedBuffer) String() string {
 // htEnv is one test server with its dependencies.
 type htEnv struct {
 	srv   *Server
-	clock *htClock
+	clock *testclock.Clock
 	store *MemoryStore
 	logs  *htLockedBuffer
 	// custom is called by the grant type htCustomGrant.
@@ -210,7 +193,7 @@ type htConfigOption func(cfg *Config, fl *Flows)
 // when it is not nil.
 func htNewEnvConfig(t testing.TB, cfg htConfigOption, opts ...htOption) *htEnv {
 	t.Helper()
-	env := &htEnv{clock: &htClock{now: htStart}, store: NewMemoryStore(), logs: &htLockedBuffer{}}
+	env := &htEnv{clock: testclock.New(htStart), store: NewMemoryStore(), logs: &htLockedBuffer{}}
 	ccPolicy := htPolicy()
 	ccPolicy.IssueRefresh = false
 	ccPolicy.AccessFormat = FormatOpaque

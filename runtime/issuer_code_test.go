@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/internal/testclock"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
@@ -16,7 +17,7 @@ const tkChallenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM" // RFC 7636 Ap
 
 // tkCodeServer is a server with a confidential client (PKCE required), a
 // public client and an exempt confidential client.
-func tkCodeServer(t *testing.T) (*Server, *tkClock, *MemoryStore) {
+func tkCodeServer(t *testing.T) (*Server, *testclock.Clock, *MemoryStore) {
 	s, clk, store := tkServer(t, oauth.AlgES256)
 	s.clients = tkClients{
 		"conf": {ID: "conf", RequirePKCE: true, GrantTypes: []oauth.GrantType{oauth.GrantAuthorizationCode},

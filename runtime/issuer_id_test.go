@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/internal/testclock"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -17,7 +18,7 @@ import (
 
 // idServer is tkServer speaking OpenID Connect: the openid scope declared,
 // ID tokens signed with idAlg, access tokens with ES256.
-func idServer(t *testing.T, idAlg string) (*Server, *tkClock) {
+func idServer(t *testing.T, idAlg string) (*Server, *testclock.Clock) {
 	t.Helper()
 	s, clk, _ := tkServer(t, oauth.AlgES256)
 	s.settings.Scopes = []ScopeInfo{{Name: oauth.ScopeOpenID}}

@@ -11,14 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/internal/testclock"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
-
-// tkClock is the fake Clock of the token-material tests; tests advance it
-// by assignment.
-type tkClock struct{ now time.Time }
-
-func (c *tkClock) Now() time.Time { return c.now }
 
 // tkNow is the fixed start instant of the token-material tests.
 var tkNow = time.Date(2031, 3, 4, 5, 6, 7, 0, time.UTC)
@@ -53,13 +48,13 @@ func (c tkClients) Client(_ context.Context, id string) (*Client, error) { retur
 
 // tkServer builds a Server with a MemoryStore, a key set of alg, a fake
 // clock and a discarding logger.
-func tkServer(t testing.TB, alg string) (*Server, *tkClock, *MemoryStore) {
+func tkServer(t testing.TB, alg string) (*Server, *testclock.Clock, *MemoryStore) {
 	t.Helper()
 	ks, err := NewKeySet(tkKey(t, alg))
 	if err != nil {
 		t.Fatalf("NewKeySet: %v", err)
 	}
-	clk := &tkClock{now: tkNow}
+	clk := testclock.New(tkNow)
 	store := NewMemoryStore()
 	s := &Server{
 		settings:  Settings{Issuer: tkIssuer, SigningAlg: alg},
@@ -76,10 +71,10 @@ func tkServer(t testing.TB, alg string) (*Server, *tkClock, *MemoryStore) {
 }
 
 // tkContext builds the TokenContext of a request by client-a.
-func tkContext(s *Server, clk *tkClock, p TokenPolicy) *TokenContext {
+func tkContext(s *Server, clk *testclock.Clock, p TokenPolicy) *TokenContext {
 	t := &TokenContext{
 		server: s,
-		Now:    clk.now,
+		Now:    clk.Now(),
 		Issuer: tkIssuer,
 		Client: &Client{ID: "client-a"},
 		Policy: p,

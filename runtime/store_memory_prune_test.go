@@ -8,6 +8,7 @@ import (
 
 	"github.com/oauthgen/oauthgen/runtime/internal/memstore"
 	"github.com/oauthgen/oauthgen/runtime/internal/randtok"
+	"github.com/oauthgen/oauthgen/runtime/internal/testclock"
 
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
@@ -15,14 +16,8 @@ import (
 // pnStart is the fake time the pruning tests start at.
 var pnStart = time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC)
 
-// pnClock is a fake Clock; the tests are sequential.
-type pnClock struct{ now time.Time }
-
-func (c *pnClock) Now() time.Time          { return c.now }
-func (c *pnClock) advance(d time.Duration) { c.now = c.now.Add(d) }
-
-func pnStore() (*MemoryStore, *pnClock) {
-	c := &pnClock{now: pnStart}
+func pnStore() (*MemoryStore, *testclock.Clock) {
+	c := testclock.New(pnStart)
 	m := NewMemoryStore()
 	m.adoptClock(c)
 	return m, c
@@ -108,12 +103,12 @@ func TestMemoryStorePrunesAtExpiry(t *testing.T) {
 	g := pnGrant(t, m, exp)
 	key := pnAccess(t, m, g.ID, exp)
 
-	clk.now = exp
+	clk.Set(exp)
 	pnWrite(t, m)
 	if !pnHasGrant(m, g.ID) || !pnHasAccess(m, key) {
 		t.Fatal("a record was pruned at its expiry instant; want kept until the next second")
 	}
-	clk.advance(time.Second)
+	clk.Advance(time.Second)
 	if !pnHasGrant(m, g.ID) || !pnHasAccess(m, key) {
 		t.Fatal("a record was pruned without a write")
 	}
@@ -140,14 +135,14 @@ func TestMemoryStoreKeepsRefreshUntilGrantExpires(t *testing.T) {
 		t.Fatalf("RotateRefreshToken = %v, %v", res, err)
 	}
 
-	clk.now = pnStart.Add(25 * time.Hour) // past the token's expiry, not the grant's
+	clk.Set(pnStart.Add(25 * time.Hour)) // past the token's expiry, not the grant's
 	pnWrite(t, m)
-	r, res, err := m.RotateRefreshToken(ctx, h, clk.now)
+	r, res, err := m.RotateRefreshToken(ctx, h, clk.Now())
 	if err != nil || res != AlreadyConsumed || !r.RotatedAt.Equal(pnStart.Add(time.Hour)) {
 		t.Fatalf("reuse after the token's expiry = %v (rotated %v), %v; want AlreadyConsumed", res, r.RotatedAt, err)
 	}
 
-	clk.now = grantExp.Add(time.Second)
+	clk.Set(grantExp.Add(time.Second))
 	pnWrite(t, m)
 	if pnHasRefresh(m, h) || pnHasGrant(m, g.ID) {
 		t.Errorf("after the grant's expiry: refresh found %v, grant found %v; want both pruned", pnHasRefresh(m, h), pnHasGrant(m, g.ID))
@@ -160,12 +155,12 @@ func TestMemoryStoreRefreshOutlivingGrant(t *testing.T) {
 	m, clk := pnStore()
 	g := pnGrant(t, m, pnStart.Add(time.Hour))
 	h := pnRefresh(t, m, g.ID, pnStart.Add(2*time.Hour))
-	clk.now = pnStart.Add(90 * time.Minute)
+	clk.Set(pnStart.Add(90 * time.Minute))
 	pnWrite(t, m)
 	if !pnHasRefresh(m, h) || pnHasGrant(m, g.ID) {
 		t.Fatalf("between the expiries: refresh found %v (want true), grant found %v (want false)", pnHasRefresh(m, h), pnHasGrant(m, g.ID))
 	}
-	clk.now = pnStart.Add(2*time.Hour + time.Second)
+	clk.Set(pnStart.Add(2*time.Hour + time.Second))
 	pnWrite(t, m)
 	if pnHasRefresh(m, h) {
 		t.Error("refresh token kept after its expiry")
@@ -189,12 +184,12 @@ func TestMemoryStoreCodePruning(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	clk.now = codeExp.Add(memstore.CodePruneSlack)
+	clk.Set(codeExp.Add(memstore.CodePruneSlack))
 	pnWrite(t, m)
 	if !pnHasCode(m, lone) {
 		t.Fatal("code pruned within memstore.CodePruneSlack of its expiry")
 	}
-	clk.advance(time.Second)
+	clk.Advance(time.Second)
 	pnWrite(t, m)
 	if pnHasCode(m, lone) {
 		t.Error("code without a grant kept after its expiry and memstore.CodePruneSlack")
@@ -204,7 +199,7 @@ func TestMemoryStoreCodePruning(t *testing.T) {
 		t.Fatalf("replay of a redeemed code after its expiry = %v, grant %q, %v; want AlreadyConsumed, %q", res, c.GrantID, err, g.ID)
 	}
 
-	clk.now = pnStart.Add(24*time.Hour + time.Second)
+	clk.Set(pnStart.Add(24*time.Hour + time.Second))
 	pnWrite(t, m)
 	if pnHasCode(m, redeemed) {
 		t.Error("redeemed code kept after its grant expired")
@@ -221,7 +216,7 @@ func TestMemoryStoreNeverPrunes(t *testing.T) {
 		key := pnAccess(t, m, g.ID, time.Time{})
 		h := pnRefresh(t, m, g.ID, time.Time{})
 		c := pnCode(t, m, time.Time{})
-		clk.advance(far)
+		clk.Advance(far)
 		pnWrite(t, m)
 		if !pnHasGrant(m, g.ID) || !pnHasAccess(m, key) || !pnHasRefresh(m, h) || !pnHasCode(m, c) {
 			t.Error("a record without expiry was pruned")
@@ -252,7 +247,7 @@ func TestMemoryStorePruneIsBounded(t *testing.T) {
 	if got := m.slab.ChunkCount(); got < 2 {
 		t.Fatalf("%d access tokens fill %d chunk(s); the test needs several", n, got)
 	}
-	clk.now = exp.Add(time.Hour)
+	clk.Set(exp.Add(time.Hour))
 	pnWrite(t, m)
 	if got := len(m.access); got != n-memstore.PruneBudget {
 		t.Fatalf("after one write %d access tokens are left, want %d", got, n-memstore.PruneBudget)
@@ -277,11 +272,11 @@ func TestMemoryStorePrunesUnderLoad(t *testing.T) {
 	m, clk := pnStore()
 	const ttl = 10 * time.Minute
 	for i := range 20000 {
-		clk.advance(100 * time.Millisecond)
-		g := pnGrant(t, m, clk.now.Add(ttl))
-		pnAccess(t, m, g.ID, clk.now.Add(ttl))
+		clk.Advance(100 * time.Millisecond)
+		g := pnGrant(t, m, clk.Now().Add(ttl))
+		pnAccess(t, m, g.ID, clk.Now().Add(ttl))
 		if i%50 == 0 {
-			pnRefresh(t, m, "no-such-grant", clk.now.Add(30*24*time.Hour))
+			pnRefresh(t, m, "no-such-grant", clk.Now().Add(30*24*time.Hour))
 		}
 	}
 	// 10 writes a second for 600 s are alive, 6000 of each, plus a second.
@@ -302,13 +297,13 @@ func TestMemoryStorePrunesUnderLoad(t *testing.T) {
 // TestNewServerGivesMemoryStoreItsClock: a MemoryStore without a Clock,
 // given or defaulted, prunes by the server's Clock; one with a Clock keeps it.
 func TestNewServerGivesMemoryStoreItsClock(t *testing.T) {
-	clk := &pnClock{now: pnStart}
+	clk := testclock.New(pnStart)
 	c := &Client{ID: "c", AuthMethod: oauth.AuthNone, GrantTypes: []oauth.GrantType{oauth.GrantAuthorizationCode}, RedirectURIs: []string{"https://app.example/cb"}}
 	clients, err := NewMemoryClients(c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	own := &pnClock{now: pnStart}
+	own := testclock.New(pnStart)
 	withClock := NewMemoryStore()
 	withClock.adoptClock(own)
 	for name, tc := range map[string]struct {
