@@ -13,20 +13,19 @@ import (
 // AccessTokenActive reports whether token is an access token this server
 // issued that is still active, and returns its record. An opaque token is
 // looked up by its hash; a JWT is verified (signature, typ "at+jwt", exp,
-// and iss when the server has one; security.md S-42, S-43) and then looked
+// and iss when the server has one; RFC 8725 §3.1, §3.11) and then looked
 // up by the hash of its jti. A token is active only when its record exists
 // and has not expired, and its grant exists, is not revoked and has not
-// expired (RFC 7662 §2.2; security.md S-08, S-12, S-17). A malformed,
-// forged or unknown token is simply inactive; the error is for store
-// failures only.
+// expired (RFC 7662 §2.2). A malformed, forged or unknown token is simply
+// inactive; the error is for store failures only.
 func (s *Server) AccessTokenActive(ctx context.Context, token Secret) (AccessTokenRecord, bool, error) {
 	rec, _, active, err := s.accessTokenActiveAt(ctx, token, s.clock.Now())
 	return rec, active, err
 }
 
 // accessTokenActiveAt is AccessTokenActive at the instant now, so that an
-// endpoint that has read its request instant does not read the clock again
-// (flows.md §3.5). It also returns the token's grant.
+// endpoint that has read its request instant does not read the clock again.
+// It also returns the token's grant.
 func (s *Server) accessTokenActiveAt(ctx context.Context, token Secret, now time.Time) (AccessTokenRecord, Grant, bool, error) {
 	raw := token.Reveal()
 	if raw == "" {

@@ -52,7 +52,7 @@ func TestAccessTokenActive(t *testing.T) {
 				t.Fatal(err)
 			}
 			if active(it.Value) {
-				t.Error("active after its grant was revoked (security.md S-08)")
+				t.Error("active after its grant was revoked")
 			}
 			if !active(other.Value) {
 				t.Error("revoking one grant deactivated another grant's token")

@@ -84,7 +84,7 @@ func (s *Server) refusePage(text string) http.HandlerFunc {
 
 // The messages of the login page. One message for every failure, so the
 // page tells no one whether the account exists, whether the password was
-// wrong or whether the attempt was throttled (security.md S-52, S-53).
+// wrong or whether the attempt was throttled.
 const loginFailedMessage = "Sign-in failed: the username or password is incorrect, or there were too many attempts. Check them and try again in a few minutes."
 
 // endUser is the state of the end user's side of the endpoint.
@@ -149,15 +149,14 @@ type pending struct {
 	rec session.Interaction
 }
 
-// interact decides what the end user must do (flows.md §2.4 step 10): sign
-// in when there is no session, when prompt asks for a login
-// (prompt=login, prompt=select_account) or the session is older than
-// max_age, unless they signed in during this very interaction; then
-// consent, unless they already approved every granted scope for this
-// client and prompt is not consent. prompt=none never shows a page: it
-// answers login_required or consent_required (OIDC Core §3.1.2.1;
-// security.md S-51). afterPost is set when answering a form POST, which
-// must be a 303 redirect (RFC 9700 §4.12; security.md S-23).
+// interact decides what the end user must do: sign in when there is no
+// session, when prompt asks for a login (prompt=login,
+// prompt=select_account) or the session is older than max_age, unless they
+// signed in during this very interaction; then consent, unless they already
+// approved every granted scope for this client and prompt is not consent.
+// prompt=none never shows a page: it answers login_required or
+// consent_required (OIDC Core §3.1.2.1). afterPost is set when answering a
+// form POST, which must be a 303 redirect (RFC 9700 §4.12).
 //
 // It answers the request itself, except when the end user is signed in and
 // has consented: then it returns their authentication and true, and the
@@ -243,7 +242,7 @@ func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, ar *authorize
 }
 
 // showConsent renders the consent page: the client's name and the scopes
-// with the spec's descriptions (RFC 6749 §10.2; security.md S-54).
+// with the spec's descriptions (RFC 6749 §10.2).
 func (s *Server) showConsent(w http.ResponseWriter, r *http.Request, ar *authorizeRequest, sess session.Session, id, csrf string) {
 	reply.PageHeaders(w.Header(), s.formActions(ar), "")
 	s.pages.Consent(w, r, ConsentPage{
@@ -286,10 +285,9 @@ func clientDisplayName(c *Client) string {
 }
 
 // serveLogin handles the login form: the interaction and its CSRF token
-// (else 403 and nothing happens, security.md S-48), the throttle
-// (security.md S-52), the password check (UserStore.Authenticate), and on
-// success a new session (security.md S-50) and the next step, answered
-// with 303 (security.md S-23).
+// (else 403 and nothing happens; RFC 6749 §10.12), the throttle (RFC 6749
+// §10.10), the password check (UserStore.Authenticate), and on success a
+// new session and the next step, answered with 303 (RFC 9700 §4.12).
 func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.clock.Now()
@@ -342,7 +340,7 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	s.endUser.throttle.Succeed(username, r)
 
-	// A new session, under a new cookie (security.md S-50).
+	// A new session, under a new cookie.
 	ls := session.Session{Subject: subject, Username: username, AMR: []string{"pwd"}} // RFC 8176 §2
 	us = s.endUser.sessions.Login(w, us, ls, now)
 	pd.rec.Browser, pd.rec.LoggedIn = us.Key, true
@@ -353,8 +351,8 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 
 // serveConsent shows the consent page after a login (GET) and handles the
 // consent form (POST): the interaction and its CSRF token (else 403,
-// nothing issued, security.md S-48), then deny (access_denied, security.md
-// S-54) or approve (remembered, then the code).
+// nothing issued; RFC 6749 §10.12), then deny (access_denied, RFC 6749
+// §4.1.2.1) or approve (remembered, then the code).
 func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.clock.Now()
@@ -408,13 +406,13 @@ func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 
 // formExpiredPage answers a form whose interaction is unknown, expired,
 // already used, another browser's, or whose CSRF token is missing or wrong
-// (security.md S-48).
+// (RFC 6749 §10.12).
 func formExpiredPage() *pageError {
 	return pageErr(http.StatusForbidden, "This page has expired",
 		"The form was not accepted. Go back to the application and start again.", nil)
 }
 
-// endUserForm reads the form of a login or consent POST (flows.md §2.1).
+// endUserForm reads the form of a login or consent POST.
 func (s *Server) endUserForm(w http.ResponseWriter, r *http.Request) (form.Params, *pageError) {
 	if !form.IsFormContentType(r.Header.Get("Content-Type")) {
 		return form.Params{}, badRequestPage("The request must be a form.", nil)
@@ -475,10 +473,10 @@ func (s *Server) finishAuthorize(ctx context.Context, w http.ResponseWriter, ar 
 }
 
 // newAuthorizeContext builds the context of a validated request and its
-// default code data (flows.md §5.1) for the end user auth (none yet for
-// Flow.Check). Request is the request being answered: the authorization
-// request itself, or the login or consent form; Param reads the
-// authorization request's parameters.
+// default code data for the end user auth (none yet for Flow.Check).
+// Request is the request being answered: the authorization request itself,
+// or the login or consent form; Param reads the authorization request's
+// parameters.
 func (s *Server) newAuthorizeContext(r *http.Request, ar *authorizeRequest, auth Authentication, now time.Time) *AuthorizeContext {
 	reg := s.authorize
 	a := &AuthorizeContext{

@@ -17,8 +17,7 @@ import (
 // TestAuthorizeHappyPath: login page, login (303, cookie rotated), consent
 // page with the client's name and the scope descriptions, approve (303 to
 // the redirect URI with code, the exact state and iss), and the code
-// redeems at the token endpoint (RFC 6749 §4.1; security.md S-21..S-23,
-// S-50, S-54).
+// redeems at the token endpoint (RFC 6749 §4.1).
 func TestAuthorizeHappyPath(t *testing.T) {
 	env := azNewEnv(t)
 	b := env.browser(t)
@@ -37,11 +36,11 @@ func TestAuthorizeHappyPath(t *testing.T) {
 
 	r = b.login(r, "alice", azAlicePass)
 	if r.status != http.StatusSeeOther {
-		t.Fatalf("login answered %d, want 303 (security.md S-23)\n%s", r.status, r.body)
+		t.Fatalf("login answered %d, want 303 (RFC 9700 §4.12)\n%s", r.status, r.body)
 	}
 	after := b.cookie()
 	if after == "" || after == before {
-		t.Fatalf("the session cookie was not rotated at login (security.md S-50): %q -> %q", before, after)
+		t.Fatalf("the session cookie was not rotated at login: %q -> %q", before, after)
 	}
 
 	loc := r.header.Get("Location")
@@ -49,14 +48,14 @@ func TestAuthorizeHappyPath(t *testing.T) {
 	azWantPage(t, page, "Allow")
 	for _, want := range []string{"Example App", "Read your files", "Change your files", "alice"} {
 		if !strings.Contains(page.body, want) {
-			t.Errorf("the consent page lacks %q (security.md S-54)", want)
+			t.Errorf("the consent page lacks %q (RFC 6749 §10.2)", want)
 		}
 	}
 	id, csrf := azFormFields(t, page)
 	r = b.post(azAuthorizePath+"/consent", url.Values{"interaction": {id}, "csrf": {csrf}, "decision": {"approve"}})
 	got := azWantRedirect(t, r, azWebRedirect)
 	if got.Get("state") != state {
-		t.Errorf("state = %q, want %q (security.md S-22)", got.Get("state"), state)
+		t.Errorf("state = %q, want %q (RFC 6749 §4.1.2)", got.Get("state"), state)
 	}
 	code := got.Get("code")
 	if len(code) < 43 {
@@ -127,8 +126,8 @@ func TestAuthorizeSessionAndConsentRemembered(t *testing.T) {
 	azWantPage(t, env.browser(t).authorize(azQuery()), "Sign in")
 }
 
-// TestAuthorizeDeny: deny is access_denied with state and iss (security.md
-// S-21, S-54), and the consent is not remembered.
+// TestAuthorizeDeny: deny is access_denied with state and iss (RFC 6749
+// §4.1.2.1; RFC 9207 §2), and the consent is not remembered.
 func TestAuthorizeDeny(t *testing.T) {
 	env := azNewEnv(t)
 	b := env.browser(t)
@@ -178,8 +177,8 @@ func TestAuthorizePromptLoginAndMaxAge(t *testing.T) {
 }
 
 // TestAuthorizePromptNone: prompt=none never renders a page (OIDC Core
-// §3.1.2.1; security.md S-51): login_required without a session,
-// consent_required without consent, a code with both.
+// §3.1.2.1): login_required without a session, consent_required without
+// consent, a code with both.
 func TestAuthorizePromptNone(t *testing.T) {
 	env := azNewEnv(t)
 	b := env.browser(t)
@@ -388,7 +387,7 @@ func TestAuthorizeNewServer(t *testing.T) {
 // TestAuthorizeFlowCheckBeforePages: the flow's own properties are checked
 // when the request arrives (AuthorizeFlow.Check), so a malformed one is
 // invalid_request at once, with state and iss, before any login page, and
-// prompt=none gets it rather than login_required (flows.md §5.1).
+// prompt=none gets it rather than login_required.
 func TestAuthorizeFlowCheckBeforePages(t *testing.T) {
 	env := azNewEnv(t)
 	b := env.browser(t)

@@ -11,7 +11,7 @@ import (
 
 // TestAuthorizeErrorPages: while the client or its redirect URI is not
 // established, every error is a 400 page and never a redirect (RFC 6749
-// §4.1.2.1; flows.md §5.1; security.md S-18, S-19).
+// §4.1.2.1).
 func TestAuthorizeErrorPages(t *testing.T) {
 	env := azNewEnv(t)
 	tests := []struct {
@@ -33,20 +33,21 @@ func TestAuthorizeErrorPages(t *testing.T) {
 		{name: "malformed query", query: "client_id=web&redirect_uri=%zz"},
 		{name: "semicolon separator", query: "client_id=web;redirect_uri=x"},
 		{name: "too large", q: azQuery("state", strings.Repeat("s", maxAuthorizeParamBytes))},
-		// The S-18 list, with https://app.example/cb registered.
-		{name: "S-18 trailing slash", q: azQuery("redirect_uri", azWebRedirect+"/")},
-		{name: "S-18 extra query", q: azQuery("redirect_uri", azWebRedirect+"?x=1")},
-		{name: "S-18 empty query", q: azQuery("redirect_uri", azWebRedirect+"?")},
-		{name: "S-18 upper-case host", q: azQuery("redirect_uri", "https://APP.example/cb")},
-		{name: "S-18 upper-case scheme", q: azQuery("redirect_uri", "HTTPS://app.example/cb")},
-		{name: "S-18 fragment", q: azQuery("redirect_uri", azWebRedirect+"#f")},
-		{name: "S-18 other host", q: azQuery("redirect_uri", "https://app.example.evil/cb")},
-		{name: "S-18 port", q: azQuery("redirect_uri", "https://app.example:443/cb")},
-		{name: "S-18 sub-path", q: azQuery("redirect_uri", azWebRedirect+"/x")},
-		{name: "S-18 prefix", q: azQuery("redirect_uri", "https://app.example/c")},
-		{name: "S-18 http", q: azQuery("redirect_uri", "http://app.example/cb")},
-		{name: "S-18 userinfo", q: azQuery("redirect_uri", "https://app.example@evil.example/cb")},
-		{name: "S-18 encoded path", q: azQuery("redirect_uri", "https://app.example/%63b")},
+		// Near misses of the registered https://app.example/cb: redirect URIs
+		// are compared as exact strings (RFC 9700 §4.1.3).
+		{name: "redirect_uri trailing slash", q: azQuery("redirect_uri", azWebRedirect+"/")},
+		{name: "redirect_uri extra query", q: azQuery("redirect_uri", azWebRedirect+"?x=1")},
+		{name: "redirect_uri empty query", q: azQuery("redirect_uri", azWebRedirect+"?")},
+		{name: "redirect_uri upper-case host", q: azQuery("redirect_uri", "https://APP.example/cb")},
+		{name: "redirect_uri upper-case scheme", q: azQuery("redirect_uri", "HTTPS://app.example/cb")},
+		{name: "redirect_uri fragment", q: azQuery("redirect_uri", azWebRedirect+"#f")},
+		{name: "redirect_uri other host", q: azQuery("redirect_uri", "https://app.example.evil/cb")},
+		{name: "redirect_uri port", q: azQuery("redirect_uri", "https://app.example:443/cb")},
+		{name: "redirect_uri sub-path", q: azQuery("redirect_uri", azWebRedirect+"/x")},
+		{name: "redirect_uri prefix", q: azQuery("redirect_uri", "https://app.example/c")},
+		{name: "redirect_uri http", q: azQuery("redirect_uri", "http://app.example/cb")},
+		{name: "redirect_uri userinfo", q: azQuery("redirect_uri", "https://app.example@evil.example/cb")},
+		{name: "redirect_uri encoded path", q: azQuery("redirect_uri", "https://app.example/%63b")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,7 +98,7 @@ func TestAuthorizeErrorPagesMisc(t *testing.T) {
 
 // TestAuthorizeErrorRedirects: once the redirect URI is known, errors go
 // back to it with error, error_description, state and iss (RFC 6749
-// §4.1.2.1; RFC 9207 §2; flows.md §5.1; security.md S-01, S-02, S-21).
+// §4.1.2.1; RFC 9207 §2).
 func TestAuthorizeErrorRedirects(t *testing.T) {
 	long := azChallenge + "A"
 	tests := []struct {
@@ -133,7 +134,7 @@ func TestAuthorizeErrorRedirects(t *testing.T) {
 		{name: "prompt unknown", q: azQuery("prompt", "create"), code: oauth.ErrInvalidRequest},
 		{name: "max_age negative", q: azQuery("max_age", "-1"), code: oauth.ErrInvalidRequest},
 		{name: "max_age not a number", q: azQuery("max_age", "1h"), code: oauth.ErrInvalidRequest},
-		// PKCE (RFC 7636 §4.4.1; security.md S-01, S-02).
+		// PKCE (RFC 7636 §4.4.1; RFC 9700 §2.1.1).
 		{name: "public client without challenge", q: azQuery("client_id", "spa", "redirect_uri", "https://spa.example/cb",
 			"code_challenge", "", "code_challenge_method", ""), redirect: "https://spa.example/cb", code: oauth.ErrInvalidRequest},
 		{name: "PKCE-requiring client without challenge", q: azQuery("client_id", "pkce", "redirect_uri", "https://pkce.example/cb",

@@ -331,8 +331,8 @@ func azFormFields(t *testing.T, r azResponse) (string, string) {
 	return id, csrf
 }
 
-// wantPage checks a login or consent page: 200, HTML and the page headers
-// (security.md S-49).
+// azWantPage checks a login or consent page: 200, HTML and the page headers
+// that forbid framing (RFC 9700 §4.16).
 func azWantPage(t *testing.T, r azResponse, heading string) {
 	t.Helper()
 	if r.status != http.StatusOK || !strings.Contains(r.body, heading) {
@@ -363,8 +363,8 @@ func azWantPageHeaders(t *testing.T, r azResponse) {
 	}
 }
 
-// wantErrorPage checks an error page: the status, HTML, no redirect
-// (security.md S-19).
+// azWantErrorPage checks an error page: the status, HTML, no redirect
+// (RFC 6749 §4.1.2.1).
 func azWantErrorPage(t *testing.T, r azResponse, status int) {
 	t.Helper()
 	if r.status != status {
@@ -395,7 +395,7 @@ func azWantRedirect(t *testing.T, r azResponse, redirect string) url.Values {
 	}
 	q := u.Query()
 	if got := q.Get("iss"); got != htIssuer {
-		t.Errorf("iss = %q, want %q (security.md S-21)", got, htIssuer)
+		t.Errorf("iss = %q, want %q (RFC 9207 §2)", got, htIssuer)
 	}
 	return q
 }

@@ -20,7 +20,7 @@ import (
 // TestAuthorizeLoginCSRF: a login or consent form with a missing or wrong
 // CSRF token, an unknown interaction, a replayed form, a form from another
 // browser (login CSRF) or an expired one gets 403 and nothing is issued
-// (RFC 6749 §10.12; security.md S-48).
+// (RFC 6749 §10.12).
 func TestAuthorizeLoginCSRF(t *testing.T) {
 	env := azNewEnv(t)
 	b := env.browser(t)
@@ -53,7 +53,7 @@ func TestAuthorizeLoginCSRF(t *testing.T) {
 	}
 	azWantErrorPage(t, login(b, id, csrf), http.StatusForbidden)
 
-	// The consent form likewise (security.md S-48: no code is issued).
+	// The consent form likewise (no code is issued).
 	page = b.get(r.header.Get("Location"))
 	id, csrf = azFormFields(t, page)
 	consent := func(b *azBrowser, id, csrf string) azResponse {
@@ -127,7 +127,7 @@ func TestAuthorizeLoginFailure(t *testing.T) {
 var azCSRFMask = regexp.MustCompile(`name="csrf" value="[^"]*"`)
 
 // TestAuthorizeNoAccountEnumeration: an unknown user and a wrong password
-// get the same status and page (security.md S-53).
+// get the same status and page.
 func TestAuthorizeNoAccountEnumeration(t *testing.T) {
 	env := azNewEnv(t)
 	b := env.browser(t)
@@ -151,8 +151,7 @@ func TestAuthorizeNoAccountEnumeration(t *testing.T) {
 }
 
 // TestMemoryUsersDummyHash: an unknown user runs a bcrypt comparison
-// against the dummy hash (security.md S-53); so does a password over 72
-// bytes.
+// against the dummy hash; so does a password over 72 bytes.
 func TestMemoryUsersDummyHash(t *testing.T) {
 	users, err := NewMemoryUsers(User{Subject: "s1", Username: "alice", PasswordHash: azHashes()[azAlicePass]})
 	if err != nil {
@@ -239,7 +238,7 @@ func TestHashPassword(t *testing.T) {
 // TestAuthorizeLoginThrottle: 10 wrong passwords for one account from one
 // address throttle it there, with the same page as a wrong password, even
 // for the right password; another account is unaffected; the block ends
-// (RFC 6749 §10.10; security.md S-52).
+// (RFC 6749 §10.10).
 func TestAuthorizeLoginThrottle(t *testing.T) {
 	env := azNewEnv(t)
 	b := env.browser(t)
@@ -289,7 +288,7 @@ func (failingUsers) Claims(context.Context, string) (UserClaims, bool, error) {
 	return UserClaims{}, false, nil
 }
 
-// TestAuthorizeSessionCookie: the cookie's attributes (security.md S-50),
+// TestAuthorizeSessionCookie: the cookie's attributes,
 // its rotation at every login, the old session's end, and a forged cookie.
 func TestAuthorizeSessionCookie(t *testing.T) {
 	env := azNewEnv(t)

@@ -24,7 +24,7 @@ func TestAuthorizeLoopbackPort(t *testing.T) {
 	if tok := redeem("http://127.0.0.1:51235/cb"); tok.Error != string(oauth.ErrInvalidGrant) {
 		t.Errorf("redeemed with another port: %+v", tok)
 	}
-	// The failed attempt consumed the code (flows.md §2.3); a new one
+	// The failed attempt consumed the code (RFC 6749 §4.1.2); a new one
 	// redeems with the exact URI.
 	got = azWantRedirect(t, b.authorize(azQuery("client_id", "native", "redirect_uri", redirect, "scope", "read")), redirect)
 	code = got.Get("code")

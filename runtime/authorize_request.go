@@ -18,10 +18,10 @@ import (
 )
 
 // Parsing and validation of an authorization request (RFC 6749 §4.1.1;
-// OIDC Core §3.1.2.1; flows.md §2.4 steps 2-9, §5.0, §5.1). Two phases,
-// because they fail differently: identifying the client and its redirect
-// URI fails with an error page and never redirects (RFC 6749 §4.1.2.1;
-// security.md S-19); everything after that goes back to the redirect URI.
+// OIDC Core §3.1.2.1). Two phases, because they fail differently:
+// identifying the client and its redirect URI fails with an error page and
+// never redirects (RFC 6749 §4.1.2.1); everything after that goes back to
+// the redirect URI.
 
 // authorizeRequest is a parsed authorization request. It is immutable once
 // checkAuthorizeRequest has passed.
@@ -76,10 +76,10 @@ func badRequestPage(message string, cause error) *pageError {
 }
 
 // authorizeParams reads the request's parameters: the query of a GET, the
-// form body of a POST (RFC 6749 §3.1; flows.md §2.1 rules 3-7). A malformed
-// query or body is an error page: nothing in it can be trusted to redirect
-// to. Repeated parameters are returned, not refused: the caller answers
-// them once it knows where to (flows.md §2.1 rule 6).
+// form body of a POST (RFC 6749 §3.1). A malformed query or body is an
+// error page: nothing in it can be trusted to redirect to. Repeated
+// parameters are returned, not refused: the caller answers them once it
+// knows where to.
 func (s *Server) authorizeParams(w http.ResponseWriter, r *http.Request) (form.Params, []string, *pageError) {
 	raw := r.URL.RawQuery
 	if r.Method == http.MethodPost {
@@ -105,15 +105,15 @@ func (s *Server) authorizeParams(w http.ResponseWriter, r *http.Request) (form.P
 // maxAuthorizeParamBytes bounds the parameters of an authorization request,
 // which wait on the server while the end user signs in: with at most
 // maxInteractions of them, the pending requests of a server stay under
-// 128 MiB however they are sent [oauthgen].
+// 128 MiB however they are sent.
 const maxAuthorizeParamBytes = 8 << 10
 
-// identifyAuthorizeClient runs flows.md §2.4 steps 3-4. A missing, repeated
-// or unknown client_id, and a redirect URI that is missing where required,
-// repeated, malformed or not registered, is an error page (RFC 6749
-// §4.1.2.1; security.md S-18, S-19). It also settles how errors are
-// delivered from then on: the response mode (query unless form_post was
-// asked for once) and state (unless repeated).
+// identifyAuthorizeClient identifies the client and its redirect URI. A
+// missing, repeated or unknown client_id, and a redirect URI that is missing
+// where required, repeated, malformed or not registered, is an error page
+// (RFC 6749 §4.1.2.1). It also settles how errors are delivered from then
+// on: the response mode (query unless form_post was asked for once) and
+// state (unless repeated).
 func (s *Server) identifyAuthorizeClient(ctx context.Context, p form.Params, repeated []string) (*authorizeRequest, *pageError) {
 	if slices.Contains(repeated, "client_id") {
 		return nil, badRequestPage("The request names its application more than once.", nil)
@@ -175,11 +175,13 @@ func scopeParamHas(p form.Params, tok string) bool {
 	return false
 }
 
-// checkAuthorizeRequest runs flows.md §2.4 steps 5-9 and §5.1's checks;
-// its errors go back to the redirect URI.
+// checkAuthorizeRequest checks everything after the client and its redirect
+// URI: repeated parameters, request objects, response_type, response_mode,
+// scope, resource, PKCE, prompt and max_age. Its errors go back to the
+// redirect URI (RFC 6749 §4.1.2.1).
 //
 // prompt, max_age and login_hint are honoured for every request, OpenID
-// Connect or not [oauthgen]: forcing a login is never less safe.
+// Connect or not: forcing a login is never less safe.
 // prompt=select_account shows the login page, where the end user signs in
 // with the account they choose: a browser has one session, so choosing an
 // account is signing in to it.
@@ -196,7 +198,7 @@ func (s *Server) checkAuthorizeRequest(ar *authorizeRequest, repeated []string) 
 		return oauth.NewError(oauth.ErrRequestURINotSupported, "request_uri is not supported")
 	}
 
-	// Step 6: response_type (RFC 6749 §3.1.1, §4.1.2.1).
+	// response_type (RFC 6749 §3.1.1, §4.1.2.1).
 	ar.responseType = p.Get("response_type")
 	switch {
 	case ar.responseType == "":
@@ -207,9 +209,9 @@ func (s *Server) checkAuthorizeRequest(ar *authorizeRequest, repeated []string) 
 		return oauth.NewError(oauth.ErrUnauthorizedClient, "client is not registered for the authorization code grant")
 	}
 
-	// Step 7: response_mode. fragment is refused for code: it exists for
-	// tokens returned to scripts in the page (implicit, hybrid), a code in
-	// a fragment reaches the client only through script, and the metadata
+	// response_mode. fragment is refused for code: it exists for tokens
+	// returned to scripts in the page (implicit, hybrid), a code in a
+	// fragment reaches the client only through script, and the metadata
 	// advertises exactly query and form_post.
 	switch m := p.Get("response_mode"); m {
 	case "", string(oauth.ResponseModeQuery), string(oauth.ResponseModeFormPost):
@@ -219,8 +221,8 @@ func (s *Server) checkAuthorizeRequest(ar *authorizeRequest, repeated []string) 
 		return oauth.NewError(oauth.ErrInvalidRequest, "response_mode must be 'query' or 'form_post'")
 	}
 
-	// Step 8: scope (RFC 6749 §3.3): well formed, allowed for the client;
-	// omitted means the client's default scopes, and none is invalid_scope.
+	// scope (RFC 6749 §3.3): well formed, allowed for the client; omitted
+	// means the client's default scopes, and none is invalid_scope.
 	requested, ok := oauth.ParseScope(p.Get("scope"))
 	if !ok {
 		return oauth.NewError(oauth.ErrInvalidScope, "malformed scope")
@@ -244,7 +246,7 @@ func (s *Server) checkAuthorizeRequest(ar *authorizeRequest, repeated []string) 
 	}
 	ar.resources = resources
 
-	// PKCE (RFC 7636 §4.3, §4.4.1; RFC 9700 §2.1.1; security.md S-01, S-02).
+	// PKCE (RFC 7636 §4.3, §4.4.1; RFC 9700 §2.1.1).
 	ar.challenge, ar.method = p.Get("code_challenge"), p.Get("code_challenge_method")
 	if e := pkce.CheckChallenge(s.pkceRequired(client), ar.challenge, ar.method); e != nil {
 		return e

@@ -18,7 +18,7 @@ import (
 // redirect (RFC 6749 §4.1.2.1).
 
 // authorizeEndpointCode reports whether the authorization endpoint may
-// answer with the code (flows.md §4.3).
+// answer with the code (RFC 6749 §4.1.2.1; OIDC Core §3.1.2.6; RFC 8707 §2).
 func authorizeEndpointCode(c oauth.ErrorCode) bool {
 	switch c {
 	case oauth.ErrInvalidRequest, oauth.ErrUnauthorizedClient, oauth.ErrAccessDenied, oauth.ErrUnsupportedResponseType,
@@ -31,7 +31,7 @@ func authorizeEndpointCode(c oauth.ErrorCode) bool {
 }
 
 // authorizeSuccess sends the code to the client with state and iss
-// (RFC 6749 §4.1.2; RFC 9207 §2; security.md S-21, S-22).
+// (RFC 6749 §4.1.2; RFC 9207 §2).
 func (s *Server) authorizeSuccess(w http.ResponseWriter, ar *authorizeRequest, resp *AuthorizeResponse) {
 	fields := []formpost.Field{{Name: "code", Value: resp.Code.Reveal()}}
 	s.deliverAuthorize(w, ar, fields)
@@ -41,7 +41,7 @@ func (s *Server) authorizeSuccess(w http.ResponseWriter, ar *authorizeRequest, r
 // sends it to the client with state and iss (RFC 6749 §4.1.2.1; RFC 9207
 // §2). An error that is not an *oauth.Error, or whose code the endpoint cannot
 // return, becomes server_error; the detail of a server_error stays in the
-// log (security.md S-76).
+// log.
 func (s *Server) authorizeFail(ctx context.Context, w http.ResponseWriter, ar *authorizeRequest, err error) {
 	e := endpointFailure(ctx, ar.log, "authorization", authorizeEndpointCode, err)
 	fields := []formpost.Field{{Name: "error", Value: string(e.Code)}}
@@ -56,8 +56,8 @@ func (s *Server) authorizeFail(ctx context.Context, w http.ResponseWriter, ar *a
 
 // deliverAuthorize adds state (when sent) and iss to the fields and sends
 // them in the request's response mode: a 303 redirect with the fields in
-// the query (never 307, which would repeat a POST body: RFC 9700 §4.12;
-// security.md S-23), or the form_post page.
+// the query (never 307, which would repeat a POST body: RFC 9700 §4.12), or
+// the form_post page.
 func (s *Server) deliverAuthorize(w http.ResponseWriter, ar *authorizeRequest, fields []formpost.Field) {
 	if ar.state != "" {
 		fields = append(fields, formpost.Field{Name: "state", Value: ar.state})
@@ -72,7 +72,7 @@ func (s *Server) deliverAuthorize(w http.ResponseWriter, ar *authorizeRequest, f
 
 // appendQuery adds the fields to the query of uri, keeping the query the
 // redirect URI already has (RFC 6749 §3.1.2). The values are
-// percent-encoded, so state comes back exactly (security.md S-22).
+// percent-encoded, so state comes back exactly (RFC 6749 §4.1.2).
 func appendQuery(uri string, fields []formpost.Field) string {
 	var b strings.Builder
 	b.WriteString(uri)
@@ -94,7 +94,7 @@ func appendQuery(uri string, fields []formpost.Field) string {
 }
 
 // showError logs pe and renders it through Pages.Error with the page
-// headers: no redirect (RFC 6749 §4.1.2.1; security.md S-19).
+// headers: no redirect (RFC 6749 §4.1.2.1).
 func (s *Server) showError(ctx context.Context, w http.ResponseWriter, r *http.Request, pe *pageError) {
 	level := slog.LevelDebug
 	if pe.status >= http.StatusInternalServerError {

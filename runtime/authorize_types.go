@@ -11,14 +11,14 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
-// The types of the authorization endpoint (RFC 6749 §3.1, §4.1; flows.md
-// §2.4, §5.0, §5.1). The endpoint itself is authorize_endpoint.go.
+// The types of the authorization endpoint (RFC 6749 §3.1, §4.1). The
+// endpoint itself is authorize_endpoint.go.
 
-// AuthorizeContext holds the fields every authorization flow's context has
-// (flows.md §3.1, §5.0). Generated contexts embed a *AuthorizeContext. By
-// the time a procedure sees it, the client is identified, the redirect URI
-// matched exactly, the request validated, PKCE checked, the end user
-// authenticated and consent given.
+// AuthorizeContext holds the fields every authorization flow's context has.
+// Generated contexts embed a *AuthorizeContext. By the time a procedure
+// sees it, the client is identified, the redirect URI matched exactly, the
+// request validated, PKCE checked, the end user authenticated and consent
+// given.
 type AuthorizeContext struct {
 	// Flow is the flow type id, oauth-authorize-authorization-code.
 	Flow string

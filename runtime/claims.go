@@ -72,9 +72,9 @@ type RefreshTokenData struct {
 	FamilyID string
 }
 
-// DefaultData is what the standard issuance of a flow would use
-// (flows.md §3.3). A nil member means the flow or the client does not issue
-// that artefact, and issuers given nil return an empty value.
+// DefaultData is what the standard issuance of a flow would use. A nil
+// member means the flow or the client does not issue that artefact, and
+// issuers given nil return an empty value.
 type DefaultData struct {
 	Grant   GrantData
 	Access  *AccessTokenClaims

@@ -13,10 +13,20 @@ import (
 // OAuth error with no-store from the token and userinfo endpoints, a page
 // from the authorization endpoint's, plain text from public documents.
 func TestRouterMethods(t *testing.T) {
-	env := oidcNewEnv(t, oidcConfig{authorize: true})
-	wantPaths := []string{"/oauth2/token", "/oauth2/jwks", "/oauth2/authorize", "/oauth2/authorize/login",
-		"/oauth2/authorize/consent", "/oauth2/userinfo", "/.well-known/oauth-authorization-server",
-		"/.well-known/openid-configuration"}
+	t.Run("oidc", func(t *testing.T) {
+		checkRoutes(t, oidcNewEnv(t, oidcConfig{authorize: true}).htEnv, "/oauth2/token", "/oauth2/jwks", "/oauth2/authorize",
+			"/oauth2/authorize/login", "/oauth2/authorize/consent", "/oauth2/userinfo",
+			"/.well-known/oauth-authorization-server", "/.well-known/openid-configuration")
+	})
+	t.Run("introspection and revocation", func(t *testing.T) {
+		checkRoutes(t, itNewEnv(t, nil), "/oauth2/token", "/oauth2/jwks", "/oauth2/introspect", "/oauth2/revoke",
+			"/.well-known/oauth-authorization-server")
+	})
+}
+
+// checkRoutes checks that env serves exactly wantPaths, each answering the
+// methods it does not serve as TestRouterMethods says.
+func checkRoutes(t *testing.T, env *htEnv, wantPaths ...string) {
 	var paths []string
 	for p := range env.srv.router.routes {
 		paths = append(paths, p)
@@ -38,7 +48,7 @@ func TestRouterMethods(t *testing.T) {
 				}
 				ct := w.Header().Get("Content-Type")
 				switch path {
-				case "/oauth2/token", "/oauth2/userinfo":
+				case "/oauth2/token", "/oauth2/userinfo", "/oauth2/introspect", "/oauth2/revoke":
 					if !strings.HasPrefix(ct, "application/json") || w.Header().Get("Cache-Control") != "no-store" {
 						t.Errorf("%s: Content-Type %q, Cache-Control %q", method, ct, w.Header().Get("Cache-Control"))
 					}
@@ -88,5 +98,46 @@ func TestEndpointsAdvertise(t *testing.T) {
 	plain := htNewEnv(t).srv.Metadata()
 	if plain.AuthorizationEndpoint != "" || plain.UserInfoEndpoint != "" || len(plain.SubjectTypesSupported) != 0 {
 		t.Errorf("a plain OAuth server advertises %+v", plain)
+	}
+}
+
+// TestCallerAuth: every endpoint is reached only by the callers it
+// declares. One whose callers are clients answers a wrong client_secret in
+// the Authorization header with 401 invalid_client and a Basic challenge
+// (RFC 6749 §5.2); one whose callers hold a bearer token answers a request
+// without one with 401 and a Bearer challenge (RFC 6750 §3.1).
+func TestCallerAuth(t *testing.T) {
+	envs := map[string]*htEnv{
+		"oidc":                         oidcNewEnv(t, oidcConfig{authorize: true}).htEnv,
+		"introspection and revocation": itNewEnv(t, nil),
+	}
+	seen := map[callerAuth]bool{}
+	for name, env := range envs {
+		for _, ep := range env.srv.endpoints {
+			seen[ep.auth()] = true
+			for _, rte := range ep.routes() {
+				switch ep.auth() {
+				case callerClient:
+					w := env.do(t, htRequest{path: rte.path, body: htForm("grant_type", "client_credentials", "token", "x"), basic: htBasic("conf", "wrong")})
+					if w.Code != http.StatusUnauthorized || !strings.HasPrefix(w.Header().Get("WWW-Authenticate"), "Basic ") {
+						t.Errorf("%s %s: %d, WWW-Authenticate %q", name, rte.path, w.Code, w.Header().Get("WWW-Authenticate"))
+					}
+				case callerBearer:
+					w := env.do(t, htRequest{method: http.MethodGet, path: rte.path})
+					if w.Code != http.StatusUnauthorized || !strings.HasPrefix(w.Header().Get("WWW-Authenticate"), "Bearer") {
+						t.Errorf("%s %s: %d, WWW-Authenticate %q", name, rte.path, w.Code, w.Header().Get("WWW-Authenticate"))
+					}
+				case callerNone:
+					if w := env.do(t, htRequest{method: http.MethodGet, path: rte.path}); w.Code != http.StatusOK {
+						t.Errorf("%s %s: %d, want 200 for anyone", name, rte.path, w.Code)
+					}
+				}
+			}
+		}
+	}
+	for _, c := range []callerAuth{callerNone, callerClient, callerBearer, callerSession} {
+		if !seen[c] {
+			t.Errorf("no endpoint with callers %d was tested", c)
+		}
 	}
 }

@@ -8,13 +8,12 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
-// endpointFailure is the error path every endpoint shares (flows.md §4.2).
-// err becomes an *oauth.Error (oauth.AsError); a code the endpoint cannot answer with
+// endpointFailure is the error path every endpoint shares. err becomes an
+// *oauth.Error (oauth.AsError); a code the endpoint cannot answer with
 // (allowed reports false) becomes server_error, err kept as its cause. The
-// error is logged at its code's level (conventions R-02) as "<endpoint>
-// request failed", with its description and cause. The result is what may
-// be sent: a server_error loses its detail, which stays in the log
-// (security.md S-76).
+// error is logged at its code's level as "<endpoint> request failed", with
+// its description and cause. The result is what may be sent: a server_error
+// loses its detail, which stays in the log.
 func endpointFailure(ctx context.Context, log *slog.Logger, endpoint string, allowed func(oauth.ErrorCode) bool, err error) *oauth.Error {
 	e := oauth.AsError(err)
 	if !allowed(e.Code) {

@@ -68,7 +68,7 @@ func TestAuthorizationCodeNoRefresh(t *testing.T) {
 }
 
 // TestAuthorizationCodeReplay: a second redemption is invalid_grant and
-// revokes the tokens of the first (RFC 6749 §4.1.2; security.md S-08).
+// revokes the tokens of the first (RFC 6749 §4.1.2).
 func TestAuthorizationCodeReplay(t *testing.T) {
 	env := htNewEnv(t)
 	code := env.confCode(t)
@@ -91,7 +91,7 @@ func TestAuthorizationCodeReplay(t *testing.T) {
 }
 
 // TestAuthorizationCodeConcurrentRedemption: 32 goroutines redeem one code
-// at the same moment; exactly one gets 200 (security.md S-07).
+// at the same moment; exactly one gets 200 (RFC 6749 §4.1.2).
 func TestAuthorizationCodeConcurrentRedemption(t *testing.T) {
 	env := htNewEnv(t)
 	code := env.confCode(t)
@@ -127,7 +127,8 @@ func TestAuthorizationCodeConcurrentRedemption(t *testing.T) {
 }
 
 // TestAuthorizationCodeRefused covers the invalid_grant and invalid_target
-// paths of flows.md §7.1; after each the code is dead (S-03).
+// paths of the authorization code grant (RFC 6749 §4.1.3; RFC 7636 §4.6);
+// after each the code is dead.
 func TestAuthorizationCodeRefused(t *testing.T) {
 	long := strings.Repeat("a", 129)
 	short := strings.Repeat("a", 42)
@@ -144,21 +145,21 @@ func TestAuthorizationCodeRefused(t *testing.T) {
 		advance time.Duration
 		code    oauth.ErrorCode
 	}{
-		{"S-03 wrong verifier", pkce(htVerifier), []string{"redirect_uri", htRedirect, "code_verifier", htVerifier + "x"}, nil, 0, oauth.ErrInvalidGrant},
-		{"S-03 missing verifier", pkce(htVerifier), []string{"redirect_uri", htRedirect}, nil, 0, oauth.ErrInvalidGrant},
-		{"S-06 verifier of 42 characters", pkce(short), []string{"redirect_uri", htRedirect, "code_verifier", short}, nil, 0, oauth.ErrInvalidGrant},
-		{"S-06 verifier of 129 characters", pkce(long), []string{"redirect_uri", htRedirect, "code_verifier", long}, nil, 0, oauth.ErrInvalidGrant},
-		{"S-06 verifier with +", pkce(plus), []string{"redirect_uri", htRedirect, "code_verifier", plus}, nil, 0, oauth.ErrInvalidGrant},
-		{"S-05 downgrade", AuthorizationCode{ClientID: "conf", RedirectURI: htRedirect, RedirectURIProvided: true},
+		{"wrong verifier", pkce(htVerifier), []string{"redirect_uri", htRedirect, "code_verifier", htVerifier + "x"}, nil, 0, oauth.ErrInvalidGrant},
+		{"missing verifier", pkce(htVerifier), []string{"redirect_uri", htRedirect}, nil, 0, oauth.ErrInvalidGrant},
+		{"verifier of 42 characters", pkce(short), []string{"redirect_uri", htRedirect, "code_verifier", short}, nil, 0, oauth.ErrInvalidGrant},
+		{"verifier of 129 characters", pkce(long), []string{"redirect_uri", htRedirect, "code_verifier", long}, nil, 0, oauth.ErrInvalidGrant},
+		{"verifier with +", pkce(plus), []string{"redirect_uri", htRedirect, "code_verifier", plus}, nil, 0, oauth.ErrInvalidGrant},
+		{"PKCE downgrade", AuthorizationCode{ClientID: "conf", RedirectURI: htRedirect, RedirectURIProvided: true},
 			[]string{"redirect_uri", htRedirect, "code_verifier", htVerifier}, nil, 0, oauth.ErrInvalidGrant},
-		{"S-09 other client", pkce(htVerifier), []string{"redirect_uri", htRedirect, "code_verifier", htVerifier}, htBasic("other", htOtherSecret), 0, oauth.ErrInvalidGrant},
-		{"S-09 other registered redirect_uri", pkce(htVerifier), []string{"redirect_uri", "https://app.example/other", "code_verifier", htVerifier}, nil, 0, oauth.ErrInvalidGrant},
+		{"other client", pkce(htVerifier), []string{"redirect_uri", htRedirect, "code_verifier", htVerifier}, htBasic("other", htOtherSecret), 0, oauth.ErrInvalidGrant},
+		{"other registered redirect_uri", pkce(htVerifier), []string{"redirect_uri", "https://app.example/other", "code_verifier", htVerifier}, nil, 0, oauth.ErrInvalidGrant},
 		{"redirect_uri missing", pkce(htVerifier), []string{"code_verifier", htVerifier}, nil, 0, oauth.ErrInvalidGrant},
 		{"redirect_uri differs by a slash", pkce(htVerifier), []string{"redirect_uri", htRedirect + "/", "code_verifier", htVerifier}, nil, 0, oauth.ErrInvalidGrant},
 		{"redirect_uri sent though not provided at authorize, differs", AuthorizationCode{ClientID: "pub",
 			CodeChallenge: oauth.S256Challenge(htVerifier), CodeChallengeMethod: "S256"},
 			[]string{"client_id", "pub", "redirect_uri", "http://127.0.0.1/other", "code_verifier", htVerifier}, &[2]string{}, 0, oauth.ErrInvalidGrant},
-		{"S-10 expired after 61 s", pkce(htVerifier), []string{"redirect_uri", htRedirect, "code_verifier", htVerifier}, nil, 61 * time.Second, oauth.ErrInvalidGrant},
+		{"expired after 61 s", pkce(htVerifier), []string{"redirect_uri", htRedirect, "code_verifier", htVerifier}, nil, 61 * time.Second, oauth.ErrInvalidGrant},
 		{"resource not in the authorization request", func() AuthorizationCode {
 			r := pkce(htVerifier)
 			r.Resources = []string{"https://api.example"}
@@ -184,7 +185,7 @@ func TestAuthorizationCodeRefused(t *testing.T) {
 				basic = nil
 			}
 			htWantError(t, env.do(t, htRequest{body: htForm(form...), basic: basic}), 400, tc.code)
-			// The code is dead: the correct request now fails too (S-03).
+			// The code is dead: the correct request now fails too.
 			good := htForm("grant_type", "authorization_code", "code", code.Reveal(), "redirect_uri", tc.req.RedirectURI, "code_verifier", htVerifier)
 			htWantError(t, env.do(t, htRequest{body: good, basic: htBasic("conf", htConfSecret)}), 400, oauth.ErrInvalidGrant)
 		})
@@ -257,8 +258,8 @@ func (f htReplayingCodeFlow) Prepare(t *TokenContext) (func(context.Context) (*T
 // TestAuthorizationCodeReplayDuringIssuance: a replay that arrives after the
 // first redemption consumed the code but before its grant was recorded still
 // leaves no usable grant behind: the replay is refused, and the first
-// redemption completes (it consumed the code: S-07) with tokens that are
-// already revoked, as after any replay (RFC 6749 §4.1.2; security.md S-08).
+// redemption completes (it consumed the code) with tokens that are already
+// revoked, as after any replay (RFC 6749 §4.1.2).
 func TestAuthorizationCodeReplayDuringIssuance(t *testing.T) {
 	var (
 		env    *htEnv

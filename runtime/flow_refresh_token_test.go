@@ -24,7 +24,7 @@ func (env *htEnv) tokens(t testing.TB) htTokenBody {
 }
 
 // TestRefreshRotation: two refreshes yield three distinct refresh tokens,
-// each superseded value is refused (security.md S-11).
+// each superseded value is refused (RFC 9700 §4.14.2).
 func TestRefreshRotation(t *testing.T) {
 	env := htNewEnv(t)
 	t1 := env.tokens(t)
@@ -41,7 +41,7 @@ func TestRefreshRotation(t *testing.T) {
 }
 
 // TestRefreshReuseRevokesGrant: RT1 gives RT2; replaying RT1 is invalid_grant;
-// then RT2 is refused and AT2 inactive (RFC 9700 §4.14.2; security.md S-12).
+// then RT2 is refused and AT2 inactive (RFC 9700 §4.14.2).
 func TestRefreshReuseRevokesGrant(t *testing.T) {
 	env := htNewEnv(t)
 	t1 := env.tokens(t)
@@ -57,7 +57,7 @@ func TestRefreshReuseRevokesGrant(t *testing.T) {
 }
 
 // TestRefreshGrace: inside Policy.RefreshGrace a rotated token may be used
-// again without revoking the grant; after it, reuse revokes (flows.md §7.3).
+// again without revoking the grant; after it, reuse revokes.
 func TestRefreshGrace(t *testing.T) {
 	env := htNewEnv(t, htPolicyOf(oauth.GrantRefreshToken, func(p *TokenPolicy) { p.RefreshGrace = 30 * time.Second }))
 	t1 := env.tokens(t)
@@ -78,7 +78,7 @@ func TestRefreshGrace(t *testing.T) {
 }
 
 // TestRefreshConcurrent: 16 concurrent refreshes with one token, grace 0:
-// exactly one 200 (security.md S-13).
+// exactly one 200.
 func TestRefreshConcurrent(t *testing.T) {
 	env := htNewEnv(t)
 	t1 := env.tokens(t)
@@ -114,7 +114,7 @@ func TestRefreshConcurrent(t *testing.T) {
 }
 
 // TestRefreshOtherClient: client B presenting A's token gets invalid_grant
-// and A's token still works (RFC 6749 §6, §10.4; security.md S-14).
+// and A's token still works (RFC 6749 §6, §10.4).
 func TestRefreshOtherClient(t *testing.T) {
 	env := htNewEnv(t)
 	t1 := env.tokens(t)
@@ -128,7 +128,7 @@ func TestRefreshOtherClient(t *testing.T) {
 }
 
 // TestRefreshScope: a wider scope is invalid_scope; a subset works and the
-// new refresh token keeps the original scope (RFC 6749 §6; security.md S-15).
+// new refresh token keeps the original scope (RFC 6749 §6).
 func TestRefreshScope(t *testing.T) {
 	env := htNewEnv(t)
 	code := env.code(t, AuthorizationCode{ClientID: "conf", RedirectURI: htRedirect, RedirectURIProvided: true,
@@ -154,7 +154,7 @@ func TestRefreshScope(t *testing.T) {
 }
 
 // TestRefreshExpiry: idle and absolute expiry are invalid_grant
-// (RFC 9700 §4.14.2; security.md S-16); rotation keeps the absolute deadline.
+// (RFC 9700 §4.14.2); rotation keeps the absolute deadline.
 func TestRefreshExpiry(t *testing.T) {
 	env := htNewEnv(t, htPolicyOf(oauth.GrantAuthorizationCode, func(p *TokenPolicy) {
 		p.RefreshIdleTTL = time.Hour

@@ -34,7 +34,7 @@ var htStart = time.Date(2032, 1, 2, 3, 4, 5, 0, time.UTC)
 const (
 	htConfSecret  = "conf-secret-0123456789"
 	htPostSecret  = "post-secret-0123456789"
-	htWeirdSecret = "a:b+c%/d" // security.md S-26
+	htWeirdSecret = "a:b+c%/d" // form-urlencoded inside Basic (RFC 6749 §2.3.1)
 	htOtherSecret = "other-secret-0123456789"
 	htBcryptPass  = "correct horse"
 )
@@ -379,8 +379,8 @@ type htTokenBody struct {
 	Raw              map[string]any `json:"-"`
 }
 
-// decode checks the headers every token-endpoint response carries
-// (RFC 6749 §5.1; security.md S-41) and decodes the JSON body.
+// htDecode checks the headers every token-endpoint response carries
+// (RFC 6749 §5.1) and decodes the JSON body.
 func htDecode(t testing.TB, w *httptest.ResponseRecorder) htTokenBody {
 	t.Helper()
 	if got := w.Header().Get("Content-Type"); got != "application/json" {

@@ -20,7 +20,7 @@ import (
 // idTokenTyp is the JOSE typ of ID tokens. OIDC Core does not register an
 // explicit type; "JWT" (RFC 7519 §5.1) is what relying parties expect, and
 // it differs from the access token's "at+jwt", so neither passes for the
-// other (RFC 8725 §3.11; security.md S-39).
+// other (RFC 8725 §3.11).
 const idTokenTyp = "JWT"
 
 // isUserClaim reports whether name is a member of UserClaims (OIDC Core

@@ -37,7 +37,7 @@ func tkDecodeJWT(t *testing.T, tok string) (header, claims map[string]any) {
 	return header, claims
 }
 
-// TestAccessTokenJWT: a JWT access token follows RFC 9068 (security.md S-37).
+// TestAccessTokenJWT: a JWT access token follows RFC 9068.
 func TestAccessTokenJWT(t *testing.T) {
 	for _, alg := range []string{oauth.AlgES256, oauth.AlgRS256, oauth.AlgEdDSA} {
 		t.Run(alg, func(t *testing.T) {
@@ -159,8 +159,7 @@ func TestJWTStringEscapingMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
-// TestAccessTokenOpaque: ≥ 256 random bits, stored only as a hash
-// (security.md S-35, S-36).
+// TestAccessTokenOpaque: ≥ 256 random bits, stored only as a hash.
 func TestAccessTokenOpaque(t *testing.T) {
 	ctx := context.Background()
 	s, clk, store := tkServer(t, oauth.AlgES256)

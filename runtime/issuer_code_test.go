@@ -56,10 +56,10 @@ func TestIssueAuthorizationCode(t *testing.T) {
 		t.Fatalf("IssueAuthorizationCode: %v", err)
 	}
 	if raw, err := base64.RawURLEncoding.DecodeString(code.Reveal()); err != nil || len(raw) < 32 {
-		t.Errorf("code decodes to %d bytes (%v), want ≥ 32 (security.md S-35)", len(raw), err)
+		t.Errorf("code decodes to %d bytes (%v), want ≥ 32", len(raw), err)
 	}
 	if strings.Contains(tkDump(store), code.Reveal()) {
-		t.Error("the raw code appears in the store dump (security.md S-36)")
+		t.Error("the raw code appears in the store dump")
 	}
 	rec, res, err := store.ConsumeCode(ctx, tkSHA256(code.Reveal()))
 	if err != nil || res != Consumed {

@@ -59,8 +59,8 @@ func (i Issuers) Grant(ctx context.Context, d GrantData) (Grant, error) {
 			// The code was replayed while this redemption was running: the
 			// replay could not see the grant, so revoke it now. This
 			// redemption, the one that consumed the code, still completes
-			// (exactly one redemption succeeds, security.md S-07), but every
-			// token it gets is dead, as after any replay (S-08).
+			// (exactly one redemption succeeds), but every token it gets is
+			// dead, as after any replay (RFC 6749 §4.1.2).
 			if err := i.RevokeGrant(ctx, g.ID); err != nil {
 				return Grant{}, err
 			}

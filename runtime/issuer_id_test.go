@@ -160,7 +160,7 @@ func jsonText(v any) string {
 	}
 }
 
-// TestIDTokenIssueNil: nil claims issue nothing (flows.md §3.3).
+// TestIDTokenIssueNil: nil claims issue nothing.
 func TestIDTokenIssueNil(t *testing.T) {
 	s, clk := idServer(t, oauth.AlgRS256)
 	tc := tkContext(s, clk, tkPolicy(FormatJWT))
@@ -246,7 +246,7 @@ func TestIDTokenAudienceMayHaveMore(t *testing.T) {
 }
 
 // TestIDTokenNotAnAccessToken: an ID token is never an active access token
-// (security.md S-39).
+// (RFC 8725 §3.11).
 func TestIDTokenNotAnAccessToken(t *testing.T) {
 	s, clk := idServer(t, oauth.AlgES256) // same algorithm and key as access tokens
 	tc := tkContext(s, clk, tkPolicy(FormatJWT))

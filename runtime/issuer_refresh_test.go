@@ -25,7 +25,7 @@ func TestRefreshTokenIssue(t *testing.T) {
 		t.Fatalf("Issue: %v", err)
 	}
 	if raw, err := base64.RawURLEncoding.DecodeString(v.Reveal()); err != nil || len(raw) < 32 {
-		t.Errorf("refresh token decodes to %d bytes (%v), want ≥ 32 (security.md S-35)", len(raw), err)
+		t.Errorf("refresh token decodes to %d bytes (%v), want ≥ 32", len(raw), err)
 	}
 	rec, found, err := store.RefreshToken(ctx, tkSHA256(v.Reveal()))
 	if err != nil || !found {
@@ -37,7 +37,7 @@ func TestRefreshTokenIssue(t *testing.T) {
 		t.Errorf("record = %+v", rec)
 	}
 	if strings.Contains(tkDump(store), v.Reveal()) {
-		t.Error("the raw refresh token appears in the store dump (security.md S-36)")
+		t.Error("the raw refresh token appears in the store dump")
 	}
 
 	// Given values are kept; the idle deadline never passes the absolute one.

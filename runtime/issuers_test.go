@@ -135,7 +135,7 @@ func tkWantServerError(t *testing.T, err error) {
 }
 
 // tkDump prints every record of the store, the map keys included: a
-// stand-in for a database dump (security.md S-36).
+// stand-in for a database dump.
 func tkDump(m *MemoryStore) string {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -25,7 +25,7 @@ func tkKeySet3(t *testing.T) *KeySet {
 }
 
 // TestJWKSPublicMembersOnly: every key has kty, kid, use "sig", alg and its
-// public members, and no private member (RFC 7517 §5; security.md S-45, S-46).
+// public members, and no private member (RFC 7517 §5; RFC 7518 §6).
 func TestJWKSPublicMembersOnly(t *testing.T) {
 	ks := tkKeySet3(t)
 	var doc struct {
@@ -141,8 +141,9 @@ func tkSegment(t *testing.T, v any) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// TestVerify checks the refusals of security.md S-42..S-44 for every
-// algorithm of the set.
+// TestKeySetVerify checks, for every algorithm of the set, the refusals of
+// RFC 8725 §3: alg none, algorithm confusion, a key from outside the set or
+// from the token's header, a wrong typ, and a missing or past exp.
 func TestKeySetVerify(t *testing.T) {
 	ks := tkKeySet3(t)
 	es, rs := tkKey(t, oauth.AlgES256), tkKey(t, oauth.AlgRS256)

@@ -15,8 +15,8 @@ import (
 
 // The OpenID Connect parts of the server's settings and of the default
 // token data: which keys an OpenID server needs, the default ID token of the
-// code and refresh flows (flows.md §7.1, §7.3), and the offline_access rule
-// for refresh tokens (OIDC Core §11).
+// code and refresh flows, and the offline_access rule for refresh tokens
+// (OIDC Core §11).
 
 // defaultIDTokenTTL is the lifetime of ID tokens when the spec sets none.
 const defaultIDTokenTTL = 10 * time.Minute
@@ -58,7 +58,7 @@ func normaliseOpenID(s *Settings, fl Flows) error {
 // requiredKeyAlgs lists the algorithms the server's key set must sign
 // with: the access tokens' and, for OpenID Connect, the ID tokens' and
 // RS256, which id_token_signing_alg_values_supported must list (OIDC
-// Discovery §3; flows.md §13 rule 3; security.md S-46).
+// Discovery §3).
 func requiredKeyAlgs(s Settings) []string {
 	algs := []string{s.SigningAlg}
 	if s.OpenID() {
@@ -124,11 +124,11 @@ func withUserInfoAudience(t *TokenContext, scope oauth.ScopeSet, aud []string) [
 	return append(slices.Clip(aud), t.Issuer)
 }
 
-// offlineAccessAllows applies the offline_access rule (OIDC Core §11;
-// flows.md §7.1 Defaults.Refresh): when the spec declares the offline_access scope, an OpenID
-// request (openid granted) gets a refresh token only when offline_access was
-// granted too. When the spec does not declare it, or openid was not granted,
-// the flow's policy alone decides.
+// offlineAccessAllows applies the offline_access rule (OIDC Core §11): when
+// the spec declares the offline_access scope, an OpenID request (openid
+// granted) gets a refresh token only when offline_access was granted too.
+// When the spec does not declare it, or openid was not granted, the flow's
+// policy alone decides.
 func offlineAccessAllows(t *TokenContext, scope oauth.ScopeSet) bool {
 	if !openIDGranted(t, scope) || scope.Contains(oauth.ScopeOfflineAccess) {
 		return true
@@ -141,7 +141,7 @@ func offlineAccessAllows(t *TokenContext, scope oauth.ScopeSet) bool {
 	return true
 }
 
-// codeIDDefaults is the default ID token of a redeemed code (flows.md §7.1):
+// codeIDDefaults is the default ID token of a redeemed code:
 // nil unless openid was granted; otherwise the code's subject, nonce and
 // authentication (auth_time, acr, amr, sid), aud [client_id] and azp.
 func codeIDDefaults(t *TokenContext, rec AuthorizationCode) *IDTokenClaims {
@@ -153,7 +153,7 @@ func codeIDDefaults(t *TokenContext, rec AuthorizationCode) *IDTokenClaims {
 	return c
 }
 
-// refreshIDDefaults is the default ID token of a refresh (flows.md §7.3):
+// refreshIDDefaults is the default ID token of a refresh:
 // nil unless openid is in the grant's scope; otherwise iss, sub, aud and
 // azp as in the original ID token and the original auth_time (OIDC Core
 // §12.2), a new iat, and no nonce.

@@ -205,7 +205,7 @@ func TestOIDCOfflineAccess(t *testing.T) {
 
 // TestOIDCKeys: an OpenID server has a key for the ID token algorithm and
 // an RS256 key, generated when Config.Keys is nil and required otherwise
-// (OIDC Discovery §3; flows.md §13 rule 3; security.md S-46).
+// (OIDC Discovery §3).
 func TestOIDCKeys(t *testing.T) {
 	rs := oidcKeys(t, oauth.AlgRS256)
 	esOnly := htKeys(t)
@@ -254,7 +254,7 @@ func TestOIDCKeys(t *testing.T) {
 			for _, k := range doc.Keys {
 				algs = append(algs, k.Alg)
 				if kids[k.Kid] {
-					t.Errorf("kid %q twice (S-46)", k.Kid)
+					t.Errorf("kid %q twice", k.Kid)
 				}
 				kids[k.Kid] = true
 			}

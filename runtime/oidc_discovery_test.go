@@ -39,7 +39,7 @@ func docStrings(t *testing.T, doc map[string]json.RawMessage, name string) []str
 // TestOpenIDConfiguration: the document has every member OIDC Discovery §3
 // makes REQUIRED, the RECOMMENDED ones the server can fill, the real values
 // of the members whose omission means something else, and is served with
-// Cache-Control public, max-age=300 (flows.md §14).
+// Cache-Control public, max-age=300.
 func TestOpenIDConfiguration(t *testing.T) {
 	env := oidcNewEnv(t, oidcConfig{})
 	doc, w := getDoc(t, env.htEnv, "/.well-known/openid-configuration")
@@ -106,7 +106,7 @@ func TestOpenIDConfiguration(t *testing.T) {
 }
 
 // TestOpenIDConfigurationMatchesRFC8414: the OpenID configuration and the
-// RFC 8414 document agree on every member they share (flows.md §14 rule 2),
+// RFC 8414 document agree on every member they share,
 // at the locations of OIDC Discovery §4.1 and RFC 8414 §3.1 for an issuer
 // with a path.
 func TestOpenIDConfigurationMatchesRFC8414(t *testing.T) {
@@ -176,7 +176,7 @@ func TestOpenIDConfigurationGoOIDC(t *testing.T) {
 	}
 }
 
-// TestOpenIDConfigurationMethods: GET and HEAD only (flows.md §14).
+// TestOpenIDConfigurationMethods: GET and HEAD only.
 func TestOpenIDConfigurationMethods(t *testing.T) {
 	env := oidcNewEnv(t, oidcConfig{})
 	const path = "/.well-known/openid-configuration"
@@ -207,8 +207,8 @@ func TestOpenIDConfigurationOnlyForOpenID(t *testing.T) {
 
 // TestOpenIDSigningAlgs: with ES256 ID tokens and ES256 access tokens the
 // document lists ES256 and RS256, and the JWKS publishes an RS256 key
-// beside the ES256 one, with distinct kids (OIDC Discovery §3; security.md
-// S-46); every listed algorithm has a key.
+// beside the ES256 one, with distinct kids (OIDC Discovery §3); every listed
+// algorithm has a key.
 func TestOpenIDSigningAlgs(t *testing.T) {
 	for _, tc := range []struct {
 		idAlg string

@@ -78,7 +78,7 @@ type UserClaims struct {
 type UserStore interface {
 	// Authenticate checks a username and password. An unknown user and a
 	// wrong password both give ok false after comparable work, so neither
-	// can be told apart (security.md S-53).
+	// can be told apart.
 	Authenticate(ctx context.Context, username string, password Secret) (subject string, ok bool, err error)
 	// Claims returns the claims of a subject; found is false when there is none.
 	Claims(ctx context.Context, subject string) (claims UserClaims, found bool, err error)

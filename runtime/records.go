@@ -36,7 +36,7 @@ type Grant struct {
 }
 
 // AuthorizationCode is a stored authorization code. Only the hash of the code
-// is kept (security.md S-36).
+// is kept.
 type AuthorizationCode struct {
 	Hash                []byte
 	ClientID            string
@@ -87,7 +87,7 @@ type AccessTokenRecord struct {
 }
 
 // ConsumeResult tells apart the outcomes of consuming a single-use artefact,
-// so "already consumed" cannot be confused with "not found" (conventions R-03).
+// so "already consumed" cannot be confused with "not found".
 type ConsumeResult int
 
 // The outcomes of a Consume or Rotate call.

@@ -14,6 +14,6 @@ type TokenResponse struct {
 	// IDToken is the OpenID Connect ID token (OIDC Core §3.1.3.3).
 	IDToken string
 	// Extra members. A member the response already defines is refused with
-	// server_error (flows.md §4.1).
+	// server_error.
 	Extra map[string]any
 }

@@ -23,7 +23,7 @@ import (
 
 // Config is what a service supplies at startup: its stores, keys, clock and
 // logger. There is no global state; everything the runtime uses hangs off the
-// Server built from a Config (conventions R-06).
+// Server built from a Config.
 type Config struct {
 	// Clients finds registered clients. Required.
 	Clients ClientRegistry
@@ -100,8 +100,9 @@ type Server struct {
 	// metadata is the RFC 8414 document, built once; metadataJSON its encoding.
 	metadata     Metadata
 	metadataJSON []byte
-	// router serves the routes of the enabled endpoints.
-	router *router
+	// endpoints are the enabled endpoints; router serves their routes.
+	endpoints []endpoint
+	router    *router
 }
 
 // Defaults NewServer applies.
@@ -123,7 +124,7 @@ const (
 // empty) and RS256 too (cfg.Keys must then have them), a 64 KiB body limit,
 // the default endpoint paths, and the default token lifetimes (access 10
 // min, refresh 30 days, code 60 s) of a policy that leaves them zero. It refuses a missing client registry, an
-// issuer that is not https (or http on a loopback host, flows.md §2.1 rule 1)
+// issuer that is not https (or http on a loopback host)
 // or that has a query or fragment (RFC 8414 §2), clashing paths, an unknown
 // auth method, a nil Flow, and two flows for one grant type. A MemoryStore
 // without a Clock gets the server's, by which it prunes expired records.
@@ -241,7 +242,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		return nil, fmt.Errorf("runtime: new server: the key set has no %s key (settings.SigningAlg)", s.SigningAlg)
 	} else if err := checkKeyAlgs(srv.keys, requiredKeyAlgs(s)); err != nil {
 		// OIDC Discovery §3: RS256 must be available for ID tokens; and
-		// settings.IDTokenSigningAlg must have a key (security.md S-46).
+		// settings.IDTokenSigningAlg must have a key.
 		return nil, fmt.Errorf("runtime: new server: OpenID Connect: %w", err)
 	}
 
@@ -287,7 +288,7 @@ func (s *Server) mount(fl Flows) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	s.router = rt
+	s.endpoints, s.router = eps, rt
 	md := Metadata{ResponseTypesSupported: []string{}, ResponseModesSupported: []string{}}
 	for _, ep := range eps {
 		ep.advertise(&md)
@@ -338,7 +339,7 @@ func normaliseSettings(s *Settings) error {
 }
 
 // checkIssuer enforces RFC 8414 §2 (a URL with no query or fragment) and
-// flows.md §2.1 rule 1: https, or http only on a loopback host.
+// TLS (RFC 6749 §3.1, §3.2): https, or http only on a loopback host.
 func checkIssuer(iss string) error {
 	if iss == "" {
 		return errors.New("is empty")
@@ -360,7 +361,7 @@ func checkIssuer(iss string) error {
 		if h := u.Hostname(); h == "localhost" || redirecturi.IsLoopbackIP(h) {
 			return nil
 		}
-		return errors.New("http is allowed only for a loopback host (flows.md §2.1)")
+		return errors.New("http is allowed only for a loopback host (RFC 6749 §3.1)")
 	default:
 		return errors.New("must be an https URL")
 	}

@@ -7,8 +7,8 @@ import (
 )
 
 // TestConfigIssuerOverride: Config.Issuer replaces the spec's issuer
-// everywhere the server states it, and is checked like it (flows.md §2.1
-// rule 1: http only on a loopback host).
+// everywhere the server states it, and is checked like it (http only on a
+// loopback host).
 func TestConfigIssuerOverride(t *testing.T) {
 	srv, err := NewServer(Config{Clients: htClients(t), Issuer: "http://127.0.0.1:41234"}, htSettings(), Flows{})
 	if err != nil {

@@ -137,7 +137,7 @@ func TestRouting(t *testing.T) {
 	}
 }
 
-// TestJWKSEndpoint: the key set document, public and cacheable (flows.md §13).
+// TestJWKSEndpoint: the key set document (RFC 7517 §5), public and cacheable.
 func TestJWKSEndpoint(t *testing.T) {
 	env := htNewEnv(t)
 	w := httptest.NewRecorder()

@@ -6,8 +6,8 @@ import (
 )
 
 // The storage contracts. Each is small and defined here, beside the runtime
-// steps that use it (conventions R-03). MemoryStore implements all of them;
-// a team's own backend must pass the same conformance suite (runtime/storetest).
+// steps that use it. MemoryStore implements all of them; a team's own
+// backend must pass the same conformance suite (runtime/storetest).
 
 // GrantStore persists grants.
 type GrantStore interface {
@@ -33,7 +33,7 @@ type CodeStore interface {
 	// SetCodeGrant records the grant issued from a consumed code. It reports
 	// replayed when the code was presented again after it was consumed but
 	// before its grant was recorded: that replay could not revoke the grant,
-	// so the caller must (RFC 6749 §4.1.2; security.md S-08).
+	// so the caller must (RFC 6749 §4.1.2).
 	SetCodeGrant(ctx context.Context, hash []byte, grantID string) (replayed bool, err error)
 }
 

@@ -223,7 +223,7 @@ func (m *MemoryStore) code(hash []byte) (memRecord, AuthorizationCode, bool, err
 
 // ConsumeCode implements CodeStore: the lookup and the marking happen under
 // one lock, so of concurrent callers exactly one gets Consumed
-// (RFC 6749 §4.1.2; security.md S-07).
+// (RFC 6749 §4.1.2).
 func (m *MemoryStore) ConsumeCode(_ context.Context, hash []byte) (AuthorizationCode, ConsumeResult, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -264,7 +264,7 @@ func (m *MemoryStore) SetCodeGrant(_ context.Context, hash []byte, grantID strin
 // SaveRefreshToken implements RefreshTokenStore. The record is kept until
 // both it and its grant have expired: a token rotated away must stay known
 // as rotated, so that its reuse is detected and revokes the grant
-// (RFC 9700 §4.14.2; security.md S-12).
+// (RFC 9700 §4.14.2).
 func (m *MemoryStore) SaveRefreshToken(_ context.Context, r RefreshTokenRecord) error {
 	if len(r.Hash) == 0 {
 		return errors.New("memory store: refresh token without hash")
@@ -291,7 +291,7 @@ func (m *MemoryStore) refreshToken(hash []byte) (memRecord, RefreshTokenRecord, 
 
 // RotateRefreshToken implements RefreshTokenStore: the lookup and the
 // marking happen under one lock, so of concurrent callers exactly one gets
-// Consumed (security.md S-13).
+// Consumed.
 func (m *MemoryStore) RotateRefreshToken(_ context.Context, hash []byte, now time.Time) (RefreshTokenRecord, ConsumeResult, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -17,11 +17,11 @@ import "github.com/oauthgen/oauthgen/runtime/internal/memstore"
 //   - a refresh token: at the later of its ExpiresAt and its grant's, so that
 //     a token rotated away stays known as rotated, and its reuse is detected
 //     and revokes the grant, for as long as either could be used
-//     (RFC 9700 §4.14.2; security.md S-12);
+//     (RFC 9700 §4.14.2);
 //   - a code: codePruneSlack after its ExpiresAt, so that a redemption in
 //     flight can still record its grant, and once the grant is recorded not
 //     before the grant's expiry, so that a replay still revokes the grant
-//     (RFC 6749 §4.1.2; security.md S-08).
+//     (RFC 6749 §4.1.2).
 //
 // A zero ExpiresAt never expires; times are whole Unix seconds, rounded up.
 

@@ -124,7 +124,7 @@ func TestMemoryStorePrunesAtExpiry(t *testing.T) {
 
 // TestMemoryStoreKeepsRefreshUntilGrantExpires: a rotated refresh token
 // stays known as rotated past its own expiry while its grant lives, so its
-// reuse is still detected (RFC 9700 §4.14.2; security.md S-12).
+// reuse is still detected (RFC 9700 §4.14.2).
 func TestMemoryStoreKeepsRefreshUntilGrantExpires(t *testing.T) {
 	ctx := context.Background()
 	m, clk := pnStore()
@@ -169,7 +169,7 @@ func TestMemoryStoreRefreshOutlivingGrant(t *testing.T) {
 
 // TestMemoryStoreCodePruning: a code is kept memstore.CodePruneSlack past its
 // expiry; once its grant is recorded, until the grant expires, so that a
-// replay still revokes it (RFC 6749 §4.1.2; security.md S-08).
+// replay still revokes it (RFC 6749 §4.1.2).
 func TestMemoryStoreCodePruning(t *testing.T) {
 	ctx := context.Background()
 	m, clk := pnStore()

@@ -328,8 +328,8 @@ func (s *Server) canRefresh(t *TokenContext, scope oauth.ScopeSet) bool {
 		offlineAccessAllows(t, scope)
 }
 
-// requestLogger is the server's logger tagged with the flow and client_id
-// (flows.md §3.1); a discarding logger is returned as is, saving the copy.
+// requestLogger is the server's logger tagged with the flow and client_id; a
+// discarding logger is returned as is, saving the copy.
 func (s *Server) requestLogger(flow string, clientID string) *slog.Logger {
 	if s.log.Handler() == slog.DiscardHandler {
 		return s.log
@@ -338,7 +338,7 @@ func (s *Server) requestLogger(flow string, clientID string) *slog.Logger {
 }
 
 // newRefreshData is the refresh token of a new grant: the absolute and idle
-// lifetimes of the policy from now (flows.md §3.3).
+// lifetimes of the policy from now.
 func newRefreshData(t *TokenContext, scope oauth.ScopeSet) *RefreshTokenData {
 	d := &RefreshTokenData{Scope: scope, ExpiresAt: t.Now.Add(t.Policy.RefreshTTL)}
 	if t.Policy.RefreshIdleTTL > 0 {
@@ -354,10 +354,10 @@ func laterOf(a, b time.Time) time.Time {
 	return a
 }
 
-// finishResponse checks the procedure's response and encodes it (flows.md
-// §2.3 step 13): access_token must be set; token_type is the runtime's
-// (Bearer); expires_in is derived from the issued token's expiry; scope is
-// always included when there is one; an id_token must fit the response
+// finishResponse checks the procedure's response and encodes it (RFC 6749
+// §5.1): access_token must be set; token_type is the runtime's (Bearer);
+// expires_in is derived from the issued token's expiry; scope is always
+// included when there is one; an id_token must fit the response
 // (checkIDTokenResponse); Extra may not shadow a member.
 func (s *Server) finishResponse(ctx context.Context, t *TokenContext, resp *TokenResponse) ([]byte, error) {
 	if resp.AccessToken == "" {

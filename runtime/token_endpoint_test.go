@@ -15,9 +15,9 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 )
 
-// TestTokenEndpointErrors covers every error path of the pipeline of
-// flows.md §2.3 that precedes the flows: status, error code, the no-store
-// headers (checked by htWantError) and WWW-Authenticate.
+// TestTokenEndpointErrors covers every error path of the token endpoint's
+// pipeline before a flow runs: status, error code, the no-store headers
+// (checked by htWantError) and WWW-Authenticate.
 func TestTokenEndpointErrors(t *testing.T) {
 	env := htNewEnv(t)
 	cc := htForm("grant_type", "client_credentials")
@@ -35,7 +35,7 @@ func TestTokenEndpointErrors(t *testing.T) {
 		{"JSON body", htRequest{contentType: htStr("application/json"), body: `{"grant_type":"client_credentials"}`, basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
 		{"no content type", htRequest{contentType: htStr(""), body: cc, basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
 		{"multipart", htRequest{contentType: htStr("multipart/form-data; boundary=x"), body: cc, basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
-		{"S-32 client_secret in URL", htRequest{path: "/oauth2/token?client_secret=x", body: cc, basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
+		{"client_secret in URL", htRequest{path: "/oauth2/token?client_secret=x", body: cc, basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
 		{"client_assertion in URL", htRequest{path: "/oauth2/token?client_assertion=x", body: cc, basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
 		{"repeated grant_type", htRequest{body: cc + "&" + cc, basic: conf}, 400, oauth.ErrInvalidRequest, false, "parameter 'grant_type' is repeated"},
 		{"repeated scope", htRequest{body: cc + "&scope=read&scope=write", basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
@@ -45,7 +45,7 @@ func TestTokenEndpointErrors(t *testing.T) {
 		{"grant_type empty", htRequest{body: "grant_type=", basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
 		{"grant_type unknown", htRequest{body: htForm("grant_type", "password"), basic: conf}, 400, oauth.ErrUnsupportedGrantType, false, ""},
 		{"no client authentication", htRequest{body: cc}, 400, oauth.ErrInvalidClient, false, "client authentication failed"},
-		{"S-27 Basic and client_secret", htRequest{body: cc + "&client_secret=" + htConfSecret, basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
+		{"Basic and client_secret", htRequest{body: cc + "&client_secret=" + htConfSecret, basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
 		{"Basic and client_assertion", htRequest{body: cc + "&client_assertion=x&client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer", basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
 		{"client_secret and client_assertion", htRequest{body: cc + "&client_id=post&client_secret=" + htPostSecret + "&client_assertion=x"}, 400, oauth.ErrInvalidRequest, false, ""},
 		{"client_assertion (not enabled)", htRequest{body: cc + "&client_id=conf&client_assertion=x&client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}, 400, oauth.ErrInvalidClient, false, ""},
@@ -56,13 +56,13 @@ func TestTokenEndpointErrors(t *testing.T) {
 		{"Basic with bad escape", htRequest{body: cc, header: http.Header{"Authorization": {"Basic JXp6OnNlY3JldA=="}}}, 400, oauth.ErrInvalidRequest, false, ""},
 		{"Bearer scheme", htRequest{body: cc, header: http.Header{"Authorization": {"Bearer abc"}}}, 401, oauth.ErrInvalidClient, true, ""},
 		{"Basic id differs from client_id", htRequest{body: cc + "&client_id=post", basic: conf}, 400, oauth.ErrInvalidRequest, false, ""},
-		{"S-28 wrong Basic secret", htRequest{body: cc, basic: htBasic("conf", "wrong")}, 401, oauth.ErrInvalidClient, true, "client authentication failed"},
-		{"S-29 unknown client (Basic)", htRequest{body: cc, basic: htBasic("nobody", "wrong")}, 401, oauth.ErrInvalidClient, true, ""},
+		{"wrong Basic secret", htRequest{body: cc, basic: htBasic("conf", "wrong")}, 401, oauth.ErrInvalidClient, true, "client authentication failed"},
+		{"unknown client (Basic)", htRequest{body: cc, basic: htBasic("nobody", "wrong")}, 401, oauth.ErrInvalidClient, true, ""},
 		{"Basic with empty secret", htRequest{body: cc, basic: htBasic("conf", "")}, 401, oauth.ErrInvalidClient, true, ""},
 		{"wrong post secret", htRequest{body: cc + "&client_id=post&client_secret=wrong"}, 400, oauth.ErrInvalidClient, false, ""},
 		{"unknown client (post)", htRequest{body: cc + "&client_id=nobody&client_secret=wrong"}, 400, oauth.ErrInvalidClient, false, ""},
-		{"S-30 basic client uses post", htRequest{body: cc + "&client_id=conf&client_secret=" + htConfSecret}, 400, oauth.ErrInvalidClient, false, ""},
-		{"S-30 post client uses Basic", htRequest{body: cc, basic: htBasic("post", htPostSecret)}, 401, oauth.ErrInvalidClient, true, ""},
+		{"basic client uses post", htRequest{body: cc + "&client_id=conf&client_secret=" + htConfSecret}, 400, oauth.ErrInvalidClient, false, ""},
+		{"post client uses Basic", htRequest{body: cc, basic: htBasic("post", htPostSecret)}, 401, oauth.ErrInvalidClient, true, ""},
 		{"public client sends a secret", htRequest{body: cc + "&client_id=pub&client_secret=x"}, 400, oauth.ErrInvalidClient, false, ""},
 		{"confidential client sends only client_id", htRequest{body: cc + "&client_id=conf"}, 400, oauth.ErrInvalidClient, false, ""},
 		{"unknown public client", htRequest{body: cc + "&client_id=nobody"}, 400, oauth.ErrInvalidClient, false, ""},
@@ -102,7 +102,7 @@ func TestTokenEndpointErrors(t *testing.T) {
 	}
 }
 
-// TestBodyTooLarge: a body over the limit is invalid_request (flows.md §2.1 rule 4).
+// TestBodyTooLarge: a body over the limit is invalid_request.
 func TestBodyTooLarge(t *testing.T) {
 	env := htNewEnv(t, func(s *Settings, _ []Registration[TokenFlow]) { s.MaxBodyBytes = 128 })
 	body := htForm("grant_type", "client_credentials", "pad", strings.Repeat("x", 200))
@@ -122,7 +122,8 @@ func TestBodyTooLarge(t *testing.T) {
 	htWantOK(t, env.do(t, htRequest{body: ok, basic: htBasic("conf", htConfSecret)}))
 }
 
-// TestUnknownClientAndWrongSecretIdentical: security.md S-29.
+// TestUnknownClientAndWrongSecretIdentical: an unknown client and a wrong
+// secret get the same status, headers and body.
 func TestUnknownClientAndWrongSecretIdentical(t *testing.T) {
 	env := htNewEnv(t)
 	cc := htForm("grant_type", "client_credentials")
@@ -160,7 +161,7 @@ func TestClientCredentialsSuccess(t *testing.T) {
 		{"Basic, requested scope", htRequest{body: cc + "&scope=write+read", basic: htBasic("conf", htConfSecret)}, "write read"},
 		{"Basic and the same client_id", htRequest{body: cc + "&client_id=conf", basic: htBasic("conf", htConfSecret)}, "read"},
 		{"post", htRequest{body: cc + "&client_id=post&client_secret=" + htPostSecret}, "read"},
-		{"S-26 Basic secret a:b+c%/d", htRequest{body: cc, basic: htBasic("weird", htWeirdSecret)}, "read"},
+		{"Basic secret a:b+c%/d", htRequest{body: cc, basic: htBasic("weird", htWeirdSecret)}, "read"},
 		{"bcrypt", htRequest{body: cc, basic: htBasic("bcrypt", htBcryptPass)}, "read"},
 		{"charset parameter", htRequest{contentType: htStr("application/x-www-form-urlencoded; charset=UTF-8"), body: cc, basic: htBasic("conf", htConfSecret)}, "read"},
 		{"empty parameters ignored", htRequest{body: cc + "&scope=&tenant=", basic: htBasic("conf", htConfSecret)}, "read"},
@@ -204,7 +205,7 @@ func TestClientCredentialsAudience(t *testing.T) {
 }
 
 // TestBasicWithOAuth2Library: golang.org/x/oauth2 with AuthStyleInHeader and
-// the secret a:b+c%/d gets a token (security.md S-26).
+// the secret a:b+c%/d gets a token (RFC 6749 §2.3.1).
 func TestBasicWithOAuth2Library(t *testing.T) {
 	env := htNewEnv(t)
 	ts := httptest.NewServer(env.srv)
@@ -236,8 +237,8 @@ func TestBasicWithOAuth2Library(t *testing.T) {
 }
 
 // TestProcedureFailures: panics and internal errors are 500 server_error
-// without detail, the process keeps serving (security.md S-77); a response
-// the runtime cannot send is server_error too (flows.md §2.3 step 13, §4.1).
+// without detail, the process keeps serving; a response the runtime cannot
+// send is server_error too.
 func TestProcedureFailures(t *testing.T) {
 	env := htNewEnv(t)
 	form := htForm("grant_type", string(htCustomGrant), "client_id", "pub")
@@ -316,7 +317,7 @@ func htIssue(ctx context.Context, t *TokenContext) (*TokenResponse, error) {
 
 // TestResponseDerivedMembers: token_type and expires_in come from the
 // runtime even when a custom procedure sets them otherwise; scope defaults
-// to the granted scope; Extra members are added (flows.md §2.3 step 13).
+// to the granted scope; Extra members are added.
 func TestResponseDerivedMembers(t *testing.T) {
 	for _, format := range []AccessTokenFormat{FormatJWT, FormatOpaque} {
 		t.Run(string(format), func(t *testing.T) {
@@ -348,8 +349,7 @@ func TestResponseDerivedMembers(t *testing.T) {
 }
 
 // TestSecretsNeverLogged runs hostile and successful requests with debug logs
-// captured and checks that no secret sent or issued appears in them
-// (security.md S-76).
+// captured and checks that no secret sent or issued appears in them.
 func TestSecretsNeverLogged(t *testing.T) {
 	env := htNewEnv(t)
 	secrets := []string{htConfSecret, htPostSecret, htWeirdSecret, htBcryptPass, "wrong-secret-XYZ", "stolen-code-XYZ",

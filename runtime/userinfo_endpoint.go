@@ -67,7 +67,7 @@ func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 	}
 
 	// 2. An active access token of this server: not a refresh token, not an
-	// ID token, not expired, not revoked (flows.md §2.5 rule 3; S-39).
+	// ID token, not expired, not revoked (RFC 6750 §3.1; RFC 8725 §3.11).
 	rec, grant, active, err := s.accessTokenActiveAt(ctx, token, now)
 	if err != nil {
 		q.fail(ctx, 0, oauth.AsError(fmt.Errorf("userinfo: %w", err)))
@@ -96,14 +96,14 @@ func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// 3. The openid scope (OIDC Core §5.3; flows.md §12 rule 1).
+	// 3. The openid scope (OIDC Core §5.3).
 	scope := rec.Claims.Scope
 	if !scope.Contains(oauth.ScopeOpenID) {
 		q.fail(ctx, 0, oauth.NewError(oauth.ErrInsufficientScope, "the access token lacks the openid scope"))
 		return
 	}
 
-	// 4. The client and the user still exist (flows.md §12 rule 2).
+	// 4. The client and the user still exist.
 	client, err := s.clients.Client(ctx, rec.ClientID)
 	if err != nil {
 		q.fail(ctx, 0, oauth.AsError(fmt.Errorf("userinfo: look up client: %w", err)))
@@ -126,7 +126,7 @@ func (s *Server) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// 5. The flow and its procedure; panics are recovered (S-77).
+	// 5. The flow and its procedure; panics are recovered.
 	u := &UserInfoContext{
 		Flow:        s.userinfo.ID,
 		Now:         now,
@@ -253,7 +253,7 @@ func (q *userInfoRequest) logger() *slog.Logger {
 }
 
 // userInfoEndpointCode reports whether the userinfo endpoint may answer
-// with the code (RFC 6750 §3.1; flows.md §4.3).
+// with the code (RFC 6750 §3.1).
 func userInfoEndpointCode(c oauth.ErrorCode) bool {
 	switch c {
 	case oauth.ErrInvalidRequest, oauth.ErrInvalidToken, oauth.ErrInsufficientScope, oauth.ErrServerError, oauth.ErrTemporarilyUnavail:

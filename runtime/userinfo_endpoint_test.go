@@ -220,7 +220,7 @@ func uiChallenge(t testing.TB, h string) map[string]string {
 }
 
 // TestUserInfoErrors: every error path of the endpoint (RFC 6750 §3.1;
-// OIDC Core §5.3.3; flows.md §2.5, §12; security.md S-39).
+// OIDC Core §5.3.3; RFC 8725 §3.11).
 func TestUserInfoErrors(t *testing.T) {
 	type setup struct {
 		env *oidcEnv
@@ -302,10 +302,10 @@ func TestUserInfoErrors(t *testing.T) {
 			send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 				return s.env.userinfo(t, http.MethodGet, "Bearer "+s.at, "", "")
 			}},
-		{name: "ID token as bearer (S-39)", status: http.StatusUnauthorized, code: oauth.ErrInvalidToken, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
+		{name: "ID token as bearer", status: http.StatusUnauthorized, code: oauth.ErrInvalidToken, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 			return s.env.userinfo(t, http.MethodGet, "Bearer "+s.id, "", "")
 		}},
-		{name: "refresh token as bearer (S-39)", status: http.StatusUnauthorized, code: oauth.ErrInvalidToken, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
+		{name: "refresh token as bearer", status: http.StatusUnauthorized, code: oauth.ErrInvalidToken, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {
 			return s.env.userinfo(t, http.MethodGet, "Bearer "+s.rt, "", "")
 		}},
 		{name: "token without openid", status: http.StatusForbidden, code: oauth.ErrInsufficientScope, challenge: true, send: func(t *testing.T, s *setup) *httptest.ResponseRecorder {

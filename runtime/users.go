@@ -29,7 +29,7 @@ type MemoryUsers struct {
 	byName    map[string]*User
 	bySubject map[string]*User
 	// dummyHash is compared against for unknown users, so they cost the same
-	// bcrypt work as a wrong password (security.md S-53).
+	// bcrypt work as a wrong password.
 	dummyHash []byte
 	// compare is bcrypt.CompareHashAndPassword; tests observe it.
 	compare func(hash, password []byte) error
@@ -104,7 +104,7 @@ func NewMemoryUsers(users ...User) (*MemoryUsers, error) {
 
 // Authenticate checks a username and password. An unknown user, a wrong
 // password and a password over 72 bytes all run one bcrypt comparison and
-// give ok false (security.md S-53).
+// give ok false.
 func (m *MemoryUsers) Authenticate(_ context.Context, username string, password Secret) (string, bool, error) {
 	u := m.byName[username]
 	hash := m.dummyHash

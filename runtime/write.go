@@ -9,7 +9,7 @@ import (
 )
 
 // tokenResponseMembers are the members TokenResponse defines, which Extra may
-// not shadow (flows.md §4.1): RFC 6749 §5.1, OIDC Core §3.1.3.3, RFC 8693 §2.2.1.
+// not shadow: RFC 6749 §5.1, OIDC Core §3.1.3.3, RFC 8693 §2.2.1.
 var tokenResponseMembers = [...]string{
 	"access_token", "token_type", "expires_in", "refresh_token", "scope", "id_token", "issued_token_type",
 }

@@ -1,7 +1,7 @@
 // Package storetest is the conformance suite of runtime.Store: every storage
 // backend, the in-memory one included, must pass Run. It checks the
 // contracts documented in runtime/store.go, above all that codes and refresh
-// tokens are consumed atomically under concurrency (security.md S-07, S-13).
+// tokens are consumed atomically under concurrency.
 package storetest
 
 import (
@@ -20,7 +20,7 @@ import (
 	"github.com/oauthgen/oauthgen/runtime"
 )
 
-// Concurrency of the race tests (security.md S-07, S-13).
+// Concurrency of the race tests.
 const (
 	codeRacers    = 32
 	refreshRacers = 16
@@ -227,7 +227,7 @@ func testConsumeCode(t *testing.T, s runtime.Store) {
 		t.Fatalf("SetCodeGrant: %v", err)
 	}
 	if !replayed {
-		t.Errorf("SetCodeGrant after a second ConsumeCode: replayed = false; want true (security.md S-08)")
+		t.Errorf("SetCodeGrant after a second ConsumeCode: replayed = false; want true (RFC 6749 §4.1.2)")
 	}
 	got, res, err = s.ConsumeCode(ctx, want.Hash)
 	if err != nil || res != runtime.AlreadyConsumed || got.GrantID != "grant-7" {
@@ -247,7 +247,7 @@ func testConsumeCodeNotFound(t *testing.T, s runtime.Store) {
 }
 
 // testConsumeCodeConcurrently: codeRacers goroutines consume one code at the
-// same moment; exactly one may get Consumed (RFC 6749 §4.1.2; security.md S-07).
+// same moment; exactly one may get Consumed (RFC 6749 §4.1.2).
 func testConsumeCodeConcurrently(t *testing.T, s runtime.Store) {
 	ctx := context.Background()
 	c := newCode(t)
@@ -346,7 +346,7 @@ func testRotateNotFound(t *testing.T, s runtime.Store) {
 }
 
 // testRotateConcurrently: refreshRacers goroutines rotate one token at the
-// same moment; exactly one may get Consumed (security.md S-13).
+// same moment; exactly one may get Consumed.
 func testRotateConcurrently(t *testing.T, s runtime.Store) {
 	ctx := context.Background()
 	r := newRefresh(t)

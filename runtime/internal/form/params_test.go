@@ -9,7 +9,8 @@ import (
 	"testing"
 )
 
-// TestParseParams covers flows.md §2.1 rules 5-7.
+// TestParseParams covers empty, repeated and malformed parameters (RFC 6749
+// §3.1, §3.2).
 func TestParseParams(t *testing.T) {
 	tests := []struct {
 		body    string

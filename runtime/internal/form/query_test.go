@@ -3,7 +3,7 @@ package form
 import "testing"
 
 // TestQueryCarriesCredentials: every way of naming client credentials in the
-// URL is caught, including the ones url.ParseQuery drops (security.md S-32).
+// URL is caught, including the ones url.ParseQuery drops (RFC 6749 §2.3.1).
 func TestQueryCarriesCredentials(t *testing.T) {
 	for _, tc := range []struct {
 		query string
