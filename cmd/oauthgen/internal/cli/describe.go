@@ -96,7 +96,11 @@ func (c *command) printFlow(f *model.Flow, note string) {
 		fmt.Fprintf(w, "  Specifications: %s\n", strings.Join(f.Specs, ", "))
 	}
 	if f.Issues != "" {
-		fmt.Fprintf(w, "  Default procedure issues %s.\n", f.Issues)
+		yields := "issues"
+		if f.Binding != nil {
+			yields = f.Binding.Yields
+		}
+		fmt.Fprintf(w, "  Default procedure %s %s.\n", yields, f.Issues)
 	}
 	if n, bd := f.Names, f.Binding; n.Context != "" && bd != nil {
 		fmt.Fprintf(w, "\n%s, passed to %s.%s, implemented by %s in %s:\n", n.Context, n.Procedure, bd.Verb, n.User, n.StubFile)

@@ -390,3 +390,19 @@ func TestKindOf(t *testing.T) {
 		}
 	}
 }
+
+// TestExtensionGrantPolicyKeys: an extension grant's policy keys become
+// its registration's grant policy.
+func TestExtensionGrantPolicyKeys(t *testing.T) {
+	s := fixture.Spec("oauth-token-client-credentials")
+	s.ExtensionGrants = []spec.ExtensionGrant{{Name: "device_login", GrantType: "urn:example:device", PublicClients: true,
+		Scope: "none", Resources: "none", EndUser: "none"}}
+	m := build(t, s)
+	var got []string
+	for _, g := range m.Flows[1].Grant {
+		got = append(got, g.Const.Name)
+	}
+	if want := "AnyClients ProcedureCredential ScopeRefused ResourcesRefused NoEndUser"; strings.Join(got, " ") != want {
+		t.Errorf("grant policy %v, want %s", got, want)
+	}
+}
