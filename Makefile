@@ -2,9 +2,11 @@
 #
 #   make demo   generate, build and run the quickstart server on 127.0.0.1:8080
 #   make test   go vet, go test -race ./... (the real-browser test included:
-#               it needs Debian's chromium, node and npm, which .ci/run
-#               installs), the staleness check of every generated tree, and
-#               the check that git tracks no binaries or files over 1 MB
+#               it needs Debian's chromium, node and npm; the PostgreSQL
+#               store's tests need Debian's postgresql, or a server named by
+#               OAUTHGEN_TEST_POSTGRES; .ci/run installs them), the
+#               staleness check of every generated tree, and the check that
+#               git tracks no binaries or files over 1 MB
 
 GO ?= go
 

@@ -140,7 +140,10 @@ func findLocked[R any](m *MemoryStore, t map[memstore.Key]memRecord, k memstore.
 }
 
 // SaveGrant implements GrantStore.
-func (m *MemoryStore) SaveGrant(_ context.Context, g Grant) error {
+func (m *MemoryStore) SaveGrant(ctx context.Context, g Grant) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if g.ID == "" {
 		return errors.New("memory store: grant without id")
 	}
@@ -167,7 +170,10 @@ func (m *MemoryStore) grant(id string) (memRecord, Grant, bool, error) {
 }
 
 // Grant implements GrantStore.
-func (m *MemoryStore) Grant(_ context.Context, id string) (Grant, bool, error) {
+func (m *MemoryStore) Grant(ctx context.Context, id string) (Grant, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return Grant{}, false, err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	_, g, ok, err := m.grant(id)
@@ -175,7 +181,10 @@ func (m *MemoryStore) Grant(_ context.Context, id string) (Grant, bool, error) {
 }
 
 // RevokeGrant implements GrantStore.
-func (m *MemoryStore) RevokeGrant(_ context.Context, id string) error {
+func (m *MemoryStore) RevokeGrant(ctx context.Context, id string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	e, _, ok, err := m.grant(id)
@@ -197,7 +206,10 @@ func (m *MemoryStore) grantPruneAt(id string) int64 {
 }
 
 // SaveCode implements CodeStore.
-func (m *MemoryStore) SaveCode(_ context.Context, c AuthorizationCode) error {
+func (m *MemoryStore) SaveCode(ctx context.Context, c AuthorizationCode) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if len(c.Hash) == 0 {
 		return errors.New("memory store: code without hash")
 	}
@@ -224,7 +236,10 @@ func (m *MemoryStore) code(hash []byte) (memRecord, AuthorizationCode, bool, err
 // ConsumeCode implements CodeStore: the lookup and the marking happen under
 // one lock, so of concurrent callers exactly one gets Consumed
 // (RFC 6749 §4.1.2).
-func (m *MemoryStore) ConsumeCode(_ context.Context, hash []byte) (AuthorizationCode, ConsumeResult, error) {
+func (m *MemoryStore) ConsumeCode(ctx context.Context, hash []byte) (AuthorizationCode, ConsumeResult, error) {
+	if err := ctx.Err(); err != nil {
+		return AuthorizationCode{}, NotFound, err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	e, c, ok, err := m.code(hash)
@@ -243,7 +258,10 @@ func (m *MemoryStore) ConsumeCode(_ context.Context, hash []byte) (Authorization
 // SetCodeGrant implements CodeStore. The code is then kept as long as the
 // grant may live, so that a replay can still revoke it (RFC 6749 §4.1.2).
 // It prunes after the write, so that the code is not pruned before it.
-func (m *MemoryStore) SetCodeGrant(_ context.Context, hash []byte, grantID string) (bool, error) {
+func (m *MemoryStore) SetCodeGrant(ctx context.Context, hash []byte, grantID string) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	e, c, ok, err := m.code(hash)
@@ -265,7 +283,10 @@ func (m *MemoryStore) SetCodeGrant(_ context.Context, hash []byte, grantID strin
 // both it and its grant have expired: a token rotated away must stay known
 // as rotated, so that its reuse is detected and revokes the grant
 // (RFC 9700 §4.14.2).
-func (m *MemoryStore) SaveRefreshToken(_ context.Context, r RefreshTokenRecord) error {
+func (m *MemoryStore) SaveRefreshToken(ctx context.Context, r RefreshTokenRecord) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if len(r.Hash) == 0 {
 		return errors.New("memory store: refresh token without hash")
 	}
@@ -292,7 +313,10 @@ func (m *MemoryStore) refreshToken(hash []byte) (memRecord, RefreshTokenRecord, 
 // RotateRefreshToken implements RefreshTokenStore: the lookup and the
 // marking happen under one lock, so of concurrent callers exactly one gets
 // Consumed.
-func (m *MemoryStore) RotateRefreshToken(_ context.Context, hash []byte, now time.Time) (RefreshTokenRecord, ConsumeResult, error) {
+func (m *MemoryStore) RotateRefreshToken(ctx context.Context, hash []byte, now time.Time) (RefreshTokenRecord, ConsumeResult, error) {
+	if err := ctx.Err(); err != nil {
+		return RefreshTokenRecord{}, NotFound, err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	e, r, ok, err := m.refreshToken(hash)
@@ -309,7 +333,10 @@ func (m *MemoryStore) RotateRefreshToken(_ context.Context, hash []byte, now tim
 }
 
 // RefreshToken implements RefreshTokenStore.
-func (m *MemoryStore) RefreshToken(_ context.Context, hash []byte) (RefreshTokenRecord, bool, error) {
+func (m *MemoryStore) RefreshToken(ctx context.Context, hash []byte) (RefreshTokenRecord, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return RefreshTokenRecord{}, false, err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	_, r, ok, err := m.refreshToken(hash)
@@ -317,7 +344,10 @@ func (m *MemoryStore) RefreshToken(_ context.Context, hash []byte) (RefreshToken
 }
 
 // SaveAccessToken implements AccessTokenStore.
-func (m *MemoryStore) SaveAccessToken(_ context.Context, r AccessTokenRecord) error {
+func (m *MemoryStore) SaveAccessToken(ctx context.Context, r AccessTokenRecord) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if len(r.Key) == 0 {
 		return errors.New("memory store: access token without key")
 	}
@@ -347,7 +377,10 @@ func (m *MemoryStore) SaveAccessToken(_ context.Context, r AccessTokenRecord) er
 
 // AccessToken implements AccessTokenStore. The record is decoded after the
 // lock is released.
-func (m *MemoryStore) AccessToken(_ context.Context, key []byte) (AccessTokenRecord, bool, error) {
+func (m *MemoryStore) AccessToken(ctx context.Context, key []byte) (AccessTokenRecord, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return AccessTokenRecord{}, false, err
+	}
 	k := memstore.KeyOfHash(key)
 	m.mu.Lock()
 	e, ok := m.access[k]
@@ -370,7 +403,10 @@ func (m *MemoryStore) AccessToken(_ context.Context, key []byte) (AccessTokenRec
 }
 
 // RevokeAccessToken implements AccessTokenStore.
-func (m *MemoryStore) RevokeAccessToken(_ context.Context, key []byte) error {
+func (m *MemoryStore) RevokeAccessToken(ctx context.Context, key []byte) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	k := memstore.KeyOfHash(key)
 	m.mu.Lock()
 	defer m.mu.Unlock()

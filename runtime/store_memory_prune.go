@@ -1,6 +1,11 @@
 package runtime
 
-import "github.com/oauthgen/oauthgen/runtime/internal/memstore"
+import (
+	"context"
+	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/memstore"
+)
 
 // Pruning of MemoryStore: without it a long-running server would keep every
 // grant and token it ever issued. Each record that can expire has an entry
@@ -62,4 +67,21 @@ func (m *MemoryStore) pruneRecord(kind memstore.Kind, k memstore.Key, now int64)
 		delete(m.accessExtra, k)
 	}
 	m.slab.Drop(e.ref)
+}
+
+// Prune removes every record whose pruning time is before now, whatever
+// the store's clock says. A MemoryStore prunes as it is written; Prune is
+// for tests and for a store that is no longer written.
+func (m *MemoryStore) Prune(ctx context.Context, now time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	at := now.Unix()
+	for m.expiry.Len() > 0 && m.expiry.Peek().At <= at {
+		e := m.expiry.Pop()
+		m.pruneRecord(e.Kind, e.Key, at)
+	}
+	return nil
 }

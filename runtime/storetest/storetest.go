@@ -10,7 +10,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,10 +22,11 @@ import (
 	"github.com/oauthgen/oauthgen/runtime"
 )
 
-// Concurrency of the race tests.
+// Concurrency of the race tests: as many goroutines as a busy server has
+// requests in flight for one code or token.
 const (
-	codeRacers    = 32
-	refreshRacers = 16
+	codeRacers    = 64
+	refreshRacers = 64
 )
 
 // base is the instant the fixtures use. Times are whole seconds in UTC, so a
@@ -51,6 +54,16 @@ func Run(t *testing.T, newStore func() runtime.Store) {
 	t.Run("AccessToken", func(t *testing.T) { testAccessToken(t, newStore()) })
 	t.Run("AccessTokenIsCopied", func(t *testing.T) { testAccessIsCopied(t, newStore()) })
 	t.Run("RevokeAccessToken", func(t *testing.T) { testRevokeAccessToken(t, newStore()) })
+	t.Run("Uniqueness", func(t *testing.T) { testUniqueness(t, newStore()) })
+	t.Run("LargeValues", func(t *testing.T) { testLargeValues(t, newStore()) })
+	t.Run("ContextCanceled", func(t *testing.T) { testContextCanceled(t, newStore()) })
+	t.Run("Prune", func(t *testing.T) { testPrune(t, newStore()) })
+}
+
+// Pruner is a store that deletes expired records on demand. Every store of
+// this module is one; Run checks pruning on those that are.
+type Pruner interface {
+	Prune(ctx context.Context, now time.Time) error
 }
 
 // hash returns a fresh 32-byte key, as the runtime's SHA-256 hashes are.
@@ -572,5 +585,141 @@ func testSetCodeGrantWithoutReplay(t *testing.T, s runtime.Store) {
 	replayed, err := s.SetCodeGrant(ctx, c.Hash, "grant-1")
 	if err != nil || replayed {
 		t.Errorf("SetCodeGrant = %v, %v; want false, nil", replayed, err)
+	}
+}
+
+// testUniqueness: a record saved twice under one key is refused, and the
+// first stays as it was.
+func testUniqueness(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	g := newGrant(t)
+	c := newCode(t)
+	r := newRefresh(t)
+	a := newAccess(t)
+	saves := map[string]func() error{
+		"grant":         func() error { return s.SaveGrant(ctx, g) },
+		"code":          func() error { return s.SaveCode(ctx, c) },
+		"refresh token": func() error { return s.SaveRefreshToken(ctx, r) },
+		"access token":  func() error { return s.SaveAccessToken(ctx, a) },
+	}
+	for name, save := range saves {
+		if err := save(); err != nil {
+			t.Fatalf("first save of the %s: %v", name, err)
+		}
+		if err := save(); err == nil {
+			t.Errorf("a second %s with the same key was accepted", name)
+		}
+	}
+	if _, res, err := s.ConsumeCode(ctx, c.Hash); err != nil || res != runtime.Consumed {
+		t.Errorf("the code after a refused duplicate: %v, %v; want Consumed", res, err)
+	}
+}
+
+// testLargeValues: records with large team data and claims survive the
+// round trip.
+func testLargeValues(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	big := strings.Repeat("x", 256<<10)
+	g := newGrant(t)
+	g.Data = json.RawMessage(`{"blob":"` + big + `"}`)
+	g.Scope = make(oauth.ScopeSet, 200)
+	for i := range g.Scope {
+		g.Scope[i] = fmt.Sprintf("scope-%03d", i)
+	}
+	if err := s.SaveGrant(ctx, g); err != nil {
+		t.Fatalf("SaveGrant: %v", err)
+	}
+	if got, found, err := s.Grant(ctx, g.ID); err != nil || !found || !equalGrant(got, g) {
+		t.Errorf("large grant did not survive: found %v, err %v", found, err)
+	}
+	a := newAccess(t)
+	a.Claims.Extra = map[string]any{"blob": big, "nested": map[string]any{"list": []any{"a", true, 1.5}}}
+	if err := s.SaveAccessToken(ctx, a); err != nil {
+		t.Fatalf("SaveAccessToken: %v", err)
+	}
+	if got, found, err := s.AccessToken(ctx, a.Key); err != nil || !found || !equalAccess(got, a) {
+		t.Errorf("large access token did not survive: found %v, err %v", found, err)
+	}
+}
+
+// testContextCanceled: a call whose context is canceled fails and changes
+// nothing: a record is not saved, a code is not consumed.
+func testContextCanceled(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	g := newGrant(t)
+	if err := s.SaveGrant(canceled, g); err == nil {
+		t.Error("SaveGrant with a canceled context succeeded")
+	}
+	if _, found, _ := s.Grant(ctx, g.ID); found {
+		t.Error("a grant saved with a canceled context is there")
+	}
+	c := newCode(t)
+	if err := s.SaveCode(ctx, c); err != nil {
+		t.Fatalf("SaveCode: %v", err)
+	}
+	if _, _, err := s.ConsumeCode(canceled, c.Hash); err == nil {
+		t.Error("ConsumeCode with a canceled context succeeded")
+	}
+	if _, res, err := s.ConsumeCode(ctx, c.Hash); err != nil || res != runtime.Consumed {
+		t.Errorf("ConsumeCode after a canceled one = %v, %v; want Consumed", res, err)
+	}
+	if _, _, err := s.Grant(canceled, g.ID); err == nil {
+		t.Error("Grant with a canceled context succeeded")
+	}
+}
+
+// testPrune: a store that prunes deletes each record once its expiry has
+// passed, keeps the others, and keeps a code as long as its grant, so a
+// late replay can still revoke it (RFC 6749 §4.1.2).
+func testPrune(t *testing.T, s runtime.Store) {
+	p, ok := s.(Pruner)
+	if !ok {
+		t.Skip("the store does not prune on demand")
+	}
+	ctx := context.Background()
+	short, forever := newGrant(t), newGrant(t)
+	short.ExpiresAt, forever.ExpiresAt = base.Add(time.Hour), time.Time{}
+	lone, granted := newCode(t), newCode(t) // expire at base+1m
+	access := newAccess(t)                  // expires at base+10m
+	refresh := newRefresh(t)                // expires at base+720h
+	for _, err := range []error{
+		s.SaveGrant(ctx, short), s.SaveGrant(ctx, forever), s.SaveCode(ctx, lone), s.SaveCode(ctx, granted),
+		s.SaveAccessToken(ctx, access), s.SaveRefreshToken(ctx, refresh),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.SetCodeGrant(ctx, granted.Hash, forever.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Prune(ctx, base.Add(2*time.Hour)); err != nil {
+		t.Fatalf("Prune: %v", err)
+	}
+	if _, found, _ := s.Grant(ctx, short.ID); found {
+		t.Error("an expired grant was kept")
+	}
+	if _, found, _ := s.Grant(ctx, forever.ID); !found {
+		t.Error("a grant without expiry was pruned")
+	}
+	if _, res, _ := s.ConsumeCode(ctx, lone.Hash); res != runtime.NotFound {
+		t.Error("an expired code without a grant was kept")
+	}
+	if _, res, _ := s.ConsumeCode(ctx, granted.Hash); res == runtime.NotFound {
+		t.Error("a code was pruned before its grant")
+	}
+	if _, found, _ := s.AccessToken(ctx, access.Key); found {
+		t.Error("an expired access token was kept")
+	}
+	if _, found, _ := s.RefreshToken(ctx, refresh.Hash); !found {
+		t.Error("a live refresh token was pruned")
+	}
+	if err := p.Prune(ctx, base.Add(721*time.Hour)); err != nil {
+		t.Fatalf("Prune: %v", err)
+	}
+	if _, found, _ := s.RefreshToken(ctx, refresh.Hash); found {
+		t.Error("an expired refresh token was kept")
 	}
 }
