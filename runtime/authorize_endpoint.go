@@ -321,7 +321,8 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 
 	// The throttle, then the password; every failure shows the same page.
 	username, password := posted.Get("username"), Secret(posted.Get("password"))
-	if s.endUser.throttle.Blocked(username, r, now) {
+	addr := s.clientIP.Addr(r)
+	if s.endUser.throttle.Blocked(username, addr, now) {
 		ar.log.LogAttrs(ctx, slog.LevelInfo, "login throttled")
 		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
 		return
@@ -333,12 +334,12 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok || subject == "" {
-		s.endUser.throttle.Fail(username, r, now)
-		ar.log.LogAttrs(ctx, slog.LevelInfo, "login failed")
+		s.endUser.throttle.Fail(username, addr, now)
+		ar.log.LogAttrs(ctx, slog.LevelInfo, "login failed", slog.String("client_addr", addr))
 		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
 		return
 	}
-	s.endUser.throttle.Succeed(username, r)
+	s.endUser.throttle.Succeed(username, addr)
 
 	// A new session, under a new cookie.
 	ls := session.Session{Subject: subject, Username: username, AMR: []string{"pwd"}} // RFC 8176 §2

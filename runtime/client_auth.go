@@ -44,7 +44,7 @@ func (s *Server) authenticateClient(ctx context.Context, r *http.Request, p form
 	// A blocked pair gets no secret check at all.
 	var key throttle.Key
 	if cred.Method != oauth.AuthNone {
-		key = throttle.ClientKey(cred.ID, r)
+		key = throttle.ClientKey(cred.ID, s.clientIP.Addr(r))
 		if d := s.throttle.Blocked(key, now); d > 0 {
 			res.retryAfter = d
 			return res, oauth.NewError(oauth.ErrInvalidClient, "too many failed authentication attempts; try again later")

@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"net/http"
+	"net/netip"
 	"testing"
 
 	"github.com/oauthgen/oauthgen/runtime/internal/throttle"
@@ -69,4 +70,44 @@ func TestClientAuthThrottleWindow(t *testing.T) {
 			htWantOK(t, env.do(t, htRequest{body: cc, basic: htBasic("conf", htConfSecret), remote: "198.51.100.8:1"}))
 		}
 	}
+}
+
+// TestTrustedProxies: the throttle counts failures against the client's
+// address. A spoofed X-Forwarded-For from a peer that is not a trusted
+// proxy changes nothing; behind a trusted proxy, one attacker's lockout
+// does not lock out another user of the same client, which it does when
+// the proxy is not configured (every request then comes from the proxy).
+func TestTrustedProxies(t *testing.T) {
+	cc := htForm("grant_type", "client_credentials", "scope", "read")
+	const proxy = "10.0.0.1:4000"
+	xff := func(addr string) http.Header { return http.Header{"X-Forwarded-For": {addr}} }
+	attack := func(env *htEnv, remote string, header func(i int) http.Header) {
+		for i := 0; i < throttle.ClientAuthLimit; i++ {
+			env.do(t, htRequest{body: cc, basic: htBasic("conf", "guess"), remote: remote, header: header(i)})
+		}
+	}
+
+	t.Run("spoofed header from an untrusted peer", func(t *testing.T) {
+		env := htNewEnvConfig(t, func(cfg *Config, _ *Flows) {
+			cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+		})
+		attack(env, "203.0.113.9:1", func(i int) http.Header { return xff(fmt.Sprintf("192.0.2.%d", i)) })
+		w := env.do(t, htRequest{body: cc, basic: htBasic("conf", htConfSecret), remote: "203.0.113.9:1", header: xff("192.0.2.200")})
+		htWantError(t, w, http.StatusTooManyRequests, oauth.ErrInvalidClient)
+	})
+	t.Run("behind a trusted proxy", func(t *testing.T) {
+		env := htNewEnvConfig(t, func(cfg *Config, _ *Flows) {
+			cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+		})
+		attack(env, proxy, func(int) http.Header { return xff("203.0.113.9") })
+		htWantError(t, env.do(t, htRequest{body: cc, basic: htBasic("conf", htConfSecret), remote: proxy, header: xff("203.0.113.9")}),
+			http.StatusTooManyRequests, oauth.ErrInvalidClient)
+		htWantOK(t, env.do(t, htRequest{body: cc, basic: htBasic("conf", htConfSecret), remote: proxy, header: xff("198.51.100.7")}))
+	})
+	t.Run("behind a proxy nobody configured", func(t *testing.T) {
+		env := htNewEnv(t)
+		attack(env, proxy, func(int) http.Header { return xff("203.0.113.9") })
+		htWantError(t, env.do(t, htRequest{body: cc, basic: htBasic("conf", htConfSecret), remote: proxy, header: xff("198.51.100.7")}),
+			http.StatusTooManyRequests, oauth.ErrInvalidClient)
+	})
 }

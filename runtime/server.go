@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/oauthgen/oauthgen/runtime/flowkit"
 	"github.com/oauthgen/oauthgen/runtime/internal/clientauth"
+	"github.com/oauthgen/oauthgen/runtime/internal/clientip"
 	"github.com/oauthgen/oauthgen/runtime/internal/throttle"
 
 	"github.com/oauthgen/oauthgen/runtime/internal/redirecturi"
@@ -46,6 +48,13 @@ type Config struct {
 	// SessionKey signs the login session cookie; at least 32 bytes. Nil
 	// means a random key per process (sessions end at restart).
 	SessionKey []byte
+	// TrustedProxies are the networks of the reverse proxies and load
+	// balancers in front of the server. A request from one of them is
+	// believed about the client's address (Forwarded, X-Forwarded-For),
+	// which the brute-force throttles count failures against; by default
+	// no proxy is trusted and the connection's address counts, so a client
+	// cannot pick the address it is throttled under.
+	TrustedProxies []netip.Prefix
 	// Issuer, when set, replaces the spec's issuer: the same generated code
 	// then serves a staging host, or a test server on a random port. It is
 	// checked like the spec's (https, or http on a loopback host).
@@ -79,6 +88,8 @@ type Server struct {
 	tokenAuthMethods []oauth.ClientAuthMethod
 	// throttle limits failed client authentications (RFC 6749 §2.3.1).
 	throttle *throttle.Throttle
+	// clientIP resolves client addresses behind the trusted proxies.
+	clientIP clientip.Resolver
 
 	// authorize and userinfo are the flows of those endpoints; nil when
 	// the spec does not enable them.
@@ -182,6 +193,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		users:         cfg.Users,
 		pages:         cfg.Pages,
 		throttle:      throttle.NewClientAuth(),
+		clientIP:      clientip.New(cfg.TrustedProxies),
 	}
 	for _, m := range s.AuthMethods {
 		srv.tokenAuthMethods = append(srv.tokenAuthMethods, oauth.ClientAuthMethod(m))

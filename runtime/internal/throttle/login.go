@@ -1,7 +1,6 @@
 package throttle
 
 import (
-	"net/http"
 	"time"
 )
 
@@ -42,23 +41,23 @@ func NewLogin() *Login {
 	}
 }
 
-// loginKeys are the three keys of an attempt. The address is the
-// connection's: forwarded headers are not trusted (RFC 9700 §4.13).
-func loginKeys(username string, r *http.Request) (pair, account, address Key) {
-	host := RemoteHost(r)
-	return Key{username, host}, Key{Name: username}, Key{Host: host}
+// loginKeys are the three keys of an attempt from the client address
+// addr (runtime/internal/clientip: the connection's, unless a trusted
+// proxy forwarded it).
+func loginKeys(username, addr string) (pair, account, address Key) {
+	return Key{username, addr}, Key{Name: username}, Key{Host: addr}
 }
 
-// Blocked reports whether an attempt for username from r must be refused
-// without checking the password.
-func (l *Login) Blocked(username string, r *http.Request, now time.Time) bool {
-	pair, account, address := loginKeys(username, r)
+// Blocked reports whether an attempt for username from addr must be
+// refused without checking the password.
+func (l *Login) Blocked(username, addr string, now time.Time) bool {
+	pair, account, address := loginKeys(username, addr)
 	return l.pair.Blocked(pair, now) > 0 || l.account.Blocked(account, now) > 0 || l.address.Blocked(address, now) > 0
 }
 
 // Fail records a failed attempt.
-func (l *Login) Fail(username string, r *http.Request, now time.Time) {
-	pair, account, address := loginKeys(username, r)
+func (l *Login) Fail(username, addr string, now time.Time) {
+	pair, account, address := loginKeys(username, addr)
 	l.pair.Fail(pair, now)
 	l.account.Fail(account, now)
 	l.address.Fail(address, now)
@@ -66,8 +65,8 @@ func (l *Login) Fail(username string, r *http.Request, now time.Time) {
 
 // Succeed forgets the account's failures. The address keeps its count: one
 // valid account must not let an address try on others without limit.
-func (l *Login) Succeed(username string, r *http.Request) {
-	pair, account, _ := loginKeys(username, r)
+func (l *Login) Succeed(username, addr string) {
+	pair, account, _ := loginKeys(username, addr)
 	l.pair.Succeed(pair)
 	l.account.Succeed(account)
 }

@@ -5,8 +5,6 @@
 package throttle
 
 import (
-	"net"
-	"net/http"
 	"time"
 
 	"github.com/oauthgen/oauthgen/runtime/internal/ttltable"
@@ -74,18 +72,8 @@ type Key struct {
 	Name, Host string
 }
 
-// ClientKey is the pair of presented client_id and source address.
-func ClientKey(clientID string, r *http.Request) Key { return Key{clientID, RemoteHost(r)} }
-
-// RemoteHost is the address of the connection (r.RemoteAddr) without its
-// port: forwarded headers are not trusted (RFC 9700 §4.13).
-func RemoteHost(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+// ClientKey is the pair of presented client_id and client address.
+func ClientKey(clientID, addr string) Key { return Key{clientID, addr} }
 
 // Blocked reports how long the pair stays blocked, or 0.
 func (t *Throttle) Blocked(key Key, now time.Time) time.Duration {
