@@ -61,10 +61,39 @@ type AccessTokenStore interface {
 	RevokeAccessToken(ctx context.Context, key []byte) error
 }
 
-// Store is every storage contract the token endpoint needs.
+// StateStore keeps the runtime's other shared state: browser sessions,
+// pending interactions and their CSRF tokens, remembered consents,
+// throttle counters, replay caches, the signing keys and the secrets
+// instances share. Each entry is a value the runtime encodes, opaque to
+// the store, under a namespace and a key, until it expires; an entry is
+// never returned at or after its expiry. Every call takes the caller's
+// instant, now, so that expiry is the server's Clock's.
+type StateStore interface {
+	// PutState stores value under (ns, key) until expires, replacing what
+	// was there and resetting its count.
+	PutState(ctx context.Context, ns string, key, value []byte, expires, now time.Time) error
+	// State returns the value under (ns, key).
+	State(ctx context.Context, ns string, key []byte, now time.Time) (value []byte, found bool, err error)
+	// TakeState returns the value under (ns, key) and deletes it, in one
+	// atomic step: of concurrent callers exactly one finds it.
+	TakeState(ctx context.Context, ns string, key []byte, now time.Time) (value []byte, found bool, err error)
+	// AddState stores value under (ns, key) until expires unless a live
+	// entry is there, in one atomic step, and reports whether it stored:
+	// of concurrent callers exactly one does.
+	AddState(ctx context.Context, ns string, key, value []byte, expires, now time.Time) (added bool, err error)
+	// CountState adds one to the count under (ns, key) and returns it. A
+	// missing or expired entry starts at 1, expiring at expires; a live
+	// one keeps its expiry. Concurrent calls each count once.
+	CountState(ctx context.Context, ns string, key []byte, expires, now time.Time) (count int64, err error)
+	// DeleteState deletes the entry under (ns, key), if any.
+	DeleteState(ctx context.Context, ns string, key []byte) error
+}
+
+// Store is every storage contract of the runtime.
 type Store interface {
 	GrantStore
 	CodeStore
 	RefreshTokenStore
 	AccessTokenStore
+	StateStore
 }

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -58,6 +59,10 @@ func Run(t *testing.T, newStore func() runtime.Store) {
 	t.Run("LargeValues", func(t *testing.T) { testLargeValues(t, newStore()) })
 	t.Run("ContextCanceled", func(t *testing.T) { testContextCanceled(t, newStore()) })
 	t.Run("Prune", func(t *testing.T) { testPrune(t, newStore()) })
+	t.Run("State", func(t *testing.T) { testState(t, newStore()) })
+	t.Run("TakeStateConcurrently", func(t *testing.T) { testTakeStateConcurrently(t, newStore()) })
+	t.Run("AddStateConcurrently", func(t *testing.T) { testAddStateConcurrently(t, newStore()) })
+	t.Run("CountStateConcurrently", func(t *testing.T) { testCountStateConcurrently(t, newStore()) })
 }
 
 // Pruner is a store that deletes expired records on demand. Every store of
@@ -721,5 +726,157 @@ func testPrune(t *testing.T, s runtime.Store) {
 	}
 	if _, found, _ := s.RefreshToken(ctx, refresh.Hash); found {
 		t.Error("an expired refresh token was kept")
+	}
+}
+
+// stateRacers is how many goroutines race for one state entry.
+const stateRacers = 64
+
+// testState: entries live until they expire, namespaces are apart, Put
+// replaces and resets the count, Take deletes, Add stores only over a
+// missing or expired entry, Count restarts after expiry, values survive
+// the round trip whatever their size, and a canceled context fails.
+func testState(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	key := hash(t)
+	exp := base.Add(time.Minute)
+	if err := s.PutState(ctx, "a", key, []byte("v1"), exp, base); err != nil {
+		t.Fatalf("PutState: %v", err)
+	}
+	if v, found, err := s.State(ctx, "a", key, base); err != nil || !found || string(v) != "v1" {
+		t.Fatalf("State = %q, %v, %v; want v1", v, found, err)
+	}
+	if _, found, _ := s.State(ctx, "b", key, base); found {
+		t.Error("another namespace sees the entry")
+	}
+	if _, found, _ := s.State(ctx, "a", key, exp); found {
+		t.Error("an entry is live at its expiry")
+	}
+	// Replace, with an empty value.
+	if err := s.PutState(ctx, "a", key, nil, exp, base); err != nil {
+		t.Fatal(err)
+	}
+	if v, found, _ := s.State(ctx, "a", key, base); !found || len(v) != 0 {
+		t.Errorf("replaced entry = %q, %v; want empty, found", v, found)
+	}
+	// Take.
+	if v, found, err := s.TakeState(ctx, "a", key, base); err != nil || !found || len(v) != 0 {
+		t.Errorf("TakeState = %q, %v, %v", v, found, err)
+	}
+	if _, found, _ := s.TakeState(ctx, "a", key, base); found {
+		t.Error("an entry was taken twice")
+	}
+	// Add.
+	if added, err := s.AddState(ctx, "r", key, []byte("x"), exp, base); err != nil || !added {
+		t.Fatalf("first AddState = %v, %v", added, err)
+	}
+	if added, _ := s.AddState(ctx, "r", key, []byte("y"), exp, base.Add(time.Second)); added {
+		t.Error("AddState over a live entry stored")
+	}
+	if added, _ := s.AddState(ctx, "r", key, []byte("z"), exp.Add(time.Minute), exp); !added {
+		t.Error("AddState over an expired entry did not store")
+	}
+	if v, _, _ := s.State(ctx, "r", key, exp); string(v) != "z" {
+		t.Errorf("after AddState over an expired entry, State = %q", v)
+	}
+	// Count.
+	for want := int64(1); want <= 3; want++ {
+		if n, err := s.CountState(ctx, "c", key, exp, base); err != nil || n != want {
+			t.Fatalf("CountState = %d, %v; want %d", n, err, want)
+		}
+	}
+	if n, _ := s.CountState(ctx, "c", key, exp.Add(time.Hour), exp); n != 1 {
+		t.Errorf("CountState after expiry = %d; want 1", n)
+	}
+	if n, _ := s.CountState(ctx, "c", key, exp, exp.Add(time.Minute)); n != 2 {
+		t.Errorf("CountState keeps the new expiry: %d; want 2", n)
+	}
+	// Delete.
+	if err := s.DeleteState(ctx, "c", key); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.CountState(ctx, "c", key, exp, base); n != 1 {
+		t.Errorf("CountState after DeleteState = %d; want 1", n)
+	}
+	if err := s.DeleteState(ctx, "c", hash(t)); err != nil {
+		t.Errorf("DeleteState of nothing: %v", err)
+	}
+	// Large values.
+	big := make([]byte, 1<<20)
+	if _, err := rand.Read(big); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutState(ctx, "big", key, big, exp, base); err != nil {
+		t.Fatalf("PutState of 1 MiB: %v", err)
+	}
+	if v, _, _ := s.State(ctx, "big", key, base); !bytes.Equal(v, big) {
+		t.Error("a 1 MiB value did not survive")
+	}
+	// A canceled context.
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := s.PutState(canceled, "x", key, []byte("v"), exp, base); err == nil {
+		t.Error("PutState with a canceled context succeeded")
+	}
+	if _, found, _ := s.State(ctx, "x", key, base); found {
+		t.Error("PutState with a canceled context stored")
+	}
+}
+
+// testTakeStateConcurrently: of stateRacers takers of one entry, exactly
+// one gets it.
+func testTakeStateConcurrently(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	key := hash(t)
+	if err := s.PutState(ctx, "csrf", key, []byte("token"), base.Add(time.Minute), base); err != nil {
+		t.Fatal(err)
+	}
+	checkOneWinner(t, race(stateRacers, func() (runtime.ConsumeResult, error) {
+		_, found, err := s.TakeState(ctx, "csrf", key, base)
+		if found {
+			return runtime.Consumed, err
+		}
+		return runtime.AlreadyConsumed, err
+	}))
+}
+
+// testAddStateConcurrently: of stateRacers adders of one key, exactly one
+// stores (a replay cache's guarantee).
+func testAddStateConcurrently(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	key := hash(t)
+	checkOneWinner(t, race(stateRacers, func() (runtime.ConsumeResult, error) {
+		added, err := s.AddState(ctx, "replay", key, []byte("jti"), base.Add(time.Minute), base)
+		if added {
+			return runtime.Consumed, err
+		}
+		return runtime.AlreadyConsumed, err
+	}))
+}
+
+// testCountStateConcurrently: stateRacers concurrent counts of one key
+// each count once: the counts returned are 1 to stateRacers.
+func testCountStateConcurrently(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	key := hash(t)
+	counts := make([]int64, stateRacers)
+	var wg sync.WaitGroup
+	for i := range stateRacers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, err := s.CountState(ctx, "failures", key, base.Add(time.Minute), base)
+			if err != nil {
+				t.Error(err)
+			}
+			counts[i] = n
+		}()
+	}
+	wg.Wait()
+	slices.Sort(counts)
+	for i, n := range counts {
+		if n != int64(i+1) {
+			t.Fatalf("counts %v; want 1 to %d, each once", counts, stateRacers)
+		}
 	}
 }

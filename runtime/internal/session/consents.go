@@ -45,7 +45,7 @@ func (c *Consents) Covers(subject, clientID string, scope oauth.ScopeSet, now ti
 // The read and the write are one atomic step, so two approvals at once
 // both count.
 func (c *Consents) Remember(subject, clientID string, scope oauth.ScopeSet, now time.Time) {
-	c.table.Upsert(consentKey{subject, clientID}, now, func(prev oauth.ScopeSet, _ bool) (oauth.ScopeSet, time.Time) {
+	c.table.Upsert(consentKey{subject, clientID}, now, func(prev oauth.ScopeSet, _ time.Time, _ bool) (oauth.ScopeSet, time.Time) {
 		all := slices.Clone(prev)
 		for _, s := range scope {
 			if !all.Contains(s) {

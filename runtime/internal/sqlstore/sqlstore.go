@@ -72,6 +72,7 @@ func (d Dialect) rebind(q string) string {
 type Store struct {
 	db DB
 	q  queries
+	sq stateQueries
 	// lastPrune is when this instance last pruned, in Unix seconds.
 	lastPrune atomic.Int64
 }
@@ -81,7 +82,7 @@ var _ runtime.Store = (*Store)(nil)
 // New returns the store over db, whose schema Migrate has brought up to
 // date.
 func New(db DB, d Dialect) *Store {
-	return &Store{db: db, q: newQueries(d)}
+	return &Store{db: db, q: newQueries(d), sq: newStateQueries(d)}
 }
 
 // pruneInterval is how often an instance deletes expired rows.
@@ -106,6 +107,9 @@ func (s *Store) Prune(ctx context.Context, now time.Time) error {
 		if err := s.db.Exec(ctx, q, now.Unix()); err != nil {
 			return fmt.Errorf("prune: %w", err)
 		}
+	}
+	if err := s.db.Exec(ctx, s.sq.prune, nanos(now)); err != nil {
+		return fmt.Errorf("prune: %w", err)
 	}
 	return nil
 }

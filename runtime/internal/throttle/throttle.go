@@ -86,7 +86,7 @@ func (t *Throttle) Blocked(key Key, now time.Time) time.Duration {
 
 // Fail records a failed authentication of the pair.
 func (t *Throttle) Fail(key Key, now time.Time) {
-	t.entries.Upsert(key, now, func(e entry, ok bool) (entry, time.Time) {
+	t.entries.Upsert(key, now, func(e entry, _ time.Time, ok bool) (entry, time.Time) {
 		if !ok || now.Sub(e.windowStart) >= t.window {
 			e = entry{windowStart: now}
 		}

@@ -62,14 +62,24 @@ func (t *Table[K, V]) Put(k K, v V, expires, now time.Time) {
 	t.store(k, v, expires, now)
 }
 
-// Upsert stores under k what f returns for the live entry of k (the zero
-// value and false when there is none), in one atomic step.
-func (t *Table[K, V]) Upsert(k K, now time.Time, f func(v V, ok bool) (V, time.Time)) {
+// Upsert stores under k what f returns for the live entry of k and its
+// expiry (the zero value, the zero time and false when there is none), in
+// one atomic step.
+func (t *Table[K, V]) Upsert(k K, now time.Time, f func(v V, expires time.Time, ok bool) (V, time.Time)) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	e, ok := t.live(k, now)
-	v, expires := f(e.value, ok)
+	v, expires := f(e.value, e.expires, ok)
 	t.store(k, v, expires, now)
+}
+
+// Take returns the live entry of k and removes it, in one atomic step.
+func (t *Table[K, V]) Take(k K, now time.Time) (V, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e, ok := t.live(k, now)
+	delete(t.entries, k)
+	return e.value, ok
 }
 
 // Update runs f on the live entry of k under the table's lock, so that a
