@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -136,7 +135,12 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 
 	// 10-13. The end user: session, prompt, max_age, login, consent; then
 	// the flow, with the context just prepared, and the response.
-	if auth, ok := s.interact(ctx, w, r, ar, pending{}, s.endUser.sessions.Current(r, now), now, false); ok {
+	us, err := s.endUser.sessions.Current(ctx, r, now)
+	if err != nil {
+		s.authorizeFail(ctx, w, ar, stateUnavailable(err))
+		return
+	}
+	if auth, ok := s.interact(ctx, w, r, ar, pending{}, us, now, false); ok {
 		a.authenticate(auth)
 		s.finishAuthorize(ctx, w, ar, a, call, pending{})
 	}
@@ -174,13 +178,16 @@ func (s *Server) interact(ctx context.Context, w http.ResponseWriter, r *http.Re
 	}
 	if needLogin {
 		if ar.prompt.Has(oauth.PromptNone) {
-			s.endInteraction(pd)
+			s.endInteraction(ctx, ar, pd)
 			s.authorizeFail(ctx, w, ar, oauth.NewError(oauth.ErrLoginRequired, "the end user is not signed in"))
 			return Authentication{}, false
 		}
 		if !us.HasCookie {
 			id := session.NewID()
-			s.endUser.sessions.SetCookie(w, id)
+			if err := s.endUser.sessions.SetCookie(ctx, w, id, now); err != nil {
+				s.authorizeFail(ctx, w, ar, stateUnavailable(err))
+				return Authentication{}, false
+			}
 			us.Key = id.Key()
 		}
 		rec := session.Interaction{Browser: us.Key, Step: session.StepLogin, Params: ar.params}
@@ -196,14 +203,26 @@ func (s *Server) interact(ctx context.Context, w http.ResponseWriter, r *http.Re
 	}
 
 	auth := authenticationOf(us.Session)
-	if ar.prompt.Has(oauth.PromptConsent) || !s.endUser.consents.Covers(auth.Subject, ar.client.ID, ar.granted, now) {
+	covered := false
+	if !ar.prompt.Has(oauth.PromptConsent) {
+		var err error
+		if covered, err = s.endUser.consents.Covers(ctx, auth.Subject, ar.client.ID, ar.granted, now); err != nil {
+			s.authorizeFail(ctx, w, ar, stateUnavailable(err))
+			return Authentication{}, false
+		}
+	}
+	if !covered {
 		if ar.prompt.Has(oauth.PromptNone) {
-			s.endInteraction(pd)
+			s.endInteraction(ctx, ar, pd)
 			s.authorizeFail(ctx, w, ar, oauth.NewError(oauth.ErrConsentRequired, "the end user has not approved this request"))
 			return Authentication{}, false
 		}
 		rec := session.Interaction{Browser: us.Key, Step: session.StepConsent, Params: ar.params, LoggedIn: pd.rec.LoggedIn}
-		id, csrf := s.endUser.interactions.Save(pd.id, rec, now)
+		id, csrf, err := s.endUser.interactions.Save(ctx, pd.id, rec, now)
+		if err != nil {
+			s.authorizeFail(ctx, w, ar, stateUnavailable(err))
+			return Authentication{}, false
+		}
 		if afterPost {
 			// The consent page is a GET of its own, so a reload does not
 			// post the login form again.
@@ -217,9 +236,18 @@ func (s *Server) interact(ctx context.Context, w http.ResponseWriter, r *http.Re
 }
 
 // endInteraction forgets the interaction once the request is answered.
-func (s *Server) endInteraction(pd pending) {
-	if pd.id != "" {
-		s.endUser.interactions.End(pd.id)
+// A store that fails to forget it only leaves it to expire: its form's
+// CSRF token is already consumed.
+func (s *Server) endInteraction(ctx context.Context, ar *authorizeRequest, pd pending) {
+	if pd.id == "" {
+		return
+	}
+	if err := s.endUser.interactions.End(ctx, pd.id); err != nil {
+		log := s.log
+		if ar != nil {
+			log = ar.log
+		}
+		log.LogAttrs(ctx, slog.LevelWarn, "interaction not ended", slog.String("cause", err.Error()))
 	}
 }
 
@@ -228,7 +256,11 @@ func (s *Server) endInteraction(pd pending) {
 func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, ar *authorizeRequest, id string, rec session.Interaction,
 	username, message string, now time.Time) {
 	rec.Step = session.StepLogin
-	id, csrf := s.endUser.interactions.Save(id, rec, now)
+	id, csrf, err := s.endUser.interactions.Save(r.Context(), id, rec, now)
+	if err != nil {
+		s.authorizeFail(r.Context(), w, ar, stateUnavailable(err))
+		return
+	}
 	reply.PageHeaders(w.Header(), s.formActions(ar), "")
 	s.pages.Login(w, r, LoginPage{
 		Action:      s.settings.Paths[authorizeEndpointID] + loginSubpath,
@@ -299,7 +331,11 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 
 	// The interaction, bound to this browser's cookie: the one it had when
 	// the page was shown, or, after a login in another tab, its successor.
-	us := s.endUser.sessions.Current(r, now)
+	us, err := s.endUser.sessions.Current(ctx, r, now)
+	if err != nil {
+		s.showError(ctx, w, r, unavailablePage(err))
+		return
+	}
 	var browsers []session.Key
 	if us.HasCookie {
 		browsers = append(browsers, us.Key)
@@ -308,7 +344,11 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	id := posted.Get("interaction")
-	rec, ok := s.endUser.interactions.Claim(id, posted.Get("csrf"), session.StepLogin, browsers, now)
+	rec, ok, err := s.endUser.interactions.Claim(ctx, id, posted.Get("csrf"), session.StepLogin, browsers, now)
+	if err != nil {
+		s.showError(ctx, w, r, unavailablePage(err))
+		return
+	}
 	if !ok {
 		s.showError(ctx, w, r, formExpiredPage())
 		return
@@ -322,7 +362,13 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	// The throttle, then the password; every failure shows the same page.
 	username, password := posted.Get("username"), Secret(posted.Get("password"))
 	addr := s.clientIP.Addr(r)
-	if s.endUser.throttle.Blocked(username, addr, now) {
+	blocked, err := s.endUser.throttle.Blocked(ctx, username, addr, now)
+	if err != nil {
+		s.endInteraction(ctx, ar, pd)
+		s.authorizeFail(ctx, w, ar, stateUnavailable(err))
+		return
+	}
+	if blocked {
 		ar.log.LogAttrs(ctx, slog.LevelInfo, "login throttled")
 		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
 		return
@@ -334,16 +380,28 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok || subject == "" {
-		s.endUser.throttle.Fail(username, addr, now)
 		ar.log.LogAttrs(ctx, slog.LevelInfo, "login failed", slog.String("client_addr", addr))
+		if err := s.endUser.throttle.Fail(ctx, username, addr, now); err != nil {
+			// An uncounted failure would be a free guess: fail closed.
+			s.endInteraction(ctx, ar, pd)
+			s.authorizeFail(ctx, w, ar, stateUnavailable(err))
+			return
+		}
 		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
 		return
 	}
-	s.endUser.throttle.Succeed(username, addr)
+	if err := s.endUser.throttle.Succeed(ctx, username, addr, now); err != nil {
+		// The old failures only count on until their window ends.
+		ar.log.LogAttrs(ctx, slog.LevelWarn, "login failures not reset", slog.String("cause", err.Error()))
+	}
 
 	// A new session, under a new cookie.
 	ls := session.Session{Subject: subject, Username: username, AMR: []string{"pwd"}} // RFC 8176 §2
-	us = s.endUser.sessions.Login(w, us, ls, now)
+	if us, err = s.endUser.sessions.Login(ctx, w, us, ls, now); err != nil {
+		s.endInteraction(ctx, ar, pd)
+		s.authorizeFail(ctx, w, ar, stateUnavailable(err))
+		return
+	}
 	pd.rec.Browser, pd.rec.LoggedIn = us.Key, true
 	if auth, ok := s.interact(ctx, w, r, ar, pd, us, now, true); ok {
 		s.finishAuthorize(ctx, w, ar, s.newAuthorizeContext(r, ar, auth, now), nil, pd)
@@ -357,12 +415,20 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.clock.Now()
-	us := s.endUser.sessions.Current(r, now)
+	us, err := s.endUser.sessions.Current(ctx, r, now)
+	if err != nil {
+		s.showError(ctx, w, r, unavailablePage(err))
+		return
+	}
 
 	switch r.Method {
 	case http.MethodGet:
 		id := r.URL.Query().Get("interaction")
-		rec, ok := s.endUser.interactions.View(id, session.StepConsent, us.Key, now)
+		rec, ok, err := s.endUser.interactions.View(ctx, id, session.StepConsent, us.Key, now)
+		if err != nil {
+			s.showError(ctx, w, r, unavailablePage(err))
+			return
+		}
 		if !us.SignedIn || !ok {
 			s.showError(ctx, w, r, formExpiredPage())
 			return
@@ -371,7 +437,11 @@ func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
-		id, csrf := s.endUser.interactions.Save(id, rec, now)
+		id, csrf, err := s.endUser.interactions.Save(ctx, id, rec, now)
+		if err != nil {
+			s.authorizeFail(ctx, w, ar, stateUnavailable(err))
+			return
+		}
 		s.showConsent(w, r, ar, us.Session, id, csrf)
 	case http.MethodPost:
 		posted, pe := s.endUserForm(w, r)
@@ -380,7 +450,11 @@ func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		id := posted.Get("interaction")
-		rec, ok := s.endUser.interactions.Claim(id, posted.Get("csrf"), session.StepConsent, []session.Key{us.Key}, now)
+		rec, ok, err := s.endUser.interactions.Claim(ctx, id, posted.Get("csrf"), session.StepConsent, []session.Key{us.Key}, now)
+		if err != nil {
+			s.showError(ctx, w, r, unavailablePage(err))
+			return
+		}
 		if !ok || !us.SignedIn {
 			s.showError(ctx, w, r, formExpiredPage())
 			return
@@ -393,13 +467,17 @@ func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 		switch posted.Get("decision") {
 		case "approve":
 			auth := authenticationOf(us.Session)
-			s.endUser.consents.Remember(auth.Subject, ar.client.ID, ar.granted, now)
+			if err := s.endUser.consents.Remember(ctx, auth.Subject, ar.client.ID, ar.granted, now); err != nil {
+				s.endInteraction(ctx, ar, pd)
+				s.authorizeFail(ctx, w, ar, stateUnavailable(err))
+				return
+			}
 			s.finishAuthorize(ctx, w, ar, s.newAuthorizeContext(r, ar, auth, now), nil, pd)
 		case "deny":
-			s.endInteraction(pd)
+			s.endInteraction(ctx, ar, pd)
 			s.authorizeFail(ctx, w, ar, oauth.NewError(oauth.ErrAccessDenied, "the end user denied the request")) // RFC 6749 §4.1.2.1
 		default:
-			s.endInteraction(pd)
+			s.endInteraction(ctx, ar, pd)
 			s.showError(ctx, w, r, badRequestPage("The consent form was not filled in.", nil))
 		}
 	}
@@ -436,12 +514,12 @@ func (s *Server) endUserForm(w http.ResponseWriter, r *http.Request) (form.Param
 func (s *Server) resumeAuthorize(ctx context.Context, w http.ResponseWriter, r *http.Request, pd pending) (*authorizeRequest, bool) {
 	ar, pe := s.identifyAuthorizeClient(ctx, pd.rec.Params, nil)
 	if pe != nil {
-		s.endInteraction(pd)
+		s.endInteraction(ctx, ar, pd)
 		s.showError(ctx, w, r, pe)
 		return nil, false
 	}
 	if e := s.checkAuthorizeRequest(ar, nil); e != nil {
-		s.endInteraction(pd)
+		s.endInteraction(ctx, ar, pd)
 		s.authorizeFail(ctx, w, ar, e)
 		return nil, false
 	}
@@ -454,7 +532,7 @@ func (s *Server) resumeAuthorize(ctx context.Context, w http.ResponseWriter, r *
 // with state and iss. The interaction ends first: it is single use.
 func (s *Server) finishAuthorize(ctx context.Context, w http.ResponseWriter, ar *authorizeRequest, a *AuthorizeContext,
 	call func(context.Context) (*AuthorizeResponse, error), pd pending) {
-	s.endInteraction(pd)
+	s.endInteraction(ctx, ar, pd)
 	var err error
 	if call == nil {
 		call, err = prepareFlow(ctx, a.Log, "authorize", s.authorize.Flow.Prepare, a)
@@ -534,8 +612,9 @@ func (a *AuthorizeContext) authenticate(auth Authentication) {
 
 // normaliseAuthorize checks the authorization endpoint's registration at
 // NewServer and fills its defaults: the code lifetime (60 s; at most 10
-// minutes, RFC 6749 §4.1.2) and the session key (32 random bytes; sessions
-// then end at restart). It returns the registration's copy and the key.
+// minutes, RFC 6749 §4.1.2) and the session key (at least 32 bytes; none
+// means the store's shared key). It returns the registration's copy and
+// the key.
 func normaliseAuthorize(reg *Registration[AuthorizeFlow], key []byte) (*Registration[AuthorizeFlow], []byte, error) {
 	if reg == nil {
 		return nil, key, nil
@@ -556,8 +635,7 @@ func normaliseAuthorize(reg *Registration[AuthorizeFlow], key []byte) (*Registra
 	}
 	switch {
 	case len(key) == 0:
-		key = make([]byte, session.KeyBytes)
-		_, _ = rand.Read(key) // crypto/rand.Read never returns an error (Go 1.24+)
+		key = nil // the key the store keeps (session.New)
 	case len(key) < session.KeyBytes:
 		errs = append(errs, fmt.Errorf("config: SessionKey must be at least %d bytes", session.KeyBytes))
 	default:
@@ -567,13 +645,13 @@ func normaliseAuthorize(reg *Registration[AuthorizeFlow], key []byte) (*Registra
 }
 
 // newEndUser builds the end-user state of a server with an authorization
-// endpoint.
-func newEndUser(key []byte, issuer string) *endUser {
+// endpoint, kept in its store.
+func newEndUser(st Store, key []byte, issuer string) *endUser {
 	return &endUser{
-		sessions:     session.New(key, issuer),
-		interactions: session.NewInteractions(),
-		consents:     session.NewConsents(),
-		throttle:     throttle.NewLogin(),
+		sessions:     session.New(st, key, issuer),
+		interactions: session.NewInteractions(st),
+		consents:     session.NewConsents(st),
+		throttle:     throttle.NewLogin(st),
 		formPost:     formpost.New(),
 	}
 }

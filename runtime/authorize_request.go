@@ -70,6 +70,14 @@ func pageErr(status int, title, message string, cause error) *pageError {
 	return &pageError{status: status, title: title, message: message, cause: cause}
 }
 
+// unavailablePage is the page of a request whose state the store could not
+// read or write, before the server knows where to redirect (503, the
+// status of temporarily_unavailable; RFC 6749 §4.1.2.1).
+func unavailablePage(cause error) *pageError {
+	return pageErr(http.StatusServiceUnavailable, "Sign-in is temporarily unavailable",
+		"The server cannot complete the sign-in right now. Try again in a moment.", cause)
+}
+
 // badRequestPage is the page of a request the server cannot redirect.
 func badRequestPage(message string, cause error) *pageError {
 	return pageErr(http.StatusBadRequest, "This sign-in request is invalid", message, cause)

@@ -45,7 +45,11 @@ func (s *Server) authenticateClient(ctx context.Context, r *http.Request, p form
 	var key throttle.Key
 	if cred.Method != oauth.AuthNone {
 		key = throttle.ClientKey(cred.ID, s.clientIP.Addr(r))
-		if d := s.throttle.Blocked(key, now); d > 0 {
+		d, err := s.throttle.Blocked(ctx, key, now)
+		if err != nil {
+			return res, oauth.AsError(err)
+		}
+		if d > 0 {
 			res.retryAfter = d
 			return res, oauth.NewError(oauth.ErrInvalidClient, "too many failed authentication attempts; try again later")
 		}
@@ -61,16 +65,22 @@ func (s *Server) authenticateClient(ctx context.Context, r *http.Request, p form
 	if client == nil || client.AuthMethod != cred.Method || !slices.Contains(methods, cred.Method) {
 		if cred.Method != oauth.AuthNone {
 			s.secrets.Dummy(cred.Secret) // comparable work for every failure
-			s.throttle.Fail(key, now)
+			if err := s.throttle.Fail(ctx, key, now); err != nil {
+				return res, oauth.AsError(err) // an uncounted failure would be a free guess
+			}
 		}
 		return res, clientauth.Failed()
 	}
 	if cred.Method != oauth.AuthNone {
 		if !s.secrets.Verify(client.ID, client.secretHash, cred.Secret, now) {
-			s.throttle.Fail(key, now)
+			if err := s.throttle.Fail(ctx, key, now); err != nil {
+				return res, oauth.AsError(err)
+			}
 			return res, clientauth.Failed()
 		}
-		s.throttle.Succeed(key)
+		if err := s.throttle.Succeed(ctx, key, now); err != nil {
+			return res, oauth.AsError(err)
+		}
 	}
 	res.client = client
 	return res, nil

@@ -34,3 +34,11 @@ func endpointFailure(ctx context.Context, log *slog.Logger, endpoint string, all
 	}
 	return e
 }
+
+// stateUnavailable is the answer of the authorization endpoint when its
+// state (sessions, interactions, consents, throttles) cannot be read or
+// written: temporarily_unavailable (RFC 6749 §4.1.2.1), the store's error
+// kept as the cause for the log.
+func stateUnavailable(err error) *oauth.Error {
+	return oauth.NewError(oauth.ErrTemporarilyUnavail, "the server cannot complete the sign-in right now; try again").WithCause(err)
+}

@@ -46,7 +46,9 @@ type Config struct {
 	// runtime's own accessible, asset-free pages.
 	Pages Pages
 	// SessionKey signs the login session cookie; at least 32 bytes. Nil
-	// means a random key per process (sessions end at restart).
+	// means a random key kept in the Store, made by the first instance
+	// that needs it: every instance on one store shares it, and sessions
+	// survive restarts of a persistent store.
 	SessionKey []byte
 	// TrustedProxies are the networks of the reverse proxies and load
 	// balancers in front of the server. A request from one of them is
@@ -192,7 +194,6 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		revocation:    revocation,
 		users:         cfg.Users,
 		pages:         cfg.Pages,
-		throttle:      throttle.NewClientAuth(),
 		clientIP:      clientip.New(cfg.TrustedProxies),
 	}
 	for _, m := range s.AuthMethods {
@@ -231,6 +232,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	if srv.clock == nil {
 		srv.clock = systemClock{}
 	}
+	srv.throttle = throttle.NewClientAuth(srv.store)
 	if m, ok := srv.store.(*MemoryStore); ok {
 		m.adoptClock(srv.clock) // it prunes expired records by the server's time
 	}
@@ -241,7 +243,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		if srv.pages == nil {
 			srv.pages = defaultPages()
 		}
-		srv.endUser = newEndUser(sessionKey, s.Issuer) // sessions, interactions, consents, login throttle
+		srv.endUser = newEndUser(srv.store, sessionKey, s.Issuer) // sessions, interactions, consents, login throttle
 	}
 	if srv.keys == nil {
 		// A key for every algorithm the server signs with: access tokens'

@@ -5,6 +5,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/internal/statens"
 	"github.com/oauthgen/oauthgen/runtime/internal/ttltable"
 )
 
@@ -32,7 +33,7 @@ type memState struct {
 // room before they expire: throttle blocks, single-use markers (a
 // dropped one would accept a replay), keys and shared secrets.
 var memStateKept = map[string]bool{
-	stateBlock: true, stateReplay: true, stateKeys: true, stateSecret: true,
+	statens.Block: true, statens.Replay: true, statens.Keys: true, statens.Secret: true,
 }
 
 func newMemStates() *ttltable.Table[memStateKey, memState] {

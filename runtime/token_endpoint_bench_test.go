@@ -57,7 +57,7 @@ func BenchmarkTokenErrorInvalidClient(b *testing.B) {
 	env.srv.log = slog.New(slog.DiscardHandler)
 	// A throttle that counts but never blocks: every iteration is a 401, not
 	// the 429 of a blocked pair.
-	env.srv.throttle = throttle.New(math.MaxInt, time.Minute, time.Minute)
+	env.srv.throttle = throttle.New(env.srv.store, "client", math.MaxInt, time.Minute, time.Minute)
 	auth := htBasicHeader("conf", "wrong")
 	b.ReportAllocs()
 	for b.Loop() {

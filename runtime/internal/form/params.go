@@ -199,3 +199,18 @@ func (p Params) Clone() Params {
 	}
 	return out
 }
+
+// Encode writes the parameters as a form body, in order; Split reads it
+// back to the same parameters.
+func (p Params) Encode() string {
+	var b strings.Builder
+	for i, kv := range p.pairs {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(kv.name))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(kv.value))
+	}
+	return b.String()
+}

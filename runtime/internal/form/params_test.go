@@ -2,11 +2,13 @@ package form
 
 import (
 	"fmt"
-	"github.com/oauthgen/oauthgen/runtime/oauth"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // TestParseParams covers empty, repeated and malformed parameters (RFC 6749
@@ -95,6 +97,30 @@ func BenchmarkParseQuery(b *testing.B) {
 		v, err := url.ParseQuery(body)
 		if err != nil || v.Get("code_verifier") == "" {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestEncodeRoundTrip: Split(Encode(p)) is p, repeated and escaped
+// parameters included.
+func TestEncodeRoundTrip(t *testing.T) {
+	for _, body := range []string{
+		"",
+		"a=1",
+		"resource=https%3A%2F%2Fa&resource=https%3A%2F%2Fb&scope=openid+profile",
+		"x=%26%3D%25+%2B&y=%E2%82%AC",
+		"state=1&state=2",
+	} {
+		p, e := Split(body)
+		if e != nil {
+			t.Fatalf("Split(%q): %v", body, e)
+		}
+		q, e := Split(p.Encode())
+		if e != nil {
+			t.Fatalf("Split(Encode(%q)): %v", body, e)
+		}
+		if !reflect.DeepEqual(p.pairs, q.pairs) {
+			t.Errorf("%q: round trip gave %v, want %v", body, q.pairs, p.pairs)
 		}
 	}
 }

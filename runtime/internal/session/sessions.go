@@ -4,24 +4,27 @@
 package session
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/oauthgen/oauthgen/runtime/internal/randtok"
-	"github.com/oauthgen/oauthgen/runtime/internal/ttltable"
+	"github.com/oauthgen/oauthgen/runtime/internal/statens"
 )
 
 // The end user's login session. The browser holds a
 // cookie whose value is a 256-bit random id and an HMAC-SHA256 over it with
-// the server's session key; the server keeps the session record keyed by
-// the SHA-256 of the id, so neither a leaked store nor a forged cookie
-// yields a session. Every browser that reaches a login page gets a cookie,
+// the server's session key; the server keeps the session record in its
+// StateStore keyed by the SHA-256 of the id, so neither a leaked store nor
+// a forged cookie yields a session, and every instance on the store knows
+// it. Every browser that reaches a login page gets a cookie,
 // before it signs in: pending interactions are bound to it (interaction.go),
 // which defeats login CSRF (RFC 6749 §10.12). A successful login always
 // issues a new id (against session fixation), and the record of the old one
@@ -35,7 +38,6 @@ const (
 	// TTL is the lifetime of a login session.
 	TTL            = 12 * time.Hour
 	sessionIDBytes = 32
-	maxSessions    = 1 << 16
 	// CookieName is the name of the session cookie, after its prefix.
 	CookieName = "oauthgen-session"
 	// securePrefix is the cookie prefix that makes the browser insist on
@@ -67,35 +69,36 @@ func NewID() ID {
 type Session struct {
 	// Subject is the end user; Username is the name they signed in with,
 	// shown on the consent page.
-	Subject  string
-	Username string
+	Subject  string `json:"sub"`
+	Username string `json:"username,omitempty"`
 	// AuthTime is when they authenticated, AMR how (RFC 8176).
-	AuthTime time.Time
-	AMR      []string
+	AuthTime time.Time `json:"auth_time"`
+	AMR      []string  `json:"amr,omitempty"`
 	// SID is the public session id (the sid claim); never the cookie's id.
-	SID string
+	SID string `json:"sid"`
 	// ExpiresAt ends the session: TTL after the login.
-	ExpiresAt time.Time
+	ExpiresAt time.Time `json:"exp"`
 	// Previous is the key of the cookie this session replaced at login, so
 	// an interaction started in another tab before the login stays usable.
-	Previous Key
+	Previous Key `json:"previous,omitzero"`
 }
 
-// Sessions holds the login sessions of one server.
+// Sessions holds the login sessions of one server, in its store.
 type Sessions struct {
-	key    []byte // the HMAC key, ≥ 32 bytes
+	keys   *cookieKey
 	name   string // the cookie name
 	secure bool   // the Secure attribute and the __Host- prefix
-	table  *ttltable.Table[Key, Session]
+	store  Store
 }
 
-// New builds the session state of a server with the issuer iss.
-// The cookie is Secure and __Host- prefixed unless the issuer is http on a
-// loopback host (which the server allows only there):
-// browsers refuse Secure cookies over plain http.
-func New(key []byte, iss string) *Sessions {
-	s := &Sessions{key: key, name: securePrefix + CookieName, secure: true,
-		table: ttltable.New[Key, Session](maxSessions)}
+// New builds the session state of a server with the issuer iss. The
+// cookies are signed with key when it is set, else with the key the
+// instances sharing st agree on (cookieKey). The cookie is Secure and
+// __Host- prefixed unless the issuer is http on a loopback host (which the
+// server allows only there): browsers refuse Secure cookies over plain
+// http.
+func New(st Store, key []byte, iss string) *Sessions {
+	s := &Sessions{keys: newCookieKey(st, key), name: securePrefix + CookieName, secure: true, store: st}
 	if u, err := url.Parse(iss); err == nil && u.Scheme == "http" {
 		s.name, s.secure = CookieName, false
 	}
@@ -103,21 +106,21 @@ func New(key []byte, iss string) *Sessions {
 }
 
 // mac returns the HMAC-SHA256 of id with the session key.
-func (s *Sessions) mac(id ID) []byte {
-	m := hmac.New(sha256.New, s.key)
+func mac(key []byte, id ID) []byte {
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte(sessionMACLabel))
 	m.Write(id[:])
 	return m.Sum(nil)
 }
 
 // cookieValue is base64url(id) "." base64url(HMAC(id)).
-func (s *Sessions) cookieValue(id ID) string {
-	return base64.RawURLEncoding.EncodeToString(id[:]) + "." + base64.RawURLEncoding.EncodeToString(s.mac(id))
+func cookieValue(key []byte, id ID) string {
+	return base64.RawURLEncoding.EncodeToString(id[:]) + "." + base64.RawURLEncoding.EncodeToString(mac(key, id))
 }
 
 // fromRequest returns the id of the request's session cookie when it is
-// present and its MAC verifies (compared in constant time).
-func (s *Sessions) fromRequest(r *http.Request) (ID, bool) {
+// present and its MAC verifies with key (compared in constant time).
+func (s *Sessions) fromRequest(r *http.Request, key []byte) (ID, bool) {
 	var id ID
 	c, err := r.Cookie(s.name)
 	if err != nil {
@@ -133,7 +136,7 @@ func (s *Sessions) fromRequest(r *http.Request) (ID, bool) {
 	}
 	copy(id[:], b)
 	m, err := base64.RawURLEncoding.DecodeString(rawMAC)
-	if err != nil || !hmac.Equal(m, s.mac(id)) {
+	if err != nil || !hmac.Equal(m, mac(key, id)) {
 		return ID{}, false
 	}
 	return id, true
@@ -144,16 +147,21 @@ func (s *Sessions) fromRequest(r *http.Request) (ID, bool) {
 // Strict, because the browser arrives from the client's site by a
 // top-level GET and must bring the session along. Max-Age is the session's
 // lifetime; the record's expiry is what counts.
-func (s *Sessions) SetCookie(w http.ResponseWriter, id ID) {
+func (s *Sessions) SetCookie(ctx context.Context, w http.ResponseWriter, id ID, now time.Time) error {
+	key, err := s.keys.get(ctx, now)
+	if err != nil {
+		return err
+	}
 	http.SetCookie(w, &http.Cookie{
 		Name:     s.name,
-		Value:    s.cookieValue(id),
+		Value:    cookieValue(key, id),
 		Path:     "/",
 		MaxAge:   int(TTL / time.Second),
 		HttpOnly: true,
 		Secure:   s.secure,
 		SameSite: http.SameSiteLaxMode,
 	})
+	return nil
 }
 
 // Browser is the browser's session as the current step sees it: the key
@@ -168,31 +176,50 @@ type Browser struct {
 }
 
 // Current returns the state of the request's cookie: verified once, hashed
-// once and looked up once per request.
-func (s *Sessions) Current(r *http.Request, now time.Time) Browser {
-	id, ok := s.fromRequest(r)
+// once and looked up once per request. An error is the store's.
+func (s *Sessions) Current(ctx context.Context, r *http.Request, now time.Time) (Browser, error) {
+	if _, err := r.Cookie(s.name); err != nil {
+		return Browser{}, nil // no cookie: no need for the key
+	}
+	key, err := s.keys.get(ctx, now)
+	if err != nil {
+		return Browser{}, err
+	}
+	id, ok := s.fromRequest(r, key)
 	if !ok {
-		return Browser{}
+		return Browser{}, nil
 	}
 	us := Browser{Key: id.Key(), HasCookie: true}
-	us.Session, us.SignedIn = s.table.Get(us.Key, now)
-	return us
+	us.SignedIn, err = get(ctx, s.store, statens.Session, us.Key[:], &us.Session, now)
+	if err != nil {
+		return Browser{}, err
+	}
+	return us, nil
 }
 
 // Login starts a new session for a successful login: a new id (rotated,
-// against session fixation), its cookie, and its record; the record of the
-// browser's old cookie, if any, is deleted. It returns the new state.
-func (s *Sessions) Login(w http.ResponseWriter, old Browser, ls Session, now time.Time) Browser {
+// against session fixation), its record, and its cookie; the record of
+// the browser's old cookie, if any, is deleted. It returns the new state.
+// On an error no cookie is sent, and the browser keeps its old session.
+func (s *Sessions) Login(ctx context.Context, w http.ResponseWriter, old Browser, ls Session, now time.Time) (Browser, error) {
 	if old.HasCookie {
 		ls.Previous = old.Key
-		s.table.Remove(old.Key)
 	}
 	id := NewID()
 	ls.AuthTime = now
 	ls.ExpiresAt = now.Add(TTL)
 	ls.SID = randtok.NewID()
 	us := Browser{Key: id.Key(), HasCookie: true, Session: ls, SignedIn: true}
-	s.table.Put(us.Key, ls, ls.ExpiresAt, now)
-	s.SetCookie(w, id)
-	return us
+	if err := put(ctx, s.store, statens.Session, us.Key[:], ls, ls.ExpiresAt, now); err != nil {
+		return old, err
+	}
+	if old.HasCookie {
+		if err := s.store.DeleteState(ctx, statens.Session, old.Key[:]); err != nil {
+			return old, fmt.Errorf("delete session: %w", err)
+		}
+	}
+	if err := s.SetCookie(ctx, w, id, now); err != nil {
+		return old, err
+	}
+	return us, nil
 }

@@ -1,6 +1,8 @@
 package throttle
 
 import (
+	"context"
+	"errors"
 	"time"
 )
 
@@ -32,12 +34,12 @@ const (
 	LoginBlock        = 15 * time.Minute
 )
 
-// NewLogin returns the throttle of the login form.
-func NewLogin() *Login {
+// NewLogin returns the throttle of the login form, counting in st.
+func NewLogin(st Store) *Login {
 	return &Login{
-		pair:    New(LoginPairLimit, LoginWindow, LoginBlock),
-		account: New(LoginAccountLimit, LoginWindow, LoginBlock),
-		address: New(LoginAddressLimit, LoginWindow, LoginBlock),
+		pair:    New(st, "login-pair", LoginPairLimit, LoginWindow, LoginBlock),
+		account: New(st, "login-account", LoginAccountLimit, LoginWindow, LoginBlock),
+		address: New(st, "login-address", LoginAddressLimit, LoginWindow, LoginBlock),
 	}
 }
 
@@ -50,23 +52,29 @@ func loginKeys(username, addr string) (pair, account, address Key) {
 
 // Blocked reports whether an attempt for username from addr must be
 // refused without checking the password.
-func (l *Login) Blocked(username, addr string, now time.Time) bool {
+func (l *Login) Blocked(ctx context.Context, username, addr string, now time.Time) (bool, error) {
 	pair, account, address := loginKeys(username, addr)
-	return l.pair.Blocked(pair, now) > 0 || l.account.Blocked(account, now) > 0 || l.address.Blocked(address, now) > 0
+	for _, c := range []struct {
+		t *Throttle
+		k Key
+	}{{l.pair, pair}, {l.account, account}, {l.address, address}} {
+		d, err := c.t.Blocked(ctx, c.k, now)
+		if err != nil || d > 0 {
+			return d > 0, err
+		}
+	}
+	return false, nil
 }
 
 // Fail records a failed attempt.
-func (l *Login) Fail(username, addr string, now time.Time) {
+func (l *Login) Fail(ctx context.Context, username, addr string, now time.Time) error {
 	pair, account, address := loginKeys(username, addr)
-	l.pair.Fail(pair, now)
-	l.account.Fail(account, now)
-	l.address.Fail(address, now)
+	return errors.Join(l.pair.Fail(ctx, pair, now), l.account.Fail(ctx, account, now), l.address.Fail(ctx, address, now))
 }
 
 // Succeed forgets the account's failures. The address keeps its count: one
 // valid account must not let an address try on others without limit.
-func (l *Login) Succeed(username, addr string) {
+func (l *Login) Succeed(ctx context.Context, username, addr string, now time.Time) error {
 	pair, account, _ := loginKeys(username, addr)
-	l.pair.Succeed(pair)
-	l.account.Succeed(account)
+	return errors.Join(l.pair.Succeed(ctx, pair, now), l.account.Succeed(ctx, account, now))
 }

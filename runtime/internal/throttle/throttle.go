@@ -1,73 +1,79 @@
 // Package throttle limits failed authentications: of clients at the
 // endpoints that authenticate them (RFC 6749 §2.3.1: the server MUST
 // protect them against brute force), and of end users at the login form
-// (RFC 6749 §10.10).
+// (RFC 6749 §10.10). The counts live in the server's StateStore, so
+// every instance on one store counts the same failures.
 package throttle
 
 import (
+	"context"
+	"encoding/binary"
+	"fmt"
 	"time"
 
-	"github.com/oauthgen/oauthgen/runtime/internal/ttltable"
+	"github.com/oauthgen/oauthgen/runtime/internal/statens"
 )
+
+// Store is the part of the server's StateStore (runtime.StateStore) the
+// counts live in.
+type Store interface {
+	PutState(ctx context.Context, ns string, key, value []byte, expires, now time.Time) error
+	State(ctx context.Context, ns string, key []byte, now time.Time) (value []byte, found bool, err error)
+	CountState(ctx context.Context, ns string, key []byte, expires, now time.Time) (count int64, err error)
+	DeleteState(ctx context.Context, ns string, key []byte) error
+}
 
 // Throttle protects password-style client authentication against brute
 // force (RFC 6749 §2.3.1: the server MUST protect endpoints that use it).
-// It counts failures per pair of presented client_id and source address;
-// once a pair has failed ClientAuthLimit times within
-// ClientAuthWindow, its requests are refused with 429 for ClientAuthBlock
-// without the secret being checked. Other addresses, and other clients from
-// the same address, are not affected, so an attacker cannot lock a client
-// out everywhere.
+// It counts failures per pair of presented client_id and client address;
+// once a pair has failed ClientAuthLimit times within ClientAuthWindow,
+// its requests are refused with 429 for ClientAuthBlock without the secret
+// being checked. Other addresses, and other clients from the same address,
+// are not affected, so an attacker cannot lock a client out everywhere.
 //
 // Pairs are keyed by the presented client_id whether or not it exists, so
-// the throttle answers the same for unknown clients. The source address is
-// the connection's (r.RemoteAddr): forwarded headers are
-// trusted only from configured proxies (RFC 9700 §4.13), and none are yet.
+// the throttle answers the same for unknown clients. The address is the
+// connection's, or the one a trusted proxy forwarded
+// (runtime/internal/clientip; RFC 9700 §4.13).
+//
+// A failure adds one to the pair's count in statens.Failures, which
+// expires window after the first; the failure that reaches limit puts a
+// block in statens.Block, whose expiry is the block's end, and starts the
+// count again. Checking a pair is one read, of the block; a success is
+// one more, and a write only when there are failures to forget.
 //
 // The login form reuses it with other keys and limits (Login).
-// The counts live in a ttltable.Table: an entry expires when its window and
-// its block are both over, and a full table never drops a blocked pair.
 type Throttle struct {
-	entries *ttltable.Table[Key, entry]
+	store Store
+	// kind separates the keys of throttles sharing a store.
+	kind string
 	// limit failures within window block a key for block.
-	limit  int
+	limit  int64
 	window time.Duration
 	block  time.Duration
 }
 
-// entry is the failure count of one pair.
-type entry struct {
-	failures     int
-	windowStart  time.Time
-	blockedUntil time.Time
-}
-
-// The limits of client authentication, and the most keys a throttle
-// remembers.
+// The limits of client authentication.
 const (
 	ClientAuthLimit  = 10
 	ClientAuthWindow = 5 * time.Minute
 	ClientAuthBlock  = 5 * time.Minute
-	maxEntries       = 1 << 14 // the most pairs remembered
 )
 
 // NewClientAuth returns the throttle of client authentication: 10 failures
 // within 5 minutes block a pair for 5 minutes.
-func NewClientAuth() *Throttle {
-	return New(ClientAuthLimit, ClientAuthWindow, ClientAuthBlock)
+func NewClientAuth(st Store) *Throttle {
+	return New(st, "client", ClientAuthLimit, ClientAuthWindow, ClientAuthBlock)
 }
 
-// New returns a throttle that blocks a key for block once it has
-// failed limit times within window.
-func New(limit int, window, block time.Duration) *Throttle {
-	entries := ttltable.New[Key, entry](maxEntries)
-	entries.Keep = func(e entry, now time.Time) bool { return now.Before(e.blockedUntil) }
-	return &Throttle{entries: entries, limit: limit, window: window, block: block}
+// New returns a throttle, named kind among those sharing st, that blocks
+// a key for block once it has failed limit times within window.
+func New(st Store, kind string, limit int, window, block time.Duration) *Throttle {
+	return &Throttle{store: st, kind: kind, limit: int64(limit), window: window, block: block}
 }
 
 // Key is what a throttle counts failures of: a name (a client_id, a
-// username), a source address, or the pair. Building one allocates
-// nothing.
+// username), a client address, or the pair.
 type Key struct {
 	Name, Host string
 }
@@ -75,33 +81,54 @@ type Key struct {
 // ClientKey is the pair of presented client_id and client address.
 func ClientKey(clientID, addr string) Key { return Key{clientID, addr} }
 
-// Blocked reports how long the pair stays blocked, or 0.
-func (t *Throttle) Blocked(key Key, now time.Time) time.Duration {
-	e, ok := t.entries.Get(key, now)
-	if !ok || !now.Before(e.blockedUntil) {
-		return 0
+func (t *Throttle) key(k Key) []byte { return statens.Key(t.kind, k.Name, k.Host) }
+
+// Blocked reports how long the key stays blocked, or 0.
+func (t *Throttle) Blocked(ctx context.Context, k Key, now time.Time) (time.Duration, error) {
+	v, ok, err := t.store.State(ctx, statens.Block, t.key(k), now)
+	if err != nil {
+		return 0, fmt.Errorf("read throttle: %w", err)
 	}
-	return e.blockedUntil.Sub(now)
+	if !ok || len(v) != 8 {
+		return 0, nil
+	}
+	until := time.Unix(0, int64(binary.BigEndian.Uint64(v)))
+	return max(until.Sub(now), 0), nil
 }
 
-// Fail records a failed authentication of the pair.
-func (t *Throttle) Fail(key Key, now time.Time) {
-	t.entries.Upsert(key, now, func(e entry, _ time.Time, ok bool) (entry, time.Time) {
-		if !ok || now.Sub(e.windowStart) >= t.window {
-			e = entry{windowStart: now}
-		}
-		e.failures++
-		if e.failures >= t.limit {
-			e.blockedUntil = now.Add(t.block)
-			e.failures, e.windowStart = 0, now
-		}
-		expires := e.windowStart.Add(t.window)
-		if e.blockedUntil.After(expires) {
-			expires = e.blockedUntil
-		}
-		return e, expires
-	})
+// Fail records a failed authentication of the key.
+func (t *Throttle) Fail(ctx context.Context, k Key, now time.Time) error {
+	key := t.key(k)
+	n, err := t.store.CountState(ctx, statens.Failures, key, now.Add(t.window), now)
+	if err != nil {
+		return fmt.Errorf("count failure: %w", err)
+	}
+	if n < t.limit {
+		return nil
+	}
+	until := now.Add(t.block)
+	if err := t.store.PutState(ctx, statens.Block, key, binary.BigEndian.AppendUint64(nil, uint64(until.UnixNano())), until, now); err != nil {
+		return fmt.Errorf("block: %w", err)
+	}
+	if err := t.store.DeleteState(ctx, statens.Failures, key); err != nil {
+		return fmt.Errorf("reset failures: %w", err)
+	}
+	return nil
 }
 
-// Succeed forgets the pair's failures.
-func (t *Throttle) Succeed(key Key) { t.entries.Remove(key) }
+// Succeed forgets the key's failures (not a block, which a blocked key
+// never gets to succeed out of).
+func (t *Throttle) Succeed(ctx context.Context, k Key, now time.Time) error {
+	key := t.key(k)
+	_, found, err := t.store.State(ctx, statens.Failures, key, now)
+	if err != nil {
+		return fmt.Errorf("read failures: %w", err)
+	}
+	if !found {
+		return nil
+	}
+	if err := t.store.DeleteState(ctx, statens.Failures, key); err != nil {
+		return fmt.Errorf("reset failures: %w", err)
+	}
+	return nil
+}

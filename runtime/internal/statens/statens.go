@@ -1,0 +1,36 @@
+// Package statens names the runtime's entries in a StateStore: the
+// namespaces, and how a key is derived from its parts. A store treats both
+// as opaque; they are part of the stored format, so a change to either is
+// a change to what servers sharing a store must agree on.
+package statens
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+)
+
+// The namespaces of the runtime's state.
+const (
+	Session     = "session"     // browser sessions, by the hash of the cookie's id
+	Interaction = "interaction" // pending authorization requests, by the hash of their id
+	CSRF        = "csrf"        // single-use CSRF tokens of the pages
+	Consent     = "consent"     // remembered consents, one entry per scope
+	Failures    = "failures"    // throttle failure counts
+	Block       = "block"       // throttle blocks
+	Replay      = "replay"      // single-use markers: assertion jti, DPoP proofs
+	Keys        = "keys"        // the signing key set and its rotation schedule
+	Secret      = "secret"      // secrets the instances share, such as the session key
+)
+
+// Key is the SHA-256 of the parts, each preceded by its length, so that
+// no two lists of parts share a key and a key reveals none of them (a
+// username, a subject) to whoever reads the store.
+func Key(parts ...string) []byte {
+	h := sha256.New()
+	var n [binary.MaxVarintLen64]byte
+	for _, p := range parts {
+		h.Write(n[:binary.PutUvarint(n[:], uint64(len(p)))])
+		h.Write([]byte(p))
+	}
+	return h.Sum(nil)
+}
