@@ -61,47 +61,49 @@ func GenerateSigningKey(alg string) (*SigningKey, error) {
 	return NewSigningKey(priv, alg)
 }
 
-// NewSigningKey binds priv to alg. The key type must match the algorithm:
-// *ecdsa.PrivateKey on P-256 for ES256, *rsa.PrivateKey of at least 2048
-// bits for RS256, ed25519.PrivateKey for EdDSA (RFC 8725 §3.1: a key is used
-// with exactly one algorithm).
+// NewSigningKey binds priv to alg. The key must suit the algorithm: a
+// P-256 key for ES256, an RSA key of at least 2048 bits for RS256, an
+// Ed25519 key for EdDSA (RFC 8725 §3.1: a key is used with exactly one
+// algorithm). priv may be a private key of the standard library or any
+// other crypto.Signer, such as a KMS or HSM client that keeps the private
+// key elsewhere: it is asked to sign SHA-256 digests (ES256: an ASN.1
+// ECDSA signature; RS256: PKCS #1 v1.5) or, for EdDSA, whole messages.
 func NewSigningKey(priv crypto.Signer, alg string) (*SigningKey, error) {
 	if priv == nil {
 		return nil, errors.New("new signing key: nil private key")
 	}
+	if k, ok := priv.(*ed25519.PrivateKey); ok {
+		if k == nil {
+			return nil, errors.New("new signing key: nil private key")
+		}
+		priv = *k
+	}
+	if k, ok := priv.(ed25519.PrivateKey); ok && len(k) != ed25519.PrivateKeySize {
+		return nil, errors.New("new signing key: malformed Ed25519 key")
+	}
 	var method jwt.SigningMethod
 	switch alg {
 	case oauth.AlgES256:
-		k, ok := priv.(*ecdsa.PrivateKey)
+		k, ok := priv.Public().(*ecdsa.PublicKey)
 		if !ok {
-			return nil, fmt.Errorf("new signing key: ES256 needs an *ecdsa.PrivateKey, got %T", priv)
+			return nil, fmt.Errorf("new signing key: ES256 needs an ECDSA key, got %T", priv.Public())
 		}
 		if k.Curve != elliptic.P256() {
 			return nil, fmt.Errorf("new signing key: ES256 needs a P-256 key, got %s", k.Curve.Params().Name)
 		}
 		method = jwt.SigningMethodES256
 	case oauth.AlgRS256:
-		k, ok := priv.(*rsa.PrivateKey)
+		k, ok := priv.Public().(*rsa.PublicKey)
 		if !ok {
-			return nil, fmt.Errorf("new signing key: RS256 needs an *rsa.PrivateKey, got %T", priv)
+			return nil, fmt.Errorf("new signing key: RS256 needs an RSA key, got %T", priv.Public())
 		}
 		if k.N.BitLen() < minRSABits {
 			return nil, fmt.Errorf("new signing key: RS256 needs at least %d bits, got %d", minRSABits, k.N.BitLen())
 		}
 		method = jwt.SigningMethodRS256
 	case oauth.AlgEdDSA:
-		switch k := priv.(type) {
-		case ed25519.PrivateKey:
-			if len(k) != ed25519.PrivateKeySize {
-				return nil, errors.New("new signing key: malformed Ed25519 key")
-			}
-		case *ed25519.PrivateKey:
-			if k == nil || len(*k) != ed25519.PrivateKeySize {
-				return nil, errors.New("new signing key: malformed Ed25519 key")
-			}
-			priv = *k
-		default:
-			return nil, fmt.Errorf("new signing key: EdDSA needs an ed25519.PrivateKey, got %T", priv)
+		if _, ok := priv.Public().(ed25519.PublicKey); !ok {
+			return nil, fmt.Errorf("new signing key: EdDSA needs an Ed25519 key, got %T", priv.Public())
 		}
 		method = jwt.SigningMethodEdDSA
 	default:

@@ -10,9 +10,12 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
+	"io"
 	"math/big"
 	"testing"
+	"time"
 
+	"github.com/golang-jwt/jwt/v5"
 	"github.com/oauthgen/oauthgen/runtime/internal/jose"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
@@ -172,5 +175,49 @@ func TestSignRefusesUnsafeTyp(t *testing.T) {
 		if _, err := k.signPayload(typ, []byte(`{}`)); err == nil {
 			t.Errorf("signPayload(typ %q) succeeded, want an error", typ)
 		}
+	}
+}
+
+// opaqueSigner is a crypto.Signer that hides its key, as a KMS or HSM
+// client does: the runtime sees only Public and Sign.
+type opaqueSigner struct{ inner crypto.Signer }
+
+func (o opaqueSigner) Public() crypto.PublicKey { return o.inner.Public() }
+func (o opaqueSigner) Sign(r io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	return o.inner.Sign(r, digest, opts)
+}
+
+// TestSigningKeyOpaqueSigner: a key behind any crypto.Signer signs tokens
+// that verify with its public key through jwt, for every algorithm; its
+// kid is the key's.
+func TestSigningKeyOpaqueSigner(t *testing.T) {
+	for _, alg := range []string{oauth.AlgES256, oauth.AlgRS256, oauth.AlgEdDSA} {
+		t.Run(alg, func(t *testing.T) {
+			plain := tkKey(t, alg)
+			k, err := NewSigningKey(opaqueSigner{plain.priv}, alg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if k.KID() != plain.KID() {
+				t.Errorf("kid %q, want %q", k.KID(), plain.KID())
+			}
+			ks, err := NewKeySet(plain)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 20 { // ECDSA signatures vary in length before conversion
+				tok, err := k.Sign("at+jwt", jwt.MapClaims{"exp": tkNow.Add(time.Minute).Unix()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := ks.Verify(tok, "at+jwt", jwt.MapClaims{}, jwt.WithTimeFunc(func() time.Time { return tkNow })); err != nil {
+					t.Fatalf("%s token does not verify: %v", alg, err)
+				}
+			}
+		})
+	}
+	// The algorithm is checked against the public key.
+	if _, err := NewSigningKey(opaqueSigner{tkKey(t, oauth.AlgES256).priv}, oauth.AlgRS256); err == nil {
+		t.Error("an EC signer was accepted for RS256")
 	}
 }

@@ -36,8 +36,7 @@ func Sign(method jwt.SigningMethod, priv crypto.Signer, alg, kid, typ string, pa
 	buf = enc.AppendEncode(buf, payload)
 	signingInput := string(buf)
 
-	// The signature itself is golang-jwt's (RFC 7518 §3.3, §3.4; RFC 8037 §3.1).
-	sig, err := method.Sign(signingInput, priv)
+	sig, err := signature(method, priv, signingInput)
 	if err != nil {
 		return "", fmt.Errorf("sign jwt: %w", err)
 	}
