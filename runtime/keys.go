@@ -5,7 +5,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/json"
@@ -18,11 +17,12 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/oauthgen/oauthgen/runtime/internal/jose"
+	"github.com/oauthgen/oauthgen/runtime/internal/keyring"
 )
 
 // minRSABits is the smallest RSA modulus accepted (RFC 7518 §3.3: "A key of
 // size 2048 bits or larger MUST be used").
-const minRSABits = 2048
+const minRSABits = keyring.MinRSABits
 
 // SigningKey is a private key bound to one JWS algorithm. Its kid is the
 // RFC 7638 thumbprint of its public key, so kids are unique and stable
@@ -41,22 +41,9 @@ type SigningKey struct {
 // 2048-bit RSA key for RS256, an Ed25519 key for EdDSA. The randomness comes
 // from crypto/rand.
 func GenerateSigningKey(alg string) (*SigningKey, error) {
-	var (
-		priv crypto.Signer
-		err  error
-	)
-	switch alg {
-	case oauth.AlgES256:
-		priv, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	case oauth.AlgRS256:
-		priv, err = rsa.GenerateKey(rand.Reader, minRSABits)
-	case oauth.AlgEdDSA:
-		_, priv, err = ed25519.GenerateKey(rand.Reader)
-	default:
-		return nil, fmt.Errorf("generate signing key: unsupported algorithm %q", alg)
-	}
+	priv, err := keyring.Generate(alg)
 	if err != nil {
-		return nil, fmt.Errorf("generate %s signing key: %w", alg, err)
+		return nil, err
 	}
 	return NewSigningKey(priv, alg)
 }
