@@ -40,8 +40,12 @@ func (s *Server) accessTokenActiveAt(ctx context.Context, token Secret, now time
 		if s.settings.Issuer != "" {
 			opts = append(opts, jwt.WithIssuer(s.settings.Issuer))
 		}
+		keys, err := s.keys.keySet(ctx, now)
+		if err != nil {
+			return AccessTokenRecord{}, Grant{}, false, err
+		}
 		var rc jwt.RegisteredClaims
-		if err := s.keys.Verify(raw, accessTokenTyp, &rc, opts...); err != nil || rc.ID == "" {
+		if err := keys.Verify(raw, accessTokenTyp, &rc, opts...); err != nil || rc.ID == "" {
 			return AccessTokenRecord{}, Grant{}, false, nil
 		}
 		sum := sha256.Sum256([]byte(rc.ID))

@@ -71,16 +71,16 @@ func TestAccessTokenInactive(t *testing.T) {
 		t.Fatal(err)
 	}
 	claims := jwt.MapClaims{"iss": tkIssuer, "exp": tkNow.Add(time.Hour).Unix(), "jti": "unknown"}
-	unrecorded, err := s.keys.Sign("at+jwt", claims)
+	unrecorded, err := tkKeysOf(t, s).Sign("at+jwt", claims)
 	if err != nil {
 		t.Fatal(err)
 	}
-	wrongTyp, err := s.keys.Sign("JWT", claims)
+	wrongTyp, err := tkKeysOf(t, s).Sign("JWT", claims)
 	if err != nil {
 		t.Fatal(err)
 	}
 	claims["iss"] = "https://other.example"
-	foreignIss, err := s.keys.Sign("at+jwt", claims)
+	foreignIss, err := tkKeysOf(t, s).Sign("at+jwt", claims)
 	if err != nil {
 		t.Fatal(err)
 	}

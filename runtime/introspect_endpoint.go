@@ -131,7 +131,7 @@ func (e *introspectEndpoint) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if acceptsIntrospectionJWT(r.Header.Values("Accept")) {
-		jwt, err := s.introspectionJWT(auth.client.ID, members, now)
+		jwt, err := s.introspectionJWT(ctx, auth.client.ID, members, now)
 		if err != nil {
 			req.failCode(ctx, err)
 			return
@@ -204,16 +204,20 @@ func acceptsIntrospectionJWT(accept []string) bool {
 // introspectionJWT signs the answer for the caller: iss, aud (the caller),
 // iat and the answer as token_introspection, with the header typ
 // token-introspection+jwt, by the key of the access tokens (RFC 9701 §5).
-func (s *Server) introspectionJWT(caller string, members map[string]any, now time.Time) (string, error) {
+func (s *Server) introspectionJWT(ctx context.Context, caller string, members map[string]any, now time.Time) (string, error) {
 	payload, err := json.Marshal(map[string]any{
 		"iss": s.settings.Issuer, "aud": caller, "iat": now.Unix(), "token_introspection": members,
 	})
 	if err != nil {
 		return "", oauth.ServerError("introspection: encode: %w", err)
 	}
-	key := s.keys.ForAlg(s.settings.SigningAlg)
+	keys, err := s.keys.keySet(ctx, now)
+	if err != nil {
+		return "", fmt.Errorf("introspection: %w", err)
+	}
+	key := keys.ForAlg(s.settings.SigningAlg)
 	if key == nil {
-		key = s.keys.Active()
+		key = keys.Active()
 	}
 	tok, err := key.signPayload(introspectionJWTTyp, payload)
 	if err != nil {

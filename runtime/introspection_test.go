@@ -181,7 +181,7 @@ func TestIntrospectJWT(t *testing.T) {
 				t.Fatalf("%d %q %q", w.Code, w.Header().Get("Content-Type"), w.Header().Get("Cache-Control"))
 			}
 			claims := jwt.MapClaims{}
-			key := env.srv.keys.ForAlg(oauth.AlgES256)
+			key := tkKeysOf(t, env.srv).ForAlg(oauth.AlgES256)
 			tok, err := jwt.ParseWithClaims(w.Body.String(), claims, func(*jwt.Token) (any, error) { return key.Public(), nil },
 				jwt.WithValidMethods([]string{oauth.AlgES256}), jwt.WithTimeFunc(env.clock.Now))
 			if err != nil {

@@ -80,7 +80,7 @@ func (i Issuers) Access(ctx context.Context, claims *AccessTokenClaims, g Grant)
 	switch format {
 	case FormatJWT, "":
 		format = FormatJWT
-		tok, err := i.signAccessJWT(&c)
+		tok, err := i.signAccessJWT(ctx, &c)
 		if err != nil {
 			return IssuedToken{}, err
 		}
@@ -109,7 +109,7 @@ func (i Issuers) Access(ctx context.Context, claims *AccessTokenClaims, g Grant)
 }
 
 // signJWT serialises and signs an RFC 9068 access token with the active key.
-func (i Issuers) signAccessJWT(c *AccessTokenClaims) (string, error) {
+func (i Issuers) signAccessJWT(ctx context.Context, c *AccessTokenClaims) (string, error) {
 	// RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat and jti are REQUIRED.
 	if c.Subject == "" {
 		return "", oauth.ServerError("access token: no sub (RFC 9068 §2.2)")
@@ -120,9 +120,12 @@ func (i Issuers) signAccessJWT(c *AccessTokenClaims) (string, error) {
 	if c.Issuer == "" {
 		return "", oauth.ServerError("access token: no iss (RFC 9068 §2.2)")
 	}
-	keys := i.t.server.keys
-	if keys == nil {
+	if i.t.server.keys == nil {
 		return "", oauth.ServerError("access token: the server has no signing keys")
+	}
+	keys, err := i.t.server.keys.keySet(ctx, i.t.Now)
+	if err != nil {
+		return "", fmt.Errorf("access token: %w", err)
 	}
 	var scratch [512]byte
 	payload, err := accessJWTClaims{c}.appendJSON(scratch[:0])

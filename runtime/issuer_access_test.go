@@ -61,8 +61,8 @@ func TestAccessTokenJWT(t *testing.T) {
 				t.Errorf("IssuedToken format %q expires %v, want jwt and now+10m", it.Format, it.ExpiresAt)
 			}
 			h, cl := tkDecodeJWT(t, it.Value.Reveal())
-			if h["typ"] != "at+jwt" || h["alg"] != alg || h["kid"] != s.keys.Active().KID() || len(h) != 3 {
-				t.Errorf("header = %v, want exactly typ at+jwt, alg %s, kid %s", h, alg, s.keys.Active().KID())
+			if h["typ"] != "at+jwt" || h["alg"] != alg || h["kid"] != tkKeysOf(t, s).Active().KID() || len(h) != 3 {
+				t.Errorf("header = %v, want exactly typ at+jwt, alg %s, kid %s", h, alg, tkKeysOf(t, s).Active().KID())
 			}
 			for _, name := range []string{"iss", "exp", "aud", "sub", "client_id", "iat", "jti"} { // RFC 9068 §2.2
 				if _, ok := cl[name]; !ok {
@@ -92,7 +92,7 @@ func TestAccessTokenJWT(t *testing.T) {
 			}
 			// The JWT verifies with the key set.
 			var rc jwt.RegisteredClaims
-			if err := s.keys.Verify(it.Value.Reveal(), "at+jwt", &rc, jwt.WithTimeFunc(clk.Now), jwt.WithIssuer(tkIssuer), jwt.WithAudience("https://api.example")); err != nil {
+			if err := tkKeysOf(t, s).Verify(it.Value.Reveal(), "at+jwt", &rc, jwt.WithTimeFunc(clk.Now), jwt.WithIssuer(tkIssuer), jwt.WithAudience("https://api.example")); err != nil {
 				t.Errorf("Verify: %v", err)
 			}
 			// It is recorded under SHA-256(jti) against the grant.
@@ -275,7 +275,7 @@ func TestAccessTokenSigningAlgFromSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.keys = ks
+	s.keys = staticKeys{ks}
 	s.settings.SigningAlg = oauth.AlgRS256
 	tc := tkContext(s, clk, tkPolicy(FormatJWT))
 	it, err := tc.Issuers.Access(context.Background(), tkClaims(), tkGrant(t, tc))

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/oauthgen/oauthgen/runtime/oauth"
@@ -87,7 +88,11 @@ func (i Issuers) ID(ctx context.Context, claims *IDTokenClaims, g Grant) (string
 		c.SessionID = a.SessionID
 	}
 
-	key := s.keys.ForAlg(i.idAlg())
+	keys, err := s.keys.keySet(ctx, t.Now)
+	if err != nil {
+		return "", fmt.Errorf("id token: %w", err)
+	}
+	key := keys.ForAlg(i.idAlg())
 	if key == nil {
 		return "", oauth.ServerError("id token: the key set has no %s key", i.idAlg())
 	}

@@ -32,7 +32,7 @@ func idServer(t *testing.T, idAlg string) (*Server, *testclock.Clock) {
 	if err != nil {
 		t.Fatalf("NewKeySet: %v", err)
 	}
-	s.keys = ks
+	s.keys = staticKeys{ks}
 	return s, clk
 }
 
@@ -94,7 +94,7 @@ func TestIDTokenIssue(t *testing.T) {
 				t.Fatalf("Issue: %v", err)
 			}
 			h, c := tkDecodeJWT(t, tok)
-			key := s.keys.ForAlg(alg)
+			key := tkKeysOf(t, s).ForAlg(alg)
 			if h["typ"] != "JWT" || h["alg"] != alg || h["kid"] != key.KID() {
 				t.Errorf("header = %v, want typ JWT, alg %s, kid %s", h, alg, key.KID())
 			}
@@ -118,10 +118,10 @@ func TestIDTokenIssue(t *testing.T) {
 			}
 			// It verifies with the server's keys as typ JWT, never as an access token.
 			var rc jwt.RegisteredClaims
-			if err := s.keys.Verify(tok, idTokenTyp, &rc, jwt.WithTimeFunc(clk.Now)); err != nil {
+			if err := tkKeysOf(t, s).Verify(tok, idTokenTyp, &rc, jwt.WithTimeFunc(clk.Now)); err != nil {
 				t.Errorf("Verify as JWT: %v", err)
 			}
-			if err := s.keys.Verify(tok, accessTokenTyp, &rc, jwt.WithTimeFunc(clk.Now)); err == nil {
+			if err := tkKeysOf(t, s).Verify(tok, accessTokenTyp, &rc, jwt.WithTimeFunc(clk.Now)); err == nil {
 				t.Error("an ID token verified as an at+jwt access token")
 			}
 		})
@@ -193,8 +193,8 @@ func TestIDTokenIssueErrors(t *testing.T) {
 	}{
 		{name: "not OpenID", server: func(s *Server) { s.settings.Scopes = nil }},
 		{name: "no key of the alg", server: func(s *Server) {
-			ks, _ := NewKeySet(s.keys.ForAlg(oauth.AlgES256))
-			s.keys = ks
+			ks, _ := NewKeySet(tkKeysOf(t, s).ForAlg(oauth.AlgES256))
+			s.keys = staticKeys{ks}
 		}},
 		{name: "Extra shadows nonce", claims: IDTokenClaims{Extra: map[string]any{"nonce": "x"}}},
 		{name: "Extra shadows email", claims: IDTokenClaims{Extra: map[string]any{"email": "x"}}},

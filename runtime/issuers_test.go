@@ -59,7 +59,7 @@ func tkServer(t testing.TB, alg string) (*Server, *testclock.Clock, *MemoryStore
 	s := &Server{
 		settings:  Settings{Issuer: tkIssuer, SigningAlg: alg},
 		store:     store,
-		keys:      ks,
+		keys:      staticKeys{ks},
 		clock:     clk,
 		log:       slog.New(slog.DiscardHandler),
 		codeGrant: oauth.GrantAuthorizationCode,
@@ -170,4 +170,14 @@ func TestNewIssuersBindsContext(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { _ = newIssuers(tc) }); n != 0 {
 		t.Errorf("newIssuers allocates %v times, want 0", n)
 	}
+}
+
+// tkKeysOf is the key set s signs with now.
+func tkKeysOf(t testing.TB, s *Server) *KeySet {
+	t.Helper()
+	ks, err := s.keys.keySet(context.Background(), s.clock.Now())
+	if err != nil {
+		t.Fatalf("key set: %v", err)
+	}
+	return ks
 }

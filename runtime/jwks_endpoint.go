@@ -1,9 +1,11 @@
 package runtime
 
 import (
+	"log/slog"
 	"net/http"
 
 	"github.com/oauthgen/oauthgen/runtime/internal/reply"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // jwksEndpointID is the JWK Set endpoint's id.
@@ -26,8 +28,16 @@ func (e *jwksEndpoint) routes() []route {
 func (e *jwksEndpoint) advertise(md *Metadata) { md.JWKSURI = e.url() }
 
 // serve answers with the key set, cacheable by anyone for five minutes.
+// Keys the store cannot give are a 503, not an empty set a verifier would
+// cache.
 func (e *jwksEndpoint) serve(w http.ResponseWriter, r *http.Request) {
-	reply.Public(w, r, jwksContentType, e.s.keys.JWKS())
+	keys, err := e.s.keys.keySet(r.Context(), e.s.clock.Now())
+	if err != nil {
+		e.s.log.LogAttrs(r.Context(), slog.LevelError, "jwks request failed", slog.String("cause", err.Error()))
+		reply.Error(w, http.StatusServiceUnavailable, oauth.NewError(oauth.ErrTemporarilyUnavail, "the signing keys cannot be read; try again"), nil)
+		return
+	}
+	reply.Public(w, r, jwksContentType, keys.JWKS())
 }
 
 // getHead are the methods of a public document.

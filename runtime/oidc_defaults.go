@@ -71,20 +71,6 @@ func requiredKeyAlgs(s Settings) []string {
 	return algs
 }
 
-// generateKeySet generates one key per algorithm; the first signs access
-// tokens by default.
-func generateKeySet(algs []string) (*KeySet, error) {
-	keys := make([]*SigningKey, 0, len(algs))
-	for _, alg := range algs {
-		k, err := GenerateSigningKey(alg)
-		if err != nil {
-			return nil, err
-		}
-		keys = append(keys, k)
-	}
-	return NewKeySet(keys[0], keys[1:]...)
-}
-
 // checkKeyAlgs reports the algorithms of algs the key set cannot sign with.
 func checkKeyAlgs(ks *KeySet, algs []string) error {
 	have := ks.Algorithms()

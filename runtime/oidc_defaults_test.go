@@ -246,7 +246,7 @@ func TestOIDCKeys(t *testing.T) {
 			var doc struct {
 				Keys []struct{ Kid, Alg string }
 			}
-			if err := json.Unmarshal(srv.keys.JWKS(), &doc); err != nil {
+			if err := json.Unmarshal(tkKeysOf(t, srv).JWKS(), &doc); err != nil {
 				t.Fatal(err)
 			}
 			var algs []string
@@ -261,8 +261,8 @@ func TestOIDCKeys(t *testing.T) {
 			if strings.Join(algs, ",") != strings.Join(tc.wantAlgs, ",") {
 				t.Errorf("JWKS algorithms = %v, want %v", algs, tc.wantAlgs)
 			}
-			if srv.keys.Active().Alg() != oauth.AlgES256 {
-				t.Errorf("access tokens signed with %s, want ES256", srv.keys.Active().Alg())
+			if tkKeysOf(t, srv).Active().Alg() != oauth.AlgES256 {
+				t.Errorf("access tokens signed with %s, want ES256", tkKeysOf(t, srv).Active().Alg())
 			}
 			if tc.openID {
 				want := tc.idAlg

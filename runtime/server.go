@@ -32,9 +32,21 @@ type Config struct {
 	// Store persists grants, codes and tokens. Nil means a new MemoryStore
 	// that prunes expired records by Clock.
 	Store Store
-	// Keys signs JWTs. Nil means a freshly generated key of the spec's
-	// signing algorithm (fine for tests and demos; tokens do not survive a restart).
+	// Keys signs JWTs with keys the operator manages: loaded from files
+	// (ParseSigningKeyPEM) or held by a KMS or HSM (NewSigningKey with
+	// its crypto.Signer). Nil means keys kept in the Store: made on first
+	// use, shared by every instance on it, and rotated (KeyRotation).
 	Keys *KeySet
+	// KeyRotation is how long a key kept in the Store signs before its
+	// successor takes over: zero means 30 days; a negative value means
+	// only on demand (Server.RotateKeys, `oauthgen keys rotate`). A
+	// retired key stays in the JWK Set until every token it signed has
+	// expired. Not used with Keys.
+	KeyRotation time.Duration
+	// KeyPrePublish is how long a new key is in the JWK Set before it
+	// signs, so that verifiers that cache the set learn it first: zero
+	// means one hour; at least ten minutes.
+	KeyPrePublish time.Duration
 	// Clock is the source of time. Nil means the system's.
 	Clock Clock
 	// Logger receives the runtime's logs. Nil discards them.
@@ -70,7 +82,7 @@ type Server struct {
 	settings Settings
 	clients  ClientRegistry
 	store    Store
-	keys     *KeySet
+	keys     keySource
 	clock    Clock
 	log      *slog.Logger
 	flows    map[oauth.GrantType]*Registration[TokenFlow]
@@ -131,9 +143,9 @@ const (
 
 // NewServer validates the settings and the flow registrations and builds the
 // server. It fills defaults: a MemoryStore, the system clock, a logger that
-// discards, a freshly generated key of s.SigningAlg (ES256 when empty) when
-// cfg.Keys is nil (with cfg.Keys and no SigningAlg, the default key's
-// algorithm) and, when s.OpenID(), keys for s.IDTokenSigningAlg (RS256 when
+// discards, signing keys kept in the store when cfg.Keys is nil (made on
+// first use) of s.SigningAlg (ES256 when empty; with cfg.Keys, the default
+// key's algorithm) and, when s.OpenID(), of s.IDTokenSigningAlg (RS256 when
 // empty) and RS256 too (cfg.Keys must then have them), a 64 KiB body limit,
 // the default endpoint paths, and the default token lifetimes (access 10
 // min, refresh 30 days, code 60 s) of a policy that leaves them zero. It refuses a missing client registry, an
@@ -143,7 +155,7 @@ const (
 // without a Clock gets the server's, by which it prunes expired records.
 // With an authorization flow it also defaults AuthorizePath
 // (/oauth2/authorize), the flow's CodeTTL (60 s), Pages (the runtime's own) and
-// SessionKey (32 random bytes), and refuses a SessionKey under 32 bytes
+// SessionKey (a random key kept in the store), and refuses a SessionKey under 32 bytes
 // (normaliseAuthorize).
 func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	flows := fl.Token
@@ -183,7 +195,6 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		settings:      s,
 		clients:       cfg.Clients,
 		store:         cfg.Store,
-		keys:          cfg.Keys,
 		clock:         cfg.Clock,
 		log:           cfg.Logger,
 		flows:         make(map[oauth.GrantType]*Registration[TokenFlow], len(flows)),
@@ -219,6 +230,8 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 			srv.codeGrant = gt
 		}
 	}
+	keyPolicy, kerr := newKeyPolicy(cfg, srv.settings, srv.flows)
+	errs = append(errs, kerr)
 	if fl.Authorize != nil && srv.codeGrant == "" {
 		errs = append(errs, errors.New("authorize flow: no token flow redeems its codes (one whose Grant.Credential is flowkit.CodeCredential)"))
 	}
@@ -245,19 +258,20 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		}
 		srv.endUser = newEndUser(srv.store, sessionKey, s.Issuer) // sessions, interactions, consents, login throttle
 	}
-	if srv.keys == nil {
+	switch {
+	case cfg.Keys == nil:
 		// A key for every algorithm the server signs with: access tokens'
 		// and, for OpenID Connect, ID tokens' and RS256 (requiredKeyAlgs).
-		var err error
-		if srv.keys, err = generateKeySet(requiredKeyAlgs(s)); err != nil {
-			return nil, fmt.Errorf("runtime: new server: %w", err)
-		}
-	} else if !slices.Contains(srv.keys.Algorithms(), s.SigningAlg) {
+		srv.keys = srv.storedKeys(keyPolicy)
+	case !slices.Contains(cfg.Keys.Algorithms(), s.SigningAlg):
 		return nil, fmt.Errorf("runtime: new server: the key set has no %s key (settings.SigningAlg)", s.SigningAlg)
-	} else if err := checkKeyAlgs(srv.keys, requiredKeyAlgs(s)); err != nil {
-		// OIDC Discovery §3: RS256 must be available for ID tokens; and
-		// settings.IDTokenSigningAlg must have a key.
-		return nil, fmt.Errorf("runtime: new server: OpenID Connect: %w", err)
+	default:
+		if err := checkKeyAlgs(cfg.Keys, requiredKeyAlgs(s)); err != nil {
+			// OIDC Discovery §3: RS256 must be available for ID tokens; and
+			// settings.IDTokenSigningAlg must have a key.
+			return nil, fmt.Errorf("runtime: new server: OpenID Connect: %w", err)
+		}
+		srv.keys = staticKeys{cfg.Keys}
 	}
 
 	srv.basicChallenge = []string{`Basic realm="` + reply.QuotedStringSafe(s.Issuer) + `"`}

@@ -94,18 +94,22 @@ func TestScheduledRotation(t *testing.T) {
 				t.Fatal(err)
 			}
 			first, _ := r.Active("ES256", t0)
-			before := t0.Add(policy.Rotation - policy.PrePublish - time.Second)
+			if first.ActiveFrom.After(t0) || !first.Published.Equal(first.ActiveFrom) {
+				t.Fatalf("the first key is published at %v, active from %v", first.Published, first.ActiveFrom)
+			}
+			start := first.ActiveFrom
+			before := start.Add(policy.Rotation - policy.PrePublish - time.Second)
 			if r, _ = keyring.Ensure(ctx, st, policy, at(before)); len(r.Keys) != 2 {
 				t.Fatalf("rotated early: %v", kids(r.Keys))
 			}
-			due := t0.Add(policy.Rotation - policy.PrePublish)
+			due := start.Add(policy.Rotation - policy.PrePublish)
 			if r, err = keyring.Ensure(ctx, st, policy, at(due)); err != nil || len(r.Keys) != 4 {
 				t.Fatalf("no successors at the due time: %v, %v", kids(r.Keys), err)
 			}
 			if r2, _ := keyring.Ensure(ctx, st, policy, at(due.Add(time.Minute))); len(r2.Keys) != 4 {
 				t.Errorf("a second successor while one is pending: %v", kids(r2.Keys))
 			}
-			switchAt := t0.Add(policy.Rotation)
+			switchAt := start.Add(policy.Rotation)
 			if k, _ := r.Active("ES256", switchAt.Add(-time.Nanosecond)); k.KID != first.KID {
 				t.Error("the successor signs before its time")
 			}
@@ -135,7 +139,7 @@ func TestScheduledRotation(t *testing.T) {
 				t.Errorf("NextChange = %v, want %v", nc.Sub(t0), switchAt.Sub(t0))
 			}
 			// The next write after the retention prunes the dropped keys.
-			later := t0.Add(2*policy.Rotation - policy.PrePublish)
+			later := start.Add(2*policy.Rotation - policy.PrePublish)
 			r, _ = keyring.Ensure(ctx, st, policy, at(later))
 			for _, k := range r.Keys {
 				if k.KID == first.KID {

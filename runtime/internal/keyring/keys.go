@@ -18,6 +18,9 @@ import (
 // §3.3: "A key of size 2048 bits or larger MUST be used").
 const MinRSABits = 2048
 
+// Supported reports whether Generate makes keys for alg.
+func Supported(alg string) bool { return alg == "ES256" || alg == "RS256" || alg == "EdDSA" }
+
 // Generate makes a private key for alg: P-256 for ES256, 2048-bit RSA for
 // RS256, Ed25519 for EdDSA, from crypto/rand.
 func Generate(alg string) (crypto.Signer, error) {

@@ -37,6 +37,10 @@ const (
 	// maxLockWait bounds how long a writer that must write waits for
 	// another.
 	maxLockWait = 2 * lockTTL
+	// firstKeyBackdate backdates the keys of a new ring: nothing was
+	// signed before them, and an instance whose clock is behind the one
+	// that made them must find them active too.
+	firstKeyBackdate = 5 * time.Minute
 )
 
 // ErrNoRing is returned by Rotate when the store holds no ring yet.
@@ -109,7 +113,8 @@ func lock(ctx context.Context, st Store, clock func() time.Time, wait bool) (fun
 }
 
 // Ensure returns the ring after making it fit pol at now: a key, active
-// at once, for each algorithm of pol that has none (the first start), and
+// at once (firstKeyBackdate), for each algorithm of pol that has none (the
+// first start), and
 // a pre-published successor for each key due for rotation. When the
 // stored ring already fits, it is one read. A ring that can sign already
 // is returned as is when another writer holds the lock (it is updating
@@ -154,9 +159,10 @@ func Ensure(ctx context.Context, st Store, pol Policy, clock func() time.Time) (
 				return Ring{}, err
 			}
 		}
-		k.Published, k.ActiveFrom = now, now
-		if _, has := r.latest(alg); has {
-			k.ActiveFrom = now.Add(pol.PrePublish) // a successor: published first
+		k.Published, k.ActiveFrom = now, now.Add(pol.PrePublish) // a successor: published first
+		if _, has := r.latest(alg); !has {
+			k.Published = now.Add(-firstKeyBackdate)
+			k.ActiveFrom = k.Published
 		}
 		r.add(k, now)
 		changed = true
