@@ -1,6 +1,8 @@
 # oauthgen: two commands are all a newcomer needs.
 #
-#   make demo   generate, build and run the quickstart server on 127.0.0.1:8080
+#   make demo   generate, build and run the quickstart server on 127.0.0.1:8080,
+#               its state in ./data/quickstart.db (OAUTHGEN_STORE=... for another
+#               store: memory, sqlite:PATH or a postgres:// URL)
 #   make test   go vet, go test -race ./... (the real-browser test included:
 #               it needs Debian's chromium, node and npm; the PostgreSQL
 #               store's tests need Debian's postgresql, or a server named by

@@ -6,9 +6,12 @@
 //	make demo                      # from the repository root
 //	go run ./examples/quickstart   # the same, without regenerating
 //
-// Everything it needs is embedded: the clients file and, for signing, a key
-// generated at start (tokens do not survive a restart; load a key with
-// runtime.ParseSigningKeyPEM in a real deployment).
+// Everything it needs is embedded except its state, which it keeps in an
+// SQLite file under ./data (printed at start): stop and start it again and
+// browser sessions, remembered consents, refresh tokens, revocations and
+// the signing keys are still there. -store (or $OAUTHGEN_STORE) names
+// another store: memory, sqlite:PATH or a postgres:// URL, which two or
+// more instances can share.
 package main
 
 import (
@@ -21,6 +24,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"syscall"
@@ -29,6 +33,7 @@ import (
 	"github.com/oauthgen/oauthgen/examples/quickstart/oauth"
 	"github.com/oauthgen/oauthgen/runtime"
 	"github.com/oauthgen/oauthgen/runtime/clientfile"
+	"github.com/oauthgen/oauthgen/runtime/stores"
 )
 
 //go:embed clients.yaml
@@ -77,11 +82,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	issuer := fs.String("issuer", "", "issuer to serve as (default: the spec's, http://127.0.0.1:8080)")
+	location := fs.String("store", defaultStore(), "where state is kept: memory, sqlite:PATH or postgres://… (default $"+stores.EnvVar+", else "+demoStore+")")
+	var trusted proxyList
+	fs.Var(&trusted, "trusted-proxy", "a `CIDR` of reverse proxies whose X-Forwarded-For is believed (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv, err := newServer(*issuer, log)
+	st, err := stores.Open(ctx, *location)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	srv, err := newServer(*issuer, st, trusted, log)
 	if err != nil {
 		return err
 	}
@@ -89,7 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	printWelcome(stdout, srv.Settings().Issuer)
+	printWelcome(stdout, srv.Settings().Issuer, describeStore(*location))
 
 	hs := &http.Server{
 		Handler:           newHandler(srv, srv.Settings().Issuer, log),
@@ -117,9 +130,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 }
 
-// newServer wires the generated server to the embedded clients and the
-// demo users. An empty issuer keeps the spec's.
-func newServer(issuer string, log *slog.Logger) (*runtime.Server, error) {
+// newServer wires the generated server to the embedded clients, the demo
+// users and the store. An empty issuer keeps the spec's.
+func newServer(issuer string, st runtime.Store, trusted []netip.Prefix, log *slog.Logger) (*runtime.Server, error) {
 	clients, err := clientfile.Parse("clients.yaml", clientsFile)
 	if err != nil {
 		return nil, err
@@ -129,10 +142,12 @@ func newServer(issuer string, log *slog.Logger) (*runtime.Server, error) {
 		return nil, err
 	}
 	return oauth.NewServer(runtime.Config{
-		Clients: clients,
-		Users:   users,
-		Logger:  log,
-		Issuer:  issuer,
+		Clients:        clients,
+		Users:          users,
+		Store:          st,
+		TrustedProxies: trusted,
+		Logger:         log,
+		Issuer:         issuer,
 	}, &oauth.Procedures{DefaultTenant: "public"})
 }
 
@@ -161,8 +176,9 @@ func newHandler(srv *runtime.Server, issuer string, log *slog.Logger) http.Handl
 	return mux
 }
 
-func printWelcome(w io.Writer, issuer string) {
+func printWelcome(w io.Writer, issuer, store string) {
 	fmt.Fprintf(w, `oauthgen quickstart serving %[1]s
+  state     %[5]s
   metadata  %[1]s/.well-known/oauth-authorization-server
   jwks      %[1]s/oauth2/jwks
   token     %[1]s/oauth2/token
@@ -179,5 +195,5 @@ demo clients (from clients.yaml):
 try:
   curl -s -u demo-service:%[2]s -d grant_type=client_credentials -d scope=read -d tenant=acme %[1]s/oauth2/token
   curl -s -u demo-api:%[4]s -d token=ACCESS_TOKEN %[1]s/oauth2/introspect
-`, issuer, demoServiceSecret, demoAppSecret, demoAPISecret)
+`, issuer, demoServiceSecret, demoAppSecret, demoAPISecret, store)
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -29,7 +30,7 @@ func startServer(t *testing.T) (*runtime.Server, string) {
 	t.Helper()
 	ts := httptest.NewUnstartedServer(nil)
 	issuer := "http://" + ts.Listener.Addr().String()
-	srv, err := newServer(issuer, slog.New(slog.DiscardHandler))
+	srv, err := newServer(issuer, runtime.NewMemoryStore(), nil, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatalf("newServer: %v", err)
 	}
@@ -273,8 +274,9 @@ func isOAuthError(err error, code string) bool {
 // the secrets a newcomer needs for the README's curl example.
 func TestWelcomePrintsDemoClients(t *testing.T) {
 	var b strings.Builder
-	printWelcome(&b, "http://127.0.0.1:8080")
-	for _, s := range []string{"demo-service", demoServiceSecret, "demo-app", demoAppSecret, "demo-spa", "http://127.0.0.1:8080/oauth2/token"} {
+	printWelcome(&b, "http://127.0.0.1:8080", describeStore(demoStore))
+	for _, s := range []string{"demo-service", demoServiceSecret, "demo-app", demoAppSecret, "demo-spa", "http://127.0.0.1:8080/oauth2/token",
+		"/data/quickstart.db (delete it to start afresh)"} {
 		if !strings.Contains(b.String(), s) {
 			t.Errorf("welcome banner lacks %q", s)
 		}
@@ -288,7 +290,7 @@ func TestRunServesAndStops(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-issuer", "http://127.0.0.1:8080"}, pw, io.Discard)
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-issuer", "http://127.0.0.1:8080", "-store", "sqlite:" + filepath.Join(t.TempDir(), "q.db")}, pw, io.Discard)
 		pw.Close()
 	}()
 	// The banner is printed once the listener is up.

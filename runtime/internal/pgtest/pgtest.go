@@ -27,7 +27,8 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// EnvDSN names the environment variable of an existing server.
+// EnvDSN names the environment variable of an existing server: a
+// postgres:// URL of a role that may create databases.
 const EnvDSN = "OAUTHGEN_TEST_POSTGRES"
 
 // cluster is the throwaway cluster of this test binary.
@@ -144,7 +145,7 @@ func startCluster() {
 		cluster.err = fmt.Errorf("pg_ctl start: %v: %s", err, log)
 		return
 	}
-	cluster.dsn = fmt.Sprintf("host=%s port=5432 user=oauthgen dbname=postgres sslmode=disable", dir)
+	cluster.dsn = "postgres://oauthgen@/postgres?" + url.Values{"host": {dir}, "port": {"5432"}, "sslmode": {"disable"}}.Encode()
 }
 
 // pgCtl runs pg_ctl on the cluster in dir.

@@ -33,6 +33,9 @@ Verbs:
   describe FLOW   print a flow's context fields and errors
   schema          print the JSON Schema of the spec format
   init            write a starter oauthgen.yaml and generate.go
+  migrate         apply the schema migrations a server's store lacks
+  keys list       print the signing keys kept in a server's store
+  keys rotate     start a rotation of those keys
   version         print oauthgen's version
 
 The spec is oauthgen.yaml (or oauthgen.yml) in the current directory.
@@ -41,6 +44,8 @@ Flags override it, for tests:
   -f, --spec FILE use FILE as the spec
   --verify        generate: then run go build and go vet on the output
   --package NAME  init: the Go package name (default: from the directory)
+  -store LOCATION migrate, keys: the store, as a server names it: sqlite:PATH
+                  or postgres://… (default: $OAUTHGEN_STORE)
 `
 
 // options are the flags every verb accepts.
@@ -53,6 +58,8 @@ type options struct {
 	pkg string
 	// verify makes generate build and vet the output (--verify, G-29).
 	verify bool
+	// store is the store of migrate and keys (-store).
+	store string
 }
 
 // command is one invocation.
@@ -100,6 +107,10 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.noArgs(verb, rest, func() int { fmt.Fprintf(stdout, "oauthgen %s\n", version()); return exitOK })
 	case "init":
 		return c.noArgs(verb, rest, c.init)
+	case "migrate":
+		return c.noArgs(verb, rest, c.migrate)
+	case "keys":
+		return c.keys(rest)
 	case "describe":
 		if len(rest) != 1 {
 			fmt.Fprintf(stderr, "usage: oauthgen describe FLOW\n")
@@ -133,6 +144,7 @@ func (c *command) parseFlags(args []string) ([]string, error) {
 	fs.StringVar(&c.opts.specFile, "spec", c.opts.specFile, "the spec `FILE`")
 	fs.StringVar(&c.opts.pkg, "package", c.opts.pkg, "init: the Go package `NAME`")
 	fs.BoolVar(&c.opts.verify, "verify", c.opts.verify, "generate: go build and go vet the output")
+	fs.StringVar(&c.opts.store, "store", c.opts.store, "migrate, keys: the store `LOCATION`")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
