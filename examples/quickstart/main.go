@@ -103,6 +103,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	printWelcome(stdout, srv.Settings().Issuer, describeStore(*location))
+	fmt.Fprintf(stdout, "listening on %s\n", ln.Addr())
 
 	hs := &http.Server{
 		Handler:           newHandler(srv, srv.Settings().Issuer, log),

@@ -6,7 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/oauthgen/oauthgen/runtime/internal/pgtest"
+	"github.com/oauthgen/oauthgen/runtime/storetest/pgtest"
 	"github.com/oauthgen/oauthgen/runtime/internal/sqlstore"
 	"github.com/oauthgen/oauthgen/runtime/internal/sqlstore/migratetest"
 )

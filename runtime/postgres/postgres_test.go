@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/oauthgen/oauthgen/runtime"
-	"github.com/oauthgen/oauthgen/runtime/internal/pgtest"
+	"github.com/oauthgen/oauthgen/runtime/storetest/pgtest"
 	"github.com/oauthgen/oauthgen/runtime/postgres"
 	"github.com/oauthgen/oauthgen/runtime/storetest"
 )

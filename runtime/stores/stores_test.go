@@ -1,16 +1,17 @@
 package stores_test
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/oauthgen/oauthgen/runtime/internal/pgtest"
 	"github.com/oauthgen/oauthgen/runtime/stores"
+	"github.com/oauthgen/oauthgen/runtime/storetest/pgtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 // TestOpen: each kind of location opens a store that works; a SQLite
 // file keeps what was written across a reopen; bad locations are errors

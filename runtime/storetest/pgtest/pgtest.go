@@ -1,10 +1,12 @@
-// Package pgtest gives tests a real PostgreSQL database. With
-// OAUTHGEN_TEST_POSTGRES set to a connection string, each database is
+// Package pgtest gives tests a real PostgreSQL database: the runtime's, and
+// those of a team's own store or service. With OAUTHGEN_TEST_POSTGRES set
+// to a postgres:// URL, each database is
 // created on that server; otherwise the package starts a throwaway cluster
 // from the machine's PostgreSQL binaries (initdb and pg_ctl, listening on
 // a unix socket in a temporary directory) and removes it when the tests
 // end. Without either, the tests skip, saying what to install, and fail
-// when CI=true.
+// when CI=true. A test binary that uses it calls Main from TestMain, so
+// that the cluster is stopped.
 package pgtest
 
 import (

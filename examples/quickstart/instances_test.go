@@ -1,0 +1,198 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/oauthgen/oauthgen/runtime/storetest/pgtest"
+)
+
+// balancer is a round-robin reverse proxy (net/http/httputil) in front of
+// the instances, as a load balancer is. A test can send the next request
+// to a chosen instance; every request is recorded with the instance that
+// served it.
+type balancer struct {
+	backends []*url.URL
+	mu       sync.Mutex
+	next     int
+	pinned   int // the instance of the next request, or -1
+	served   []string
+}
+
+// serve sets the instances, by address.
+func (b *balancer) serve(addrs ...string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.backends, b.pinned = nil, -1
+	for _, s := range addrs {
+		u, _ := url.Parse("http://" + s)
+		b.backends = append(b.backends, u)
+	}
+}
+
+// to sends the next request to instance i.
+func (b *balancer) to(i int) {
+	b.mu.Lock()
+	b.pinned = i
+	b.mu.Unlock()
+}
+
+func (b *balancer) pick(r *http.Request) *url.URL {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	i := b.pinned
+	if i < 0 {
+		i = b.next % len(b.backends)
+		b.next++
+	}
+	b.pinned = -1
+	b.served = append(b.served, fmt.Sprintf("%c %s %s", 'A'+i, r.Method, r.URL.Path))
+	return b.backends[i]
+}
+
+func (b *balancer) proxy() http.Handler {
+	return &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+		pr.SetURL(b.pick(pr.In))
+		pr.Out.Host = pr.In.Host // the instances serve the balancer's issuer
+		pr.SetXForwarded()
+	}}
+}
+
+// TestTwoInstancesOneDatabase: two quickstart processes on one PostgreSQL
+// database behind a round-robin proxy run the whole authorization-code
+// flow with each step on another instance than the one before: authorize
+// on A, login on B, consent page on B and its form on A, the code
+// redeemed at B, the ID token verified with A's JWK Set, refresh at A,
+// revocation at B seen by introspection at A, a code replay at A after
+// the redemption at B, and client authentication failures counted across
+// both.
+func TestTwoInstancesOneDatabase(t *testing.T) {
+	ctx := t.Context()
+	dsn := pgtest.DSN(t)
+	lb := &balancer{pinned: -1}
+	front := httptest.NewServer(lb.proxy())
+	defer front.Close()
+	issuer := front.URL
+	args := []string{"-issuer", issuer, "-store", dsn, "-trusted-proxy", "127.0.0.1/32"}
+	a, b := startProcess(t, args...), startProcess(t, args...)
+	lb.serve(a.addr, b.addr)
+	const A, B = 0, 1
+	defer func() {
+		if t.Failed() {
+			lb.mu.Lock()
+			t.Logf("requests:\n%s", strings.Join(lb.served, "\n"))
+			lb.mu.Unlock()
+		}
+	}()
+
+	cfg := demoAppOAuth2Config(issuer)
+	ua := newUserAgent(t)
+	verifier := oauth2.GenerateVerifier()
+	authURL := cfg.AuthCodeURL("st", oauth2.S256ChallengeOption(verifier), oidc.Nonce("n-1"))
+
+	lb.to(A)
+	resp, page := ua.get(authURL)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `name="password"`) {
+		t.Fatalf("authorize at A: %d, want the login page", resp.StatusCode)
+	}
+	lb.to(B)
+	resp, page = ua.submit(issuer, page, url.Values{"username": {demoUser}, "password": {demoPassword}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login at B: %d, want 303 to the consent page:\n%s", resp.StatusCode, page)
+	}
+	lb.to(B)
+	resp, page = ua.follow(issuer, resp, page)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `value="approve"`) {
+		t.Fatalf("consent page at B: %d", resp.StatusCode)
+	}
+	lb.to(A)
+	resp, _ = ua.submit(issuer, page, url.Values{"decision": {"approve"}})
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if resp.StatusCode != http.StatusSeeOther || err != nil || loc.Query().Get("code") == "" {
+		t.Fatalf("consent at A: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	code := loc.Query().Get("code")
+
+	lb.to(B)
+	tok, err := cfg.Exchange(ctx, code, oauth2.VerifierOption(verifier))
+	if err != nil {
+		t.Fatalf("code at B: %v", err)
+	}
+	rawID, _ := tok.Extra("id_token").(string)
+	keysOfA := oidc.NewRemoteKeySet(ctx, "http://"+a.addr+"/oauth2/jwks")
+	idt, err := oidc.NewVerifier(issuer, keysOfA, &oidc.Config{ClientID: cfg.ClientID}).Verify(ctx, rawID)
+	if err != nil || idt.Nonce != "n-1" || idt.Subject != "user-alice" {
+		t.Fatalf("ID token with A's JWK Set: %v", err)
+	}
+
+	lb.to(A)
+	refreshed, err := cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
+	if err != nil || refreshed.RefreshToken == tok.RefreshToken {
+		t.Fatalf("refresh at A: %v", err)
+	}
+
+	introspect := func(at int, token string) bool {
+		t.Helper()
+		lb.to(at)
+		status, _, body := postForm(t, ctx, issuer+"/oauth2/introspect", "demo-api", demoAPISecret, "", url.Values{"token": {token}})
+		var m struct{ Active bool }
+		if status != http.StatusOK || json.Unmarshal(body, &m) != nil {
+			t.Fatalf("introspection: %d %s", status, body)
+		}
+		return m.Active
+	}
+	if !introspect(A, refreshed.AccessToken) {
+		t.Fatal("the refreshed access token is not active at A")
+	}
+	lb.to(B)
+	if status, _, body := postForm(t, ctx, issuer+"/oauth2/revoke", "", "", "",
+		url.Values{"token": {refreshed.AccessToken}, "client_id": {"demo-app"}, "client_secret": {demoAppSecret}}); status != http.StatusOK {
+		t.Fatalf("revocation at B: %d %s", status, body)
+	}
+	if introspect(A, refreshed.AccessToken) {
+		t.Error("a token revoked at B is active at A")
+	}
+
+	// The code again, at A: refused, and the grant it made at B is
+	// revoked (RFC 6749 §4.1.2), so the refresh token fails at B.
+	lb.to(A)
+	if _, err := cfg.Exchange(ctx, code, oauth2.VerifierOption(verifier)); !isOAuthError(err, "invalid_grant") {
+		t.Errorf("code replay at A: %v, want invalid_grant", err)
+	}
+	lb.to(B)
+	if _, err := cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: refreshed.RefreshToken}).Token(); !isOAuthError(err, "invalid_grant") {
+		t.Errorf("refresh at B after the replay: %v, want invalid_grant", err)
+	}
+
+	// Failed client authentications, alternating between the instances,
+	// block the client from this address on both.
+	wrong := clientcredentials.Config{ClientID: "demo-service", ClientSecret: "wrong", TokenURL: issuer + "/oauth2/token"}
+	for i := range 10 {
+		lb.to(i % 2)
+		if _, err := wrong.Token(ctx); !isOAuthError(err, "invalid_client") {
+			t.Fatalf("failure %d: %v", i, err)
+		}
+	}
+	right := wrong
+	right.ClientSecret = demoServiceSecret
+	for _, at := range []int{A, B} {
+		lb.to(at)
+		_, err := right.Token(ctx)
+		var re *oauth2.RetrieveError
+		if !isOAuthError(err, "invalid_client") || !errors.As(err, &re) || re.Response.StatusCode != http.StatusTooManyRequests {
+			t.Errorf("instance %c after 10 failures across both: %v, want 429", 'A'+at, err)
+		}
+	}
+}
