@@ -83,8 +83,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	issuer := fs.String("issuer", "", "issuer to serve as (default: the spec's, http://127.0.0.1:8080)")
 	location := fs.String("store", defaultStore(), "where state is kept: memory, sqlite:PATH or postgres://… (default $"+stores.EnvVar+", else "+demoStore+")")
-	var trusted proxyList
-	fs.Var(&trusted, "trusted-proxy", "a `CIDR` of reverse proxies whose X-Forwarded-For is believed (repeatable)")
+	var opts serverOptions
+	fs.Var((*proxyList)(&opts.trusted), "trusted-proxy", "a `CIDR` of reverse proxies whose X-Forwarded-For is believed (repeatable)")
+	fs.DurationVar(&opts.keyRotation, "key-rotation", 0, "how long a signing key signs before its successor (default 720h; negative: only by `oauthgen keys rotate`)")
+	fs.DurationVar(&opts.keyPrePublish, "key-prepublish", 0, "how long a new signing key is published before it signs (default 1h)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -94,7 +96,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	srv, err := newServer(*issuer, st, trusted, log)
+	opts.issuer, opts.store, opts.log = *issuer, st, log
+	srv, err := newServer(opts)
 	if err != nil {
 		return err
 	}
@@ -131,9 +134,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 }
 
+// serverOptions are what newServer takes from the flags (and tests).
+type serverOptions struct {
+	issuer                     string // empty keeps the spec's
+	store                      runtime.Store
+	trusted                    []netip.Prefix
+	keyRotation, keyPrePublish time.Duration
+	clock                      runtime.Clock // nil: the system's
+	log                        *slog.Logger
+}
+
 // newServer wires the generated server to the embedded clients, the demo
-// users and the store. An empty issuer keeps the spec's.
-func newServer(issuer string, st runtime.Store, trusted []netip.Prefix, log *slog.Logger) (*runtime.Server, error) {
+// users and the store.
+func newServer(o serverOptions) (*runtime.Server, error) {
 	clients, err := clientfile.Parse("clients.yaml", clientsFile)
 	if err != nil {
 		return nil, err
@@ -145,10 +158,13 @@ func newServer(issuer string, st runtime.Store, trusted []netip.Prefix, log *slo
 	return oauth.NewServer(runtime.Config{
 		Clients:        clients,
 		Users:          users,
-		Store:          st,
-		TrustedProxies: trusted,
-		Logger:         log,
-		Issuer:         issuer,
+		Store:          o.store,
+		TrustedProxies: o.trusted,
+		KeyRotation:    o.keyRotation,
+		KeyPrePublish:  o.keyPrePublish,
+		Clock:          o.clock,
+		Logger:         o.log,
+		Issuer:         o.issuer,
 	}, &oauth.Procedures{DefaultTenant: "public"})
 }
 

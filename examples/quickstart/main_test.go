@@ -30,7 +30,7 @@ func startServer(t *testing.T) (*runtime.Server, string) {
 	t.Helper()
 	ts := httptest.NewUnstartedServer(nil)
 	issuer := "http://" + ts.Listener.Addr().String()
-	srv, err := newServer(issuer, runtime.NewMemoryStore(), nil, slog.New(slog.DiscardHandler))
+	srv, err := newServer(serverOptions{issuer: issuer, store: runtime.NewMemoryStore(), log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatalf("newServer: %v", err)
 	}

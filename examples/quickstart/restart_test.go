@@ -34,7 +34,7 @@ func serveStore(t *testing.T, addr, location string) (issuer string, stop func()
 	}
 	issuer = "http://" + ln.Addr().String()
 	log := slog.New(slog.DiscardHandler)
-	srv, err := newServer(issuer, st, nil, log)
+	srv, err := newServer(serverOptions{issuer: issuer, store: st, log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
