@@ -15,8 +15,8 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/oauthgen/oauthgen/runtime/storetest/pgtest"
 	"github.com/oauthgen/oauthgen/runtime/stores"
+	"github.com/oauthgen/oauthgen/runtime/storetest/pgtest"
 )
 
 // dbLink is a TCP relay between the server and PostgreSQL that the test

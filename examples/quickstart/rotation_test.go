@@ -15,8 +15,8 @@ import (
 
 	"github.com/oauthgen/oauthgen/runtime/runtimetest"
 	"github.com/oauthgen/oauthgen/runtime/signingkeys"
-	"github.com/oauthgen/oauthgen/runtime/storetest/pgtest"
 	"github.com/oauthgen/oauthgen/runtime/stores"
+	"github.com/oauthgen/oauthgen/runtime/storetest/pgtest"
 )
 
 // TestKeyRotationTwoInstances: two instances on one PostgreSQL database
@@ -59,7 +59,7 @@ func TestKeyRotationTwoInstances(t *testing.T) {
 	cc := clientcredentials.Config{ClientID: "demo-service", ClientSecret: demoServiceSecret, TokenURL: issuer + "/oauth2/token"}
 	seen := map[string]bool{}
 	published := map[string]time.Time{} // when a kid was first in both JWK Sets
-	for step := range 5 * 24 * 6 { // five days in 10-minute steps
+	for step := range 5 * 24 * 6 {      // five days in 10-minute steps
 		a, b := jwksKids(t, direct[0]+"/oauth2/jwks"), jwksKids(t, direct[1]+"/oauth2/jwks")
 		for _, kid := range a {
 			if _, ok := published[kid]; !ok && slices.Contains(b, kid) {
