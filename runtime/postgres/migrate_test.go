@@ -6,9 +6,9 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/oauthgen/oauthgen/runtime/storetest/pgtest"
 	"github.com/oauthgen/oauthgen/runtime/internal/sqlstore"
 	"github.com/oauthgen/oauthgen/runtime/internal/sqlstore/migratetest"
+	"github.com/oauthgen/oauthgen/runtime/storetest/pgtest"
 )
 
 // TestMigrations: the schema migrates from an empty database and from every

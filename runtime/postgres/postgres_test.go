@@ -6,9 +6,9 @@ import (
 	"testing"
 
 	"github.com/oauthgen/oauthgen/runtime"
-	"github.com/oauthgen/oauthgen/runtime/storetest/pgtest"
 	"github.com/oauthgen/oauthgen/runtime/postgres"
 	"github.com/oauthgen/oauthgen/runtime/storetest"
+	"github.com/oauthgen/oauthgen/runtime/storetest/pgtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
