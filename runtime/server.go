@@ -29,8 +29,14 @@ import (
 type Config struct {
 	// Clients finds registered clients. Required.
 	Clients ClientRegistry
-	// Store persists grants, codes and tokens. Nil means a new MemoryStore
-	// that prunes expired records by Clock.
+	// Store keeps all of the server's state: grants, codes, tokens and
+	// revocations, sessions, pending sign-ins, consents, throttle counts
+	// and the signing keys. Pick runtime/sqlite for one server (a file
+	// that survives restarts), runtime/postgres for two or more instances
+	// on one database, or open either from a location string with
+	// runtime/stores. Nil means a new MemoryStore, which prunes expired
+	// records by Clock and loses everything when the process stops: for
+	// tests.
 	Store Store
 	// Keys signs JWTs with keys the operator manages: loaded from files
 	// (ParseSigningKeyPEM) or held by a KMS or HSM (NewSigningKey with

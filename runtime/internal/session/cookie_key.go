@@ -25,8 +25,9 @@ import (
 const cookieKeyName = "session-cookie-key"
 
 // cookieKeyLifetime is the shared key's expiry: for practical purposes
-// never; an operator rotates it by deleting the entry, or by configuring
-// a key.
+// never. An operator replaces it by configuring a key, or by deleting the
+// entry and restarting every instance (each caches the key it read);
+// either ends every session.
 const cookieKeyLifetime = 100 * 365 * 24 * time.Hour
 
 type cookieKey struct {
