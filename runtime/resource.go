@@ -28,14 +28,29 @@ func resourceParams(p form.Params, allowed []string, refusal string) ([]string, 
 }
 
 // anyResourceParams is resourceParams without a list of allowed resources:
-// only their syntax is checked.
+// only their syntax is checked. A resource sent twice counts once, so a
+// request cannot inflate the audience it gets.
 func anyResourceParams(p form.Params) ([]string, *oauth.Error) {
 	req := p.Values("resource")
+	var seen map[string]struct{} // for many values: linear de-duplication
+	if len(req) > 8 {
+		seen = make(map[string]struct{}, len(req))
+	}
+	out := req[:0:0]
 	for _, r := range req {
+		if seen != nil {
+			if _, dup := seen[r]; dup {
+				continue
+			}
+			seen[r] = struct{}{}
+		} else if slices.Contains(out, r) {
+			continue
+		}
 		u, err := url.Parse(r)
 		if err != nil || !u.IsAbs() || strings.Contains(r, "#") {
 			return nil, oauth.NewError(oauth.ErrInvalidTarget, "resource must be an absolute URI without a fragment")
 		}
+		out = append(out, r)
 	}
-	return slices.Clip(req), nil
+	return out, nil
 }

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/oauthgen/oauthgen/runtime/oauth"
@@ -17,6 +18,11 @@ func TestResourceParameter(t *testing.T) {
 	rec, ok, _ := env.srv.AccessTokenActive(context.Background(), Secret(b.AccessToken))
 	if !ok || len(rec.Claims.Audience) != 1 || rec.Claims.Audience[0] != "https://api.example" {
 		t.Errorf("aud = %v; want [https://api.example]", rec.Claims.Audience)
+	}
+	// A resource sent many times counts once.
+	b = htWantOK(t, env.do(t, htRequest{body: cc + strings.Repeat("&resource=https://api.example", 100), basic: htBasic("aud", htConfSecret)}))
+	if rec, _, _ := env.srv.AccessTokenActive(context.Background(), Secret(b.AccessToken)); len(rec.Claims.Audience) != 1 {
+		t.Errorf("aud of a repeated resource = %v; want it once", rec.Claims.Audience)
 	}
 	for _, tc := range []struct {
 		name, client, body string

@@ -16,14 +16,20 @@ const (
 	ScopePhone         = "phone"
 )
 
+// maxLinearScopes is the set size up to which membership is checked by
+// comparing every token; beyond it a map is used, so that no request can
+// make de-duplication or a subset check quadratic.
+const maxLinearScopes = 16
+
 // ParseScope parses the space-delimited scope syntax of RFC 6749 §3.3. It
 // reports false when a token contains a character outside
-// %x21 / %x23-5B / %x5D-7E.
+// %x21 / %x23-5B / %x5D-7E. It takes time linear in len(s).
 func ParseScope(s string) (ScopeSet, bool) {
 	if s == "" {
 		return nil, true
 	}
 	var out ScopeSet
+	var seen map[string]struct{} // once out outgrows maxLinearScopes
 	for rest := s; rest != ""; {
 		var tok string
 		tok, rest, _ = strings.Cut(rest, " ")
@@ -33,9 +39,21 @@ func ParseScope(s string) (ScopeSet, bool) {
 		if !ValidScopeToken(tok) {
 			return nil, false
 		}
-		if !out.Contains(tok) {
-			out = append(out, tok)
+		if seen == nil && len(out) == maxLinearScopes {
+			seen = make(map[string]struct{}, 2*maxLinearScopes)
+			for _, t := range out {
+				seen[t] = struct{}{}
+			}
 		}
+		if seen != nil {
+			if _, dup := seen[tok]; dup {
+				continue
+			}
+			seen[tok] = struct{}{}
+		} else if out.Contains(tok) {
+			continue
+		}
+		out = append(out, tok)
 	}
 	return out, true
 }
@@ -68,14 +86,29 @@ func (s ScopeSet) Contains(tok string) bool {
 	return false
 }
 
-// SubsetOf reports whether every token of s is in o.
+// SubsetOf reports whether every token of s is in o, in time linear in
+// their sizes.
 func (s ScopeSet) SubsetOf(o ScopeSet) bool {
+	in := o.membership(len(s))
 	for _, t := range s {
-		if !o.Contains(t) {
+		if !in(t) {
 			return false
 		}
 	}
 	return true
+}
+
+// membership returns the membership test of s for n look-ups: a scan when
+// s is small or the look-ups few, else a map, so that the total is linear.
+func (s ScopeSet) membership(n int) func(string) bool {
+	if len(s) <= maxLinearScopes || n <= 1 {
+		return s.Contains
+	}
+	in := make(map[string]struct{}, len(s))
+	for _, t := range s {
+		in[t] = struct{}{}
+	}
+	return func(t string) bool { _, ok := in[t]; return ok }
 }
 
 // Without returns the tokens of s that are not in o, in the order of s.
@@ -83,8 +116,9 @@ func (s ScopeSet) SubsetOf(o ScopeSet) bool {
 // RFC 6749 §5.2 forbids there (a double quote and a backslash).
 func (s ScopeSet) Without(o ScopeSet) ScopeSet {
 	var out ScopeSet
+	in := o.membership(len(s))
 	for _, t := range s {
-		if !o.Contains(t) {
+		if !in(t) {
 			out = append(out, t)
 		}
 	}

@@ -1,7 +1,9 @@
 package oauth
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -40,5 +42,45 @@ func TestScopeWithout(t *testing.T) {
 	}
 	if got := (ScopeSet{"read"}).Without(ScopeSet{"read", "write"}); got != nil {
 		t.Errorf("Without of a subset = %v; want nil", got)
+	}
+}
+
+// TestLargeScopeSets: past maxLinearScopes the map-backed paths give the
+// same answers as the scans.
+func TestLargeScopeSets(t *testing.T) {
+	var b strings.Builder
+	var want ScopeSet
+	for i := range 3 * maxLinearScopes {
+		fmt.Fprintf(&b, "s%d s%d ", i, i/2) // every token twice, interleaved
+		want = append(want, fmt.Sprintf("s%d", i))
+	}
+	got, ok := ParseScope(b.String())
+	if !ok || !slices.Equal(got, want) {
+		t.Fatalf("ParseScope: %v, %v", got, ok)
+	}
+	if !want[:20].SubsetOf(got) || !got.SubsetOf(want) || got.SubsetOf(want[:20]) {
+		t.Error("SubsetOf on large sets")
+	}
+	if w := append(ScopeSet{"x"}, want[:20]...).Without(got); !slices.Equal(w, ScopeSet{"x"}) {
+		t.Errorf("Without = %v", w)
+	}
+}
+
+// BenchmarkParseScope parses a 64 KiB scope of distinct tokens, and one of
+// a few: the cost per byte is the same (linear parsing).
+func BenchmarkParseScope(b *testing.B) {
+	for _, n := range []int{8, 1 << 10, 16 << 10} {
+		var sb strings.Builder
+		for i := range n {
+			fmt.Fprintf(&sb, "scope-%d ", i)
+		}
+		in := sb.String()
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.SetBytes(int64(len(in)))
+			for b.Loop() {
+				set, _ := ParseScope(in)
+				_ = set.SubsetOf(set)
+			}
+		})
 	}
 }

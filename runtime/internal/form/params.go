@@ -7,7 +7,6 @@ package form
 
 import (
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/oauthgen/oauthgen/runtime/oauth"
@@ -172,10 +171,15 @@ func (p Params) RepeatedNames() []string {
 	if _, dup := p.Repeated(); !dup {
 		return nil
 	}
+	count := make(map[string]int, len(p.pairs)) // linear: no request makes this quadratic
+	for _, kv := range p.pairs {
+		count[kv.name]++
+	}
 	var out []string
 	for _, kv := range p.pairs {
-		if !MultiValued(kv.name) && !slices.Contains(out, kv.name) && len(p.Values(kv.name)) > 1 {
+		if n := count[kv.name]; n > 1 && !MultiValued(kv.name) {
 			out = append(out, kv.name)
+			count[kv.name] = 0 // listed once
 		}
 	}
 	return out

@@ -124,3 +124,25 @@ func TestEncodeRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestRepeatedNames: the single-valued parameters sent more than once,
+// each once, in order of first appearance; multi-valued ones are not.
+func TestRepeatedNames(t *testing.T) {
+	p, _ := Split("a=1&b=1&a=2&resource=x&resource=y&c=1&c=2&a=3")
+	if got := p.RepeatedNames(); !slices.Equal(got, []string{"a", "c"}) {
+		t.Errorf("RepeatedNames = %v", got)
+	}
+	p, _ = Split("a=1&b=2")
+	if got := p.RepeatedNames(); got != nil {
+		t.Errorf("RepeatedNames without repeats = %v", got)
+	}
+}
+
+// BenchmarkRepeatedNames is a 64 KiB body of one parameter repeated: the
+// work is linear in the parameters.
+func BenchmarkRepeatedNames(b *testing.B) {
+	p, _ := Split(strings.Repeat("state=1&", 8<<10))
+	for b.Loop() {
+		_ = p.RepeatedNames()
+	}
+}
