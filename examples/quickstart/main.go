@@ -108,14 +108,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	printWelcome(stdout, srv.Settings().Issuer, describeStore(*location))
 	fmt.Fprintf(stdout, "listening on %s\n", ln.Addr())
 
-	hs := &http.Server{
-		Handler:           newHandler(srv, srv.Settings().Issuer, log),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	hs := runtime.NewHTTPServer(*addr, newHandler(srv, srv.Settings().Issuer, log))
+	hs.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
