@@ -24,6 +24,18 @@ type Credentials struct {
 	Header bool
 }
 
+// The longest client_id and secret a request may present. Registered ids
+// and generated secrets are far shorter; the caps keep a request from
+// making every log line, throttle key and hash of it as large as its
+// headers or body allow.
+const (
+	MaxIDBytes     = 512
+	MaxSecretBytes = 1024
+	// maxBasicBytes bounds the Authorization header before it is decoded:
+	// the base64 of an id and a secret each percent-encoded in full.
+	maxBasicBytes = len("Basic ") + (3*(MaxIDBytes+MaxSecretBytes)+1+2)/3*4
+)
+
 // Failed is the one answer to every failed authentication (unknown client,
 // wrong secret, wrong or disabled method, no credentials), so that none can
 // be told apart.
@@ -83,6 +95,9 @@ func FromRequest(r *http.Request, p form.Params) (Credentials, *oauth.Error) {
 	default:
 		return c, Failed() // no client authentication included (RFC 6749 §5.2)
 	}
+	if len(c.ID) > MaxIDBytes || len(c.Secret) > MaxSecretBytes {
+		return Credentials{Header: c.Header}, oauth.NewError(oauth.ErrInvalidRequest, "the client_id or client_secret is too long")
+	}
 	return c, nil
 }
 
@@ -92,6 +107,9 @@ func FromRequest(r *http.Request, p form.Params) (Credentials, *oauth.Error) {
 // '/' work. Another scheme fails authentication; a malformed header is
 // invalid_request.
 func parseBasic(h string) (string, string, *oauth.Error) {
+	if len(h) > maxBasicBytes {
+		return "", "", oauth.NewError(oauth.ErrInvalidRequest, "the client_id or client_secret is too long")
+	}
 	scheme, cred, _ := strings.Cut(strings.TrimSpace(h), " ")
 	if !strings.EqualFold(scheme, "Basic") {
 		return "", "", Failed()
