@@ -12,7 +12,7 @@
 
 GO ?= go
 
-.PHONY: demo test vet race generate check-generated check-tracked bench
+.PHONY: demo test vet race generate check-generated check-tracked bench fuzz
 
 demo: generate
 	$(GO) run ./examples/quickstart
@@ -59,3 +59,10 @@ check-generated: generate
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Run each fuzz target (every func Fuzz* in the tree) for FUZZTIME; `make
+# test` already runs their seed corpora. A crasher is written to the
+# package's testdata/fuzz/ and becomes a regression test once committed.
+FUZZTIME ?= 60s
+fuzz:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) ./.ci/fuzz
