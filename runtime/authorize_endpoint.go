@@ -15,6 +15,7 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/internal/reply"
 	"github.com/oauthgen/oauthgen/runtime/internal/session"
 	"github.com/oauthgen/oauthgen/runtime/internal/throttle"
+	"github.com/oauthgen/oauthgen/runtime/internal/ttltable"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
@@ -81,17 +82,31 @@ func (s *Server) refusePage(text string) http.HandlerFunc {
 	}
 }
 
-// The messages of the login page. One message for every failure, so the
-// page tells no one whether the account exists, whether the password was
-// wrong or whether the attempt was throttled.
-const loginFailedMessage = "Sign-in failed: the username or password is incorrect, or there were too many attempts. Check them and try again in a few minutes."
+// The messages of the login page. One message for an unknown account and a
+// wrong password, so the page tells no one whether the account exists; a
+// throttled attempt says how long to wait, which is the same for accounts
+// that exist and that do not (docs/throttling.md).
+const loginFailedMessage = "Sign-in failed: the username or password is incorrect."
+
+// loginThrottledMessage is the login page's message for an attempt refused
+// by the throttle for d.
+func loginThrottledMessage(d time.Duration) string {
+	wait := "a few seconds"
+	switch {
+	case d > 90*time.Second:
+		wait = fmt.Sprintf("%d minutes", int((d+time.Minute-1)/time.Minute))
+	case d > 5*time.Second:
+		wait = fmt.Sprintf("%d seconds", int((d+time.Second-1)/time.Second))
+	}
+	return "Too many failed sign-in attempts. Try again in " + wait + "."
+}
 
 // endUser is the state of the end user's side of the endpoint.
 type endUser struct {
 	sessions     *session.Sessions
 	interactions *session.Interactions
 	consents     *session.Consents
-	throttle     *throttle.Login
+	throttle     *throttle.Guard
 	formPost     *formpost.Page
 }
 
@@ -218,9 +233,9 @@ func (s *Server) interact(ctx context.Context, w http.ResponseWriter, r *http.Re
 			return Authentication{}, false
 		}
 		rec := session.Interaction{Browser: us.Key, Step: session.StepConsent, Params: ar.params, LoggedIn: pd.rec.LoggedIn}
-		id, csrf, err := s.endUser.interactions.Save(ctx, pd.id, rec, now)
+		id, csrf, err := s.endUser.interactions.Save(ctx, pd.id, s.clientIP.Addr(r), rec, now)
 		if err != nil {
-			s.authorizeFail(ctx, w, ar, stateUnavailable(err))
+			s.authorizeFail(ctx, w, ar, interactionUnavailable(err))
 			return Authentication{}, false
 		}
 		if afterPost {
@@ -256,9 +271,9 @@ func (s *Server) endInteraction(ctx context.Context, ar *authorizeRequest, pd pe
 func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, ar *authorizeRequest, id string, rec session.Interaction,
 	username, message string, now time.Time) {
 	rec.Step = session.StepLogin
-	id, csrf, err := s.endUser.interactions.Save(r.Context(), id, rec, now)
+	id, csrf, err := s.endUser.interactions.Save(r.Context(), id, s.clientIP.Addr(r), rec, now)
 	if err != nil {
-		s.authorizeFail(r.Context(), w, ar, stateUnavailable(err))
+		s.authorizeFail(r.Context(), w, ar, interactionUnavailable(err))
 		return
 	}
 	reply.PageHeaders(w.Header(), s.formActions(ar), "")
@@ -359,18 +374,18 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// The throttle, then the password; every failure shows the same page.
+	// The throttle, then the password (docs/throttling.md).
 	username, password := posted.Get("username"), Secret(posted.Get("password"))
 	addr := s.clientIP.Addr(r)
-	blocked, err := s.endUser.throttle.Blocked(ctx, username, addr, now)
+	refusal, err := s.endUser.throttle.Check(ctx, username, addr, now)
 	if err != nil {
 		s.endInteraction(ctx, ar, pd)
 		s.authorizeFail(ctx, w, ar, stateUnavailable(err))
 		return
 	}
-	if blocked {
-		ar.log.LogAttrs(ctx, slog.LevelInfo, "login throttled")
-		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
+	if refusal.Refused() {
+		ar.log.LogAttrs(ctx, slog.LevelInfo, "login throttled", slog.String("by", refusal.By), slog.String("client_addr", addr))
+		s.showLogin(w, r, ar, id, rec, username, loginThrottledMessage(refusal.Wait), now)
 		return
 	}
 	subject, ok, err := s.users.Authenticate(ctx, username, password)
@@ -383,6 +398,10 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 		ar.log.LogAttrs(ctx, slog.LevelInfo, "login failed", slog.String("client_addr", addr))
 		if err := s.endUser.throttle.Fail(ctx, username, addr, now); err != nil {
 			// An uncounted failure would be a free guess: fail closed.
+			if errors.Is(err, ttltable.ErrFull) {
+				s.showLogin(w, r, ar, id, rec, username, loginThrottledMessage(throttle.LoginWindow), now)
+				return
+			}
 			s.endInteraction(ctx, ar, pd)
 			s.authorizeFail(ctx, w, ar, stateUnavailable(err))
 			return
@@ -390,7 +409,7 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
 		return
 	}
-	if err := s.endUser.throttle.Succeed(ctx, username, addr, now); err != nil {
+	if err := s.endUser.throttle.Succeed(ctx, username, addr); err != nil {
 		// The old failures only count on until their window ends.
 		ar.log.LogAttrs(ctx, slog.LevelWarn, "login failures not reset", slog.String("cause", err.Error()))
 	}
@@ -437,7 +456,7 @@ func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
-		id, csrf, err := s.endUser.interactions.Save(ctx, id, rec, now)
+		id, csrf, err := s.endUser.interactions.Save(ctx, id, s.clientIP.Addr(r), rec, now)
 		if err != nil {
 			s.authorizeFail(ctx, w, ar, stateUnavailable(err))
 			return

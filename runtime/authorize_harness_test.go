@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -207,6 +208,12 @@ func azNewEnv(t *testing.T, opts ...azOption) *azEnv {
 	return env
 }
 
+// azTrustLoopback trusts the loopback proxy, so that a browser's
+// forwardedFor is the address the server sees.
+func azTrustLoopback(_ *Settings, c *Config) {
+	c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128"), netip.MustParsePrefix("192.0.2.0/24")}
+}
+
 // azRequirePKCE sets Settings.RequirePKCE.
 func azRequirePKCE(s *Settings, _ *Config) { s.RequirePKCE = true }
 
@@ -215,6 +222,9 @@ type azBrowser struct {
 	t   *testing.T
 	env *azEnv
 	c   *http.Client
+	// forwardedFor, when set, is sent as X-Forwarded-For: the address the
+	// server sees when it trusts the loopback proxy.
+	forwardedFor string
 }
 
 func (env *azEnv) browser(t *testing.T) *azBrowser {
@@ -241,6 +251,9 @@ type azResponse struct {
 
 func (b *azBrowser) do(req *http.Request) azResponse {
 	b.t.Helper()
+	if b.forwardedFor != "" {
+		req.Header.Set("X-Forwarded-For", b.forwardedFor)
+	}
 	resp, err := b.c.Do(req)
 	if err != nil {
 		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)

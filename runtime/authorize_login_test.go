@@ -3,12 +3,14 @@ package runtime
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/oauthgen/oauthgen/runtime/internal/session"
 	"github.com/oauthgen/oauthgen/runtime/internal/throttle"
@@ -235,34 +237,91 @@ func TestHashPassword(t *testing.T) {
 	}
 }
 
-// TestAuthorizeLoginThrottle: 10 wrong passwords for one account from one
-// address throttle it there, with the same page as a wrong password, even
-// for the right password; another account is unaffected; the block ends
-// (RFC 6749 §10.10).
+// TestAuthorizeLoginThrottle: wrong passwords for one account from one
+// address make it wait there, progressively longer, even with the right
+// password, and the page says how long; another account is unaffected;
+// the wait ends (RFC 6749 §10.10).
 func TestAuthorizeLoginThrottle(t *testing.T) {
 	env := azNewEnv(t)
 	b := env.browser(t)
 	page := b.authorize(azQuery())
-	for i := 0; i < throttle.LoginPairLimit; i++ {
+	for i := 0; i <= throttle.LoginFree; i++ {
 		page = b.login(page, "alice", "guess")
 		azWantPage(t, page, loginFailedMessage)
 	}
 	throttled := b.login(page, "alice", azAlicePass)
-	azWantPage(t, throttled, loginFailedMessage)
-	if azCSRFMask.ReplaceAllString(throttled.body, "") != azCSRFMask.ReplaceAllString(page.body, "") {
-		t.Error("the throttled page differs from a wrong password's")
-	}
+	azWantPage(t, throttled, "Too many failed sign-in attempts. Try again in a few seconds.")
 	// bob signs in from the same address.
 	r := b.login(throttled, "bob", azBobPass)
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("bob is throttled too: %d", r.status)
 	}
-	// After the block, alice signs in.
-	env.clock.Advance(throttle.LoginBlock)
+	// After the wait, alice signs in.
+	env.clock.Advance(throttle.LoginDelay)
 	b2 := env.browser(t)
 	page = b2.authorize(azQuery())
 	if r := b2.login(page, "alice", azAlicePass); r.status != http.StatusSeeOther {
-		t.Fatalf("alice after the block: %d\n%s", r.status, r.body)
+		t.Fatalf("alice after the wait: %d\n%s", r.status, r.body)
+	}
+}
+
+// TestAuthorizeLoginThrottleProgressive: each failure past the free ones
+// doubles the wait, and the page tells it.
+func TestAuthorizeLoginThrottleProgressive(t *testing.T) {
+	env := azNewEnv(t)
+	b := env.browser(t)
+	page := b.authorize(azQuery())
+	for range throttle.LoginFree {
+		page = b.login(page, "alice", "guess")
+	}
+	wait := throttle.LoginDelay
+	for range 8 {
+		page = b.login(page, "alice", "guess")
+		azWantPage(t, page, loginFailedMessage)
+		env.clock.Advance(wait - time.Millisecond)
+		page = b.login(page, "alice", azAlicePass)
+		azWantPage(t, page, loginThrottledMessage(time.Millisecond))
+		env.clock.Advance(time.Millisecond)
+		wait *= 2
+	}
+	for d, want := range map[time.Duration]string{
+		time.Second: "a few seconds", 30 * time.Second: "30 seconds", 4*time.Minute + time.Second: "5 minutes",
+	} {
+		if got := loginThrottledMessage(d); !strings.Contains(got, want) {
+			t.Errorf("loginThrottledMessage(%v) = %q; want it to say %q", d, got, want)
+		}
+	}
+}
+
+// TestAuthorizeLoginAccountUnderAttack: failures for one account spread
+// over many addresses do not lock the account: its owner signs in from an
+// address with no failures, while the attacking addresses are refused
+// (docs/throttling.md).
+func TestAuthorizeLoginAccountUnderAttack(t *testing.T) {
+	env := azNewEnv(t, azTrustLoopback)
+	b := env.browser(t)
+	page := b.authorize(azQuery())
+	const addrs = throttle.LoginAccountLimit / (throttle.LoginFree + 1) // each fails until it would wait
+	for i := range throttle.LoginAccountLimit {
+		b.forwardedFor = fmt.Sprintf("198.51.100.%d", i%addrs)
+		page = b.login(page, "alice", "guess")
+		azWantPage(t, page, loginFailedMessage)
+		env.clock.Advance(time.Second)
+	}
+	// The attacking addresses are refused for alice, even with her password,
+	// once their own waits are over...
+	b.forwardedFor = "198.51.100.3"
+	azWantPage(t, b.login(page, "alice", azAlicePass), "Too many failed sign-in attempts.")
+	// ...but not for bob.
+	if r := b.login(b.authorize(azQuery()), "bob", azBobPass); r.status != http.StatusSeeOther {
+		t.Fatalf("bob from an attacking address: %d", r.status)
+	}
+
+	owner := env.browser(t)
+	owner.forwardedFor = "203.0.113.50"
+	page = owner.authorize(azQuery())
+	if r := owner.login(page, "alice", azAlicePass); r.status != http.StatusSeeOther {
+		t.Fatalf("the owner from a clean address: %d\n%s", r.status, r.body)
 	}
 }
 

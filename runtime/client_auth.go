@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/internal/clientauth"
 	"github.com/oauthgen/oauthgen/runtime/internal/form"
 	"github.com/oauthgen/oauthgen/runtime/internal/throttle"
+	"github.com/oauthgen/oauthgen/runtime/internal/ttltable"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
@@ -33,26 +35,38 @@ type clientAuth struct {
 // client, or an error: invalid_request for a request that uses more than
 // one method or is malformed, invalid_client for any failure of
 // authentication itself, the same for an unknown client and a wrong secret.
-// Password-style authentication is throttled per client_id and source
-// address (RFC 6749 §2.3.1).
+// Password-style authentication is throttled per client_id and source,
+// per source and per client (RFC 6749 §2.3.1; docs/throttling.md), and
+// every failure of it takes as long as checking the slowest secret hash
+// in use, so that its time tells no one whether the client exists.
 func (s *Server) authenticateClient(ctx context.Context, r *http.Request, p form.Params, now time.Time, methods []oauth.ClientAuthMethod) (clientAuth, *oauth.Error) {
 	cred, e := clientauth.FromRequest(r, p)
 	res := clientAuth{id: cred.ID, method: cred.Method, header: cred.Header}
 	if e != nil {
 		return res, e
 	}
-	// A blocked pair gets no secret check at all.
-	var key throttle.Key
-	if cred.Method != oauth.AuthNone {
-		key = throttle.ClientKey(cred.ID, s.clientIP.Addr(r))
-		d, err := s.throttle.Blocked(ctx, key, now)
+	if cred.Method == oauth.AuthNone {
+		client, err := s.clients.Client(ctx, cred.ID)
 		if err != nil {
-			return res, oauth.AsError(err)
+			return res, oauth.AsError(fmt.Errorf("look up client: %w", err))
 		}
-		if d > 0 {
-			res.retryAfter = d
-			return res, oauth.NewError(oauth.ErrInvalidClient, "too many failed authentication attempts; try again later")
+		if client == nil || client.AuthMethod != oauth.AuthNone || !slices.Contains(methods, oauth.AuthNone) {
+			return res, clientauth.Failed()
 		}
+		res.client = client
+		return res, nil
+	}
+
+	// A throttled attempt gets no secret check at all.
+	started := time.Now() // real time: what an observer measures
+	addr := s.clientIP.Addr(r)
+	refusal, err := s.throttle.Check(ctx, cred.ID, addr, now)
+	if err != nil {
+		return res, oauth.AsError(err)
+	}
+	if refusal.Refused() {
+		res.retryAfter = refusal.Wait
+		return res, oauth.NewError(oauth.ErrInvalidClient, "too many failed authentication attempts; try again later")
 	}
 	client, err := s.clients.Client(ctx, cred.ID)
 	if err != nil {
@@ -60,28 +74,47 @@ func (s *Server) authenticateClient(ctx context.Context, r *http.Request, p form
 	}
 	// The method must be enabled at the endpoint and be the one the client
 	// registered (OpenID Connect Dynamic Client Registration 1.0 §2). A
-	// confidential client sending only client_id fails here: its method is
-	// not "none".
+	// confidential client sending only client_id fails before this.
 	if client == nil || client.AuthMethod != cred.Method || !slices.Contains(methods, cred.Method) {
-		if cred.Method != oauth.AuthNone {
-			s.secrets.Dummy(cred.Secret) // comparable work for every failure
-			if err := s.throttle.Fail(ctx, key, now); err != nil {
-				return res, oauth.AsError(err) // an uncounted failure would be a free guess
-			}
-		}
-		return res, clientauth.Failed()
+		s.secrets.Dummy(cred.Secret) // the work of a fast hash's check
+	} else if s.secrets.Verify(client.ID, client.secretHash, cred.Secret, now) {
+		res.client = client
+		return res, nil
 	}
-	if cred.Method != oauth.AuthNone {
-		if !s.secrets.Verify(client.ID, client.secretHash, cred.Secret, now) {
-			if err := s.throttle.Fail(ctx, key, now); err != nil {
-				return res, oauth.AsError(err)
-			}
-			return res, clientauth.Failed()
-		}
-		if err := s.throttle.Succeed(ctx, key, now); err != nil {
-			return res, oauth.AsError(err)
+	res.retryAfter, e = s.clientAuthFailed(ctx, cred.ID, addr, now)
+	s.secrets.PadFailure(ctx, started)
+	return res, e
+}
+
+// clientAuthFailed counts a failed client authentication. A failure that
+// cannot be counted would be a free guess, so it is refused as throttled
+// when the store is at its budget, and an error otherwise.
+func (s *Server) clientAuthFailed(ctx context.Context, id, addr string, now time.Time) (time.Duration, *oauth.Error) {
+	err := s.throttle.Fail(ctx, id, addr, now)
+	switch {
+	case err == nil:
+		return 0, clientauth.Failed()
+	case errors.Is(err, ttltable.ErrFull):
+		return throttle.ClientAuthWindow, oauth.NewError(oauth.ErrInvalidClient, "too many failed authentication attempts; try again later")
+	default:
+		return 0, oauth.AsError(err)
+	}
+}
+
+// expectSecretHashes tells the secret verifier the hashes of the
+// registered clients, when the registry can list them (MemoryClients,
+// runtime/clientfile), so that failed authentications are padded to the
+// slowest hash's check from the first request on (PadFailure). A
+// registry that cannot list its clients teaches the verifier with its
+// first bcrypt check.
+func (s *Server) expectSecretHashes() {
+	lister, ok := s.clients.(interface{ IDs() []string })
+	if !ok {
+		return
+	}
+	for _, id := range lister.IDs() {
+		if c, err := s.clients.Client(context.Background(), id); err == nil && c != nil {
+			s.secrets.Expect(c.secretHash)
 		}
 	}
-	res.client = client
-	return res, nil
 }

@@ -52,8 +52,9 @@ func TestClientAuthThrottleUnknownClient(t *testing.T) {
 	htWantError(t, env.do(t, htRequest{body: cc, basic: htBasic("nobody", "x"), remote: "198.51.100.7:1"}), http.StatusTooManyRequests, oauth.ErrInvalidClient)
 }
 
-// TestClientAuthThrottleWindow: failures spread wider than the window, or
-// interrupted by a success, never block.
+// TestClientAuthThrottleWindow: failures spread wider than the window
+// never block. (A success does not forget a client's failures: that would
+// cost every token request writes; they expire with the window.)
 func TestClientAuthThrottleWindow(t *testing.T) {
 	env := htNewEnv(t)
 	cc := htForm("grant_type", "client_credentials", "scope", "read")
@@ -62,12 +63,6 @@ func TestClientAuthThrottleWindow(t *testing.T) {
 		htWantError(t, env.do(t, htRequest{body: cc, basic: htBasic("conf", "wrong"), remote: remote}), 401, oauth.ErrInvalidClient)
 		if i%(throttle.ClientAuthLimit-1) == throttle.ClientAuthLimit-2 {
 			env.clock.Advance(throttle.ClientAuthWindow)
-		}
-	}
-	for i := 0; i < 3*throttle.ClientAuthLimit; i++ {
-		htWantError(t, env.do(t, htRequest{body: cc, basic: htBasic("conf", "wrong"), remote: "198.51.100.8:1"}), 401, oauth.ErrInvalidClient)
-		if i%(throttle.ClientAuthLimit-1) == throttle.ClientAuthLimit-2 {
-			htWantOK(t, env.do(t, htRequest{body: cc, basic: htBasic("conf", htConfSecret), remote: "198.51.100.8:1"}))
 		}
 	}
 }

@@ -2,9 +2,12 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
+	"github.com/oauthgen/oauthgen/runtime/internal/session"
+	"github.com/oauthgen/oauthgen/runtime/internal/ttltable"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
@@ -41,4 +44,18 @@ func endpointFailure(ctx context.Context, log *slog.Logger, endpoint string, all
 // kept as the cause for the log.
 func stateUnavailable(err error) *oauth.Error {
 	return oauth.NewError(oauth.ErrTemporarilyUnavail, "the server cannot complete the sign-in right now; try again").WithCause(err)
+}
+
+// interactionUnavailable is the answer when a sign-in cannot wait in the
+// store: the source's quota of pending sign-ins is spent
+// (session.ErrQuota), the store is at its budget, or it failed. It is
+// temporarily_unavailable (RFC 6749 §4.1.2.1), back to the client.
+func interactionUnavailable(err error) *oauth.Error {
+	switch {
+	case errors.Is(err, session.ErrQuota):
+		return oauth.NewError(oauth.ErrTemporarilyUnavail, "too many sign-ins in progress from this network; try again later")
+	case errors.Is(err, ttltable.ErrFull):
+		return oauth.NewError(oauth.ErrTemporarilyUnavail, "too many sign-ins in progress; try again later")
+	}
+	return stateUnavailable(err)
 }

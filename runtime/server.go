@@ -107,7 +107,7 @@ type Server struct {
 	// endpoint.
 	tokenAuthMethods []oauth.ClientAuthMethod
 	// throttle limits failed client authentications (RFC 6749 §2.3.1).
-	throttle *throttle.Throttle
+	throttle *throttle.Guard
 	// clientIP resolves client addresses behind the trusted proxies.
 	clientIP clientip.Resolver
 
@@ -252,6 +252,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		srv.clock = systemClock{}
 	}
 	srv.throttle = throttle.NewClientAuth(srv.store)
+	srv.expectSecretHashes()
 	if m, ok := srv.store.(*MemoryStore); ok {
 		m.adoptClock(srv.clock) // it prunes expired records by the server's time
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/oauthgen/oauthgen/runtime/internal/memstore"
-	"github.com/oauthgen/oauthgen/runtime/internal/ttltable"
 )
 
 // MemoryStore is an in-memory Store for tests, demos and single-process
@@ -38,7 +37,7 @@ type MemoryStore struct {
 	// clock is the time pruning uses; nil means nothing is pruned.
 	clock Clock
 	// states are the StateStore's entries (store_memory_state.go).
-	states *ttltable.Table[memStateKey, memState]
+	states memStates
 	// expiry orders every record that can expire by its pruning time.
 	expiry memstore.Queue
 }
@@ -72,7 +71,6 @@ func NewMemoryStore() *MemoryStore {
 		refresh:     make(map[memstore.Key]memRecord),
 		access:      make(map[memstore.Key]memRecord),
 		accessExtra: make(map[memstore.Key]map[string]any),
-		states:      newMemStates(),
 	}
 }
 

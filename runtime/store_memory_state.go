@@ -3,43 +3,98 @@ package runtime
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"sync"
 	"time"
 
 	"github.com/oauthgen/oauthgen/runtime/internal/statens"
 	"github.com/oauthgen/oauthgen/runtime/internal/ttltable"
 )
 
-// The MemoryStore's StateStore: a bounded table, so that no request stream
-// can grow it without limit. When it is full, expired entries go first,
-// then arbitrary ones, except the entries a lost copy of which would
-// weaken a check or lose shared state (memStateKept): a dropped session or
-// consent costs the end user a login or a consent page, never a check.
+// The MemoryStore's StateStore: one table per namespace, each with a
+// budget of bytes (memStateBudgets), so that no request stream can grow
+// the store past the sum of them, nor crowd one kind of state out with
+// another: a flood of failed logins cannot evict sessions. In the tables
+// whose entries may be lost, a full table drops expired entries first,
+// then arbitrary ones: a dropped session or consent costs the end user a
+// login or a consent page, never a check. In the others (memStateKept) a
+// full table refuses new entries with an error, and the caller fails
+// closed.
 
-// maxMemStates bounds the state entries of a MemoryStore.
-const maxMemStates = 1 << 18
+// memStateBudgets are the bytes the entries of each namespace may cost,
+// with memStateOverhead per entry for the maps, keys and slices. Together
+// they bound the MemoryStore's state at about 110 MiB.
+var memStateBudgets = map[string]int64{
+	statens.Session:     16 << 20,
+	statens.Interaction: 24 << 20,
+	statens.CSRF:        8 << 20,
+	statens.Consent:     8 << 20,
+	statens.Failures:    8 << 20,
+	statens.Block:       4 << 20,
+	statens.Quota:       4 << 20,
+	statens.Replay:      16 << 20,
+	statens.Keys:        4 << 20,
+	statens.Secret:      1 << 20,
+}
 
-type memStateKey struct {
-	ns  string
-	key string
+// memStateDefaultBudget is the budget of a namespace not listed above.
+const memStateDefaultBudget = 16 << 20
+
+// memStateOverhead is what an entry costs beyond its key and value: the
+// map's slot with the entry's fields, the key's allocation, and the
+// map's slack between growths.
+const memStateOverhead = 192
+
+// memStateKept are the namespaces whose entries are not dropped to make
+// room before they expire: throttle counts and blocks and quotas (a
+// dropped count would reset an attacker's), single-use markers (a dropped
+// one would accept a replay), keys and shared secrets. Namespaces not
+// listed in memStateBudgets are kept too: a store must not guess that
+// losing them is harmless.
+func memStateKept(ns string) bool {
+	switch ns {
+	case statens.Session, statens.Interaction, statens.CSRF, statens.Consent:
+		return false
+	}
+	return true
 }
 
 type memState struct {
 	value []byte
 	count int64
-	keep  bool
 }
 
-// memStateKept are the namespaces whose entries are not dropped to make
-// room before they expire: throttle blocks, single-use markers (a
-// dropped one would accept a replay), keys and shared secrets.
-var memStateKept = map[string]bool{
-	statens.Block: true, statens.Replay: true, statens.Keys: true, statens.Secret: true,
+// memStates are the MemoryStore's state tables by namespace, made on
+// first use.
+type memStates struct {
+	mu     sync.Mutex
+	tables map[string]*ttltable.Table[string, memState]
 }
 
-func newMemStates() *ttltable.Table[memStateKey, memState] {
-	t := ttltable.New[memStateKey, memState](maxMemStates)
-	t.Keep = func(v memState, _ time.Time) bool { return v.keep }
+func (s *memStates) table(ns string) *ttltable.Table[string, memState] {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.tables[ns]
+	if !ok {
+		budget, listed := memStateBudgets[ns]
+		if !listed {
+			budget = memStateDefaultBudget
+		}
+		t = ttltable.New(budget, memStateKept(ns), func(k string, v memState) int64 {
+			return int64(len(k)+len(v.value)) + memStateOverhead
+		})
+		if s.tables == nil {
+			s.tables = make(map[string]*ttltable.Table[string, memState])
+		}
+		s.tables[ns] = t
+	}
 	return t
+}
+
+// errMemStateFull is the MemoryStore's answer when a namespace whose
+// entries it must keep is at its budget.
+func errMemStateFull(ns string) error {
+	return fmt.Errorf("memory store: %s state at its budget: %w", ns, ttltable.ErrFull)
 }
 
 // PutState implements StateStore.
@@ -47,7 +102,9 @@ func (m *MemoryStore) PutState(ctx context.Context, ns string, key, value []byte
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	m.states.Put(memStateKey{ns, string(key)}, memState{value: bytes.Clone(value), keep: memStateKept[ns]}, expires, now)
+	if err := m.states.table(ns).Put(string(key), memState{value: bytes.Clone(value)}, expires, now); err != nil {
+		return errMemStateFull(ns)
+	}
 	return nil
 }
 
@@ -56,7 +113,7 @@ func (m *MemoryStore) State(ctx context.Context, ns string, key []byte, now time
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
-	v, ok := m.states.Get(memStateKey{ns, string(key)}, now)
+	v, ok := m.states.table(ns).Get(string(key), now)
 	return bytes.Clone(v.value), ok, nil
 }
 
@@ -65,7 +122,7 @@ func (m *MemoryStore) TakeState(ctx context.Context, ns string, key []byte, now 
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
-	v, ok := m.states.Take(memStateKey{ns, string(key)}, now)
+	v, ok := m.states.table(ns).Take(string(key), now)
 	return v.value, ok, nil
 }
 
@@ -75,13 +132,16 @@ func (m *MemoryStore) AddState(ctx context.Context, ns string, key, value []byte
 		return false, err
 	}
 	added := false
-	m.states.Upsert(memStateKey{ns, string(key)}, now, func(prev memState, exp time.Time, live bool) (memState, time.Time) {
+	err := m.states.table(ns).Upsert(string(key), now, func(prev memState, exp time.Time, live bool) (memState, time.Time) {
 		if live {
 			return prev, exp // unchanged
 		}
 		added = true
-		return memState{value: bytes.Clone(value), keep: memStateKept[ns]}, expires
+		return memState{value: bytes.Clone(value)}, expires
 	})
+	if err != nil {
+		return false, errMemStateFull(ns)
+	}
 	return added, nil
 }
 
@@ -91,15 +151,18 @@ func (m *MemoryStore) CountState(ctx context.Context, ns string, key []byte, exp
 		return 0, err
 	}
 	var n int64
-	m.states.Upsert(memStateKey{ns, string(key)}, now, func(prev memState, exp time.Time, live bool) (memState, time.Time) {
+	err := m.states.table(ns).Upsert(string(key), now, func(prev memState, exp time.Time, live bool) (memState, time.Time) {
 		if !live {
 			n = 1
-			return memState{count: 1, keep: memStateKept[ns]}, expires
+			return memState{count: 1}, expires
 		}
 		prev.count++
 		n = prev.count
 		return prev, exp
 	})
+	if err != nil {
+		return 0, errMemStateFull(ns)
+	}
 	return n, nil
 }
 
@@ -108,6 +171,6 @@ func (m *MemoryStore) DeleteState(ctx context.Context, ns string, key []byte) er
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	m.states.Remove(memStateKey{ns, string(key)})
+	m.states.table(ns).Remove(string(key))
 	return nil
 }

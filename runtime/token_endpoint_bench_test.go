@@ -57,7 +57,8 @@ func BenchmarkTokenErrorInvalidClient(b *testing.B) {
 	env.srv.log = slog.New(slog.DiscardHandler)
 	// A throttle that counts but never blocks: every iteration is a 401, not
 	// the 429 of a blocked pair.
-	env.srv.throttle = throttle.New(env.srv.store, "client", math.MaxInt, time.Minute, time.Minute)
+	never := throttle.Policy{Free: math.MaxInt64, Window: time.Minute}
+	env.srv.throttle = throttle.NewGuard(env.srv.store, "client", throttle.Limits{Pair: never, Source: never, Name: never, AttackAllowance: math.MaxInt64})
 	auth := htBasicHeader("conf", "wrong")
 	b.ReportAllocs()
 	for b.Loop() {

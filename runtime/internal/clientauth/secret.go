@@ -4,6 +4,7 @@
 package clientauth
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -12,6 +13,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -74,6 +76,18 @@ type Verifier struct {
 	ok      map[[32]byte]time.Time // successful bcrypt checks → expiry
 	ttl     time.Duration
 	maxSize int
+
+	// cost is the running estimate, in nanoseconds, of a bcrypt check's
+	// duration (0 while unknown): every failed authentication is padded
+	// to it (PadFailure).
+	cost atomic.Int64
+	// expected is the costliest bcrypt hash the server's clients are
+	// known to use; the first padding measures a check of it when no real
+	// check has been measured yet.
+	expected    atomic.Pointer[string]
+	calibration sync.Once
+	// wait waits for d or until ctx ends; tests replace it.
+	wait func(ctx context.Context, d time.Duration)
 }
 
 // Defaults of the bcrypt success cache: entries live five minutes and at most
@@ -85,7 +99,7 @@ const (
 
 // NewVerifier returns a verifier with an empty cache and a fresh cache key.
 func NewVerifier() *Verifier {
-	v := &Verifier{ok: make(map[[32]byte]time.Time), ttl: bcryptCacheTTL, maxSize: bcryptCacheSize}
+	v := &Verifier{ok: make(map[[32]byte]time.Time), ttl: bcryptCacheTTL, maxSize: bcryptCacheSize, wait: sleep}
 	_, _ = rand.Read(v.key[:])
 	return v
 }
@@ -138,7 +152,10 @@ func (v *Verifier) verifyBcrypt(clientID, storedHash, secret string, now time.Ti
 	if hit && now.Before(exp) {
 		return true
 	}
-	if bcrypt.CompareHashAndPassword([]byte(storedHash), []byte(secret)) != nil {
+	start := time.Now()
+	err := bcrypt.CompareHashAndPassword([]byte(storedHash), []byte(secret))
+	v.observe(time.Since(start))
+	if err != nil {
 		return false
 	}
 	v.mu.Lock()
@@ -158,4 +175,84 @@ func (v *Verifier) verifyBcrypt(clientID, storedHash, secret string, now time.Ti
 	}
 	v.ok[k] = now.Add(v.ttl)
 	return true
+}
+
+// Expect tells the verifier about a stored hash one of the server's
+// clients uses, so that failures are padded to its check's duration from
+// the first one on, before any check of it has been measured.
+func (v *Verifier) Expect(storedHash string) {
+	if !isBcryptHash(storedHash) {
+		return
+	}
+	cost, err := bcrypt.Cost([]byte(storedHash))
+	if err != nil {
+		return
+	}
+	for {
+		old := v.expected.Load()
+		if old != nil {
+			if c, _ := bcrypt.Cost([]byte(*old)); c >= cost {
+				return
+			}
+		}
+		if v.expected.CompareAndSwap(old, &storedHash) {
+			return
+		}
+	}
+}
+
+// observe updates the estimate of a bcrypt check's duration with one
+// measured: an exponentially weighted average, which a single slow check
+// moves by an eighth.
+func (v *Verifier) observe(d time.Duration) {
+	for {
+		old := v.cost.Load()
+		next := int64(d)
+		if old != 0 {
+			next = old + (int64(d)-old)/8
+		}
+		if v.cost.CompareAndSwap(old, next) {
+			return
+		}
+	}
+}
+
+// Floor is how long a failed authentication takes at least: a quarter
+// more than a bcrypt check is estimated to take, when the server's
+// clients use bcrypt, else 0 (a fast hash's check takes the same time
+// whether or not the client exists).
+func (v *Verifier) Floor() time.Duration {
+	if v.cost.Load() == 0 {
+		if h := v.expected.Load(); h != nil {
+			v.calibration.Do(func() {
+				var probe [32]byte
+				_, _ = rand.Read(probe[:])
+				start := time.Now()
+				_ = bcrypt.CompareHashAndPassword([]byte(*h), probe[:])
+				v.observe(time.Since(start))
+			})
+		}
+	}
+	return time.Duration(v.cost.Load()) * 5 / 4
+}
+
+// PadFailure waits until Floor has passed since started, the start of a
+// failed authentication, so that an unknown client, a client without a
+// secret and a wrong secret take the same time: an observer cannot tell
+// them apart, and an unknown client costs a timer, not a hash's CPU. It
+// returns early when ctx ends.
+func (v *Verifier) PadFailure(ctx context.Context, started time.Time) {
+	if d := v.Floor() - time.Since(started); d > 0 {
+		v.wait(ctx, d)
+	}
+}
+
+// sleep waits for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }

@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"crypto/hmac"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/internal/form"
 	"github.com/oauthgen/oauthgen/runtime/internal/randtok"
 	"github.com/oauthgen/oauthgen/runtime/internal/statens"
+	"github.com/oauthgen/oauthgen/runtime/internal/throttle"
 )
 
 // A pending authorization request between the end user's pages: the
@@ -27,6 +29,18 @@ import (
 
 // InteractionTTL is how long a page may wait for the end user.
 const InteractionTTL = 10 * time.Minute
+
+// InteractionsPerSource is how many interactions one source (a client
+// address; an IPv6 /64) may start within InteractionTTL. Starting one
+// needs no authentication and keeps the request's parameters in the
+// store, so this quota is what keeps a flood from one source from
+// filling the store and crowding out real users' sign-ins; the store's
+// own bound (the MemoryStore's budget) is the global one behind it.
+const InteractionsPerSource = 200
+
+// ErrQuota is returned when a source has started InteractionsPerSource
+// interactions within InteractionTTL.
+var ErrQuota = errors.New("too many sign-ins in progress from this network")
 
 // Step is the page an interaction waits on.
 type Step uint8
@@ -73,9 +87,17 @@ func interactionKey(id string) []byte { return randtok.Hash(id) }
 func csrfKey(id, csrf string) []byte { return statens.Key(id, csrf) }
 
 // Save stores it under id with a new CSRF token and a fresh TTL, and
-// returns the id and the token. An empty id starts a new interaction.
-func (st *Interactions) Save(ctx context.Context, id string, it Interaction, now time.Time) (string, string, error) {
+// returns the id and the token. An empty id starts a new interaction for
+// the client address source, within its quota (ErrQuota).
+func (st *Interactions) Save(ctx context.Context, id, source string, it Interaction, now time.Time) (string, string, error) {
 	if id == "" {
+		n, err := st.store.CountState(ctx, statens.Quota, statens.Key("interaction", throttle.Source(source)), now.Add(InteractionTTL), now)
+		if err != nil {
+			return "", "", fmt.Errorf("count interactions: %w", err)
+		}
+		if n > InteractionsPerSource {
+			return "", "", ErrQuota
+		}
 		id = randtok.NewValue()
 	}
 	csrf := randtok.NewValue()

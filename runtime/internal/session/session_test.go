@@ -40,7 +40,7 @@ func TestInteractionClaimOnce(t *testing.T) {
 			ints := session.NewInteractions(st)
 			browser := session.NewID().Key()
 			params, _ := form.Split("client_id=c&resource=https%3A%2F%2Fa&resource=https%3A%2F%2Fb")
-			id, csrf, err := ints.Save(ctx, "", session.Interaction{Browser: browser, Step: session.StepLogin, Params: params, LoggedIn: true}, start)
+			id, csrf, err := ints.Save(ctx, "", "192.0.2.1", session.Interaction{Browser: browser, Step: session.StepLogin, Params: params, LoggedIn: true}, start)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -67,8 +67,8 @@ func TestInteractionClaimOnce(t *testing.T) {
 
 			// A wrong step, browser or token, an expired interaction and an
 			// earlier page's token are refused.
-			id, old, _ := ints.Save(ctx, "", session.Interaction{Browser: browser, Step: session.StepLogin}, start)
-			id, csrf, _ = ints.Save(ctx, id, session.Interaction{Browser: browser, Step: session.StepLogin}, start)
+			id, old, _ := ints.Save(ctx, "", "192.0.2.1", session.Interaction{Browser: browser, Step: session.StepLogin}, start)
+			id, csrf, _ = ints.Save(ctx, id, "192.0.2.1", session.Interaction{Browser: browser, Step: session.StepLogin}, start)
 			for what, claim := range map[string]func() (session.Interaction, bool, error){
 				"wrong step": func() (session.Interaction, bool, error) {
 					return ints.Claim(ctx, id, csrf, session.StepConsent, []session.Key{browser}, start)
@@ -274,7 +274,7 @@ func TestStoreFailure(t *testing.T) {
 		t.Errorf("Login: err %v, cookies %v", err, w.Result().Cookies())
 	}
 	ints := session.NewInteractions(db)
-	if _, _, err := ints.Save(ctx, "", session.Interaction{Step: session.StepLogin}, start); err == nil {
+	if _, _, err := ints.Save(ctx, "", "192.0.2.1", session.Interaction{Step: session.StepLogin}, start); err == nil {
 		t.Error("Save: no error")
 	}
 	if _, ok, err := ints.Claim(ctx, "id", "csrf", session.StepLogin, nil, start); ok || err == nil {

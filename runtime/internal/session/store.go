@@ -16,6 +16,7 @@ type Store interface {
 	State(ctx context.Context, ns string, key []byte, now time.Time) (value []byte, found bool, err error)
 	TakeState(ctx context.Context, ns string, key []byte, now time.Time) (value []byte, found bool, err error)
 	AddState(ctx context.Context, ns string, key, value []byte, expires, now time.Time) (added bool, err error)
+	CountState(ctx context.Context, ns string, key []byte, expires, now time.Time) (count int64, err error)
 	DeleteState(ctx context.Context, ns string, key []byte) error
 }
 

@@ -17,9 +17,11 @@ const (
 	Consent     = "consent"     // remembered consents, one entry per scope
 	Failures    = "failures"    // throttle failure counts
 	Block       = "block"       // throttle blocks
+	Quota       = "quota"       // per-source counts of state created without authentication
 	Replay      = "replay"      // single-use markers: assertion jti, DPoP proofs
 	Keys        = "keys"        // the signing key set and its rotation schedule
 	Secret      = "secret"      // secrets the instances share, such as the session key
+	Revoked     = "revoked"     // revoked JWT access tokens the store holds no record of, by the hash of their jti, until they expire
 )
 
 // Key is the SHA-256 of the parts, each preceded by its length, so that

@@ -1,40 +1,55 @@
-// Package ttltable is a bounded in-memory table whose entries expire.
+// Package ttltable is an in-memory table whose entries expire, bounded in
+// bytes.
 package ttltable
 
 import (
+	"errors"
 	"sync"
 	"time"
 )
 
-// Table is a bounded in-memory table whose entries expire: the
-// server-side records of the end user's browser (login sessions, pending
-// interactions, remembered consents) and the failure counts of the
-// throttles. It is safe for concurrent use.
+// ErrFull is returned when an entry cannot be stored because the table is
+// at its budget and every live entry in it must be kept.
+var ErrFull = errors.New("table full")
+
+// Table is an in-memory table whose entries expire, bounded in bytes: no
+// stream of requests can grow it past its budget. It is safe for
+// concurrent use.
 //
-// When the table is full, adding an entry first removes the expired ones
-// and then, if that was not enough, arbitrary entries until it is three
-// quarters full, so a flood of new entries costs O(1) per entry and the
-// memory stays bounded. Losing an entry costs the end user a new login or
-// consent, never a security check. Entries that Keep reports are not
-// dropped before they expire: a throttle's blocked pairs must outlive a
-// flood of junk pairs.
+// Each entry costs Size(k, v) bytes of the budget. When a new entry would
+// not fit, the table first removes the expired entries and then, unless
+// Keep protects the table's entries, arbitrary live ones until it is three
+// quarters full, so a flood of new entries costs O(1) per entry. A table
+// whose entries are kept (throttle counts and blocks, single-use markers:
+// dropping one would weaken a check) refuses a new entry with ErrFull
+// instead; the caller fails closed.
 type Table[K comparable, V any] struct {
-	mu  sync.Mutex
-	max int
-	// Keep, when set, reports the entries that must not be dropped
-	// before they expire to make room; nil means every entry may be.
-	Keep    func(v V, now time.Time) bool
+	mu sync.Mutex
+	// budget is the most bytes the entries may cost.
+	budget int64
+	// keep is set when live entries must not be dropped to make room.
+	keep bool
+	// size is the cost of an entry in bytes.
+	size    func(k K, v V) int64
+	used    int64
 	entries map[K]entry[V]
+	// sweepAfter is the earliest expiry among the entries at the last
+	// sweep: before it, a sweep would find nothing to remove, so a full
+	// table of kept entries answers ErrFull at O(1) instead of scanning.
+	sweepAfter time.Time
 }
 
 type entry[V any] struct {
 	value   V
 	expires time.Time
+	size    int64
 }
 
-// New returns an empty table of at most max entries.
-func New[K comparable, V any](max int) *Table[K, V] {
-	return &Table[K, V]{max: max, entries: make(map[K]entry[V])}
+// New returns an empty table whose entries cost at most budget bytes, as
+// size counts them. When keep is set, live entries are never dropped to
+// make room: a full table refuses new ones.
+func New[K comparable, V any](budget int64, keep bool, size func(k K, v V) int64) *Table[K, V] {
+	return &Table[K, V]{budget: budget, keep: keep, size: size, entries: make(map[K]entry[V])}
 }
 
 // live returns the entry of k unless it is missing or expired at now; the
@@ -56,21 +71,22 @@ func (t *Table[K, V]) Get(k K, now time.Time) (V, bool) {
 }
 
 // Put stores v under k until expires.
-func (t *Table[K, V]) Put(k K, v V, expires, now time.Time) {
+func (t *Table[K, V]) Put(k K, v V, expires, now time.Time) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.store(k, v, expires, now)
+	return t.store(k, v, expires, now)
 }
 
 // Upsert stores under k what f returns for the live entry of k and its
 // expiry (the zero value, the zero time and false when there is none), in
-// one atomic step.
-func (t *Table[K, V]) Upsert(k K, now time.Time, f func(v V, expires time.Time, ok bool) (V, time.Time)) {
+// one atomic step. When that is a new entry that does not fit, nothing is
+// stored and the error is ErrFull.
+func (t *Table[K, V]) Upsert(k K, now time.Time, f func(v V, expires time.Time, ok bool) (V, time.Time)) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	e, ok := t.live(k, now)
 	v, expires := f(e.value, e.expires, ok)
-	t.store(k, v, expires, now)
+	return t.store(k, v, expires, now)
 }
 
 // Take returns the live entry of k and removes it, in one atomic step.
@@ -78,31 +94,15 @@ func (t *Table[K, V]) Take(k K, now time.Time) (V, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	e, ok := t.live(k, now)
-	delete(t.entries, k)
+	t.remove(k)
 	return e.value, ok
-}
-
-// Update runs f on the live entry of k under the table's lock, so that a
-// check and its change are one atomic step; f's changes are stored when it
-// returns true. It reports whether the entry existed and f returned true,
-// and returns the entry as f left it.
-func (t *Table[K, V]) Update(k K, now time.Time, f func(v *V) bool) (V, bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	e, ok := t.live(k, now)
-	if !ok || !f(&e.value) {
-		var zero V
-		return zero, false
-	}
-	t.entries[k] = e
-	return e.value, true
 }
 
 // Remove deletes k.
 func (t *Table[K, V]) Remove(k K) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	delete(t.entries, k)
+	t.remove(k)
 }
 
 // Len returns the number of entries, expired ones included.
@@ -112,31 +112,66 @@ func (t *Table[K, V]) Len() int {
 	return len(t.entries)
 }
 
-// store puts v under k, making room first when k is new; the caller holds
-// the lock.
-func (t *Table[K, V]) store(k K, v V, expires, now time.Time) {
-	if _, ok := t.entries[k]; !ok {
-		t.makeRoom(now)
-	}
-	t.entries[k] = entry[V]{value: v, expires: expires}
+// Used returns the bytes the entries cost, expired ones included.
+func (t *Table[K, V]) Used() int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.used
 }
 
-// makeRoom keeps the table bounded; the caller holds the lock.
-func (t *Table[K, V]) makeRoom(now time.Time) {
-	if len(t.entries) < t.max {
+// remove deletes k; the caller holds the lock.
+func (t *Table[K, V]) remove(k K) {
+	if e, ok := t.entries[k]; ok {
+		t.used -= e.size
+		delete(t.entries, k)
+	}
+}
+
+// store puts v under k, making room first when it does not fit; the caller
+// holds the lock.
+func (t *Table[K, V]) store(k K, v V, expires, now time.Time) error {
+	n := t.size(k, v)
+	old := t.entries[k].size // 0 when k is new
+	if t.used-old+n > t.budget {
+		t.makeRoom(k, now)
+		old = t.entries[k].size // k itself may have expired
+		if t.used-old+n > t.budget {
+			return ErrFull
+		}
+	}
+	t.used += n - old
+	t.entries[k] = entry[V]{value: v, expires: expires, size: n}
+	if expires.Before(t.sweepAfter) {
+		t.sweepAfter = expires
+	}
+	return nil
+}
+
+// makeRoom removes the expired entries and, unless entries are kept,
+// others until the table is three quarters full; never the entry of
+// except, which is being replaced. The caller holds the lock.
+func (t *Table[K, V]) makeRoom(except K, now time.Time) {
+	if !now.Before(t.sweepAfter) {
+		var next time.Time
+		for k, e := range t.entries {
+			switch {
+			case !now.Before(e.expires):
+				t.remove(k)
+			case next.IsZero() || e.expires.Before(next):
+				next = e.expires
+			}
+		}
+		t.sweepAfter = next
+	}
+	if t.keep {
 		return
 	}
-	for k, e := range t.entries {
-		if !now.Before(e.expires) {
-			delete(t.entries, k)
-		}
-	}
-	for k, e := range t.entries {
-		if len(t.entries) <= t.max*3/4 {
+	for k := range t.entries {
+		if t.used <= t.budget*3/4 {
 			return
 		}
-		if t.Keep == nil || !t.Keep(e.value, now) {
-			delete(t.entries, k)
+		if k != except {
+			t.remove(k) // arbitrary victims: the map has no order
 		}
 	}
 }
