@@ -28,11 +28,12 @@ const (
 // no two lists of parts share a key and a key reveals none of them (a
 // username, a subject) to whoever reads the store.
 func Key(parts ...string) []byte {
-	h := sha256.New()
-	var n [binary.MaxVarintLen64]byte
+	var stack [512]byte // the parts of a key are short: hashed from the stack
+	b := stack[:0]
 	for _, p := range parts {
-		h.Write(n[:binary.PutUvarint(n[:], uint64(len(p)))])
-		h.Write([]byte(p))
+		b = binary.AppendUvarint(b, uint64(len(p)))
+		b = append(b, p...)
 	}
-	return h.Sum(nil)
+	sum := sha256.Sum256(b)
+	return sum[:]
 }

@@ -81,13 +81,13 @@ func (g *Guard) Check(ctx context.Context, name, addr string, now time.Time) (Re
 		by  string
 		c   counter
 		key []byte
-	}{{"pair", g.pair, pairKey}, {"source", g.source, g.source.key(src)}} {
+	}{{"pair", g.pair, pairKey}, {"source", g.source, g.source.key(src, "")}} {
 		d, err := c.c.waiting(ctx, c.key, now)
 		if err != nil || d > 0 {
 			return Refusal{By: c.by, Wait: d}, err
 		}
 	}
-	attack, err := g.name.waiting(ctx, g.name.key(name), now)
+	attack, err := g.name.waiting(ctx, g.name.key(name, ""), now)
 	if err != nil || attack == 0 {
 		return Refusal{}, err
 	}
@@ -112,10 +112,10 @@ func (g *Guard) Fail(ctx context.Context, name, addr string, now time.Time) erro
 			return err
 		}
 	}
-	if _, err := g.source.fail(ctx, g.source.key(src), now); err != nil {
+	if _, err := g.source.fail(ctx, g.source.key(src, ""), now); err != nil {
 		return err
 	}
-	_, err = g.name.fail(ctx, g.name.key(name), now)
+	_, err = g.name.fail(ctx, g.name.key(name, ""), now)
 	return err
 }
 

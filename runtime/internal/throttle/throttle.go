@@ -67,9 +67,7 @@ type counter struct {
 	policy Policy
 }
 
-func (c counter) key(parts ...string) []byte {
-	return statens.Key(append([]string{c.kind}, parts...)...)
-}
+func (c counter) key(a, b string) []byte { return statens.Key(c.kind, a, b) }
 
 // waiting reports how long the key must still wait, or 0.
 func (c counter) waiting(ctx context.Context, key []byte, now time.Time) (time.Duration, error) {
