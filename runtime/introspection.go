@@ -32,7 +32,10 @@ type IntrospectionContext struct {
 	Token         Secret
 	TokenTypeHint oauth.TokenTypeHint
 	// AccessToken or RefreshToken is the active token found, and Grant its
-	// grant; all nil when the token is not active.
+	// grant; all nil when the token is not active. An access token a
+	// client got for itself has no stored grant: Grant is then the one it
+	// stands for (the client's, for the token's subject, scope and
+	// audience), without an ID.
 	AccessToken  *AccessTokenRecord
 	RefreshToken *RefreshTokenRecord
 	Grant        *Grant

@@ -36,11 +36,24 @@ func (i Issuers) Access(ctx context.Context, claims *AccessTokenClaims, g Grant)
 	if claims == nil {
 		return IssuedToken{}, nil
 	}
-	t := i.t
-	if err := checkExtraClaims(claims.Extra); err != nil {
+	if err := checkGrantClient(i.t, "access token", g); err != nil {
 		return IssuedToken{}, err
 	}
-	if err := checkGrantClient(t, "access token", g); err != nil {
+	return i.access(ctx, claims, g)
+}
+
+// access is Access without the check of the grant: g without an id is the
+// unstored grant of a client's own token (IssueDefaults), which no grant
+// revocation reaches. Such a token never outlives g. Its record, when it
+// needs one, has no GrantID; a JWT of the client itself (ownClaims) needs
+// none: its signature, its exp and the deny-list of revoked tokens decide
+// whether it is active (accessTokenActiveAt).
+func (i Issuers) access(ctx context.Context, claims *AccessTokenClaims, g Grant) (IssuedToken, error) {
+	if claims == nil {
+		return IssuedToken{}, nil
+	}
+	t := i.t
+	if err := checkExtraClaims(claims.Extra); err != nil {
 		return IssuedToken{}, err
 	}
 	c := *claims // the caller's claims are left as they were, so they can be reused
@@ -68,6 +81,9 @@ func (i Issuers) Access(ctx context.Context, claims *AccessTokenClaims, g Grant)
 	if c.ExpiresAt.IsZero() {
 		c.ExpiresAt = t.Now.Add(t.Policy.AccessTTL)
 	}
+	if g.ID == "" && !g.ExpiresAt.IsZero() && g.ExpiresAt.Before(c.ExpiresAt) {
+		c.ExpiresAt = g.ExpiresAt // no grant is stored to expire first
+	}
 	if !c.ExpiresAt.After(c.IssuedAt) {
 		return IssuedToken{}, oauth.ServerError("access token: expires at %v, not after it is issued at %v", c.ExpiresAt, c.IssuedAt)
 	}
@@ -85,6 +101,9 @@ func (i Issuers) Access(ctx context.Context, claims *AccessTokenClaims, g Grant)
 			return IssuedToken{}, err
 		}
 		value = Secret(tok)
+		if g.ID == "" && ownClaims(&c) {
+			break // nothing to record: the token says all there is
+		}
 		sum := sha256.Sum256([]byte(c.JTI))
 		key = sum[:]
 	case FormatOpaque:
@@ -93,19 +112,28 @@ func (i Issuers) Access(ctx context.Context, claims *AccessTokenClaims, g Grant)
 	default:
 		return IssuedToken{}, oauth.ServerError("access token: unknown format %q", format)
 	}
-	rec := AccessTokenRecord{
-		Key:       key,
-		GrantID:   g.ID,
-		ClientID:  c.ClientID,
-		Claims:    c,
-		ExpiresAt: c.ExpiresAt,
-	}
-	if err := t.server.store.SaveAccessToken(ctx, rec); err != nil {
-		return IssuedToken{}, fmt.Errorf("save access token: %w", err)
+	if key != nil {
+		rec := AccessTokenRecord{
+			Key:       key,
+			GrantID:   g.ID,
+			ClientID:  c.ClientID,
+			Claims:    c,
+			ExpiresAt: c.ExpiresAt,
+		}
+		if err := t.server.store.SaveAccessToken(ctx, rec); err != nil {
+			return IssuedToken{}, fmt.Errorf("save access token: %w", err)
+		}
 	}
 	issued := IssuedToken{Value: value, ExpiresAt: c.ExpiresAt, Format: format}
 	t.noteAccess(issued) // expires_in without decoding the token or a store look-up
 	return issued, nil
+}
+
+// ownClaims reports whether c are the claims of a token a client holds
+// for itself: its subject is its client_id (RFC 9068 §2.2), and no end
+// user's authentication is described (RFC 9068 §2.2.1).
+func ownClaims(c *AccessTokenClaims) bool {
+	return c.ClientID != "" && c.Subject == c.ClientID && c.AuthTime.IsZero() && c.ACR == "" && len(c.AMR) == 0
 }
 
 // signJWT serialises and signs an RFC 9068 access token with the active key.

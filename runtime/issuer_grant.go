@@ -17,33 +17,11 @@ import (
 // empty Subject (for grants without a user it is the client_id, RFC 9068 §2.2).
 func (i Issuers) Grant(ctx context.Context, d GrantData) (Grant, error) {
 	t := i.t
-	clientID := d.ClientID
-	if t.Client != nil {
-		if clientID == "" {
-			clientID = t.Client.ID
-		}
-		if clientID != t.Client.ID {
-			return Grant{}, oauth.ServerError("grant: client %q differs from the requesting client %q", clientID, t.Client.ID)
-		}
+	g, err := i.newGrant(d)
+	if err != nil {
+		return Grant{}, err
 	}
-	if clientID == "" {
-		return Grant{}, oauth.ServerError("grant: no client")
-	}
-	if d.Subject == "" {
-		return Grant{}, oauth.ServerError("grant: no subject")
-	}
-	g := Grant{
-		ID:             randtok.NewID(),
-		ClientID:       clientID,
-		Subject:        d.Subject,
-		Scope:          slices.Clone(d.Scope),
-		Audience:       slices.Clone(d.Audience),
-		Authentication: d.Authentication,
-		Created:        t.Now,
-		ExpiresAt:      d.ExpiresAt,
-		Data:           slices.Clone(d.Data),
-	}
-	g.Authentication.AMR = slices.Clone(d.Authentication.AMR)
+	g.ID = randtok.NewID()
 	if err := t.server.store.SaveGrant(ctx, g); err != nil {
 		return Grant{}, fmt.Errorf("save grant: %w", err)
 	}
@@ -79,4 +57,38 @@ func (i Issuers) RevokeGrant(ctx context.Context, id string) error {
 		return fmt.Errorf("revoke grant: %w", err)
 	}
 	return nil
+}
+
+// newGrant is the grant d describes, created now, without an id and not
+// stored. An empty ClientID is the requesting client's; a ClientID of
+// another client is refused, and so is an empty Subject.
+func (i Issuers) newGrant(d GrantData) (Grant, error) {
+	t := i.t
+	clientID := d.ClientID
+	if t.Client != nil {
+		if clientID == "" {
+			clientID = t.Client.ID
+		}
+		if clientID != t.Client.ID {
+			return Grant{}, oauth.ServerError("grant: client %q differs from the requesting client %q", clientID, t.Client.ID)
+		}
+	}
+	if clientID == "" {
+		return Grant{}, oauth.ServerError("grant: no client")
+	}
+	if d.Subject == "" {
+		return Grant{}, oauth.ServerError("grant: no subject")
+	}
+	g := Grant{
+		ClientID:       clientID,
+		Subject:        d.Subject,
+		Scope:          slices.Clone(d.Scope),
+		Audience:       slices.Clone(d.Audience),
+		Authentication: d.Authentication,
+		Created:        t.Now,
+		ExpiresAt:      d.ExpiresAt,
+		Data:           slices.Clone(d.Data),
+	}
+	g.Authentication.AMR = slices.Clone(d.Authentication.AMR)
+	return g, nil
 }

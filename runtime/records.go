@@ -16,6 +16,11 @@ type Authentication struct {
 	SessionID string    `json:"sid,omitempty"`
 }
 
+// isZero reports whether a records no authentication at all.
+func (a Authentication) isZero() bool {
+	return a.Subject == "" && a.AuthTime.IsZero() && a.ACR == "" && len(a.AMR) == 0 && a.SessionID == ""
+}
+
 // Grant is a persisted grant (Curity's delegation): the authorization a
 // resource owner gave a client. Tokens are issued against a grant, and
 // revoking it revokes every token issued from it.
@@ -73,10 +78,14 @@ type RefreshTokenRecord struct {
 
 // AccessTokenRecord is what the server remembers of an access token: opaque
 // tokens are looked up by the hash of their value, JWT access tokens by their
-// jti, so that revoking a grant revokes them.
+// jti, so that revoking a grant revokes them. A JWT a client got for itself
+// (IssueDefaults) is not stored: its record is read from the token.
 type AccessTokenRecord struct {
 	// Key is the SHA-256 of an opaque token's value, or of a JWT's jti.
-	Key       []byte
+	Key []byte
+	// GrantID is the grant the token was issued against; empty for a
+	// token a client got for itself, which has no grant and is revoked
+	// alone.
 	GrantID   string
 	ClientID  string
 	Claims    AccessTokenClaims
@@ -84,6 +93,10 @@ type AccessTokenRecord struct {
 	// Revoked is set once the token alone is revoked (RFC 7009 §2.1); a
 	// revoked grant revokes its tokens without setting it.
 	Revoked bool
+
+	// unstored is set on the record of a JWT that was never stored, read
+	// from the token itself: revoking it puts it on the deny-list.
+	unstored bool
 }
 
 // ConsumeResult tells apart the outcomes of consuming a single-use artefact,

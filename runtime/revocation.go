@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/internal/statens"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
@@ -33,7 +34,10 @@ type RevocationContext struct {
 	Token         Secret
 	TokenTypeHint oauth.TokenTypeHint
 	// AccessToken or RefreshToken is the client's active token found, and
-	// Grant its grant; all nil when there is none to revoke.
+	// Grant its grant; all nil when there is none to revoke. An access
+	// token a client got for itself has no stored grant: Grant is then the
+	// one it stands for, without an ID, and the token is revoked alone
+	// whatever RevokeGrant says.
 	AccessToken  *AccessTokenRecord
 	RefreshToken *RefreshTokenRecord
 	Grant        *Grant
@@ -56,21 +60,38 @@ type RevocationResponse struct {
 
 // Default is the default procedure of the revocation flow: it revokes the
 // grant (RevokeGrant) or the access token alone, and nothing when no token
-// of the client was found.
+// of the client was found. An access token a client got for itself has no
+// grant to revoke (its Grant has no ID): it is revoked alone.
 func (c *RevocationContext) Default(ctx context.Context) (*RevocationResponse, error) {
 	switch {
 	case c.Grant == nil:
 		return &RevocationResponse{}, nil
-	case c.RevokeGrant:
+	case c.RevokeGrant && c.Grant.ID != "":
 		if err := c.server.store.RevokeGrant(ctx, c.Grant.ID); err != nil {
 			return nil, fmt.Errorf("revoke grant: %w", err)
 		}
 	case c.AccessToken != nil:
-		if err := c.server.store.RevokeAccessToken(ctx, c.AccessToken.Key); err != nil {
-			return nil, fmt.Errorf("revoke access token: %w", err)
+		if err := c.server.revokeAccessToken(ctx, c.AccessToken, c.Now); err != nil {
+			return nil, err
 		}
 	default:
 		return &RevocationResponse{}, nil
 	}
 	return &RevocationResponse{Revoked: true}, nil
+}
+
+// revokeAccessToken revokes the access token of rec alone (RFC 7009 §2.1):
+// its stored record is marked revoked; a JWT that has none goes on the
+// deny-list until it expires, after which its exp refuses it anyway.
+func (s *Server) revokeAccessToken(ctx context.Context, rec *AccessTokenRecord, now time.Time) error {
+	if !rec.unstored {
+		if err := s.store.RevokeAccessToken(ctx, rec.Key); err != nil {
+			return fmt.Errorf("revoke access token: %w", err)
+		}
+		return nil
+	}
+	if err := s.store.PutState(ctx, statens.Revoked, rec.Key, []byte{1}, rec.ExpiresAt, now); err != nil {
+		return fmt.Errorf("revoke access token: %w", err)
+	}
+	return nil
 }

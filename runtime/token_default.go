@@ -31,19 +31,35 @@ func (t *TokenContext) Default(ctx context.Context) (*TokenResponse, error) {
 // issued while redeeming a code is recorded on the code, so that a replay
 // of the code revokes it (RFC 6749 §4.1.2).
 //
+// A client acting for itself (a flow without an end user, RFC 6749 §4.4)
+// that gets only an access token has no grant stored: there is nothing to
+// revoke with the token but the token itself. Its JWT is not stored
+// either; its opaque token is stored without a grant. Revoking such a
+// token (RFC 7009) revokes it alone.
+//
 // A procedure that checks its grant's credential itself calls it once the
 // check has passed, after editing t.Defaults as it needs.
 func (t *TokenContext) IssueDefaults(ctx context.Context) (*TokenResponse, error) {
-	var g Grant
-	if t.Grant != nil {
+	var (
+		g   Grant
+		tok IssuedToken
+		err error
+	)
+	switch {
+	case t.Grant != nil:
 		g = *t.Grant
-	} else {
-		var err error
+		tok, err = t.Issuers.Access(ctx, t.Defaults.Access, g)
+	case t.ownTokens():
+		if g, err = t.Issuers.newGrant(t.Defaults.Grant); err != nil {
+			return nil, err
+		}
+		tok, err = t.Issuers.access(ctx, t.Defaults.Access, g)
+	default:
 		if g, err = t.Issuers.Grant(ctx, t.Defaults.Grant); err != nil {
 			return nil, err
 		}
+		tok, err = t.Issuers.Access(ctx, t.Defaults.Access, g)
 	}
-	tok, err := t.Issuers.Access(ctx, t.Defaults.Access, g)
 	if err != nil {
 		return nil, err
 	}
@@ -69,6 +85,18 @@ func (t *TokenContext) IssueDefaults(ctx context.Context) (*TokenResponse, error
 		}
 	}
 	return resp, nil
+}
+
+// ownTokens reports whether the default issuance is of a token a client
+// gets for itself: the flow has no end user, the request continues no
+// grant and redeems no code, and nothing that lives in a grant is asked
+// for: no refresh token, no ID token, no end user's authentication, no
+// carry-over data. Such a grant would only ever be revoked with its one
+// access token, so it is not stored.
+func (t *TokenContext) ownTokens() bool {
+	d := &t.Defaults
+	return t.grant.EndUser == flowkit.NoEndUser && t.Grant == nil && t.codeHash == nil &&
+		d.Refresh == nil && d.ID == nil && d.Grant.Authentication.isZero() && len(d.Grant.Data) == 0
 }
 
 // secondsUntil is expires_in: whole seconds from now to exp, never negative.

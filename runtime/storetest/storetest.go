@@ -55,6 +55,7 @@ func Run(t *testing.T, newStore func() runtime.Store) {
 	t.Run("AccessToken", func(t *testing.T) { testAccessToken(t, newStore()) })
 	t.Run("AccessTokenIsCopied", func(t *testing.T) { testAccessIsCopied(t, newStore()) })
 	t.Run("RevokeAccessToken", func(t *testing.T) { testRevokeAccessToken(t, newStore()) })
+	t.Run("AccessTokenWithoutGrant", func(t *testing.T) { testAccessTokenWithoutGrant(t, newStore()) })
 	t.Run("Uniqueness", func(t *testing.T) { testUniqueness(t, newStore()) })
 	t.Run("LargeValues", func(t *testing.T) { testLargeValues(t, newStore()) })
 	t.Run("ContextCanceled", func(t *testing.T) { testContextCanceled(t, newStore()) })
@@ -444,6 +445,28 @@ func testRevokeAccessToken(t *testing.T, s runtime.Store) {
 	}
 	if _, found, _ := s.AccessToken(ctx, hash(t)); found {
 		t.Error("revoking an unknown token created a record")
+	}
+}
+
+// testAccessTokenWithoutGrant: the record of a token a client got for
+// itself has no GrantID, and is kept, found and revoked like any other.
+func testAccessTokenWithoutGrant(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	want := newAccess(t)
+	want.GrantID = ""
+	want.Claims.Subject, want.Claims.AMR = "client-a", nil
+	if err := s.SaveAccessToken(ctx, want); err != nil {
+		t.Fatalf("SaveAccessToken: %v", err)
+	}
+	got, found, err := s.AccessToken(ctx, want.Key)
+	if err != nil || !found || !equalAccess(got, want) {
+		t.Fatalf("AccessToken = %+v, found %v, err %v\nwant %+v", got, found, err, want)
+	}
+	if err := s.RevokeAccessToken(ctx, want.Key); err != nil {
+		t.Fatalf("RevokeAccessToken: %v", err)
+	}
+	if got, found, err := s.AccessToken(ctx, want.Key); err != nil || !found || !got.Revoked {
+		t.Errorf("revoked AccessToken = %+v, found %v, err %v; want Revoked", got, found, err)
 	}
 }
 
