@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -37,17 +39,10 @@ func browserTools(t *testing.T) (chromium, node string) {
 	return chromium, node
 }
 
-// TestBrowserSignIn: headless Chromium, driven by playwright-core, opens the
-// README's authorize URL, signs in as a demo user, consents, and lands on
-// the client's redirect URI with a code, state and iss; the code then
-// redeems, with PKCE, for an access token, a refresh token and an ID token
-// that verifies. Screenshots of the login and consent pages are saved as
-// test artifacts (go test -artifacts keeps them).
-func TestBrowserSignIn(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser; skipped with -short")
-	}
-	chromium, node := browserTools(t)
+// browserScripts returns the directory of the browser scripts, with
+// playwright-core installed.
+func browserScripts(t *testing.T) string {
+	t.Helper()
 	dir, err := filepath.Abs("browser")
 	if err != nil {
 		t.Fatal(err)
@@ -59,6 +54,21 @@ func TestBrowserSignIn(t *testing.T) {
 			t.Fatalf("npm ci in %s: %v\n%s", dir, err, out)
 		}
 	}
+	return dir
+}
+
+// TestBrowserSignIn: headless Chromium, driven by playwright-core, opens the
+// README's authorize URL, signs in as a demo user, consents, and lands on
+// the client's redirect URI with a code, state and iss; the code then
+// redeems, with PKCE, for an access token, a refresh token and an ID token
+// that verifies. Screenshots of the login and consent pages are saved as
+// test artifacts (go test -artifacts keeps them).
+func TestBrowserSignIn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser; skipped with -short")
+	}
+	chromium, node := browserTools(t)
+	dir := browserScripts(t)
 
 	ctx := t.Context()
 	_, issuer := startServer(t)
@@ -93,4 +103,45 @@ func TestBrowserSignIn(t *testing.T) {
 		}
 	}
 	redeemAndVerify(t, ctx, cfg, issuer, q.Get("code"), verifier, "n-0S6_WzA2Mj")
+}
+
+// TestBrowserDemoClient: headless Chromium signs in through the demo
+// client (/demo/login, the login and consent pages, /demo/callback) and is
+// shown the signed-in user: the sign-in cookie makes the round trip in a
+// real browser. The same callback URL opened in another browser context
+// (another person's browser, holding no sign-in cookie) is refused with
+// the 400 page: login CSRF (RFC 9700 §4.7).
+func TestBrowserDemoClient(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser; skipped with -short")
+	}
+	chromium, node := browserTools(t)
+	dir := browserScripts(t)
+	_, issuer := startServer(t)
+	cmd := exec.CommandContext(t.Context(), node, "demo.mjs", issuer+"/demo/login", demoUser, demoPassword)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr string
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("demo.mjs: %v\n%s%s", err, out, stderr)
+	}
+	var got struct {
+		Callback              string
+		Status, OtherStatus   int
+		Heading, OtherHeading string
+		OtherText             string
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("demo.mjs printed %q: %v", out, err)
+	}
+	if got.Status != http.StatusOK || got.Heading != "Signed in as user-alice" {
+		t.Errorf("the demo client's callback: %d %q, want 200 and the signed-in user", got.Status, got.Heading)
+	}
+	if got.OtherStatus != http.StatusBadRequest || !strings.Contains(got.OtherText, "not started in this browser") {
+		t.Errorf("the callback in another browser: %d %q %q, want 400 and the refusal", got.OtherStatus, got.OtherHeading, got.OtherText)
+	}
 }

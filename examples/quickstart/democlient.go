@@ -1,15 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
-	"sync"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -22,31 +25,47 @@ import (
 // gets back, verifies the ID token against the server's JWKS, calls
 // userinfo, and shows the result. It is an ordinary OAuth client built on
 // golang.org/x/oauth2 and go-oidc, talking to the server over HTTP.
+//
+// It keeps nothing between requests: a sign-in in progress (its state,
+// nonce and PKCE verifier) lives in a cookie of the browser that started
+// it (demoLoginCookie), so the callback accepts a state only from that
+// browser (RFC 6749 §10.12; RFC 9700 §4.7), on any instance.
 type demoClient struct {
 	issuer string
 	cfg    oauth2.Config
 	log    *slog.Logger
-
-	mu      sync.Mutex
-	pending map[string]demoLogin // by state
+	// cookie is the name of the sign-in cookie; secure says whether it is
+	// Secure and __Host- prefixed (an https issuer).
+	cookie string
+	secure bool
 }
 
-// demoLogin is a sign-in in progress.
+// demoLogin is a sign-in in progress, as its cookie carries it.
 type demoLogin struct {
-	verifier, nonce string
-	started         time.Time
+	state, nonce, verifier string
 }
 
-// demoPendingMax bounds the sign-ins in progress; older ones are dropped.
-const demoPendingMax = 1000
+// The sign-in cookie: its name without and with the __Host- prefix (which
+// makes the browser insist on Secure, Path=/ and no Domain, RFC 6265bis
+// §4.1.3.2), and its lifetime, which bounds how long the end user may take
+// to sign in.
+const (
+	demoLoginCookie       = "oauthgen-demo-login"
+	demoLoginCookieSecure = "__Host-" + demoLoginCookie
+	demoLoginTTL          = 10 * time.Minute
+)
 
 func newDemoClient(issuer string, log *slog.Logger) *demoClient {
-	return &demoClient{
-		issuer:  issuer,
-		cfg:     demoAppOAuth2Config(issuer),
-		log:     log,
-		pending: make(map[string]demoLogin),
+	d := &demoClient{
+		issuer: issuer,
+		cfg:    demoAppOAuth2Config(issuer),
+		log:    log,
+		cookie: demoLoginCookie,
 	}
+	if u, err := url.Parse(issuer); err == nil && u.Scheme == "https" {
+		d.cookie, d.secure = demoLoginCookieSecure, true
+	}
+	return d
 }
 
 // demoAppOAuth2Config is demo-app's client configuration for an issuer:
@@ -67,11 +86,24 @@ func demoAppOAuth2Config(issuer string) oauth2.Config {
 	}
 }
 
+// demoPageHeaders are the headers of every response under /demo/: no page
+// may be framed (X-Frame-Options, CSP frame-ancestors; RFC 6749 §10.13), none
+// is cached or sends its URL (which carries the code) as a Referer, and
+// nothing but the page's inline style runs.
+func demoPageHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Type", "text/html; charset=utf-8")
+}
+
 func (d *demoClient) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
+	demoPageHeaders(w.Header())
 	switch r.URL.Path {
 	case "/demo/", "/demo":
-		demoPage.Execute(w, demoView{Start: true})
+		d.page(w, http.StatusOK, demoView{Start: true})
 	case "/demo/login":
 		d.login(w, r)
 	case "/demo/callback":
@@ -81,35 +113,64 @@ func (d *demoClient) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// login starts a sign-in: a fresh state, PKCE verifier and nonce, then a
-// 303 to the authorization endpoint.
+// login starts a sign-in: a fresh state, PKCE verifier and nonce, kept in
+// this browser's sign-in cookie, then a 303 to the authorization endpoint.
+// A sign-in started earlier in the same browser is replaced.
 func (d *demoClient) login(w http.ResponseWriter, r *http.Request) {
-	state, nonce := randomString(), randomString()
-	verifier := oauth2.GenerateVerifier()
-	d.mu.Lock()
-	if len(d.pending) >= demoPendingMax {
-		for k := range d.pending {
-			delete(d.pending, k)
-			break
-		}
-	}
-	d.pending[state] = demoLogin{verifier: verifier, nonce: nonce, started: time.Now()}
-	d.mu.Unlock()
-	http.Redirect(w, r, d.cfg.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)), http.StatusSeeOther)
+	l := demoLogin{state: randomString(), nonce: randomString(), verifier: oauth2.GenerateVerifier()}
+	d.setLoginCookie(w, l.state+"."+l.nonce+"."+l.verifier, int(demoLoginTTL/time.Second))
+	http.Redirect(w, r, d.cfg.AuthCodeURL(l.state, oauth2.S256ChallengeOption(l.verifier), oidc.Nonce(l.nonce)), http.StatusSeeOther)
 }
 
-// callback finishes a sign-in: it checks state and iss, redeems the code,
-// verifies the ID token and its nonce, and calls userinfo.
+// setLoginCookie sets (maxAge > 0) or clears (maxAge < 0) the sign-in
+// cookie: HttpOnly, SameSite=Lax (the callback is a top-level GET from the
+// authorization server, which Lax lets through), Secure over https, and
+// sent back only under /demo/ unless the __Host- prefix demands Path=/.
+func (d *demoClient) setLoginCookie(w http.ResponseWriter, value string, maxAge int) {
+	path := "/demo/"
+	if d.secure {
+		path = "/"
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name:     d.cookie,
+		Value:    value,
+		Path:     path,
+		MaxAge:   maxAge,
+		HttpOnly: true,
+		Secure:   d.secure,
+		SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// pendingLogin reads the browser's sign-in cookie.
+func (d *demoClient) pendingLogin(r *http.Request) (demoLogin, bool) {
+	c, err := r.Cookie(d.cookie)
+	if err != nil {
+		return demoLogin{}, false
+	}
+	parts := strings.Split(c.Value, ".")
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+		return demoLogin{}, false
+	}
+	return demoLogin{state: parts[0], nonce: parts[1], verifier: parts[2]}, true
+}
+
+// callback finishes a sign-in: the state must be the one this browser's
+// sign-in cookie holds (else a 400 and nothing is redeemed: another
+// browser's response, or a forged one, is refused). The cookie is then
+// cleared, so a response is used once; a refused response leaves it, so
+// that a forged callback cannot cancel the end user's own sign-in. Then
+// iss is checked, the code redeemed, the ID token and its nonce verified,
+// and userinfo called.
 func (d *demoClient) callback(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	d.mu.Lock()
-	login, ok := d.pending[q.Get("state")]
-	delete(d.pending, q.Get("state"))
-	d.mu.Unlock()
-	switch {
-	case !ok:
-		d.fail(w, "unknown or reused state: start again")
+	login, ok := d.pendingLogin(r)
+	if !ok || subtle.ConstantTimeCompare([]byte(login.state), []byte(q.Get("state"))) != 1 {
+		d.fail(w, "This sign-in was not started in this browser, or it took too long. Nothing was signed in: start again.")
 		return
+	}
+	d.setLoginCookie(w, "", -1)
+	switch {
 	case q.Get("iss") != d.issuer: // RFC 9207 §2.4: the mix-up defence
 		d.fail(w, "the response's iss is not this client's server")
 		return
@@ -123,12 +184,23 @@ func (d *demoClient) callback(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, err.Error())
 		return
 	}
-	demoPage.Execute(w, view)
+	d.page(w, http.StatusOK, view)
 }
 
 func (d *demoClient) fail(w http.ResponseWriter, msg string) {
-	w.WriteHeader(http.StatusBadRequest)
-	demoPage.Execute(w, demoView{Error: msg})
+	d.page(w, http.StatusBadRequest, demoView{Error: msg})
+}
+
+// page renders the demo page with status.
+func (d *demoClient) page(w http.ResponseWriter, status int, v demoView) {
+	var buf bytes.Buffer
+	if err := demoPage.Execute(&buf, v); err != nil {
+		d.log.Error("demo page", "err", err)
+		http.Error(w, "The page cannot be shown.", http.StatusInternalServerError)
+		return
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
 }
 
 // redeem exchanges a code, verifies the ID token (signature from the JWKS

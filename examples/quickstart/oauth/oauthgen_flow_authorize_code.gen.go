@@ -16,9 +16,9 @@ import (
 //
 // It is stored server-side with the code and never sent to the client.
 type CodeData struct {
-	// Locale is the first ui_locales value of the authorization request; the token
-	// procedure turns it into a claim. Stored as: JSON member "locale" of the
-	// code's data.
+	// Locale is the first well-formed language tag among the ui_locales values of
+	// the authorization request (ill-formed ones are dropped); the token procedure
+	// turns it into a claim. Stored as: JSON member "locale" of the code's data.
 	Locale string `json:"locale"`
 }
 
