@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
+	"errors"
 	"log/slog"
 	"math/big"
 	"math/rand/v2"
@@ -173,9 +174,11 @@ type jwtOracle struct {
 // jwk, jku, x5u, x5c or crit header, verifies. The seeds are tokens of
 // every algorithm (ES256, RS256, EdDSA, a published-only key) and the
 // forgeries of TestKeySetVerify. It verifies each input as an access token
-// ("at+jwt") and as an ID token ("JWT"): the server verifies no ID token
-// today (it does not read id_token_hint), but an id_token_hint would be
-// checked this way.
+// ("at+jwt"), through verifyAccessJWT, which is all that stands between a
+// client's own JWT (stored nowhere) and its acceptance, and as an ID token
+// ("JWT") through KeySet.Verify: the server verifies no ID token today (it
+// does not read id_token_hint), but an id_token_hint would be checked this
+// way.
 //
 // ECDSA malleability: (r, n−s) is a second valid signature of every ES256
 // token, and golang-jwt (crypto/ecdsa) accepts it; base64url's unused
@@ -194,19 +197,35 @@ func FuzzKeySetVerify(f *testing.F) {
 	for _, s := range o.seeds {
 		f.Add(s)
 	}
-	at := jwt.WithTimeFunc(func() time.Time { return tkNow })
+	s := &Server{settings: Settings{Issuer: tkIssuer}, keys: staticKeys{ring.set}}
+	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, token string) {
 		for _, typ := range []string{accessTokenTyp, idTokenTyp} {
-			var rc jwt.RegisteredClaims
-			err := ring.set.Verify(token, typ, &rc, at, jwt.WithIssuer(tkIssuer))
+			var jti string
+			var err error
+			if typ == accessTokenTyp {
+				// The runtime's own path: verifyAccessJWT (accessTokenActiveAt).
+				c, ok, kerr := s.verifyAccessJWT(ctx, token, tkNow)
+				if kerr != nil {
+					t.Fatal(kerr)
+				}
+				if !ok {
+					err = errors.New("not verified")
+				}
+				jti = c.JTI
+			} else {
+				m := jwt.MapClaims{}
+				err = ring.set.Verify(token, typ, m, jwt.WithTimeFunc(func() time.Time { return tkNow }), jwt.WithIssuer(tkIssuer))
+				jti, _ = m["jti"].(string)
+			}
 			seed, ours := o.signed[signingInput(token)]
 			switch {
 			case err == nil && !ours:
 				t.Fatalf("Verify(%q, %q) accepted a token the test did not sign", token, typ)
 			case err == nil && !slices.Contains(seed.accept, typ):
 				t.Fatalf("Verify(%q, %q) accepted a token it must refuse as %q (accepted as %q only)", token, typ, typ, seed.accept)
-			case err == nil && rc.ID != seed.jti:
-				t.Fatalf("Verify(%q, %q) decoded jti %q, want %q", token, typ, rc.ID, seed.jti)
+			case err == nil && jti != seed.jti:
+				t.Fatalf("Verify(%q, %q) decoded jti %q, want %q", token, typ, jti, seed.jti)
 			case err != nil && o.exact[token] && slices.Contains(seed.accept, typ):
 				t.Fatalf("Verify(%q, %q) refused a token the set signed: %v", token, typ, err)
 			}
@@ -311,13 +330,17 @@ func buildJWTOracle(t testing.TB, ring *fuzzKeyRing) *jwtOracle {
 	c = claims()
 	c["nbf"] = tkNow.Add(-time.Minute).Unix()
 	ours(sign(rs, accessTokenTyp, c), c["jti"], accessTokenTyp)
-	// golang-jwt reads a NumericDate written as a string holding a number
-	// (it decodes through json.Number). RFC 7519 §2 wants a number; the
-	// leniency is harmless because only the set's keys make a token verify,
-	// and the server writes numbers.
-	c = claims()
-	c["exp"] = "4102444800"
-	ours(sign(es, accessTokenTyp, c), c["jti"], accessTokenTyp)
+	// A NumericDate must be a number (RFC 7519 §2), not a string holding one
+	// (which golang-jwt would read into a RegisteredClaims; the runtime
+	// decodes into a map, where it is refused); a jti must be a string.
+	for _, change := range []func(jwt.MapClaims){
+		func(c jwt.MapClaims) { c["exp"] = "4102444800" },
+		func(c jwt.MapClaims) { c["jti"] = 7 },
+	} {
+		c := claims()
+		change(c)
+		refuse(sign(es, accessTokenTyp, c), c)
+	}
 
 	// Another spelling of the same signed content: allowed, not required.
 	forged(highS(t, good[0]))
@@ -417,6 +440,26 @@ func TestHighSAccessTokenIsTheSameToken(t *testing.T) {
 	if _, active, _ := s.AccessTokenActive(ctx, variant); active {
 		t.Error("the high-S variant of a revoked token is active")
 	}
+
+	// A client's own JWT is stored nowhere: its signature is all there is,
+	// and revoking it puts its jti on the deny-list, which the variant
+	// shares.
+	own, err := tc.Issuers.access(ctx, &AccessTokenClaims{Subject: "client-a", Audience: Audience{"https://api.example"}},
+		Grant{ClientID: "client-a", Subject: "client-a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	variant = Secret(highS(t, own.Value.Reveal()))
+	rec, active, err = s.AccessTokenActive(ctx, own.Value)
+	if err != nil || !active || !rec.unstored {
+		t.Fatalf("the client's own token: active %v, unstored %v, %v", active, rec.unstored, err)
+	}
+	if err := s.revokeAccessToken(ctx, &rec, tkNow); err != nil {
+		t.Fatal(err)
+	}
+	if _, active, _ := s.AccessTokenActive(ctx, variant); active {
+		t.Error("the high-S variant of a revoked own token is active")
+	}
 }
 
 // The tokens FuzzFindToken's server knows. Their values are fixed so that
@@ -431,15 +474,23 @@ const (
 
 // fuzzTokenServer is a server with the fuzz key set and a store that holds
 // one live grant with a JWT access token, an opaque access token and a
-// refresh token, and dead tokens: a rotated refresh token, a revoked JWT,
-// and the tokens of a revoked grant.
+// refresh token; a client's own JWT, stored nowhere; and dead tokens: a
+// rotated refresh token, a revoked JWT, a revoked own JWT, and the tokens
+// of a revoked grant.
 type fuzzTokenServer struct {
-	s                  *Server
-	grant              string
-	jwt, deadJWT       string // the live JWT access token; the revoked one
-	jwtKey, opaqueKey  []byte // the record keys of the live access tokens
-	revokedGrantJWT    string
+	s     *Server
+	grant string
+	// jwts are the live JWT access tokens by signing input: their record
+	// key (the SHA-256 of the jti) and the id of their grant ("" for the
+	// client's own).
+	jwts               map[string]fuzzLiveJWT
+	opaqueKey          []byte // the record key of the live opaque access token
 	liveExact, deadAll []string
+}
+
+type fuzzLiveJWT struct {
+	key   []byte
+	grant string
 }
 
 func newFuzzTokenServer(t testing.TB) *fuzzTokenServer {
@@ -470,12 +521,25 @@ func newFuzzTokenServer(t testing.TB) *fuzzTokenServer {
 		}
 		return it.Value.Reveal()
 	}
-	fs := &fuzzTokenServer{s: s, grant: live.ID}
-	fs.jwt = access(live, "live-jti")
-	fs.deadJWT = access(live, "revoked-jti")
-	fs.revokedGrantJWT = access(dead, "revoked-grant-jti")
+	own := func(jti string) string {
+		it, err := tc.Issuers.access(ctx, &AccessTokenClaims{Subject: "client-a", Audience: Audience{"https://api.example"},
+			Scope: oauth.ScopeSet{"read"}, JTI: jti}, Grant{ClientID: "client-a", Subject: "client-a"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return it.Value.Reveal()
+	}
 	jtiKey := func(jti string) []byte { sum := sha256.Sum256([]byte(jti)); return sum[:] }
-	fs.jwtKey, fs.opaqueKey = jtiKey("live-jti"), hashSecret(fuzzOpaqueAccess)
+	fs := &fuzzTokenServer{s: s, grant: live.ID, opaqueKey: hashSecret(fuzzOpaqueAccess)}
+	liveJWT, ownJWT := access(live, "live-jti"), own("own-jti")
+	fs.jwts = map[string]fuzzLiveJWT{
+		signingInput(liveJWT): {jtiKey("live-jti"), live.ID},
+		signingInput(ownJWT):  {jtiKey("own-jti"), ""},
+	}
+	deadJWT, revokedGrantJWT, revokedOwn := access(live, "revoked-jti"), access(dead, "revoked-grant-jti"), own("own-revoked-jti")
+	if err := s.revokeAccessToken(ctx, &AccessTokenRecord{Key: jtiKey("own-revoked-jti"), ExpiresAt: tkNow.Add(time.Hour), unstored: true}, tkNow); err != nil {
+		t.Fatal(err)
+	}
 	exp := tkNow.Add(time.Hour)
 	for _, r := range []AccessTokenRecord{
 		{Key: fs.opaqueKey, GrantID: live.ID, ClientID: "client-a", ExpiresAt: exp},
@@ -500,18 +564,19 @@ func newFuzzTokenServer(t testing.TB) *fuzzTokenServer {
 	if err := tc.Issuers.RevokeGrant(ctx, dead.ID); err != nil {
 		t.Fatal(err)
 	}
-	fs.liveExact = []string{fs.jwt, fuzzOpaqueAccess, fuzzRefresh}
-	fs.deadAll = []string{fs.deadJWT, fs.revokedGrantJWT, fuzzRotated, fuzzDeadAccess, fuzzDeadRefresh}
+	fs.liveExact = []string{liveJWT, ownJWT, fuzzOpaqueAccess, fuzzRefresh}
+	fs.deadAll = []string{deadJWT, revokedGrantJWT, revokedOwn, fuzzRotated, fuzzDeadAccess, fuzzDeadRefresh}
 	return fs
 }
 
 // FuzzFindToken: the lookup behind introspection and revocation (and, for
 // access tokens, userinfo) never panics, never fails on a memory store, and
 // finds only a live token of this server: the opaque values it holds,
-// byte for byte, or a JWT whose header and payload are those of the live
-// JWT it issued (signed anew or spelled otherwise, it is still that token);
-// and it finds that token's own record and grant, whatever the hint
-// (RFC 7662 §2.1, RFC 7009 §2.1). The live tokens themselves are found.
+// byte for byte, or a JWT whose header and payload are those of a live JWT
+// it issued (signed anew or spelled otherwise, it is still that token):
+// one of a grant, or a client's own, which is stored nowhere; and it finds
+// that token's own record and grant, whatever the hint (RFC 7662 §2.1,
+// RFC 7009 §2.1). The live tokens themselves are found.
 func FuzzFindToken(f *testing.F) {
 	fs := newFuzzTokenServer(f)
 	hints := []oauth.TokenTypeHint{"", oauth.HintAccessToken, oauth.HintRefreshToken, "id_token"}
@@ -520,7 +585,10 @@ func FuzzFindToken(f *testing.F) {
 			f.Add(tok, uint8(h))
 		}
 	}
-	f.Add(highS(f, fs.jwt), uint8(0))
+	for _, tok := range fs.liveExact[:2] {
+		f.Add(highS(f, tok), uint8(0))
+		f.Add(respell(f, tok), uint8(1))
+	}
 	f.Add(fuzzRefresh+"=", uint8(2))
 	f.Add(fuzzOpaqueAccess[1:], uint8(1))
 	f.Add("a.b.c", uint8(0))
@@ -531,24 +599,27 @@ func FuzzFindToken(f *testing.F) {
 			t.Fatalf("findToken(%q): %v", token, err)
 		}
 		found := p.grant != nil
-		if found && p.grant.ID != fs.grant {
-			t.Fatalf("findToken(%q) found grant %q, not the live one", token, p.grant.ID)
-		}
+		wantGrant := fs.grant
 		switch {
 		case p.access != nil && token == fuzzOpaqueAccess:
 			if string(p.access.Key) != string(fs.opaqueKey) {
 				t.Fatalf("the opaque token found record %x", p.access.Key)
 			}
 		case p.access != nil:
-			if signingInput(token) != signingInput(fs.jwt) || string(p.access.Key) != string(fs.jwtKey) {
+			live, ok := fs.jwts[signingInput(token)]
+			if !ok || string(p.access.Key) != string(live.key) {
 				t.Fatalf("findToken(%q) found access token %x, which this server did not issue as such", token, p.access.Key)
 			}
+			wantGrant = live.grant
 		case p.refresh != nil:
 			if token != fuzzRefresh {
 				t.Fatalf("findToken(%q) found a refresh token", token)
 			}
 		case found:
 			t.Fatalf("findToken(%q) found a grant and no token", token)
+		}
+		if found && (p.grant.ID != wantGrant || p.grant.ClientID != "client-a") {
+			t.Fatalf("findToken(%q) found grant %q of %q, want %q of client-a", token, p.grant.ID, p.grant.ClientID, wantGrant)
 		}
 		if !found && slices.Contains(fs.liveExact, token) {
 			t.Fatalf("findToken(%q) did not find a live token", token)
