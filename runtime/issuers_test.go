@@ -150,7 +150,7 @@ func tkDump(m *MemoryStore) string {
 		fmt.Fprintf(&b, "%q %+v %s\n", k, v, m.slab.Get(v.ref))
 	}
 	for k, v := range m.access {
-		fmt.Fprintf(&b, "%q %+v %s %+v\n", k, v, m.slab.Get(v.ref), m.accessExtra[k])
+		fmt.Fprintf(&b, "%q %+v %s\n", k, v, m.slab.Get(v.ref))
 	}
 	return b.String()
 }

@@ -323,14 +323,14 @@ func TestOwnTokenRecordsInTheMemoryStore(t *testing.T) {
 			env.store.mu.Lock()
 			defer env.store.mu.Unlock()
 			want := map[AccessTokenFormat]int{FormatJWT: 0, FormatOpaque: 100}[format]
-			if n := len(env.store.grants) + len(env.store.access) + len(env.store.accessExtra); n != want {
+			if n := len(env.store.grants) + len(env.store.access); n != want {
 				t.Errorf("%d records, want %d", n, want)
 			}
 			if n := env.store.expiry.Len(); n != want {
 				t.Errorf("%d records queued for pruning, want %d", n, want)
 			}
 			for _, e := range env.store.access {
-				if r, _ := decodeAccess(env.store.slab.Get(e.ref)); r.GrantID != "" {
+				if r, _, _ := decodeAccess(env.store.slab.Get(e.ref)); r.GrantID != "" {
 					t.Errorf("record with grant %q", r.GrantID)
 				}
 			}

@@ -3,9 +3,9 @@ package runtime
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"sync"
 	"time"
 
@@ -29,8 +29,6 @@ type MemoryStore struct {
 	codes   map[memstore.Key]memRecord
 	refresh map[memstore.Key]memRecord
 	access  map[memstore.Key]memRecord
-	// accessExtra holds the Claims.Extra of the access tokens that have one.
-	accessExtra map[memstore.Key]map[string]any
 	// slab holds the encoded records.
 	slab memstore.Slab
 
@@ -66,11 +64,10 @@ var errDuplicate = errors.New("memory store: duplicate key")
 // nothing until NewServer gives it the server's Clock.
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
-		grants:      make(map[memstore.Key]memRecord),
-		codes:       make(map[memstore.Key]memRecord),
-		refresh:     make(map[memstore.Key]memRecord),
-		access:      make(map[memstore.Key]memRecord),
-		accessExtra: make(map[memstore.Key]map[string]any),
+		grants:  make(map[memstore.Key]memRecord),
+		codes:   make(map[memstore.Key]memRecord),
+		refresh: make(map[memstore.Key]memRecord),
+		access:  make(map[memstore.Key]memRecord),
 	}
 }
 
@@ -345,7 +342,9 @@ func (m *MemoryStore) RefreshToken(ctx context.Context, hash []byte) (RefreshTok
 	return r, ok, err
 }
 
-// SaveAccessToken implements AccessTokenStore.
+// SaveAccessToken implements AccessTokenStore. Claims.Extra is kept as
+// JSON, as a SQL store keeps it: it reads back as encoding/json decodes it
+// into a map[string]any, and one that JSON cannot encode is an error.
 func (m *MemoryStore) SaveAccessToken(ctx context.Context, r AccessTokenRecord) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -353,13 +352,17 @@ func (m *MemoryStore) SaveAccessToken(ctx context.Context, r AccessTokenRecord) 
 	if len(r.Key) == 0 {
 		return errors.New("memory store: access token without key")
 	}
+	var extra []byte
+	if r.Claims.Extra != nil {
+		var err error
+		if extra, err = json.Marshal(r.Claims.Extra); err != nil {
+			return fmt.Errorf("memory store: save access token: encode Extra: %w", err)
+		}
+	}
 	k := memstore.KeyOfHash(r.Key)
 	var scratch [recScratch]byte
-	rec := appendAccess(scratch[:0], &r)
+	rec := appendAccess(scratch[:0], &r, extra)
 	prune := memstore.PruneAt(r.ExpiresAt)
-	// Extra is copied one level deep: its values are the team's and are
-	// treated as immutable.
-	extra := maps.Clone(r.Claims.Extra)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.pruneLocked()
@@ -370,9 +373,6 @@ func (m *MemoryStore) SaveAccessToken(ctx context.Context, r AccessTokenRecord) 
 		e := m.access[k]
 		e.revoked = true
 		m.access[k] = e
-	}
-	if extra != nil {
-		m.accessExtra[k] = extra
 	}
 	return nil
 }
@@ -390,16 +390,19 @@ func (m *MemoryStore) AccessToken(ctx context.Context, key []byte) (AccessTokenR
 	if ok {
 		rec = m.slab.Get(e.ref)
 	}
-	extra := maps.Clone(m.accessExtra[k])
 	m.mu.Unlock()
 	if !ok {
 		return AccessTokenRecord{}, false, nil
 	}
-	r, err := decodeAccess(rec)
+	r, extra, err := decodeAccess(rec)
 	if err != nil || !bytes.Equal(r.Key, key) {
 		return AccessTokenRecord{}, false, err
 	}
-	r.Claims.Extra = extra
+	if extra != nil {
+		if err := json.Unmarshal(extra, &r.Claims.Extra); err != nil {
+			return AccessTokenRecord{}, false, fmt.Errorf("memory store: access token: decode Extra: %w", err)
+		}
+	}
 	r.Revoked = e.revoked
 	return r, true, nil
 }

@@ -1,6 +1,10 @@
 package runtime
 
-import "github.com/oauthgen/oauthgen/runtime/internal/memstore"
+import (
+	"time"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/memstore"
+)
 
 // The records of MemoryStore, in the encoding of package memstore.
 
@@ -127,49 +131,85 @@ func decodeRefresh(s string) (RefreshTokenRecord, error) {
 	return r, d.Done()
 }
 
-// appendAccess encodes everything but Claims.Extra, which MemoryStore keeps
-// beside the record: its values are the team's and have no encoding that
-// keeps their types.
-func appendAccess(b []byte, r *AccessTokenRecord) []byte {
+// The flags of an encoded access-token record: a claim that repeats a
+// member of the record, as the runtime's always do, is not encoded twice.
+const (
+	accessSameClient  = 1 << iota // Claims.ClientID is ClientID
+	accessSameExpiry              // Claims.ExpiresAt is ExpiresAt
+	accessSubIsClient             // Claims.Subject is ClientID
+)
+
+// appendAccess encodes an access-token record, with extra, the JSON of
+// Claims.Extra (nil when it has none): the team's values are kept as JSON,
+// as a SQL store keeps them, so that the record holds no pointers.
+func appendAccess(b []byte, r *AccessTokenRecord, extra []byte) []byte {
+	c := &r.Claims
+	var flags byte
+	if c.ClientID == r.ClientID {
+		flags |= accessSameClient
+	}
+	if sameInstant(c.ExpiresAt, r.ExpiresAt) {
+		flags |= accessSameExpiry
+	}
+	if c.Subject == r.ClientID {
+		flags |= accessSubIsClient
+	}
 	b = memstore.AppendBytes(b, r.Key)
 	b = memstore.AppendStr(b, r.GrantID)
 	b = memstore.AppendStr(b, r.ClientID)
 	b = memstore.AppendTime(b, r.ExpiresAt)
-	c := &r.Claims
+	b = append(b, flags)
 	b = memstore.AppendStr(b, c.Issuer)
-	b = memstore.AppendStr(b, c.Subject)
+	if flags&accessSubIsClient == 0 {
+		b = memstore.AppendStr(b, c.Subject)
+	}
 	b = memstore.AppendStrs(b, c.Audience)
-	b = memstore.AppendStr(b, c.ClientID)
+	if flags&accessSameClient == 0 {
+		b = memstore.AppendStr(b, c.ClientID)
+	}
 	b = memstore.AppendTime(b, c.IssuedAt)
-	b = memstore.AppendTime(b, c.ExpiresAt)
+	if flags&accessSameExpiry == 0 {
+		b = memstore.AppendTime(b, c.ExpiresAt)
+	}
 	b = memstore.AppendStr(b, c.JTI)
 	b = memstore.AppendStrs(b, c.Scope)
 	b = memstore.AppendTime(b, c.AuthTime)
 	b = memstore.AppendStr(b, c.ACR)
 	b = memstore.AppendStrs(b, c.AMR)
-	return b
+	return memstore.AppendBytes(b, extra)
 }
 
-func decodeAccess(s string) (AccessTokenRecord, error) {
+// sameInstant reports whether a and b read back from a record as the same
+// time, location included.
+func sameInstant(a, b time.Time) bool {
+	a, b = memstore.TimeOf(a), memstore.TimeOf(b)
+	return a.Equal(b) && a.Location() == b.Location() && a.IsZero() == b.IsZero()
+}
+
+// decodeAccess decodes an access-token record and the JSON of its
+// Claims.Extra, which the caller decodes when it wants it.
+func decodeAccess(s string) (AccessTokenRecord, []byte, error) {
 	d := memstore.Decoder{S: s}
-	r := AccessTokenRecord{
-		Key:       d.Bytes(),
-		GrantID:   d.Str(),
-		ClientID:  d.Str(),
-		ExpiresAt: d.Time(),
-		Claims: AccessTokenClaims{
-			Issuer:    d.Str(),
-			Subject:   d.Str(),
-			Audience:  d.Strs(),
-			ClientID:  d.Str(),
-			IssuedAt:  d.Time(),
-			ExpiresAt: d.Time(),
-			JTI:       d.Str(),
-			Scope:     d.Strs(),
-			AuthTime:  d.Time(),
-			ACR:       d.Str(),
-			AMR:       d.Strs(),
-		},
+	r := AccessTokenRecord{Key: d.Bytes(), GrantID: d.Str(), ClientID: d.Str(), ExpiresAt: d.Time()}
+	flags := d.U8()
+	c := &r.Claims
+	c.Issuer = d.Str()
+	if c.Subject = r.ClientID; flags&accessSubIsClient == 0 {
+		c.Subject = d.Str()
 	}
-	return r, d.Done()
+	c.Audience = d.Strs()
+	if c.ClientID = r.ClientID; flags&accessSameClient == 0 {
+		c.ClientID = d.Str()
+	}
+	c.IssuedAt = d.Time()
+	if c.ExpiresAt = r.ExpiresAt; flags&accessSameExpiry == 0 {
+		c.ExpiresAt = d.Time()
+	}
+	c.JTI = d.Str()
+	c.Scope = d.Strs()
+	c.AuthTime = d.Time()
+	c.ACR = d.Str()
+	c.AMR = d.Strs()
+	extra := d.Bytes()
+	return r, extra, d.Done()
 }

@@ -45,8 +45,36 @@ func TestRecordRoundTrip(t *testing.T) {
 	a := AccessTokenRecord{Key: []byte{}, GrantID: "g", ClientID: "c", ExpiresAt: utc,
 		Claims: AccessTokenClaims{Issuer: "https://as", Subject: "s", Audience: Audience{"x", "y"}, ClientID: "c",
 			IssuedAt: utc, ExpiresAt: utc, JTI: "j", Scope: nil, AuthTime: local, ACR: "acr", AMR: []string{"pwd"}}}
-	if got, err := decodeAccess(string(appendAccess(nil, &a))); err != nil || !reflect.DeepEqual(got, a) {
-		t.Errorf("access = %#v, %v\nwant %#v", got, err, a)
+	// The claims that repeat the record, and those that do not.
+	own := a
+	own.GrantID, own.Claims.Subject = "", "c"
+	apart := a
+	apart.Claims.ClientID, apart.Claims.Subject, apart.Claims.ExpiresAt = "", "c2", local
+	zeroExp := a
+	zeroExp.ExpiresAt, zeroExp.Claims.ExpiresAt = time.Time{}, time.Time{}
+	localExp := a
+	localExp.Claims.ExpiresAt = utc.Local() // the same instant in another location
+	for name, a := range map[string]AccessTokenRecord{"grant's": a, "own": own, "apart": apart, "zero exp": zeroExp, "local exp": localExp} {
+		for _, extra := range [][]byte{nil, []byte(`{"k":1}`)} {
+			got, gotExtra, err := decodeAccess(string(appendAccess(nil, &a, extra)))
+			if err != nil || !reflect.DeepEqual(got, a) || string(gotExtra) != string(extra) {
+				t.Errorf("%s access = %#v, %s, %v\nwant %#v, %s", name, got, gotExtra, err, a, extra)
+			}
+		}
+	}
+}
+
+// TestAccessRecordNotRepeated: the claims that repeat an access token's
+// record (client_id, exp, and a client's own sub) are encoded once.
+func TestAccessRecordNotRepeated(t *testing.T) {
+	exp := time.Date(2031, 1, 2, 3, 4, 5, 0, time.UTC)
+	own := AccessTokenRecord{Key: make([]byte, 32), ClientID: "client-with-a-long-id", ExpiresAt: exp,
+		Claims: AccessTokenClaims{Subject: "client-with-a-long-id", ClientID: "client-with-a-long-id", ExpiresAt: exp}}
+	apart := own
+	apart.Claims.Subject, apart.Claims.ClientID, apart.Claims.ExpiresAt = "client-with-a-long-iX", "client-with-a-long-iY", exp.Add(time.Second)
+	short, long := len(appendAccess(nil, &own, nil)), len(appendAccess(nil, &apart, nil))
+	if long-short < 2*(1+len(own.ClientID))+5 {
+		t.Errorf("own record %d bytes, apart %d: the repeated claims are encoded again", short, long)
 	}
 }
 

@@ -63,9 +63,6 @@ func (m *MemoryStore) pruneRecord(kind memstore.Kind, k memstore.Key, now int64)
 		return
 	}
 	delete(t, k)
-	if kind == memstore.KindAccess {
-		delete(m.accessExtra, k)
-	}
 	m.slab.Drop(e.ref)
 }
 

@@ -117,9 +117,6 @@ func TestMemoryStorePrunesAtExpiry(t *testing.T) {
 		t.Errorf("after expiry and a write: grant found %v, access token found %v; want both pruned",
 			pnHasGrant(m, g.ID), pnHasAccess(m, key))
 	}
-	if len(m.accessExtra) != 0 {
-		t.Errorf("accessExtra keeps %d entries of pruned tokens", len(m.accessExtra))
-	}
 }
 
 // TestMemoryStoreKeepsRefreshUntilGrantExpires: a rotated refresh token

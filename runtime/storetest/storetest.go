@@ -449,23 +449,30 @@ func testRevokeAccessToken(t *testing.T, s runtime.Store) {
 }
 
 // testAccessTokenWithoutGrant: the record of a token a client got for
-// itself has no GrantID, and is kept, found and revoked like any other.
+// itself has no GrantID, and is kept, found and revoked like any other;
+// claims that repeat the record, or do not, even empty ones, read back as
+// they were saved.
 func testAccessTokenWithoutGrant(t *testing.T, s runtime.Store) {
 	ctx := context.Background()
-	want := newAccess(t)
-	want.GrantID = ""
-	want.Claims.Subject, want.Claims.AMR = "client-a", nil
-	if err := s.SaveAccessToken(ctx, want); err != nil {
-		t.Fatalf("SaveAccessToken: %v", err)
+	own := newAccess(t)
+	own.GrantID = ""
+	own.Claims.Subject, own.Claims.AMR = "client-a", nil
+	apart := newAccess(t)
+	apart.GrantID = ""
+	apart.Claims.Subject, apart.Claims.ClientID, apart.Claims.ExpiresAt = "", "", base.Add(time.Minute)
+	for name, want := range map[string]runtime.AccessTokenRecord{"own": own, "claims apart": apart} {
+		if err := s.SaveAccessToken(ctx, want); err != nil {
+			t.Fatalf("%s: SaveAccessToken: %v", name, err)
+		}
+		got, found, err := s.AccessToken(ctx, want.Key)
+		if err != nil || !found || !equalAccess(got, want) {
+			t.Fatalf("%s: AccessToken = %+v, found %v, err %v\nwant %+v", name, got, found, err, want)
+		}
 	}
-	got, found, err := s.AccessToken(ctx, want.Key)
-	if err != nil || !found || !equalAccess(got, want) {
-		t.Fatalf("AccessToken = %+v, found %v, err %v\nwant %+v", got, found, err, want)
-	}
-	if err := s.RevokeAccessToken(ctx, want.Key); err != nil {
+	if err := s.RevokeAccessToken(ctx, own.Key); err != nil {
 		t.Fatalf("RevokeAccessToken: %v", err)
 	}
-	if got, found, err := s.AccessToken(ctx, want.Key); err != nil || !found || !got.Revoked {
+	if got, found, err := s.AccessToken(ctx, own.Key); err != nil || !found || !got.Revoked {
 		t.Errorf("revoked AccessToken = %+v, found %v, err %v; want Revoked", got, found, err)
 	}
 }

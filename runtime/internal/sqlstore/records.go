@@ -108,15 +108,20 @@ func decodeRefresh(hash []byte, grantID string, rotatedAt int64, rec []byte) (ru
 	}, nil
 }
 
+// accessRec leaves out the claims that repeat the record, as the
+// runtime's always do: sub when it is the client_id (a client's own
+// token), token_client_id and token_exp when they equal client_id and exp.
+// A member left out reads back as the record's; one that differs, even
+// empty, is written.
 type accessRec struct {
 	ClientID  string         `json:"client_id"`
 	ExpiresAt int64          `json:"exp"`
 	Issuer    string         `json:"iss"`
-	Subject   string         `json:"sub"`
+	Subject   *string        `json:"sub,omitempty"`
 	Audience  []string       `json:"aud,omitempty"`
-	TokenCID  string         `json:"token_client_id,omitempty"`
+	TokenCID  *string        `json:"token_client_id,omitempty"`
 	IssuedAt  int64          `json:"iat"`
-	TokenExp  int64          `json:"token_exp"`
+	TokenExp  *int64         `json:"token_exp,omitempty"`
 	JTI       string         `json:"jti,omitempty"`
 	Scope     oauth.ScopeSet `json:"scope,omitempty"`
 	AuthTime  int64          `json:"auth_time,omitempty"`
@@ -127,11 +132,21 @@ type accessRec struct {
 
 func encodeAccess(r runtime.AccessTokenRecord) ([]byte, error) {
 	c := r.Claims
-	return json.Marshal(accessRec{
-		ClientID: r.ClientID, ExpiresAt: nanos(r.ExpiresAt), Issuer: c.Issuer, Subject: c.Subject, Audience: c.Audience,
-		TokenCID: c.ClientID, IssuedAt: nanos(c.IssuedAt), TokenExp: nanos(c.ExpiresAt), JTI: c.JTI, Scope: c.Scope,
+	rec := accessRec{
+		ClientID: r.ClientID, ExpiresAt: nanos(r.ExpiresAt), Issuer: c.Issuer, Audience: c.Audience,
+		IssuedAt: nanos(c.IssuedAt), JTI: c.JTI, Scope: c.Scope,
 		AuthTime: nanos(c.AuthTime), ACR: c.ACR, AMR: c.AMR, Extra: c.Extra,
-	})
+	}
+	if c.Subject != r.ClientID {
+		rec.Subject = &c.Subject
+	}
+	if c.ClientID != r.ClientID {
+		rec.TokenCID = &c.ClientID
+	}
+	if exp := nanos(c.ExpiresAt); exp != rec.ExpiresAt {
+		rec.TokenExp = &exp
+	}
+	return json.Marshal(rec)
 }
 
 func decodeAccess(key []byte, grantID string, revoked int64, rec []byte) (runtime.AccessTokenRecord, error) {
@@ -139,11 +154,21 @@ func decodeAccess(key []byte, grantID string, revoked int64, rec []byte) (runtim
 	if err := json.Unmarshal(rec, &r); err != nil {
 		return runtime.AccessTokenRecord{}, fmt.Errorf("decode access token: %w", err)
 	}
+	sub, cid, exp := r.ClientID, r.ClientID, r.ExpiresAt
+	if r.Subject != nil {
+		sub = *r.Subject
+	}
+	if r.TokenCID != nil {
+		cid = *r.TokenCID
+	}
+	if r.TokenExp != nil {
+		exp = *r.TokenExp
+	}
 	return runtime.AccessTokenRecord{
 		Key: key, GrantID: grantID, ClientID: r.ClientID, ExpiresAt: fromNanos(r.ExpiresAt), Revoked: revoked != 0,
 		Claims: runtime.AccessTokenClaims{
-			Issuer: r.Issuer, Subject: r.Subject, Audience: r.Audience, ClientID: r.TokenCID,
-			IssuedAt: fromNanos(r.IssuedAt), ExpiresAt: fromNanos(r.TokenExp), JTI: r.JTI, Scope: r.Scope,
+			Issuer: r.Issuer, Subject: sub, Audience: r.Audience, ClientID: cid,
+			IssuedAt: fromNanos(r.IssuedAt), ExpiresAt: fromNanos(exp), JTI: r.JTI, Scope: r.Scope,
 			AuthTime: fromNanos(r.AuthTime), ACR: r.ACR, AMR: r.AMR, Extra: r.Extra,
 		},
 	}, nil
