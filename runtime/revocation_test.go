@@ -111,7 +111,8 @@ func TestRevokeErrors(t *testing.T) {
 		{"get", htRequest{method: http.MethodGet, basic: htBasic("conf", htConfSecret)}, http.StatusMethodNotAllowed, oauth.ErrInvalidRequest, false},
 		{"json body", htRequest{body: `{"token":"x"}`, contentType: htStr("application/json"), basic: htBasic("conf", htConfSecret)}, http.StatusBadRequest, oauth.ErrInvalidRequest, false},
 		{"no token", htRequest{body: "token_type_hint=refresh_token", basic: htBasic("conf", htConfSecret)}, http.StatusBadRequest, oauth.ErrInvalidRequest, false},
-		{"unsupported hint", htRequest{body: form + "&token_type_hint=id_token", basic: htBasic("conf", htConfSecret)}, http.StatusBadRequest, oauth.ErrUnsupportedTokenType, false},
+		{"unsupported hint, no token of the client", htRequest{body: htForm("token", "unknown-token", "token_type_hint", "id_token"), basic: htBasic("conf", htConfSecret)}, http.StatusBadRequest, oauth.ErrUnsupportedTokenType, false},
+		{"unsupported hint, another client's token", htRequest{body: form + "&token_type_hint=id_token", basic: htBasic("other", htOtherSecret)}, http.StatusBadRequest, oauth.ErrUnsupportedTokenType, false},
 		{"no client", htRequest{body: form}, http.StatusBadRequest, oauth.ErrInvalidClient, false},
 		{"wrong secret", htRequest{body: form, basic: htBasic("conf", "wrong")}, http.StatusUnauthorized, oauth.ErrInvalidClient, true},
 		{"unknown client", htRequest{body: form, basic: htBasic("nobody", "x")}, http.StatusUnauthorized, oauth.ErrInvalidClient, true},
@@ -130,6 +131,20 @@ func TestRevokeErrors(t *testing.T) {
 	}
 	if !env.itActive(t, tok) {
 		t.Error("a failed request revoked the token")
+	}
+}
+
+// TestRevokeUnknownHint: a hint is only a hint; a server that cannot
+// locate the token with it MUST search every type it supports (RFC 7009
+// §2.1), so the client's token is revoked whatever token_type_hint says.
+func TestRevokeUnknownHint(t *testing.T) {
+	env := itNewEnv(t, nil)
+	tok := env.tokens(t)
+	rvWantOK(t, env.do(t, htRequest{path: "/oauth2/revoke", body: htForm("token", tok.AccessToken, "token_type_hint", "id_token"), basic: htBasic("conf", htConfSecret)}))
+	itWantInactive(t, env.introspect(t, tok.AccessToken))
+	rvWantOK(t, env.do(t, htRequest{path: "/oauth2/revoke", body: htForm("token", tok.RefreshToken, "token_type_hint", "urn:example:unknown"), basic: htBasic("conf", htConfSecret)}))
+	if env.itActive(t, tok.RefreshToken) {
+		t.Error("the refresh token is still active after its revocation with an unknown hint")
 	}
 }
 

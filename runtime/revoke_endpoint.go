@@ -69,15 +69,11 @@ func (e *revokeEndpoint) serve(w http.ResponseWriter, r *http.Request) {
 	reg := s.revocation
 	req.log = s.requestLogger(reg.ID, auth.client.ID)
 
-	// 2. A hint of a type this server does not issue is
-	// unsupported_token_type (RFC 7009 §2.2.1).
-	if hint != "" && hint != oauth.HintAccessToken && hint != oauth.HintRefreshToken {
-		req.failCode(ctx, oauth.NewError(oauth.ErrUnsupportedTokenType, "token_type_hint must be access_token or refresh_token"))
-		return
-	}
-
-	// 3. The token, among the client's own: another client's token is
-	// left alone, and the answer does not say so (RFC 7009 §2.1).
+	// 2. The token, among the client's own: another client's token is
+	// left alone, and the answer does not say so (RFC 7009 §2.1). The hint
+	// only orders the lookup: a server that cannot locate the token with
+	// it MUST search every type it supports (RFC 7009 §2.1), so a token of
+	// the client's is revoked whatever the hint.
 	found, err := s.findToken(ctx, token, hint, now)
 	if err != nil {
 		req.failCode(ctx, fmt.Errorf("revocation: %w", err))
@@ -86,6 +82,15 @@ func (e *revokeEndpoint) serve(w http.ResponseWriter, r *http.Request) {
 	if id := found.clientID(); id != "" && id != auth.client.ID {
 		req.log.LogAttrs(ctx, slog.LevelWarn, "revocation of another client's token refused")
 		found = presentedToken{}
+	}
+
+	// 3. A hint of a type this server does not revoke, for a token that is
+	// none of the client's access or refresh tokens, is
+	// unsupported_token_type (RFC 7009 §2.2.1). Another client's token
+	// gets the same answer as an unknown one.
+	if found.grant == nil && hint != "" && hint != oauth.HintAccessToken && hint != oauth.HintRefreshToken {
+		req.failCode(ctx, oauth.NewError(oauth.ErrUnsupportedTokenType, "token_type_hint must be access_token or refresh_token"))
+		return
 	}
 
 	// 4. The flow, whose default revokes.

@@ -136,6 +136,12 @@ type serverOptions struct {
 	keyRotation, keyPrePublish time.Duration
 	clock                      runtime.Clock // nil: the system's
 	log                        *slog.Logger
+	// users is the user store; nil means the demo users, hashed anew.
+	// Tests that start many servers share one, since hashing is slow.
+	users *runtime.MemoryUsers
+	// keys are fixed signing keys; nil keeps them in the store. Tests
+	// use them to sign tokens as the server would.
+	keys *runtime.KeySet
 }
 
 // newServer wires the generated server to the embedded clients, the demo
@@ -145,9 +151,11 @@ func newServer(o serverOptions) (*runtime.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	users, err := newDemoUsers()
-	if err != nil {
-		return nil, err
+	users := o.users
+	if users == nil {
+		if users, err = newDemoUsers(); err != nil {
+			return nil, err
+		}
 	}
 	return oauth.NewServer(runtime.Config{
 		Clients:        clients,
@@ -156,6 +164,7 @@ func newServer(o serverOptions) (*runtime.Server, error) {
 		TrustedProxies: o.trusted,
 		KeyRotation:    o.keyRotation,
 		KeyPrePublish:  o.keyPrePublish,
+		Keys:           o.keys,
 		Clock:          o.clock,
 		Logger:         o.log,
 		Issuer:         o.issuer,
