@@ -76,6 +76,18 @@ type RefreshTokenRecord struct {
 	RotatedAt time.Time
 }
 
+// Rotated is what a store keeps of a refresh token once it has been
+// exchanged for a new one (RefreshTokenStore.RotateRefreshToken): what
+// tells its reuse (RotatedAt), whose it is (ClientID: another client's
+// attempt changes nothing), what reuse revokes (GrantID, FamilyID), and
+// how long to keep it (ExpiresAt). The other fields are zero.
+func (r RefreshTokenRecord) Rotated() RefreshTokenRecord {
+	return RefreshTokenRecord{
+		Hash: r.Hash, GrantID: r.GrantID, FamilyID: r.FamilyID, ClientID: r.ClientID,
+		ExpiresAt: r.ExpiresAt, RotatedAt: r.RotatedAt,
+	}
+}
+
 // AccessTokenRecord is what the server remembers of an access token: opaque
 // tokens are looked up by the hash of their value, JWT access tokens by their
 // jti, so that revoking a grant revokes them. A JWT a client got for itself

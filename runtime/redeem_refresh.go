@@ -89,8 +89,10 @@ func (s *Server) redeemRefreshToken(ctx context.Context, t *TokenContext) error 
 		return e
 	}
 	if t.Policy.RotateRefresh {
-		// The atomic step: of concurrent requests one sees Consumed.
-		rotated, res, err := s.store.RotateRefreshToken(ctx, hash, t.Now)
+		// The atomic step: of concurrent requests one sees Consumed. The
+		// store then keeps only what detects a reuse, unless the token may
+		// be presented again within the grace window.
+		rotated, res, err := s.store.RotateRefreshToken(ctx, hash, t.Now, t.Policy.RefreshGrace > 0)
 		if err != nil {
 			return oauth.AsError(fmt.Errorf("rotate refresh token: %w", err))
 		}

@@ -44,7 +44,12 @@ type RefreshTokenStore interface {
 	// RotateRefreshToken looks the token up and marks it rotated at now, in
 	// one atomic step: Consumed the first time, AlreadyConsumed after
 	// (with RotatedAt set to the first rotation), NotFound when unknown.
-	RotateRefreshToken(ctx context.Context, hash []byte, now time.Time) (RefreshTokenRecord, ConsumeResult, error)
+	// The first rotation reduces the record to RefreshTokenRecord.Rotated,
+	// what reuse detection reads (RFC 9700 §4.14.2), unless whole is set:
+	// the token may still be redeemed in a grace window, and is kept
+	// whole. It returns the record as the store then holds it, and every
+	// later lookup returns the same.
+	RotateRefreshToken(ctx context.Context, hash []byte, now time.Time, whole bool) (RefreshTokenRecord, ConsumeResult, error)
 	// RefreshToken looks a token up without changing it.
 	RefreshToken(ctx context.Context, hash []byte) (r RefreshTokenRecord, found bool, err error)
 }

@@ -311,8 +311,8 @@ func (m *MemoryStore) refreshToken(hash []byte) (memRecord, RefreshTokenRecord, 
 
 // RotateRefreshToken implements RefreshTokenStore: the lookup and the
 // marking happen under one lock, so of concurrent callers exactly one gets
-// Consumed.
-func (m *MemoryStore) RotateRefreshToken(ctx context.Context, hash []byte, now time.Time) (RefreshTokenRecord, ConsumeResult, error) {
+// Consumed. The rotated record replaces the whole one unless whole is set.
+func (m *MemoryStore) RotateRefreshToken(ctx context.Context, hash []byte, now time.Time, whole bool) (RefreshTokenRecord, ConsumeResult, error) {
 	if err := ctx.Err(); err != nil {
 		return RefreshTokenRecord{}, NotFound, err
 	}
@@ -326,6 +326,9 @@ func (m *MemoryStore) RotateRefreshToken(ctx context.Context, hash []byte, now t
 		return r, AlreadyConsumed, nil
 	}
 	r.RotatedAt = memstore.TimeOf(now) // so the caller sees what a later lookup will
+	if !whole {
+		r = r.Rotated()
+	}
 	var scratch [recScratch]byte
 	m.replaceLocked(memstore.KindRefresh, memstore.KeyOfHash(hash), e, appendRefresh(scratch[:0], &r), e.prune, m.nowLocked())
 	return r, Consumed, nil

@@ -128,13 +128,13 @@ func TestMemoryStoreKeepsRefreshUntilGrantExpires(t *testing.T) {
 	grantExp := pnStart.Add(30 * 24 * time.Hour)
 	g := pnGrant(t, m, grantExp)
 	h := pnRefresh(t, m, g.ID, pnStart.Add(24*time.Hour))
-	if _, res, err := m.RotateRefreshToken(ctx, h, pnStart.Add(time.Hour)); err != nil || res != Consumed {
+	if _, res, err := m.RotateRefreshToken(ctx, h, pnStart.Add(time.Hour), false); err != nil || res != Consumed {
 		t.Fatalf("RotateRefreshToken = %v, %v", res, err)
 	}
 
 	clk.Set(pnStart.Add(25 * time.Hour)) // past the token's expiry, not the grant's
 	pnWrite(t, m)
-	r, res, err := m.RotateRefreshToken(ctx, h, clk.Now())
+	r, res, err := m.RotateRefreshToken(ctx, h, clk.Now(), false)
 	if err != nil || res != AlreadyConsumed || !r.RotatedAt.Equal(pnStart.Add(time.Hour)) {
 		t.Fatalf("reuse after the token's expiry = %v (rotated %v), %v; want AlreadyConsumed", res, r.RotatedAt, err)
 	}

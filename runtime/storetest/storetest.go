@@ -316,7 +316,7 @@ func testRefreshToken(t *testing.T, s runtime.Store) {
 		t.Errorf("RefreshToken = %+v\nwant %+v", got, want)
 	}
 	// A lookup does not rotate.
-	if _, res, err := s.RotateRefreshToken(ctx, want.Hash, base); err != nil || res != runtime.Consumed {
+	if _, res, err := s.RotateRefreshToken(ctx, want.Hash, base, false); err != nil || res != runtime.Consumed {
 		t.Errorf("RotateRefreshToken after RefreshToken = %v, %v; want Consumed", res, err)
 	}
 	if _, found, err := s.RefreshToken(ctx, hash(t)); err != nil || found {
@@ -324,32 +324,47 @@ func testRefreshToken(t *testing.T, s runtime.Store) {
 	}
 }
 
+// testRotateRefreshToken: the first rotation is Consumed and every later
+// one AlreadyConsumed with the first rotation's time; the store then keeps
+// only the rotated form of the record (what reuse detection reads), or the
+// whole record when asked to, and every lookup returns what it keeps.
 func testRotateRefreshToken(t *testing.T, s runtime.Store) {
-	ctx := context.Background()
-	r := newRefresh(t)
-	if err := s.SaveRefreshToken(ctx, r); err != nil {
-		t.Fatalf("SaveRefreshToken: %v", err)
-	}
-	first := base.Add(time.Hour)
-	got, res, err := s.RotateRefreshToken(ctx, r.Hash, first)
-	if err != nil || res != runtime.Consumed {
-		t.Fatalf("first RotateRefreshToken = %v, %v; want Consumed", res, err)
-	}
-	want := r
-	want.RotatedAt = first
-	if !equalRefresh(got, want) {
-		t.Errorf("rotated record = %+v\nwant %+v", got, want)
-	}
-	got, res, err = s.RotateRefreshToken(ctx, r.Hash, first.Add(time.Minute))
-	if err != nil || res != runtime.AlreadyConsumed {
-		t.Fatalf("second RotateRefreshToken = %v, %v; want AlreadyConsumed", res, err)
-	}
-	if !got.RotatedAt.Equal(first) {
-		t.Errorf("second rotation RotatedAt = %v, want the first rotation %v", got.RotatedAt, first)
-	}
-	got, found, err := s.RefreshToken(ctx, r.Hash)
-	if err != nil || !found || !got.RotatedAt.Equal(first) {
-		t.Errorf("RefreshToken after rotation = RotatedAt %v, found %v, err %v; want %v", got.RotatedAt, found, err, first)
+	for _, whole := range []bool{false, true} {
+		t.Run(fmt.Sprintf("whole=%v", whole), func(t *testing.T) {
+			ctx := context.Background()
+			r := newRefresh(t)
+			if err := s.SaveRefreshToken(ctx, r); err != nil {
+				t.Fatalf("SaveRefreshToken: %v", err)
+			}
+			first := base.Add(time.Hour)
+			want := r
+			want.RotatedAt = first
+			if !whole {
+				want = want.Rotated()
+				if want.ID != "" || want.Scope != nil || !want.IssuedAt.IsZero() || !want.IdleExpiresAt.IsZero() ||
+					want.GrantID != r.GrantID || want.FamilyID != r.FamilyID || want.ClientID != r.ClientID || !want.ExpiresAt.Equal(r.ExpiresAt) {
+					t.Fatalf("Rotated() = %+v", want)
+				}
+			}
+			got, res, err := s.RotateRefreshToken(ctx, r.Hash, first, whole)
+			if err != nil || res != runtime.Consumed {
+				t.Fatalf("first RotateRefreshToken = %v, %v; want Consumed", res, err)
+			}
+			if !equalRefresh(got, want) {
+				t.Errorf("rotated record = %+v\nwant %+v", got, want)
+			}
+			got, res, err = s.RotateRefreshToken(ctx, r.Hash, first.Add(time.Minute), !whole)
+			if err != nil || res != runtime.AlreadyConsumed {
+				t.Fatalf("second RotateRefreshToken = %v, %v; want AlreadyConsumed", res, err)
+			}
+			if !equalRefresh(got, want) {
+				t.Errorf("second rotation = %+v\nwant %+v (the first rotation's)", got, want)
+			}
+			got, found, err := s.RefreshToken(ctx, r.Hash)
+			if err != nil || !found || !equalRefresh(got, want) {
+				t.Errorf("RefreshToken after rotation = %+v, found %v, err %v\nwant %+v", got, found, err, want)
+			}
+		})
 	}
 }
 
@@ -358,7 +373,7 @@ func testRotateNotFound(t *testing.T, s runtime.Store) {
 	if err := s.SaveRefreshToken(ctx, newRefresh(t)); err != nil {
 		t.Fatalf("SaveRefreshToken: %v", err)
 	}
-	_, res, err := s.RotateRefreshToken(ctx, hash(t), base)
+	_, res, err := s.RotateRefreshToken(ctx, hash(t), base, false)
 	if err != nil || res != runtime.NotFound {
 		t.Errorf("RotateRefreshToken(unknown) = %v, %v; want NotFound", res, err)
 	}
@@ -373,7 +388,7 @@ func testRotateConcurrently(t *testing.T, s runtime.Store) {
 		t.Fatalf("SaveRefreshToken: %v", err)
 	}
 	results := race(refreshRacers, func() (runtime.ConsumeResult, error) {
-		_, res, err := s.RotateRefreshToken(ctx, r.Hash, base.Add(time.Hour))
+		_, res, err := s.RotateRefreshToken(ctx, r.Hash, base.Add(time.Hour), false)
 		return res, err
 	})
 	checkOneWinner(t, results)

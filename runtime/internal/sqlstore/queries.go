@@ -9,6 +9,10 @@ type queries struct {
 	prune                               []string
 }
 
+// rotatedDrops are the members of a refresh token's rec that its rotated
+// form (runtime.RefreshTokenRecord.Rotated) does not keep.
+var rotatedDrops = []string{"id", "scope", "iat", "idle_exp"}
+
 func newQueries(d Dialect) queries {
 	r := d.rebind
 	q := queries{
@@ -27,9 +31,12 @@ func newQueries(d Dialect) queries {
 
 		saveRefresh: r(`INSERT INTO oauthgen_refresh_tokens (hash, grant_id, rotated_at, prune_at, rec) VALUES (?, ?, ?, ?, ?)`),
 		// One statement rotates: the first caller sees rotations = 1, and
-		// rotated_at keeps the first rotation's time.
+		// rotated_at keeps the first rotation's time. The first rotation
+		// keeps of rec only what reuse detection reads, unless told to keep
+		// it whole (every SET expression reads the row as it was).
 		rotateRefresh: r(`UPDATE oauthgen_refresh_tokens SET rotations = rotations + 1,
-			rotated_at = CASE WHEN rotated_at = 0 THEN ? ELSE rotated_at END
+			rotated_at = CASE WHEN rotated_at = 0 THEN ? ELSE rotated_at END,
+			rec = CASE WHEN rotated_at = 0 AND ? = 0 THEN ` + d.dropMembers("rec", rotatedDrops...) + ` ELSE rec END
 			WHERE hash = ? RETURNING rotations, rotated_at, grant_id, rec`),
 		refresh: r(`SELECT rotated_at, grant_id, rec FROM oauthgen_refresh_tokens WHERE hash = ?`),
 

@@ -50,6 +50,15 @@ type Dialect struct {
 	SchemaExists string
 }
 
+// dropMembers is the SQL of the JSON object in col without the members
+// names, which are literals of this package.
+func (d Dialect) dropMembers(col string, names ...string) string {
+	if d.Name == "postgres" {
+		return col + " - '" + strings.Join(names, "' - '") + "'" // jsonb
+	}
+	return "json_remove(" + col + ", '$." + strings.Join(names, "', '$.") + "')"
+}
+
 // rebind writes the query's "?" placeholders as the dialect wants them.
 func (d Dialect) rebind(q string) string {
 	if !d.Numbered {

@@ -118,12 +118,18 @@ func (s *Store) SaveRefreshToken(ctx context.Context, r runtime.RefreshTokenReco
 
 // RotateRefreshToken implements runtime.RefreshTokenStore with one
 // UPDATE ... RETURNING: of concurrent callers, on any instance, exactly one
-// sees rotations = 1; every other gets the first rotation's time.
-func (s *Store) RotateRefreshToken(ctx context.Context, hash []byte, now time.Time) (runtime.RefreshTokenRecord, runtime.ConsumeResult, error) {
+// sees rotations = 1; every other gets the first rotation's time. The
+// first rotation also drops from rec what runtime.RefreshTokenRecord.Rotated
+// does not keep, unless whole is set.
+func (s *Store) RotateRefreshToken(ctx context.Context, hash []byte, now time.Time, whole bool) (runtime.RefreshTokenRecord, runtime.ConsumeResult, error) {
 	var rotations, rotatedAt int64
 	var rec []byte
 	var grantID string
-	switch err := s.db.QueryRow(ctx, s.q.rotateRefresh, nanos(now), hash).Scan(&rotations, &rotatedAt, &grantID, &rec); {
+	keep := int64(0)
+	if whole {
+		keep = 1
+	}
+	switch err := s.db.QueryRow(ctx, s.q.rotateRefresh, nanos(now), keep, hash).Scan(&rotations, &rotatedAt, &grantID, &rec); {
 	case errors.Is(err, ErrNoRows):
 		return runtime.RefreshTokenRecord{}, runtime.NotFound, nil
 	case err != nil:
