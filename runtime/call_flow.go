@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"runtime/debug"
 
+	"github.com/oauthgen/oauthgen/runtime/internal/observe"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
@@ -28,8 +29,11 @@ func prepareFlow[C, R any](ctx context.Context, log *slog.Logger, endpoint strin
 	return call, err
 }
 
-// callFlow makes the call a flow prepared: the team's procedure.
+// callFlow makes the call a flow prepared: the team's procedure, in the
+// span "procedure" of a traced request.
 func callFlow[R any](ctx context.Context, log *slog.Logger, endpoint string, call func(context.Context) (*R, error)) (resp *R, err error) {
+	ctx, span := observe.StartSpan(ctx, "procedure")
+	defer func() { span.End(err) }() // after the recovery, which sets err
 	defer recoverFlow(ctx, log, endpoint, &err)
 	resp, err = call(ctx)
 	if err == nil && resp == nil {

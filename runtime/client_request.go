@@ -54,7 +54,7 @@ func (q *clientRequest) readForm(ctx context.Context, r *http.Request) (form.Par
 // when the client used the Authorization header; 429 with Retry-After
 // when the brute-force throttle refused the attempt (RFC 6585 §4).
 func (q *clientRequest) authenticate(ctx context.Context, r *http.Request, p form.Params, now time.Time, methods []oauth.ClientAuthMethod) (clientAuth, bool) {
-	auth, e := q.s.authenticateClient(ctx, r, p, now, methods)
+	auth, e := q.s.authenticateObserved(ctx, r, p, now, methods)
 	q.header = auth.header
 	if e == nil {
 		return auth, true

@@ -59,6 +59,10 @@ type route struct {
 	// refuse answers a request with another method, in the endpoint's own
 	// error format, once the router has set Allow.
 	refuse http.HandlerFunc
+	// endpoint is the id of the route's endpoint ("metadata" for the
+	// metadata documents) and flow the flow it serves, if it has one
+	// flow: the labels of its requests' metrics and spans.
+	endpoint, flow string
 }
 
 // router serves each route at its exact path. Unlike http.ServeMux it
@@ -95,6 +99,7 @@ func newRouter(eps []endpoint) (*router, error) {
 				continue
 			}
 			owner[r.path] = name
+			r.endpoint = name
 			rt.routes[r.path] = r
 		}
 	}

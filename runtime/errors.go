@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/oauthgen/oauthgen/runtime/internal/observe"
 	"github.com/oauthgen/oauthgen/runtime/internal/session"
 	"github.com/oauthgen/oauthgen/runtime/internal/ttltable"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
@@ -15,8 +16,9 @@ import (
 // *oauth.Error (oauth.AsError); a code the endpoint cannot answer with
 // (allowed reports false) becomes server_error, err kept as its cause. The
 // error is logged at its code's level as "<endpoint> request failed", with
-// its description and cause. The result is what may be sent: a server_error
-// loses its detail, which stays in the log.
+// its description and cause, and its code is the outcome of an observed
+// request. The result is what may be sent: a server_error loses its
+// detail, which stays in the log.
 func endpointFailure(ctx context.Context, log *slog.Logger, endpoint string, allowed func(oauth.ErrorCode) bool, err error) *oauth.Error {
 	e := oauth.AsError(err)
 	if !allowed(e.Code) {
@@ -32,6 +34,7 @@ func endpointFailure(ctx context.Context, log *slog.Logger, endpoint string, all
 		}
 		log.LogAttrs(ctx, level, endpoint+" request failed", attrs...)
 	}
+	observe.FromContext(ctx).Fail(string(e.Code)) // the outcome of the request's metrics and span
 	if e.Code == oauth.ErrServerError {
 		e = oauth.NewError(oauth.ErrServerError, "")
 	}

@@ -64,6 +64,7 @@ func (s *Server) redeemCode(ctx context.Context, t *TokenContext) error {
 		}
 		t.Log.LogAttrs(ctx, slog.LevelWarn, "authorization code replayed; its grant is revoked",
 			slog.String("grant_id", rec.GrantID), slog.String("code_client_id", rec.ClientID))
+		s.observeCodeReplay(ctx, t, rec.GrantID)
 		return errCodeInvalid("code already used")
 	default:
 		return errCodeInvalid("code not found")

@@ -135,6 +135,7 @@ func reuseDetected(ctx context.Context, t *TokenContext, rec RefreshTokenRecord)
 	}
 	t.Log.LogAttrs(ctx, slog.LevelWarn, "refresh token reused; its grant is revoked",
 		slog.String("grant_id", rec.GrantID), slog.String("family_id", rec.FamilyID))
+	t.server.observeRefreshReuse(ctx, t, rec)
 	return errRefreshInvalid("refresh token reused after rotation")
 }
 

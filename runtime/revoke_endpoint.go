@@ -111,6 +111,7 @@ func (e *revokeEndpoint) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if resp.Revoked {
 		c.Log.LogAttrs(ctx, slog.LevelInfo, "token revoked", slog.Bool("grant", c.RevokeGrant))
+		s.observeRevocation(ctx, c)
 	}
 
 	// 5. 200 with no body, whether or not anything was revoked (RFC 7009

@@ -16,11 +16,14 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/flowkit"
 	"github.com/oauthgen/oauthgen/runtime/internal/clientauth"
 	"github.com/oauthgen/oauthgen/runtime/internal/clientip"
+	"github.com/oauthgen/oauthgen/runtime/internal/observe"
 	"github.com/oauthgen/oauthgen/runtime/internal/throttle"
 
 	"github.com/oauthgen/oauthgen/runtime/internal/redirecturi"
 	"github.com/oauthgen/oauthgen/runtime/internal/reply"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
+	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Config is what a service supplies at startup: its stores, keys, clock and
@@ -79,6 +82,28 @@ type Config struct {
 	// then serves a staging host, or a test server on a random port. It is
 	// checked like the spec's (https, or http on a loopback host).
 	Issuer string
+
+	// Observability (docs/observability.md), off by default at no cost.
+	// With any of Logger, Metrics, TracerProvider or AuditLog set, every
+	// request gets a random id, returned in the X-Request-Id header of
+	// every response and carried by its log lines, audit events and span.
+
+	// Metrics, when set, receives the server's Prometheus metrics: requests
+	// by endpoint, flow and outcome, their latency, tokens issued and
+	// revoked, throttle decisions, store latency and errors, pending
+	// sign-ins. Pass a prometheus.NewRegistry() and serve it with promhttp
+	// on an operator's listener. Nil means no metrics.
+	Metrics prometheus.Registerer
+	// TracerProvider, when set, traces every request: a span per request
+	// with child spans for the client's authentication, the procedure and
+	// each store call. Nil means no spans (not even the OpenTelemetry
+	// global provider's).
+	TracerProvider trace.TracerProvider
+	// AuditLog, when set, receives the audit events: sign-ins and their
+	// failures, consents, tokens issued, refresh token reuse, revocations,
+	// throttled attempts. They name the client and the end user's subject,
+	// never a secret. Nil means no audit events.
+	AuditLog *slog.Logger
 }
 
 // Server serves every endpoint the spec enables. It implements http.Handler.
@@ -134,6 +159,8 @@ type Server struct {
 	// endpoints are the enabled endpoints; router serves their routes.
 	endpoints []endpoint
 	router    *router
+	// obs observes requests; nil when nothing is observed.
+	obs *observe.Observer
 }
 
 // Defaults NewServer applies.
@@ -251,6 +278,9 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	if srv.clock == nil {
 		srv.clock = systemClock{}
 	}
+	if err := srv.initObserve(cfg); err != nil {
+		return nil, fmt.Errorf("runtime: new server: %w", err)
+	}
 	srv.throttle = throttle.NewClientAuth(srv.store)
 	srv.expectSecretHashes()
 	if m, ok := srv.store.(*MemoryStore); ok {
@@ -319,6 +349,10 @@ func (s *Server) mount(fl Flows) error {
 	rt, err := newRouter(eps)
 	if err != nil {
 		errs = append(errs, err)
+	}
+	for p, rte := range rt.routes {
+		rte.flow = s.endpointFlow(rte.endpoint)
+		rt.routes[p] = rte
 	}
 	if err := errors.Join(errs...); err != nil {
 		return err
@@ -471,5 +505,12 @@ func (s *Server) origin() string {
 func (s *Server) Settings() Settings { return s.settings }
 
 // ServeHTTP serves the routes of the enabled endpoints, each at its exact
-// path; anything else is 404.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+// path; anything else is 404. An observed server (Config.Metrics,
+// TracerProvider, AuditLog, Logger) gives each request its id first.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.obs == nil {
+		s.router.ServeHTTP(w, r)
+		return
+	}
+	s.serveObserved(w, r)
+}

@@ -84,6 +84,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pol := reg.Grant
+	s.observed(ctx).SetFlow(reg.ID) // a registered flow: the label's values are bounded
 
 	// 4. Authenticate the client (RFC 6749 §2.3).
 	auth, ok := req.authenticate(ctx, r, params, now, s.tokenAuthMethods)
@@ -159,6 +160,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reply.JSON(w, http.StatusOK, out)
+	s.observeTokens(ctx, t, resp)
 }
 
 // tokenScope checks the scope parameter, which must be well formed and

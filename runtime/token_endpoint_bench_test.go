@@ -26,7 +26,7 @@ func (w *htDiscardWriter) WriteHeader(code int)        { w.code = code }
 
 func benchmarkClientCredentials(b *testing.B, format AccessTokenFormat) {
 	env := htNewEnv(b, htPolicyOf(oauth.GrantClientCredentials, func(p *TokenPolicy) { p.AccessFormat = format }))
-	env.srv.log = slog.New(slog.DiscardHandler)
+	env.srv.log, env.srv.obs = slog.New(slog.DiscardHandler), nil // nothing logged or observed
 	body := "grant_type=client_credentials&scope=read"
 	auth := htBasicHeader("conf", htConfSecret)
 	b.ReportAllocs()
@@ -54,7 +54,7 @@ func BenchmarkTokenClientCredentialsOpaque(b *testing.B) {
 // BenchmarkTokenErrorInvalidClient measures the failure path.
 func BenchmarkTokenErrorInvalidClient(b *testing.B) {
 	env := htNewEnv(b)
-	env.srv.log = slog.New(slog.DiscardHandler)
+	env.srv.log, env.srv.obs = slog.New(slog.DiscardHandler), nil // nothing logged or observed
 	// A throttle that counts but never blocks: every iteration is a 401, not
 	// the 429 of a blocked pair.
 	never := throttle.Policy{Free: math.MaxInt64, Window: time.Minute}

@@ -12,6 +12,11 @@
 // the signing keys are still there. -store (or $OAUTHGEN_STORE) names
 // another store: memory, sqlite:PATH or a postgres:// URL, which two or
 // more instances can share.
+//
+// It is observed (docs/observability.md): Prometheus metrics on a listener
+// of their own, 127.0.0.1:9464/metrics by default (-metrics or
+// $OAUTHGEN_METRICS names another address; empty turns it off), audit
+// events in its log, and with -trace every request's spans on stderr.
 package main
 
 import (
@@ -29,6 +34,13 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.opentelemetry.io/otel/exporters/stdout/stdouttrace"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/oauthgen/oauthgen/examples/quickstart/oauth"
 	"github.com/oauthgen/oauthgen/runtime"
@@ -83,6 +95,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	issuer := fs.String("issuer", "", "issuer to serve as (default: the spec's, http://127.0.0.1:8080)")
 	location := fs.String("store", defaultStore(), "where state is kept: memory, sqlite:PATH or postgres://… (default $"+stores.EnvVar+", else "+demoStore+")")
+	metricsAddr := fs.String("metrics", defaultMetricsAddr(), "address of the Prometheus /metrics listener, empty for none (default $"+metricsEnvVar+", else "+demoMetricsAddr+")")
+	traceSpans := fs.Bool("trace", false, "write every request's OpenTelemetry spans to stderr")
 	var opts serverOptions
 	fs.Var((*proxyList)(&opts.trusted), "trusted-proxy", "a `CIDR` of reverse proxies whose X-Forwarded-For is believed (repeatable)")
 	fs.DurationVar(&opts.keyRotation, "key-rotation", 0, "how long a signing key signs before its successor (default 720h; negative: only by `oauthgen keys rotate`)")
@@ -96,7 +110,34 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	opts.issuer, opts.store, opts.log = *issuer, st, log
+	opts.issuer, opts.store, opts.log, opts.audit = *issuer, st, log, log
+	if *traceSpans {
+		tp, err := stderrTracer(stderr)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = tp.Shutdown(context.Background()) }()
+		opts.tracer = tp
+	}
+	var (
+		servers   []*http.Server
+		listeners []net.Listener
+	)
+	defer func() {
+		for _, l := range listeners {
+			_ = l.Close() // any not served yet; Shutdown has closed the others
+		}
+	}()
+	if *metricsAddr != "" {
+		reg := newMetricsRegistry()
+		opts.metrics = reg
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics listener (-metrics '' turns it off): %w", err)
+		}
+		listeners = append(listeners, mln)
+		servers = append(servers, newMetricsServer(*metricsAddr, reg, log))
+	}
 	srv, err := newServer(opts)
 	if err != nil {
 		return err
@@ -105,27 +146,46 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	printWelcome(stdout, srv.Settings().Issuer, describeStore(*location))
-	fmt.Fprintf(stdout, "listening on %s\n", ln.Addr())
-
+	listeners = append(listeners, ln)
 	hs := runtime.NewHTTPServer(*addr, newHandler(srv, srv.Settings().Issuer, log))
 	hs.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := hs.Shutdown(shutdownCtx); err != nil {
-			return err
-		}
-		if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-			return err
-		}
-		return nil
+	servers = append(servers, hs)
+
+	printWelcome(stdout, srv.Settings().Issuer, describeStore(*location))
+	if *metricsAddr != "" {
+		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", listeners[0].Addr())
 	}
+	fmt.Fprintf(stdout, "listening on %s\n", ln.Addr())
+	return serve(ctx, servers, listeners)
+}
+
+// serve serves each server on its listener until ctx is done, then shuts
+// them all down; one that fails stops them all, and its error is returned.
+func serve(ctx context.Context, servers []*http.Server, listeners []net.Listener) error {
+	errc := make(chan error, len(servers))
+	for i, hs := range servers {
+		go func() { errc <- hs.Serve(listeners[i]) }()
+	}
+	var err error
+	running := len(servers)
+	select {
+	case err = <-errc:
+		running--
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, hs := range servers {
+		if e := hs.Shutdown(shutdownCtx); e != nil && err == nil {
+			err = e
+		}
+	}
+	for ; running > 0; running-- {
+		if e := <-errc; !errors.Is(e, http.ErrServerClosed) && err == nil {
+			err = e
+		}
+	}
+	return err
 }
 
 // serverOptions are what newServer takes from the flags (and tests).
@@ -133,6 +193,9 @@ type serverOptions struct {
 	issuer                     string // empty keeps the spec's
 	store                      runtime.Store
 	trusted                    []netip.Prefix
+	metrics                    prometheus.Registerer // nil: no metrics
+	tracer                     trace.TracerProvider  // nil: no spans
+	audit                      *slog.Logger          // nil: no audit events
 	keyRotation, keyPrePublish time.Duration
 	clock                      runtime.Clock // nil: the system's
 	log                        *slog.Logger
@@ -162,6 +225,9 @@ func newServer(o serverOptions) (*runtime.Server, error) {
 		Users:          users,
 		Store:          o.store,
 		TrustedProxies: o.trusted,
+		Metrics:        o.metrics,
+		TracerProvider: o.tracer,
+		AuditLog:       o.audit,
 		KeyRotation:    o.keyRotation,
 		KeyPrePublish:  o.keyPrePublish,
 		Keys:           o.keys,
@@ -169,6 +235,52 @@ func newServer(o serverOptions) (*runtime.Server, error) {
 		Logger:         o.log,
 		Issuer:         o.issuer,
 	}, &oauth.Procedures{DefaultTenant: "public"})
+}
+
+// The metrics listener's address: the flag, else $OAUTHGEN_METRICS, else
+// 9464 on loopback (the port OpenTelemetry's Prometheus exporter uses).
+const (
+	metricsEnvVar   = "OAUTHGEN_METRICS"
+	demoMetricsAddr = "127.0.0.1:9464"
+)
+
+func defaultMetricsAddr() string {
+	if v, ok := os.LookupEnv(metricsEnvVar); ok {
+		return v
+	}
+	return demoMetricsAddr
+}
+
+// newMetricsRegistry is the registry the server's metrics go to, with the
+// Go runtime's and the process's beside them. It is the quickstart's own:
+// nothing is registered globally.
+func newMetricsRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
+// newMetricsServer serves reg at /metrics on addr: an operator's listener,
+// apart from the one clients reach, so the metrics need no exposure to
+// the internet.
+func newMetricsServer(addr string, reg *prometheus.Registry, log *slog.Logger) *http.Server {
+	errLog := slog.NewLogLogger(log.Handler(), slog.LevelWarn)
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg, ErrorLog: errLog}))
+	hs := runtime.NewHTTPServer(addr, mux)
+	hs.ErrorLog = errLog
+	return hs
+}
+
+// stderrTracer is a tracer provider that writes every span, as JSON, to w
+// as it ends: a trace to look at without a collector. A deployment passes
+// its OTLP exporter's provider instead.
+func stderrTracer(w io.Writer) (*sdktrace.TracerProvider, error) {
+	exp, err := stdouttrace.New(stdouttrace.WithWriter(w))
+	if err != nil {
+		return nil, fmt.Errorf("trace exporter: %w", err)
+	}
+	return sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp)), nil
 }
 
 // newDemoUsers is the user store of the demo users.

@@ -36,7 +36,7 @@ func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) (string, *oau
 		b = make([]byte, r.ContentLength)
 		_, err = io.ReadFull(r.Body, b)
 	} else {
-		b, err = io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+		b, err = io.ReadAll(http.MaxBytesReader(unwrap(w), r.Body, limit))
 	}
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -61,4 +61,17 @@ func ParseBody(w http.ResponseWriter, r *http.Request, limit int64) (Params, *oa
 		return Params{}, e
 	}
 	return Parse(body)
+}
+
+// unwrap is the writer of net/http under wrappers that say what they wrap
+// (an observed request's): http.MaxBytesReader tells that one to close the
+// connection after a body over the limit.
+func unwrap(w http.ResponseWriter) http.ResponseWriter {
+	for {
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return w
+		}
+		w = u.Unwrap()
+	}
 }
