@@ -233,7 +233,7 @@ func (s *Server) interact(ctx context.Context, w http.ResponseWriter, r *http.Re
 			return Authentication{}, false
 		}
 		rec := session.Interaction{Browser: us.Key, Step: session.StepConsent, Params: ar.params, LoggedIn: pd.rec.LoggedIn}
-		id, csrf, err := s.endUser.interactions.Save(ctx, pd.id, s.clientIP.Addr(r), rec, now)
+		id, csrf, err := s.saveInteraction(ctx, pd.id, s.clientIP.Addr(r), rec, now)
 		if err != nil {
 			s.authorizeFail(ctx, w, ar, interactionUnavailable(err))
 			return Authentication{}, false
@@ -257,6 +257,7 @@ func (s *Server) endInteraction(ctx context.Context, ar *authorizeRequest, pd pe
 	if pd.id == "" {
 		return
 	}
+	s.obs.InteractionEnded()
 	if err := s.endUser.interactions.End(ctx, pd.id); err != nil {
 		log := s.log
 		if ar != nil {
@@ -271,7 +272,7 @@ func (s *Server) endInteraction(ctx context.Context, ar *authorizeRequest, pd pe
 func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, ar *authorizeRequest, id string, rec session.Interaction,
 	username, message string, now time.Time) {
 	rec.Step = session.StepLogin
-	id, csrf, err := s.endUser.interactions.Save(r.Context(), id, s.clientIP.Addr(r), rec, now)
+	id, csrf, err := s.saveInteraction(r.Context(), id, s.clientIP.Addr(r), rec, now)
 	if err != nil {
 		s.authorizeFail(r.Context(), w, ar, interactionUnavailable(err))
 		return
@@ -383,6 +384,7 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 		s.authorizeFail(ctx, w, ar, stateUnavailable(err))
 		return
 	}
+	s.observeLoginThrottle(ctx, ar, refusal.Refused(), addr)
 	if refusal.Refused() {
 		ar.log.LogAttrs(ctx, slog.LevelInfo, "login throttled", slog.String("by", refusal.By), slog.String("client_addr", addr))
 		s.showLogin(w, r, ar, id, rec, username, loginThrottledMessage(refusal.Wait), now)
@@ -391,11 +393,13 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	subject, ok, err := s.users.Authenticate(ctx, username, password)
 	if err != nil {
 		ar.log.LogAttrs(ctx, slog.LevelError, "user store failed", slog.String("cause", err.Error()))
+		s.observeLogin(ctx, ar, "", addr, loginFailedUserStore)
 		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
 		return
 	}
 	if !ok || subject == "" {
 		ar.log.LogAttrs(ctx, slog.LevelInfo, "login failed", slog.String("client_addr", addr))
+		s.observeLogin(ctx, ar, "", addr, loginFailedCredentials)
 		if err := s.endUser.throttle.Fail(ctx, username, addr, now); err != nil {
 			// An uncounted failure would be a free guess: fail closed.
 			if errors.Is(err, ttltable.ErrFull) {
@@ -421,6 +425,7 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 		s.authorizeFail(ctx, w, ar, stateUnavailable(err))
 		return
 	}
+	s.observeLogin(ctx, ar, subject, addr, "")
 	pd.rec.Browser, pd.rec.LoggedIn = us.Key, true
 	if auth, ok := s.interact(ctx, w, r, ar, pd, us, now, true); ok {
 		s.finishAuthorize(ctx, w, ar, s.newAuthorizeContext(r, ar, auth, now), nil, pd)
@@ -491,8 +496,10 @@ func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 				s.authorizeFail(ctx, w, ar, stateUnavailable(err))
 				return
 			}
+			s.observeConsent(ctx, ar, auth.Subject, true)
 			s.finishAuthorize(ctx, w, ar, s.newAuthorizeContext(r, ar, auth, now), nil, pd)
 		case "deny":
+			s.observeConsent(ctx, ar, us.Session.Subject, false)
 			s.endInteraction(ctx, ar, pd)
 			s.authorizeFail(ctx, w, ar, oauth.NewError(oauth.ErrAccessDenied, "the end user denied the request")) // RFC 6749 §4.1.2.1
 		default:
@@ -568,6 +575,7 @@ func (s *Server) finishAuthorize(ctx context.Context, w http.ResponseWriter, ar 
 		return
 	}
 	s.authorizeSuccess(w, ar, resp)
+	s.observeCode(ctx, a)
 }
 
 // newAuthorizeContext builds the context of a validated request and its

@@ -64,6 +64,7 @@ func (s *Server) authenticateClient(ctx context.Context, r *http.Request, p form
 	if err != nil {
 		return res, oauth.AsError(err)
 	}
+	s.observeClientThrottle(ctx, refusal.Refused(), cred.ID, addr)
 	if refusal.Refused() {
 		res.retryAfter = refusal.Wait
 		return res, oauth.NewError(oauth.ErrInvalidClient, "too many failed authentication attempts; try again later")

@@ -195,3 +195,74 @@ func (s *Server) observeReplay(ctx context.Context, t *TokenContext, event, reas
 	}
 	q.Audit(ctx, slog.LevelWarn, event, attrs...)
 }
+
+// observeClientThrottle counts a decision of the client authentication
+// throttle and audits a refusal, naming the client_id tried and the
+// source.
+func (s *Server) observeClientThrottle(ctx context.Context, blocked bool, clientID, addr string) {
+	q := s.observed(ctx)
+	q.Throttled(observe.ThrottleClientAuth, blocked)
+	if blocked {
+		q.Audit(ctx, slog.LevelWarn, observe.EventClientAuthThrottled, slog.String("client_id", clientID), slog.String("client_addr", addr))
+	}
+}
+
+// observeLoginThrottle counts a decision of the login throttle and audits
+// a refusal. The username is never recorded: a password typed into its
+// field would land in the audit log.
+func (s *Server) observeLoginThrottle(ctx context.Context, ar *authorizeRequest, blocked bool, addr string) {
+	q := s.observed(ctx)
+	q.Throttled(observe.ThrottleLogin, blocked)
+	if blocked {
+		q.Audit(ctx, slog.LevelWarn, observe.EventLoginThrottled, slog.String("client_id", ar.client.ID), slog.String("client_addr", addr))
+	}
+}
+
+// The reasons of EventLoginFailed.
+const (
+	loginFailedCredentials = "credentials"
+	loginFailedUserStore   = "user_store_error"
+)
+
+// observeLogin audits a sign-in: subject is the end user signed in, or
+// empty for a refusal for the reason (loginFailed…).
+func (s *Server) observeLogin(ctx context.Context, ar *authorizeRequest, subject, addr, reason string) {
+	q := s.observed(ctx)
+	if subject != "" {
+		q.Audit(ctx, slog.LevelInfo, observe.EventLoginSucceeded,
+			slog.String("client_id", ar.client.ID), slog.String("subject", subject), slog.String("client_addr", addr))
+		return
+	}
+	q.Audit(ctx, slog.LevelWarn, observe.EventLoginFailed,
+		slog.String("client_id", ar.client.ID), slog.String("client_addr", addr), slog.String("reason", reason))
+}
+
+// observeConsent audits the end user's decision on the consent page.
+func (s *Server) observeConsent(ctx context.Context, ar *authorizeRequest, subject string, approved bool) {
+	q := s.observed(ctx)
+	if approved {
+		q.Audit(ctx, slog.LevelInfo, observe.EventConsentGranted,
+			slog.String("client_id", ar.client.ID), slog.String("subject", subject), slog.String("scope", ar.granted.String()))
+		return
+	}
+	q.Audit(ctx, slog.LevelInfo, observe.EventConsentDenied, slog.String("client_id", ar.client.ID), slog.String("subject", subject))
+}
+
+// observeCode counts an authorization code sent to the client and audits
+// its issue.
+func (s *Server) observeCode(ctx context.Context, a *AuthorizeContext) {
+	q := s.observed(ctx)
+	q.TokenIssued(observe.TokenCode)
+	q.Audit(ctx, slog.LevelInfo, observe.EventCodeIssued, slog.String("client_id", a.ClientID),
+		slog.String("subject", a.Code.Authentication.Subject), slog.String("flow", a.Flow), slog.String("scope", a.Code.Scope.String()))
+}
+
+// saveInteraction saves the interaction id (a new one when empty) of the
+// end user at addr, and counts a new one as started.
+func (s *Server) saveInteraction(ctx context.Context, id, addr string, rec session.Interaction, now time.Time) (string, string, error) {
+	newID, csrf, err := s.endUser.interactions.Save(ctx, id, addr, rec, now)
+	if err == nil && id == "" {
+		s.obs.InteractionStarted()
+	}
+	return newID, csrf, err
+}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +21,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/oauthgen/oauthgen/runtime/internal/throttle"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
@@ -501,5 +503,145 @@ func TestAuditTokens(t *testing.T) {
 	}
 	if bytes.Contains([]byte(env.logs.String()), []byte(htConfSecret)) {
 		t.Error("the log holds a client secret")
+	}
+}
+
+// obHeaderID is the request id of a response's headers.
+func obHeaderID(t testing.TB, h http.Header) string {
+	t.Helper()
+	w := httptest.NewRecorder()
+	for k, v := range h {
+		w.Header()[k] = v
+	}
+	return obRequestID(t, w)
+}
+
+// obLast is the last event of the kind, whose request id must be that of
+// the response with headers h.
+func (a obAudit) last(t testing.TB, event string, h http.Header) map[string]any {
+	t.Helper()
+	evs := a.events(t, event)
+	if len(evs) == 0 {
+		t.Fatalf("no %s event:\n%s", event, a.buf.String())
+	}
+	ev := evs[len(evs)-1]
+	if id := obHeaderID(t, h); ev["request_id"] != id {
+		t.Errorf("%s: request_id %v, want the response's %q", event, ev["request_id"], id)
+	}
+	return ev
+}
+
+// TestAuditSignIn: the sign-in pages audit failed and successful logins,
+// throttled ones, consent given and refused and the code sent, each with
+// the request id of its response; the throttle's decisions, the codes and
+// the pending interactions are counted. No password or username is
+// recorded.
+func TestAuditSignIn(t *testing.T) {
+	var audit obAudit
+	reg := prometheus.NewRegistry()
+	env := azNewEnv(t, func(_ *Settings, cfg *Config) {
+		audit = obNewAudit(cfg)
+		cfg.Metrics = reg
+	})
+	pending := func() float64 { return obValue(t, reg, "oauthgen_pending_interactions", map[string]string{}) }
+	b := env.browser(t)
+	page := b.authorize(azQuery())
+	azWantPage(t, page, "Sign in")
+	if got := pending(); got != 1 {
+		t.Errorf("pending interactions on the login page = %v, want 1", got)
+	}
+	const typed = "alice-typed-her-password-here"
+	wrong := b.login(page, typed, "wrong-password")
+	ev := audit.last(t, "login_failed", wrong.header)
+	if ev["client_id"] != "web" || ev["reason"] != "credentials" || ev["client_addr"] == "" || ev["level"] != "WARN" {
+		t.Errorf("login_failed: %v", ev)
+	}
+	ok := b.login(wrong, "alice", azAlicePass)
+	if ev := audit.last(t, "login_succeeded", ok.header); ev["client_id"] != "web" || ev["subject"] != "sub-alice" {
+		t.Errorf("login_succeeded: %v", ev)
+	}
+	done := b.consent(ok, "approve")
+	azWantRedirect(t, done, azWebRedirect)
+	if ev := audit.last(t, "consent_granted", done.header); ev["subject"] != "sub-alice" || ev["scope"] != "read write" {
+		t.Errorf("consent_granted: %v", ev)
+	}
+	ev = audit.last(t, "authorization_code_issued", done.header)
+	if ev["client_id"] != "web" || ev["subject"] != "sub-alice" || ev["flow"] != "oauth-authorize-authorization-code" {
+		t.Errorf("authorization_code_issued: %v", ev)
+	}
+	if got := obValue(t, reg, "oauthgen_tokens_issued_total", map[string]string{"type": "authorization_code", "flow": "oauth-authorize-authorization-code"}); got != 1 {
+		t.Errorf("codes issued = %v, want 1", got)
+	}
+	if got := pending(); got != 0 {
+		t.Errorf("pending interactions after the code = %v, want 0", got)
+	}
+
+	// Signed in, a new request asks for consent again: denied.
+	page = b.authorize(azQuery("prompt", "consent", "state", "st-2"))
+	denied := b.consent(page, "deny")
+	azWantRedirectError(t, denied, azWebRedirect, oauth.ErrAccessDenied, "st-2")
+	if ev := audit.last(t, "consent_denied", denied.header); ev["subject"] != "sub-alice" {
+		t.Errorf("consent_denied: %v", ev)
+	}
+	if got := obValue(t, reg, "oauthgen_http_requests_total", map[string]string{
+		"endpoint": "oauth-authorize", "flow": "oauth-authorize-authorization-code", "outcome": "access_denied"}); got != 1 {
+		t.Errorf("access_denied requests = %v, want 1", got)
+	}
+
+	// Failures until the throttle refuses, unchecked.
+	b2 := env.browser(t)
+	page = b2.authorize(azQuery())
+	for range 4 {
+		page = b2.login(page, "bob", "guess")
+	}
+	throttled := b2.login(page, "bob", azBobPass)
+	if ev := audit.last(t, "login_throttled", throttled.header); ev["client_id"] != "web" || ev["subject"] != nil {
+		t.Errorf("login_throttled: %v", ev)
+	}
+	decisions := func(d string) float64 {
+		return obValue(t, reg, "oauthgen_throttle_decisions_total", map[string]string{"throttle": "login", "decision": d})
+	}
+	if decisions("block") != 1 || decisions("allow") != 6 {
+		t.Errorf("login throttle decisions: %v blocked, %v allowed; want 1, 6", decisions("block"), decisions("allow"))
+	}
+
+	log := audit.buf.String()
+	for _, secret := range []string{azAlicePass, azBobPass, "wrong-password", "guess", typed} {
+		if strings.Contains(log, secret) {
+			t.Errorf("the audit log holds %q", secret)
+		}
+	}
+	if got := obValue(t, reg, "oauthgen_interactions_started_total", map[string]string{}); got != 3 {
+		t.Errorf("interactions started = %v, want 3", got)
+	}
+}
+
+// TestAuditClientAuthThrottle: a client authentication the throttle
+// refuses is counted and audited with the client_id tried and the source.
+func TestAuditClientAuthThrottle(t *testing.T) {
+	var audit obAudit
+	reg := prometheus.NewRegistry()
+	env := obNewEnv(t, func(cfg *Config) {
+		audit = obNewAudit(cfg)
+		cfg.Metrics = reg
+	})
+	cc := htForm("grant_type", "client_credentials")
+	const attacker = "198.51.100.7:5555"
+	for i := range throttle.ClientAuthLimit {
+		htWantError(t, env.do(t, htRequest{body: cc, basic: htBasic("conf", fmt.Sprintf("guess-%d", i)), remote: attacker}), 401, oauth.ErrInvalidClient)
+	}
+	w := env.do(t, htRequest{body: cc, basic: htBasic("conf", htConfSecret), remote: attacker})
+	htWantError(t, w, http.StatusTooManyRequests, oauth.ErrInvalidClient)
+	if ev := audit.one(t, "client_auth_throttled", w); ev["client_id"] != "conf" || ev["client_addr"] != "198.51.100.7" {
+		t.Errorf("client_auth_throttled: %v", ev)
+	}
+	decisions := func(d string) float64 {
+		return obValue(t, reg, "oauthgen_throttle_decisions_total", map[string]string{"throttle": "client_auth", "decision": d})
+	}
+	if decisions("block") != 1 || decisions("allow") != float64(throttle.ClientAuthLimit) {
+		t.Errorf("client throttle decisions: %v blocked, %v allowed", decisions("block"), decisions("allow"))
+	}
+	if strings.Contains(audit.buf.String(), "guess-") {
+		t.Error("the audit log holds a guessed secret")
 	}
 }
