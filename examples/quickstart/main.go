@@ -101,6 +101,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Var((*proxyList)(&opts.trusted), "trusted-proxy", "a `CIDR` of reverse proxies whose X-Forwarded-For is believed (repeatable)")
 	fs.DurationVar(&opts.keyRotation, "key-rotation", 0, "how long a signing key signs before its successor (default 720h; negative: only by `oauthgen keys rotate`)")
 	fs.DurationVar(&opts.keyPrePublish, "key-prepublish", 0, "how long a new signing key is published before it signs (default 1h)")
+	fs.Func("access-token-format", "`jwt` or opaque access tokens for every flow (default: the spec's, jwt)", func(v string) error {
+		switch f := runtime.AccessTokenFormat(v); f {
+		case runtime.FormatJWT, runtime.FormatOpaque:
+			opts.accessFormat = f
+			return nil
+		}
+		return fmt.Errorf("%q is neither jwt nor opaque", v)
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -205,6 +213,9 @@ type serverOptions struct {
 	// keys are fixed signing keys; nil keeps them in the store. Tests
 	// use them to sign tokens as the server would.
 	keys *runtime.KeySet
+	// accessFormat, when set, replaces the spec's access-token format in
+	// every flow.
+	accessFormat runtime.AccessTokenFormat
 }
 
 // newServer wires the generated server to the embedded clients, the demo
@@ -220,7 +231,13 @@ func newServer(o serverOptions) (*runtime.Server, error) {
 			return nil, err
 		}
 	}
-	return oauth.NewServer(runtime.Config{
+	flows := oauth.Flows(&oauth.Procedures{DefaultTenant: "public"})
+	if o.accessFormat != "" {
+		for i := range flows.Token {
+			flows.Token[i].Policy.AccessFormat = o.accessFormat
+		}
+	}
+	return runtime.NewServer(runtime.Config{
 		Clients:        clients,
 		Users:          users,
 		Store:          o.store,
@@ -234,7 +251,7 @@ func newServer(o serverOptions) (*runtime.Server, error) {
 		Clock:          o.clock,
 		Logger:         o.log,
 		Issuer:         o.issuer,
-	}, &oauth.Procedures{DefaultTenant: "public"})
+	}, oauth.Settings(), flows)
 }
 
 // The metrics listener's address: the flag, else $OAUTHGEN_METRICS, else
