@@ -23,7 +23,7 @@ import (
 
 // memStateBudgets are the bytes the entries of each namespace may cost,
 // with memStateOverhead per entry for the maps, keys and slices. Together
-// they bound the MemoryStore's state at about 110 MiB.
+// they bound the MemoryStore's state at about 125 MiB.
 var memStateBudgets = map[string]int64{
 	statens.Session:     16 << 20,
 	statens.Interaction: 24 << 20,
@@ -33,6 +33,7 @@ var memStateBudgets = map[string]int64{
 	statens.Block:       4 << 20,
 	statens.Quota:       4 << 20,
 	statens.Replay:      16 << 20,
+	statens.Revoked:     16 << 20,
 	statens.Keys:        4 << 20,
 	statens.Secret:      1 << 20,
 }
@@ -48,7 +49,8 @@ const memStateOverhead = 192
 // memStateKept are the namespaces whose entries are not dropped to make
 // room before they expire: throttle counts and blocks and quotas (a
 // dropped count would reset an attacker's), single-use markers (a dropped
-// one would accept a replay), keys and shared secrets. Namespaces not
+// one would accept a replay), revoked JWT ids (a dropped one would make a
+// revoked token active again), keys and shared secrets. Namespaces not
 // listed in memStateBudgets are kept too: a store must not guess that
 // losing them is harmless.
 func memStateKept(ns string) bool {
