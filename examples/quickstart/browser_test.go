@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -11,50 +12,61 @@ import (
 	"testing"
 
 	"golang.org/x/oauth2"
+
+	"github.com/oauthgen/oauthgen/internal/testenv"
 )
 
-// browserTools finds Debian's Chromium and node. In CI (.ci/run installs
-// both) their absence fails the test; elsewhere it skips, saying how to
-// install them.
+// browserInstall says what the real-browser test needs installed.
+const browserInstall = "apt-get install chromium nodejs npm, and registry access for npm ci in examples/quickstart/browser (.ci/run does both)"
+
+// browserTools finds Debian's Chromium and node. Their absence skips the
+// test, saying what to install, or fails it in CI (internal/testenv).
 func browserTools(t *testing.T) (chromium, node string) {
 	t.Helper()
 	chromium = os.Getenv("CHROMIUM")
 	if chromium == "" {
 		chromium = "/usr/bin/chromium"
 	}
-	missing := func(what string) {
-		msg := what + " is needed by the real-browser test: apt-get install chromium nodejs npm (.ci/run does this)"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		missing("Chromium (" + chromium + ")")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		missing("node")
-	}
+	_, err := os.Stat(chromium)
+	testenv.Require(t, "Chromium ("+chromium+")", browserInstall, err)
+	node, err = exec.LookPath("node")
+	testenv.Require(t, "node", browserInstall, err)
 	return chromium, node
 }
 
 // browserScripts returns the directory of the browser scripts, with
-// playwright-core installed.
+// playwright-core installed by npm ci when it is not yet. No npm, or an
+// npm ci that fails (no registry, say), skips the test outside CI.
 func browserScripts(t *testing.T) string {
 	t.Helper()
 	dir, err := filepath.Abs("browser")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "playwright-core")); err != nil {
-		npm := exec.Command("npm", "ci", "--no-audit", "--no-fund")
-		npm.Dir = dir
-		if out, err := npm.CombinedOutput(); err != nil {
-			t.Fatalf("npm ci in %s: %v\n%s", dir, err, out)
-		}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "playwright-core")); err == nil {
+		return dir
+	}
+	npmBin, err := exec.LookPath("npm")
+	testenv.Require(t, "npm", browserInstall, err)
+	npm := exec.Command(npmBin, "ci", "--no-audit", "--no-fund")
+	npm.Dir = dir
+	if out, err := npm.CombinedOutput(); err != nil {
+		t.Logf("npm ci in %s:\n%s", dir, out)
+		testenv.Require(t, "the npm package playwright-core", browserInstall, fmt.Errorf("npm ci: %w: %s", err, npmReason(out)))
 	}
 	return dir
+}
+
+// npmReason is npm's first error line in out (its cause, in one line), or
+// the last line when none is marked as an error.
+func npmReason(out []byte) string {
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	for _, l := range lines {
+		if strings.HasPrefix(l, "npm error") || strings.HasPrefix(l, "npm ERR!") {
+			return strings.TrimSpace(l)
+		}
+	}
+	return strings.TrimSpace(lines[len(lines)-1])
 }
 
 // TestBrowserSignIn: headless Chromium, driven by playwright-core, opens the

@@ -27,6 +27,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/oauthgen/oauthgen/internal/testenv"
 )
 
 // EnvDSN names the environment variable of an existing server: a
@@ -99,14 +101,10 @@ func withDatabase(admin, name string) string {
 }
 
 // unavailable skips the test, or fails it in CI, when no PostgreSQL can be
-// had.
+// had (internal/testenv).
 func unavailable(t testing.TB, err error) {
 	t.Helper()
-	msg := fmt.Sprintf("PostgreSQL tests need PostgreSQL: install Debian's postgresql package (initdb, pg_ctl) or set %s to a server's DSN (%v)", EnvDSN, err)
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
+	testenv.Require(t, "PostgreSQL", "apt-get install postgresql (initdb, pg_ctl), or set "+EnvDSN+" to a server's DSN", err)
 }
 
 // startCluster creates and starts a cluster in a temporary directory. As
