@@ -38,6 +38,8 @@ import (
 //	OG150  bad property type, source or validate rule
 //	OG151  bad property parameter: a standard parameter, an invalid header name, or used twice
 //	OG152  bad code_data: on a flow that attaches no data to codes, or an unknown or unsupported type
+//	OG153  a flow policy value or combination the runtime does not accept
+//	OG154  validate rule with a tag that does not apply to the property's type (alphanum on an int, dive on a string)
 //	OG160  bad extension grant_type: not an absolute URI, a standard grant type, or used twice
 const (
 	CodeSyntax         = "OG100"
@@ -67,6 +69,7 @@ const (
 	CodePropertyParam  = "OG151"
 	CodeCodeData       = "OG152"
 	CodePolicy         = "OG153" // a flow policy value or combination the runtime does not accept
+	CodeRuleKind       = "OG154" // a validate tag that does not apply to the property's type
 	CodeExtensionGrant = "OG160"
 )
 

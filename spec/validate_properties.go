@@ -202,8 +202,8 @@ func (v *validation) propertyParam(pr Property, pp, owner string, reservedParams
 	params[key] = pr.Name
 }
 
-// propertyRule checks a validate rule: its characters, then the validator
-// itself, by running the rule on the zero value of the property's type. An
+// propertyRule checks a validate rule: its characters, then that each tag
+// applies to the property's type (ruleTags), then the validator itself, by running the rule on the zero value of the property's type. An
 // unknown tag or a malformed parameter makes the validator panic; the panic
 // becomes the diagnostic.
 func (v *validation) propertyRule(pr Property, pp string, typeOK bool) {
@@ -223,6 +223,10 @@ func (v *validation) propertyRule(pr Property, pp string, typeOK bool) {
 		return
 	}
 	if !typeOK {
+		return
+	}
+	if why := ruleKindProblem(pr.Type, pr.Validate); why != "" {
+		v.report(pos, CodeRuleKind, "property %q: validate rule %q: %s", pr.Name, pr.Validate, why)
 		return
 	}
 	zero, _ := zeroValue(pr.Type)

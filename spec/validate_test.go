@@ -127,7 +127,7 @@ func TestValidate(t *testing.T) {
 		{"property rule chars", prop("oauth-token-client-credentials", "      t: {type: string, source: form, validate: 'a`b'}\n"), []string{CodeProperty}},
 		{"property unknown tag", prop("oauth-token-client-credentials", "      t: {type: string, source: form, validate: 'requird'}\n"), []string{CodeProperty}},
 		{"property bad tag param", prop("oauth-token-client-credentials", "      t: {type: int, source: form, validate: 'max=ten'}\n"), []string{CodeProperty}},
-		{"property tag for another type", prop("oauth-token-client-credentials", "      t: {type: int, source: form, validate: 'url'}\n"), []string{CodeProperty}},
+		{"property tag for another type", prop("oauth-token-client-credentials", "      t: {type: int, source: form, validate: 'url'}\n"), []string{CodeRuleKind}},
 		{"property rule syntax", prop("oauth-token-client-credentials", "      t: {type: string, source: form, validate: 'required,'}\n"), []string{CodeProperty}},
 		{"property cross-field rule", prop("oauth-token-client-credentials", "      t: {type: string, source: form, validate: 'required_with=Tenant'}\n"), nil},
 		{"property rule not tried on unknown type", prop("oauth-token-client-credentials", "      t: {type: uint, source: form, validate: 'bogus'}\n"), []string{CodeProperty}},
