@@ -26,9 +26,9 @@ import (
 // grant policy. Every field below has been parsed from the request and
 // validated by then.
 //
-// c.Default(ctx) is the flow's default procedure: it issues a grant and an
-// access token. The logic lives in the runtime, so a fix reaches the service
-// on upgrade.
+// c.Default(ctx) is the flow's default procedure: it issues an access token
+// and no grant, since the client acts for itself (a JWT is stored nowhere).
+// The logic lives in the runtime, so a fix reaches the service on upgrade.
 type ClientCredentialsContext struct {
 	// TokenContext holds what every token flow has: the authenticated client, the
 	// checked scope and resources, the redeemed code or refresh token, and the
