@@ -1,6 +1,7 @@
 // Package templates holds the text/template sources of the files oauthgen
 // writes once for people to own: the per-flow procedure stubs, procedures.go,
-// and the starter spec and generate.go of `oauthgen init`. Machine-owned
+// and what `oauthgen init` starts a package with: the spec of a preset,
+// generate.go, clients.yaml and serve/main.go. Machine-owned
 // code is built with jennifer instead.
 //
 // The sources are embedded in the binary; nothing is read from disk at run
@@ -13,6 +14,8 @@ import (
 	"embed"
 	"fmt"
 	"go/format"
+	"slices"
+	"strings"
 	"text/template"
 )
 
@@ -58,8 +61,14 @@ type ProceduresData struct {
 	Package string
 }
 
-// SpecData is the data of oauthgen.yaml.tmpl, the starter spec of init.
+// Presets are the starter specs of init, by name: oauthgen.<preset>.yaml.tmpl.
+var Presets = []string{"minimal", "service", "oidc"}
+
+// SpecData is the data of oauthgen.<preset>.yaml.tmpl, the starter spec of
+// init.
 type SpecData struct {
+	// Preset is one of Presets.
+	Preset string
 	// SchemaURL is the JSON Schema of the spec format, for the editor modeline.
 	SchemaURL string
 	// Package is the Go package name.
@@ -72,6 +81,29 @@ type GenerateData struct {
 	Package string
 }
 
+// ClientsData is the data of clients.yaml.tmpl, the starter clients file of
+// init.
+type ClientsData struct {
+	// Preset is one of Presets.
+	Preset string
+	// ClientID is the one client's id.
+	ClientID string
+	// SecretHash is the stored form of its secret.
+	SecretHash string
+	// RedirectURI is its redirect URI (preset oidc).
+	RedirectURI string
+}
+
+// ServeData is the data of serve.go.tmpl, the development server of init.
+type ServeData struct {
+	// Package is the Go package name of the generated package.
+	Package string
+	// ImportPath is its import path.
+	ImportPath string
+	// Users is true when the server signs users in.
+	Users bool
+}
+
 // Stub renders the stub of a flow.
 func Stub(d StubData) ([]byte, error) { return goFile("stub.go.tmpl", d) }
 
@@ -81,8 +113,19 @@ func Procedures(d ProceduresData) ([]byte, error) { return goFile("procedures.go
 // GenerateFile renders generate.go.
 func GenerateFile(d GenerateData) ([]byte, error) { return goFile("generate.go.tmpl", d) }
 
-// Spec renders the starter oauthgen.yaml.
-func Spec(d SpecData) ([]byte, error) { return execute("oauthgen.yaml.tmpl", d) }
+// Spec renders the starter oauthgen.yaml of d.Preset.
+func Spec(d SpecData) ([]byte, error) {
+	if !slices.Contains(Presets, d.Preset) {
+		return nil, fmt.Errorf("unknown preset %q (presets: %s)", d.Preset, strings.Join(Presets, ", "))
+	}
+	return execute("oauthgen."+d.Preset+".yaml.tmpl", d)
+}
+
+// Clients renders the starter clients.yaml.
+func Clients(d ClientsData) ([]byte, error) { return execute("clients.yaml.tmpl", d) }
+
+// Serve renders serve/main.go.
+func Serve(d ServeData) ([]byte, error) { return goFile("serve.go.tmpl", d) }
 
 func execute(name string, data any) ([]byte, error) {
 	t, err := template.New(name).Option("missingkey=error").ParseFS(FS, name)

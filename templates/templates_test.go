@@ -15,7 +15,7 @@ func TestEveryTemplateIsUsed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "generate.go.tmpl oauthgen.yaml.tmpl procedures.go.tmpl stub.go.tmpl"
+	want := "clients.yaml.tmpl generate.go.tmpl oauthgen.minimal.yaml.tmpl oauthgen.oidc.yaml.tmpl oauthgen.service.yaml.tmpl procedures.go.tmpl serve.go.tmpl stub.go.tmpl"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("templates = %s, want %s", got, want)
 	}
@@ -113,27 +113,76 @@ func TestGenerateFileDirective(t *testing.T) {
 	}
 }
 
+// TestStarterSpecIsValid: every preset's spec validates; an unknown preset
+// is refused.
 func TestStarterSpecIsValid(t *testing.T) {
-	src, err := Spec(SpecData{SchemaURL: "https://example.com/schema.json", Package: "svc"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.HasPrefix(src, []byte("# yaml-language-server: $schema=https://example.com/schema.json\n")) {
-		t.Errorf("no modeline:\n%s", src)
-	}
-	s, err := spec.Parse("oauthgen.yaml", src)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cat, err := spec.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := spec.Validate(s, cat); err != nil {
-		t.Fatalf("starter spec does not validate:\n%v", err)
+	for _, preset := range Presets {
+		src, err := Spec(SpecData{Preset: preset, SchemaURL: "https://example.com/schema.json", Package: "svc"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(src, []byte("# yaml-language-server: $schema=https://example.com/schema.json\n")) {
+			t.Errorf("%s: no modeline:\n%s", preset, src)
+		}
+		s, err := spec.Parse("oauthgen.yaml", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := spec.Validate(s, cat); err != nil {
+			t.Fatalf("%s: starter spec does not validate:\n%v", preset, err)
+		}
+		if s.Package != "svc" || s.Output != "." {
+			t.Errorf("%s: package %q output %q", preset, s.Package, s.Output)
+		}
 	}
-	if s.Package != "svc" || s.Output != "." {
-		t.Errorf("package %q output %q", s.Package, s.Output)
+	if _, err := Spec(SpecData{Preset: "nope", Package: "svc"}); err == nil {
+		t.Error("an unknown preset rendered")
+	}
+}
+
+// TestServeFile: serve/main.go is a formatted main package importing the
+// generated package, with users only when asked.
+func TestServeFile(t *testing.T) {
+	for _, users := range []bool{false, true} {
+		src, err := Serve(ServeData{Package: "oauth", ImportPath: "example.com/svc/oauth", Users: users})
+		if err != nil {
+			t.Fatal(err)
+		}
+		formatted, err := format.Source(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(formatted, src) {
+			t.Errorf("not gofmt'ed:\n%s", src)
+		}
+		for _, want := range []string{"\npackage main\n", `auth "example.com/svc/oauth"`} {
+			if !bytes.Contains(src, []byte(want)) {
+				t.Errorf("serve/main.go lacks %q:\n%s", want, src)
+			}
+		}
+		if got := bytes.Contains(src, []byte("Users: users")); got != users {
+			t.Errorf("users %v: passes users %v:\n%s", users, got, src)
+		}
+	}
+}
+
+// TestStarterClientsFile: each preset's clients file is YAML naming its
+// client and the secret's hash.
+func TestStarterClientsFile(t *testing.T) {
+	for _, preset := range Presets {
+		src, err := Clients(ClientsData{Preset: preset, ClientID: "app", SecretHash: "sha256:x", RedirectURI: "http://127.0.0.1/callback"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"client_id: app\n", "client_secret_hash: sha256:x\n"} {
+			if !strings.Contains(string(src), want) {
+				t.Errorf("%s: clients.yaml lacks %q:\n%s", preset, want, src)
+			}
+		}
 	}
 }
 
