@@ -14,15 +14,25 @@ import (
 )
 
 // presetServeTest is the test the preset test adds to each package init
-// wrote: it serves the package as serve/main.go does, with the clients of
-// clients.yaml, and sends the first request of init's next steps. %[1]s is
-// the client id, %[2]s its secret as init printed it, %[3]s the preset.
+// wrote: it serves the package as serve/main.go does (the clients of
+// clients.yaml, alice for oidc) and follows init's next steps: for oidc,
+// the authorization URL, the login and consent pages, the code redeemed
+// with the printed curl's form, userinfo; else the printed curl for a token,
+// and introspection for the service preset. Its verbs: %[1]q the
+// authorization URL (empty without one), %[2]q alice's password, %[3]q and
+// %[4]q the client's id and secret, %[5]q the token request's form (with CODE
+// for the code), %[6]t whether to introspect.
 const presetServeTest = `package auth
 
 import (
+	"encoding/json"
+	"html"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -30,14 +40,31 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/clientfile"
 )
 
-func TestServeAsInitSays(t *testing.T) {
+const (
+	devIssuer  = "http://127.0.0.1:8080"
+	authURL    = %[1]q
+	password   = %[2]q
+	clientID   = %[3]q
+	secret     = %[4]q
+	tokenForm  = %[5]q
+	introspect = %[6]t
+)
+
+var (
+	formAttr    = regexp.MustCompile(` + "`" + `<form method="post" action="([^"]*)"` + "`" + `)
+	hiddenInput = regexp.MustCompile(` + "`" + `<input type="hidden" name="([^"]*)" value="([^"]*)">` + "`" + `)
+)
+
+func TestFollowTheNextSteps(t *testing.T) {
 	clients, err := clientfile.Load("clients.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := runtime.Config{Clients: clients}
-	if %[3]q == "oidc" {
-		hash, err := runtime.HashPassword(runtime.Secret("pw"))
+	ts := httptest.NewUnstartedServer(nil)
+	issuer := "http://" + ts.Listener.Addr().String()
+	cfg := runtime.Config{Clients: clients, Issuer: issuer}
+	if authURL != "" {
+		hash, err := runtime.HashPassword(runtime.Secret(password))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,30 +76,95 @@ func TestServeAsInitSays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv)
+	ts.Config.Handler = srv
+	ts.Start()
 	defer ts.Close()
-	if resp, err := http.Get(ts.URL + "/.well-known/oauth-authorization-server"); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("metadata: %%v %%v", resp, err)
-	}
-	var req *http.Request
-	if %[3]q == "oidc" {
-		// The authorization request of the next steps: the login page.
-		req, _ = http.NewRequest("GET", ts.URL+"/oauth2/authorize?"+url.Values{"response_type": {"code"}, "client_id": {%[1]q},
-			"redirect_uri": {"http://127.0.0.1:9090/callback"}, "scope": {"openid profile offline_access"}, "state": {"xyz"},
-			"code_challenge": {"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"}, "code_challenge_method": {"S256"}}.Encode(), nil)
-	} else {
-		// The curl of the next steps.
-		req, _ = http.NewRequest("POST", ts.URL+"/oauth2/token", strings.NewReader("grant_type=client_credentials&scope=read"))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.SetBasicAuth(%[1]q, %[2]q)
-	}
-	resp, err := http.DefaultClient.Do(req)
+	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("%%s %%s: status %%d", req.Method, req.URL.Path, resp.StatusCode)
+	ua := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	do := func(method, u, body, user, pass, bearer string) (*http.Response, string) {
+		t.Helper()
+		req, err := http.NewRequest(method, u, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body != "" {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		if user != "" {
+			req.SetBasicAuth(user, pass)
+		}
+		if bearer != "" {
+			req.Header.Set("Authorization", "Bearer "+bearer)
+		}
+		resp, err := ua.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, string(b)
+	}
+	// submit posts a page's form, then follows the server's own 303s.
+	submit := func(page string, fields url.Values) (*http.Response, string) {
+		t.Helper()
+		action := formAttr.FindStringSubmatch(page)
+		if action == nil {
+			t.Fatalf("no form on the page:\n%%s", page)
+		}
+		for _, m := range hiddenInput.FindAllStringSubmatch(page, -1) {
+			fields.Set(html.UnescapeString(m[1]), html.UnescapeString(m[2]))
+		}
+		resp, body := do("POST", issuer+html.UnescapeString(action[1]), fields.Encode(), "", "", "")
+		for resp.StatusCode == http.StatusSeeOther && strings.HasPrefix(resp.Header.Get("Location"), "/") {
+			resp, body = do("GET", issuer+resp.Header.Get("Location"), "", "", "", "")
+		}
+		return resp, body
+	}
+
+	form := tokenForm
+	if authURL != "" {
+		resp, page := do("GET", strings.Replace(authURL, devIssuer, issuer, 1), "", "", "", "")
+		if resp.StatusCode != 200 || !strings.Contains(page, ` + "`" + `name="password"` + "`" + `) {
+			t.Fatalf("authorization URL: %%d, want the login page:\n%%s", resp.StatusCode, page)
+		}
+		resp, page = submit(page, url.Values{"username": {"alice"}, "password": {password}})
+		if resp.StatusCode != 200 || !strings.Contains(page, ` + "`" + `value="approve"` + "`" + `) {
+			t.Fatalf("after login: %%d, want the consent page:\n%%s", resp.StatusCode, page)
+		}
+		resp, _ = submit(page, url.Values{"decision": {"approve"}})
+		loc, err := url.Parse(resp.Header.Get("Location"))
+		if resp.StatusCode != http.StatusSeeOther || err != nil || loc.Query().Get("code") == "" || loc.Query().Get("state") != "xyz" {
+			t.Fatalf("after consent: %%d %%q", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		form = strings.Replace(form, "code=CODE", "code="+url.QueryEscape(loc.Query().Get("code")), 1)
+	}
+	resp, body := do("POST", issuer+"/oauth2/token", form, clientID, secret, "")
+	var tokens struct {
+		AccessToken  string ` + "`" + `json:"access_token"` + "`" + `
+		RefreshToken string ` + "`" + `json:"refresh_token"` + "`" + `
+		IDToken      string ` + "`" + `json:"id_token"` + "`" + `
+	}
+	if err := json.Unmarshal([]byte(body), &tokens); err != nil || resp.StatusCode != 200 || tokens.AccessToken == "" {
+		t.Fatalf("token request: %%d %%s", resp.StatusCode, body)
+	}
+	if authURL != "" {
+		if tokens.IDToken == "" || tokens.RefreshToken == "" {
+			t.Errorf("no ID token or refresh token: %%s", body)
+		}
+		if resp, body := do("GET", issuer+"/oauth2/userinfo", "", "", "", tokens.AccessToken); resp.StatusCode != 200 || !strings.Contains(body, ` + "`" + `"sub":"alice"` + "`" + `) {
+			t.Errorf("userinfo: %%d %%s", resp.StatusCode, body)
+		}
+	}
+	if introspect {
+		if resp, body := do("POST", issuer+"/oauth2/introspect", "token="+tokens.AccessToken, clientID, secret, ""); resp.StatusCode != 200 || !strings.Contains(body, ` + "`" + `"active":true` + "`" + `) {
+			t.Errorf("introspection: %%d %%s", resp.StatusCode, body)
+		}
 	}
 }
 `
@@ -80,7 +172,7 @@ func TestServeAsInitSays(t *testing.T) {
 // TestInitPresetsBuildAndServe: for every preset of init, in one fresh
 // module that uses this checkout (a replace directive, no download), init
 // writes a package, generate completes it, and go vet, go build (serve/main.go
-// included) and go test of a request from the next steps pass.
+// included) and go test of init's next steps, as printed, pass.
 func TestInitPresetsBuildAndServe(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the go command in a fresh module; skipped with -short")
@@ -95,24 +187,38 @@ func TestInitPresetsBuildAndServe(t *testing.T) {
 	}
 	mod := t.TempDir()
 	writeModule(t, mod, root)
-	curl := regexp.MustCompile(`curl -u ([\w-]+):([\w-]+) `)
+	var (
+		authURL   = regexp.MustCompile(`(?m)^ +(http://127\.0\.0\.1:8080/oauth2/authorize\?\S+)$`)
+		password  = regexp.MustCompile(`OAUTHGEN_DEV_PASSWORD=(\S+) go run ./serve`)
+		tokenCurl = regexp.MustCompile(`(?m)^ +curl -u ([^:\s]+):(\S+) ((?:-d \S+ )+)http://127\.0\.0\.1:8080/oauth2/token$`)
+	)
 	for _, preset := range templates.Presets {
 		dir := filepath.Join(mod, preset, "auth")
 		var stdout, stderr bytes.Buffer
 		if code := run([]string{"-C", dir, "init", "-preset", preset}, &stdout, &stderr); code != 0 {
 			t.Fatalf("init -preset %s: exit %d\n%s", preset, code, stderr.String())
 		}
-		if strings.Contains(stdout.String(), "go get -tool") {
-			t.Errorf("%s: next steps add the tool, which go.mod has:\n%s", preset, stdout.String())
+		msg := stdout.String()
+		if strings.Contains(msg, "go get -tool") {
+			t.Errorf("%s: next steps add the tool, which go.mod has:\n%s", preset, msg)
 		}
-		m := curl.FindStringSubmatch(stdout.String())
-		if m == nil {
-			t.Fatalf("%s: no curl with the client's credentials in:\n%s", preset, stdout.String())
+		curl := tokenCurl.FindStringSubmatch(msg)
+		if curl == nil {
+			t.Fatalf("%s: no curl for a token in:\n%s", preset, msg)
+		}
+		form := strings.Join(strings.Split(strings.TrimSpace(strings.ReplaceAll(curl[3], "-d ", "")), " "), "&")
+		var au, pw string
+		if preset == "oidc" {
+			m, p := authURL.FindStringSubmatch(msg), password.FindStringSubmatch(msg)
+			if m == nil || p == nil {
+				t.Fatalf("%s: no authorization URL or password in:\n%s", preset, msg)
+			}
+			au, pw = m[1], p[1]
 		}
 		runCLI(t, 0, "-C", dir, "vet")
 		runCLI(t, 0, "-C", dir, "generate")
-		test := fmt.Sprintf(presetServeTest, m[1], m[2], preset)
-		if err := os.WriteFile(filepath.Join(dir, "serve_test.go"), []byte(test), 0o644); err != nil {
+		test := fmt.Sprintf(presetServeTest, au, pw, curl[1], curl[2], form, preset == "service")
+		if err := os.WriteFile(filepath.Join(dir, "next_steps_test.go"), []byte(test), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
