@@ -5,4 +5,4 @@
 // needs; the _test.go files exercise every flow over HTTP.
 package generated
 
-//go:generate go tool oauthgen generate -f ../spec/reference/oauthgen.yaml
+//go:generate go tool oauthgen generate -q -f ../spec/reference/oauthgen.yaml

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -79,23 +80,25 @@ func project(t *testing.T, specText string) string {
 	return dir
 }
 
+// mustGenerate runs generate in dir, which must succeed and print nothing
+// on stderr, and returns its stdout: the report of what it did.
 func mustGenerate(t *testing.T, dir string) string {
 	t.Helper()
-	code, _, stderr := run(t, "-C", dir, "generate")
-	if code != 0 {
+	code, stdout, stderr := run(t, "-C", dir, "generate")
+	if code != 0 || stderr != "" {
 		t.Fatalf("generate exited %d:\n%s", code, stderr)
 	}
-	return stderr
+	return stdout
 }
 
 func TestGenerateThenDiffIsClean(t *testing.T) {
 	dir := project(t, minimalSpec)
-	stderr := mustGenerate(t, dir)
+	stdout := mustGenerate(t, dir)
 	if got := listDir(t, filepath.Join(dir, "oauth")); got != "client_credentials.go oauthgen_flow_client_credentials.gen.go oauthgen_server.gen.go procedures.go" {
 		t.Errorf("output = %s", got)
 	}
-	if !strings.Contains(stderr, "created oauth/client_credentials.go") {
-		t.Errorf("stderr = %q", stderr)
+	if !strings.Contains(stdout, "scaffolded  oauth/client_credentials.go") {
+		t.Errorf("stdout = %q", stdout)
 	}
 	code, stdout, stderr := run(t, "-C", dir, "diff")
 	if code != 0 || stdout != "" || stderr != "" {
@@ -216,8 +219,8 @@ func TestScaffoldIdempotence(t *testing.T) {
 	stub := filepath.Join(out, "client_credentials.go")
 	edited := strings.Replace(readFile(t, stub), "return c.Default(ctx)", "c.Log.Info(\"custom\")\n\treturn c.Default(ctx)", 1)
 	writeFile(t, stub, edited)
-	if stderr := mustGenerate(t, dir); stderr != "" {
-		t.Errorf("second generate printed %q", stderr)
+	if stdout := "\n" + mustGenerate(t, dir); strings.Contains(stdout, "\nnew ") || strings.Contains(stdout, "\nchanged ") || strings.Contains(stdout, "\nscaffolded ") {
+		t.Errorf("second generate wrote files:\n%s", stdout)
 	}
 	if got := readFile(t, stub); got != edited {
 		t.Errorf("edited stub rewritten:\n%s", got)
@@ -226,9 +229,9 @@ func TestScaffoldIdempotence(t *testing.T) {
 	// Add a flow: only its stub and its machine-owned file appear.
 	before := listDir(t, out)
 	writeFile(t, filepath.Join(dir, "oauthgen.yaml"), twoFlowSpec)
-	stderr := mustGenerate(t, dir)
-	if !strings.Contains(stderr, "created oauth/refresh_token.go") || strings.Count(stderr, "created") != 1 {
-		t.Errorf("stderr = %q", stderr)
+	stdout := mustGenerate(t, dir)
+	if !strings.Contains(stdout, "scaffolded  oauth/refresh_token.go") || strings.Count(stdout, "scaffolded ") != 1 {
+		t.Errorf("stdout = %q", stdout)
 	}
 	want := before + " oauthgen_flow_refresh_token.gen.go refresh_token.go"
 	want = strings.Join(sortedFields(want), " ")
@@ -253,7 +256,7 @@ func TestScaffoldIdempotence(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "oauthgen_flow_refresh_token.gen.go")); !os.IsNotExist(err) {
 		t.Errorf("stale generated file kept: %v", err)
 	}
-	code, stdout, stderr := run(t, "-C", dir, "diff")
+	code, stdout, stderr = run(t, "-C", dir, "diff")
 	if code != 1 || stdout != "" || !strings.Contains(stderr, wantDiag) {
 		t.Errorf("diff: exit %d\nstdout %q\nstderr %q", code, stdout, stderr)
 	}
@@ -295,9 +298,9 @@ func TestGenerateNeverDeletesFilesWithoutHeader(t *testing.T) {
 	dir := project(t, minimalSpec)
 	mine := filepath.Join(dir, "oauth", "oauthgen_flow_mine.gen.go")
 	writeFile(t, mine, "package oauth\n\n// Hand-written, despite the name.\n")
-	code, _, stderr := run(t, "-C", dir, "generate")
-	if code != 0 || !strings.Contains(stderr, "left oauth/oauthgen_flow_mine.gen.go alone") {
-		t.Errorf("exit %d, stderr %q", code, stderr)
+	code, stdout, _ := run(t, "-C", dir, "generate")
+	if code != 0 || !strings.Contains(stdout, "not ours    oauth/oauthgen_flow_mine.gen.go (left alone: it does not start with oauthgen's header)") {
+		t.Errorf("exit %d, stdout %q", code, stdout)
 	}
 	if got := readFile(t, mine); got != "package oauth\n\n// Hand-written, despite the name.\n" {
 		t.Errorf("file = %q", got)
@@ -524,9 +527,7 @@ func TestDescribe(t *testing.T) {
 }
 
 func TestInit(t *testing.T) {
-	mod := t.TempDir()
-	writeFile(t, filepath.Join(mod, "go.mod"), "module example.com/svc\n")
-	dir := filepath.Join(mod, "My-Service")
+	dir := filepath.Join(t.TempDir(), "My-Service")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -537,7 +538,7 @@ func TestInit(t *testing.T) {
 	if !strings.Contains(stdout, "package myservice") {
 		t.Errorf("stdout = %q", stdout)
 	}
-	if got := listDir(t, dir); got != "clients.yaml generate.go oauthgen.yaml serve" {
+	if got := listDir(t, dir); got != "generate.go oauthgen.yaml" {
 		t.Errorf("files = %s", got)
 	}
 	specText := readFile(t, filepath.Join(dir, "oauthgen.yaml"))
@@ -598,5 +599,49 @@ func TestPackageName(t *testing.T) {
 		if got := packageName(in); got != want {
 			t.Errorf("packageName(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestGenerateReport pins what generate prints, step by step, against
+// testdata/generate_report.golden (UPDATE_GOLDEN=1 rewrites it): a fresh
+// directory, a second run, a flow added, the flow removed again (its
+// generated file deleted, its stub reported), an edited generated file, -q.
+func TestGenerateReport(t *testing.T) {
+	dir := project(t, minimalSpec)
+	gen := filepath.Join(dir, "oauth", "oauthgen_server.gen.go")
+	steps := []struct {
+		name   string
+		before func()
+		args   []string
+	}{
+		{"fresh directory", func() {}, nil},
+		{"second run", func() {}, nil},
+		{"flow added", func() { writeFile(t, filepath.Join(dir, "oauthgen.yaml"), twoFlowSpec) }, nil},
+		{"flow removed", func() { writeFile(t, filepath.Join(dir, "oauthgen.yaml"), minimalSpec) }, nil},
+		{"generated file edited, -q", func() { writeFile(t, gen, readFile(t, gen)+"// edited\n") }, []string{"-q"}},
+		{"generated file edited", func() { writeFile(t, gen, readFile(t, gen)+"// edited\n") }, nil},
+	}
+	var got strings.Builder
+	for _, st := range steps {
+		st.before()
+		code, stdout, stderr := run(t, append([]string{"-C", dir, "generate"}, st.args...)...)
+		fmt.Fprintf(&got, "== %s: exit %d\n-- stdout\n%s-- stderr\n%s", st.name, code, stdout, stderr)
+	}
+	golden := filepath.Join("testdata", "generate_report.golden")
+	if os.Getenv("UPDATE_GOLDEN") != "" {
+		writeFile(t, golden, got.String())
+	}
+	if want := readFile(t, golden); got.String() != want {
+		t.Errorf("generate's output:\n%s\nwant (%s):\n%s", got.String(), golden, want)
+	}
+}
+
+// TestGenerateQuietStillReportsErrors: -q silences the report, never an
+// error.
+func TestGenerateQuietStillReportsErrors(t *testing.T) {
+	dir := project(t, "version: 1\nflowz: {}\n")
+	code, stdout, stderr := run(t, "-C", dir, "generate", "-q")
+	if code != 2 || stdout != "" || !strings.Contains(stderr, "OG1") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }

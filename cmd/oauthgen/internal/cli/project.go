@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 
@@ -139,7 +140,15 @@ func (c *command) pipeline(dump bool) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	changes, err := files.Plan(l.outDisk, machine, plan.Create)
+	// Existing user-owned files go in as nil scaffolds: the writer reports
+	// them as left alone and never writes them.
+	scaffolds := maps.Clone(plan.Create)
+	for _, name := range plan.Existing {
+		if _, ok := scaffolds[name]; !ok {
+			scaffolds[name] = nil
+		}
+	}
+	changes, err := files.Plan(l.outDisk, machine, scaffolds)
 	if err != nil {
 		return nil, err
 	}

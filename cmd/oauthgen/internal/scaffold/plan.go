@@ -3,6 +3,7 @@ package scaffold
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/oauthgen/oauthgen/cmd/oauthgen/internal/emit"
@@ -19,6 +20,10 @@ type Plan struct {
 	// Create are the user-owned files to create, by name. Each is missing
 	// from the directory and declares a type the package does not have.
 	Create map[string][]byte
+	// Existing are the user-owned files of the spec's flows (and
+	// procedures.go) that the directory has already, sorted: generate
+	// leaves them alone.
+	Existing []string
 	// Diagnostics are problems of the user-owned code: orphaned or misnamed
 	// procedures, files that do not parse, foreign package clauses.
 	Diagnostics spec.Diagnostics
@@ -59,6 +64,16 @@ func Build(m *model.Model, pkg *Package) (*Plan, error) {
 			}
 		}
 	}
+	if pkg.Files[ProceduresFile] {
+		p.Existing = append(p.Existing, ProceduresFile)
+	}
+	for _, f := range m.Flows {
+		if pkg.Files[f.Names.StubFile] && f.Names.StubFile != ProceduresFile {
+			p.Existing = append(p.Existing, f.Names.StubFile)
+		}
+	}
+	slices.Sort(p.Existing)
+	p.Existing = slices.Compact(p.Existing)
 	if len(pkg.Problems) > 0 {
 		p.Diagnostics.Sort()
 		return p, nil

@@ -31,6 +31,7 @@ const (
 	Delete                // machine-owned and stale: removed
 	Scaffold              // user-owned, missing: created once
 	Foreign               // matches the pattern but lacks the header: left alone
+	Kept                  // user-owned, existing: left alone
 )
 
 // String names the kind.
@@ -48,6 +49,8 @@ func (k Kind) String() string {
 		return "scaffold"
 	case Foreign:
 		return "foreign"
+	case Kept:
+		return "kept"
 	default:
 		return fmt.Sprintf("Kind(%d)", int(k))
 	}
@@ -65,8 +68,8 @@ type Change struct {
 }
 
 // Stale reports whether the change means the directory is not up to date:
-// anything but Unchanged and Foreign.
-func (c Change) Stale() bool { return c.Kind != Unchanged && c.Kind != Foreign }
+// anything but Unchanged, Foreign and Kept.
+func (c Change) Stale() bool { return c.Kind != Unchanged && c.Kind != Foreign && c.Kind != Kept }
 
 // Config names what is oauthgen's.
 type Config struct {
@@ -77,7 +80,9 @@ type Config struct {
 }
 
 // Plan compares machine-owned files and user-owned scaffolds with the
-// directory dir and returns the changes, sorted by name. It only reads.
+// directory dir and returns the changes, sorted by name. It only reads. A
+// scaffold that exists already is Kept; a nil scaffold names a user-owned
+// file to report as Kept when it exists, and is never created.
 func (c Config) Plan(dir string, machine, scaffolds map[string][]byte) ([]Change, error) {
 	var changes []Change
 	for name, content := range machine {
@@ -106,11 +111,15 @@ func (c Config) Plan(dir string, machine, scaffolds map[string][]byte) ([]Change
 		_, err := os.Lstat(filepath.Join(dir, name))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			changes = append(changes, Change{Name: name, Kind: Scaffold, New: content})
+			if content != nil {
+				changes = append(changes, Change{Name: name, Kind: Scaffold, New: content})
+			}
 		case err != nil:
 			return nil, err
+		default:
+			// An existing user-owned file is never touched.
+			changes = append(changes, Change{Name: name, Kind: Kept})
 		}
-		// An existing user-owned file is never touched.
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -145,17 +154,50 @@ func (c Config) ours(content []byte) bool {
 	return sc.Scan() && sc.Text() == c.Header
 }
 
-// Apply carries out changes in dir. Every new content is first written to a
+// Done is what Apply did to one file.
+type Done struct {
+	// Name is the file name within the output directory.
+	Name string
+	// Kind is what happened to it: Create, Update, Delete and Scaffold when
+	// the file was written or removed; Unchanged, Foreign and Kept when it
+	// was left alone. A scaffold that appeared since Plan is Kept; a stale
+	// file that vanished or lost its header since Plan is not reported, or
+	// is Foreign.
+	Kind Kind
+}
+
+// Report is what Apply did, one entry per file, sorted by name. Apply
+// returns it and prints nothing: telling people is the caller's business.
+type Report []Done
+
+// Count returns how many files of the report have kind k.
+func (r Report) Count(k Kind) int {
+	n := 0
+	for _, d := range r {
+		if d.Kind == k {
+			n++
+		}
+	}
+	return n
+}
+
+// Apply carries out changes in dir and reports what it did. Every new content is first written to a
 // temporary file beside its target; only when all of them are written are
 // they renamed into place, so a failure leaves the directory as it was as far
 // as the file system allows. Stale files are deleted last, after checking
 // their header again. Scaffolds are created with O_EXCL: an existing file is
-// never overwritten, even one that appeared since Plan.
-func (c Config) Apply(dir string, changes []Change) error {
+// never overwritten, even one that appeared since Plan. On an error, the
+// report says what was done before it.
+func (c Config) Apply(dir string, changes []Change) (Report, error) {
+	var report Report
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return nil, err
 	}
-	type pending struct{ tmp, target string }
+	done := map[string]Kind{}
+	type pending struct {
+		tmp, target, name string
+		kind              Kind
+	}
 	var renames []pending
 	cleanup := func() {
 		for _, p := range renames {
@@ -170,24 +212,31 @@ func (c Config) Apply(dir string, changes []Change) error {
 		tmp, err := writeTemp(dir, ch.Name, ch.New, modeOf(target))
 		if err != nil {
 			cleanup()
-			return err
+			return nil, err
 		}
-		renames = append(renames, pending{tmp, target})
+		renames = append(renames, pending{tmp, target, ch.Name, ch.Kind})
 	}
 	for i, p := range renames {
 		if err := os.Rename(p.tmp, p.target); err != nil {
 			for _, rest := range renames[i:] {
 				_ = os.Remove(rest.tmp)
 			}
-			return err
+			return report.with(done), err
 		}
+		done[p.name] = p.kind
 	}
 	for _, ch := range changes {
 		if ch.Kind != Scaffold {
 			continue
 		}
-		if err := createExclusive(filepath.Join(dir, ch.Name), ch.New); err != nil {
-			return err
+		created, err := createExclusive(filepath.Join(dir, ch.Name), ch.New)
+		if err != nil {
+			return report.with(done), err
+		}
+		if created {
+			done[ch.Name] = Scaffold
+		} else {
+			done[ch.Name] = Kept
 		}
 	}
 	for _, ch := range changes {
@@ -200,16 +249,33 @@ func (c Config) Apply(dir string, changes []Change) error {
 			continue
 		}
 		if err != nil {
-			return err
+			return report.with(done), err
 		}
 		if !c.ours(old) {
+			done[ch.Name] = Foreign
 			continue // it changed hands since Plan; never delete what is not ours
 		}
 		if err := os.Remove(target); err != nil {
-			return err
+			return report.with(done), err
+		}
+		done[ch.Name] = Delete
+	}
+	for _, ch := range changes {
+		switch ch.Kind {
+		case Unchanged, Foreign, Kept:
+			done[ch.Name] = ch.Kind
 		}
 	}
-	return nil
+	return report.with(done), nil
+}
+
+// with returns the report of done, sorted by name.
+func (r Report) with(done map[string]Kind) Report {
+	for name, k := range done {
+		r = append(r, Done{Name: name, Kind: k})
+	}
+	slices.SortFunc(r, func(a, b Done) int { return strings.Compare(a.Name, b.Name) })
+	return r
 }
 
 // modeOf returns the permissions of an existing file, or 0644.
@@ -238,12 +304,14 @@ func writeTemp(dir, name string, content []byte, mode fs.FileMode) (string, erro
 	return f.Name(), nil
 }
 
-// createExclusive creates a scaffold; one that exists already is left alone.
-func createExclusive(name string, content []byte) error {
-	if err := writeNew(name, content); !errors.Is(err, fs.ErrExist) {
-		return err
+// createExclusive creates a scaffold and reports whether it did; one that
+// exists already is left alone.
+func createExclusive(name string, content []byte) (bool, error) {
+	err := writeNew(name, content)
+	if errors.Is(err, fs.ErrExist) {
+		return false, nil // someone wrote it first: it is theirs now
 	}
-	return nil // someone wrote it first: it is theirs now
+	return err == nil, err
 }
 
 // writeNew creates the file name with content; it fails, with fs.ErrExist,

@@ -3,6 +3,7 @@ package writer
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
@@ -53,6 +54,8 @@ func TestPlanKinds(t *testing.T) {
 	}, map[string][]byte{
 		"stub.go":     []byte("package p // template\n"),
 		"new_stub.go": []byte("package p // template\n"),
+		"other.go":    nil,
+		"vanished.go": nil,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -64,6 +67,8 @@ func TestPlanKinds(t *testing.T) {
 		"oauthgen_stale.gen.go":   Delete,
 		"oauthgen_foreign.gen.go": Foreign,
 		"new_stub.go":             Scaffold,
+		"stub.go":                 Kept,
+		"other.go":                Kept,
 	}
 	got := kinds(changes)
 	if len(got) != len(want) {
@@ -104,8 +109,24 @@ func TestApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cfg.Apply(dir, changes); err != nil {
+	report, err := cfg.Apply(dir, changes)
+	if err != nil {
 		t.Fatal(err)
+	}
+	wantReport := Report{
+		{"new_stub.go", Scaffold},
+		{"oauthgen_changed.gen.go", Update},
+		{"oauthgen_foreign.gen.go", Foreign},
+		{"oauthgen_new.gen.go", Create},
+		{"oauthgen_same.gen.go", Unchanged},
+		{"oauthgen_stale.gen.go", Delete},
+		{"stub.go", Kept},
+	}
+	if !slices.Equal(report, wantReport) {
+		t.Errorf("report = %v\nwant     %v", report, wantReport)
+	}
+	if report.Count(Kept) != 1 || report.Count(Create) != 1 {
+		t.Errorf("counts: kept %d, create %d", report.Count(Kept), report.Count(Create))
 	}
 
 	fi, err := os.Stat(filepath.Join(dir, "oauthgen_same.gen.go"))
@@ -190,8 +211,12 @@ func TestApplyNeverDeletesFileThatLostItsHeader(t *testing.T) {
 	}
 	// A person takes the file over between Plan and Apply.
 	write(t, dir, "oauthgen_stale.gen.go", []byte("package p // now mine\n"))
-	if err := cfg.Apply(dir, changes); err != nil {
+	report, err := cfg.Apply(dir, changes)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if want := (Report{{"oauthgen_stale.gen.go", Foreign}}); !slices.Equal(report, want) {
+		t.Errorf("report = %v, want %v", report, want)
 	}
 	if got := read(t, dir, "oauthgen_stale.gen.go"); got != "package p // now mine\n" {
 		t.Errorf("file = %q", got)
@@ -205,8 +230,12 @@ func TestApplyScaffoldNeverOverwrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	write(t, dir, "stub.go", []byte("written meanwhile"))
-	if err := cfg.Apply(dir, changes); err != nil {
+	report, err := cfg.Apply(dir, changes)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if want := (Report{{"stub.go", Kept}}); !slices.Equal(report, want) {
+		t.Errorf("report = %v, want %v", report, want)
 	}
 	if got := read(t, dir, "stub.go"); got != "written meanwhile" {
 		t.Errorf("stub.go = %q", got)
@@ -219,7 +248,7 @@ func TestApplyCreatesDirectory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cfg.Apply(dir, changes); err != nil {
+	if _, err := cfg.Apply(dir, changes); err != nil {
 		t.Fatal(err)
 	}
 	if got := read(t, dir, "oauthgen_x.gen.go"); got != string(gen("")) {
