@@ -32,7 +32,8 @@ Verbs:
   vet             check the spec; print its diagnostics
   describe FLOW   print a flow's context fields and errors
   schema          print the JSON Schema of the spec format
-  init            write a starter oauthgen.yaml and generate.go
+  init            write a starter package: oauthgen.yaml, generate.go,
+                  clients.yaml, serve/main.go; print the next steps
   migrate         apply the schema migrations a server's store lacks
   keys list       print the signing keys kept in a server's store
   keys rotate     start a rotation of those keys
@@ -45,6 +46,8 @@ Flags override it, for tests:
   --verify        generate: then run go build and go vet on the output
   -q              generate: print only errors, not what was written
   --package NAME  init: the Go package name (default: from the directory)
+  -preset NAME    init: minimal, service (default: machine to machine) or
+                  oidc (users sign in)
   -store LOCATION migrate, keys: the store, as a server names it: sqlite:PATH
                   or postgres://… (default: $OAUTHGEN_STORE)
 `
@@ -57,6 +60,8 @@ type options struct {
 	specFile string
 	// pkg is init's package name (--package).
 	pkg string
+	// preset is init's starter spec (-preset); "" is the default.
+	preset string
 	// verify makes generate build and vet the output (--verify, G-29).
 	verify bool
 	// quiet makes generate print only errors (-q).
@@ -146,6 +151,7 @@ func (c *command) parseFlags(args []string) ([]string, error) {
 	fs.StringVar(&c.opts.specFile, "f", c.opts.specFile, "the spec `FILE`")
 	fs.StringVar(&c.opts.specFile, "spec", c.opts.specFile, "the spec `FILE`")
 	fs.StringVar(&c.opts.pkg, "package", c.opts.pkg, "init: the Go package `NAME`")
+	fs.StringVar(&c.opts.preset, "preset", c.opts.preset, "init: the starter spec `NAME`")
 	fs.BoolVar(&c.opts.verify, "verify", c.opts.verify, "generate: go build and go vet the output")
 	fs.BoolVar(&c.opts.quiet, "q", c.opts.quiet, "generate: print only errors")
 	fs.StringVar(&c.opts.store, "store", c.opts.store, "migrate, keys: the store `LOCATION`")

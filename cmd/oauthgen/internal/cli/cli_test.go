@@ -527,7 +527,9 @@ func TestDescribe(t *testing.T) {
 }
 
 func TestInit(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "My-Service")
+	mod := t.TempDir()
+	writeFile(t, filepath.Join(mod, "go.mod"), "module example.com/svc\n")
+	dir := filepath.Join(mod, "My-Service")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -538,7 +540,7 @@ func TestInit(t *testing.T) {
 	if !strings.Contains(stdout, "package myservice") {
 		t.Errorf("stdout = %q", stdout)
 	}
-	if got := listDir(t, dir); got != "generate.go oauthgen.yaml" {
+	if got := listDir(t, dir); got != "clients.yaml generate.go oauthgen.yaml serve" {
 		t.Errorf("files = %s", got)
 	}
 	specText := readFile(t, filepath.Join(dir, "oauthgen.yaml"))
