@@ -246,7 +246,7 @@ func TestScaffoldIdempotence(t *testing.T) {
 	// reported by generate and by diff.
 	writeFile(t, filepath.Join(dir, "oauthgen.yaml"), minimalSpec)
 	code, _, stderr := run(t, "-C", dir, "generate")
-	wantDiag := "oauth/refresh_token.go:16:24: OG301 procedure RefreshToken serves flow oauth-token-refresh which the spec no longer enables"
+	wantDiag := "oauth/refresh_token.go:16:24: OG301 procedure RefreshToken serves flow oauth-token-refresh which the spec no longer enables; its stub oauth/refresh_token.go can be deleted (generate never deletes your files)"
 	if code != 1 || !strings.Contains(stderr, wantDiag) {
 		t.Errorf("generate: exit %d, stderr:\n%s\nwant %s", code, stderr, wantDiag)
 	}

@@ -3,6 +3,8 @@ package scaffold
 import (
 	"cmp"
 	"fmt"
+	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -52,7 +54,7 @@ func Build(m *model.Model, pkg *Package) (*Plan, error) {
 		switch {
 		case !ok:
 			if id, verb := removedFlow(m, proc.Context); proc.Method == verb {
-				p.report(proc.Pos, CodeOrphan, "procedure %s serves flow %s which the spec no longer enables", proc.Type, id)
+				p.report(proc.Pos, CodeOrphan, "procedure %s serves flow %s which the spec no longer enables; %s", proc.Type, id, orphanHint(proc))
 			}
 		case proc.Method != f.Binding.Verb:
 			if m.IsVerb(proc.Method) {
@@ -159,6 +161,19 @@ func removedFlow(m *model.Model, contextType string) (id, verb string) {
 		return st.Flow, st.Verb
 	}
 	return model.Snake(stem), m.ExtensionVerb
+}
+
+// orphanHint tells what to do with an orphaned procedure: the stub file
+// oauthgen created for it can be deleted (generate never deletes a file
+// that is yours), or, when the procedure lives in a file of another name,
+// the procedure can be deleted from that file.
+func orphanHint(proc Procedure) string {
+	file := filepath.ToSlash(proc.Pos.File)
+	stem := proc.Context[:len(proc.Context)-len("Context")]
+	if path.Base(file) == model.Snake(stem)+".go" {
+		return fmt.Sprintf("its stub %s can be deleted (generate never deletes your files)", file)
+	}
+	return fmt.Sprintf("%s and its methods can be deleted from %s (generate never deletes your code)", proc.Type, file)
 }
 
 // stubHintWidth is the width the stub's hint is wrapped to: it is indented

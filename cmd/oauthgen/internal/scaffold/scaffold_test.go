@@ -152,11 +152,20 @@ type MagicLink struct{}
 func (MagicLink) GenerateToken(ctx context.Context, c *MagicLinkContext) (*Resp, error) { return nil, nil }
 `),
 		"helper.go": file("package oauth\n\nfunc (h *Helper) GenerateToken(x int) {}\n"),
+		"moved.go": file(`package oauth
+
+import "context"
+
+type Exchange struct{}
+
+func (Exchange) GenerateToken(ctx context.Context, c *AuthorizationCodeContext) (*Resp, error) { return nil, nil }
+`),
 	}
 	p := plan(t, fixture.Spec("oauth-token-refresh"), fsys)
 	got := spec.Diagnostics(p.Diagnostics).Error()
-	want := "oauth/client_credentials.go:11:29: OG301 procedure ClientCredentials serves flow oauth-token-client-credentials which the spec no longer enables\n" +
-		"oauth/magic_link.go:7:18: OG301 procedure MagicLink serves flow magic_link which the spec no longer enables"
+	want := "oauth/client_credentials.go:11:29: OG301 procedure ClientCredentials serves flow oauth-token-client-credentials which the spec no longer enables; its stub oauth/client_credentials.go can be deleted (generate never deletes your files)\n" +
+		"oauth/magic_link.go:7:18: OG301 procedure MagicLink serves flow magic_link which the spec no longer enables; its stub oauth/magic_link.go can be deleted (generate never deletes your files)\n" +
+		"oauth/moved.go:7:17: OG301 procedure Exchange serves flow oauth-token-authorization-code which the spec no longer enables; Exchange and its methods can be deleted from oauth/moved.go (generate never deletes your code)"
 	if got != want {
 		t.Errorf("diagnostics:\n%s\nwant\n%s", got, want)
 	}
