@@ -36,6 +36,7 @@ func Validate(s *Spec, c *Catalogue) error {
 	v.scopes()
 	v.flows()
 	v.extensionGrants()
+	v.refreshConsistency()
 	v.stems()
 	return v.diags.Err()
 }

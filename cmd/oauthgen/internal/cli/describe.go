@@ -49,11 +49,22 @@ func (c *command) describeCatalogue(cat *spec.Catalogue, id, note string) int {
 	if cf == nil {
 		return c.fail(usageError{fmt.Errorf("unknown flow %q; the catalogue has: %s", id, strings.Join(cat.FlowIDs(), ", "))})
 	}
+	// The flow as its defaults make it: with the flows that redeem refresh
+	// tokens, without which no flow issues one (spec.RefreshFlowEnabled).
 	s := &spec.Spec{Version: spec.Version, Package: "oauth", Output: ".", Flows: []spec.Flow{{ID: id}}}
+	for _, other := range cat.Flows {
+		if other.ID != id && other.Status == spec.StatusAvailable && other.Policy.Credential == "refresh_token" {
+			s.Flows = append(s.Flows, spec.Flow{ID: other.ID})
+		}
+	}
 	m, err := model.Build(s, cat)
 	if err == nil {
-		c.printFlow(m.Flows[0], note)
-		return exitOK
+		for _, f := range m.Flows {
+			if f.ID == id {
+				c.printFlow(f, note)
+				return exitOK
+			}
+		}
 	}
 	// A flow the runtime does not serve yet: print the catalogue's entry.
 	f := &model.Flow{

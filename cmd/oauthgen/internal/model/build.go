@@ -230,6 +230,18 @@ type builder struct {
 	diags    spec.Diagnostics
 }
 
+// policy resolves a flow's token settings (resolvePolicy) and derives what
+// other flows decide: with no flow that redeems refresh tokens enabled, no
+// flow issues one (spec.RefreshFlowEnabled), whatever the default says, so
+// that the token endpoint never hands out a token it would refuse.
+func (b *builder) policy(layers ...*spec.TokenSettings) Policy {
+	p := resolvePolicy(layers...)
+	if !spec.RefreshFlowEnabled(b.spec, b.cat) {
+		p.IssueRefresh = false
+	}
+	return p
+}
+
 func (b *builder) errorf(pos spec.Pos, code, format string, args ...any) {
 	b.diags = append(b.diags, spec.Diagnostic{Pos: pos, Code: code, Message: fmt.Sprintf(format, args...)})
 }
@@ -263,7 +275,7 @@ func (b *builder) catalogueFlow(cf *spec.CatalogueFlow, sf *spec.Flow) *Flow {
 	f.Description = cf.Description
 	f.Specs = cf.Specs
 	f.Issues = cf.Issues
-	f.Policy = resolvePolicy(&cf.Defaults, &sf.Tokens, &b.spec.Tokens)
+	f.Policy = b.policy(&cf.Defaults, &sf.Tokens, &b.spec.Tokens)
 	f.IssuesCode = cf.IssuesCode
 	f.RedeemsCode = cf.Policy.Credential == "code"
 	if cf.Policy != (spec.FlowPolicy{}) {
@@ -289,7 +301,7 @@ func (b *builder) extensionGrant(g *spec.ExtensionGrant) *Flow {
 	f.Extension = true
 	f.Description = g.Description
 	f.Specs = []string{"RFC 6749 §4.5"}
-	f.Policy = resolvePolicy(&g.Tokens, &b.spec.Tokens)
+	f.Policy = b.policy(&g.Tokens, &b.spec.Tokens)
 	f.Grant = b.grant(g.Policy(), g.Pos)
 	f.Fields = b.specFields(g.Properties, ep.PropertySources)
 	b.errorCodes(f, extensionGrantErrors, g.Pos)

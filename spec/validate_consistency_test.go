@@ -1,0 +1,47 @@
+package spec
+
+import (
+	"testing"
+)
+
+// TestRefreshConsistency: asking for refresh tokens explicitly without the
+// flow that redeems them is refused at the setting; leaving the default is
+// not (the model derives no refresh tokens).
+func TestRefreshConsistency(t *testing.T) {
+	const head = "version: 1\npackage: oauth\noutput: ./oauth\nissuer: https://as.example.com\n" +
+		"endpoints:\n  token:\n    auth_methods: [client_secret_basic]\n"
+	const msg = `OG123 issue_refresh_token: true needs flow "oauth-token-refresh", which the spec does not enable: its refresh tokens would be refused with unsupported_grant_type (RFC 6749 §6); enable the flow or leave the setting out`
+	for _, c := range []struct {
+		name, src, want string
+	}{
+		{"default without refresh", head + "flows:\n  oauth-token-authorization-code:\n", ""},
+		{"false without refresh", head + "tokens:\n  issue_refresh_token: false\nflows:\n  oauth-token-authorization-code:\n", ""},
+		{"server true with refresh", head + "tokens:\n  issue_refresh_token: true\nflows:\n  oauth-token-authorization-code:\n  oauth-token-refresh:\n", ""},
+		{"server true without refresh", head + "tokens:\n  issue_refresh_token: true\nflows:\n  oauth-token-authorization-code:\n",
+			"x.yaml:9:24: " + msg},
+		{"flow true without refresh", head + "flows:\n  oauth-token-authorization-code:\n    tokens:\n      issue_refresh_token: true\n",
+			"x.yaml:11:28: " + msg},
+		{"grant true without refresh", head + "extension_grants:\n  magic_link:\n    grant_type: urn:example:magic\n    tokens:\n      issue_refresh_token: true\n",
+			"x.yaml:12:28: " + msg},
+		{"every one at once", head + "tokens:\n  issue_refresh_token: true\nflows:\n  oauth-token-authorization-code:\n    tokens:\n      issue_refresh_token: true\n",
+			"x.yaml:9:24: " + msg + "\nx.yaml:13:28: " + msg},
+		// client_credentials never issues refresh tokens: OG125 only.
+		{"forced false flow", head + "flows:\n  oauth-token-client-credentials:\n    tokens:\n      issue_refresh_token: true\n",
+			`x.yaml:11:28: OG125 issue_refresh_token: flow "oauth-token-client-credentials" always uses false`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := Parse("x.yaml", []byte(c.src))
+			if err != nil {
+				t.Fatalf("Parse:\n%v", err)
+			}
+			err = Validate(s, builtin(t))
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != c.want {
+				t.Errorf("Validate =\n%s\nwant\n%s", got, c.want)
+			}
+		})
+	}
+}
