@@ -387,6 +387,14 @@ func azWantErrorPage(t *testing.T, r azResponse, status int) {
 	if !strings.Contains(r.body, "<h1>") {
 		t.Errorf("error page without a heading:\n%s", r.body)
 	}
+	// Its way back is history.back(), the one script its CSP admits.
+	if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src '"+errorPageScript+"'; ") ||
+		!strings.Contains(csp, "form-action 'none'") {
+		t.Errorf("error page CSP %q: want script-src of its back script only, form-action 'none'", csp)
+	}
+	if !strings.Contains(r.body, `id="back"`) {
+		t.Errorf("error page without a way back:\n%s", r.body)
+	}
 }
 
 // wantRedirect checks a 303 to the redirect URI and returns its query.

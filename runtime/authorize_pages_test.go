@@ -13,8 +13,10 @@ import (
 )
 
 // TestDefaultPages: the runtime's pages are accessible (language, viewport,
-// a heading, a label for every input), use no external asset and no
-// script, and escape what they show.
+// a heading, a label for every input), use no external asset, no script
+// but the error page's "Go back" (whose hash the error page's CSP
+// admits), an empty icon (no request for /favicon.ico), and escape what
+// they show.
 func TestDefaultPages(t *testing.T) {
 	p := defaultPages()
 	render := func(f func(w http.ResponseWriter)) *httptest.ResponseRecorder {
@@ -45,8 +47,20 @@ func TestDefaultPages(t *testing.T) {
 				t.Errorf("%s page lacks %q", name, want)
 			}
 		}
+		if !strings.Contains(body, `<link rel="icon" href="data:,">`) {
+			t.Errorf("%s page has no empty icon: the browser asks for /favicon.ico", name)
+		}
+		rest := strings.Replace(body, `<link rel="icon" href="data:,">`, "", 1)
+		if name == "error" {
+			if reply.InlineScriptHash(rest) != errorPageScript || strings.Count(rest, "<script") != 1 {
+				t.Errorf("error page: want exactly the script hashed as %s", errorPageScript)
+			}
+			_, after, _ := strings.Cut(rest, "<script>")
+			script, _, _ := strings.Cut(after, "</script>")
+			rest = strings.Replace(rest, "<script>"+script+"</script>", "", 1)
+		}
 		for _, bad := range []string{"<script", "<link", "<img", "src=", "http://", "https://", "@import", "url("} {
-			if strings.Contains(body, bad) {
+			if strings.Contains(rest, bad) {
 				t.Errorf("%s page contains %q", name, bad)
 			}
 		}
@@ -71,6 +85,9 @@ func TestDefaultPages(t *testing.T) {
 	}
 	if pages["error"].Code != 400 {
 		t.Errorf("error page status %d", pages["error"].Code)
+	}
+	if e := pages["error"].Body.String(); !strings.Contains(e, `<button type="button" id="back" class="secondary" hidden>Go back</button>`) {
+		t.Errorf("error page has no way back:\n%s", e)
 	}
 }
 

@@ -94,7 +94,8 @@ func appendQuery(uri string, fields []formpost.Field) string {
 }
 
 // showError logs pe and renders it through Pages.Error with the page
-// headers: no redirect (RFC 6749 §4.1.2.1).
+// headers: no redirect (RFC 6749 §4.1.2.1). The page's way back is the
+// browser's history (errorPageScript), never a URL from the request.
 func (s *Server) showError(ctx context.Context, w http.ResponseWriter, r *http.Request, pe *pageError) {
 	level := slog.LevelDebug
 	if pe.status >= http.StatusInternalServerError {
@@ -107,6 +108,6 @@ func (s *Server) showError(ctx context.Context, w http.ResponseWriter, r *http.R
 		}
 		s.log.LogAttrs(ctx, level, "authorization page error", attrs...)
 	}
-	reply.PageHeaders(w.Header(), nil, "")
+	reply.PageHeaders(w.Header(), nil, errorPageScript)
 	s.pages.Error(w, r, ErrorPage{Status: pe.status, Title: pe.title, Message: pe.message})
 }

@@ -154,7 +154,10 @@ type ConsentPage struct {
 }
 
 // ErrorPage is an error shown to the end user instead of a redirect
-// (RFC 6749 §4.1.2.1: unknown client, bad redirect URI).
+// (RFC 6749 §4.1.2.1: unknown client, bad redirect URI). It carries no
+// link back: the request named no client or redirect URI the runtime
+// could trust, so the runtime's page offers the browser's history
+// ("Go back", the one script its Content-Security-Policy admits).
 type ErrorPage struct {
 	Status  int
 	Title   string

@@ -23,10 +23,26 @@ const (
 	errorTemplate   = "error.html.tmpl"
 )
 
+// errorPageScript is the CSP hash source of the one script of the
+// runtime's error page, which shows a "Go back" button (history.back())
+// when the tab has a page to go back to: an error page has no other safe
+// target, since the request that failed named no client or redirect URI
+// the runtime could trust. The Content-Security-Policy of every error page
+// admits this script and no other.
+var errorPageScript = func() string {
+	b, err := pageFiles.ReadFile("pages/" + errorTemplate)
+	if err != nil {
+		panic(fmt.Sprintf("runtime: embedded pages: %v", err)) // cannot happen: the file is embedded
+	}
+	return reply.InlineScriptHash(string(b))
+}()
+
 // templatePages renders the pages with html/template. The runtime's own
 // (defaultPages) are accessible (labels, headings, language, focus order),
-// mobile-friendly (viewport, fluid layout), without scripts or external
-// assets. A team replaces the look with NewTemplatePages, or the whole
+// mobile-friendly (viewport, fluid layout), without external assets (an
+// empty data: icon spares the browser a request for /favicon.ico), and
+// without scripts but the error page's "Go back" (errorPageScript). A
+// team replaces the look with NewTemplatePages, or the whole
 // rendering by implementing Pages.
 type templatePages struct {
 	t *template.Template

@@ -6,13 +6,10 @@
 package formpost
 
 import (
-	"crypto/sha256"
 	_ "embed"
-	"encoding/base64"
 	"html/template"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/oauthgen/oauthgen/runtime/internal/reply"
 )
@@ -34,23 +31,7 @@ type Page struct {
 
 // New parses the embedded page and hashes its script.
 func New() *Page {
-	return &Page{t: template.Must(template.New("").Parse(page)), scriptHash: inlineScriptHash(page)}
-}
-
-// inlineScriptHash returns 'sha256-…' of the content of the first <script>
-// element of a page (CSP3 §8.3). The script contains no template actions,
-// so the rendered page holds it byte for byte.
-func inlineScriptHash(page string) string {
-	_, rest, ok := strings.Cut(page, "<script>")
-	if !ok {
-		return ""
-	}
-	script, _, ok := strings.Cut(rest, "</script>")
-	if !ok {
-		return ""
-	}
-	sum := sha256.Sum256([]byte(script))
-	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+	return &Page{t: template.Must(template.New("").Parse(page)), scriptHash: reply.InlineScriptHash(page)}
 }
 
 // ScriptHash is the CSP hash source of the page's script.
