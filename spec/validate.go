@@ -37,6 +37,7 @@ func Validate(s *Spec, c *Catalogue) error {
 	v.flows()
 	v.extensionGrants()
 	v.refreshConsistency()
+	v.offlineAccessConsistency()
 	v.stems()
 	return v.diags.Err()
 }

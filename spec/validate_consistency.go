@@ -61,3 +61,20 @@ func (v *validation) refreshConsistency() {
 		check(g.Tokens, join(join("extension_grants", g.Name), "tokens"))
 	}
 }
+
+// offlineAccessConsistency reports the offline_access scope in a spec that
+// enables no flow redeeming refresh tokens: the scope asks for a refresh
+// token (OIDC Core §11), which no flow would issue, and discovery would
+// advertise it all the same.
+func (v *validation) offlineAccessConsistency() {
+	if RefreshFlowEnabled(v.s, v.c) {
+		return
+	}
+	for _, sc := range v.s.Scopes {
+		if sc.Name == "offline_access" {
+			v.report(sc.Pos, CodeRequires,
+				"scope %q asks for refresh tokens (OIDC Core §11), which no flow issues without flow %s; enable it or remove the scope",
+				sc.Name, v.refreshFlows())
+		}
+	}
+}

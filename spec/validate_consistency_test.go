@@ -25,6 +25,9 @@ func TestRefreshConsistency(t *testing.T) {
 			"x.yaml:12:28: " + msg},
 		{"every one at once", head + "tokens:\n  issue_refresh_token: true\nflows:\n  oauth-token-authorization-code:\n    tokens:\n      issue_refresh_token: true\n",
 			"x.yaml:9:24: " + msg + "\nx.yaml:13:28: " + msg},
+		{"offline_access without refresh", head + "scopes:\n  openid: Sign in\n  offline_access: Stay signed in\nflows:\n  oauth-token-authorization-code:\n",
+			`x.yaml:10:3: OG123 scope "offline_access" asks for refresh tokens (OIDC Core §11), which no flow issues without flow "oauth-token-refresh"; enable it or remove the scope`},
+		{"offline_access with refresh", head + "scopes:\n  openid: Sign in\n  offline_access: Stay signed in\nflows:\n  oauth-token-authorization-code:\n  oauth-token-refresh:\n", ""},
 		// client_credentials never issues refresh tokens: OG125 only.
 		{"forced false flow", head + "flows:\n  oauth-token-client-credentials:\n    tokens:\n      issue_refresh_token: true\n",
 			`x.yaml:11:28: OG125 issue_refresh_token: flow "oauth-token-client-credentials" always uses false`},
