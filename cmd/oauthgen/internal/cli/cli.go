@@ -34,6 +34,7 @@ Verbs:
   schema          print the JSON Schema of the spec format
   init            write a starter package: oauthgen.yaml, generate.go,
                   clients.yaml, serve/main.go; print the next steps
+  client new      mint a client id and secret; print its clients-file entry
   migrate         apply the schema migrations a server's store lacks
   keys list       print the signing keys kept in a server's store
   keys rotate     start a rotation of those keys
@@ -94,6 +95,9 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	verb := "generate"
 	if len(rest) > 0 {
 		verb, rest = rest[0], rest[1:]
+	}
+	if verb == "client" {
+		return c.client(rest) // its flags are its own
 	}
 	// Flags may also follow the verb and its arguments:
 	// oauthgen generate -C dir, oauthgen describe FLOW -C dir.

@@ -1,0 +1,189 @@
+package cli
+
+import (
+	"bytes"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+)
+
+const clientUsage = `usage: oauthgen client new [flags]
+
+Mints a client: its id (random unless -id), a secret of 256 bits from
+crypto/rand, and prints its entry for a clients file (runtime/clientfile)
+on stdout, indented to go under "clients:", so that
+
+  oauthgen client new -id reporting -scopes read >> clients.yaml
+
+registers it. The secret is printed once, on stderr: the entry keeps only
+its hash, so it cannot be shown again.
+
+Flags (lists are comma-separated):
+  -id NAME               client_id (default: random, URL-safe)
+  -name TEXT             client_name, shown to end users
+  -auth-method METHOD    token_endpoint_auth_method: client_secret_basic
+                         (default), client_secret_post, or none (a public
+                         client: no secret)
+  -grant-types LIST      grant_types (default: client_credentials)
+  -redirect-uris LIST    redirect_uris (authorization_code)
+  -scopes LIST           scopes the client may request
+  -default-scopes LIST   default_scopes, granted when a request names none
+  -audiences LIST        audiences (resources) it may request tokens for
+  -require-pkce          require_pkce
+  -introspection         introspection: it may call the introspection endpoint
+`
+
+// clientEntry is one client of a clients file, in the order and with the
+// names runtime/clientfile reads (runtime.Client's JSON names).
+type clientEntry struct {
+	ID            string   `yaml:"client_id"`
+	Name          string   `yaml:"client_name,omitempty"`
+	AuthMethod    string   `yaml:"token_endpoint_auth_method"`
+	SecretHash    string   `yaml:"client_secret_hash,omitempty"`
+	RedirectURIs  []string `yaml:"redirect_uris,flow,omitempty"`
+	GrantTypes    []string `yaml:"grant_types,flow,omitempty"`
+	Scopes        []string `yaml:"scopes,flow,omitempty"`
+	DefaultScopes []string `yaml:"default_scopes,flow,omitempty"`
+	Audiences     []string `yaml:"audiences,flow,omitempty"`
+	RequirePKCE   bool     `yaml:"require_pkce,omitempty"`
+	Introspection bool     `yaml:"introspection,omitempty"`
+}
+
+// client runs `oauthgen client SUBVERB`; only new exists.
+func (c *command) client(args []string) int {
+	if len(args) == 0 || args[0] != "new" {
+		fmt.Fprint(c.stderr, clientUsage)
+		return exitUsage
+	}
+	return c.clientNew(args[1:])
+}
+
+// clientNew mints a client and prints its clients-file entry on stdout and
+// its secret, once, on stderr.
+func (c *command) clientNew(args []string) int {
+	var e clientEntry
+	var grants, redirects, scopes, defaults, audiences string
+	fs := flag.NewFlagSet("oauthgen client new", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&e.ID, "id", "", "client_id")
+	fs.StringVar(&e.Name, "name", "", "client_name")
+	fs.StringVar(&e.AuthMethod, "auth-method", string(oauth.AuthClientSecretBasic), "token_endpoint_auth_method")
+	fs.StringVar(&grants, "grant-types", string(oauth.GrantClientCredentials), "grant_types")
+	fs.StringVar(&redirects, "redirect-uris", "", "redirect_uris")
+	fs.StringVar(&scopes, "scopes", "", "scopes")
+	fs.StringVar(&defaults, "default-scopes", "", "default_scopes")
+	fs.StringVar(&audiences, "audiences", "", "audiences")
+	fs.BoolVar(&e.RequirePKCE, "require-pkce", false, "require_pkce")
+	fs.BoolVar(&e.Introspection, "introspection", false, "introspection")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(c.stdout, clientUsage)
+			return exitOK
+		}
+		fmt.Fprintf(c.stderr, "oauthgen client new: %v\n%s", err, clientUsage)
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(c.stderr, "oauthgen client new: unexpected arguments %s\n", strings.Join(fs.Args(), " "))
+		return exitUsage
+	}
+	if e.ID == "" {
+		e.ID = randomClientID()
+	}
+	e.GrantTypes, e.RedirectURIs = list(grants), list(redirects)
+	e.Scopes, e.DefaultScopes, e.Audiences = list(scopes), list(defaults), list(audiences)
+
+	var secret runtime.Secret
+	if e.AuthMethod != string(oauth.AuthNone) {
+		secret, e.SecretHash = runtime.NewClientSecret()
+	}
+	// The runtime validates the client as it will when it loads the file.
+	if _, err := runtime.NewMemoryClients(e.client()); err != nil {
+		fmt.Fprintf(c.stderr, "oauthgen client new: %s\n", unwrapClient(err))
+		return exitUsage
+	}
+	entry, err := e.yaml()
+	if err != nil {
+		return c.fail(err)
+	}
+	_, _ = c.stdout.Write(entry)
+	if secret != "" {
+		fmt.Fprintf(c.stderr, "oauthgen: client_secret of %s, shown only this once (the entry keeps only its hash):\n%s\n", e.ID, secret.Reveal())
+	}
+	return exitOK
+}
+
+// client is the runtime's view of the entry.
+func (e clientEntry) client() *runtime.Client {
+	cl := &runtime.Client{
+		ID:            e.ID,
+		Name:          e.Name,
+		AuthMethod:    oauth.ClientAuthMethod(e.AuthMethod),
+		RedirectURIs:  e.RedirectURIs,
+		Scopes:        oauth.ScopeSet(e.Scopes),
+		DefaultScopes: oauth.ScopeSet(e.DefaultScopes),
+		Audiences:     e.Audiences,
+		RequirePKCE:   e.RequirePKCE,
+		Introspection: e.Introspection,
+	}
+	for _, g := range e.GrantTypes {
+		cl.GrantTypes = append(cl.GrantTypes, oauth.GrantType(g))
+	}
+	cl.SetSecretHash(e.SecretHash)
+	return cl
+}
+
+// yaml renders the entry as one item of the clients: list, indented by two
+// spaces as in examples/quickstart/clients.yaml.
+func (e clientEntry) yaml() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode([]clientEntry{e}); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	for line := range strings.Lines(buf.String()) {
+		out.WriteString("  " + line)
+	}
+	return out.Bytes(), nil
+}
+
+// randomClientID is 128 random bits from crypto/rand in lower-case
+// base32: URL-safe, and never starting with "-". A client_id is not a
+// secret (RFC 6749 §2.2); it need not be guessable either.
+func randomClientID() string {
+	return strings.ToLower(rand.Text())
+}
+
+// list splits a comma-separated flag value, dropping empty items.
+func list(s string) []string {
+	var out []string
+	for item := range strings.SplitSeq(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+// unwrapClient drops the "client 0 (id): " prefix NewMemoryClients puts on
+// the error of its only client.
+func unwrapClient(err error) string {
+	s := err.Error()
+	if i := strings.Index(s, "): "); i >= 0 && strings.HasPrefix(s, "client ") {
+		return s[i+3:]
+	}
+	return s
+}

@@ -1,0 +1,175 @@
+package cli
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/oauthgen/oauthgen/generated"
+	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/runtime/clientfile"
+)
+
+// appendToQuickstartClients appends entry to a copy of the quickstart's
+// clients file and loads it as a server does.
+func appendToQuickstartClients(t *testing.T, entry string) *runtime.MemoryClients {
+	t.Helper()
+	base, err := os.ReadFile(filepath.Join("..", "..", "..", "..", "examples", "quickstart", "clients.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "clients.yaml")
+	writeFile(t, file, string(base)+entry)
+	clients, err := clientfile.Load(file)
+	if err != nil {
+		t.Fatalf("the printed entry does not load:\n%s\n%v", entry, err)
+	}
+	return clients
+}
+
+// printedSecret is the secret on the last line of client new's stderr.
+func printedSecret(t *testing.T, stderr string) string {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], "shown only this once") {
+		t.Fatalf("stderr = %q", stderr)
+	}
+	return lines[1]
+}
+
+// tokenStatus posts a client_credentials request with Basic credentials
+// (RFC 6749 §2.3.1, §4.4.2) to srv and returns the status and the body.
+func tokenStatus(t *testing.T, srv *httptest.Server, id, secret string) (int, map[string]any) {
+	t.Helper()
+	form := url.Values{"grant_type": {"client_credentials"}}
+	req, err := http.NewRequest(http.MethodPost, srv.URL+"/oauth2/token", strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(url.QueryEscape(id), url.QueryEscape(secret))
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&body)
+	return resp.StatusCode, body
+}
+
+// TestClientNewAuthenticates: the printed entry, appended to a clients
+// file, loads with runtime/clientfile, and the printed secret gets a token
+// from a server of the reference spec that uses those clients; another
+// secret does not.
+func TestClientNewAuthenticates(t *testing.T) {
+	code, stdout, stderr := run(t, "client", "new", "-id", "reporting", "-name", "Reporting", "-scopes", "read,write", "-default-scopes", "read")
+	if code != 0 {
+		t.Fatalf("exit %d, %s", code, stderr)
+	}
+	want := regexp.MustCompile(`^  - client_id: reporting
+    client_name: Reporting
+    token_endpoint_auth_method: client_secret_basic
+    client_secret_hash: sha256:[A-Za-z0-9_-]{43}
+    grant_types: \[client_credentials\]
+    scopes: \[read, write\]
+    default_scopes: \[read\]
+$`)
+	if !want.MatchString(stdout) {
+		t.Errorf("stdout:\n%s", stdout)
+	}
+	secret := printedSecret(t, stderr)
+	if strings.Contains(stdout, secret) {
+		t.Error("the secret is in the entry")
+	}
+	clients := appendToQuickstartClients(t, stdout)
+	cl, err := clients.Client(t.Context(), "reporting")
+	if err != nil || cl == nil {
+		t.Fatalf("client reporting not loaded: %v", err)
+	}
+	if got := runtime.HashClientSecret(runtime.Secret(secret)); got != cl.SecretHash() {
+		t.Errorf("hash of the printed secret %s, loaded %s", got, cl.SecretHash())
+	}
+
+	users, err := runtime.NewMemoryUsers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := generated.NewServer(runtime.Config{Clients: clients, Users: users, Store: runtime.NewMemoryStore()}, &generated.Procedures{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	if status, body := tokenStatus(t, srv, "reporting", secret); status != http.StatusOK || body["access_token"] == nil || body["scope"] != "read" {
+		t.Errorf("token request with the printed secret: %d %v", status, body)
+	}
+	if status, body := tokenStatus(t, srv, "reporting", secret+"x"); status != http.StatusUnauthorized || body["error"] != "invalid_client" {
+		t.Errorf("token request with another secret: %d %v", status, body)
+	}
+}
+
+func TestClientNewVariants(t *testing.T) {
+	t.Run("random id, two calls, two clients", func(t *testing.T) {
+		_, a, errA := run(t, "client", "new")
+		_, b, errB := run(t, "client", "new")
+		idRe := regexp.MustCompile(`client_id: ([a-z2-7]{26})\n`)
+		ma, mb := idRe.FindStringSubmatch(a), idRe.FindStringSubmatch(b)
+		if ma == nil || mb == nil || ma[1] == mb[1] {
+			t.Fatalf("ids:\n%s\n%s", a, b)
+		}
+		if sa, sb := printedSecret(t, errA), printedSecret(t, errB); sa == sb || len(sa) < 43 {
+			t.Errorf("secrets %q %q", sa, sb)
+		}
+		clients := appendToQuickstartClients(t, a+b)
+		if len(clients.IDs()) < 2 {
+			t.Errorf("ids = %v", clients.IDs())
+		}
+	})
+	t.Run("public client with redirect URIs", func(t *testing.T) {
+		code, stdout, stderr := run(t, "client", "new", "-id", "spa", "-auth-method", "none",
+			"-grant-types", "authorization_code,refresh_token", "-redirect-uris", "http://127.0.0.1:9090/cb,https://app.example.com/cb?x=1",
+			"-scopes", "openid,profile", "-require-pkce", "-audiences", "https://api.example.com")
+		if code != 0 || stderr != "" || strings.Contains(stdout, "client_secret_hash") {
+			t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+		}
+		clients := appendToQuickstartClients(t, stdout)
+		cl, _ := clients.Client(t.Context(), "spa")
+		if cl == nil || !cl.IsPublic() || !cl.RequirePKCE || len(cl.RedirectURIs) != 2 || cl.RedirectURIs[1] != "https://app.example.com/cb?x=1" || cl.Audiences[0] != "https://api.example.com" {
+			t.Errorf("client = %+v", cl)
+		}
+	})
+	t.Run("introspecting resource server, secret in the form", func(t *testing.T) {
+		code, stdout, stderr := run(t, "client", "new", "-id", "api", "-auth-method", "client_secret_post", "-grant-types", "", "-introspection")
+		if code != 0 {
+			t.Fatalf("exit %d, %s", code, stderr)
+		}
+		printedSecret(t, stderr)
+		cl, _ := appendToQuickstartClients(t, stdout).Client(t.Context(), "api")
+		if cl == nil || !cl.Introspection || len(cl.GrantTypes) != 0 || cl.AuthMethod != "client_secret_post" {
+			t.Errorf("client = %+v\n%s", cl, stdout)
+		}
+	})
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"client"}, "usage: oauthgen client new"},
+		{[]string{"client", "old"}, "usage: oauthgen client new"},
+		{[]string{"client", "new", "-nope"}, "flag provided but not defined"},
+		{[]string{"client", "new", "extra"}, "unexpected arguments extra"},
+		{[]string{"client", "new", "-grant-types", "bogus"}, `unknown grant type "bogus"`},
+		{[]string{"client", "new", "-auth-method", "private_key_jwt"}, "private_key_jwt"},
+	} {
+		code, stdout, stderr := run(t, tt.args...)
+		if code != 2 || stdout != "" || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", tt.args, code, stdout, stderr)
+		}
+	}
+}
