@@ -73,8 +73,11 @@ func npmReason(out []byte) string {
 // README's authorize URL, signs in as a demo user, consents, and lands on
 // the client's redirect URI with a code, state and iss; the code then
 // redeems, with PKCE, for an access token, a refresh token and an ID token
-// that verifies. Screenshots of the login and consent pages are saved as
-// test artifacts (go test -artifacts keeps them).
+// that verifies. The error page of an unknown client leads back with its
+// "Go back" button. Every page passes browser/a11y.mjs (labels, focus
+// order, contrast, no /favicon.ico request, no console error).
+// Screenshots of the login, consent and error pages are saved as test
+// artifacts (go test -artifacts keeps them).
 func TestBrowserSignIn(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser; skipped with -short")
@@ -109,7 +112,7 @@ func TestBrowserSignIn(t *testing.T) {
 	if q.Get("state") != state || q.Get("iss") != issuer || q.Get("code") == "" {
 		t.Fatalf("redirect %s: want code, state %q and iss %q (RFC 9207)", landed, state, issuer)
 	}
-	for _, shot := range []string{"login.png", "consent.png"} {
+	for _, shot := range []string{"login.png", "consent.png", "error.png"} {
 		if fi, err := os.Stat(filepath.Join(artifacts, shot)); err != nil || fi.Size() == 0 {
 			t.Errorf("screenshot %s: %v", shot, err)
 		}
@@ -118,11 +121,12 @@ func TestBrowserSignIn(t *testing.T) {
 }
 
 // TestBrowserDemoClient: headless Chromium signs in through the demo
-// client (/demo/login, the login and consent pages, /demo/callback) and is
-// shown the signed-in user: the sign-in cookie makes the round trip in a
+// client (/demo/, sent on to its entry point /demo/login, the login and
+// consent pages, /demo/callback) and is shown the signed-in user: the sign-in cookie makes the round trip in a
 // real browser. The same callback URL opened in another browser context
 // (another person's browser, holding no sign-in cookie) is refused with
-// the 400 page: login CSRF (RFC 9700 §4.7).
+// the 400 page: login CSRF (RFC 9700 §4.7). Both pages pass
+// browser/a11y.mjs; their screenshots are test artifacts.
 func TestBrowserDemoClient(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser; skipped with -short")
@@ -130,7 +134,8 @@ func TestBrowserDemoClient(t *testing.T) {
 	chromium, node := browserTools(t)
 	dir := browserScripts(t)
 	_, issuer := startServer(t)
-	cmd := exec.CommandContext(t.Context(), node, "demo.mjs", issuer+"/demo/login", demoUser, demoPassword)
+	artifacts := t.ArtifactDir()
+	cmd := exec.CommandContext(t.Context(), node, "demo.mjs", issuer+"/demo/", demoUser, demoPassword, artifacts)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
 	out, err := cmd.Output()
@@ -155,5 +160,10 @@ func TestBrowserDemoClient(t *testing.T) {
 	}
 	if got.OtherStatus != http.StatusBadRequest || !strings.Contains(got.OtherText, "not started in this browser") {
 		t.Errorf("the callback in another browser: %d %q %q, want 400 and the refusal", got.OtherStatus, got.OtherHeading, got.OtherText)
+	}
+	for _, shot := range []string{"demo-signed-in.png", "demo-refused.png"} {
+		if fi, err := os.Stat(filepath.Join(artifacts, shot)); err != nil || fi.Size() == 0 {
+			t.Errorf("screenshot %s: %v", shot, err)
+		}
 	}
 }

@@ -55,6 +55,10 @@ const (
 	demoLoginTTL          = 10 * time.Minute
 )
 
+// demoEntry is the demo client's one entry point, which starts a sign-in;
+// /demo/ answers 303 to it.
+const demoEntry = "/demo/login"
+
 func newDemoClient(issuer string, log *slog.Logger) *demoClient {
 	d := &demoClient{
 		issuer: issuer,
@@ -89,9 +93,10 @@ func demoAppOAuth2Config(issuer string) oauth2.Config {
 // demoPageHeaders are the headers of every response under /demo/: no page
 // may be framed (X-Frame-Options, CSP frame-ancestors; RFC 6749 §10.13), none
 // is cached or sends its URL (which carries the code) as a Referer, and
-// nothing but the page's inline style runs.
+// nothing but the page's inline style runs; its one image is its empty
+// data: icon, so that the browser asks for no /favicon.ico.
 func demoPageHeaders(h http.Header) {
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer")
@@ -103,8 +108,10 @@ func (d *demoClient) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	demoPageHeaders(w.Header())
 	switch r.URL.Path {
 	case "/demo/", "/demo":
-		d.page(w, http.StatusOK, demoView{Start: true})
-	case "/demo/login":
+		// One entry point: /demo/login. The directory sends the browser
+		// there, so that both addresses start the same sign-in.
+		http.Redirect(w, r, demoEntry, http.StatusSeeOther)
+	case demoEntry:
 		d.login(w, r)
 	case "/demo/callback":
 		d.callback(w, r)
@@ -264,7 +271,6 @@ func randomString() string {
 
 // demoView is what the demo page shows.
 type demoView struct {
-	Start         bool
 	Error         string
 	Subject       string
 	AccessToken   string
@@ -279,17 +285,16 @@ type demoView struct {
 var demoPage = template.Must(template.New("demo").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>oauthgen demo client</title>
+<link rel="icon" href="data:,">
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}pre{background:#f4f4f4;padding:1rem;overflow:auto}a.button{display:inline-block;padding:.6rem 1.2rem;background:#1a4fd6;color:#fff;border-radius:.3rem;text-decoration:none}</style>
 </head><body><main>
 <h1>oauthgen demo client</h1>
-{{if .Start}}<p>This page is an ordinary OAuth client of the quickstart server. Sign in as <code>alice</code> (password <code>alice-password</code>) or <code>bob</code> (<code>bob-password</code>).</p>
-<p><a class="button" href="/demo/login">Sign in with the quickstart</a></p>
-{{else if .Error}}<h2>Sign-in failed</h2><p role="alert">{{.Error}}</p><p><a href="/demo/">Start again</a></p>
+{{if .Error}}<h2>Sign-in failed</h2><p role="alert">{{.Error}}</p><p><a href="/demo/login">Start again</a></p>
 {{else}}<h2>Signed in as {{.Subject}}</h2>
 <p>The code was redeemed for an access token{{if .RefreshToken}}, a refresh token{{end}} and an ID token, which verified against the server's JWKS. Scope: <code>{{.Scope}}</code>.</p>
 <h3>ID token claims</h3><pre>{{.IDTokenClaims}}</pre>
 <h3>Userinfo</h3><pre>{{.UserInfo}}</pre>
 <h3>Access token</h3><pre>{{.AccessToken}}</pre>
-<p><a href="/demo/">Back</a></p>{{end}}
+<p><a href="/demo/login">Sign in again</a></p>{{end}}
 </main></body></html>
 `))

@@ -138,7 +138,7 @@ func wantNoFraming(t *testing.T, what string, resp *http.Response) {
 
 // TestQuickstartPagesRefuseFraming: every page the quickstart serves to a
 // browser refuses to be framed (clickjacking, RFC 6749 §10.13): the demo
-// client's pages (start, redirect, refusal, error, signed in, not found)
+// client's pages (entry redirect, sign-in redirect, refusal, error, signed in, not found)
 // and the authorization server's (login, consent, error).
 func TestQuickstartPagesRefuseFraming(t *testing.T) {
 	_, issuer := startServer(t)
@@ -214,5 +214,20 @@ func TestDemoClientCookieOverHTTPS(t *testing.T) {
 	}
 	if cs := w.Result().Cookies(); len(cs) != 1 || cs[0].Name != c.Name || cs[0].MaxAge >= 0 || cs[0].Path != "/" || !cs[0].Secure {
 		t.Errorf("the callback did not clear the cookie: %v", cs)
+	}
+}
+
+// TestDemoClientOneEntryPoint: /demo/login is the demo client's one entry
+// point; /demo/ sends the browser there (303) and sets no cookie, so the
+// two addresses cannot drift apart.
+func TestDemoClientOneEntryPoint(t *testing.T) {
+	_, issuer := startServer(t)
+	ua := newUserAgent(t)
+	resp, _ := ua.get(issuer + "/demo/")
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != demoEntry || len(resp.Cookies()) != 0 {
+		t.Errorf("/demo/: %d Location %q cookies %v, want 303 to %s and none", resp.StatusCode, resp.Header.Get("Location"), resp.Cookies(), demoEntry)
+	}
+	if authURL, _ := demoStart(t, ua, issuer); !strings.HasPrefix(authURL, issuer+"/oauth2/authorize?") {
+		t.Errorf("%s: 303 to %q, want the authorization endpoint", demoEntry, authURL)
 	}
 }

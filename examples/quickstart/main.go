@@ -333,7 +333,7 @@ func printWelcome(w io.Writer, issuer, store string) {
   token     %[1]s/oauth2/token
   introspect %[1]s/oauth2/introspect   revoke %[1]s/oauth2/revoke
 
-sign in from a browser:  %[1]s/demo/   (users alice / alice-password, bob / bob-password)
+sign in from a browser:  %[1]s/demo/login   (users alice / alice-password, bob / bob-password)
 
 demo clients (from clients.yaml):
   demo-service  secret %[2]s  (client_secret_basic; client_credentials; scopes read write)
