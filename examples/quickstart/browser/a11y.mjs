@@ -9,7 +9,7 @@
 //     element reorders it with a positive tabindex (WCAG 2.2 SC 2.4.3);
 //   - the text's contrast with its background is at least 4.5:1, or 3:1
 //     for large text (WCAG 2.2 SC 1.4.3), the background being the first
-//     opaque one behind the text;
+//     opaque one behind the text, in the light and the dark color scheme;
 //   - the page has a language, a title and one h1.
 //
 // Pages are also watched (watch) for a request for /favicon.ico (each page
@@ -36,8 +36,15 @@ export function watch(context) {
 
 // check runs the checks on the page as it is now and returns its problems,
 // each a line naming the page (name) and the element.
+// Contrast is checked in the light and the dark color scheme (the
+// runtime's pages have both).
 export async function check(page, name) {
-  const problems = await page.evaluate(inPage);
+  const problems = [];
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    problems.push(...(await page.evaluate(inPage)).map((p) => `${scheme}: ${p}`));
+  }
+  await page.emulateMedia({ colorScheme: "light" });
   problems.push(...(await focusOrder(page)));
   return problems.map((p) => `${name}: ${p}`);
 }
