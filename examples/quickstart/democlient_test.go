@@ -134,10 +134,37 @@ func wantNoFraming(t *testing.T, what string, resp *http.Response) {
 		t.Errorf("%s (%d): X-Frame-Options %q, CSP %q; want DENY and frame-ancestors 'none'", what, resp.StatusCode,
 			resp.Header.Get("X-Frame-Options"), resp.Header.Get("Content-Security-Policy"))
 	}
+	wantCSPOnce(t, what, resp.Header.Get("Content-Security-Policy"))
+}
+
+// wantCSPOnce checks that a Content-Security-Policy names each directive
+// once and each source once in its directive: the login page's form-action
+// lists the server and the demo client's redirect URI, one origin.
+func wantCSPOnce(t *testing.T, what, csp string) {
+	t.Helper()
+	directives := map[string]bool{}
+	for _, d := range strings.Split(csp, ";") {
+		fields := strings.Fields(strings.ToLower(d))
+		if len(fields) == 0 {
+			continue
+		}
+		if directives[fields[0]] {
+			t.Errorf("%s: CSP %q names %s twice", what, csp, fields[0])
+		}
+		directives[fields[0]] = true
+		sources := map[string]bool{}
+		for _, src := range fields[1:] {
+			if sources[src] {
+				t.Errorf("%s: CSP %q lists %s twice in %s", what, csp, src, fields[0])
+			}
+			sources[src] = true
+		}
+	}
 }
 
 // TestQuickstartPagesRefuseFraming: every page the quickstart serves to a
-// browser refuses to be framed (clickjacking, RFC 6749 §10.13): the demo
+// browser refuses to be framed (clickjacking, RFC 6749 §10.13), and its CSP
+// lists no source twice: the demo
 // client's pages (entry redirect, sign-in redirect, refusal, error, signed in, not found)
 // and the authorization server's (login, consent, error).
 func TestQuickstartPagesRefuseFraming(t *testing.T) {
