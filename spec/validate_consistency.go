@@ -40,25 +40,43 @@ func (v *validation) refreshConsistency() {
 	if RefreshFlowEnabled(v.s, v.c) {
 		return
 	}
-	check := func(t TokenSettings, p string) {
+	// check reports the settings of one layer; used are the token settings
+	// the layer's endpoint takes (nil: every one), the others already being
+	// reported (OG125).
+	check := func(t TokenSettings, p string, used []string, issueForced bool) {
 		kp := join(p, "issue_refresh_token")
-		if t.IssueRefreshToken == nil || !*t.IssueRefreshToken || v.failed(kp) {
-			return
+		if t.IssueRefreshToken != nil && *t.IssueRefreshToken && !issueForced && !v.failed(kp) {
+			v.report(v.at(kp, t.Pos), CodeRequires,
+				"issue_refresh_token: true needs flow %s, which the spec does not enable: its refresh tokens would be refused with unsupported_grant_type (RFC 6749 §6); enable the flow or leave the setting out",
+				v.refreshFlows())
 		}
-		v.report(v.at(kp, t.Pos), CodeRequires,
-			"issue_refresh_token: true needs flow %s, which the spec does not enable: its refresh tokens would be refused with unsupported_grant_type (RFC 6749 §6); enable the flow or leave the setting out",
-			v.refreshFlows())
+		for _, x := range []struct {
+			key string
+			set bool
+		}{
+			{"rotate_refresh_token", t.RotateRefreshToken != nil}, {"refresh_token_ttl", t.RefreshTokenTTL != nil},
+			{"refresh_token_idle_ttl", t.RefreshTokenIdleTTL != nil}, {"refresh_grace", t.RefreshGrace != nil},
+		} {
+			kp := join(p, x.key)
+			if !x.set || v.failed(kp) || used != nil && !slices.Contains(used, x.key) || v.reportedAt(v.at(kp, t.Pos)) {
+				continue // a bad value is reported once, for what is wrong with it
+			}
+			v.report(v.at(kp, t.Pos), CodeRequires,
+				"%s applies to refresh tokens, which no flow issues without flow %s; enable the flow or leave the setting out",
+				x.key, v.refreshFlows())
+		}
 	}
-	check(v.s.Tokens, "tokens")
+	check(v.s.Tokens, "tokens", nil, false)
 	for _, f := range v.s.Flows {
 		cf := v.c.Flow(f.ID)
-		if cf == nil || cf.Defaults.IssueRefreshToken != nil || !slices.Contains(v.endpointOf(cf).TokenSettings, "issue_refresh_token") {
-			continue // unknown, or its setting is already reported (OG125)
+		if cf == nil {
+			continue
 		}
-		check(f.Tokens, join(join("flows", f.ID), "tokens"))
+		// A forced issue_refresh_token is reported by forcedSettings.
+		check(f.Tokens, join(join("flows", f.ID), "tokens"), v.endpointOf(cf).TokenSettings, cf.Defaults.IssueRefreshToken != nil)
 	}
 	for _, g := range v.s.ExtensionGrants {
-		check(g.Tokens, join(join("extension_grants", g.Name), "tokens"))
+		check(g.Tokens, join(join("extension_grants", g.Name), "tokens"), nil, false)
 	}
 }
 
@@ -77,4 +95,9 @@ func (v *validation) offlineAccessConsistency() {
 				sc.Name, v.refreshFlows())
 		}
 	}
+}
+
+// reportedAt reports whether some diagnostic is already at position p.
+func (v *validation) reportedAt(p Pos) bool {
+	return slices.ContainsFunc(v.diags, func(d Diagnostic) bool { return d.Pos == p })
 }

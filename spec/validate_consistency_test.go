@@ -28,6 +28,13 @@ func TestRefreshConsistency(t *testing.T) {
 		{"offline_access without refresh", head + "scopes:\n  openid: Sign in\n  offline_access: Stay signed in\nflows:\n  oauth-token-authorization-code:\n",
 			`x.yaml:10:3: OG123 scope "offline_access" asks for refresh tokens (OIDC Core §11), which no flow issues without flow "oauth-token-refresh"; enable it or remove the scope`},
 		{"offline_access with refresh", head + "scopes:\n  openid: Sign in\n  offline_access: Stay signed in\nflows:\n  oauth-token-authorization-code:\n  oauth-token-refresh:\n", ""},
+		{"refresh settings without refresh", head + "tokens:\n  rotate_refresh_token: false\n  refresh_grace: 5s\n  refresh_token_ttl: -1h\n" +
+			"flows:\n  oauth-token-authorization-code:\n    tokens:\n      refresh_token_idle_ttl: 1h\n",
+			"x.yaml:9:25: OG123 rotate_refresh_token applies to refresh tokens, which no flow issues without flow \"oauth-token-refresh\"; enable the flow or leave the setting out\n" +
+				"x.yaml:10:18: OG123 refresh_grace applies to refresh tokens, which no flow issues without flow \"oauth-token-refresh\"; enable the flow or leave the setting out\n" +
+				"x.yaml:11:22: OG140 refresh_token_ttl must be positive, got -1h0m0s\n" +
+				"x.yaml:15:31: OG123 refresh_token_idle_ttl applies to refresh tokens, which no flow issues without flow \"oauth-token-refresh\"; enable the flow or leave the setting out"},
+		{"refresh settings with refresh", head + "tokens:\n  rotate_refresh_token: false\n  refresh_grace: 5s\nflows:\n  oauth-token-authorization-code:\n  oauth-token-refresh:\n", ""},
 		// client_credentials never issues refresh tokens: OG125 only.
 		{"forced false flow", head + "flows:\n  oauth-token-client-credentials:\n    tokens:\n      issue_refresh_token: true\n",
 			`x.yaml:11:28: OG125 issue_refresh_token: flow "oauth-token-client-credentials" always uses false`},

@@ -82,7 +82,7 @@ func TestValidate(t *testing.T) {
 		{"ttl negative", head + "tokens:\n  refresh_token_idle_ttl: -1m\n", []string{CodeDuration}},
 		{"code ttl 10m ok", head + "tokens:\n  code_ttl: 10m\n", nil},
 		{"code ttl over 10m", head + "tokens:\n  code_ttl: 10m1s\n", []string{CodeDuration}},
-		{"grace zero ok", head + "tokens:\n  refresh_grace: 0s\n", nil},
+		{"grace zero ok", head + "tokens:\n  refresh_grace: 0s\nflows:\n  oauth-token-refresh:\n", nil},
 		{"grace negative", head + "tokens:\n  refresh_grace: -1s\n", []string{CodeDuration}},
 		{"flow ttl", head + "flows:\n  oauth-token-refresh:\n    tokens:\n      refresh_token_ttl: 0s\n", []string{CodeDuration}},
 		{"forced refresh", head + "flows:\n  oauth-token-client-credentials:\n    tokens:\n      issue_refresh_token: true\n", []string{CodeFlowSetting}},

@@ -121,9 +121,11 @@ var brokenCases = []brokenCase{
 		name: "removed_flow", scenario: "contract",
 		breakIt: func(t *testing.T, specDir, _ string) {
 			regenerate(t, specDir, func(s string) string {
-				// Without the refresh flow, asking for refresh tokens is
-				// refused (OG123): the setting goes too.
-				s = strings.Replace(s, "  issue_refresh_token: true\n", "", 1)
+				// Without the refresh flow, refresh token settings are
+				// refused (OG123): they go too.
+				for _, key := range []string{"issue_refresh_token", "rotate_refresh_token", "refresh_token_ttl", "refresh_token_idle_ttl", "refresh_grace"} {
+					s = regexp.MustCompile(`(?m)^  `+key+`: .*\n`).ReplaceAllString(s, "")
+				}
 				return strings.Replace(s, "  oauth-token-refresh: {}\n", "", 1)
 			})
 		},
