@@ -63,7 +63,7 @@ type options struct {
 	pkg string
 	// preset is init's starter spec (-preset); "" is the default.
 	preset string
-	// verify makes generate build and vet the output (--verify, G-29).
+	// verify makes generate build and vet the output (--verify).
 	verify bool
 	// quiet makes generate print only errors (-q).
 	quiet bool
