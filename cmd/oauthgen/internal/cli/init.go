@@ -201,7 +201,7 @@ func (st initSteps) text(dir string, hasTool bool) string {
 				st.clientID, st.secret.Reveal(), devIssuer)
 		}
 	}
-	fmt.Fprintf(&b, "More clients go in %s (a secret's hash: runtime.HashClientSecret).\n", initClients)
+	fmt.Fprintf(&b, "More clients: go tool oauthgen client new -id NAME >> %s (it prints the secret once).\n", initClients)
 	return b.String()
 }
 
