@@ -40,12 +40,23 @@ func itUsers() *oidcUserStore {
 // endpoints; edit, when set, adjusts its flows.
 func itNewEnv(t testing.TB, edit func(fl *Flows), opts ...htOption) *htEnv {
 	t.Helper()
+	return itNewEnvConfig(t, func(_ *Config, fl *Flows) {
+		if edit != nil {
+			edit(fl)
+		}
+	}, opts...)
+}
+
+// itNewEnvConfig is itNewEnv whose edit, when set, adjusts its Config and
+// flows.
+func itNewEnvConfig(t testing.TB, edit htConfigOption, opts ...htOption) *htEnv {
+	t.Helper()
 	return htNewEnvConfig(t, func(cfg *Config, fl *Flows) {
 		cfg.Users = itUsers()
 		fl.Introspection = &Registration[IntrospectionFlow]{ID: "oauth-introspect", Flow: itFlow{}}
 		fl.Revocation = &Registration[RevocationFlow]{ID: "oauth-revoke", Flow: rvFlow{}}
 		if edit != nil {
-			edit(fl)
+			edit(cfg, fl)
 		}
 	}, opts...)
 }

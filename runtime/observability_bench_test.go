@@ -5,8 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -30,17 +28,5 @@ func BenchmarkTokenClientCredentialsObserved(b *testing.B) {
 		cfg.Metrics = prometheus.NewRegistry()
 		cfg.TracerProvider = tp
 	}, htPolicyOf(oauth.GrantClientCredentials, func(p *TokenPolicy) { p.AccessFormat = FormatJWT }))
-	body := "grant_type=client_credentials&scope=read"
-	auth := htBasicHeader("conf", htConfSecret)
-	b.ReportAllocs()
-	for b.Loop() {
-		r := httptest.NewRequest(http.MethodPost, "/oauth2/token", strings.NewReader(body))
-		r.Header["Content-Type"] = []string{"application/x-www-form-urlencoded"}
-		r.Header["Authorization"] = []string{auth}
-		w := &htDiscardWriter{h: http.Header{}}
-		env.srv.ServeHTTP(w, r)
-		if w.code != http.StatusOK {
-			b.Fatalf("status %d", w.code)
-		}
-	}
+	benchTokenRequests(b, env, htConfSecret, http.StatusOK)
 }

@@ -33,10 +33,7 @@ import (
 // as edit sets up its Config.
 func obNewEnv(t testing.TB, edit func(cfg *Config), opts ...htOption) *htEnv {
 	t.Helper()
-	return htNewEnvConfig(t, func(cfg *Config, fl *Flows) {
-		cfg.Users = itUsers()
-		fl.Introspection = &Registration[IntrospectionFlow]{ID: "oauth-introspect", Flow: itFlow{}}
-		fl.Revocation = &Registration[RevocationFlow]{ID: "oauth-revoke", Flow: rvFlow{}}
+	return itNewEnvConfig(t, func(cfg *Config, _ *Flows) {
 		if edit != nil {
 			edit(cfg)
 		}

@@ -27,8 +27,14 @@ func (w *htDiscardWriter) WriteHeader(code int)        { w.code = code }
 func benchmarkClientCredentials(b *testing.B, format AccessTokenFormat) {
 	env := htNewEnv(b, htPolicyOf(oauth.GrantClientCredentials, func(p *TokenPolicy) { p.AccessFormat = format }))
 	env.srv.log, env.srv.obs = slog.New(slog.DiscardHandler), nil // nothing logged or observed
+	benchTokenRequests(b, env, htConfSecret, http.StatusOK)
+}
+
+// benchTokenRequests sends client_credentials requests of the client conf
+// with secret, each answered with status, for as long as b runs.
+func benchTokenRequests(b *testing.B, env *htEnv, secret string, status int) {
 	body := "grant_type=client_credentials&scope=read"
-	auth := htBasicHeader("conf", htConfSecret)
+	auth := htBasicHeader("conf", secret)
 	b.ReportAllocs()
 	for b.Loop() {
 		r := httptest.NewRequest(http.MethodPost, "/oauth2/token", strings.NewReader(body))
@@ -36,7 +42,7 @@ func benchmarkClientCredentials(b *testing.B, format AccessTokenFormat) {
 		r.Header["Authorization"] = []string{auth}
 		w := &htDiscardWriter{h: http.Header{}}
 		env.srv.ServeHTTP(w, r)
-		if w.code != http.StatusOK {
+		if w.code != status {
 			b.Fatalf("status %d", w.code)
 		}
 	}
@@ -59,16 +65,5 @@ func BenchmarkTokenErrorInvalidClient(b *testing.B) {
 	// the 429 of a blocked pair.
 	never := throttle.Policy{Free: math.MaxInt64, Window: time.Minute}
 	env.srv.throttle = throttle.NewGuard(env.srv.store, "client", throttle.Limits{Pair: never, Source: never, Name: never, AttackAllowance: math.MaxInt64})
-	auth := htBasicHeader("conf", "wrong")
-	b.ReportAllocs()
-	for b.Loop() {
-		r := httptest.NewRequest(http.MethodPost, "/oauth2/token", strings.NewReader("grant_type=client_credentials"))
-		r.Header["Content-Type"] = []string{"application/x-www-form-urlencoded"}
-		r.Header["Authorization"] = []string{auth}
-		w := &htDiscardWriter{h: http.Header{}}
-		env.srv.ServeHTTP(w, r)
-		if w.code != http.StatusUnauthorized {
-			b.Fatalf("status %d", w.code)
-		}
-	}
+	benchTokenRequests(b, env, "wrong", http.StatusUnauthorized)
 }

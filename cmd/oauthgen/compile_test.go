@@ -137,16 +137,7 @@ func TestCompile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compile tests run the go command; skipped with -short")
 	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("the go command is needed: %v", err)
-	}
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mod := t.TempDir()
-	writeModule(t, mod, root)
+	goBin, mod := freshModule(t)
 
 	// Good packages: one per scenario.
 	var good []string
@@ -280,4 +271,21 @@ func writeModule(t *testing.T, mod, root string) {
 	if err := os.WriteFile(filepath.Join(mod, "go.sum"), sum, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// freshModule returns the go command and a new module, in a temporary
+// directory, that uses this checkout through a replace directive.
+func freshModule(t *testing.T) (goBin, mod string) {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command is needed: %v", err)
+	}
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod = t.TempDir()
+	writeModule(t, mod, root)
+	return goBin, mod
 }

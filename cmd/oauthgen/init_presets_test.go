@@ -177,16 +177,7 @@ func TestInitPresetsBuildAndServe(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the go command in a fresh module; skipped with -short")
 	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("the go command is needed: %v", err)
-	}
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mod := t.TempDir()
-	writeModule(t, mod, root)
+	goBin, mod := freshModule(t)
 	var (
 		authURL   = regexp.MustCompile(`(?m)^ +(http://127\.0\.0\.1:8080/oauth2/authorize\?\S+)$`)
 		password  = regexp.MustCompile(`OAUTHGEN_DEV_PASSWORD=(\S+) go run ./serve`)
