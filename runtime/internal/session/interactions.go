@@ -8,10 +8,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/internal/clientip"
 	"github.com/oauthgen/oauthgen/runtime/internal/form"
 	"github.com/oauthgen/oauthgen/runtime/internal/randtok"
 	"github.com/oauthgen/oauthgen/runtime/internal/statens"
-	"github.com/oauthgen/oauthgen/runtime/internal/throttle"
 )
 
 // A pending authorization request between the end user's pages: the
@@ -91,7 +91,7 @@ func csrfKey(id, csrf string) []byte { return statens.Key(id, csrf) }
 // the client address source, within its quota (ErrQuota).
 func (st *Interactions) Save(ctx context.Context, id, source string, it Interaction, now time.Time) (string, string, error) {
 	if id == "" {
-		n, err := st.store.CountState(ctx, statens.Quota, statens.Key("interaction", throttle.Source(source)), now.Add(InteractionTTL), now)
+		n, err := st.store.CountState(ctx, statens.Quota, statens.Key("interaction", clientip.Source(source)), now.Add(InteractionTTL), now)
 		if err != nil {
 			return "", "", fmt.Errorf("count interactions: %w", err)
 		}

@@ -3,8 +3,8 @@ package throttle
 import (
 	"context"
 	"errors"
-	"net/netip"
 
+	"github.com/oauthgen/oauthgen/runtime/internal/clientip"
 	"github.com/oauthgen/oauthgen/runtime/internal/statens"
 	"time"
 )
@@ -75,7 +75,7 @@ func (r Refusal) Refused() bool { return r.Wait > 0 }
 // Check reports whether an attempt for name from addr must be refused
 // without checking its secret.
 func (g *Guard) Check(ctx context.Context, name, addr string, now time.Time) (Refusal, error) {
-	src := Source(addr)
+	src := clientip.Source(addr)
 	pairKey := g.pair.key(name, src)
 	for _, c := range []struct {
 		by  string
@@ -101,7 +101,7 @@ func (g *Guard) attackMark(pairKey []byte) []byte { return g.pair.key("attack", 
 
 // Fail records a failed attempt for name from addr.
 func (g *Guard) Fail(ctx context.Context, name, addr string, now time.Time) error {
-	src := Source(addr)
+	src := clientip.Source(addr)
 	pairKey := g.pair.key(name, src)
 	n, err := g.pair.fail(ctx, pairKey, now)
 	if err != nil {
@@ -123,22 +123,6 @@ func (g *Guard) Fail(ctx context.Context, name, addr string, now time.Time) erro
 // source and the name keep theirs: one valid account must not let a
 // source try others without limit, nor end an attack on the name.
 func (g *Guard) Succeed(ctx context.Context, name, addr string) error {
-	pairKey := g.pair.key(name, Source(addr))
+	pairKey := g.pair.key(name, clientip.Source(addr))
 	return errors.Join(g.pair.forget(ctx, pairKey), g.pair.store.DeleteState(ctx, statens.Block, g.attackMark(pairKey)))
-}
-
-// Source is the source an address is counted as: an IPv4 address, or the
-// /64 prefix of an IPv6 one. What does not parse as an address counts as
-// itself.
-func Source(addr string) string {
-	ip, err := netip.ParseAddr(addr)
-	if err != nil {
-		return addr
-	}
-	ip = ip.Unmap().WithZone("")
-	if ip.Is6() {
-		p, _ := ip.Prefix(64)
-		return p.String()
-	}
-	return ip.String()
 }
