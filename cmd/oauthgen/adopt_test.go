@@ -1,143 +1,176 @@
+//go:build unix
+
 package main
 
 import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
-	"testing"
-)
-
-// serviceTokenTest is the one file the adoption test adds to the fresh
-// service: it fills in no procedure, it only serves the generated server
-// and sends one token request, as the service's own test would.
-const serviceTokenTest = `package auth
-
-import (
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
-	"strings"
+	"syscall"
 	"testing"
 
-	"github.com/oauthgen/oauthgen/runtime"
-	"github.com/oauthgen/oauthgen/runtime/oauth"
+	"github.com/oauthgen/oauthgen/internal/testenv"
 )
 
-func TestTokenRequest(t *testing.T) {
-	secret, hash := runtime.NewClientSecret()
-	c := &runtime.Client{ID: "svc", AuthMethod: oauth.AuthClientSecretBasic,
-		GrantTypes: []oauth.GrantType{oauth.GrantClientCredentials}, Scopes: oauth.ScopeSet{"read"}}
-	c.SetSecretHash(hash)
-	clients, err := runtime.NewMemoryClients(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := NewServer(runtime.Config{Clients: clients}, &Procedures{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	req, _ := http.NewRequest("POST", ts.URL+"/oauth2/token", strings.NewReader(url.Values{"grant_type": {"client_credentials"}, "scope": {"read"}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth("svc", secret.Reveal())
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var body struct {
-		AccessToken string ` + "`json:\"access_token\"`" + `
-		TokenType   string ` + "`json:\"token_type\"`" + `
-		Scope       string ` + "`json:\"scope\"`" + `
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != 200 || body.AccessToken == "" || body.TokenType != "Bearer" || body.Scope != "read" {
-		t.Fatalf("token response: %d %+v", resp.StatusCode, body)
-	}
-}
-`
+// checkoutPlaceholder is where the README's adoption commands say the
+// checkout of this repository is.
+const checkoutPlaceholder = "/path/to/oauthgen"
 
-// TestAdoptInFreshModule does exactly what a service repository does to
-// adopt oauthgen (README "Adopt oauthgen in a service"): in a new module,
-// go get -tool (with a replace to this checkout), oauthgen init, go
-// generate, go mod tidy, then go build and go vet with no procedure filled
-// in, and one token request through the generated server.
-func TestAdoptInFreshModule(t *testing.T) {
+var (
+	// readmeAdoptBlock is the first sh block of the README's adoption
+	// section.
+	readmeAdoptBlock = regexp.MustCompile("(?s)\n## Adopt oauthgen in a service\n.*?\n```sh\n(.*?)\n```\n")
+	// serving is the line serve/main.go logs once it listens.
+	serving = regexp.MustCompile(`serving 127\.0\.0\.1:8080`)
+	// printedCurl is a curl of init's next steps, with its purpose: the
+	// token request, or introspection.
+	printedCurl = regexp.MustCompile(`(?m)^ +(curl -u \S+ -d (grant_type=client_credentials|token=ACCESS_TOKEN) .*)$`)
+)
+
+// TestAdoptAsTheReadmeSays runs the README's adoption commands as written,
+// with the placeholder path replaced by this checkout, in a new directory
+// with a module cache of its own, then does what the README says next: with
+// go run ./serve listening, it runs the curl init printed for a token, and
+// the one for introspecting it.
+func TestAdoptAsTheReadmeSays(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs the go command in a fresh module; skipped with -short")
+		t.Skip("runs the go command in a fresh module with a fresh module cache; skipped with -short")
 	}
+	_, err := exec.LookPath("curl")
+	testenv.Require(t, "curl", "install curl (Debian: apt-get install curl)", err)
+	// The README's server listens on 127.0.0.1:8080.
+	l, err := net.Listen("tcp", "127.0.0.1:8080")
+	testenv.Require(t, "a free 127.0.0.1:8080", "stop what listens there (make demo?)", err)
+	l.Close()
+
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	pkg := filepath.Join(dir, "auth")
-	if err := os.Mkdir(pkg, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	// The replaced module has no entry on any proxy, so module lookups run
-	// with GOPROXY=off: every dependency is in the module cache that built
-	// this test.
-	env := append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=mod", "GOWORK=off")
-	step := func(in string, args ...string) string {
-		t.Helper()
-		cmd := exec.Command(args[0], args[1:]...)
-		cmd.Dir, cmd.Env = in, env
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("%s (in %s): %v\n%s", strings.Join(args, " "), in, err, out)
-		}
-		return string(out)
-	}
-	// Everything the checkout builds with is fetched first, with the normal
-	// environment (a no-op when the module cache is warm), so the offline
-	// steps below find it.
-	download := exec.Command("go", "mod", "download")
-	download.Dir = root
-	if out, err := download.CombinedOutput(); err != nil {
-		t.Fatalf("go mod download in %s: %v\n%s", root, err, out)
-	}
-	step(dir, "go", "mod", "init", "example.com/svc")
-	step(dir, "go", "mod", "edit", "-replace", "github.com/oauthgen/oauthgen="+root)
-	// The checksum database is out of reach here, so the new module starts
-	// with the checkout's go.sum: the same hashes, already verified. (A
-	// service with network access verifies them against the database.)
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644); err != nil {
+	m := readmeAdoptBlock.FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README.md has no sh block under \"## Adopt oauthgen in a service\"")
+	}
+	if !strings.Contains(string(m[1]), checkoutPlaceholder) {
+		t.Fatalf("the README's adoption block does not name the checkout as %s:\n%s", checkoutPlaceholder, m[1])
+	}
+	script := strings.ReplaceAll(string(m[1]), checkoutPlaceholder, root)
+
+	dir := t.TempDir()
+	cmd := exec.Command("sh", "-e", "-x", "-c", script)
+	cmd.Dir = dir
+	cmd.Env = adoptEnv(t, filepath.Join(dir, "modcache"))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // go run's server too is stopped at the end
+	r, w, err := os.Pipe()
+	if err != nil {
 		t.Fatal(err)
 	}
-	step(dir, "go", "get", "-tool", "github.com/oauthgen/oauthgen/cmd/oauthgen@v0.0.0-00010101000000-000000000000")
-	step(pkg, "go", "tool", "oauthgen", "init")
-	step(dir, "go", "generate", "./...")
-	// What go build suggests for the runtime the generated code imports
-	// (a service with network access may run go mod tidy instead).
-	step(dir, "go", "get", "github.com/oauthgen/oauthgen/runtime@v0.0.0-00010101000000-000000000000")
-	for _, f := range []string{"oauthgen.yaml", "generate.go", "procedures.go", "client_credentials.go", "oauthgen_server.gen.go"} {
-		if _, err := os.Stat(filepath.Join(pkg, f)); err != nil {
-			t.Errorf("after init and go generate: %v", err)
+	cmd.Stdout, cmd.Stderr = w, w
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-exited
+	})
+
+	// The commands' output, up to the server's line.
+	var out strings.Builder
+	lines := bufio.NewScanner(r)
+	for {
+		if !lines.Scan() {
+			t.Fatalf("the README's commands ended before the server listened (%v):\n%s", <-exited, out.String())
+		}
+		out.WriteString(lines.Text() + "\n")
+		if serving.MatchString(lines.Text()) {
+			break
 		}
 	}
-	step(dir, "go", "build", "./...")
-	step(dir, "go", "vet", "./...")
-	if err := os.WriteFile(filepath.Join(pkg, "token_test.go"), []byte(serviceTokenTest), 0o644); err != nil {
-		t.Fatal(err)
+	go io.Copy(io.Discard, r) // the server's log, unread
+
+	curls := map[string]string{}
+	for _, c := range printedCurl.FindAllStringSubmatch(out.String(), -1) {
+		curls[c[2]] = c[1]
 	}
-	if out := step(dir, "go", "test", "-count=1", "./..."); !strings.Contains(out, "ok") {
-		t.Errorf("go test in the service: %s", out)
+	tokenCurl, introspectCurl := curls["grant_type=client_credentials"], curls["token=ACCESS_TOKEN"]
+	if tokenCurl == "" || introspectCurl == "" {
+		t.Fatalf("init printed no curl for a token and for introspection:\n%s", out.String())
 	}
-	// A second generate changes nothing the team owns or the machine owns.
-	before, _ := os.ReadFile(filepath.Join(pkg, "client_credentials.go"))
-	step(pkg, "go", "tool", "oauthgen", "diff")
-	after, _ := os.ReadFile(filepath.Join(pkg, "client_credentials.go"))
-	if string(before) != string(after) {
-		t.Error("oauthgen diff changed a user-owned stub")
+	var token struct {
+		AccessToken string `json:"access_token"`
+		TokenType   string `json:"token_type"`
+		Scope       string `json:"scope"`
+	}
+	shell(t, dir, tokenCurl, &token)
+	if token.AccessToken == "" || token.TokenType != "Bearer" || token.Scope != "read" {
+		t.Fatalf("%s: %+v", tokenCurl, token)
+	}
+	var active struct {
+		Active   bool   `json:"active"`
+		ClientID string `json:"client_id"`
+	}
+	shell(t, dir, strings.Replace(introspectCurl, "ACCESS_TOKEN", token.AccessToken, 1), &active)
+	if !active.Active || active.ClientID == "" {
+		t.Fatalf("%s: %+v", introspectCurl, active)
+	}
+}
+
+// adoptEnv is the environment of the README's commands: this one, but with
+// the module cache at modcache, writable so that the test can remove it,
+// and the downloads it needs served first from this machine's module cache
+// (then from the proxy as configured), so that a warm machine downloads
+// nothing. The checksum database still verifies every module.
+func adoptEnv(t *testing.T, modcache string) []string {
+	t.Helper()
+	goenv, err := exec.Command("go", "env", "GOMODCACHE", "GOPROXY", "GOFLAGS").Output()
+	if err != nil {
+		t.Fatalf("go env: %v", err)
+	}
+	v := strings.Split(strings.TrimSuffix(string(goenv), "\n"), "\n")
+	if len(v) != 3 {
+		t.Fatalf("go env: %q", goenv)
+	}
+	hostCache, proxy, flags := v[0], v[1], v[2]
+	env := []string{
+		"GOMODCACHE=" + modcache,
+		"GOPROXY=file://" + filepath.ToSlash(filepath.Join(hostCache, "cache", "download")) + "," + proxy,
+		"GOFLAGS=" + strings.TrimSpace(flags+" -modcacherw"),
+		"GOWORK=off",
+	}
+	for _, kv := range os.Environ() {
+		switch strings.SplitN(kv, "=", 2)[0] {
+		case "GOMODCACHE", "GOPROXY", "GOFLAGS", "GOWORK":
+		default:
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// shell runs a command line init printed, in dir, and decodes its JSON
+// output into v.
+func shell(t *testing.T, dir, line string, v any) {
+	t.Helper()
+	cmd := exec.Command("sh", "-c", line)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v", line, err)
+	}
+	if err := json.Unmarshal(out, v); err != nil {
+		t.Fatalf("%s: %v\n%s", line, err, out)
 	}
 }

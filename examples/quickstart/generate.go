@@ -1,5 +1,5 @@
 package main
 
 // oauthgen runs as a Go tool, exactly as it does in a service that adopted
-// it with `go get -tool github.com/oauthgen/oauthgen/cmd/oauthgen`.
+// it as the README's "Adopt oauthgen in a service" says.
 //go:generate go tool oauthgen generate -q

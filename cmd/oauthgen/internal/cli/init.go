@@ -171,7 +171,9 @@ func (st initSteps) text(dir string, hasTool bool) string {
 	}
 	b.WriteString(":\n")
 	if !hasTool {
-		step("Add the generator to the module:\n     go get -tool github.com/oauthgen/oauthgen/cmd/oauthgen")
+		step("Add the generator to the module (until oauthgen is published, use the go mod edit of\n" +
+			"   \"Adopt oauthgen in a service\" in oauthgen's README instead):\n" +
+			"     go get -tool github.com/oauthgen/oauthgen/cmd/oauthgen@latest")
 	}
 	step("Generate the code and one procedure stub per flow (the same as go tool oauthgen generate):\n     go generate")
 	step("Add the runtime's dependencies:\n     go mod tidy")

@@ -66,7 +66,7 @@ func checkNextSteps(t *testing.T, dir, msg string) {
 		t.Error("generate.go does not run oauthgen generate")
 	}
 	// Every verb of oauthgen the message names is in the usage.
-	for _, m := range regexp.MustCompile(`oauthgen (\w+)`).FindAllStringSubmatch(msg, -1) {
+	for _, m := range regexp.MustCompile(`go tool oauthgen (\w+)`).FindAllStringSubmatch(msg, -1) {
 		if m[1] != "init" && !strings.Contains(usage, "\n  "+m[1]+" ") {
 			t.Errorf("next steps name %q, which is no verb of oauthgen", m[0])
 		}
