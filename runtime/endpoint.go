@@ -107,9 +107,15 @@ func newRouter(eps []endpoint) (*router, error) {
 }
 
 // ServeHTTP routes a request by its exact path; an unknown path is 404, a
-// method the route does not serve 405 with Allow.
+// method the route does not serve 405 with Allow. /favicon.ico, which
+// browsers ask for at the root of any URL they open (a JSON endpoint's
+// too), is answered by serveFavicon unless an endpoint has that path.
 func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rte, ok := rt.routes[r.URL.Path]
+	if !ok && r.URL.Path == faviconPath {
+		serveFavicon(w, r)
+		return
+	}
 	if !ok {
 		http.NotFound(w, r)
 		return
@@ -120,6 +126,28 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rte.serve(w, r)
+}
+
+// faviconPath is where browsers look for a site's icon when a page names
+// none: the root of the origin, whatever the issuer's path.
+const faviconPath = "/favicon.ico"
+
+// faviconMaxAge is how long a browser may keep the empty icon.
+const faviconMaxAge = "86400"
+
+// serveFavicon answers a browser's request for /favicon.ico with 204 No
+// Content, cacheable for a day (RFC 9111 §5.2.2.1), so that it neither
+// logs a 404 nor asks again on every page: the server has no icon. A team
+// that has one serves it in front of the Server (an http.ServeMux pattern
+// "/favicon.ico" wins over the Server's "/"). Other methods are 405.
+func serveFavicon(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", strings.Join(getHead, ", "))
+		refusePlain(w, r)
+		return
+	}
+	w.Header().Set("Cache-Control", "public, max-age="+faviconMaxAge)
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // unit is what every endpoint with a path has: its server, id, path and

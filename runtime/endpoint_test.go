@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -139,5 +140,64 @@ func TestCallerAuth(t *testing.T) {
 		if !seen[c] {
 			t.Errorf("no endpoint with callers %d was tested", c)
 		}
+	}
+}
+
+// TestFavicon: a browser that opens any URL of the server, a JSON
+// endpoint's too, asks for /favicon.ico at the root of the origin. The
+// server answers 204 No Content, cacheable, for GET and HEAD, whatever the
+// issuer's path, rather than a 404 on every visit; other methods are 405.
+// A team that mounts its own icon in front of the Server is served it, and
+// the icon is at the root only.
+func TestFavicon(t *testing.T) {
+	s := htSettings()
+	s.Issuer = "http://127.0.0.1:8080/tenant"
+	withPath, err := NewServer(Config{Clients: htClients(t)}, s, Flows{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	servers := map[string]http.Handler{
+		"oidc":             oidcNewEnv(t, oidcConfig{authorize: true}).srv,
+		"plain":            htNewEnv(t).srv,
+		"issuer with path": withPath,
+	}
+	for name, srv := range servers {
+		t.Run(name, func(t *testing.T) {
+			for _, method := range []string{http.MethodGet, http.MethodHead} {
+				w := httptest.NewRecorder()
+				srv.ServeHTTP(w, httptest.NewRequest(method, "/favicon.ico", nil))
+				if w.Code != http.StatusNoContent || w.Body.Len() != 0 {
+					t.Errorf("%s /favicon.ico: %d %q, want 204 and no body", method, w.Code, w.Body.String())
+				}
+				if cc := w.Header().Get("Cache-Control"); cc != "public, max-age=86400" {
+					t.Errorf("%s /favicon.ico: Cache-Control %q, want it cacheable", method, cc)
+				}
+			}
+			w := httptest.NewRecorder()
+			srv.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/favicon.ico", nil))
+			if w.Code != http.StatusMethodNotAllowed || w.Header().Get("Allow") != "GET, HEAD" {
+				t.Errorf("POST /favicon.ico: %d, Allow %q; want 405, Allow GET, HEAD", w.Code, w.Header().Get("Allow"))
+			}
+			for _, path := range []string{"/tenant/favicon.ico", "/oauth2/favicon.ico", "/favicon.ico/", "/FAVICON.ICO"} {
+				w := httptest.NewRecorder()
+				srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+				if w.Code != http.StatusNotFound {
+					t.Errorf("GET %s: %d, want 404", path, w.Code)
+				}
+			}
+		})
+	}
+
+	// A team's own icon, mounted in front of the server, wins.
+	mux := http.NewServeMux()
+	mux.HandleFunc("/favicon.ico", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "image/x-icon")
+		_, _ = w.Write([]byte("icon"))
+	})
+	mux.Handle("/", htNewEnv(t).srv)
+	w := httptest.NewRecorder()
+	mux.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/favicon.ico", nil))
+	if w.Code != http.StatusOK || w.Body.String() != "icon" {
+		t.Errorf("the team's icon: %d %q", w.Code, w.Body.String())
 	}
 }
