@@ -17,14 +17,21 @@ import (
 
 const clientUsage = `usage: oauthgen client new [flags]
 
-Mints a client: its id (random unless -id), a secret of 256 bits from
-crypto/rand, and prints its entry for a clients file (runtime/clientfile)
-on stdout, indented to go under "clients:", so that
+Mints a client: its id (random unless -id) and a secret of 256 bits from
+crypto/rand. It prints on stdout the client's entry for the clients file
+that oauthgen init writes (clients.yaml, read by runtime/clientfile): one
+item of the list under its clients: key, indented by two spaces, after a
+comment line. That list ends the file init writes, so appending registers
+the client:
 
-  oauthgen client new -id reporting -scopes read >> clients.yaml
+  go tool oauthgen client new -id reporting -scopes read >> clients.yaml
 
-registers it. The secret is printed once, on stderr: the entry keeps only
-its hash, so it cannot be shown again.
+The comment line also keeps the entry apart from a last line that lacks
+its newline. A file whose list is not last, whose top level is the list
+itself, or in JSON, takes the entry by hand.
+
+The secret is printed once, on stderr: the entry keeps only its hash, so
+it cannot be shown again.
 
 Flags (lists are comma-separated):
   -id NAME               client_id (default: random, URL-safe)
@@ -142,9 +149,18 @@ func (e clientEntry) client() *runtime.Client {
 }
 
 // yaml renders the entry as one item of the clients: list, indented by two
-// spaces as in examples/quickstart/clients.yaml.
+// spaces as in the file init writes, after a comment line: appended with
+// >> to that file, whose list ends it, it is the list's last item. Should
+// the file's last line lack its newline, the comment is what joins it
+// (a value followed by "  # ..."), and the entry still starts on a line
+// of its own.
 func (e clientEntry) yaml() ([]byte, error) {
 	var buf bytes.Buffer
+	if e.SecretHash != "" {
+		buf.WriteString("# Added by oauthgen client new, which printed the secret once; only its hash is kept.\n")
+	} else {
+		buf.WriteString("# Added by oauthgen client new: a public client, without a secret.\n")
+	}
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	if err := enc.Encode([]clientEntry{e}); err != nil {

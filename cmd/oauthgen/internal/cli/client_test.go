@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,6 +16,8 @@ import (
 	"github.com/oauthgen/oauthgen/generated"
 	"github.com/oauthgen/oauthgen/runtime"
 	"github.com/oauthgen/oauthgen/runtime/clientfile"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+	"github.com/oauthgen/oauthgen/templates"
 )
 
 // appendToQuickstartClients appends entry to a copy of the quickstart's
@@ -73,7 +77,8 @@ func TestClientNewAuthenticates(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, %s", code, stderr)
 	}
-	want := regexp.MustCompile(`^  - client_id: reporting
+	want := regexp.MustCompile(`^  # Added by oauthgen client new, which printed the secret once; only its hash is kept.
+  - client_id: reporting
     client_name: Reporting
     token_endpoint_auth_method: client_secret_basic
     client_secret_hash: sha256:[A-Za-z0-9_-]{43}
@@ -170,6 +175,85 @@ func TestClientNewVariants(t *testing.T) {
 		code, stdout, stderr := run(t, tt.args...)
 		if code != 2 || stdout != "" || !strings.Contains(stderr, tt.want) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", tt.args, code, stdout, stderr)
+		}
+	}
+}
+
+// TestClientNewAppendsToInitFile: for every preset, the command init's next
+// steps give for more clients, run as printed (NAME and REDIRECT_URI filled
+// in) with its output appended to the clients.yaml init wrote, adds a
+// client that runtime/clientfile loads beside init's own, with the hash of
+// the printed secret and grants the preset's server serves. It does so
+// too when the file's last line has lost its newline.
+func TestClientNewAppendsToInitFile(t *testing.T) {
+	more := regexp.MustCompile(`(?m)^ +go tool oauthgen (client new -id NAME .*) >> clients\.yaml$`)
+	for _, preset := range templates.Presets {
+		for _, trailingNewline := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/newline=%t", preset, trailingNewline), func(t *testing.T) {
+				mod := t.TempDir()
+				writeFile(t, filepath.Join(mod, "go.mod"), "module example.com/svc\n")
+				dir := filepath.Join(mod, "auth")
+				code, msg, stderr := run(t, "-C", dir, "init", "-preset", preset)
+				if code != 0 {
+					t.Fatalf("init: exit %d, %s", code, stderr)
+				}
+				m := more.FindStringSubmatch(msg)
+				if m == nil {
+					t.Fatalf("init's next steps give no client new command appending to clients.yaml:\n%s", msg)
+				}
+				args := strings.Fields(strings.NewReplacer("NAME", "extra", "REDIRECT_URI", "http://127.0.0.1:8080/extra/callback").Replace(m[1]))
+				code, entry, stderr := run(t, args...)
+				if code != 0 {
+					t.Fatalf("%s: exit %d, %s", m[1], code, stderr)
+				}
+				secret := printedSecret(t, stderr)
+
+				file := filepath.Join(dir, "clients.yaml")
+				before, err := os.ReadFile(file)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !trailingNewline {
+					before = bytes.TrimRight(before, "\n")
+				}
+				writeFile(t, file, string(before)+entry)
+				clients, err := clientfile.Load(file)
+				if err != nil {
+					t.Fatalf("clients.yaml with the entry appended does not load: %v\n%s%s", err, before, entry)
+				}
+				if ids := clients.IDs(); len(ids) != 2 || ids[1] != "extra" {
+					t.Fatalf("clients %v, want init's and extra", ids)
+				}
+				cl, err := clients.Client(t.Context(), "extra")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := runtime.HashClientSecret(runtime.Secret(secret)); got != cl.SecretHash() {
+					t.Errorf("hash of the printed secret %s, loaded %s", got, cl.SecretHash())
+				}
+				// The new client may use a flow of the preset's spec.
+				grant := oauth.GrantClientCredentials
+				if preset == "oidc" {
+					grant = oauth.GrantAuthorizationCode
+				}
+				if !cl.AllowsGrant(grant) || preset == "oidc" && (len(cl.RedirectURIs) != 1 || !cl.RequirePKCE) {
+					t.Errorf("client extra = %+v: not a client of the %s preset's server", cl, preset)
+				}
+			})
+		}
+	}
+}
+
+// TestClientNewUsage: the help names the file init writes and how the
+// entry is appended to it.
+func TestClientNewUsage(t *testing.T) {
+	code, stdout, _ := run(t, "client", "new", "-h")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"oauthgen init writes", ">> clients.yaml", "under its clients: key", "ends the file init writes"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("usage lacks %q:\n%s", want, stdout)
 		}
 	}
 }

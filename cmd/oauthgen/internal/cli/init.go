@@ -203,8 +203,21 @@ func (st initSteps) text(dir string, hasTool bool) string {
 				st.clientID, st.secret.Reveal(), devIssuer)
 		}
 	}
-	fmt.Fprintf(&b, "More clients: go tool oauthgen client new -id NAME >> %s (it prints the secret once).\n", initClients)
+	fmt.Fprintf(&b, "More clients: this appends one to %s and prints its secret once:\n     %s\n", initClients, st.moreClients())
 	return b.String()
+}
+
+// moreClients is the client new command that appends another client of
+// the preset's kind to the clients file init writes: a client_credentials
+// client, or for oidc a web app that signs users in (NAME and REDIRECT_URI
+// to fill in).
+func (st initSteps) moreClients() string {
+	flags := "-scopes read"
+	if st.preset == "oidc" {
+		flags = "-grant-types authorization_code,refresh_token -redirect-uris REDIRECT_URI " +
+			"-scopes openid,profile,email,offline_access,read -default-scopes openid -require-pkce"
+	}
+	return "go tool oauthgen client new -id NAME " + flags + " >> " + initClients
 }
 
 // packageImportPath returns the import path of the package in dir and the
