@@ -27,6 +27,10 @@ type clientRequest struct {
 	// header is whether the client used the Authorization header: a failed
 	// authentication is then 401 with a Basic challenge.
 	header bool
+	// unauthorized makes every failed authentication 401 with a Basic
+	// challenge, whatever the method: the introspection endpoint's answer
+	// to invalid credentials (RFC 7662 §2.3).
+	unauthorized bool
 }
 
 func (s *Server) newClientRequest(w http.ResponseWriter, endpoint string, answers func(oauth.ErrorCode) bool) clientRequest {
@@ -106,9 +110,10 @@ func (q *clientRequest) fail(ctx context.Context, status int, err error) {
 		status = e.Code.Status()
 	}
 	var challenge []string
-	if e.Code == oauth.ErrInvalidClient && q.header {
+	if e.Code == oauth.ErrInvalidClient && (q.header || q.unauthorized) && status != http.StatusTooManyRequests {
 		// RFC 6749 §5.2: 401 with a challenge for the scheme the client
-		// used. Other methods get 400.
+		// used. Other methods get 400, except at the introspection
+		// endpoint (RFC 7662 §2.3).
 		status, challenge = http.StatusUnauthorized, q.s.basicChallenge
 	}
 	reply.Error(q.w, status, e, challenge)

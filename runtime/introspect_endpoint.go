@@ -80,6 +80,7 @@ func (e *introspectEndpoint) serve(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.clock.Now()
 	req := s.newClientRequest(w, "introspection", introspectionCode)
+	req.unauthorized = true // RFC 7662 §2.3: invalid credentials are 401
 
 	// 1. A POST (the router's), its form read once, the caller
 	// authenticated with a credential, a token, and a caller allowed to

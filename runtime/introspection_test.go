@@ -110,9 +110,9 @@ func TestIntrospectInactive(t *testing.T) {
 }
 
 // TestIntrospectErrors: each way a request fails is an OAuth error with its
-// status and no-store; failed client authentication with the
-// Authorization header is 401 with a Basic challenge (RFC 7662 §2.3; RFC
-// 6749 §5.2).
+// status and no-store; failed client authentication, by any method, is
+// 401 with a Basic challenge (RFC 7662 §2.3: invalid credentials are 401;
+// RFC 7235 §3.1: a 401 carries a challenge).
 func TestIntrospectErrors(t *testing.T) {
 	env := itNewEnv(t, nil)
 	tok := env.tokens(t).AccessToken
@@ -128,11 +128,11 @@ func TestIntrospectErrors(t *testing.T) {
 		{"json body", htRequest{body: `{"token":"x"}`, contentType: htStr("application/json"), basic: htBasic("rs", htConfSecret)}, http.StatusBadRequest, oauth.ErrInvalidRequest, false},
 		{"no token", htRequest{body: "", basic: htBasic("rs", htConfSecret)}, http.StatusBadRequest, oauth.ErrInvalidRequest, false},
 		{"repeated token", htRequest{body: form + "&token=x", basic: htBasic("rs", htConfSecret)}, http.StatusBadRequest, oauth.ErrInvalidRequest, false},
-		{"no client", htRequest{body: form}, http.StatusBadRequest, oauth.ErrInvalidClient, false},
+		{"no client", htRequest{body: form}, http.StatusUnauthorized, oauth.ErrInvalidClient, true},
 		{"wrong secret", htRequest{body: form, basic: htBasic("rs", "wrong")}, http.StatusUnauthorized, oauth.ErrInvalidClient, true},
 		{"unknown client", htRequest{body: form, basic: htBasic("nobody", "x")}, http.StatusUnauthorized, oauth.ErrInvalidClient, true},
-		{"public client", htRequest{body: form + "&client_id=pub"}, http.StatusBadRequest, oauth.ErrInvalidClient, false},
-		{"wrong secret in the form", htRequest{body: form + "&client_id=post&client_secret=wrong"}, http.StatusBadRequest, oauth.ErrInvalidClient, false},
+		{"public client", htRequest{body: form + "&client_id=pub"}, http.StatusUnauthorized, oauth.ErrInvalidClient, true},
+		{"wrong secret in the form", htRequest{body: form + "&client_id=post&client_secret=wrong"}, http.StatusUnauthorized, oauth.ErrInvalidClient, true},
 		{"secret in the query", htRequest{path: "/oauth2/introspect?client_secret=x", body: form, basic: htBasic("rs", htConfSecret)}, http.StatusBadRequest, oauth.ErrInvalidRequest, false},
 		{"client that may not introspect", htRequest{body: form, basic: htBasic("conf", htConfSecret)}, http.StatusBadRequest, oauth.ErrUnauthorizedClient, false},
 	} {

@@ -35,10 +35,10 @@ func hostileIntrospectCases() []hostileCase {
 	return []hostileCase{
 		{name: "GET", req: hostileRequest{method: "GET", target: hIntrospect + "?token=x", header: api}, want: methodErr("POST")},
 		{name: "PUT", req: hostileRequest{method: "PUT", target: hIntrospect, body: form("token", "x"), header: api}, want: methodErr("POST")},
-		{name: "unauthenticated", req: hostileRequest{target: hIntrospect, body: form("token", "x")}, want: jsonErr(400, "invalid_client")},
+		{name: "unauthenticated", req: hostileRequest{target: hIntrospect, body: form("token", "x")}, want: basicErr()}, // RFC 7662 §2.3
 		{name: "wrong secret", req: hostileRequest{target: hIntrospect, body: form("token", "x"), header: hdr("Authorization", basic("demo-api", "wrong"))}, want: basicErr()},
 		{name: "unknown caller", req: hostileRequest{target: hIntrospect, body: form("token", "x"), header: hdr("Authorization", basic("nobody", "x"))}, want: basicErr()},
-		{name: "public client by client_id", req: hostileRequest{target: hIntrospect, body: form("token", "x", "client_id", "demo-spa")}, want: jsonErr(400, "invalid_client")},
+		{name: "public client by client_id", req: hostileRequest{target: hIntrospect, body: form("token", "x", "client_id", "demo-spa")}, want: basicErr()},
 		{name: "client not allowed to introspect", req: hostileRequest{target: hIntrospect, body: form("token", "x", "client_id", "demo-app", "client_secret", demoAppSecret)}, want: jsonErr(400, "unauthorized_client")},
 		{name: "another client not allowed to introspect", req: hostileRequest{target: hIntrospect, body: form("token", "x"), header: hdr("Authorization", basic("demo-service", demoServiceSecret))}, want: jsonErr(400, "unauthorized_client")},
 		{name: "Basic not base64", req: hostileRequest{target: hIntrospect, body: form("token", "x"), header: hdr("Authorization", "Basic %%%")}, want: jsonErr(400, "invalid_request")},

@@ -1,0 +1,338 @@
+package contract
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/runtime/flowkit"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+)
+
+// redirectURI is the redirect URI of the suite's clients. Nothing listens
+// there: the user agent stops at the redirect and reads the code from it.
+const redirectURI = "https://client.example.test/cb"
+
+// client is a client the suite registers, with its secret.
+type client struct {
+	id     string
+	secret string
+	method oauth.ClientAuthMethod
+	// scopes are the scopes it may have.
+	scopes oauth.ScopeSet
+}
+
+// harness is the server under test and what the checks share.
+type harness struct {
+	suite  Suite
+	srv    *runtime.Server
+	ts     *httptest.Server
+	issuer string
+
+	// confidential are a client per secret-based authentication method the
+	// token endpoint accepts; other is one more, for the checks that a
+	// credential of one client does not work for another.
+	confidential []*client
+	other        *client
+	// public is a client authenticating with none, when the endpoint
+	// accepts none and the authorization endpoint is enabled.
+	public *client
+	// allowed are the scopes the suite's clients may have: the spec's
+	// scopes without withheld; withheld is one scope none of them may
+	// have, empty when the spec declares fewer than two non-OpenID scopes.
+	allowed  oauth.ScopeSet
+	withheld string
+
+	username, password, subject string
+	// ua is the HTTP client of the checks' requests: it stops at every
+	// redirect, since a redirect is the answer a check reads.
+	ua *http.Client
+}
+
+// newHarness starts the server of s with the suite's clients and user.
+func newHarness(t *testing.T, s Suite) *harness {
+	t.Helper()
+	h := &harness{suite: s, username: s.Options.Username, password: s.Options.Password}
+	for _, sc := range s.Settings.Scopes {
+		h.allowed = append(h.allowed, sc.Name)
+	}
+	var plain []string // the scopes a client credentials token may carry
+	for _, sc := range h.allowed {
+		if !userOnlyScope(sc) {
+			plain = append(plain, sc)
+		}
+	}
+	if len(plain) >= 2 {
+		h.withheld = plain[len(plain)-1]
+		h.allowed = slices.DeleteFunc(h.allowed, func(sc string) bool { return sc == h.withheld })
+	}
+
+	methods := s.Settings.AuthMethods
+	if len(methods) == 0 {
+		methods = []string{string(oauth.AuthClientSecretBasic)}
+	}
+	var grants []oauth.GrantType
+	for _, reg := range s.Flows.Token {
+		grants = append(grants, oauth.GrantType(reg.Wire))
+	}
+	var registered []*runtime.Client
+	register := func(id string, m oauth.ClientAuthMethod) *client {
+		c := &client{id: id, method: m, scopes: h.allowed}
+		rc := &runtime.Client{ID: id, Name: "Contract " + id, AuthMethod: m, RedirectURIs: []string{redirectURI},
+			GrantTypes: grants, Scopes: h.allowed, Introspection: m != oauth.AuthNone}
+		if m == oauth.AuthNone {
+			rc.GrantTypes = slices.DeleteFunc(slices.Clone(grants), func(g oauth.GrantType) bool {
+				return g == oauth.GrantClientCredentials || !publicGrant(s.Flows, g)
+			})
+		} else {
+			c.secret = randomString()
+			rc.SetSecretHash(runtime.HashClientSecret(runtime.Secret(c.secret)))
+		}
+		registered = append(registered, rc)
+		return c
+	}
+	for _, m := range methods {
+		switch oauth.ClientAuthMethod(m) {
+		case oauth.AuthNone:
+			if s.Flows.Authorize != nil {
+				h.public = register("contract-public", oauth.AuthNone)
+			}
+		default:
+			h.confidential = append(h.confidential, register("contract-"+strings.ReplaceAll(m, "_", "-"), oauth.ClientAuthMethod(m)))
+		}
+	}
+	if len(h.confidential) > 0 {
+		h.other = register("contract-other", h.confidential[0].method)
+	}
+	clients, err := runtime.NewMemoryClients(registered...)
+	if err != nil {
+		t.Fatalf("contract: clients: %v", err)
+	}
+
+	users := s.Options.Users
+	if users == nil && (s.Flows.Authorize != nil || s.Flows.UserInfo != nil) {
+		h.username, h.password = "contract-user", randomString()
+		hash, err := runtime.HashPassword(runtime.Secret(h.password))
+		if err != nil {
+			t.Fatalf("contract: %v", err)
+		}
+		users, err = runtime.NewMemoryUsers(runtime.User{Subject: "contract-subject", Username: h.username, PasswordHash: hash,
+			Claims: runtime.UserClaims{Name: "Contract User", Email: "contract@example.test"}})
+		if err != nil {
+			t.Fatalf("contract: %v", err)
+		}
+	}
+	if users != nil && h.username != "" {
+		sub, ok, err := users.Authenticate(context.Background(), h.username, runtime.Secret(h.password))
+		if err != nil || !ok {
+			t.Fatalf("contract: Options: user %q does not sign in with the password given (ok=%v, err=%v)", h.username, ok, err)
+		}
+		h.subject = sub
+	}
+
+	h.ts = httptest.NewUnstartedServer(nil)
+	h.issuer = "http://" + h.ts.Listener.Addr().String()
+	h.srv, err = runtime.NewServer(runtime.Config{
+		Clients: clients,
+		Users:   users,
+		Issuer:  h.issuer,
+		Logger:  slog.New(slog.DiscardHandler),
+	}, s.Settings, s.Flows)
+	if err != nil {
+		t.Fatalf("contract: the spec's server does not start: %v", err)
+	}
+	h.ua = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	h.ts.Config.Handler = h.srv
+	h.ts.Start()
+	t.Cleanup(h.ts.Close)
+	return h
+}
+
+// run runs one check, or skips it as the Options say.
+func (h *harness) run(t *testing.T, name string, check func(*testing.T, *harness)) {
+	t.Helper()
+	if why, ok := h.suite.Options.Skip[name]; ok {
+		t.Skipf("skipped by Options.Skip: %s", why)
+	}
+	check(t, h)
+}
+
+// userOnlyScope reports whether a scope only makes sense with an end user
+// (OpenID Connect's scopes, RFC 6749 has none): a client credentials
+// request for it is refused or meaningless.
+func userOnlyScope(sc string) bool {
+	switch sc {
+	case "openid", "profile", "email", "address", "phone", "offline_access":
+		return true
+	}
+	return false
+}
+
+// publicGrant reports whether a public client may use the token flow of
+// grant type g.
+func publicGrant(fl runtime.Flows, g oauth.GrantType) bool {
+	for _, reg := range fl.Token {
+		if reg.Wire == string(g) {
+			return reg.Grant.Clients != flowkit.ConfidentialClients
+		}
+	}
+	return false
+}
+
+// randomString is 256 random bits, base64url.
+func randomString() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never returns an error (Go 1.24+)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// path is the URL of the endpoint with the id ("oauth-token", ...).
+func (h *harness) url(id string) string {
+	return h.issuer + h.srv.Settings().Paths[id]
+}
+
+// reply is an HTTP response, read.
+type reply struct {
+	req    string // "POST /oauth2/token", for messages
+	status int
+	header http.Header
+	body   []byte
+}
+
+// json decodes the body into v; a body that is not JSON fails the test.
+func (r reply) json(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("%s answered %d with a body that is not JSON (%v): %.300s", r.req, r.status, err, r.body)
+	}
+}
+
+// auth is how a request authenticates its client.
+type auth struct {
+	c *client
+	// secret replaces the client's secret when set.
+	secret string
+	// method replaces the client's method when set.
+	method oauth.ClientAuthMethod
+}
+
+// as is the authentication of c by its registered method.
+func as(c *client) auth { return auth{c: c} }
+
+// post sends a form to the endpoint with the id, authenticated as a says.
+func (h *harness) post(t *testing.T, id string, form url.Values, a auth, header ...string) reply {
+	t.Helper()
+	form = cloneValues(form)
+	var user, pass string
+	if a.c != nil {
+		secret, method := a.c.secret, a.c.method
+		if a.secret != "" {
+			secret = a.secret
+		}
+		if a.method != "" {
+			method = a.method
+		}
+		switch method {
+		case oauth.AuthClientSecretBasic:
+			user, pass = url.QueryEscape(a.c.id), url.QueryEscape(secret)
+		case oauth.AuthClientSecretPost:
+			form.Set("client_id", a.c.id)
+			form.Set("client_secret", secret)
+		default:
+			form.Set("client_id", a.c.id)
+		}
+	}
+	req, err := http.NewRequest(http.MethodPost, h.url(id), strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	if user != "" {
+		req.SetBasicAuth(user, pass)
+	}
+	return h.do(t, h.ua, req)
+}
+
+// get sends a GET, with a bearer token when one is given.
+func (h *harness) get(t *testing.T, u, bearer string) reply {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	return h.do(t, h.ua, req)
+}
+
+func (h *harness) do(t *testing.T, hc *http.Client, req *http.Request) reply {
+	t.Helper()
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	return reply{req: req.Method + " " + req.URL.Path, status: resp.StatusCode, header: resp.Header, body: body}
+}
+
+// browser is a user agent with cookies that stops at every redirect.
+func browser(t *testing.T) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func cloneValues(v url.Values) url.Values {
+	c := url.Values{}
+	for k, vs := range v {
+		c[k] = slices.Clone(vs)
+	}
+	return c
+}
+
+// oauthError is an error response's body (RFC 6749 §5.2).
+type oauthError struct {
+	Error       string `json:"error"`
+	Description string `json:"error_description"`
+}
+
+// wantError checks that r is the OAuth error code with the status, as JSON
+// that no cache keeps (RFC 6749 §5.2; §5.1 for Cache-Control), and returns
+// it. rule names what the request broke, for the message.
+func wantError(t *testing.T, rule string, r reply, status int, code string) oauthError {
+	t.Helper()
+	var e oauthError
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("%s: %s answered %d with Content-Type %q, want the %s error as application/json (RFC 6749 §5.2): %.300s", rule, r.req, r.status, ct, code, r.body)
+	}
+	r.json(t, &e)
+	if r.status != status || e.Error != code {
+		t.Fatalf("%s: %s answered %d %q (%s), want %d %q", rule, r.req, r.status, e.Error, e.Description, status, code)
+	}
+	if !strings.Contains(r.header.Get("Cache-Control"), "no-store") {
+		t.Errorf("%s: %s: the %s error has Cache-Control %q, want no-store (RFC 6749 §5.1)", rule, r.req, code, r.header.Get("Cache-Control"))
+	}
+	return e
+}
