@@ -1,8 +1,9 @@
 // Package templates holds the text/template sources of the files oauthgen
 // writes once for people to own: the per-flow procedure stubs, procedures.go,
-// and what `oauthgen init` starts a package with: the spec of a preset,
-// generate.go, clients.yaml and serve/main.go. Machine-owned
-// code is built with jennifer instead.
+// contract_test.go (the setup of the generated contract test), and what
+// `oauthgen init` starts a package with: the spec of a preset, generate.go,
+// clients.yaml and serve/main.go. Machine-owned code is built with jennifer
+// instead.
 //
 // The sources are embedded in the binary; nothing is read from disk at run
 // time. Each function executes one template with typed data and, for Go
@@ -109,6 +110,10 @@ func Stub(d StubData) ([]byte, error) { return goFile("stub.go.tmpl", d) }
 
 // Procedures renders procedures.go.
 func Procedures(d ProceduresData) ([]byte, error) { return goFile("procedures.go.tmpl", d) }
+
+// ContractSetup renders contract_test.go, the setup of the generated
+// contract test; it has the data of procedures.go.
+func ContractSetup(d ProceduresData) ([]byte, error) { return goFile("contract_test.go.tmpl", d) }
 
 // GenerateFile renders generate.go.
 func GenerateFile(d GenerateData) ([]byte, error) { return goFile("generate.go.tmpl", d) }

@@ -15,7 +15,7 @@ func TestEveryTemplateIsUsed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "clients.yaml.tmpl generate.go.tmpl oauthgen.minimal.yaml.tmpl oauthgen.oidc.yaml.tmpl oauthgen.service.yaml.tmpl procedures.go.tmpl serve.go.tmpl stub.go.tmpl"
+	want := "clients.yaml.tmpl contract_test.go.tmpl generate.go.tmpl oauthgen.minimal.yaml.tmpl oauthgen.oidc.yaml.tmpl oauthgen.service.yaml.tmpl procedures.go.tmpl serve.go.tmpl stub.go.tmpl"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("templates = %s, want %s", got, want)
 	}
@@ -41,6 +41,7 @@ func TestGoFilesAreFormattedAndUserOwned(t *testing.T) {
 				Type:      "AuthorizeCode", Procedure: "AuthorizeCodeProcedure", Context: "AuthorizeCodeContext"})
 		},
 		"procedures": func() ([]byte, error) { return Procedures(ProceduresData{Package: "oauth"}) },
+		"contract":   func() ([]byte, error) { return ContractSetup(ProceduresData{Package: "oauth"}) },
 		"generate":   func() ([]byte, error) { return GenerateFile(GenerateData{Package: "oauth"}) },
 	}
 	for name, render := range outputs {

@@ -94,7 +94,7 @@ func mustGenerate(t *testing.T, dir string) string {
 func TestGenerateThenDiffIsClean(t *testing.T) {
 	dir := project(t, minimalSpec)
 	stdout := mustGenerate(t, dir)
-	if got := listDir(t, filepath.Join(dir, "oauth")); got != "client_credentials.go oauthgen_flow_client_credentials.gen.go oauthgen_server.gen.go procedures.go" {
+	if got := listDir(t, filepath.Join(dir, "oauth")); got != "client_credentials.go contract_test.go oauthgen_contract.gen_test.go oauthgen_flow_client_credentials.gen.go oauthgen_server.gen.go procedures.go" {
 		t.Errorf("output = %s", got)
 	}
 	if !strings.Contains(stdout, "scaffolded  oauth/client_credentials.go") {

@@ -111,7 +111,7 @@ type result struct {
 }
 
 // files is the writer's view of oauthgen's files.
-var files = writer.Config{Pattern: emit.FilePattern, Header: emit.Header}
+var files = writer.Config{Patterns: emit.FilePatterns, Header: emit.Header}
 
 // pipeline runs every stage but the writer's Apply: it reads the output
 // directory and decides what to change. When rendering fails and dump is

@@ -44,6 +44,7 @@ var headerRe = regexp.MustCompile(`^// Code generated .* DO NOT EDIT\.$`)
 func TestFilesShape(t *testing.T) {
 	out := files(t, fixture.Full())
 	want := []string{
+		"oauthgen_contract.gen_test.go",
 		"oauthgen_flow_authorization_code.gen.go",
 		"oauthgen_flow_client_credentials.gen.go",
 		"oauthgen_flow_magic_link.gen.go",
@@ -112,8 +113,8 @@ func TestFilesDeterministic(t *testing.T) {
 
 func TestDisabledFlowsProduceNoCode(t *testing.T) {
 	out := files(t, fixture.Spec("oauth-token-client-credentials"))
-	if len(out) != 2 {
-		t.Errorf("files = %d, want 2", len(out))
+	if len(out) != 3 {
+		t.Errorf("files = %d, want 3", len(out))
 	}
 	for name, src := range out {
 		for _, id := range []string{"AuthorizationCode", "RefreshToken", "MagicLink", "strconv"} {

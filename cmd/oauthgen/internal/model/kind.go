@@ -51,3 +51,16 @@ func (k Kind) String() string {
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
+
+// ContractType is the kind's name in runtime/contract's Property.Type.
+func (k Kind) ContractType() string {
+	switch k {
+	case KindSecret:
+		return "Secret"
+	case KindDuration:
+		return "duration"
+	case KindURL:
+		return "url"
+	}
+	return k.String()
+}

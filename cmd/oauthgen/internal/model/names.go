@@ -58,3 +58,10 @@ func lowerFirst(s string) string {
 	}
 	return string(r)
 }
+
+// ContractSetup is the function of the team's contract_test.go that the
+// generated contract test calls for the procedures and options of its run.
+const ContractSetup = "contractSetup"
+
+// ContractTest is the generated contract test's function.
+const ContractTest = "TestOAuthgenContract"

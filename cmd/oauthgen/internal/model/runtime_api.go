@@ -10,6 +10,9 @@ package model
 const (
 	RuntimePath = "github.com/oauthgen/oauthgen/runtime"
 	FlowkitPath = "github.com/oauthgen/oauthgen/runtime/flowkit"
+	// ContractPath is the package of the protocol checks the generated
+	// test runs.
+	ContractPath = "github.com/oauthgen/oauthgen/runtime/contract"
 )
 
 // GenVersion is the version of the runtime's generated-code API this
@@ -26,6 +29,7 @@ type Ident struct {
 
 func rt(name string) Ident { return Ident{RuntimePath, name} }
 func fk(name string) Ident { return Ident{FlowkitPath, name} }
+func ct(name string) Ident { return Ident{ContractPath, name} }
 
 // RuntimeAPI names what generated code uses of the runtime's packages
 // beyond any one endpoint: the version guard, the server wiring and the
@@ -54,6 +58,10 @@ type RuntimeAPI struct {
 	Validate, InvalidParameter, ParseURLParam Ident
 	// EncodeData and DecodeData carry the spec's code data on a code.
 	EncodeData, DecodeData Ident
+	// ContractRun runs the protocol checks of a ContractSuite, which lists
+	// the spec's properties as ContractProperty values; ContractOptions
+	// are what the team's setup returns with its procedures.
+	ContractRun, ContractSuite, ContractProperty, ContractOptions Ident
 }
 
 // redeemedDoc says what the token endpoint has checked of a flow's
@@ -157,6 +165,10 @@ func runtimeAPI() RuntimeAPI {
 		ParseURLParam:    fk("ParseURLParam"),
 		EncodeData:       fk("EncodeData"),
 		DecodeData:       fk("DecodeData"),
+		ContractRun:      ct("Run"),
+		ContractSuite:    ct("Suite"),
+		ContractProperty: ct("Property"),
+		ContractOptions:  ct("Options"),
 	}
 }
 

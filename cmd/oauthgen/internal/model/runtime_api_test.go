@@ -18,7 +18,7 @@ import (
 var loadRuntime = sync.OnceValues(func() (map[string]*types.Package, error) {
 	imp := importer.ForCompiler(token.NewFileSet(), "source", nil)
 	pkgs := map[string]*types.Package{}
-	for _, path := range []string{RuntimePath, FlowkitPath} {
+	for _, path := range []string{RuntimePath, FlowkitPath, ContractPath} {
 		pkg, err := imp.Import(path)
 		if err != nil {
 			return nil, fmt.Errorf("type-check %s: %w", path, err)
@@ -95,6 +95,10 @@ func TestRuntimeAPIAgreesWithRuntime(t *testing.T) {
 	}
 	isConst(api.MinVersion, nil)
 	isConst(api.MaxVersion, nil)
+	isFunc(api.ContractRun)
+	hasFields(t, isType(api.ContractSuite), "Settings", "Flows", "Properties", "Options")
+	hasFields(t, isType(api.ContractProperty), "Flow", "Name", "Source", "Type", "Validate")
+	isType(api.ContractOptions)
 	if gv := lookup(t, pkgs, fk("GenVersion")); gv != nil {
 		if v := gv.(*types.Const).Val().String(); v != "3" || GenVersion != 3 {
 			t.Errorf("flowkit.GenVersion = %s, the generator's GenVersion = %d", v, GenVersion)

@@ -17,6 +17,10 @@ import (
 // ProceduresFile is the user-owned file declaring type Procedures.
 const ProceduresFile = "procedures.go"
 
+// ContractSetupFile is the user-owned test file declaring the setup of the
+// generated contract test (model.ContractSetup).
+const ContractSetupFile = "contract_test.go"
+
 // Plan is what the scaffold stage decided.
 type Plan struct {
 	// Create are the user-owned files to create, by name. Each is missing
@@ -66,8 +70,10 @@ func Build(m *model.Model, pkg *Package) (*Plan, error) {
 			}
 		}
 	}
-	if pkg.Files[ProceduresFile] {
-		p.Existing = append(p.Existing, ProceduresFile)
+	for _, f := range []string{ProceduresFile, ContractSetupFile} {
+		if pkg.Files[f] {
+			p.Existing = append(p.Existing, f)
+		}
 	}
 	for _, f := range m.Flows {
 		if pkg.Files[f.Names.StubFile] && f.Names.StubFile != ProceduresFile {
@@ -86,6 +92,13 @@ func Build(m *model.Model, pkg *Package) (*Plan, error) {
 			return nil, err
 		}
 		p.Create[ProceduresFile] = src
+	}
+	if !pkg.Files[ContractSetupFile] && !pkg.TestFuncs[model.ContractSetup] {
+		src, err := templates.ContractSetup(templates.ProceduresData{Package: m.Package})
+		if err != nil {
+			return nil, err
+		}
+		p.Create[ContractSetupFile] = src
 	}
 	for _, f := range m.Flows {
 		if !p.needsStub(m, f, pkg) {

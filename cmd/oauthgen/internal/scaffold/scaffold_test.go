@@ -66,7 +66,7 @@ func (p *ClientCredentials) GenerateToken(ctx context.Context, c *ClientCredenti
 
 func TestBuildCreatesMissingStubs(t *testing.T) {
 	p := plan(t, fixture.Full(), fstest.MapFS{})
-	if got := names(p); got != "authorization_code.go client_credentials.go magic_link.go procedures.go refresh_token.go" {
+	if got := names(p); got != "authorization_code.go client_credentials.go contract_test.go magic_link.go procedures.go refresh_token.go" {
 		t.Errorf("creates %s", got)
 	}
 	if len(p.Diagnostics) != 0 {
@@ -115,19 +115,22 @@ func TestBuildSkipsExistingStubs(t *testing.T) {
 		{"file exists, even without the type", fstest.MapFS{
 			"client_credentials.go": file("package oauth\n"),
 			"procedures.go":         file("package oauth\n\ntype Procedures struct{}\n"),
+			"contract_test.go":      file("package oauth\n"),
 		}, "authorization_code.go refresh_token.go"},
 		{"type declared in another file", fstest.MapFS{
-			"cc.go":    file(stubCC),
-			"deps.go":  file("package oauth\n\ntype Procedures struct{ DB string }\n"),
-			"other.go": file("package oauth\n\ntype (\n\tRefreshToken struct{}\n\tunrelated int\n)\n"),
+			"cc.go":         file(stubCC),
+			"deps.go":       file("package oauth\n\ntype Procedures struct{ DB string }\n"),
+			"other.go":      file("package oauth\n\ntype (\n\tRefreshToken struct{}\n\tunrelated int\n)\n"),
+			"setup_test.go": file("package oauth\n\nfunc contractSetup(t *testing.T) (*Procedures, contract.Options) { return nil, contract.Options{} }\n"),
 		}, "authorization_code.go"},
 		{"generated files and tests are not scanned", fstest.MapFS{
 			"oauthgen_server.gen.go": file("package oauth\n\ntype Procedures struct{}\ntype ClientCredentials struct{}\n"),
 			"x_test.go":              file("package oauth\n\ntype RefreshToken struct{}\n"),
-		}, "authorization_code.go client_credentials.go procedures.go refresh_token.go"},
+			"y_test.go":              file("package oauth_test\n\nfunc contractSetup() {}\n"),
+		}, "authorization_code.go client_credentials.go contract_test.go procedures.go refresh_token.go"},
 		{"a non-Go file of the stub's name blocks it", fstest.MapFS{
 			"refresh_token.go": &fstest.MapFile{Mode: fs.ModeDir | 0o755},
-		}, "authorization_code.go client_credentials.go procedures.go"},
+		}, "authorization_code.go client_credentials.go contract_test.go procedures.go"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -169,7 +172,7 @@ func (Exchange) GenerateToken(ctx context.Context, c *AuthorizationCodeContext) 
 	if got != want {
 		t.Errorf("diagnostics:\n%s\nwant\n%s", got, want)
 	}
-	if names(p) != "refresh_token.go" {
+	if names(p) != "contract_test.go refresh_token.go" {
 		t.Errorf("creates %s", names(p))
 	}
 }
@@ -219,14 +222,14 @@ func TestScanMissingDirectory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if names(p) != "client_credentials.go procedures.go" {
+	if names(p) != "client_credentials.go contract_test.go procedures.go" {
 		t.Errorf("creates %s", names(p))
 	}
 }
 
 func TestBuildCreatesOIDCStubs(t *testing.T) {
 	p := plan(t, fixture.OIDC(), fstest.MapFS{})
-	if got := names(p); got != "authorization_code.go authorize_code.go procedures.go user_info.go" {
+	if got := names(p); got != "authorization_code.go authorize_code.go contract_test.go procedures.go user_info.go" {
 		t.Errorf("creates %s", got)
 	}
 	for name, wants := range map[string][]string{

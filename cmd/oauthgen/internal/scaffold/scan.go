@@ -11,7 +11,6 @@ import (
 	"go/scanner"
 	"go/token"
 	"io/fs"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -33,6 +32,10 @@ type Package struct {
 	Clauses []Clause
 	// Problems are files that could not be read or parsed.
 	Problems spec.Diagnostics
+	// TestFuncs are the functions (not methods) declared in the package's
+	// own test files, which are scanned for nothing else: a test file that
+	// does not parse is the go command's to report.
+	TestFuncs map[string]bool
 }
 
 // Procedure is a method M(ctx, c *XContext) of some type: the shape of
@@ -68,7 +71,7 @@ const (
 // path.Join(display, name). A missing directory is an empty package. Test
 // files and oauthgen's own files are not scanned.
 func Scan(fsys fs.FS, display string) (*Package, error) {
-	pkg := &Package{Files: map[string]bool{}, Types: map[string]spec.Pos{}}
+	pkg := &Package{Files: map[string]bool{}, Types: map[string]spec.Pos{}, TestFuncs: map[string]bool{}}
 	entries, err := fs.ReadDir(fsys, ".")
 	if errors.Is(err, fs.ErrNotExist) {
 		return pkg, nil
@@ -80,10 +83,11 @@ func Scan(fsys fs.FS, display string) (*Package, error) {
 	for _, e := range entries {
 		name := e.Name()
 		pkg.Files[name] = true
-		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+		if e.IsDir() || !strings.HasSuffix(name, ".go") || emit.MachineFile(name) {
 			continue
 		}
-		if ok, _ := path.Match(emit.FilePattern, name); ok {
+		if strings.HasSuffix(name, "_test.go") {
+			pkg.scanTest(fsys, fset, name)
 			continue
 		}
 		shown := filepath.Join(display, name)
@@ -103,6 +107,24 @@ func Scan(fsys fs.FS, display string) (*Package, error) {
 		pkg.collect(fset, f)
 	}
 	return pkg, nil
+}
+
+// scanTest records the functions of a test file of the package itself
+// (not of an external _test package).
+func (pkg *Package) scanTest(fsys fs.FS, fset *token.FileSet, name string) {
+	src, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return
+	}
+	f, _ := parser.ParseFile(fset, name, src, parser.SkipObjectResolution)
+	if f == nil || strings.HasSuffix(f.Name.Name, "_test") {
+		return
+	}
+	for _, decl := range f.Decls {
+		if fd, ok := decl.(*ast.FuncDecl); ok && fd.Recv == nil {
+			pkg.TestFuncs[fd.Name.Name] = true
+		}
+	}
 }
 
 func pos(fset *token.FileSet, p token.Pos) spec.Pos {

@@ -73,8 +73,8 @@ func (c Change) Stale() bool { return c.Kind != Unchanged && c.Kind != Foreign &
 
 // Config names what is oauthgen's.
 type Config struct {
-	// Pattern matches machine-owned file names, in path.Match syntax.
-	Pattern string
+	// Patterns match machine-owned file names, in path.Match syntax.
+	Patterns []string
 	// Header is the exact first line of every machine-owned file.
 	Header string
 }
@@ -86,8 +86,8 @@ type Config struct {
 func (c Config) Plan(dir string, machine, scaffolds map[string][]byte) ([]Change, error) {
 	var changes []Change
 	for name, content := range machine {
-		if ok, err := path.Match(c.Pattern, name); err != nil || !ok {
-			return nil, fmt.Errorf("machine-owned file %s does not match %s", name, c.Pattern)
+		if !c.machine(name) {
+			return nil, fmt.Errorf("machine-owned file %s does not match %s", name, strings.Join(c.Patterns, " or "))
 		}
 		old, err := os.ReadFile(filepath.Join(dir, name))
 		switch {
@@ -130,7 +130,7 @@ func (c Config) Plan(dir string, machine, scaffolds map[string][]byte) ([]Change
 		if _, ok := machine[name]; ok || e.IsDir() {
 			continue
 		}
-		if ok, _ := path.Match(c.Pattern, name); !ok {
+		if !c.machine(name) {
 			continue
 		}
 		old, err := os.ReadFile(filepath.Join(dir, name))
@@ -145,6 +145,16 @@ func (c Config) Plan(dir string, machine, scaffolds map[string][]byte) ([]Change
 	}
 	slices.SortFunc(changes, func(a, b Change) int { return strings.Compare(a.Name, b.Name) })
 	return changes, nil
+}
+
+// machine reports whether name is the name of a machine-owned file.
+func (c Config) machine(name string) bool {
+	for _, p := range c.Patterns {
+		if ok, err := path.Match(p, name); err == nil && ok {
+			return true
+		}
+	}
+	return false
 }
 
 // ours reports whether content starts with the header line.
