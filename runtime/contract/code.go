@@ -67,10 +67,10 @@ func (h *harness) userScope() oauth.ScopeSet {
 func (h *harness) authorize(t *testing.T, ua *http.Client, c *client, pkce bool) authorization {
 	t.Helper()
 	a := authorization{verifier: randomString() + randomString(), nonce: randomString(), scope: h.userScope(), client: c}
-	q := url.Values{
+	q := h.withValues(h.suite.Flows.Authorize.ID, url.Values{
 		"response_type": {"code"}, "client_id": {c.id}, "redirect_uri": {redirectURI},
 		"scope": {a.scope.String()}, "state": {"contract-state"}, "nonce": {a.nonce},
-	}
+	})
 	if pkce {
 		sum := sha256.Sum256([]byte(a.verifier))
 		q.Set("code_challenge", base64.RawURLEncoding.EncodeToString(sum[:]))
@@ -125,6 +125,18 @@ func (h *harness) authorize(t *testing.T, ua *http.Client, c *client, pkce bool)
 	}
 	t.Fatalf("the authorization endpoint did not come back to the client after 10 steps")
 	return a
+}
+
+// authorizeQuery is an authorization request of client c that passes
+// every check before the flow's properties: PKCE, a scope, state, and
+// valid values of the flow's required properties.
+func (h *harness) authorizeQuery(c *client, flow string) url.Values {
+	sum := sha256.Sum256([]byte(randomString()))
+	return h.withValues(flow, url.Values{
+		"response_type": {"code"}, "client_id": {c.id}, "redirect_uri": {redirectURI},
+		"scope": {h.userScope().String()}, "state": {"contract-state"},
+		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"},
+	})
 }
 
 // code is the code of an authorization, which must have one.
@@ -291,10 +303,8 @@ func checkPublicPKCE(t *testing.T, h *harness) {
 // gets an error page, never a redirect to it (RFC 6749 §4.1.2.1,
 // RFC 9700 §4.1.3).
 func checkUnregisteredRedirect(t *testing.T, h *harness) {
-	c := h.confidential[0]
-	sum := sha256.Sum256([]byte(randomString()))
-	q := url.Values{"response_type": {"code"}, "client_id": {c.id}, "redirect_uri": {"https://attacker.example.test/cb"},
-		"state": {"contract-state"}, "code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"}}
+	q := h.authorizeQuery(h.confidential[0], h.suite.Flows.Authorize.ID)
+	q.Set("redirect_uri", "https://attacker.example.test/cb")
 	r := h.get(t, h.url("oauth-authorize")+"?"+q.Encode(), "")
 	if loc := r.header.Get("Location"); strings.Contains(loc, "attacker.example.test") {
 		t.Fatalf("RFC 6749 §4.1.2.1: the authorization endpoint redirected to an unregistered redirect URI: %s", loc)

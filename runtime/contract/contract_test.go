@@ -53,28 +53,88 @@ func suite(p procedure) contract.Suite {
 	}
 }
 
+// signInSuite is a sign-in server: the code flow through the login and
+// consent pages, refresh tokens, userinfo; code is its token procedure
+// for codes, info its userinfo procedure.
+func signInSuite(code procedure, info userInfo) contract.Suite {
+	user := runtime.TokenPolicy{AccessFormat: runtime.FormatJWT, AccessTTL: 10 * time.Minute, IssueRefresh: true, RotateRefresh: true,
+		RefreshTTL: 24 * time.Hour, RefreshIdleTTL: time.Hour, CodeTTL: time.Minute}
+	grant := func(c flowkit.Credential) flowkit.GrantPolicy {
+		return flowkit.GrantPolicy{Clients: flowkit.AnyClients, Credential: c, Scope: flowkit.ScopeFromGrant,
+			Resources: flowkit.ResourcesFromGrant, EndUser: flowkit.EndUserOfGrant}
+	}
+	return contract.Suite{
+		Settings: runtime.Settings{
+			Issuer:      "http://127.0.0.1:8080",
+			AuthMethods: []string{"client_secret_basic", "none"},
+			Scopes:      []runtime.ScopeInfo{{Name: "openid"}, {Name: "offline_access"}, {Name: "read"}, {Name: "write"}},
+			RequirePKCE: true,
+		},
+		Flows: runtime.Flows{
+			Token: []runtime.Registration[runtime.TokenFlow]{
+				{ID: "oauth-token-authorization-code", Wire: "authorization_code", Policy: user, Grant: grant(flowkit.CodeCredential), Flow: code},
+				{ID: "oauth-token-refresh", Wire: "refresh_token", Policy: user, Grant: grant(flowkit.RefreshCredential), Flow: procedure{}},
+			},
+			Authorize: &runtime.Registration[runtime.AuthorizeFlow]{ID: "oauth-authorize-authorization-code", Wire: "code",
+				Policy: runtime.TokenPolicy{CodeTTL: time.Minute}, Flow: authorize{}},
+			UserInfo: &runtime.Registration[runtime.UserInfoFlow]{ID: "openid-userinfo", Flow: info},
+		},
+	}
+}
+
+// authorize is the default authorization procedure.
+type authorize struct{}
+
+func (authorize) Prepare(a *runtime.AuthorizeContext) (func(context.Context) (*runtime.AuthorizeResponse, error), error) {
+	return a.Default, nil
+}
+
+// userInfo is the default userinfo procedure.
+type userInfo struct{}
+
+func (userInfo) Prepare(c *runtime.UserInfoContext) (func(context.Context) (*runtime.UserInfoResponse, error), error) {
+	return c.Default, nil
+}
+
 // broken are procedures that each break one rule, with what the suite
 // says about it. (A procedure cannot drop sub, change token_type or
-// expires_in: the runtime sets those whatever the procedure does.)
+// expires_in, or answer userinfo for another user: the runtime sets or
+// refuses those whatever the procedure does.)
 var broken = map[string]struct {
 	p    procedure
 	want string
+	// suite builds the suite from p; nil means suite.
+	suite func(procedure) contract.Suite
 }{
 	"scope_the_client_may_not_have": {
 		procedure{after: func(r *runtime.TokenResponse) { r.Scope = append(r.Scope, "admin") }},
 		`RFC 6749 §3.3: the token's scope "read admin" has "admin", which client contract-client-secret-basic may not have`,
+		nil,
 	},
 	"access_token_scope_the_client_may_not_have": {
 		procedure{before: func(t *runtime.TokenContext) { t.Defaults.Access.Scope = append(t.Defaults.Access.Scope, "admin") }},
 		`RFC 9068 §2.2.3, RFC 6749 §3.3: the access token's scope claim "read admin" has "admin", which client contract-client-secret-basic may not have`,
+		nil,
 	},
 	"refresh_token_for_the_client_itself": {
 		procedure{after: func(r *runtime.TokenResponse) { r.RefreshToken = "contract" }},
 		"RFC 6749 §4.4.3: the client_credentials response has a refresh token",
+		nil,
+	},
+	"access_token_of_another_user": {
+		procedure{before: func(t *runtime.TokenContext) { t.Defaults.Access.Subject = "someone-else" }},
+		`RFC 9068 §2.2: the access token's sub is "someone-else", want the end user's, "contract-subject"`,
+		func(p procedure) contract.Suite { return signInSuite(p, userInfo{}) },
+	},
+	"scope_beyond_the_grant": {
+		procedure{after: func(r *runtime.TokenResponse) { r.Scope = append(r.Scope, "write") }},
+		`RFC 6749 §3.3, §6: the token's scope "openid offline_access read write" has "write", which the request (or the grant) did not have`,
+		func(p procedure) contract.Suite { return signInSuite(p, userInfo{}) },
 	},
 	"property_without_its_name": {
 		procedure{}, // Prepare's error names tenant; this one's property is "region"
 		"does not name the parameter region",
+		nil,
 	},
 }
 
@@ -105,7 +165,11 @@ func TestBroken(t *testing.T) {
 	if name == "" {
 		t.Skip("run by TestBrokenProcedureFails")
 	}
-	s := suite(broken[name].p)
+	b := broken[name]
+	s := suite(b.p)
+	if b.suite != nil {
+		s = b.suite(b.p)
+	}
 	if name == "property_without_its_name" {
 		s.Properties = []contract.Property{{Flow: "oauth-token-client-credentials", Name: "region", Source: "form", Type: "int"}}
 		s.Flows.Token[0].Flow = renamed{}
@@ -130,4 +194,5 @@ func TestCorrectServerPasses(t *testing.T) {
 		t.Skip("the child process runs TestBroken")
 	}
 	contract.Run(t, suite(procedure{}))
+	t.Run("sign-in", func(t *testing.T) { contract.Run(t, signInSuite(procedure{}, userInfo{})) })
 }

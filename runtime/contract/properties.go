@@ -118,23 +118,25 @@ func required(v *validator.Validate, p Property) bool {
 	return tried && !ok
 }
 
-// withValues adds to form a valid value of every required form property
+// withValues adds to form a valid value of every required form (or query)
+// property
 // of the flow, so that the request is refused, if at all, for another
 // reason.
 func (h *harness) withValues(flow string, form url.Values) url.Values {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	for _, p := range h.suite.Properties {
-		if p.Flow == flow && p.Source == "form" && form.Get(p.Name) == "" && required(v, p) {
+		if p.Flow == flow && (p.Source == "form" || p.Source == "query") && form.Get(p.Name) == "" && required(v, p) {
 			form.Set(p.Name, h.validValue(v, p))
 		}
 	}
 	return form
 }
 
-// checkProperties: at the token endpoint, a custom property that is
-// missing while required, does not parse as its type, or fails its
-// validate rule is invalid_request naming the parameter, before the
-// procedure runs (RFC 6749 §5.2).
+// checkProperties: a custom property that is missing while required, does
+// not parse as its type, or fails its validate rule is invalid_request
+// naming the parameter, before the procedure runs: as JSON at the token
+// endpoint (RFC 6749 §5.2), at the redirect URI at the authorization
+// endpoint (RFC 6749 §4.1.2.1).
 func checkProperties(t *testing.T, h *harness) {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	for _, reg := range h.suite.Flows.Token {
@@ -151,50 +153,84 @@ func checkProperties(t *testing.T, h *harness) {
 				continue
 			}
 			t.Run(flow+"/"+p.Name, func(t *testing.T) {
-				send := func(value string) reply {
+				checkProperty(t, v, p, "RFC 6749 §5.2", func(value string) oauthError {
 					form, header := cloneValues(base), []string(nil)
-					if p.Source == "header" {
+					switch {
+					case p.Source == "header":
 						form.Del(p.Name)
 						if value != "" {
 							header = []string{p.Name, value}
 						}
-					} else if value == "" {
+					case value == "":
 						form.Del(p.Name)
-					} else {
+					default:
 						form.Set(p.Name, value)
 					}
-					return h.post(t, "oauth-token", form, as(h.other), header...)
-				}
-				named := func(rule string, r reply) {
-					t.Helper()
-					e := wantError(t, rule, r, http.StatusBadRequest, "invalid_request")
-					if !strings.Contains(e.Description, p.Name) {
-						t.Errorf("%s: the error_description %q does not name the parameter %s", rule, e.Description, p.Name)
-					}
-				}
-				if required(v, p) {
-					named("RFC 6749 §5.2 (the required parameter "+p.Name+" is missing)", send(""))
-				}
-				if bad, ok := unparsable[p.Type]; ok {
-					named("RFC 6749 §5.2 ("+p.Name+" is not a "+p.Type+")", send(bad))
-				}
-				if p.Validate == "" {
-					return
-				}
-				for _, probe := range probes[p.Type] {
-					val, parsed := typed(p.Type, probe)
-					if probe == "" || !parsed {
-						continue
-					}
-					if ok, tried := accepts(v, p.Validate, val); tried && !ok {
-						named("RFC 6749 §5.2 ("+p.Name+"="+strconv.Quote(probe)+" fails the rule "+p.Validate+")", send(probe))
-						return
-					}
-				}
-				t.Logf("no probe value fails the rule %q of %s: not sent", p.Validate, p.Name)
+					return wantError(t, "RFC 6749 §5.2", h.post(t, "oauth-token", form, as(h.other), header...), http.StatusBadRequest, "invalid_request")
+				})
 			})
 		}
 	}
+	if reg := h.suite.Flows.Authorize; reg != nil && len(h.confidential) > 0 {
+		for _, p := range h.suite.Properties {
+			if p.Flow != reg.ID || p.Source != "query" {
+				continue
+			}
+			t.Run("authorize/"+p.Name, func(t *testing.T) {
+				checkProperty(t, v, p, "RFC 6749 §4.1.2.1", func(value string) oauthError {
+					q := h.authorizeQuery(h.confidential[0], reg.ID)
+					if value == "" {
+						q.Del(p.Name)
+					} else {
+						q.Set(p.Name, value)
+					}
+					r := h.get(t, h.url("oauth-authorize")+"?"+q.Encode(), "")
+					u, err := url.Parse(r.header.Get("Location"))
+					if r.status/100 != 3 || err != nil || !strings.HasPrefix(u.String(), redirectURI) {
+						t.Fatalf("RFC 6749 §4.1.2.1: %s with %s=%q answered %d %q, want a redirect to the client with error=invalid_request", r.req, p.Name, value, r.status, r.header.Get("Location"))
+					}
+					e := oauthError{Error: u.Query().Get("error"), Description: u.Query().Get("error_description")}
+					if e.Error != "invalid_request" {
+						t.Fatalf("RFC 6749 §4.1.2.1: %s with %s=%q redirected with error=%q (%s), want invalid_request", r.req, p.Name, value, e.Error, e.Description)
+					}
+					return e
+				})
+			})
+		}
+	}
+}
+
+// checkProperty sends the values of p that its type or rule refuses, with
+// refusal, which fails the test unless the answer is invalid_request and
+// returns the error; each must name the parameter.
+func checkProperty(t *testing.T, v *validator.Validate, p Property, rfc string, refusal func(value string) oauthError) {
+	t.Helper()
+	named := func(why, value string) {
+		t.Helper()
+		if e := refusal(value); !strings.Contains(e.Description, p.Name) {
+			t.Errorf("%s (%s): the error_description %q does not name the parameter %s", rfc, why, e.Description, p.Name)
+		}
+	}
+	if required(v, p) {
+		named("the required parameter "+p.Name+" is missing", "")
+	}
+	if bad, ok := unparsable[p.Type]; ok {
+		named(p.Name+" is not a "+p.Type, bad)
+	}
+	if p.Validate == "" {
+		return
+	}
+	for _, probe := range probes[p.Type] {
+		val, parsed := typed(p.Type, probe)
+		if probe == "" || !parsed {
+			continue
+		}
+		if ok, tried := accepts(v, p.Validate, val); tried && !ok {
+			named(p.Name+"="+strconv.Quote(probe)+" fails the rule "+p.Validate, probe)
+			return
+		}
+	}
+	t.Logf("no probe value fails the rule %q of %s: not sent", p.Validate, p.Name)
 }
 
 // baseRequest is a token request of the flow that passes every check
