@@ -38,6 +38,7 @@ func Validate(s *Spec, c *Catalogue) error {
 	v.extensionGrants()
 	v.refreshConsistency()
 	v.offlineAccessConsistency()
+	v.refreshIssuerConsistency()
 	v.stems()
 	return v.diags.Err()
 }

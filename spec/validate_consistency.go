@@ -3,7 +3,10 @@ package spec
 // Cross-flow consistency: settings that only mean something when another
 // flow is enabled.
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // RefreshFlowEnabled reports whether s enables a catalogue flow of c that
 // redeems refresh tokens (policy credential refresh_token, RFC 6749 §6).
@@ -100,4 +103,87 @@ func (v *validation) offlineAccessConsistency() {
 // reportedAt reports whether some diagnostic is already at position p.
 func (v *validation) reportedAt(p Pos) bool {
 	return slices.ContainsFunc(v.diags, func(d Diagnostic) bool { return d.Pos == p })
+}
+
+// enabledFlows calls fn for every flow of the spec that the catalogue
+// serves, once each, with its catalogue entry.
+func (v *validation) enabledFlows(fn func(f Flow, cf *CatalogueFlow)) {
+	seen := map[string]bool{}
+	for _, f := range v.s.Flows {
+		cf := v.c.Flow(f.ID)
+		if cf == nil || cf.Status != StatusAvailable || seen[f.ID] {
+			continue
+		}
+		seen[f.ID] = true
+		fn(f, cf)
+	}
+}
+
+// issuesRefresh resolves issue_refresh_token over layers, the first set
+// one winning, as the model does (true by default).
+func issuesRefresh(layers ...*TokenSettings) bool {
+	for _, t := range layers {
+		if t.IssueRefreshToken != nil {
+			return *t.IssueRefreshToken
+		}
+	}
+	return true
+}
+
+// refreshIssuerConsistency reports a flow that redeems refresh tokens
+// (RFC 6749 §6) in a spec where no enabled flow issues one: every refresh
+// request would fail with invalid_grant, and discovery would advertise a
+// grant type no client can use. Issuers are the token flows and extension
+// grants other than the refresh flows whose issue_refresh_token resolves
+// to true (client_credentials never issues one, RFC 6749 §4.4.3).
+func (v *validation) refreshIssuerConsistency() {
+	if !RefreshFlowEnabled(v.s, v.c) {
+		return
+	}
+	var off []string // enabled flows that could issue refresh tokens, set not to
+	issued := false
+	v.enabledFlows(func(f Flow, cf *CatalogueFlow) {
+		if cf.Endpoint != ExtensionGrantEndpoint || cf.Policy.Credential == "refresh_token" {
+			return
+		}
+		if forced := cf.Defaults.IssueRefreshToken; forced != nil && !*forced {
+			return
+		}
+		if issuesRefresh(&cf.Defaults, &f.Tokens, &v.s.Tokens) {
+			issued = true
+		} else {
+			off = append(off, `flow "`+f.ID+`"`)
+		}
+	})
+	for _, g := range v.s.ExtensionGrants {
+		if issuesRefresh(&g.Tokens, &v.s.Tokens) {
+			issued = true
+		} else {
+			off = append(off, `extension grant "`+g.Name+`"`)
+		}
+	}
+	if issued {
+		return
+	}
+	var issuers []string
+	for _, cf := range v.c.Flows {
+		if cf.Status == StatusAvailable && cf.Endpoint == ExtensionGrantEndpoint && cf.Policy.Credential != "refresh_token" &&
+			(cf.Defaults.IssueRefreshToken == nil || *cf.Defaults.IssueRefreshToken) {
+			issuers = append(issuers, `"`+cf.ID+`"`)
+		}
+	}
+	v.enabledFlows(func(f Flow, cf *CatalogueFlow) {
+		if cf.Policy.Credential != "refresh_token" {
+			return
+		}
+		if len(off) > 0 {
+			v.report(f.Pos, CodeRequires,
+				"flow %q redeems refresh tokens, which no enabled flow issues: issue_refresh_token is false for %s; set it to true where refresh tokens are wanted, or remove this flow",
+				f.ID, strings.Join(off, ", "))
+			return
+		}
+		v.report(f.Pos, CodeRequires,
+			"flow %q redeems refresh tokens, which no enabled flow issues (RFC 6749 §6); enable flow %s or an extension grant, or remove this flow",
+			f.ID, orList(issuers))
+	})
 }

@@ -55,3 +55,41 @@ func TestRefreshConsistency(t *testing.T) {
 		})
 	}
 }
+
+// TestFlowDependencies: every cross-flow dependency the validator checks,
+// one case each way, with its exact diagnostic.
+func TestFlowDependencies(t *testing.T) {
+	const head = "version: 1\npackage: oauth\noutput: ./oauth\nissuer: https://as.example.com\n" +
+		"endpoints:\n  token:\n    auth_methods: [client_secret_basic]\n"
+	const noIssuer = `OG123 flow "oauth-token-refresh" redeems refresh tokens, which no enabled flow issues (RFC 6749 §6); enable flow "oauth-token-authorization-code" or an extension grant, or remove this flow`
+	for _, c := range []struct {
+		name, src, want string
+	}{
+		// The refresh_token flow needs a flow that issues refresh tokens.
+		{"refresh with client_credentials only", head + "flows:\n  oauth-token-client-credentials:\n  oauth-token-refresh:\n",
+			"x.yaml:10:3: " + noIssuer},
+		{"refresh alone", head + "flows:\n  oauth-token-refresh:\n", "x.yaml:9:3: " + noIssuer},
+		{"refresh with authorization_code", head + "flows:\n  oauth-token-authorization-code:\n  oauth-token-refresh:\n", ""},
+		{"refresh with an extension grant", head + "flows:\n  oauth-token-refresh:\n" +
+			"extension_grants:\n  magic_link:\n    grant_type: urn:example:magic\n", ""},
+		{"refresh with every issuer off", head + "tokens:\n  issue_refresh_token: false\nflows:\n  oauth-token-authorization-code:\n  oauth-token-refresh:\n" +
+			"extension_grants:\n  magic_link:\n    grant_type: urn:example:magic\n",
+			`x.yaml:12:3: OG123 flow "oauth-token-refresh" redeems refresh tokens, which no enabled flow issues: issue_refresh_token is false for flow "oauth-token-authorization-code", extension grant "magic_link"; set it to true where refresh tokens are wanted, or remove this flow`},
+		{"refresh with one issuer on", head + "tokens:\n  issue_refresh_token: false\nflows:\n  oauth-token-authorization-code:\n    tokens:\n      issue_refresh_token: true\n  oauth-token-refresh:\n", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := Parse("x.yaml", []byte(c.src))
+			if err != nil {
+				t.Fatalf("Parse:\n%v", err)
+			}
+			err = Validate(s, builtin(t))
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != c.want {
+				t.Errorf("Validate =\n%s\nwant\n%s", got, c.want)
+			}
+		})
+	}
+}

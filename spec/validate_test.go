@@ -76,15 +76,15 @@ func TestValidate(t *testing.T) {
 
 		{"format", head + "tokens:\n  access_token_format: paseto\n", []string{CodeTokenSetting}},
 		{"alg", head + "tokens:\n  signing_alg: HS256\n", []string{CodeTokenSetting}},
-		{"alg at flow level", head + "flows:\n  oauth-token-refresh:\n    tokens:\n      signing_alg: ES256\n", []string{CodeTokenSetting}},
+		{"alg at flow level", head + "flows:\n  oauth-token-authorization-code:\n    tokens:\n      signing_alg: ES256\n", []string{CodeTokenSetting}},
 		{"alg at grant level", grant("    tokens:\n      signing_alg: ES256\n"), []string{CodeTokenSetting}},
 		{"ttl zero", head + "tokens:\n  access_token_ttl: 0s\n", []string{CodeDuration}},
 		{"ttl negative", head + "tokens:\n  refresh_token_idle_ttl: -1m\n", []string{CodeDuration}},
 		{"code ttl 10m ok", head + "tokens:\n  code_ttl: 10m\n", nil},
 		{"code ttl over 10m", head + "tokens:\n  code_ttl: 10m1s\n", []string{CodeDuration}},
-		{"grace zero ok", head + "tokens:\n  refresh_grace: 0s\nflows:\n  oauth-token-refresh:\n", nil},
+		{"grace zero ok", head + "tokens:\n  refresh_grace: 0s\nflows:\n  oauth-token-authorization-code:\n  oauth-token-refresh:\n", nil},
 		{"grace negative", head + "tokens:\n  refresh_grace: -1s\n", []string{CodeDuration}},
-		{"flow ttl", head + "flows:\n  oauth-token-refresh:\n    tokens:\n      refresh_token_ttl: 0s\n", []string{CodeDuration}},
+		{"flow ttl", head + "flows:\n  oauth-token-authorization-code:\n  oauth-token-refresh:\n    tokens:\n      refresh_token_ttl: 0s\n", []string{CodeDuration}},
 		{"forced refresh", head + "flows:\n  oauth-token-client-credentials:\n    tokens:\n      issue_refresh_token: true\n", []string{CodeFlowSetting}},
 		{"forced refresh agrees", head + "flows:\n  oauth-token-client-credentials:\n    tokens:\n      issue_refresh_token: false\n", nil},
 
@@ -94,7 +94,7 @@ func TestValidate(t *testing.T) {
 		{"unknown flow", head + "flows:\n  oauth-token-foo:\n", []string{CodeUnknownFlow}},
 		{"planned flow", head + "flows:\n  oauth-token-device-code:\n", []string{CodePlannedFlow}},
 		{"planned non-token flow", head + "flows:\n  oauth-device-authorization:\n", []string{CodePlannedFlow}},
-		{"flow without token endpoint", noEndpoints + "flows:\n  oauth-token-refresh:\n", []string{CodeMissingEnd}},
+		{"flow without token endpoint", noEndpoints + "flows:\n  oauth-token-authorization-code:\n", []string{CodeMissingEnd}},
 		{"flow properties of unknown flow still checked", head + "flows:\n  nope:\n    properties:\n      type: {type: string, source: form}\n",
 			[]string{CodeUnknownFlow, CodeGoName}},
 

@@ -29,7 +29,10 @@ flows:
         description: The tenant the token is for.
 `
 
-const twoFlowSpec = minimalSpec + `  oauth-token-refresh: {}
+// twoFlowSpec adds a flow that stands on its own: the refresh_token flow
+// alone would be refused (OG123: client_credentials issues no refresh
+// token for it to redeem).
+const twoFlowSpec = minimalSpec + `  oauth-token-authorization-code: {}
 `
 
 func run(t *testing.T, args ...string) (int, string, string) {
@@ -230,10 +233,10 @@ func TestScaffoldIdempotence(t *testing.T) {
 	before := listDir(t, out)
 	writeFile(t, filepath.Join(dir, "oauthgen.yaml"), twoFlowSpec)
 	stdout := mustGenerate(t, dir)
-	if !strings.Contains(stdout, "scaffolded  oauth/refresh_token.go") || strings.Count(stdout, "scaffolded ") != 1 {
+	if !strings.Contains(stdout, "scaffolded  oauth/authorization_code.go") || strings.Count(stdout, "scaffolded ") != 1 {
 		t.Errorf("stdout = %q", stdout)
 	}
-	want := before + " oauthgen_flow_refresh_token.gen.go refresh_token.go"
+	want := before + " authorization_code.go oauthgen_flow_authorization_code.gen.go"
 	want = strings.Join(sortedFields(want), " ")
 	if got := listDir(t, out); got != want {
 		t.Errorf("files = %s\nwant    %s", got, want)
@@ -246,14 +249,14 @@ func TestScaffoldIdempotence(t *testing.T) {
 	// reported by generate and by diff.
 	writeFile(t, filepath.Join(dir, "oauthgen.yaml"), minimalSpec)
 	code, _, stderr := run(t, "-C", dir, "generate")
-	wantDiag := "oauth/refresh_token.go:16:24: OG301 procedure RefreshToken serves flow oauth-token-refresh which the spec no longer enables; its stub oauth/refresh_token.go can be deleted (generate never deletes your files)"
+	wantDiag := "oauth/authorization_code.go:16:29: OG301 procedure AuthorizationCode serves flow oauth-token-authorization-code which the spec no longer enables; its stub oauth/authorization_code.go can be deleted (generate never deletes your files)"
 	if code != 1 || !strings.Contains(stderr, wantDiag) {
 		t.Errorf("generate: exit %d, stderr:\n%s\nwant %s", code, stderr, wantDiag)
 	}
-	if _, err := os.Stat(filepath.Join(out, "refresh_token.go")); err != nil {
+	if _, err := os.Stat(filepath.Join(out, "authorization_code.go")); err != nil {
 		t.Errorf("orphaned stub deleted: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(out, "oauthgen_flow_refresh_token.gen.go")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(out, "oauthgen_flow_authorization_code.gen.go")); !os.IsNotExist(err) {
 		t.Errorf("stale generated file kept: %v", err)
 	}
 	code, stdout, stderr = run(t, "-C", dir, "diff")
