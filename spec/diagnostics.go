@@ -22,7 +22,10 @@ import (
 //	OG120  unknown flow type id
 //	OG121  flow type catalogued but not served by this version
 //	OG122  flow needs an endpoint the spec does not declare
-//	OG123  flow or setting needs another flow or a scope the spec does not enable or declare
+//	OG123  flow, setting, scope or endpoint needs another flow or a scope the spec does not enable or declare:
+//	       the authorize step without the token step, refresh settings or offline_access without the refresh_token
+//	       flow, the refresh_token flow with no flow issuing refresh tokens, openid with no flow having an end
+//	       user, id_token settings without openid, an endpoint declared without any of its flows
 //	OG125  token setting the flow does not allow (e.g. refresh tokens for client_credentials)
 //	OG130  invalid Go name: not an identifier, a keyword or predeclared identifier, a leading digit
 //	OG131  clashing Go names after case conversion
@@ -31,7 +34,7 @@ import (
 //	OG141  bad endpoint path
 //	OG142  bad issuer
 //	OG143  bad output directory
-//	OG144  bad client authentication methods
+//	OG144  bad client authentication methods, or only none with a flow that needs confidential clients or introspection
 //	OG145  bad token setting value (access_token_format, signing_alg)
 //	OG146  bad scope name
 //	OG147  text that cannot become a Go comment (contains "*/", a backtick or control characters)

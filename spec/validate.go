@@ -39,6 +39,9 @@ func Validate(s *Spec, c *Catalogue) error {
 	v.refreshConsistency()
 	v.offlineAccessConsistency()
 	v.refreshIssuerConsistency()
+	v.servedEndpoints()
+	v.confidentialConsistency()
+	v.openIDConsistency()
 	v.stems()
 	return v.diags.Err()
 }

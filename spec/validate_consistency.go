@@ -187,3 +187,101 @@ func (v *validation) refreshIssuerConsistency() {
 			f.ID, orList(issuers))
 	})
 }
+
+// servedEndpoints reports an endpoint the spec declares that serves
+// nothing: the runtime serves the authorization, userinfo, introspection
+// and revocation endpoints only with one of their flows enabled, so the
+// path and settings of one without would be silently ignored (a
+// require_pkce that never applies, say).
+func (v *validation) servedEndpoints() {
+	for _, e := range v.s.Endpoints.List {
+		ce := v.endpointBySpecKey(e.Key)
+		if ce == nil || ce.Status != StatusAvailable || ce.ID == ExtensionGrantEndpoint {
+			continue // unknown endpoints are reported by endpoints; the token endpoint is always served
+		}
+		var flows []string
+		enabled := false
+		for _, cf := range v.c.Flows {
+			if cf.Endpoint != ce.ID || cf.Status != StatusAvailable {
+				continue
+			}
+			flows = append(flows, `"`+cf.ID+`"`)
+			enabled = enabled || slices.ContainsFunc(v.s.Flows, func(f Flow) bool { return f.ID == cf.ID })
+		}
+		if len(flows) == 0 || enabled {
+			continue // an endpoint without flows (the JWK Set) is always served
+		}
+		v.report(e.Pos, CodeRequires,
+			"endpoints.%s is served only with flow %s, which the spec does not enable: its path and settings would do nothing; enable the flow or remove the endpoint",
+			e.Key, orList(flows))
+	}
+}
+
+// introspectionEndpoint is the catalogue endpoint whose callers must
+// authenticate with a credential (RFC 7662 §2.1).
+const introspectionEndpoint = "oauth-introspect"
+
+// confidentialConsistency reports the flows no client could use when the
+// token endpoint's auth_methods accept only none: a flow for confidential
+// clients (client_credentials, an extension grant without public_clients)
+// and introspection, whose callers must authenticate (RFC 7662 §2.1).
+func (v *validation) confidentialConsistency() {
+	te := v.s.Endpoints.Get(v.endpointOf(nil).SpecKey)
+	if te == nil || len(te.AuthMethods) == 0 || v.failed(join(join("endpoints", te.Key), "auth_methods")) ||
+		slices.ContainsFunc(te.AuthMethods, func(m string) bool { return m != "none" }) {
+		return
+	}
+	at := lineRef(v.at(join(join("endpoints", te.Key), "auth_methods"), te.Pos))
+	const fix = "add client_secret_basic or client_secret_post to it, or remove the %s"
+	v.enabledFlows(func(f Flow, cf *CatalogueFlow) {
+		switch {
+		case cf.Endpoint == introspectionEndpoint:
+			v.report(f.Pos, CodeAuthMethods,
+				"flow %q needs callers that authenticate with a secret (RFC 7662 §2.1), and endpoints.%s.auth_methods%s accepts only none; "+fix,
+				f.ID, te.Key, at, "flow")
+		case cf.Policy.Clients == "confidential":
+			v.report(f.Pos, CodeAuthMethods,
+				"flow %q is for confidential clients, and endpoints.%s.auth_methods%s accepts only none, so no client could use it; "+fix,
+				f.ID, te.Key, at, "flow")
+		}
+	})
+	for _, g := range v.s.ExtensionGrants {
+		if !g.PublicClients {
+			v.report(g.Pos, CodeAuthMethods,
+				"extension grant %q is for confidential clients (public_clients is false), and endpoints.%s.auth_methods%s accepts only none, so no client could use it; "+fix,
+				g.Name, te.Key, at, "grant")
+		}
+	}
+}
+
+// openIDConsistency reports the openid scope in a spec where no enabled
+// flow has an end user: ID tokens are about an end user (OIDC Core §2), so
+// none would ever be issued, yet discovery would advertise an OpenID
+// Provider.
+func (v *validation) openIDConsistency() {
+	i := slices.IndexFunc(v.s.Scopes, func(sc Scope) bool { return sc.Name == "openid" })
+	if i < 0 {
+		return
+	}
+	// A flow that issues codes has an end user too; without the token
+	// flow that redeems them it is reported by requirements.
+	endUser := false
+	v.enabledFlows(func(f Flow, cf *CatalogueFlow) {
+		endUser = endUser || cf.IssuesCode || cf.Endpoint == ExtensionGrantEndpoint && cf.Policy.EndUser != "none" && cf.Policy.Credential != "refresh_token"
+	})
+	for _, g := range v.s.ExtensionGrants {
+		endUser = endUser || g.Policy().EndUser != "none"
+	}
+	if endUser {
+		return
+	}
+	var flows []string
+	for _, cf := range v.c.Flows {
+		if cf.Status == StatusAvailable && cf.Endpoint == ExtensionGrantEndpoint && cf.Policy.EndUser != "none" && cf.Policy.Credential != "refresh_token" {
+			flows = append(flows, `"`+cf.ID+`"`)
+		}
+	}
+	v.report(v.s.Scopes[i].Pos, CodeRequires,
+		"scope \"openid\" asks for ID tokens, which are about an end user (OIDC Core §2), and no enabled flow has one; enable flow %s or an extension grant with an end user, or remove the scope",
+		orList(flows))
+}

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -61,6 +62,8 @@ func TestRefreshConsistency(t *testing.T) {
 func TestFlowDependencies(t *testing.T) {
 	const head = "version: 1\npackage: oauth\noutput: ./oauth\nissuer: https://as.example.com\n" +
 		"endpoints:\n  token:\n    auth_methods: [client_secret_basic]\n"
+	const public = "version: 1\npackage: oauth\noutput: ./oauth\nissuer: https://as.example.com\n" +
+		"endpoints:\n  token:\n    auth_methods: [none]\n"
 	const noIssuer = `OG123 flow "oauth-token-refresh" redeems refresh tokens, which no enabled flow issues (RFC 6749 §6); enable flow "oauth-token-authorization-code" or an extension grant, or remove this flow`
 	for _, c := range []struct {
 		name, src, want string
@@ -76,6 +79,43 @@ func TestFlowDependencies(t *testing.T) {
 			"extension_grants:\n  magic_link:\n    grant_type: urn:example:magic\n",
 			`x.yaml:12:3: OG123 flow "oauth-token-refresh" redeems refresh tokens, which no enabled flow issues: issue_refresh_token is false for flow "oauth-token-authorization-code", extension grant "magic_link"; set it to true where refresh tokens are wanted, or remove this flow`},
 		{"refresh with one issuer on", head + "tokens:\n  issue_refresh_token: false\nflows:\n  oauth-token-authorization-code:\n    tokens:\n      issue_refresh_token: true\n  oauth-token-refresh:\n", ""},
+
+		// An endpoint is served only with one of its flows.
+		{"authorize endpoint without its flow", head + "  authorize:\n    require_pkce: false\nflows:\n  oauth-token-authorization-code:\n",
+			`x.yaml:8:3: OG123 endpoints.authorize is served only with flow "oauth-authorize-authorization-code", which the spec does not enable: its path and settings would do nothing; enable the flow or remove the endpoint`},
+		{"introspect and revoke endpoints without their flows", head + "  introspect: {}\n  revoke:\n    path: /revoke\nflows:\n  oauth-token-client-credentials:\n",
+			"x.yaml:8:3: OG123 endpoints.introspect is served only with flow \"oauth-introspect\", which the spec does not enable: its path and settings would do nothing; enable the flow or remove the endpoint\n" +
+				"x.yaml:9:3: OG123 endpoints.revoke is served only with flow \"oauth-revoke\", which the spec does not enable: its path and settings would do nothing; enable the flow or remove the endpoint"},
+		{"userinfo endpoint without its flow", head + "  userinfo: {}\nscopes:\n  openid: Sign in\nflows:\n  oauth-token-authorization-code:\n",
+			`x.yaml:8:3: OG123 endpoints.userinfo is served only with flow "openid-userinfo", which the spec does not enable: its path and settings would do nothing; enable the flow or remove the endpoint`},
+		{"jwks endpoint is always served", head + "  jwks:\n    path: /keys\nflows:\n  oauth-token-client-credentials:\n", ""},
+		{"endpoints with their flows", head + "  introspect: {}\n  revoke: {}\nflows:\n  oauth-token-client-credentials:\n  oauth-introspect:\n  oauth-revoke:\n", ""},
+
+		// Flows for confidential clients need a method that authenticates one.
+		{"client_credentials with none only", public + "flows:\n  oauth-token-client-credentials:\n",
+			`x.yaml:9:3: OG144 flow "oauth-token-client-credentials" is for confidential clients, and endpoints.token.auth_methods (line 7) accepts only none, so no client could use it; add client_secret_basic or client_secret_post to it, or remove the flow`},
+		{"introspection with none only", public + "  introspect: {}\nflows:\n  oauth-token-authorization-code:\n  oauth-introspect:\n",
+			`x.yaml:11:3: OG144 flow "oauth-introspect" needs callers that authenticate with a secret (RFC 7662 §2.1), and endpoints.token.auth_methods (line 7) accepts only none; add client_secret_basic or client_secret_post to it, or remove the flow`},
+		{"confidential grant with none only", public + "extension_grants:\n  magic_link:\n    grant_type: urn:example:magic\n",
+			`x.yaml:9:3: OG144 extension grant "magic_link" is for confidential clients (public_clients is false), and endpoints.token.auth_methods (line 7) accepts only none, so no client could use it; add client_secret_basic or client_secret_post to it, or remove the grant`},
+		{"public flows with none only", public + "  revoke: {}\nflows:\n  oauth-token-authorization-code:\n  oauth-token-refresh:\n  oauth-revoke:\n" +
+			"extension_grants:\n  magic_link:\n    grant_type: urn:example:magic\n    public_clients: true\n", ""},
+		{"confidential flows with a secret", strings.Replace(public, "[none]", "[none, client_secret_post]", 1) +
+			"  introspect: {}\nflows:\n  oauth-token-client-credentials:\n  oauth-introspect:\n", ""},
+
+		// The openid scope needs a flow with an end user to give ID tokens to.
+		{"openid with client_credentials only", head + "scopes:\n  openid: Sign in\nflows:\n  oauth-token-client-credentials:\n",
+			`x.yaml:9:3: OG123 scope "openid" asks for ID tokens, which are about an end user (OIDC Core §2), and no enabled flow has one; enable flow "oauth-token-authorization-code" or an extension grant with an end user, or remove the scope`},
+		{"openid with an end-user-less grant", head + "scopes:\n  openid: Sign in\nextension_grants:\n  m2m:\n    grant_type: urn:example:m2m\n    end_user: none\n",
+			`x.yaml:9:3: OG123 scope "openid" asks for ID tokens, which are about an end user (OIDC Core §2), and no enabled flow has one; enable flow "oauth-token-authorization-code" or an extension grant with an end user, or remove the scope`},
+		{"openid with authorization_code", head + "scopes:\n  openid: Sign in\nflows:\n  oauth-token-authorization-code:\n", ""},
+		{"openid with a grant signing users in", head + "scopes:\n  openid: Sign in\nextension_grants:\n  magic_link:\n    grant_type: urn:example:magic\n", ""},
+
+		// Decided not to be errors: codes may come from the service's own
+		// sign-in (Server.IssueAuthorizationCode), and the JWK Set is
+		// served whether declared or not; describe says so.
+		{"authorization_code without the authorize flow", head + "flows:\n  oauth-token-authorization-code:\n", ""},
+		{"openid without jwks or userinfo", head + "scopes:\n  openid: Sign in\n  profile: Your name\nflows:\n  oauth-token-authorization-code:\n", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s, err := Parse("x.yaml", []byte(c.src))

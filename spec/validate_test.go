@@ -50,7 +50,8 @@ func TestValidate(t *testing.T) {
 		{"planned endpoint", head + "  par: {}\n", []string{CodeUnknownKey}},
 		{"setting of another endpoint", head + "  jwks:\n    require_pkce: true\n", []string{CodeUnknownKey}},
 		{"token without auth methods", noEndpoints + "endpoints:\n  token: {}\n", []string{CodeMissingKey}},
-		{"error page path clash", head + "  authorize: {}\n  jwks:\n    path: /oauth2/authorize/consent\n", []string{CodePath}},
+		{"error page path clash", head + "  authorize: {}\n  jwks:\n    path: /oauth2/authorize/consent\n" +
+			"flows:\n  oauth-token-authorization-code:\n  oauth-authorize-authorization-code:\n", []string{CodePath}},
 
 		{"package upper case", strings.Replace(head, "package: oauth", "package: OAuth", 1), []string{CodePackage}},
 		{"package keyword", strings.Replace(head, "package: oauth", "package: go", 1), []string{CodePackage}},
@@ -248,7 +249,9 @@ func TestValidateBuiltInCode(t *testing.T) {
 	if !errors.As(err, &ds) {
 		t.Fatalf("Validate = %v", err)
 	}
-	want := sortedCopy([]string{CodeDuration, CodeDuplicateKey, CodeScope, CodeDuplicateKey, CodeExtensionGrant})
+	// auth_methods [none] leaves client_credentials and the extension
+	// grant, both for confidential clients, without a client (OG144).
+	want := sortedCopy([]string{CodeDuration, CodeDuplicateKey, CodeScope, CodeDuplicateKey, CodeExtensionGrant, CodeAuthMethods, CodeAuthMethods})
 	if got := codes(ds); !slices.Equal(got, want) {
 		t.Errorf("codes = %v, want %v\n%v", got, want, err)
 	}
