@@ -165,7 +165,7 @@ func TestServeFile(t *testing.T) {
 				t.Errorf("serve/main.go lacks %q:\n%s", want, src)
 			}
 		}
-		if got := bytes.Contains(src, []byte("Users: users")); got != users {
+		if got := bytes.Contains(src, []byte("cfg.Users, err = devUsers()")); got != users {
 			t.Errorf("users %v: passes users %v:\n%s", users, got, src)
 		}
 	}

@@ -45,12 +45,27 @@ const (
 )
 
 // The development setup the starter files agree on: serve/main.go listens
-// where the specs' issuer points, the specs' endpoint paths, the oidc
-// preset's redirect URI.
+// where the specs' issuer points, the specs' endpoint paths, and for the
+// oidc preset serves the client's redirect URI itself: a page that shows
+// the code and the command that redeems it (devRedeem, with the code).
 const (
 	devIssuer      = "http://127.0.0.1:8080"
-	devRedirectURI = "http://127.0.0.1:9090/callback"
+	devRedirectURI = devIssuer + "/callback"
 )
+
+// The shell variables init's next steps export for the command that
+// redeems a code, which serve/main.go's callback page shows.
+const (
+	devSecretVar   = "OAUTHGEN_DEV_CLIENT_SECRET"
+	devVerifierVar = "OAUTHGEN_DEV_CODE_VERIFIER"
+)
+
+// devRedeem is the token request that redeems code for the oidc preset's
+// client, exactly as serve/main.go's callback page writes it.
+func devRedeem(clientID, code string) string {
+	return fmt.Sprintf(`curl -u %s:"$%s" -d grant_type=authorization_code -d code=%s -d redirect_uri=%s -d code_verifier="$%s" %s/oauth2/token`,
+		clientID, devSecretVar, code, url.QueryEscape(devRedirectURI), devVerifierVar, devIssuer)
+}
 
 // init writes a starter package for a preset (-preset; minimal, service or
 // oidc) and asks nothing: oauthgen.yaml, with the schema modeline pinned to
@@ -185,12 +200,14 @@ func (st initSteps) text(dir string, hasTool bool) string {
 			"     user_info.go           Claims: what the userinfo endpoint says of the user\n" +
 			"   Users who may sign in: devUsers in serve/main.go (replace it with your runtime.UserStore).")
 		step("Run the server (alice's development password, printed only now):\n     OAUTHGEN_DEV_PASSWORD=%s go run ./serve", st.password.Reveal())
-		step("Sign in as alice in a browser (the client %s's secret, printed only now, is in the next step):\n"+
+		step("In another terminal, keep the client %s's secret and the PKCE code verifier of the\n"+
+			"   sign-in below (both printed only now):\n     export %s=%s %s=%s",
+			st.clientID, devSecretVar, st.secret.Reveal(), devVerifierVar, st.verifier)
+		step("Sign in as alice in a browser:\n"+
 			"     %s/oauth2/authorize?response_type=code&client_id=%s&redirect_uri=%s&scope=openid+profile+offline_access&state=xyz&code_challenge=%s&code_challenge_method=S256\n"+
-			"   then copy the code parameter from the address %s?code=...&state=xyz",
-			st.clientID, devIssuer, st.clientID, url.QueryEscape(devRedirectURI), st.challenge, devRedirectURI)
-		step("Redeem it for tokens:\n     curl -u %s:%s -d grant_type=authorization_code -d code=CODE -d redirect_uri=%s -d code_verifier=%s %s/oauth2/token",
-			st.clientID, st.secret.Reveal(), url.QueryEscape(devRedirectURI), st.verifier, devIssuer)
+			"   After consent the browser lands on %s, a page of serve/main.go that\n"+
+			"   shows the code and the command that redeems it for tokens; run it in that terminal:\n     %s",
+			devIssuer, st.clientID, url.QueryEscape(devRedirectURI), st.challenge, devRedirectURI, devRedeem(st.clientID, "CODE"))
 		step("Ask who signed in:\n     curl -H 'Authorization: Bearer ACCESS_TOKEN' %s/oauth2/userinfo", devIssuer)
 	} else {
 		step("Fill in the procedure if you need to; the stub works unedited:\n" +

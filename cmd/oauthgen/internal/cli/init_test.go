@@ -78,8 +78,11 @@ func checkNextSteps(t *testing.T, dir, msg string) {
 			t.Errorf("%s has no method %s", m[1], m[2])
 		}
 	}
-	// Every URL is at the issuer, at a path the spec declares.
+	// Every URL is at the issuer, at a path the spec declares or, for the
+	// redirect URI of clients.yaml's client, at the page serve/main.go
+	// serves there.
 	specText := readFile(t, filepath.Join(dir, "oauthgen.yaml"))
+	serveText := readFile(t, filepath.Join(dir, "serve", "main.go"))
 	if !strings.Contains(specText, "issuer: "+devIssuer+" ") {
 		t.Errorf("the spec's issuer is not %s", devIssuer)
 	}
@@ -88,6 +91,12 @@ func checkNextSteps(t *testing.T, dir, msg string) {
 		t.Errorf("next steps name no URL of the server:\n%s", msg)
 	}
 	for _, m := range urls {
+		if m[0] == devRedirectURI {
+			if !strings.Contains(serveText, `callbackPath = "/callback"`) || !strings.Contains(readFile(t, filepath.Join(dir, "clients.yaml")), "redirect_uris: ["+devRedirectURI+"]") {
+				t.Errorf("next steps name %s, which serve/main.go does not serve as clients.yaml's redirect URI", m[0])
+			}
+			continue
+		}
 		if !strings.Contains(specText, "path: "+m[1]+"\n") && !strings.Contains(specText, "path: "+m[1]+" ") {
 			t.Errorf("next steps name %s, at no path of the spec", m[0])
 		}
