@@ -24,7 +24,7 @@ func (c *command) describe(id string) int {
 	case err == nil:
 		for _, f := range l.model.Flows {
 			if f.ID == id {
-				c.printFlow(f, "enabled by "+l.specFile)
+				c.printFlow(f, "enabled by "+l.specFile, l.model)
 				if f.HasData {
 					c.printCodeData(f, l.model.CodeData)
 				}
@@ -61,7 +61,7 @@ func (c *command) describeCatalogue(cat *spec.Catalogue, id, note string) int {
 	if err == nil {
 		for _, f := range m.Flows {
 			if f.ID == id {
-				c.printFlow(f, note)
+				c.printFlow(f, note, nil) // the catalogue's flow, not this synthetic spec's
 				return exitOK
 			}
 		}
@@ -80,11 +80,13 @@ func (c *command) describeCatalogue(cat *spec.Catalogue, id, note string) int {
 	for _, code := range cf.Errors {
 		f.Errors = append(f.Errors, model.ErrorCode{Code: code, Method: spec.GoName(code)})
 	}
-	c.printFlow(f, cf.Status+" in the catalogue; this version does not generate it")
+	c.printFlow(f, cf.Status+" in the catalogue; this version does not generate it", nil)
 	return exitOK
 }
 
-func (c *command) printFlow(f *model.Flow, note string) {
+// printFlow prints f, a flow of m; m is nil for a flow the spec does not
+// enable, described as the catalogue defines it.
+func (c *command) printFlow(f *model.Flow, note string, m *model.Model) {
 	w := c.stdout
 	kind := "flow"
 	if f.Extension {
@@ -113,6 +115,7 @@ func (c *command) printFlow(f *model.Flow, note string) {
 		}
 		fmt.Fprintf(w, "  Default procedure %s %s.\n", yields, f.Issues)
 	}
+	printSources(w, f, m)
 	if n, bd := f.Names, f.Binding; n.Context != "" && bd != nil {
 		fmt.Fprintf(w, "\n%s, passed to %s.%s, implemented by %s in %s:\n", n.Context, n.Procedure, bd.Verb, n.User, n.StubFile)
 		fmt.Fprintf(w, "  (it embeds *runtime.%s, which %s)\n", bd.Context.Name, strings.TrimSuffix(bd.ContextDoc, "."))
