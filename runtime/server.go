@@ -189,7 +189,9 @@ const (
 // With an authorization flow it also defaults AuthorizePath
 // (/oauth2/authorize), the flow's CodeTTL (60 s), Pages (the runtime's own) and
 // SessionKey (a random key kept in the store), and refuses a SessionKey under 32 bytes
-// (normaliseAuthorize).
+// (normaliseAuthorize). When the client registry can list its clients
+// (MemoryClients, runtime/clientfile), it logs a warning if no client can
+// call the introspection endpoint.
 func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	flows := fl.Token
 	var errs []error
@@ -315,6 +317,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	if err := srv.mount(fl); err != nil {
 		return nil, fmt.Errorf("runtime: new server: %w", err)
 	}
+	srv.warnIntrospectionCallers()
 	return srv, nil
 }
 
