@@ -100,12 +100,12 @@ type AuthorizeCodeErrors struct {
 
 // authorizeCodeFlow serves the flow oauth-authorize-authorization-code at GET
 // or POST /oauth2/authorize (response_type=code): it adapts
-// AuthorizeCodeProcedure to runtime.AuthorizeFlow.
+// AuthorizeCodeProcedure to runtime.Flow.
 type authorizeCodeFlow struct {
 	proc AuthorizeCodeProcedure
 }
 
-var _ runtime.AuthorizeFlow = authorizeCodeFlow{}
+var _ runtime.Flow[runtime.AuthorizeContext, runtime.AuthorizeResponse] = authorizeCodeFlow{}
 
 // Prepare parses the request into the flow's context, validates it and returns
 // the call of the procedure.

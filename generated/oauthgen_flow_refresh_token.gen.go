@@ -56,13 +56,12 @@ type RefreshTokenErrors struct {
 }
 
 // refreshTokenFlow serves the flow oauth-token-refresh at POST /oauth2/token
-// (grant_type=refresh_token): it adapts RefreshTokenProcedure to
-// runtime.TokenFlow.
+// (grant_type=refresh_token): it adapts RefreshTokenProcedure to runtime.Flow.
 type refreshTokenFlow struct {
 	proc RefreshTokenProcedure
 }
 
-var _ runtime.TokenFlow = refreshTokenFlow{}
+var _ runtime.Flow[runtime.TokenContext, runtime.TokenResponse] = refreshTokenFlow{}
 
 // Prepare builds the flow's context and returns the call of the procedure.
 func (f refreshTokenFlow) Prepare(t *runtime.TokenContext) (func(context.Context) (*runtime.TokenResponse, error), error) {

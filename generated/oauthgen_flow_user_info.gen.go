@@ -50,12 +50,12 @@ type UserInfoErrors struct {
 }
 
 // userInfoFlow serves the flow openid-userinfo at GET or POST
-// /oauth2/userinfo: it adapts UserInfoProcedure to runtime.UserInfoFlow.
+// /oauth2/userinfo: it adapts UserInfoProcedure to runtime.Flow.
 type userInfoFlow struct {
 	proc UserInfoProcedure
 }
 
-var _ runtime.UserInfoFlow = userInfoFlow{}
+var _ runtime.Flow[runtime.UserInfoContext, runtime.UserInfoResponse] = userInfoFlow{}
 
 // Prepare builds the flow's context and returns the call of the procedure.
 func (f userInfoFlow) Prepare(u *runtime.UserInfoContext) (func(context.Context) (*runtime.UserInfoResponse, error), error) {

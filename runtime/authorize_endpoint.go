@@ -642,7 +642,7 @@ func (a *AuthorizeContext) authenticate(auth Authentication) {
 // minutes, RFC 6749 §4.1.2) and the session key (at least 32 bytes; none
 // means the store's shared key). It returns the registration's copy and
 // the key.
-func normaliseAuthorize(reg *Registration[AuthorizeFlow], key []byte) (*Registration[AuthorizeFlow], []byte, error) {
+func normaliseAuthorize(reg *Registration[AuthorizeContext, AuthorizeResponse], key []byte) (*Registration[AuthorizeContext, AuthorizeResponse], []byte, error) {
 	if reg == nil {
 		return nil, key, nil
 	}

@@ -346,8 +346,8 @@ func TestAuthorizeNewServer(t *testing.T) {
 	base := func() (Config, Settings, Flows) {
 		return Config{Clients: azNewClients(), Keys: htKeys(t), Users: users}, htSettings(),
 			Flows{
-				Token:     []Registration[TokenFlow]{{ID: "c", Wire: string(oauth.GrantAuthorizationCode), Grant: htCodeGrant, Flow: htDefaultFlow{}}},
-				Authorize: &Registration[AuthorizeFlow]{ID: "a", Flow: azFlow{}},
+				Token:     []Registration[TokenContext, TokenResponse]{{ID: "c", Wire: string(oauth.GrantAuthorizationCode), Grant: htCodeGrant, Flow: htDefaultFlow{}}},
+				Authorize: &Registration[AuthorizeContext, AuthorizeResponse]{ID: "a", Flow: azFlow{}},
 			}
 	}
 	tests := []struct {
@@ -385,7 +385,7 @@ func TestAuthorizeNewServer(t *testing.T) {
 }
 
 // TestAuthorizeFlowCheckBeforePages: the flow's own properties are checked
-// when the request arrives (AuthorizeFlow.Check), so a malformed one is
+// when the request arrives (the flow's Prepare), so a malformed one is
 // invalid_request at once, with state and iss, before any login page, and
 // prompt=none gets it rather than login_required.
 func TestAuthorizeFlowCheckBeforePages(t *testing.T) {

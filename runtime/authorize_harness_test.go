@@ -192,11 +192,11 @@ func azNewEnv(t *testing.T, opts ...azOption) *azEnv {
 		o(&s, &cfg)
 	}
 	fl := Flows{
-		Token: []Registration[TokenFlow]{
+		Token: []Registration[TokenContext, TokenResponse]{
 			{ID: "oauth-token-authorization-code", Wire: string(oauth.GrantAuthorizationCode), Policy: htPolicy(), Grant: htCodeGrant, Flow: htDefaultFlow{}},
 			{ID: "oauth-token-refresh", Wire: string(oauth.GrantRefreshToken), Policy: htPolicy(), Grant: htRefreshGrant, Flow: htDefaultFlow{}},
 		},
-		Authorize: &Registration[AuthorizeFlow]{ID: "oauth-authorize-authorization-code", Wire: "code", Policy: TokenPolicy{CodeTTL: 30 * time.Second}, Flow: azFlow{env}},
+		Authorize: &Registration[AuthorizeContext, AuthorizeResponse]{ID: "oauth-authorize-authorization-code", Wire: "code", Policy: TokenPolicy{CodeTTL: 30 * time.Second}, Flow: azFlow{env}},
 	}
 	srv, err := NewServer(cfg, s, fl)
 	if err != nil {

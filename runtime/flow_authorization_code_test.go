@@ -266,7 +266,7 @@ func TestAuthorizationCodeReplayDuringIssuance(t *testing.T) {
 		code   Secret
 		replay *httptest.ResponseRecorder
 	)
-	env = htNewEnv(t, func(_ *Settings, regs []Registration[TokenFlow]) {
+	env = htNewEnv(t, func(_ *Settings, regs []Registration[TokenContext, TokenResponse]) {
 		for i := range regs {
 			if regs[i].Wire == string(oauth.GrantAuthorizationCode) {
 				regs[i].Flow = htReplayingCodeFlow{replay: func() {

@@ -177,7 +177,7 @@ func htKeys(t testing.TB) *KeySet {
 }
 
 // htOption adjusts the settings or flow registrations of a test server.
-type htOption func(s *Settings, regs []Registration[TokenFlow])
+type htOption func(s *Settings, regs []Registration[TokenContext, TokenResponse])
 
 // htNewEnv builds a test server.
 func htNewEnv(t testing.TB, opts ...htOption) *htEnv {
@@ -197,7 +197,7 @@ func htNewEnvConfig(t testing.TB, cfg htConfigOption, opts ...htOption) *htEnv {
 	ccPolicy := htPolicy()
 	ccPolicy.IssueRefresh = false
 	ccPolicy.AccessFormat = FormatOpaque
-	regs := []Registration[TokenFlow]{
+	regs := []Registration[TokenContext, TokenResponse]{
 		{ID: "oauth-token-client-credentials", Wire: string(oauth.GrantClientCredentials), Policy: ccPolicy, Grant: htCCGrant, Flow: htCCFlow{}},
 		{ID: "oauth-token-authorization-code", Wire: string(oauth.GrantAuthorizationCode), Policy: htPolicy(), Grant: htCodeGrant, Flow: htDefaultFlow{}},
 		{ID: "oauth-token-refresh", Wire: string(oauth.GrantRefreshToken), Policy: htPolicy(), Grant: htRefreshGrant, Flow: htDefaultFlow{}},
@@ -230,7 +230,7 @@ func htNewEnvConfig(t testing.TB, cfg htConfigOption, opts ...htOption) *htEnv {
 
 // htPolicyOf changes the policy of the flow of grant type g.
 func htPolicyOf(g oauth.GrantType, f func(p *TokenPolicy)) htOption {
-	return func(_ *Settings, regs []Registration[TokenFlow]) {
+	return func(_ *Settings, regs []Registration[TokenContext, TokenResponse]) {
 		for i := range regs {
 			if regs[i].Wire == string(g) {
 				f(&regs[i].Policy)

@@ -53,8 +53,8 @@ func itNewEnvConfig(t testing.TB, edit htConfigOption, opts ...htOption) *htEnv 
 	t.Helper()
 	return htNewEnvConfig(t, func(cfg *Config, fl *Flows) {
 		cfg.Users = itUsers()
-		fl.Introspection = &Registration[IntrospectionFlow]{ID: "oauth-introspect", Flow: itFlow{}}
-		fl.Revocation = &Registration[RevocationFlow]{ID: "oauth-revoke", Flow: rvFlow{}}
+		fl.Introspection = &Registration[IntrospectionContext, IntrospectionResponse]{ID: "oauth-introspect", Flow: itFlow{}}
+		fl.Revocation = &Registration[RevocationContext, RevocationResponse]{ID: "oauth-revoke", Flow: rvFlow{}}
 		if edit != nil {
 			edit(cfg, fl)
 		}

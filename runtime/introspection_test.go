@@ -255,7 +255,7 @@ func TestIntrospectUserStoreFailure(t *testing.T) {
 	users := itUsers()
 	env := htNewEnvConfig(t, func(cfg *Config, fl *Flows) {
 		cfg.Users = users
-		fl.Introspection = &Registration[IntrospectionFlow]{ID: "oauth-introspect", Flow: itFlow{}}
+		fl.Introspection = &Registration[IntrospectionContext, IntrospectionResponse]{ID: "oauth-introspect", Flow: itFlow{}}
 	})
 	tok := env.tokens(t).AccessToken
 	users.mu.Lock()
@@ -292,9 +292,9 @@ func TestIntrospectionMetadataAndConfig(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := htSettings()
 			fl := Flows{
-				Token:         []Registration[TokenFlow]{{ID: "cc", Wire: string(oauth.GrantClientCredentials), Grant: htCCGrant, Flow: htCCFlow{}}},
-				Introspection: &Registration[IntrospectionFlow]{ID: "i", Flow: itFlow{}},
-				Revocation:    &Registration[RevocationFlow]{ID: "r", Flow: rvFlow{}},
+				Token:         []Registration[TokenContext, TokenResponse]{{ID: "cc", Wire: string(oauth.GrantClientCredentials), Grant: htCCGrant, Flow: htCCFlow{}}},
+				Introspection: &Registration[IntrospectionContext, IntrospectionResponse]{ID: "i", Flow: itFlow{}},
+				Revocation:    &Registration[RevocationContext, RevocationResponse]{ID: "r", Flow: rvFlow{}},
 			}
 			tc.edit(&s, &fl)
 			if _, err := NewServer(Config{Clients: htClients(t), Keys: htKeys(t)}, s, fl); err == nil || !strings.Contains(err.Error(), tc.want) {

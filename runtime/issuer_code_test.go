@@ -120,7 +120,7 @@ func TestIssueAuthorizationCodeDefaults(t *testing.T) {
 	})
 	t.Run("flow CodeTTL", func(t *testing.T) {
 		s, _, store := tkCodeServer(t)
-		s.authorize = &Registration[AuthorizeFlow]{Policy: TokenPolicy{CodeTTL: 2 * time.Minute}}
+		s.authorize = &Registration[AuthorizeContext, AuthorizeResponse]{Policy: TokenPolicy{CodeTTL: 2 * time.Minute}}
 		code, err := s.IssueAuthorizationCode(ctx, tkCodeRequest())
 		if err != nil {
 			t.Fatal(err)

@@ -205,7 +205,7 @@ func (s *Server) RotateKeys(ctx context.Context) error {
 // with (requiredKeyAlgs), and retired keys kept published for the longest
 // lifetime of an access or ID token, and keyClockSkew. With Config.Keys
 // the durations must be zero.
-func newKeyPolicy(cfg Config, s Settings, flows map[oauth.GrantType]*Registration[TokenFlow]) (keyring.Policy, error) {
+func newKeyPolicy(cfg Config, s Settings, flows map[oauth.GrantType]*Registration[TokenContext, TokenResponse]) (keyring.Policy, error) {
 	if cfg.Keys != nil {
 		if cfg.KeyRotation != 0 || cfg.KeyPrePublish != 0 {
 			return keyring.Policy{}, errors.New("config: KeyRotation and KeyPrePublish apply to keys kept in the store, not to Keys")

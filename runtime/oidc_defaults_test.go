@@ -282,7 +282,7 @@ func TestOIDCKeys(t *testing.T) {
 
 // TestOIDCSettingsErrors: NewServer refuses OpenID settings it cannot serve.
 func TestOIDCSettingsErrors(t *testing.T) {
-	flow := &Registration[UserInfoFlow]{ID: "openid-userinfo", Flow: oidcUserInfoFlow{proc: new(oidcProc)}}
+	flow := &Registration[UserInfoContext, UserInfoResponse]{ID: "openid-userinfo", Flow: oidcUserInfoFlow{proc: new(oidcProc)}}
 	openid := []ScopeInfo{{Name: "openid"}}
 	cases := []struct {
 		name string
@@ -300,7 +300,7 @@ func TestOIDCSettingsErrors(t *testing.T) {
 		{"userinfo at the token path", func(s *Settings, fl *Flows, _ *Config) { s.Paths["oauth-userinfo"] = s.Paths["oauth-token"] }, "also oauth-token's"},
 		{"userinfo path without userinfo", func(s *Settings, fl *Flows, _ *Config) { fl.UserInfo = nil }, `Paths has "oauth-userinfo", which is not an enabled endpoint`},
 		{"userinfo nil flow", func(s *Settings, fl *Flows, _ *Config) {
-			fl.UserInfo = &Registration[UserInfoFlow]{ID: "openid-userinfo"}
+			fl.UserInfo = &Registration[UserInfoContext, UserInfoResponse]{ID: "openid-userinfo"}
 		}, "Flow is nil"},
 		{"userinfo without users", func(s *Settings, fl *Flows, cfg *Config) { cfg.Users = nil }, "Users is required"},
 	}
@@ -395,8 +395,8 @@ func TestOIDCProcedureIDToken(t *testing.T) {
 // TestOIDCClientCredentialsNeverIDToken: a procedure of a grant without an
 // end user (client_credentials) that returns an id_token gets server_error.
 func TestOIDCClientCredentialsNeverIDToken(t *testing.T) {
-	env := oidcNewEnv(t, oidcConfig{}, func(_ *Settings, regs []Registration[TokenFlow]) {
-		var custom TokenFlow
+	env := oidcNewEnv(t, oidcConfig{}, func(_ *Settings, regs []Registration[TokenContext, TokenResponse]) {
+		var custom Flow[TokenContext, TokenResponse]
 		for _, r := range regs {
 			if r.Wire == string(htCustomGrant) {
 				custom = r.Flow

@@ -186,7 +186,7 @@ func oidcNewEnv(t testing.TB, c oidcConfig, opts ...htOption) *oidcEnv {
 	if scopes == nil {
 		scopes = oidcScopes()
 	}
-	settings := func(s *Settings, _ []Registration[TokenFlow]) {
+	settings := func(s *Settings, _ []Registration[TokenContext, TokenResponse]) {
 		s.Scopes = scopes
 		if !c.noUserInfo {
 			s.Paths["oauth-userinfo"] = oidcUserInfoPath
@@ -199,10 +199,10 @@ func oidcNewEnv(t testing.TB, c oidcConfig, opts ...htOption) *oidcEnv {
 		cfg.Keys = keys
 		cfg.Issuer = c.issuer
 		if c.authorize {
-			fl.Authorize = &Registration[AuthorizeFlow]{ID: "oauth-authorize-authorization-code", Wire: "code", Flow: oidcAuthorizeFlow{}}
+			fl.Authorize = &Registration[AuthorizeContext, AuthorizeResponse]{ID: "oauth-authorize-authorization-code", Wire: "code", Flow: oidcAuthorizeFlow{}}
 		}
 		if !c.noUserInfo {
-			fl.UserInfo = &Registration[UserInfoFlow]{ID: "openid-userinfo", Flow: oidcUserInfoFlow{proc: &env.proc}}
+			fl.UserInfo = &Registration[UserInfoContext, UserInfoResponse]{ID: "openid-userinfo", Flow: oidcUserInfoFlow{proc: &env.proc}}
 		}
 	}, append([]htOption{settings}, opts...)...)
 	return env

@@ -29,7 +29,7 @@ func (f ownFlow) Prepare(t *TokenContext) (func(context.Context) (*TokenResponse
 // ownOptions make the client_credentials flow issue format, with the
 // procedure proc when it is not nil.
 func ownOptions(format AccessTokenFormat, proc ownFlow) htOption {
-	return func(_ *Settings, regs []Registration[TokenFlow]) {
+	return func(_ *Settings, regs []Registration[TokenContext, TokenResponse]) {
 		for i := range regs {
 			if regs[i].Wire == string(oauth.GrantClientCredentials) {
 				regs[i].Policy.AccessFormat = format

@@ -116,7 +116,7 @@ type Server struct {
 	keys     keySource
 	clock    Clock
 	log      *slog.Logger
-	flows    map[oauth.GrantType]*Registration[TokenFlow]
+	flows    map[oauth.GrantType]*Registration[TokenContext, TokenResponse]
 	// grantOrder are the registered grant types, in registration order.
 	grantOrder []oauth.GrantType
 	// refreshGrant is the grant type of the flow that redeems refresh
@@ -138,12 +138,12 @@ type Server struct {
 
 	// authorize and userinfo are the flows of those endpoints; nil when
 	// the spec does not enable them.
-	authorize *Registration[AuthorizeFlow]
-	userinfo  *Registration[UserInfoFlow]
+	authorize *Registration[AuthorizeContext, AuthorizeResponse]
+	userinfo  *Registration[UserInfoContext, UserInfoResponse]
 	// introspection and revocation are the flows of those endpoints; nil
 	// when the spec does not enable them.
-	introspection *Registration[IntrospectionFlow]
-	revocation    *Registration[RevocationFlow]
+	introspection *Registration[IntrospectionContext, IntrospectionResponse]
+	revocation    *Registration[RevocationContext, RevocationResponse]
 	// users and pages serve the end user (authorize endpoint).
 	users UserStore
 	pages Pages
@@ -232,7 +232,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		store:         cfg.Store,
 		clock:         cfg.Clock,
 		log:           cfg.Logger,
-		flows:         make(map[oauth.GrantType]*Registration[TokenFlow], len(flows)),
+		flows:         make(map[oauth.GrantType]*Registration[TokenContext, TokenResponse], len(flows)),
 		secrets:       clientauth.NewVerifier(),
 		authorize:     authorize,
 		userinfo:      fl.UserInfo,
@@ -441,13 +441,13 @@ func checkIssuer(iss string) error {
 
 // normaliseOne checks the registration of the one flow of an endpoint
 // without a wire parameter, and returns its copy: a Flow, no Wire.
-func normaliseOne[F any](name string, reg *Registration[F]) (*Registration[F], error) {
+func normaliseOne[C, R any](name string, reg *Registration[C, R]) (*Registration[C, R], error) {
 	if reg == nil {
 		return nil, nil
 	}
 	r := *reg // the caller's value stays theirs
 	var errs []error
-	if any(r.Flow) == nil {
+	if r.Flow == nil {
 		errs = append(errs, fmt.Errorf("%s flow: Flow is nil", name))
 	}
 	if r.Wire != "" {
@@ -459,7 +459,7 @@ func normaliseOne[F any](name string, reg *Registration[F]) (*Registration[F], e
 // normaliseFlow fills the default lifetimes of a registration and checks
 // it: a flow, a grant type that is a registered name or an absolute URI
 // (RFC 6749 §4.5), a complete and coherent policy, no negative lifetime.
-func normaliseFlow(reg *Registration[TokenFlow]) error {
+func normaliseFlow(reg *Registration[TokenContext, TokenResponse]) error {
 	if reg.Flow == nil {
 		return errors.New("Flow is nil")
 	}

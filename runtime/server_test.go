@@ -24,12 +24,12 @@ func (htNopFlow) Prepare(*TokenContext) (func(context.Context) (*TokenResponse, 
 // TestNewServerRefuses covers every configuration NewServer refuses.
 func TestNewServerRefuses(t *testing.T) {
 	clients := htClients(t)
-	cc := Registration[TokenFlow]{ID: "cc", Wire: string(oauth.GrantClientCredentials), Grant: htCCGrant, Flow: htNopFlow{}}
+	cc := Registration[TokenContext, TokenResponse]{ID: "cc", Wire: string(oauth.GrantClientCredentials), Grant: htCCGrant, Flow: htNopFlow{}}
 	tests := []struct {
 		name  string
 		cfg   Config
 		set   func(s *Settings)
-		flows []Registration[TokenFlow]
+		flows []Registration[TokenContext, TokenResponse]
 		want  string
 	}{
 		{"nil clients", Config{}, nil, nil, "Clients is required"},
@@ -57,15 +57,15 @@ func TestNewServerRefuses(t *testing.T) {
 		{"negative body limit", Config{Clients: clients}, func(s *Settings) { s.MaxBodyBytes = -1 }, nil, "MaxBodyBytes"},
 		{"unknown signing alg", Config{Clients: clients}, func(s *Settings) { s.SigningAlg = "HS256" }, nil, "HS256"},
 		{"key set without the alg", Config{Clients: clients, Keys: htKeys(t)}, func(s *Settings) { s.SigningAlg = oauth.AlgRS256 }, nil, "RS256"},
-		{"nil flow", Config{Clients: clients}, nil, []Registration[TokenFlow]{{ID: "x", Wire: string(oauth.GrantClientCredentials), Grant: htCCGrant}}, "Flow is nil"},
-		{"empty grant type", Config{Clients: clients}, nil, []Registration[TokenFlow]{{ID: "x", Grant: htCCGrant, Flow: htNopFlow{}}}, "Wire"},
-		{"grant type not a URI", Config{Clients: clients}, nil, []Registration[TokenFlow]{{ID: "x", Wire: "magic", Grant: htCCGrant, Flow: htNopFlow{}}}, "unknown grant type"},
-		{"no grant policy", Config{Clients: clients}, nil, []Registration[TokenFlow]{{ID: "x", Wire: "urn:x", Flow: htNopFlow{}}}, "Clients is unset"},
-		{"incoherent grant policy", Config{Clients: clients}, nil, []Registration[TokenFlow]{{ID: "x", Wire: "urn:x", Grant: flowkit.GrantPolicy{Clients: flowkit.AnyClients, Credential: flowkit.ClientCredential, Scope: flowkit.ScopeFromRequest, Resources: flowkit.ResourcesFromRequest, EndUser: flowkit.NoEndUser}, Flow: htNopFlow{}}}, "confidential clients"},
-		{"scope from a grant it does not redeem", Config{Clients: clients}, nil, []Registration[TokenFlow]{{ID: "x", Wire: "urn:x", Grant: flowkit.GrantPolicy{Clients: flowkit.AnyClients, Credential: flowkit.ProcedureCredential, Scope: flowkit.ScopeFromGrant, Resources: flowkit.ResourcesFromRequest, EndUser: flowkit.NoEndUser}, Flow: htNopFlow{}}}, "exactly when"},
-		{"duplicate grant type", Config{Clients: clients}, nil, []Registration[TokenFlow]{cc, cc}, "twice"},
-		{"negative TTL", Config{Clients: clients}, nil, []Registration[TokenFlow]{{ID: "x", Wire: string(oauth.GrantClientCredentials), Grant: htCCGrant, Flow: htNopFlow{}, Policy: TokenPolicy{AccessTTL: -time.Second}}}, "negative"},
-		{"unknown format", Config{Clients: clients}, nil, []Registration[TokenFlow]{{ID: "x", Wire: string(oauth.GrantClientCredentials), Grant: htCCGrant, Flow: htNopFlow{}, Policy: TokenPolicy{AccessFormat: "paseto"}}}, "format"},
+		{"nil flow", Config{Clients: clients}, nil, []Registration[TokenContext, TokenResponse]{{ID: "x", Wire: string(oauth.GrantClientCredentials), Grant: htCCGrant}}, "Flow is nil"},
+		{"empty grant type", Config{Clients: clients}, nil, []Registration[TokenContext, TokenResponse]{{ID: "x", Grant: htCCGrant, Flow: htNopFlow{}}}, "Wire"},
+		{"grant type not a URI", Config{Clients: clients}, nil, []Registration[TokenContext, TokenResponse]{{ID: "x", Wire: "magic", Grant: htCCGrant, Flow: htNopFlow{}}}, "unknown grant type"},
+		{"no grant policy", Config{Clients: clients}, nil, []Registration[TokenContext, TokenResponse]{{ID: "x", Wire: "urn:x", Flow: htNopFlow{}}}, "Clients is unset"},
+		{"incoherent grant policy", Config{Clients: clients}, nil, []Registration[TokenContext, TokenResponse]{{ID: "x", Wire: "urn:x", Grant: flowkit.GrantPolicy{Clients: flowkit.AnyClients, Credential: flowkit.ClientCredential, Scope: flowkit.ScopeFromRequest, Resources: flowkit.ResourcesFromRequest, EndUser: flowkit.NoEndUser}, Flow: htNopFlow{}}}, "confidential clients"},
+		{"scope from a grant it does not redeem", Config{Clients: clients}, nil, []Registration[TokenContext, TokenResponse]{{ID: "x", Wire: "urn:x", Grant: flowkit.GrantPolicy{Clients: flowkit.AnyClients, Credential: flowkit.ProcedureCredential, Scope: flowkit.ScopeFromGrant, Resources: flowkit.ResourcesFromRequest, EndUser: flowkit.NoEndUser}, Flow: htNopFlow{}}}, "exactly when"},
+		{"duplicate grant type", Config{Clients: clients}, nil, []Registration[TokenContext, TokenResponse]{cc, cc}, "twice"},
+		{"negative TTL", Config{Clients: clients}, nil, []Registration[TokenContext, TokenResponse]{{ID: "x", Wire: string(oauth.GrantClientCredentials), Grant: htCCGrant, Flow: htNopFlow{}, Policy: TokenPolicy{AccessTTL: -time.Second}}}, "negative"},
+		{"unknown format", Config{Clients: clients}, nil, []Registration[TokenContext, TokenResponse]{{ID: "x", Wire: string(oauth.GrantClientCredentials), Grant: htCCGrant, Flow: htNopFlow{}, Policy: TokenPolicy{AccessFormat: "paseto"}}}, "format"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -88,7 +88,7 @@ func TestNewServerRefuses(t *testing.T) {
 func TestNewServerDefaults(t *testing.T) {
 	for _, iss := range []string{"http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]", "https://as.example/tenant/"} {
 		srv, err := NewServer(Config{Clients: htClients(t)}, Settings{Issuer: iss},
-			Flows{Token: []Registration[TokenFlow]{{ID: "cc", Wire: string(oauth.GrantClientCredentials), Grant: htCCGrant, Flow: htNopFlow{}}}})
+			Flows{Token: []Registration[TokenContext, TokenResponse]{{ID: "cc", Wire: string(oauth.GrantClientCredentials), Grant: htCCGrant, Flow: htNopFlow{}}}})
 		if err != nil {
 			t.Fatalf("%s: %v", iss, err)
 		}
@@ -212,7 +212,7 @@ func TestMetadata(t *testing.T) {
 // (RFC 8414 §3.1).
 func TestMetadataWithoutCodeFlow(t *testing.T) {
 	srv, err := NewServer(Config{Clients: htClients(t), Keys: htKeys(t)}, Settings{Issuer: "https://as.example/tenant/a"},
-		Flows{Token: []Registration[TokenFlow]{{ID: "cc", Wire: string(oauth.GrantClientCredentials), Grant: htCCGrant, Flow: htNopFlow{}}}})
+		Flows{Token: []Registration[TokenContext, TokenResponse]{{ID: "cc", Wire: string(oauth.GrantClientCredentials), Grant: htCCGrant, Flow: htNopFlow{}}}})
 	if err != nil {
 		t.Fatal(err)
 	}

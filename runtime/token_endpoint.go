@@ -267,7 +267,7 @@ func tokenEndpointCode(c oauth.ErrorCode) bool {
 // (RFC 9068 §2.2), and a refresh token when the flow's tokens include one
 // (canRefresh). A redemption refines these. The jti is left empty: the
 // access token issuer draws it when it issues.
-func (s *Server) newTokenContext(r *http.Request, reg *Registration[TokenFlow], auth clientAuth, p form.Params,
+func (s *Server) newTokenContext(r *http.Request, reg *Registration[TokenContext, TokenResponse], auth clientAuth, p form.Params,
 	now time.Time, requested, granted oauth.ScopeSet, resources []string) *TokenContext {
 	client := auth.client
 	aud := resources // the resource parameters, when any (RFC 8707 §2)

@@ -104,7 +104,7 @@ func TestTokenEndpointErrors(t *testing.T) {
 
 // TestBodyTooLarge: a body over the limit is invalid_request.
 func TestBodyTooLarge(t *testing.T) {
-	env := htNewEnv(t, func(s *Settings, _ []Registration[TokenFlow]) { s.MaxBodyBytes = 128 })
+	env := htNewEnv(t, func(s *Settings, _ []Registration[TokenContext, TokenResponse]) { s.MaxBodyBytes = 128 })
 	body := htForm("grant_type", "client_credentials", "pad", strings.Repeat("x", 200))
 	htWantError(t, env.do(t, htRequest{body: body, basic: htBasic("conf", htConfSecret)}), 400, oauth.ErrInvalidRequest)
 
@@ -448,7 +448,7 @@ func (r htRegistry) Client(_ context.Context, id string) (*Client, error) { retu
 func TestPublicClientFromRegistry(t *testing.T) {
 	srv, err := NewServer(Config{Clients: htRegistry{
 		"x": {ID: "x", AuthMethod: oauth.AuthNone, GrantTypes: []oauth.GrantType{oauth.GrantClientCredentials}, DefaultScopes: oauth.ScopeSet{"read"}, Scopes: oauth.ScopeSet{"read"}},
-	}, Keys: htKeys(t)}, htSettings(), Flows{Token: []Registration[TokenFlow]{{ID: "cc", Wire: string(oauth.GrantClientCredentials), Grant: htCCGrant, Flow: htCCFlow{}}}})
+	}, Keys: htKeys(t)}, htSettings(), Flows{Token: []Registration[TokenContext, TokenResponse]{{ID: "cc", Wire: string(oauth.GrantClientCredentials), Grant: htCCGrant, Flow: htCCFlow{}}}})
 	if err != nil {
 		t.Fatal(err)
 	}

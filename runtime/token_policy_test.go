@@ -17,7 +17,7 @@ func TestExtensionGrantPolicy(t *testing.T) {
 	// edit leaves, and a procedure that checks nothing and issues the
 	// defaults, signing alice in when the policy lets it.
 	policyEnv := func(t *testing.T, edit func(p *flowkit.GrantPolicy, tp *TokenPolicy)) *oidcEnv {
-		env := oidcNewEnv(t, oidcConfig{}, func(_ *Settings, regs []Registration[TokenFlow]) {
+		env := oidcNewEnv(t, oidcConfig{}, func(_ *Settings, regs []Registration[TokenContext, TokenResponse]) {
 			for i := range regs {
 				if regs[i].Wire == string(htCustomGrant) {
 					edit(&regs[i].Grant, &regs[i].Policy)

@@ -42,7 +42,7 @@ func suite(p procedure) contract.Suite {
 			AuthMethods: []string{"client_secret_basic", "client_secret_post"},
 			Scopes:      []runtime.ScopeInfo{{Name: "read"}, {Name: "write"}, {Name: "admin"}},
 		},
-		Flows: runtime.Flows{Token: []runtime.Registration[runtime.TokenFlow]{{
+		Flows: runtime.Flows{Token: []runtime.Registration[runtime.TokenContext, runtime.TokenResponse]{{
 			ID:     "oauth-token-client-credentials",
 			Wire:   "client_credentials",
 			Policy: runtime.TokenPolicy{AccessFormat: runtime.FormatOpaque, AccessTTL: 10 * time.Minute},
@@ -71,13 +71,13 @@ func signInSuite(code procedure, info userInfo) contract.Suite {
 			RequirePKCE: true,
 		},
 		Flows: runtime.Flows{
-			Token: []runtime.Registration[runtime.TokenFlow]{
+			Token: []runtime.Registration[runtime.TokenContext, runtime.TokenResponse]{
 				{ID: "oauth-token-authorization-code", Wire: "authorization_code", Policy: user, Grant: grant(flowkit.CodeCredential), Flow: code},
 				{ID: "oauth-token-refresh", Wire: "refresh_token", Policy: user, Grant: grant(flowkit.RefreshCredential), Flow: procedure{}},
 			},
-			Authorize: &runtime.Registration[runtime.AuthorizeFlow]{ID: "oauth-authorize-authorization-code", Wire: "code",
+			Authorize: &runtime.Registration[runtime.AuthorizeContext, runtime.AuthorizeResponse]{ID: "oauth-authorize-authorization-code", Wire: "code",
 				Policy: runtime.TokenPolicy{CodeTTL: time.Minute}, Flow: authorize{}},
-			UserInfo: &runtime.Registration[runtime.UserInfoFlow]{ID: "openid-userinfo", Flow: info},
+			UserInfo: &runtime.Registration[runtime.UserInfoContext, runtime.UserInfoResponse]{ID: "openid-userinfo", Flow: info},
 		},
 	}
 }

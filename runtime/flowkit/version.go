@@ -14,14 +14,17 @@ package flowkit
 const (
 	// GenVersion is the generated-code API version this runtime was
 	// written for, and the one the generator of the same module emits.
-	GenVersion = 3
+	GenVersion = 4
 	// MinVersion is the oldest generated-code API version this runtime
 	// supports. Version 3 moved the generated code's helpers to flowkit
-	// and the protocol vocabulary to runtime/oauth.
-	MinVersion = 3
+	// and the protocol vocabulary to runtime/oauth; version 4 replaced the
+	// flow interface of each endpoint (runtime.TokenFlow, ...) with the
+	// one generic runtime.Flow[Context, Response], and Registration's type
+	// parameter with the pair.
+	MinVersion = 4
 	// MaxVersion is the newest generated-code API version this runtime
 	// supports.
-	MaxVersion = 3
+	MaxVersion = 4
 )
 
 // EnforceVersion is used by generated code to check at compile time that

@@ -10,7 +10,7 @@ import (
 // procedure would receive and ends the request there; the registrations
 // keep their ids, wires and policies.
 func (s *Server) capture(fl runtime.Flows) runtime.Flows {
-	out := runtime.Flows{Token: make([]runtime.Registration[runtime.TokenFlow], len(fl.Token))}
+	out := runtime.Flows{Token: make([]runtime.Registration[runtime.TokenContext, runtime.TokenResponse], len(fl.Token))}
 	for i, r := range fl.Token {
 		r.Flow = capturer[runtime.TokenContext, runtime.TokenResponse]{s}
 		out.Token[i] = r

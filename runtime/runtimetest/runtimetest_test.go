@@ -19,7 +19,7 @@ func flows() runtime.Flows {
 	cc := policy
 	cc.IssueRefresh = false
 	return runtime.Flows{
-		Token: []runtime.Registration[runtime.TokenFlow]{
+		Token: []runtime.Registration[runtime.TokenContext, runtime.TokenResponse]{
 			{ID: "oauth-token-client-credentials", Wire: "client_credentials", Policy: cc, Grant: flowkit.GrantPolicy{
 				Clients: flowkit.ConfidentialClients, Credential: flowkit.ClientCredential, Scope: flowkit.ScopeFromRequest,
 				Resources: flowkit.ResourcesFromRequest, EndUser: flowkit.NoEndUser}},
@@ -30,8 +30,8 @@ func flows() runtime.Flows {
 				Clients: flowkit.AnyClients, Credential: flowkit.RefreshCredential, Scope: flowkit.ScopeFromGrant,
 				Resources: flowkit.ResourcesFromGrant, EndUser: flowkit.EndUserOfGrant}},
 		},
-		Introspection: &runtime.Registration[runtime.IntrospectionFlow]{ID: "oauth-introspect"},
-		Revocation:    &runtime.Registration[runtime.RevocationFlow]{ID: "oauth-revoke"},
+		Introspection: &runtime.Registration[runtime.IntrospectionContext, runtime.IntrospectionResponse]{ID: "oauth-introspect"},
+		Revocation:    &runtime.Registration[runtime.RevocationContext, runtime.RevocationResponse]{ID: "oauth-revoke"},
 	}
 }
 

@@ -73,7 +73,7 @@ func benchServer(b *testing.B, kind string, format runtime.AccessTokenFormat) *r
 	cc.IssueRefresh = false
 	srv, err := runtime.NewServer(runtime.Config{Clients: clients, Store: st, Logger: slog.New(slog.DiscardHandler)},
 		runtime.Settings{Issuer: "https://as.example", AuthMethods: []string{"client_secret_basic"}, Scopes: []runtime.ScopeInfo{{Name: "read"}}},
-		runtime.Flows{Token: []runtime.Registration[runtime.TokenFlow]{
+		runtime.Flows{Token: []runtime.Registration[runtime.TokenContext, runtime.TokenResponse]{
 			{ID: "cc", Wire: "client_credentials", Policy: cc, Flow: defaultFlow{}, Grant: flowkit.GrantPolicy{
 				Clients: flowkit.ConfidentialClients, Credential: flowkit.ClientCredential, Scope: flowkit.ScopeFromRequest,
 				Resources: flowkit.ResourcesFromRequest, EndUser: flowkit.NoEndUser}},

@@ -52,13 +52,12 @@ type IntrospectionErrors struct {
 }
 
 // introspectionFlow serves the flow oauth-introspect at POST
-// /oauth2/introspect: it adapts IntrospectionProcedure to
-// runtime.IntrospectionFlow.
+// /oauth2/introspect: it adapts IntrospectionProcedure to runtime.Flow.
 type introspectionFlow struct {
 	proc IntrospectionProcedure
 }
 
-var _ runtime.IntrospectionFlow = introspectionFlow{}
+var _ runtime.Flow[runtime.IntrospectionContext, runtime.IntrospectionResponse] = introspectionFlow{}
 
 // Prepare builds the flow's context and returns the call of the procedure.
 func (f introspectionFlow) Prepare(i *runtime.IntrospectionContext) (func(context.Context) (*runtime.IntrospectionResponse, error), error) {

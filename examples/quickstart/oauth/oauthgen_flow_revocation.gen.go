@@ -52,12 +52,12 @@ type RevocationErrors struct {
 }
 
 // revocationFlow serves the flow oauth-revoke at POST /oauth2/revoke: it
-// adapts RevocationProcedure to runtime.RevocationFlow.
+// adapts RevocationProcedure to runtime.Flow.
 type revocationFlow struct {
 	proc RevocationProcedure
 }
 
-var _ runtime.RevocationFlow = revocationFlow{}
+var _ runtime.Flow[runtime.RevocationContext, runtime.RevocationResponse] = revocationFlow{}
 
 // Prepare builds the flow's context and returns the call of the procedure.
 func (f revocationFlow) Prepare(r *runtime.RevocationContext) (func(context.Context) (*runtime.RevocationResponse, error), error) {

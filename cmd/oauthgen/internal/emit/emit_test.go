@@ -307,7 +307,7 @@ func TestCatalogueFlowFiles(t *testing.T) {
 		"grant policy, then consumed the authorization code and checked its client,",
 		"*runtime.TokenContext `validate:\"-\"`",
 		"Errors AuthorizationCodeErrors `validate:\"-\"`\n}",
-		"var _ runtime.TokenFlow = authorizationCodeFlow{}",
+		"var _ runtime.Flow[runtime.TokenContext, runtime.TokenResponse] = authorizationCodeFlow{}",
 		"func (f authorizationCodeFlow) Prepare(t *runtime.TokenContext) (func(context.Context) (*runtime.TokenResponse, error), error) {\n"+
 			"\tc := &AuthorizationCodeContext{TokenContext: t}\n"+
 			"\treturn func(ctx context.Context) (*runtime.TokenResponse, error) {\n\t\treturn f.proc.GenerateToken(ctx, c)\n\t}, nil\n}",

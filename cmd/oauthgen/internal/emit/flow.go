@@ -239,9 +239,9 @@ func adapter(m *model.Model, f *model.Flow) jen.Code {
 		via = " (" + w + ")"
 	}
 	s := doc(
-		fmt.Sprintf("%s serves %s at %s%s: it adapts %s to runtime.%s.", n.FlowType, flowRef(f), f.Route, via, n.Procedure, bd.Interface.Name),
+		fmt.Sprintf("%s serves %s at %s%s: it adapts %s to runtime.%s.", n.FlowType, flowRef(f), f.Route, via, n.Procedure, m.API.Flow.Name),
 	).Type().Id(n.FlowType).Struct(jen.Id("proc").Id(n.Procedure)).Line().Line()
-	s.Var().Id("_").Add(ident(bd.Interface)).Op("=").Id(n.FlowType).Values().Line().Line()
+	s.Var().Id("_").Add(ident(m.API.Flow).Types(ident(bd.Context), ident(bd.Response))).Op("=").Id(n.FlowType).Values().Line().Line()
 
 	v := bd.Recv
 	body := []jen.Code{

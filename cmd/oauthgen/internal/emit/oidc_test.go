@@ -38,7 +38,7 @@ func TestAuthorizeFlowFile(t *testing.T) {
 			"\traw, err := flowkit.EncodeData(c.CodeData)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n"+
 			"\tc.Code.Data = raw\n\treturn c.AuthorizeContext.Default(ctx)\n}",
 		"\tflowkit.LoginRequiredCode\n",
-		"var _ runtime.AuthorizeFlow = authorizeCodeFlow{}",
+		"var _ runtime.Flow[runtime.AuthorizeContext, runtime.AuthorizeResponse] = authorizeCodeFlow{}",
 		"func (f authorizeCodeFlow) Prepare(a *runtime.AuthorizeContext) (func(context.Context) (*runtime.AuthorizeResponse, error), error) {\n"+
 			"\tc := &AuthorizeCodeContext{AuthorizeContext: a}\n\tc.Campaign = a.Param(\"campaign\")\n",
 		"flowkit.Validate(c)",
@@ -73,7 +73,7 @@ func TestUserInfoFlowFile(t *testing.T) {
 		"\tErrors UserInfoErrors `validate:\"-\"`\n}",
 		"\tClaims(ctx context.Context, c *UserInfoContext) (*runtime.UserInfoResponse, error)",
 		"\tflowkit.InsufficientScopeCode\n",
-		"var _ runtime.UserInfoFlow = userInfoFlow{}",
+		"var _ runtime.Flow[runtime.UserInfoContext, runtime.UserInfoResponse] = userInfoFlow{}",
 		"// Prepare builds the flow's context and returns the call of the procedure.\n"+
 			"func (f userInfoFlow) Prepare(u *runtime.UserInfoContext) (func(context.Context) (*runtime.UserInfoResponse, error), error) {\n"+
 			"\tc := &UserInfoContext{UserInfoContext: u}\n"+
@@ -93,13 +93,13 @@ func TestOIDCServerFile(t *testing.T) {
 		"\t\tRequirePKCE:       true,\n",
 		"\t\tIDTokenSigningAlg: \"RS256\",\n",
 		"\t\tIDTokenTTL:        10 * time.Minute,\n",
-		"\t\tToken: []runtime.Registration[runtime.TokenFlow]{\n",
+		"\t\tToken: []runtime.Registration[runtime.TokenContext, runtime.TokenResponse]{\n",
 		"\t\t\t\tFlow: authorizationCodeFlow{proc: &AuthorizationCode{Procedures: p}},\n",
-		"\t\tAuthorize: &runtime.Registration[runtime.AuthorizeFlow]{\n\t\t\tID:   \"oauth-authorize-authorization-code\",\n"+
+		"\t\tAuthorize: &runtime.Registration[runtime.AuthorizeContext, runtime.AuthorizeResponse]{\n\t\t\tID:   \"oauth-authorize-authorization-code\",\n"+
 			"\t\t\tWire: \"code\",\n"+
 			"\t\t\tPolicy: runtime.TokenPolicy{\n\t\t\t\tCodeTTL: time.Minute,\n\t\t\t},\n"+
 			"\t\t\tFlow: authorizeCodeFlow{proc: &AuthorizeCode{Procedures: p}},\n\t\t},\n",
-		"\t\tUserInfo: &runtime.Registration[runtime.UserInfoFlow]{\n\t\t\tID:   \"openid-userinfo\",\n"+
+		"\t\tUserInfo: &runtime.Registration[runtime.UserInfoContext, runtime.UserInfoResponse]{\n\t\t\tID:   \"openid-userinfo\",\n"+
 			"\t\t\tFlow: userInfoFlow{proc: &UserInfo{Procedures: p}},\n\t\t},\n\t}\n}",
 	)
 	if strings.Contains(string(out[ServerFile]), "Grant: flowkit.GrantPolicy{\n\t\t\t\tClients: flowkit.AnyClients,\n\t\t\t},\n\t\t\tFlow: authorizeCodeFlow") {

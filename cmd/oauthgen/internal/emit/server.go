@@ -99,7 +99,7 @@ func flowsFunc(m *model.Model) jen.Code {
 	var fields []jen.Code
 	for _, e := range m.Endpoints {
 		bd := e.Binding
-		reg := ident(api.Registration).Types(ident(bd.Interface))
+		reg := ident(api.Registration).Types(ident(bd.Context), ident(bd.Response))
 		if bd.List {
 			regs := make([]jen.Code, 0, len(e.Flows))
 			for _, f := range e.Flows {

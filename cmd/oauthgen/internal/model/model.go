@@ -194,7 +194,7 @@ type Names struct {
 	// Errors is the error constructor type, such as "ClientCredentialsErrors".
 	Errors string
 	// FlowType is the unexported adapter to the endpoint's flow interface
-	// (runtime.TokenFlow, ...), such as "clientCredentialsFlow".
+	// (runtime.Flow[runtime.TokenContext, runtime.TokenResponse], ...), such as "clientCredentialsFlow".
 	FlowType string
 	// User is the user-owned procedure type in the stub, such as "ClientCredentials".
 	User string

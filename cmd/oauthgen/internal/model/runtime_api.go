@@ -17,7 +17,7 @@ const (
 
 // GenVersion is the version of the runtime's generated-code API this
 // generator emits (flowkit.GenVersion of the runtime it was written for).
-const GenVersion = 3
+const GenVersion = 4
 
 // Ident is a package-level identifier of a runtime package.
 type Ident struct {
@@ -41,9 +41,10 @@ type RuntimeAPI struct {
 	EnforceVersion, MinVersion, MaxVersion Ident
 	// Settings, ScopeInfo, Config, Server and NewServer build the server.
 	Settings, ScopeInfo, Config, Server, NewServer Ident
-	// Flows and Registration register the flows; Registration is generic
-	// in the endpoint's flow interface.
-	Flows, Registration Ident
+	// Flows and Registration register the flows; Flow is the interface of
+	// the generated adapters. Registration and Flow are generic in the
+	// endpoint's base context and response.
+	Flows, Registration, Flow Ident
 	// TokenPolicy holds a flow's token settings; AccessTokenFormat is the
 	// type of its format, whose named values are AccessFormats.
 	TokenPolicy, AccessTokenFormat Ident
@@ -93,10 +94,9 @@ type Binding struct {
 	ContextDoc string
 	// Response is the type the procedure returns a pointer to.
 	Response Ident
-	// Interface is the flow interface generated adapters implement, with
-	// its one method, Prepare.
-	Interface Ident
-	Prepare   string
+	// Prepare is the one method of the flow interface generated adapters
+	// implement: RuntimeAPI.Flow instantiated with Context and Response.
+	Prepare string
 	// Verb is the procedure's method, such as "GenerateToken".
 	Verb string
 	// FlowsField is the field of runtime.Flows that registers the
@@ -142,6 +142,7 @@ func runtimeAPI() RuntimeAPI {
 		NewServer:         rt("NewServer"),
 		Flows:             rt("Flows"),
 		Registration:      rt("Registration"),
+		Flow:              rt("Flow"),
 		TokenPolicy:       rt("TokenPolicy"),
 		AccessTokenFormat: rt("AccessTokenFormat"),
 		AccessFormats:     map[string]Ident{"jwt": rt("FormatJWT"), "opaque": rt("FormatOpaque")},
@@ -181,7 +182,6 @@ func bindings() map[string]*Binding {
 			Recv:       "t",
 			ContextDoc: "holds what every token flow has: the authenticated client, the checked scope and resources, the redeemed code or refresh token, and the issuers",
 			Response:   rt("TokenResponse"),
-			Interface:  rt("TokenFlow"),
 			Prepare:    "Prepare",
 			Verb:       "GenerateToken",
 			FlowsField: "Token",
@@ -205,7 +205,6 @@ func bindings() map[string]*Binding {
 			Recv:       "a",
 			ContextDoc: "holds what every authorization flow has, parsed and checked by the endpoint: the client, its exact redirect URI, the request, the end user's authentication and the code to issue",
 			Response:   rt("AuthorizeResponse"),
-			Interface:  rt("AuthorizeFlow"),
 			Prepare:    "Prepare",
 			Verb:       "Authorize",
 			FlowsField: "Authorize",
@@ -228,7 +227,6 @@ func bindings() map[string]*Binding {
 			Recv:       "u",
 			ContextDoc: "holds what the userinfo flow has, read from the validated access token (OIDC Core §5.3)",
 			Response:   rt("UserInfoResponse"),
-			Interface:  rt("UserInfoFlow"),
 			Prepare:    "Prepare",
 			Verb:       "Claims",
 			FlowsField: "UserInfo",
@@ -247,7 +245,6 @@ func bindings() map[string]*Binding {
 			Recv:       "i",
 			ContextDoc: "holds what the introspection flow has: the authenticated caller, the token found and the standard answer",
 			Response:   rt("IntrospectionResponse"),
-			Interface:  rt("IntrospectionFlow"),
 			Prepare:    "Prepare",
 			Verb:       "Introspect",
 			FlowsField: "Introspection",
@@ -266,7 +263,6 @@ func bindings() map[string]*Binding {
 			Recv:       "r",
 			ContextDoc: "holds what the revocation flow has: the authenticated client, its token found and whether the grant goes with it",
 			Response:   rt("RevocationResponse"),
-			Interface:  rt("RevocationFlow"),
 			Prepare:    "Prepare",
 			Verb:       "Revoke",
 			FlowsField: "Revocation",

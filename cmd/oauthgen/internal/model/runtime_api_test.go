@@ -87,7 +87,7 @@ func TestRuntimeAPIAgreesWithRuntime(t *testing.T) {
 			t.Errorf("%s is a %s, want %s", id.Name, c.Type(), typ)
 		}
 	}
-	for _, id := range []Ident{api.EnforceVersion, api.Settings, api.ScopeInfo, api.Config, api.Server, api.Flows, api.Registration, api.TokenPolicy, api.AccessTokenFormat, api.Secret} {
+	for _, id := range []Ident{api.EnforceVersion, api.Settings, api.ScopeInfo, api.Config, api.Server, api.Flows, api.Registration, api.Flow, api.TokenPolicy, api.AccessTokenFormat, api.Secret} {
 		isType(id)
 	}
 	for _, id := range []Ident{api.NewServer, api.Validate, api.InvalidParameter, api.ParseURLParam, api.EncodeData, api.DecodeData} {
@@ -100,7 +100,7 @@ func TestRuntimeAPIAgreesWithRuntime(t *testing.T) {
 	hasFields(t, isType(api.ContractProperty), "Flow", "Name", "Source", "Type", "Validate")
 	isType(api.ContractOptions)
 	if gv := lookup(t, pkgs, fk("GenVersion")); gv != nil {
-		if v := gv.(*types.Const).Val().String(); v != "3" || GenVersion != 3 {
+		if v := gv.(*types.Const).Val().String(); v != "4" || GenVersion != 4 {
 			t.Errorf("flowkit.GenVersion = %s, the generator's GenVersion = %d", v, GenVersion)
 		}
 	}
@@ -154,6 +154,7 @@ func TestBindingsAgreeWithRuntime(t *testing.T) {
 	pkgs := runtimePackages(t)
 	flows := lookup(t, pkgs, runtimeAPI().Flows)
 	reg := lookup(t, pkgs, runtimeAPI().Registration)
+	flowIface := lookup(t, pkgs, runtimeAPI().Flow)
 	c, err := spec.Builtin()
 	if err != nil {
 		t.Fatal(err)
@@ -166,9 +167,12 @@ func TestBindingsAgreeWithRuntime(t *testing.T) {
 			}
 			ctxObj := lookup(t, pkgs, bd.Context)
 			resp := lookup(t, pkgs, bd.Response)
-			iface := lookup(t, pkgs, bd.Interface)
-			if ctxObj == nil || resp == nil || iface == nil {
+			if ctxObj == nil || resp == nil || flowIface == nil {
 				return
+			}
+			iface, err := types.Instantiate(nil, flowIface.Type(), []types.Type{ctxObj.Type(), resp.Type()}, true)
+			if err != nil {
+				t.Fatalf("runtime.Flow[%s, %s]: %v", bd.Context.Name, bd.Response.Name, err)
 			}
 			ptr := types.NewPointer(ctxObj.Type())
 
@@ -214,21 +218,21 @@ func TestBindingsAgreeWithRuntime(t *testing.T) {
 			}
 
 			// The flow interface: exactly Prepare(*Context) (call, error).
-			it, ok := iface.Type().Underlying().(*types.Interface)
+			it, ok := iface.Underlying().(*types.Interface)
 			if !ok || it.NumMethods() != 1 || it.Method(0).Name() != bd.Prepare {
-				t.Fatalf("runtime.%s is not an interface of one method %s", bd.Interface.Name, bd.Prepare)
+				t.Fatalf("runtime.Flow is not an interface of one method %s", bd.Prepare)
 			}
 			want := "func(" + types.TypeString(ptr, nil) + ") (func(context.Context) (" + respPtr + ", error), error)"
 			if got := signature(it.Method(0).Type().(*types.Signature)); got != want {
-				t.Errorf("%s.%s is %s, want %s", bd.Interface.Name, bd.Prepare, got, want)
+				t.Errorf("Flow[%s, %s].%s is %s, want %s", bd.Context.Name, bd.Response.Name, bd.Prepare, got, want)
 			}
 
-			// runtime.Flows has the field, of Registration[Interface].
+			// runtime.Flows has the field, of Registration[Context, Response].
 			fld := fieldOf(flows.Type(), bd.FlowsField)
 			if fld == nil {
 				t.Fatalf("runtime.Flows has no field %s", bd.FlowsField)
 			}
-			inst, err := types.Instantiate(nil, reg.Type(), []types.Type{iface.Type()}, true)
+			inst, err := types.Instantiate(nil, reg.Type(), []types.Type{ctxObj.Type(), resp.Type()}, true)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -62,12 +62,12 @@ type ClientCredentialsErrors struct {
 
 // clientCredentialsFlow serves the flow oauth-token-client-credentials at POST
 // /oauth2/token (grant_type=client_credentials): it adapts
-// ClientCredentialsProcedure to runtime.TokenFlow.
+// ClientCredentialsProcedure to runtime.Flow.
 type clientCredentialsFlow struct {
 	proc ClientCredentialsProcedure
 }
 
-var _ runtime.TokenFlow = clientCredentialsFlow{}
+var _ runtime.Flow[runtime.TokenContext, runtime.TokenResponse] = clientCredentialsFlow{}
 
 // Prepare parses the request into the flow's context, validates it and returns
 // the call of the procedure.

@@ -61,12 +61,12 @@ type AuthorizationCodeErrors struct {
 
 // authorizationCodeFlow serves the flow oauth-token-authorization-code at POST
 // /token (grant_type=authorization_code): it adapts AuthorizationCodeProcedure
-// to runtime.TokenFlow.
+// to runtime.Flow.
 type authorizationCodeFlow struct {
 	proc AuthorizationCodeProcedure
 }
 
-var _ runtime.TokenFlow = authorizationCodeFlow{}
+var _ runtime.Flow[runtime.TokenContext, runtime.TokenResponse] = authorizationCodeFlow{}
 
 // Prepare builds the flow's context and returns the call of the procedure.
 func (f authorizationCodeFlow) Prepare(t *runtime.TokenContext) (func(context.Context) (*runtime.TokenResponse, error), error) {

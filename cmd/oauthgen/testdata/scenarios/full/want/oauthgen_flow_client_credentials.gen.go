@@ -99,12 +99,12 @@ type ClientCredentialsErrors struct {
 
 // clientCredentialsFlow serves the flow oauth-token-client-credentials at POST
 // /token (grant_type=client_credentials): it adapts ClientCredentialsProcedure
-// to runtime.TokenFlow.
+// to runtime.Flow.
 type clientCredentialsFlow struct {
 	proc ClientCredentialsProcedure
 }
 
-var _ runtime.TokenFlow = clientCredentialsFlow{}
+var _ runtime.Flow[runtime.TokenContext, runtime.TokenResponse] = clientCredentialsFlow{}
 
 // Prepare parses the request into the flow's context, validates it and returns
 // the call of the procedure.

@@ -64,12 +64,12 @@ type MagicLinkErrors struct {
 
 // magicLinkFlow serves the extension grant magic_link at POST /token
 // (grant_type=urn:example:params:grant-type:magic-link): it adapts
-// MagicLinkProcedure to runtime.TokenFlow.
+// MagicLinkProcedure to runtime.Flow.
 type magicLinkFlow struct {
 	proc MagicLinkProcedure
 }
 
-var _ runtime.TokenFlow = magicLinkFlow{}
+var _ runtime.Flow[runtime.TokenContext, runtime.TokenResponse] = magicLinkFlow{}
 
 // Prepare parses the request into the flow's context, validates it and returns
 // the call of the procedure.

@@ -61,12 +61,12 @@ type SmsOtpErrors struct {
 
 // smsOtpFlow serves the extension grant sms_otp at POST /token
 // (grant_type=urn:example:params:grant-type:sms-otp): it adapts
-// SmsOtpProcedure to runtime.TokenFlow.
+// SmsOtpProcedure to runtime.Flow.
 type smsOtpFlow struct {
 	proc SmsOtpProcedure
 }
 
-var _ runtime.TokenFlow = smsOtpFlow{}
+var _ runtime.Flow[runtime.TokenContext, runtime.TokenResponse] = smsOtpFlow{}
 
 // Prepare parses the request into the flow's context, validates it and returns
 // the call of the procedure.

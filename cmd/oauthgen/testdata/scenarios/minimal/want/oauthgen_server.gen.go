@@ -9,11 +9,11 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/flowkit"
 )
 
-// This code targets version 3 of the runtime's generated-code API. A runtime
+// This code targets version 4 of the runtime's generated-code API. A runtime
 // too old or too new for it fails to compile here, with a constant overflow.
 const (
-	_ = flowkit.EnforceVersion(3 - flowkit.MinVersion)
-	_ = flowkit.EnforceVersion(flowkit.MaxVersion - 3)
+	_ = flowkit.EnforceVersion(4 - flowkit.MinVersion)
+	_ = flowkit.EnforceVersion(flowkit.MaxVersion - 4)
 )
 
 // Settings returns the server settings the spec declares.
@@ -48,7 +48,7 @@ func NewServer(cfg runtime.Config, p *Procedures) (*runtime.Server, error) {
 // itself; the spec stays the source of the defaults.
 func Flows(p *Procedures) runtime.Flows {
 	return runtime.Flows{
-		Token: []runtime.Registration[runtime.TokenFlow]{
+		Token: []runtime.Registration[runtime.TokenContext, runtime.TokenResponse]{
 			{
 				ID:   "oauth-token-client-credentials",
 				Wire: "client_credentials",

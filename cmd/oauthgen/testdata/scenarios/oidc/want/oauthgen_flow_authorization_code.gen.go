@@ -71,12 +71,12 @@ type AuthorizationCodeErrors struct {
 
 // authorizationCodeFlow serves the flow oauth-token-authorization-code at POST
 // /oauth2/token (grant_type=authorization_code): it adapts
-// AuthorizationCodeProcedure to runtime.TokenFlow.
+// AuthorizationCodeProcedure to runtime.Flow.
 type authorizationCodeFlow struct {
 	proc AuthorizationCodeProcedure
 }
 
-var _ runtime.TokenFlow = authorizationCodeFlow{}
+var _ runtime.Flow[runtime.TokenContext, runtime.TokenResponse] = authorizationCodeFlow{}
 
 // Prepare parses the request into the flow's context, validates it and returns
 // the call of the procedure, which first decodes the code's data into
