@@ -57,10 +57,10 @@ func TestNewServerWarnsAboutIntrospectionCallers(t *testing.T) {
 			if c.methods != nil {
 				s.AuthMethods = c.methods
 			}
-			fl := Flows{Token: []Registration[TokenFlow]{{ID: "cc", Wire: string(oauth.GrantClientCredentials), Grant: htCCGrant, Flow: htNopFlow{}}}}
+			fl := Flows{Token: []Registration[TokenContext, TokenResponse]{{ID: "cc", Wire: string(oauth.GrantClientCredentials), Grant: htCCGrant, Flow: htNopFlow{}}}}
 			if c.introspect {
 				s.Paths["oauth-introspect"] = "/introspect"
-				fl.Introspection = &Registration[IntrospectionFlow]{ID: "oauth-introspect", Flow: itFlow{}}
+				fl.Introspection = &Registration[IntrospectionContext, IntrospectionResponse]{ID: "oauth-introspect", Flow: itFlow{}}
 			}
 			if _, err := NewServer(Config{Clients: c.clients, Keys: htKeys(t), Logger: log}, s, fl); err != nil {
 				t.Fatalf("NewServer: %v", err)
