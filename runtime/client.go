@@ -2,8 +2,10 @@ package runtime
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 
+	"github.com/oauthgen/oauthgen/runtime/internal/jwkset"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
@@ -39,8 +41,25 @@ type Client struct {
 	// 7662 §2.1, §4): resource servers are clients, and one that only
 	// introspects has no grant types. A public client cannot have it.
 	Introspection bool `json:"introspection,omitempty"`
+	// JWKS is the JWK Set (RFC 7517 §5) of the public keys whose private
+	// halves sign the client's assertions, for private_key_jwt (RFC 7523
+	// §2.2; RFC 7591 §2). A private_key_jwt client has either JWKS or
+	// JWKSURI; other clients have neither.
+	JWKS json.RawMessage `json:"jwks,omitempty"`
+	// JWKSURI is the https URL of the client's JWK Set, for private_key_jwt:
+	// fetched when needed, cached for minutes, and fetched again, at most
+	// once a minute, when an assertion names a kid it lacks, so that the
+	// client can rotate its keys by publishing the new one there.
+	JWKSURI string `json:"jwks_uri,omitempty"`
+	// TokenEndpointAuthSigningAlg, when set, is the one JWS algorithm the
+	// client's assertions may use (OpenID Connect Dynamic Client
+	// Registration 1.0 §2): RS256, PS256, ES256 or EdDSA. Empty means any
+	// of them.
+	TokenEndpointAuthSigningAlg string `json:"token_endpoint_auth_signing_alg,omitempty"`
 
 	secretHash string
+	// jwks is JWKS parsed, by the registry that validated the client.
+	jwks *jwkset.Set
 }
 
 // SecretHash returns the stored hash of the client's secret, for stores that

@@ -29,17 +29,19 @@ type clientAuth struct {
 	retryAfter time.Duration
 }
 
-// authenticateClient authenticates the client of a request (RFC 6749
-// §2.3) with one of methods: client_secret_basic, client_secret_post, or
-// none (a public client naming itself with client_id). It returns the
-// client, or an error: invalid_request for a request that uses more than
-// one method or is malformed, invalid_client for any failure of
-// authentication itself, the same for an unknown client and a wrong secret.
-// Password-style authentication is throttled per client_id and source,
-// per source and per client (RFC 6749 §2.3.1; docs/throttling.md), and
-// every failure of it takes as long as checking the slowest secret hash
-// in use, so that its time tells no one whether the client exists.
-func (s *Server) authenticateClient(ctx context.Context, r *http.Request, p form.Params, now time.Time, methods []oauth.ClientAuthMethod) (clientAuth, *oauth.Error) {
+// authenticateClient authenticates the client of a request to the
+// endpoint with the id (RFC 6749 §2.3) with one of methods:
+// client_secret_basic, client_secret_post, private_key_jwt (RFC 7523
+// §2.2), or none (a public client naming itself with client_id). It
+// returns the client, or an error: invalid_request for a request that uses
+// more than one method or is malformed, invalid_client for any failure of
+// authentication itself, the same for an unknown client, a wrong secret
+// and an assertion it did not sign. Authentication by a credential is
+// throttled per client_id and source, per source and per client (RFC 6749
+// §2.3.1; docs/throttling.md), and every failure of it takes as long as
+// checking the slowest secret hash in use, so that its time tells no one
+// whether the client exists.
+func (s *Server) authenticateClient(ctx context.Context, r *http.Request, p form.Params, now time.Time, endpoint string, methods []oauth.ClientAuthMethod) (clientAuth, *oauth.Error) {
 	cred, e := clientauth.FromRequest(r, p)
 	res := clientAuth{id: cred.ID, method: cred.Method, header: cred.Header}
 	if e != nil {
@@ -76,13 +78,33 @@ func (s *Server) authenticateClient(ctx context.Context, r *http.Request, p form
 	// The method must be enabled at the endpoint and be the one the client
 	// registered (OpenID Connect Dynamic Client Registration 1.0 §2). A
 	// confidential client sending only client_id fails before this.
-	if client == nil || client.AuthMethod != cred.Method || !slices.Contains(methods, cred.Method) {
+	known := client != nil && client.AuthMethod == cred.Method && slices.Contains(methods, cred.Method)
+	switch {
+	case cred.Method == oauth.AuthPrivateKeyJWT && known:
+		e = s.verifyClientAssertion(ctx, client, cred.Assertion, endpoint, now)
+		if e == nil {
+			res.client = client
+			return res, nil
+		}
+		if e.Code != oauth.ErrInvalidClient {
+			return res, e // the store failed: not the client's failure
+		}
+	case cred.Method == oauth.AuthPrivateKeyJWT:
+		e = clientauth.Failed()
+	case !known:
 		s.secrets.Dummy(cred.Secret) // the work of a fast hash's check
-	} else if s.secrets.Verify(client.ID, client.secretHash, cred.Secret, now) {
+		e = clientauth.Failed()
+	case s.secrets.Verify(client.ID, client.secretHash, cred.Secret, now):
 		res.client = client
 		return res, nil
+	default:
+		e = clientauth.Failed()
 	}
-	res.retryAfter, e = s.clientAuthFailed(ctx, cred.ID, addr, now)
+	var throttled *oauth.Error
+	res.retryAfter, throttled = s.clientAuthFailed(ctx, cred.ID, addr, now)
+	if throttled != nil && (res.retryAfter > 0 || throttled.Code != oauth.ErrInvalidClient) {
+		e = throttled // throttled, or the count failed
+	}
 	s.secrets.PadFailure(ctx, started)
 	return res, e
 }

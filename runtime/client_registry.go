@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/oauthgen/oauthgen/runtime/internal/clientauth"
+	"github.com/oauthgen/oauthgen/runtime/internal/jwkset"
 	"github.com/oauthgen/oauthgen/runtime/internal/redirecturi"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
@@ -22,9 +25,10 @@ var _ ClientRegistry = (*MemoryClients)(nil)
 // NewMemoryClients validates each client and returns a registry of copies of
 // them. A client needs a unique non-empty id and a known
 // token_endpoint_auth_method (client_secret_basic when empty, RFC 7591 §2);
-// "none" makes it public; a confidential
-// client needs a secret hash NewClientSecret or bcrypt produced, a public one
-// must have none; redirect URIs must be absolute https, loopback http
+// "none" makes it public; a client_secret_basic or client_secret_post
+// client needs a secret hash NewClientSecret or bcrypt produced, a public
+// or private_key_jwt one must have none; a private_key_jwt client needs
+// jwks (a JWK Set of public keys) or an https jwks_uri; redirect URIs must be absolute https, loopback http
 // (RFC 8252 §7.3) or a private-use scheme (RFC 8252 §7.1), without fragment
 // (RFC 6749 §3.1.2); grant types must be known or absolute URIs (RFC 6749
 // §4.5); scopes must be valid tokens (RFC 6749 §3.3) and default scopes a
@@ -79,6 +83,10 @@ func normaliseClient(c *Client) error {
 	if c.AuthMethod == "" {
 		c.AuthMethod = oauth.AuthClientSecretBasic // RFC 7591 §2 default
 	}
+	c.jwks = nil
+	if c.AuthMethod != oauth.AuthPrivateKeyJWT && (len(c.JWKS) > 0 || c.JWKSURI != "" || c.TokenEndpointAuthSigningAlg != "") {
+		errs = append(errs, errors.New("jwks, jwks_uri and token_endpoint_auth_signing_alg are for private_key_jwt clients only"))
+	}
 	switch c.AuthMethod {
 	case oauth.AuthClientSecretBasic, oauth.AuthClientSecretPost:
 		if err := clientauth.CheckHash(c.secretHash); err != nil {
@@ -88,6 +96,10 @@ func normaliseClient(c *Client) error {
 		if c.secretHash != "" {
 			errs = append(errs, errors.New(`public client (token_endpoint_auth_method "none") must not have a secret`))
 		}
+	case oauth.AuthPrivateKeyJWT:
+		errs = append(errs, normaliseKeyClient(c)...)
+	case "client_secret_jwt":
+		errs = append(errs, errors.New("token_endpoint_auth_method client_secret_jwt is not supported: it needs the server to keep the client's secret, and the server keeps only its hash; use private_key_jwt (docs/client-authentication.md)"))
 	default:
 		errs = append(errs, fmt.Errorf("unsupported token_endpoint_auth_method %q", c.AuthMethod))
 	}
@@ -132,4 +144,34 @@ func normaliseClient(c *Client) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// normaliseKeyClient validates a private_key_jwt client: no secret, its
+// public keys inline or at an https jwks_uri (never both: RFC 7591 §2),
+// and its algorithm, if it names one, one the runtime verifies.
+func normaliseKeyClient(c *Client) []error {
+	var errs []error
+	if c.secretHash != "" {
+		errs = append(errs, errors.New("a private_key_jwt client must not have a secret"))
+	}
+	switch {
+	case len(c.JWKS) > 0 && c.JWKSURI != "":
+		errs = append(errs, errors.New("a private_key_jwt client has jwks or jwks_uri, not both (RFC 7591 §2)"))
+	case len(c.JWKS) > 0:
+		set, err := jwkset.Parse(c.JWKS)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("jwks: %w", err))
+		}
+		c.jwks = set
+	case c.JWKSURI != "":
+		if err := jwkset.CheckURL(c.JWKSURI); err != nil {
+			errs = append(errs, err)
+		}
+	default:
+		errs = append(errs, errors.New("a private_key_jwt client needs jwks or jwks_uri: the public keys of its assertions"))
+	}
+	if a := c.TokenEndpointAuthSigningAlg; a != "" && !slices.Contains(clientauth.AssertionAlgs, a) {
+		errs = append(errs, fmt.Errorf("token_endpoint_auth_signing_alg %q is not one of %s", a, strings.Join(clientauth.AssertionAlgs, ", ")))
+	}
+	return errs
 }

@@ -23,7 +23,8 @@ func TestNewMemoryClients(t *testing.T) {
 		{"loopback http", func(c *Client) { c.RedirectURIs = []string{"http://127.0.0.1:4000/cb", "http://[::1]/cb"} }, ""},
 		{"private-use scheme", func(c *Client) { c.RedirectURIs = []string{"com.example.app:/cb"} }, ""},
 		{"empty id", func(c *Client) { c.ID = "" }, "client_id is empty"},
-		{"unknown method", func(c *Client) { c.AuthMethod = "private_key_jwt" }, "unsupported token_endpoint_auth_method"},
+		{"unknown method", func(c *Client) { c.AuthMethod = "tls_client_auth" }, "unsupported token_endpoint_auth_method"},
+		{"client_secret_jwt", func(c *Client) { c.AuthMethod = "client_secret_jwt" }, "use private_key_jwt"},
 		{"confidential without secret", func(c *Client) { c.SetSecretHash("") }, "missing secret hash"},
 		{"plain secret", func(c *Client) { c.SetSecretHash("hunter2") }, "unknown secret hash format"},
 		{"public with secret", func(c *Client) {

@@ -20,8 +20,9 @@ type clientRequest struct {
 	s   *Server
 	w   http.ResponseWriter
 	log *slog.Logger
-	// endpoint names the endpoint in logs; answers are the error codes it
-	// may answer with, others becoming server_error.
+	// id is the endpoint's id; endpoint names it in logs; answers are the
+	// error codes it may answer with, others becoming server_error.
+	id       string
 	endpoint string
 	answers  func(oauth.ErrorCode) bool
 	// header is whether the client used the Authorization header: a failed
@@ -33,8 +34,8 @@ type clientRequest struct {
 	unauthorized bool
 }
 
-func (s *Server) newClientRequest(w http.ResponseWriter, endpoint string, answers func(oauth.ErrorCode) bool) clientRequest {
-	return clientRequest{s: s, w: w, log: s.log, endpoint: endpoint, answers: answers}
+func (s *Server) newClientRequest(w http.ResponseWriter, id, endpoint string, answers func(oauth.ErrorCode) bool) clientRequest {
+	return clientRequest{s: s, w: w, log: s.log, id: id, endpoint: endpoint, answers: answers}
 }
 
 // readForm reads the request's form: no client credentials in the URL
@@ -58,7 +59,7 @@ func (q *clientRequest) readForm(ctx context.Context, r *http.Request) (form.Par
 // when the client used the Authorization header; 429 with Retry-After
 // when the brute-force throttle refused the attempt (RFC 6585 §4).
 func (q *clientRequest) authenticate(ctx context.Context, r *http.Request, p form.Params, now time.Time, methods []oauth.ClientAuthMethod) (clientAuth, bool) {
-	auth, e := q.s.authenticateObserved(ctx, r, p, now, methods)
+	auth, e := q.s.authenticateObserved(ctx, r, p, now, q.id, methods)
 	q.header = auth.header
 	if e == nil {
 		return auth, true

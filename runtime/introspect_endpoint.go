@@ -56,6 +56,7 @@ func (e *introspectEndpoint) routes() []route {
 func (e *introspectEndpoint) advertise(md *Metadata) {
 	md.IntrospectionEndpoint = e.url()
 	md.IntrospectionEndpointAuthMethodsSupported = slices.Clone(e.methods)
+	md.IntrospectionEndpointAuthSigningAlgValuesSupported = assertionAlgs(e.methods)
 	md.IntrospectionSigningAlgValuesSupported = []string{e.s.settings.SigningAlg}
 }
 
@@ -70,7 +71,7 @@ func introspectionCode(c oauth.ErrorCode) bool {
 }
 
 func (e *introspectEndpoint) refuse(w http.ResponseWriter, r *http.Request) {
-	req := e.s.newClientRequest(w, "introspection", introspectionCode)
+	req := e.s.newClientRequest(w, introspectEndpointID, "introspection", introspectionCode)
 	req.fail(r.Context(), http.StatusMethodNotAllowed, oauth.NewError(oauth.ErrInvalidRequest, "the introspection endpoint accepts POST only"))
 }
 
@@ -79,7 +80,7 @@ func (e *introspectEndpoint) serve(w http.ResponseWriter, r *http.Request) {
 	s := e.s
 	ctx := r.Context()
 	now := s.clock.Now()
-	req := s.newClientRequest(w, "introspection", introspectionCode)
+	req := s.newClientRequest(w, introspectEndpointID, "introspection", introspectionCode)
 	req.unauthorized = true // RFC 7662 §2.3: invalid credentials are 401
 
 	// 1. A POST (the router's), its form read once, the caller

@@ -40,16 +40,23 @@ type Metadata struct {
 	// TokenEndpointAuthMethodsSupported lists the enabled client
 	// authentication methods (RFC 8414 §2).
 	TokenEndpointAuthMethodsSupported []oauth.ClientAuthMethod `json:"token_endpoint_auth_methods_supported"`
-	// IntrospectionEndpoint, IntrospectionEndpointAuthMethodsSupported and
+	// TokenEndpointAuthSigningAlgValuesSupported lists the algorithms of
+	// client assertions when private_key_jwt is enabled (RFC 8414 §2).
+	TokenEndpointAuthSigningAlgValuesSupported []string `json:"token_endpoint_auth_signing_alg_values_supported,omitempty"`
+	// IntrospectionEndpoint, IntrospectionEndpointAuthMethodsSupported,
+	// IntrospectionEndpointAuthSigningAlgValuesSupported and
 	// IntrospectionSigningAlgValuesSupported advertise the introspection
 	// endpoint (RFC 8414 §2; RFC 9701 §7), when it is enabled.
-	IntrospectionEndpoint                     string                   `json:"introspection_endpoint,omitempty"`
-	IntrospectionEndpointAuthMethodsSupported []oauth.ClientAuthMethod `json:"introspection_endpoint_auth_methods_supported,omitempty"`
-	IntrospectionSigningAlgValuesSupported    []string                 `json:"introspection_signing_alg_values_supported,omitempty"`
-	// RevocationEndpoint and RevocationEndpointAuthMethodsSupported
-	// advertise the revocation endpoint (RFC 8414 §2), when it is enabled.
-	RevocationEndpoint                     string                   `json:"revocation_endpoint,omitempty"`
-	RevocationEndpointAuthMethodsSupported []oauth.ClientAuthMethod `json:"revocation_endpoint_auth_methods_supported,omitempty"`
+	IntrospectionEndpoint                              string                   `json:"introspection_endpoint,omitempty"`
+	IntrospectionEndpointAuthMethodsSupported          []oauth.ClientAuthMethod `json:"introspection_endpoint_auth_methods_supported,omitempty"`
+	IntrospectionEndpointAuthSigningAlgValuesSupported []string                 `json:"introspection_endpoint_auth_signing_alg_values_supported,omitempty"`
+	IntrospectionSigningAlgValuesSupported             []string                 `json:"introspection_signing_alg_values_supported,omitempty"`
+	// RevocationEndpoint, RevocationEndpointAuthMethodsSupported and
+	// RevocationEndpointAuthSigningAlgValuesSupported advertise the
+	// revocation endpoint (RFC 8414 §2), when it is enabled.
+	RevocationEndpoint                              string                   `json:"revocation_endpoint,omitempty"`
+	RevocationEndpointAuthMethodsSupported          []oauth.ClientAuthMethod `json:"revocation_endpoint_auth_methods_supported,omitempty"`
+	RevocationEndpointAuthSigningAlgValuesSupported []string                 `json:"revocation_endpoint_auth_signing_alg_values_supported,omitempty"`
 	// CodeChallengeMethodsSupported is ["S256"] when codes are redeemed
 	// (RFC 8414 §2; RFC 9700 §2.1.1).
 	CodeChallengeMethodsSupported []string `json:"code_challenge_methods_supported,omitempty"`
@@ -85,6 +92,9 @@ func (m Metadata) clone() Metadata {
 	m.ResponseModesSupported = slices.Clone(m.ResponseModesSupported)
 	m.GrantTypesSupported = slices.Clone(m.GrantTypesSupported)
 	m.TokenEndpointAuthMethodsSupported = slices.Clone(m.TokenEndpointAuthMethodsSupported)
+	m.TokenEndpointAuthSigningAlgValuesSupported = slices.Clone(m.TokenEndpointAuthSigningAlgValuesSupported)
+	m.IntrospectionEndpointAuthSigningAlgValuesSupported = slices.Clone(m.IntrospectionEndpointAuthSigningAlgValuesSupported)
+	m.RevocationEndpointAuthSigningAlgValuesSupported = slices.Clone(m.RevocationEndpointAuthSigningAlgValuesSupported)
 	m.CodeChallengeMethodsSupported = slices.Clone(m.CodeChallengeMethodsSupported)
 	m.IntrospectionEndpointAuthMethodsSupported = slices.Clone(m.IntrospectionEndpointAuthMethodsSupported)
 	m.IntrospectionSigningAlgValuesSupported = slices.Clone(m.IntrospectionSigningAlgValuesSupported)

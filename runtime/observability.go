@@ -86,12 +86,12 @@ func (s *Server) endpointFlow(id string) string {
 
 // authenticateObserved is authenticateClient, in the span
 // "client_authentication" of a traced request.
-func (s *Server) authenticateObserved(ctx context.Context, r *http.Request, p form.Params, now time.Time, methods []oauth.ClientAuthMethod) (clientAuth, *oauth.Error) {
+func (s *Server) authenticateObserved(ctx context.Context, r *http.Request, p form.Params, now time.Time, endpoint string, methods []oauth.ClientAuthMethod) (clientAuth, *oauth.Error) {
 	if s.obs == nil {
-		return s.authenticateClient(ctx, r, p, now, methods)
+		return s.authenticateClient(ctx, r, p, now, endpoint, methods)
 	}
 	ctx, span := observe.StartSpan(ctx, "client_authentication")
-	auth, e := s.authenticateClient(ctx, r, p, now, methods)
+	auth, e := s.authenticateClient(ctx, r, p, now, endpoint, methods)
 	if auth.method != "" {
 		span.SetAttributes(observe.AttrClientAuthMethod.String(string(auth.method)))
 	}

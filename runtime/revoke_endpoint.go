@@ -35,6 +35,7 @@ func (e *revokeEndpoint) routes() []route {
 func (e *revokeEndpoint) advertise(md *Metadata) {
 	md.RevocationEndpoint = e.url()
 	md.RevocationEndpointAuthMethodsSupported = slices.Clone(e.s.tokenAuthMethods)
+	md.RevocationEndpointAuthSigningAlgValuesSupported = assertionAlgs(e.s.tokenAuthMethods)
 }
 
 // revocationCode reports whether the revocation endpoint may answer with
@@ -49,7 +50,7 @@ func revocationCode(c oauth.ErrorCode) bool {
 }
 
 func (e *revokeEndpoint) refuse(w http.ResponseWriter, r *http.Request) {
-	req := e.s.newClientRequest(w, "revocation", revocationCode)
+	req := e.s.newClientRequest(w, revokeEndpointID, "revocation", revocationCode)
 	req.fail(r.Context(), http.StatusMethodNotAllowed, oauth.NewError(oauth.ErrInvalidRequest, "the revocation endpoint accepts POST only"))
 }
 
@@ -58,7 +59,7 @@ func (e *revokeEndpoint) serve(w http.ResponseWriter, r *http.Request) {
 	s := e.s
 	ctx := r.Context()
 	now := s.clock.Now()
-	req := s.newClientRequest(w, "revocation", revocationCode)
+	req := s.newClientRequest(w, revokeEndpointID, "revocation", revocationCode)
 
 	// 1. A POST (the router's), its form read once, the client
 	// authenticated, and a token (RFC 7009 §2.1).

@@ -16,6 +16,7 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/flowkit"
 	"github.com/oauthgen/oauthgen/runtime/internal/clientauth"
 	"github.com/oauthgen/oauthgen/runtime/internal/clientip"
+	"github.com/oauthgen/oauthgen/runtime/internal/jwkset"
 	"github.com/oauthgen/oauthgen/runtime/internal/observe"
 	"github.com/oauthgen/oauthgen/runtime/internal/throttle"
 
@@ -78,6 +79,11 @@ type Config struct {
 	// no proxy is trusted and the connection's address counts, so a client
 	// cannot pick the address it is throttled under.
 	TrustedProxies []netip.Prefix
+	// HTTPClient makes the server's own requests: fetching the JWK Sets of
+	// private_key_jwt clients registered with a jwks_uri. Its Transport
+	// and TLS roots are used; redirects are limited to three, to https,
+	// and each fetch to 5 seconds. Nil means http.DefaultTransport.
+	HTTPClient *http.Client
 	// Issuer, when set, replaces the spec's issuer: the same generated code
 	// then serves a staging host, or a test server on a random port. It is
 	// checked like the spec's (https, or http on a loopback host).
@@ -135,6 +141,8 @@ type Server struct {
 	throttle *throttle.Guard
 	// clientIP resolves client addresses behind the trusted proxies.
 	clientIP clientip.Resolver
+	// remoteKeys caches the JWK Sets at clients' jwks_uri.
+	remoteKeys *jwkset.Remote
 
 	// authorize and userinfo are the flows of those endpoints; nil when
 	// the spec does not enable them.
@@ -241,6 +249,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		users:         cfg.Users,
 		pages:         cfg.Pages,
 		clientIP:      clientip.New(cfg.TrustedProxies),
+		remoteKeys:    jwkset.NewRemote(cfg.HTTPClient),
 	}
 	for _, m := range s.AuthMethods {
 		srv.tokenAuthMethods = append(srv.tokenAuthMethods, oauth.ClientAuthMethod(m))
@@ -383,7 +392,9 @@ func normaliseSettings(s *Settings) error {
 	}
 	for i, m := range s.AuthMethods {
 		switch oauth.ClientAuthMethod(m) {
-		case oauth.AuthClientSecretBasic, oauth.AuthClientSecretPost, oauth.AuthNone:
+		case oauth.AuthClientSecretBasic, oauth.AuthClientSecretPost, oauth.AuthNone, oauth.AuthPrivateKeyJWT:
+		case "client_secret_jwt":
+			errs = append(errs, errors.New("settings: auth method client_secret_jwt is not supported (the server keeps only hashes of client secrets); use private_key_jwt"))
 		default:
 			errs = append(errs, fmt.Errorf("settings: unsupported auth method %q", m))
 		}

@@ -48,7 +48,8 @@ func TestNewServerRefuses(t *testing.T) {
 		{"same paths", Config{Clients: clients}, func(s *Settings) { s.Paths["oauth-jwks"] = s.Paths["oauth-token"] }, nil, `oauth-jwks path "/oauth2/token" is also oauth-token's`},
 		{"path of an endpoint not enabled", Config{Clients: clients}, func(s *Settings) { s.Paths["oauth-authorize"] = "/authorize" }, nil, `Paths has "oauth-authorize", which is not an enabled endpoint`},
 		{"path of an unknown endpoint", Config{Clients: clients}, func(s *Settings) { s.Paths["oauth-tokn"] = "/t" }, nil, `Paths has "oauth-tokn"`},
-		{"unknown auth method", Config{Clients: clients}, func(s *Settings) { s.AuthMethods = []string{"private_key_jwt"} }, nil, "auth method"},
+		{"unknown auth method", Config{Clients: clients}, func(s *Settings) { s.AuthMethods = []string{"tls_client_auth"} }, nil, "auth method"},
+		{"client_secret_jwt", Config{Clients: clients}, func(s *Settings) { s.AuthMethods = []string{"client_secret_jwt"} }, nil, "use private_key_jwt"},
 		{"duplicate auth method", Config{Clients: clients}, func(s *Settings) {
 			s.AuthMethods = []string{"none", "none"}
 		}, nil, "twice"},

@@ -48,6 +48,7 @@ func (e *tokenEndpoint) advertise(md *Metadata) {
 	md.TokenEndpoint = e.url()
 	md.GrantTypesSupported = slices.Clone(e.s.grantOrder)
 	md.TokenEndpointAuthMethodsSupported = slices.Clone(e.s.tokenAuthMethods)
+	md.TokenEndpointAuthSigningAlgValuesSupported = assertionAlgs(e.s.tokenAuthMethods)
 	if e.s.codeGrant != "" {
 		md.CodeChallengeMethodsSupported = []string{oauth.PKCEMethodS256}
 	}
@@ -55,7 +56,7 @@ func (e *tokenEndpoint) advertise(md *Metadata) {
 
 // refuseToken answers a request that is not a POST.
 func (s *Server) refuseToken(w http.ResponseWriter, r *http.Request) {
-	req := s.newClientRequest(w, "token", tokenEndpointCode)
+	req := s.newClientRequest(w, tokenEndpointID, "token", tokenEndpointCode)
 	req.fail(r.Context(), http.StatusMethodNotAllowed, oauth.NewError(oauth.ErrInvalidRequest, "the token endpoint accepts POST only"))
 }
 
@@ -63,7 +64,7 @@ func (s *Server) refuseToken(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.clock.Now() // read once per request
-	req := s.newClientRequest(w, "token", tokenEndpointCode)
+	req := s.newClientRequest(w, tokenEndpointID, "token", tokenEndpointCode)
 
 	// 1-2. A POST (the router's), its form read once (clientRequest).
 	params, ok := req.readForm(ctx, r)

@@ -6,12 +6,16 @@
 // whose value is that list. Each client has the members client_id,
 // client_name, token_endpoint_auth_method, client_secret_hash,
 // redirect_uris, grant_types, scopes, default_scopes, audiences,
-// require_pkce and introspection (runtime.Client's JSON names). Secrets appear only
-// as hashes (runtime.NewClientSecret, runtime.HashClientSecret, or bcrypt):
-// a client_secret member is an error. Errors name file:line:col.
+// require_pkce, introspection, and for private_key_jwt clients jwks (a JWK
+// Set of public keys, a mapping in YAML), jwks_uri and
+// token_endpoint_auth_signing_alg (runtime.Client's JSON names). Secrets
+// appear only as hashes (runtime.NewClientSecret, runtime.HashClientSecret,
+// or bcrypt): a client_secret member is an error. Errors name
+// file:line:col.
 package clientfile
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -147,18 +151,22 @@ func decodeClient(n *yaml.Node, at func(*yaml.Node, string, ...any) error) (*run
 	}
 	c := &runtime.Client{}
 	var secretHash string
+	var jwks yaml.Node
 	fields := map[string]any{
-		"client_id":                  &c.ID,
-		"client_name":                &c.Name,
-		"token_endpoint_auth_method": &c.AuthMethod,
-		"client_secret_hash":         &secretHash,
-		"redirect_uris":              &c.RedirectURIs,
-		"grant_types":                &c.GrantTypes,
-		"scopes":                     &c.Scopes,
-		"default_scopes":             &c.DefaultScopes,
-		"audiences":                  &c.Audiences,
-		"require_pkce":               &c.RequirePKCE,
-		"introspection":              &c.Introspection,
+		"client_id":                       &c.ID,
+		"client_name":                     &c.Name,
+		"token_endpoint_auth_method":      &c.AuthMethod,
+		"client_secret_hash":              &secretHash,
+		"redirect_uris":                   &c.RedirectURIs,
+		"grant_types":                     &c.GrantTypes,
+		"scopes":                          &c.Scopes,
+		"default_scopes":                  &c.DefaultScopes,
+		"audiences":                       &c.Audiences,
+		"require_pkce":                    &c.RequirePKCE,
+		"introspection":                   &c.Introspection,
+		"jwks":                            &jwks,
+		"jwks_uri":                        &c.JWKSURI,
+		"token_endpoint_auth_signing_alg": &c.TokenEndpointAuthSigningAlg,
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -179,6 +187,21 @@ func decodeClient(n *yaml.Node, at func(*yaml.Node, string, ...any) error) (*run
 		}
 	}
 	c.SetSecretHash(secretHash)
+	if jwks.Kind != 0 {
+		// The JWK Set is JSON to the runtime: a mapping becomes its JSON.
+		var v any
+		if err := jwks.Decode(&v); err != nil {
+			return nil, at(&jwks, "jwks: %v", yamlMessage(err))
+		}
+		if _, ok := v.(map[string]any); !ok {
+			return nil, at(&jwks, `jwks: want a JWK Set, a mapping with "keys" (RFC 7517 §5)`)
+		}
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return nil, at(&jwks, "jwks: %v", err)
+		}
+		c.JWKS = raw
+	}
 	return c, nil
 }
 

@@ -176,3 +176,51 @@ func TestResourceServer(t *testing.T) {
 		}
 	}
 }
+
+// A P-256 public key, as a JWK (RFC 7517; RFC 7518 §6.2.1).
+const testX, testY = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"
+
+// TestLoadKeyClients: private_key_jwt clients with an inline jwks (a YAML
+// mapping or JSON) or a jwks_uri, and their refusals with positions.
+func TestLoadKeyClients(t *testing.T) {
+	doc := `clients:
+  - client_id: inline
+    token_endpoint_auth_method: private_key_jwt
+    token_endpoint_auth_signing_alg: ES256
+    grant_types: [client_credentials]
+    jwks:
+      keys:
+        - {kty: EC, crv: P-256, kid: k1, x: ` + testX + `, y: ` + testY + `}
+  - client_id: remote
+    token_endpoint_auth_method: private_key_jwt
+    grant_types: [client_credentials]
+    jwks_uri: https://client.example/jwks.json
+`
+	m, err := Load(write(t, "clients.yaml", doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := m.Client(context.Background(), "inline")
+	rm, _ := m.Client(context.Background(), "remote")
+	if in == nil || !strings.Contains(string(in.JWKS), `"kid":"k1"`) || in.TokenEndpointAuthSigningAlg != "ES256" || rm == nil || rm.JWKSURI != "https://client.example/jwks.json" {
+		t.Fatalf("clients %+v %+v", in, rm)
+	}
+	js := `[{"client_id":"inline","token_endpoint_auth_method":"private_key_jwt","grant_types":["client_credentials"],
+  "jwks":{"keys":[{"kty":"EC","crv":"P-256","x":"` + testX + `","y":"` + testY + `"}]}}]`
+	if _, err := Load(write(t, "clients.json", js)); err != nil {
+		t.Fatalf("JSON: %v", err)
+	}
+	for _, tc := range []struct{ name, doc, want string }{
+		{"jwks a list", "- client_id: a\n  token_endpoint_auth_method: private_key_jwt\n  grant_types: [client_credentials]\n  jwks: [1]\n", "clients.yaml:4:9: jwks: want a JWK Set"},
+		{"private key", "- client_id: a\n  token_endpoint_auth_method: private_key_jwt\n  grant_types: [client_credentials]\n  jwks: {keys: [{kty: EC, crv: P-256, x: " + testX + ", y: " + testY + ", d: AAAA}]}\n", "clients.yaml:1:3: client \"a\": jwks: JWK Set: key 0: a private key"},
+		{"http uri", "- client_id: a\n  token_endpoint_auth_method: private_key_jwt\n  grant_types: [client_credentials]\n  jwks_uri: http://client.example/k\n", "must be an absolute https URL"},
+		{"no keys", "- client_id: a\n  token_endpoint_auth_method: private_key_jwt\n  grant_types: [client_credentials]\n", "needs jwks or jwks_uri"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(write(t, "clients.yaml", tc.doc))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -89,6 +89,21 @@ func (authorize) Prepare(a *runtime.AuthorizeContext) (func(context.Context) (*r
 	return a.Default, nil
 }
 
+// introspect and revoke are the default introspection and revocation
+// procedures.
+type (
+	introspect struct{}
+	revoke     struct{}
+)
+
+func (introspect) Prepare(c *runtime.IntrospectionContext) (func(context.Context) (*runtime.IntrospectionResponse, error), error) {
+	return c.Default, nil
+}
+
+func (revoke) Prepare(c *runtime.RevocationContext) (func(context.Context) (*runtime.RevocationResponse, error), error) {
+	return c.Default, nil
+}
+
 // userInfo is the default userinfo procedure.
 type userInfo struct{}
 
@@ -195,4 +210,18 @@ func TestCorrectServerPasses(t *testing.T) {
 	}
 	contract.Run(t, suite(procedure{}))
 	t.Run("sign-in", func(t *testing.T) { contract.Run(t, signInSuite(procedure{}, userInfo{})) })
+	t.Run("private_key_jwt", func(t *testing.T) {
+		// The suite registers a private_key_jwt client with a key of its
+		// own, first so that every check authenticating "a confidential
+		// client" signs assertions, at the token, introspection and
+		// revocation endpoints.
+		s := signInSuite(procedure{}, userInfo{})
+		s.Settings.AuthMethods = []string{"private_key_jwt", "client_secret_basic", "none"}
+		s.Flows.Introspection = &runtime.Registration[runtime.IntrospectionFlow]{ID: "oauth-introspect", Flow: introspect{}}
+		s.Flows.Revocation = &runtime.Registration[runtime.RevocationFlow]{ID: "oauth-revoke", Flow: revoke{}}
+		contract.Run(t, s)
+		m := suite(procedure{})
+		m.Settings.AuthMethods = []string{"private_key_jwt"}
+		contract.Run(t, m)
+	})
 }

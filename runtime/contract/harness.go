@@ -2,6 +2,8 @@ package contract
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -14,6 +16,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/oauthgen/oauthgen/runtime"
 	"github.com/oauthgen/oauthgen/runtime/flowkit"
@@ -24,10 +29,12 @@ import (
 // there: the user agent stops at the redirect and reads the code from it.
 const redirectURI = "https://client.example.test/cb"
 
-// client is a client the suite registers, with its secret.
+// client is a client the suite registers, with its secret, or for
+// private_key_jwt its key.
 type client struct {
 	id     string
 	secret string
+	key    *ecdsa.PrivateKey
 	method oauth.ClientAuthMethod
 	// scopes are the scopes it may have.
 	scopes oauth.ScopeSet
@@ -40,8 +47,8 @@ type harness struct {
 	ts     *httptest.Server
 	issuer string
 
-	// confidential are a client per secret-based authentication method the
-	// token endpoint accepts; other is one more, for the checks that a
+	// confidential are a client per authentication method by a credential
+	// the token endpoint accepts (a secret, or private_key_jwt's key); other is one more, for the checks that a
 	// credential of one client does not work for another.
 	confidential []*client
 	other        *client
@@ -91,11 +98,15 @@ func newHarness(t *testing.T, s Suite) *harness {
 		c := &client{id: id, method: m, scopes: h.allowed}
 		rc := &runtime.Client{ID: id, Name: "Contract " + id, AuthMethod: m, RedirectURIs: []string{redirectURI},
 			GrantTypes: grants, Scopes: h.allowed, Introspection: m != oauth.AuthNone}
-		if m == oauth.AuthNone {
+		switch m {
+		case oauth.AuthNone:
 			rc.GrantTypes = slices.DeleteFunc(slices.Clone(grants), func(g oauth.GrantType) bool {
 				return g == oauth.GrantClientCredentials || !publicGrant(s.Flows, g)
 			})
-		} else {
+		case oauth.AuthPrivateKeyJWT:
+			c.key = newKey(t)
+			rc.JWKS = publicJWKS(t, c.key)
+		default:
 			c.secret = randomString()
 			rc.SetSecretHash(runtime.HashClientSecret(runtime.Secret(c.secret)))
 		}
@@ -249,6 +260,13 @@ func (h *harness) post(t *testing.T, id string, form url.Values, a auth, header 
 		case oauth.AuthClientSecretPost:
 			form.Set("client_id", a.c.id)
 			form.Set("client_secret", secret)
+		case oauth.AuthPrivateKeyJWT:
+			key := a.c.key
+			if a.secret != "" || key == nil {
+				key = newKey(t) // a wrong credential: a key the client did not register
+			}
+			form.Set("client_assertion_type", assertionType)
+			form.Set("client_assertion", h.assertion(t, a.c.id, key, h.url(id)))
 		default:
 			form.Set("client_id", a.c.id)
 		}
@@ -335,4 +353,55 @@ func wantError(t *testing.T, rule string, r reply, status int, code string) oaut
 		t.Errorf("%s: %s: the %s error has Cache-Control %q, want no-store (RFC 6749 §5.1)", rule, r.req, code, r.header.Get("Cache-Control"))
 	}
 	return e
+}
+
+// assertionType is the client_assertion_type of private_key_jwt (RFC 7523
+// §2.2).
+const assertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+// newKey is a fresh P-256 key: a private_key_jwt client's, or one no
+// client registered.
+func newKey(t *testing.T) *ecdsa.PrivateKey {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatalf("contract: %v", err)
+	}
+	return k
+}
+
+// publicJWKS is the JWK Set of key's public half (RFC 7517 §5; RFC 7518
+// §6.2.1), under the kid "contract".
+func publicJWKS(t *testing.T, key *ecdsa.PrivateKey) json.RawMessage {
+	t.Helper()
+	raw, err := key.PublicKey.Bytes() // 0x04 || X || Y
+	if err != nil {
+		t.Fatalf("contract: %v", err)
+	}
+	b64 := base64.RawURLEncoding
+	doc, err := json.Marshal(map[string]any{"keys": []map[string]string{{
+		"kty": "EC", "crv": "P-256", "kid": "contract", "use": "sig", "alg": "ES256",
+		"x": b64.EncodeToString(raw[1:33]), "y": b64.EncodeToString(raw[33:]),
+	}}})
+	if err != nil {
+		t.Fatalf("contract: %v", err)
+	}
+	return doc
+}
+
+// assertion is a client assertion of the client id for the endpoint at
+// aud, signed by key, good for a minute, with a fresh jti (RFC 7523 §3).
+func (h *harness) assertion(t *testing.T, id string, key *ecdsa.PrivateKey, aud string) string {
+	t.Helper()
+	now := time.Now()
+	tok := jwt.NewWithClaims(jwt.SigningMethodES256, jwt.MapClaims{
+		"iss": id, "sub": id, "aud": aud, "jti": randomString(),
+		"iat": now.Unix(), "exp": now.Add(time.Minute).Unix(),
+	})
+	tok.Header["kid"] = "contract"
+	s, err := tok.SignedString(key)
+	if err != nil {
+		t.Fatalf("contract: sign an assertion: %v", err)
+	}
+	return s
 }

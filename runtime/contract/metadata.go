@@ -22,6 +22,7 @@ type metadata struct {
 	ResponseTypesSupported            []string `json:"response_types_supported"`
 	GrantTypesSupported               []string `json:"grant_types_supported"`
 	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported"`
+	TokenEndpointAuthSigningAlgs      []string `json:"token_endpoint_auth_signing_alg_values_supported"`
 	CodeChallengeMethodsSupported     []string `json:"code_challenge_methods_supported"`
 	ScopesSupported                   []string `json:"scopes_supported"`
 	SubjectTypesSupported             []string `json:"subject_types_supported"`
@@ -86,6 +87,14 @@ func (h *harness) checkDocument(t *testing.T, rfc string, md metadata) {
 		methods = []string{string(oauth.AuthClientSecretBasic)}
 	}
 	sameSet(t, rfc, "token_endpoint_auth_methods_supported", md.TokenEndpointAuthMethodsSupported, methods)
+	switch jwt := slices.Contains(methods, string(oauth.AuthPrivateKeyJWT)); {
+	case jwt && (len(md.TokenEndpointAuthSigningAlgs) == 0 || slices.ContainsFunc(md.TokenEndpointAuthSigningAlgs, func(a string) bool {
+		return a == "none" || strings.HasPrefix(a, "HS")
+	})):
+		t.Errorf("%s: private_key_jwt is enabled and token_endpoint_auth_signing_alg_values_supported is %q, want the asymmetric algorithms of assertions (no none, no HMAC)", rfc, md.TokenEndpointAuthSigningAlgs)
+	case !jwt && md.TokenEndpointAuthSigningAlgs != nil:
+		t.Errorf("%s: token_endpoint_auth_signing_alg_values_supported is %q, and no JWT client authentication is enabled", rfc, md.TokenEndpointAuthSigningAlgs)
+	}
 	var types []string
 	if fl.Authorize != nil {
 		types = []string{"code"}

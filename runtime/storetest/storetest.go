@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/internal/statens"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -64,6 +65,7 @@ func Run(t *testing.T, newStore func() runtime.Store) {
 	t.Run("TakeStateConcurrently", func(t *testing.T) { testTakeStateConcurrently(t, newStore()) })
 	t.Run("AddStateConcurrently", func(t *testing.T) { testAddStateConcurrently(t, newStore()) })
 	t.Run("CountStateConcurrently", func(t *testing.T) { testCountStateConcurrently(t, newStore()) })
+	t.Run("ClientAssertionReplay", func(t *testing.T) { testClientAssertionReplay(t, newStore()) })
 }
 
 // Pruner is a store that deletes expired records on demand. Every store of
@@ -897,6 +899,35 @@ func testAddStateConcurrently(t *testing.T, s runtime.Store) {
 		}
 		return runtime.AlreadyConsumed, err
 	}))
+}
+
+// testClientAssertionReplay: the replay cache of client assertions' jti
+// (RFC 7523 §3), as the runtime keeps it: in statens.Replay under the
+// hash of client and jti until the assertion expires. Of concurrent
+// first uses exactly one is accepted; a later use before the expiry is
+// refused, one at or after it accepted; another client's equal jti is
+// its own.
+func testClientAssertionReplay(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	exp := base.Add(5 * time.Minute)
+	key := statens.Key("client-assertion", "client-a", "jti-1")
+	checkOneWinner(t, race(stateRacers, func() (runtime.ConsumeResult, error) {
+		added, err := s.AddState(ctx, statens.Replay, key, []byte{1}, exp, base)
+		if added {
+			return runtime.Consumed, err
+		}
+		return runtime.AlreadyConsumed, err
+	}))
+	if added, err := s.AddState(ctx, statens.Replay, key, []byte{1}, exp, exp.Add(-time.Second)); err != nil || added {
+		t.Errorf("a use just before the expiry: added %v, %v", added, err)
+	}
+	other := statens.Key("client-assertion", "client-b", "jti-1")
+	if added, err := s.AddState(ctx, statens.Replay, other, []byte{1}, exp, base); err != nil || !added {
+		t.Errorf("another client's jti: added %v, %v", added, err)
+	}
+	if added, err := s.AddState(ctx, statens.Replay, key, []byte{1}, exp.Add(5*time.Minute), exp); err != nil || !added {
+		t.Errorf("a use at the expiry: added %v, %v", added, err)
+	}
 }
 
 // testCountStateConcurrently: stateRacers concurrent counts of one key

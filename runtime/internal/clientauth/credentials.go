@@ -14,8 +14,12 @@ import (
 type Credentials struct {
 	// ID is the client_id the request names.
 	ID string
-	// Secret is the presented secret; empty for a public client.
+	// Secret is the presented secret; empty for a public client and an
+	// assertion.
 	Secret string
+	// Assertion is the JWT client assertion of private_key_jwt (RFC 7523
+	// §2.2), not verified yet: ID is its sub.
+	Assertion string
 	// Method is how the client presented them.
 	Method oauth.ClientAuthMethod
 	// Header is whether the request used the Authorization header: a
@@ -44,12 +48,14 @@ func Failed() *oauth.Error {
 }
 
 // FromRequest finds the credentials of a request: client_secret_basic,
-// client_secret_post, or a public client naming itself with client_id
-// (method none). A request that uses more than one method, repeats the
-// Authorization header or sends malformed Basic credentials is
-// invalid_request (RFC 6749 §2.3); one without credentials, or with a
-// client assertion (RFC 7523, not enabled), fails authentication. The
-// returned Credentials carry Header even on failure.
+// client_secret_post, a JWT client assertion (private_key_jwt, RFC 7523
+// §2.2), or a public client naming itself with client_id (method none).
+// A request that uses more than one method, repeats the Authorization
+// header, sends malformed Basic credentials or only one of the two
+// assertion parameters is invalid_request (RFC 6749 §2.3); one without
+// credentials, or with an assertion of another type or that names no
+// client, fails authentication. The returned Credentials carry Header
+// even on failure.
 func FromRequest(r *http.Request, p form.Params) (Credentials, *oauth.Error) {
 	var c Credentials
 	authz := r.Header["Authorization"]
@@ -83,8 +89,11 @@ func FromRequest(r *http.Request, p form.Params) (Credentials, *oauth.Error) {
 		}
 		c.ID, c.Secret, c.Method = id, secret, oauth.AuthClientSecretBasic
 	case hasAssertion:
-		// JWT client assertions (RFC 7523) are not enabled on this server.
-		return c, Failed()
+		a, e := assertionCredentials(p, bodyID)
+		if e != nil {
+			return Credentials{Header: c.Header, Method: a.Method}, e
+		}
+		return a, nil
 	case hasSecret:
 		if bodyID == "" {
 			return c, oauth.NewError(oauth.ErrInvalidRequest, "client_secret is sent without client_id")

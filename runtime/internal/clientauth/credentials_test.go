@@ -12,6 +12,21 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
+// jwtOf is a compact JWS whose claims are the JSON claims; its header
+// and signature are not read by FromRequest.
+func jwtOf(claims string) string {
+	return "eyJhbGciOiJFUzI1NiJ9." + base64.RawURLEncoding.EncodeToString([]byte(claims)) + ".c2ln"
+}
+
+// assertionForm is the body of a request with the assertion.
+func assertionForm(a string, extra ...string) string {
+	v := url.Values{"client_assertion_type": {AssertionType}, "client_assertion": {a}}
+	for i := 0; i+1 < len(extra); i += 2 {
+		v.Set(extra[i], extra[i+1])
+	}
+	return v.Encode()
+}
+
 func basic(id, secret string) string {
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id)+":"+url.QueryEscape(secret)))
 }
@@ -35,8 +50,22 @@ func TestFromRequest(t *testing.T) {
 		{name: "longest id and secret", authz: []string{basic(long(MaxIDBytes), long(MaxSecretBytes))}, id: long(MaxIDBytes), method: oauth.AuthClientSecretBasic},
 		{name: "longest, percent-encoded", authz: []string{basic(strings.Repeat("é", MaxIDBytes/2), strings.Repeat("é", MaxSecretBytes/2))}, id: strings.Repeat("é", MaxIDBytes/2), method: oauth.AuthClientSecretBasic},
 
+		{name: "assertion", body: assertionForm(jwtOf(`{"iss":"a","sub":"a"}`)), id: "a", method: oauth.AuthPrivateKeyJWT},
+		{name: "assertion with its client_id", body: assertionForm(jwtOf(`{"iss":"a","sub":"a"}`), "client_id", "a"), id: "a", method: oauth.AuthPrivateKeyJWT},
+
 		{name: "nothing", err: oauth.ErrInvalidClient},
-		{name: "assertion", body: "client_assertion=x&client_assertion_type=y", err: oauth.ErrInvalidClient},
+		{name: "assertion of another type", body: "client_assertion=x&client_assertion_type=y", err: oauth.ErrInvalidClient},
+		{name: "assertion without its type", body: "client_assertion=x", err: oauth.ErrInvalidRequest},
+		{name: "assertion type alone", body: "client_assertion_type=" + url.QueryEscape(AssertionType), err: oauth.ErrInvalidRequest},
+		{name: "assertion and Basic", authz: []string{basic("a", "s")}, body: assertionForm(jwtOf(`{"iss":"a","sub":"a"}`)), err: oauth.ErrInvalidRequest},
+		{name: "assertion and a secret", body: assertionForm(jwtOf(`{"iss":"a","sub":"a"}`), "client_id", "a", "client_secret", "s"), err: oauth.ErrInvalidRequest},
+		{name: "assertion of another client_id", body: assertionForm(jwtOf(`{"iss":"a","sub":"a"}`), "client_id", "b"), err: oauth.ErrInvalidRequest},
+		{name: "assertion not a JWT", body: assertionForm("abc"), err: oauth.ErrInvalidClient},
+		{name: "assertion without sub", body: assertionForm(jwtOf(`{"iss":"a"}`)), err: oauth.ErrInvalidClient},
+		{name: "assertion iss differs", body: assertionForm(jwtOf(`{"iss":"b","sub":"a"}`)), err: oauth.ErrInvalidClient},
+		{name: "assertion sub not a string", body: assertionForm(jwtOf(`{"iss":1,"sub":1}`)), err: oauth.ErrInvalidClient},
+		{name: "assertion sub too long", body: assertionForm(jwtOf(`{"iss":"` + long(MaxIDBytes+1) + `","sub":"` + long(MaxIDBytes+1) + `"}`)), err: oauth.ErrInvalidClient},
+		{name: "assertion too long", body: assertionForm(long(MaxAssertionBytes + 1)), err: oauth.ErrInvalidRequest},
 		{name: "bearer scheme", authz: []string{"Bearer x"}, err: oauth.ErrInvalidClient},
 		{name: "repeated header", authz: []string{basic("a", "s"), basic("a", "s")}, err: oauth.ErrInvalidRequest},
 		{name: "two methods", authz: []string{basic("a", "s")}, body: "client_secret=s", err: oauth.ErrInvalidRequest},

@@ -1,7 +1,12 @@
 package clientauth
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"testing"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/form"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // FuzzParseBasic: any Authorization value either fails or yields an id
@@ -23,6 +28,39 @@ func FuzzParseBasic(f *testing.F) {
 		id2, secret2, e := parseBasic(basic(id, secret))
 		if e != nil || id2 != id || secret2 != secret {
 			t.Fatalf("round trip of %q, %q: %q, %q, %v", id, secret, id2, secret2, e)
+		}
+	})
+}
+
+// FuzzPeekAssertion: any client_assertion either fails or names a client
+// within MaxIDBytes, and the form it came in gives the same credentials.
+func FuzzPeekAssertion(f *testing.F) {
+	for _, s := range []string{
+		jwtOf(`{"iss":"a","sub":"a"}`), jwtOf(`{"iss":"b","sub":"a"}`), jwtOf(`{"iss":"a"}`), jwtOf(`{"iss":1,"sub":1}`),
+		jwtOf(`[]`), jwtOf(`null`), jwtOf(`{"sub":"a","iss":"a","sub":"b"}`), "abc", "a.b.c", "..", "a.b.c.d", "",
+		"eyJhbGciOiJub25lIn0.eyJpc3MiOiJhIiwic3ViIjoiYSJ9.",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, a string) {
+		sub, err := PeekAssertion(a)
+		if err != nil {
+			return
+		}
+		if sub == "" || len(sub) > MaxIDBytes {
+			t.Fatalf("PeekAssertion(%q) = %q", a, sub)
+		}
+		if len(a) > MaxAssertionBytes {
+			return
+		}
+		r := httptest.NewRequest(http.MethodPost, "/token", nil)
+		p, e := form.Parse(assertionForm(a))
+		if e != nil {
+			return
+		}
+		c, oe := FromRequest(r, p)
+		if oe != nil || c.ID != sub || c.Assertion != a || c.Method != oauth.AuthPrivateKeyJWT {
+			t.Fatalf("FromRequest of %q: %+v, %v; want sub %q", a, c, oe, sub)
 		}
 	})
 }

@@ -3,10 +3,12 @@ package cli
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -31,14 +33,23 @@ its newline. A file whose list is not last, whose top level is the list
 itself, or in JSON, takes the entry by hand.
 
 The secret is printed once, on stderr: the entry keeps only its hash, so
-it cannot be shown again.
+it cannot be shown again. A private_key_jwt client has no secret: it signs
+assertions with its own private key, and the entry holds its public keys,
+inline (-jwks, a file with its JWK Set) or at its -jwks-uri.
 
 Flags (lists are comma-separated):
   -id NAME               client_id (default: random, URL-safe)
   -name TEXT             client_name, shown to end users
   -auth-method METHOD    token_endpoint_auth_method: client_secret_basic
-                         (default), client_secret_post, or none (a public
+                         (default), client_secret_post, private_key_jwt
+                         (with -jwks or -jwks-uri), or none (a public
                          client: no secret)
+  -jwks FILE             private_key_jwt: a JSON file of the client's JWK
+                         Set, public keys only (RFC 7517 §5)
+  -jwks-uri URL          private_key_jwt: the https URL of the client's JWK Set
+  -signing-alg ALG       private_key_jwt: token_endpoint_auth_signing_alg,
+                         the one algorithm of its assertions (RS256, PS256,
+                         ES256 or EdDSA; default any)
   -grant-types LIST      grant_types (default: client_credentials)
   -redirect-uris LIST    redirect_uris (authorization_code)
   -scopes LIST           scopes the client may request
@@ -62,6 +73,9 @@ type clientEntry struct {
 	Audiences     []string `yaml:"audiences,flow,omitempty"`
 	RequirePKCE   bool     `yaml:"require_pkce,omitempty"`
 	Introspection bool     `yaml:"introspection,omitempty"`
+	JWKSURI       string   `yaml:"jwks_uri,omitempty"`
+	SigningAlg    string   `yaml:"token_endpoint_auth_signing_alg,omitempty"`
+	JWKS          any      `yaml:"jwks,omitempty"`
 }
 
 // client runs `oauthgen client SUBVERB`; only new exists.
@@ -77,7 +91,7 @@ func (c *command) client(args []string) int {
 // its secret, once, on stderr.
 func (c *command) clientNew(args []string) int {
 	var e clientEntry
-	var grants, redirects, scopes, defaults, audiences string
+	var grants, redirects, scopes, defaults, audiences, jwksFile string
 	fs := flag.NewFlagSet("oauthgen client new", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&e.ID, "id", "", "client_id")
@@ -90,6 +104,9 @@ func (c *command) clientNew(args []string) int {
 	fs.StringVar(&audiences, "audiences", "", "audiences")
 	fs.BoolVar(&e.RequirePKCE, "require-pkce", false, "require_pkce")
 	fs.BoolVar(&e.Introspection, "introspection", false, "introspection")
+	fs.StringVar(&jwksFile, "jwks", "", "jwks")
+	fs.StringVar(&e.JWKSURI, "jwks-uri", "", "jwks_uri")
+	fs.StringVar(&e.SigningAlg, "signing-alg", "", "token_endpoint_auth_signing_alg")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(c.stdout, clientUsage)
@@ -108,8 +125,19 @@ func (c *command) clientNew(args []string) int {
 	e.GrantTypes, e.RedirectURIs = list(grants), list(redirects)
 	e.Scopes, e.DefaultScopes, e.Audiences = list(scopes), list(defaults), list(audiences)
 
+	if jwksFile != "" {
+		data, err := os.ReadFile(jwksFile)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "oauthgen client new: -jwks: %v\n", err)
+			return exitUsage
+		}
+		if err := json.Unmarshal(data, &e.JWKS); err != nil {
+			fmt.Fprintf(c.stderr, "oauthgen client new: -jwks %s: %v\n", jwksFile, err)
+			return exitUsage
+		}
+	}
 	var secret runtime.Secret
-	if e.AuthMethod != string(oauth.AuthNone) {
+	if e.AuthMethod != string(oauth.AuthNone) && e.AuthMethod != string(oauth.AuthPrivateKeyJWT) {
 		secret, e.SecretHash = runtime.NewClientSecret()
 	}
 	// The runtime validates the client as it will when it loads the file.
@@ -145,6 +173,10 @@ func (e clientEntry) client() *runtime.Client {
 		cl.GrantTypes = append(cl.GrantTypes, oauth.GrantType(g))
 	}
 	cl.SetSecretHash(e.SecretHash)
+	cl.JWKSURI, cl.TokenEndpointAuthSigningAlg = e.JWKSURI, e.SigningAlg
+	if e.JWKS != nil {
+		cl.JWKS, _ = json.Marshal(e.JWKS) // decoded from JSON: it encodes back
+	}
 	return cl
 }
 
@@ -156,9 +188,12 @@ func (e clientEntry) client() *runtime.Client {
 // of its own.
 func (e clientEntry) yaml() ([]byte, error) {
 	var buf bytes.Buffer
-	if e.SecretHash != "" {
+	switch {
+	case e.SecretHash != "":
 		buf.WriteString("# Added by oauthgen client new, which printed the secret once; only its hash is kept.\n")
-	} else {
+	case e.AuthMethod == string(oauth.AuthPrivateKeyJWT):
+		buf.WriteString("# Added by oauthgen client new: a private_key_jwt client, without a secret: it signs with its own key.\n")
+	default:
 		buf.WriteString("# Added by oauthgen client new: a public client, without a secret.\n")
 	}
 	enc := yaml.NewEncoder(&buf)

@@ -161,6 +161,28 @@ func TestClientNewVariants(t *testing.T) {
 			t.Errorf("client = %+v\n%s", cl, stdout)
 		}
 	})
+	t.Run("private_key_jwt with a JWK Set file", func(t *testing.T) {
+		jwks := filepath.Join(t.TempDir(), "jwks.json")
+		writeFile(t, jwks, `{"keys":[{"kty":"EC","crv":"P-256","kid":"k1","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}`)
+		code, stdout, stderr := run(t, "client", "new", "-id", "signer", "-auth-method", "private_key_jwt", "-jwks", jwks, "-signing-alg", "ES256")
+		if code != 0 || stderr != "" || strings.Contains(stdout, "client_secret_hash") {
+			t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+		}
+		cl, _ := appendToQuickstartClients(t, stdout).Client(t.Context(), "signer")
+		if cl == nil || cl.AuthMethod != oauth.AuthPrivateKeyJWT || !strings.Contains(string(cl.JWKS), `"kid":"k1"`) || cl.TokenEndpointAuthSigningAlg != "ES256" {
+			t.Errorf("client = %+v\n%s", cl, stdout)
+		}
+	})
+	t.Run("private_key_jwt with a jwks_uri", func(t *testing.T) {
+		code, stdout, stderr := run(t, "client", "new", "-id", "signer", "-auth-method", "private_key_jwt", "-jwks-uri", "https://client.example/jwks.json")
+		if code != 0 || stderr != "" {
+			t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+		}
+		cl, _ := appendToQuickstartClients(t, stdout).Client(t.Context(), "signer")
+		if cl == nil || cl.JWKSURI != "https://client.example/jwks.json" {
+			t.Errorf("client = %+v\n%s", cl, stdout)
+		}
+	})
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -170,7 +192,10 @@ func TestClientNewVariants(t *testing.T) {
 		{[]string{"client", "new", "-nope"}, "flag provided but not defined"},
 		{[]string{"client", "new", "extra"}, "unexpected arguments extra"},
 		{[]string{"client", "new", "-grant-types", "bogus"}, `unknown grant type "bogus"`},
-		{[]string{"client", "new", "-auth-method", "private_key_jwt"}, "private_key_jwt"},
+		{[]string{"client", "new", "-auth-method", "private_key_jwt"}, "needs jwks or jwks_uri"},
+		{[]string{"client", "new", "-auth-method", "private_key_jwt", "-jwks-uri", "http://client.example/k"}, "https"},
+		{[]string{"client", "new", "-auth-method", "private_key_jwt", "-jwks", "/nonexistent/jwks.json"}, "-jwks"},
+		{[]string{"client", "new", "-jwks-uri", "https://client.example/k"}, "private_key_jwt clients only"},
 	} {
 		code, stdout, stderr := run(t, tt.args...)
 		if code != 2 || stdout != "" || !strings.Contains(stderr, tt.want) {

@@ -296,8 +296,8 @@ func TestBuildRefuses(t *testing.T) {
 	}{
 		{"unknown flow", func(s *spec.Spec) { s.Flows = append(s.Flows, spec.Flow{ID: "oauth-token-nope"}) }, CodeUnknownFlow, "unknown flow"},
 		{"unknown auth method", func(s *spec.Spec) {
-			s.Endpoints.List = []*spec.Endpoint{{Key: "token", AuthMethods: []string{"private_key_jwt"}}}
-		}, CodeUnknownMethod, "private_key_jwt"},
+			s.Endpoints.List = []*spec.Endpoint{{Key: "token", AuthMethods: []string{"tls_client_auth"}}}
+		}, CodeUnknownMethod, "tls_client_auth"},
 		{"reserved stem", func(s *spec.Spec) {
 			s.ExtensionGrants = []spec.ExtensionGrant{{Name: "settings", GrantType: "urn:x"}}
 		}, CodeNameClash, "Settings"},

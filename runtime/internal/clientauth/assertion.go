@@ -1,0 +1,212 @@
+package clientauth
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/oauthgen/oauthgen/runtime/internal/form"
+	"github.com/oauthgen/oauthgen/runtime/internal/jwkset"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
+)
+
+// AssertionType is the client_assertion_type of a JWT client assertion
+// (RFC 7523 §2.2).
+const AssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+// Bounds of a client assertion: its size; how far past the server's now
+// its exp may be (a longer-lived assertion is a bearer credential in all
+// but name, and its jti would have to be kept as long); the clock skew
+// allowed on exp, nbf and iat.
+const (
+	MaxAssertionBytes    = 16 << 10
+	MaxAssertionLifetime = 5 * time.Minute
+	AssertionSkew        = time.Minute
+)
+
+// AssertionAlgs are the algorithms of private_key_jwt: those of public
+// keys only (RFC 8725 §3.1, §3.2: no "none", no HMAC keyed with a public
+// key).
+var AssertionAlgs = jwkset.Algs
+
+// assertionCredentials reads a JWT client assertion (RFC 7521 §4.2,
+// RFC 7523 §2.2, §3): both parameters, the assertion type of RFC 7523,
+// and the client it names in sub, which iss must repeat. The signature
+// and the other claims are checked once the client is known
+// (VerifyAssertion).
+func assertionCredentials(p form.Params, bodyID string) (Credentials, *oauth.Error) {
+	c := Credentials{Method: oauth.AuthPrivateKeyJWT}
+	typ, a := p.Get("client_assertion_type"), p.Get("client_assertion")
+	switch {
+	case typ == "" || a == "":
+		return c, oauth.NewError(oauth.ErrInvalidRequest, "client_assertion and client_assertion_type must be sent together")
+	case typ != AssertionType:
+		return c, oauth.NewError(oauth.ErrInvalidClient, "unsupported client_assertion_type (want "+AssertionType+")")
+	case len(a) > MaxAssertionBytes:
+		return c, oauth.NewError(oauth.ErrInvalidRequest, "the client_assertion is too long")
+	}
+	sub, err := PeekAssertion(a)
+	if err != nil {
+		return c, oauth.NewError(oauth.ErrInvalidClient, "malformed client_assertion: "+err.Error())
+	}
+	if bodyID != "" && bodyID != sub {
+		return c, oauth.NewError(oauth.ErrInvalidRequest, "client_id differs from the client_assertion's sub")
+	}
+	c.ID, c.Assertion = sub, a
+	return c, nil
+}
+
+// PeekAssertion reads, without verifying anything, the client a JWT
+// client assertion names: its sub, which its iss must equal (RFC 7523
+// §3), within MaxIDBytes. Whether the client signed it is for
+// VerifyAssertion to say.
+func PeekAssertion(a string) (string, error) {
+	parts := strings.Split(a, ".")
+	if len(parts) != 3 {
+		return "", errors.New("not a compact JWS")
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return "", errors.New("the claims are not base64url")
+	}
+	var claims struct {
+		Iss any `json:"iss"`
+		Sub any `json:"sub"`
+	}
+	if err := json.Unmarshal(raw, &claims); err != nil {
+		return "", errors.New("the claims are not a JSON object")
+	}
+	iss, _ := claims.Iss.(string)
+	sub, _ := claims.Sub.(string)
+	switch {
+	case sub == "":
+		return "", errors.New("sub must be the client_id")
+	case iss != sub:
+		return "", errors.New("iss must equal sub, the client_id")
+	case len(sub) > MaxIDBytes:
+		return "", errors.New("sub is too long")
+	}
+	return sub, nil
+}
+
+// AssertionCheck is what VerifyAssertion checks an assertion against.
+type AssertionCheck struct {
+	// ClientID is the client the assertion must be issued by and about.
+	ClientID string
+	// Audiences are the aud values the server accepts: its issuer and the
+	// URLs of its endpoints the assertion may be presented to.
+	Audiences []string
+	// Alg, when set, is the one algorithm the client registered
+	// (token_endpoint_auth_signing_alg); otherwise any of AssertionAlgs.
+	Alg string
+	// Now is the server's instant.
+	Now time.Time
+	// Keys returns the client's keys; refresh asks for a fresh copy after
+	// an unknown kid (a jwks_uri set may have been rotated).
+	Keys func(refresh bool) (*jwkset.Set, error)
+}
+
+// Assertion is what a verified assertion says: its jti, to be used once,
+// and its exp, until when the jti must be remembered.
+type Assertion struct {
+	JTI string
+	Exp time.Time
+}
+
+// VerifyAssertion verifies a JWT client assertion (RFC 7523 §3; OIDC Core
+// §9): signed by one of the client's keys with an allowed algorithm, the
+// key chosen by the header's kid among the client's keys only (never a
+// jwk, jku, x5u or x5c of the header, RFC 8725 §3.10); no crit header;
+// iss and sub the client; aud containing one of chk.Audiences; exp
+// present and at most MaxAssertionLifetime past now; nbf and iat not in
+// the future; jti present. Skew applies to exp, nbf and iat.
+//
+// Until the signature is verified every failure is Failed(), so that an
+// assertion that is not the client's learns nothing; after it, the error
+// says what is wrong. The caller must still refuse a jti already used.
+func VerifyAssertion(a string, chk AssertionCheck) (Assertion, *oauth.Error) {
+	algs := AssertionAlgs
+	if chk.Alg != "" {
+		algs = []string{chk.Alg}
+	}
+	var claims jwt.RegisteredClaims
+	_, err := jwt.NewParser(
+		jwt.WithValidMethods(algs),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithIssuer(chk.ClientID),
+		jwt.WithSubject(chk.ClientID),
+		jwt.WithLeeway(AssertionSkew),
+		jwt.WithTimeFunc(func() time.Time { return chk.Now }),
+	).ParseWithClaims(a, &claims, func(t *jwt.Token) (any, error) { return assertionKey(t, chk) })
+	switch {
+	case err == nil:
+	case errors.Is(err, jwt.ErrTokenInvalidClaims):
+		return Assertion{}, invalidAssertion(claimsProblem(err))
+	default:
+		return Assertion{}, Failed().WithCause(err) // for the log only
+	}
+	exp := claims.ExpiresAt.Time
+	switch {
+	case exp.After(chk.Now.Add(MaxAssertionLifetime)):
+		return Assertion{}, invalidAssertion(fmt.Sprintf("exp is more than %v in the future", MaxAssertionLifetime))
+	case claims.ID == "":
+		return Assertion{}, invalidAssertion("jti is required (RFC 7523 §3)")
+	case len(claims.ID) > MaxIDBytes:
+		return Assertion{}, invalidAssertion("jti is too long")
+	case !slices.ContainsFunc(claims.Audience, func(aud string) bool { return slices.Contains(chk.Audiences, aud) }):
+		return Assertion{}, invalidAssertion("aud must be this server's issuer or the URL of the endpoint called (RFC 7523 §3)")
+	}
+	return Assertion{JTI: claims.ID, Exp: exp}, nil
+}
+
+// assertionKey is VerifyAssertion's key function.
+func assertionKey(t *jwt.Token, chk AssertionCheck) (any, error) {
+	if _, ok := t.Header["crit"]; ok {
+		return nil, errors.New("crit header not supported") // RFC 7515 §4.1.11
+	}
+	kid, _ := t.Header["kid"].(string)
+	alg := t.Method.Alg()
+	set, err := chk.Keys(false)
+	if err != nil {
+		return nil, err
+	}
+	key, err := set.Find(kid, alg)
+	if errors.Is(err, jwkset.ErrUnknownKey) {
+		if set, err = chk.Keys(true); err != nil {
+			return nil, err
+		}
+		key, err = set.Find(kid, alg)
+	}
+	return key, err
+}
+
+// claimsProblem names what is wrong with the claims of a correctly signed
+// assertion.
+func claimsProblem(err error) string {
+	switch {
+	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
+		return "exp is required (RFC 7523 §3)"
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return "the assertion has expired"
+	case errors.Is(err, jwt.ErrTokenNotValidYet):
+		return "the assertion is not valid yet (nbf)"
+	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
+		return "the assertion is issued in the future (iat)"
+	case errors.Is(err, jwt.ErrTokenInvalidIssuer), errors.Is(err, jwt.ErrTokenInvalidSubject):
+		return "iss and sub must be the client_id (RFC 7523 §3)"
+	}
+	return "invalid claims"
+}
+
+// invalidAssertion is the answer to an assertion the client signed that
+// cannot authenticate it (RFC 7521 §4.2.1).
+func invalidAssertion(why string) *oauth.Error {
+	return oauth.NewError(oauth.ErrInvalidClient, "invalid client_assertion: "+why)
+}
