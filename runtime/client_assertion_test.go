@@ -191,7 +191,7 @@ func (f *paFixture) env(t testing.TB, edit htConfigOption) *htEnv {
 		if edit != nil {
 			edit(cfg, fl)
 		}
-	}, func(s *Settings, _ []Registration[TokenFlow]) {
+	}, func(s *Settings, _ []Registration[TokenContext, TokenResponse]) {
 		s.AuthMethods = append(s.AuthMethods, string(oauth.AuthPrivateKeyJWT))
 	})
 }
@@ -509,7 +509,7 @@ func TestPrivateKeyJWTJWKSURI(t *testing.T) {
 	env := itNewEnvConfig(t, func(cfg *Config, _ *Flows) {
 		cfg.Clients = f.clients(t, uriClient)
 		cfg.HTTPClient = jwks.ts.Client()
-	}, func(s *Settings, _ []Registration[TokenFlow]) {
+	}, func(s *Settings, _ []Registration[TokenContext, TokenResponse]) {
 		s.AuthMethods = append(s.AuthMethods, string(oauth.AuthPrivateKeyJWT))
 	})
 	claims := func() jwt.MapClaims {
@@ -583,7 +583,7 @@ func TestPrivateKeyJWTJWKSURITooLarge(t *testing.T) {
 	env := itNewEnvConfig(t, func(cfg *Config, _ *Flows) {
 		cfg.Clients = f.clients(t, uriClient)
 		cfg.HTTPClient = jwks.ts.Client()
-	}, func(s *Settings, _ []Registration[TokenFlow]) {
+	}, func(s *Settings, _ []Registration[TokenContext, TokenResponse]) {
 		s.AuthMethods = append(s.AuthMethods, string(oauth.AuthPrivateKeyJWT))
 	})
 	htWantError(t, env.do(t, htRequest{body: paForm(f.es.sign(t, paClaims("pkuri"), nil))}), http.StatusBadRequest, oauth.ErrInvalidClient)

@@ -217,8 +217,8 @@ func TestCorrectServerPasses(t *testing.T) {
 		// revocation endpoints.
 		s := signInSuite(procedure{}, userInfo{})
 		s.Settings.AuthMethods = []string{"private_key_jwt", "client_secret_basic", "none"}
-		s.Flows.Introspection = &runtime.Registration[runtime.IntrospectionFlow]{ID: "oauth-introspect", Flow: introspect{}}
-		s.Flows.Revocation = &runtime.Registration[runtime.RevocationFlow]{ID: "oauth-revoke", Flow: revoke{}}
+		s.Flows.Introspection = &runtime.Registration[runtime.IntrospectionContext, runtime.IntrospectionResponse]{ID: "oauth-introspect", Flow: introspect{}}
+		s.Flows.Revocation = &runtime.Registration[runtime.RevocationContext, runtime.RevocationResponse]{ID: "oauth-revoke", Flow: revoke{}}
 		contract.Run(t, s)
 		m := suite(procedure{})
 		m.Settings.AuthMethods = []string{"private_key_jwt"}
