@@ -76,6 +76,9 @@ type TokenContext struct {
 	// issuedID is the last ID token Issuers.ID issued in this request,
 	// with its at_hash; the endpoint checks the response against it.
 	issuedID issuedIDToken
+	// retryAfter is set when the login throttle refused the request's
+	// password: the answer is then 429 with Retry-After (RFC 6585 §4).
+	retryAfter time.Duration
 }
 
 // issuedIDToken is an ID token the issuer signed and its at_hash claim.
