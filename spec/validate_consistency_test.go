@@ -61,7 +61,7 @@ func TestRefreshConsistency(t *testing.T) {
 func TestFlowDependencies(t *testing.T) {
 	const head = "version: 1\npackage: oauth\noutput: ./oauth\nissuer: https://as.example.com\n" +
 		"endpoints:\n  token:\n    auth_methods: [client_secret_basic]\n"
-	const noIssuer = `OG123 flow "oauth-token-refresh" redeems refresh tokens, which no enabled flow issues (RFC 6749 §6); enable flow "oauth-token-authorization-code" or an extension grant, or remove this flow`
+	const noIssuer = `OG123 flow "oauth-token-refresh" redeems refresh tokens, which no enabled flow issues (RFC 6749 §6); enable flow "oauth-token-authorization-code" or "oauth-token-password" or an extension grant, or remove this flow`
 	for _, c := range []struct {
 		name, src, want string
 	}{
