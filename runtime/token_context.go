@@ -57,7 +57,9 @@ type TokenContext struct {
 	// token's. Nil when the flow creates a grant.
 	Grant *Grant
 	// Authentication is the end user's authentication behind the tokens:
-	// the code's or the grant's. Zero when no end user authorized them yet.
+	// the code's, the grant's, or the password grant's (the user the
+	// password authenticated, now, by pwd). Zero when no end user
+	// authorized them yet.
 	Authentication Authentication
 
 	form   form.Params
