@@ -83,6 +83,13 @@ const (
 	// apiID is a resource server: it only introspects tokens.
 	apiID     = "api"
 	apiSecret = "api-secret-31415926535897932"
+	// mobileID is a confidential client registered for the password grant
+	// (RFC 6749 §4.3) and refresh_token, with the OIDC scopes.
+	mobileID     = "mobile"
+	mobileSecret = "mobile-secret-2718281828459045"
+	// kioskID is a public client registered for the password grant, which
+	// the reference spec keeps for confidential clients.
+	kioskID = "kiosk"
 )
 
 // Redirect URIs of the clients that use the authorization code grant.
@@ -216,7 +223,13 @@ func testClients(t testing.TB) *runtime.MemoryClients {
 	api := conf(apiID, apiSecret, oauth.AuthClientSecretBasic)
 	api.Introspection = true
 
-	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird, rp, api)
+	mobile := conf(mobileID, mobileSecret, oauth.AuthClientSecretBasic, oauth.GrantPassword, oauth.GrantRefreshToken)
+	mobile.Scopes = oauth.ScopeSet{"openid", "profile", "email", "read", "write", "offline_access"}
+	mobile.Audiences = []string{"https://api.example"}
+
+	kiosk := conf(kioskID, "", oauth.AuthNone, oauth.GrantPassword)
+
+	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird, rp, api, mobile, kiosk)
 	if err != nil {
 		t.Fatalf("NewMemoryClients: %v", err)
 	}

@@ -132,6 +132,28 @@ func Flows(p *Procedures) runtime.Flows {
 				Flow: refreshTokenFlow{proc: &RefreshToken{Procedures: p}},
 			},
 			{
+				ID:   "oauth-token-password",
+				Wire: "password",
+				Policy: runtime.TokenPolicy{
+					AccessFormat:   runtime.FormatJWT,
+					AccessTTL:      10 * time.Minute,
+					IssueRefresh:   true,
+					RotateRefresh:  true,
+					RefreshTTL:     720 * time.Hour,
+					RefreshIdleTTL: 72 * time.Hour,
+					RefreshGrace:   0,
+					CodeTTL:        time.Minute,
+				},
+				Grant: flowkit.GrantPolicy{
+					Clients:    flowkit.ConfidentialClients,
+					Credential: flowkit.PasswordCredential,
+					Scope:      flowkit.ScopeFromRequest,
+					Resources:  flowkit.ResourcesFromRequest,
+					EndUser:    flowkit.EndUserOfCredential,
+				},
+				Flow: passwordFlow{proc: &Password{Procedures: p}},
+			},
+			{
 				ID:   "magic_link",
 				Wire: "urn:example:params:grant-type:magic-link",
 				Policy: runtime.TokenPolicy{

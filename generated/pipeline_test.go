@@ -64,7 +64,7 @@ func TestTokenEndpointRequestErrors(t *testing.T) {
 		// RFC 6749 §5.2: missing grant_type is invalid_request, an unknown one unsupported_grant_type.
 		{"missing grant_type", call{body: form("scope", "read"), basic: svc}, 400, oauth.ErrInvalidRequest, "'grant_type' is missing"},
 		{"empty grant_type", call{body: "grant_type=&scope=read", basic: svc}, 400, oauth.ErrInvalidRequest, "'grant_type' is missing"},
-		{"password grant", call{body: form("grant_type", "password", "username", "a", "password", "b"), basic: svc}, 400, oauth.ErrUnsupportedGrantType, ""},
+		{"password grant, client not registered for it", call{body: form("grant_type", "password", "username", "a", "password", "b"), basic: svc}, 400, oauth.ErrUnauthorizedClient, ""},
 		{"device grant", call{body: form("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), basic: svc}, 400, oauth.ErrUnsupportedGrantType, ""},
 		{"grant_type is case-sensitive", call{body: form("grant_type", "Client_Credentials"), basic: svc}, 400, oauth.ErrUnsupportedGrantType, ""},
 		// RFC 6749 §2.3.1: no client credentials in the URL.

@@ -106,7 +106,6 @@ type endUser struct {
 	sessions     *session.Sessions
 	interactions *session.Interactions
 	consents     *session.Consents
-	throttle     *throttle.Guard
 	formPost     *formpost.Page
 }
 
@@ -378,13 +377,13 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	// The throttle, then the password (docs/throttling.md).
 	username, password := posted.Get("username"), Secret(posted.Get("password"))
 	addr := s.clientIP.Addr(r)
-	refusal, err := s.endUser.throttle.Check(ctx, username, addr, now)
+	refusal, err := s.loginThrottle.Check(ctx, username, addr, now)
 	if err != nil {
 		s.endInteraction(ctx, ar, pd)
 		s.authorizeFail(ctx, w, ar, stateUnavailable(err))
 		return
 	}
-	s.observeLoginThrottle(ctx, ar, refusal.Refused(), addr)
+	s.observeLoginThrottle(ctx, ar.client.ID, refusal.Refused(), addr)
 	if refusal.Refused() {
 		ar.log.LogAttrs(ctx, slog.LevelInfo, "login throttled", slog.String("by", refusal.By), slog.String("client_addr", addr))
 		s.showLogin(w, r, ar, id, rec, username, loginThrottledMessage(refusal.Wait), now)
@@ -393,14 +392,14 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	subject, ok, err := s.users.Authenticate(ctx, username, password)
 	if err != nil {
 		ar.log.LogAttrs(ctx, slog.LevelError, "user store failed", slog.String("cause", err.Error()))
-		s.observeLogin(ctx, ar, "", addr, loginFailedUserStore)
+		s.observeLogin(ctx, ar.client.ID, "", addr, loginFailedUserStore)
 		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
 		return
 	}
 	if !ok || subject == "" {
 		ar.log.LogAttrs(ctx, slog.LevelInfo, "login failed", slog.String("client_addr", addr))
-		s.observeLogin(ctx, ar, "", addr, loginFailedCredentials)
-		if err := s.endUser.throttle.Fail(ctx, username, addr, now); err != nil {
+		s.observeLogin(ctx, ar.client.ID, "", addr, loginFailedCredentials)
+		if err := s.loginThrottle.Fail(ctx, username, addr, now); err != nil {
 			// An uncounted failure would be a free guess: fail closed.
 			if errors.Is(err, ttltable.ErrFull) {
 				s.showLogin(w, r, ar, id, rec, username, loginThrottledMessage(throttle.LoginWindow), now)
@@ -413,7 +412,7 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
 		return
 	}
-	if err := s.endUser.throttle.Succeed(ctx, username, addr); err != nil {
+	if err := s.loginThrottle.Succeed(ctx, username, addr); err != nil {
 		// The old failures only count on until their window ends.
 		ar.log.LogAttrs(ctx, slog.LevelWarn, "login failures not reset", slog.String("cause", err.Error()))
 	}
@@ -425,7 +424,7 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 		s.authorizeFail(ctx, w, ar, stateUnavailable(err))
 		return
 	}
-	s.observeLogin(ctx, ar, subject, addr, "")
+	s.observeLogin(ctx, ar.client.ID, subject, addr, "")
 	pd.rec.Browser, pd.rec.LoggedIn = us.Key, true
 	if auth, ok := s.interact(ctx, w, r, ar, pd, us, now, true); ok {
 		s.finishAuthorize(ctx, w, ar, s.newAuthorizeContext(r, ar, auth, now), nil, pd)
@@ -672,13 +671,13 @@ func normaliseAuthorize(reg *Registration[AuthorizeContext, AuthorizeResponse], 
 }
 
 // newEndUser builds the end-user state of a server with an authorization
-// endpoint, kept in its store.
+// endpoint, kept in its store. Its login throttle is the server's
+// (Server.loginThrottle), which a password grant shares.
 func newEndUser(st Store, key []byte, issuer string) *endUser {
 	return &endUser{
 		sessions:     session.New(st, key, issuer),
 		interactions: session.NewInteractions(st),
 		consents:     session.NewConsents(st),
-		throttle:     throttle.NewLogin(st),
 		formPost:     formpost.New(),
 	}
 }

@@ -39,7 +39,7 @@ func TestNewMemoryClients(t *testing.T) {
 		{"javascript redirect", func(c *Client) { c.RedirectURIs = []string{"javascript:alert(1)"} }, "reverse domain"},
 		{"code without redirect", func(c *Client) { c.RedirectURIs = nil }, "redirect_uri"},
 		{"no grants", func(c *Client) { c.GrantTypes = nil }, "grant_types is empty"},
-		{"unknown grant", func(c *Client) { c.GrantTypes = []oauth.GrantType{"password"} }, "unknown grant type"},
+		{"unknown grant", func(c *Client) { c.GrantTypes = []oauth.GrantType{"implicit"} }, "unknown grant type"},
 		{"grant twice", func(c *Client) { c.GrantTypes = []oauth.GrantType{oauth.GrantRefreshToken, oauth.GrantRefreshToken} }, "twice"},
 		{"bad scope", func(c *Client) { c.Scopes = oauth.ScopeSet{"a\\b"} }, "scope"},
 		{"default not allowed", func(c *Client) { c.DefaultScopes = oauth.ScopeSet{"admin"} }, "subset"},

@@ -69,9 +69,8 @@ func (q *clientRequest) authenticate(ctx context.Context, r *http.Request, p for
 	}
 	if auth.retryAfter > 0 {
 		// No challenge: retrying with credentials now would not help.
-		q.w.Header().Set("Retry-After", strconv.FormatInt(int64((auth.retryAfter+time.Second-1)/time.Second), 10))
 		q.header = false
-		q.fail(ctx, http.StatusTooManyRequests, e)
+		q.throttled(ctx, auth.retryAfter, e)
 		return auth, false
 	}
 	q.failCode(ctx, e)
@@ -101,6 +100,13 @@ func (q *clientRequest) readToken(ctx context.Context, r *http.Request, now time
 
 // failCode answers err with the status of its code.
 func (q *clientRequest) failCode(ctx context.Context, err error) { q.fail(ctx, 0, err) }
+
+// throttled answers an attempt a brute-force throttle refused for wait:
+// err as 429 with Retry-After in whole seconds (RFC 6585 §4).
+func (q *clientRequest) throttled(ctx context.Context, wait time.Duration, err error) {
+	q.w.Header().Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
+	q.fail(ctx, http.StatusTooManyRequests, err)
+}
 
 // fail logs err and writes it. status 0 means the code's status. An error
 // that is not an *oauth.Error, or whose code the endpoint cannot answer

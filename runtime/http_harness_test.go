@@ -253,6 +253,9 @@ var (
 		Scope: flowkit.ScopeFromRequest, Resources: flowkit.ResourcesFromRequest, EndUser: flowkit.EndUserByProcedure}
 	htExtensionGrantPolicy = flowkit.GrantPolicy{Clients: flowkit.ConfidentialClients, Credential: flowkit.ProcedureCredential,
 		Scope: flowkit.ScopeFromRequest, Resources: flowkit.ResourcesFromRequest, EndUser: flowkit.NoEndUser}
+	// htPasswordGrant is the password flow's (RFC 6749 §4.3).
+	htPasswordGrant = flowkit.GrantPolicy{Clients: flowkit.ConfidentialClients, Credential: flowkit.PasswordCredential,
+		Scope: flowkit.ScopeFromRequest, Resources: flowkit.ResourcesFromRequest, EndUser: flowkit.EndUserOfCredential}
 )
 
 // htCCContext mirrors the generated ClientCredentialsContext.

@@ -210,11 +210,11 @@ func (s *Server) observeClientThrottle(ctx context.Context, blocked bool, client
 // observeLoginThrottle counts a decision of the login throttle and audits
 // a refusal. The username is never recorded: a password typed into its
 // field would land in the audit log.
-func (s *Server) observeLoginThrottle(ctx context.Context, ar *authorizeRequest, blocked bool, addr string) {
+func (s *Server) observeLoginThrottle(ctx context.Context, clientID string, blocked bool, addr string) {
 	q := s.observed(ctx)
 	q.Throttled(observe.ThrottleLogin, blocked)
 	if blocked {
-		q.Audit(ctx, slog.LevelWarn, observe.EventLoginThrottled, slog.String("client_id", ar.client.ID), slog.String("client_addr", addr))
+		q.Audit(ctx, slog.LevelWarn, observe.EventLoginThrottled, slog.String("client_id", clientID), slog.String("client_addr", addr))
 	}
 }
 
@@ -225,16 +225,17 @@ const (
 )
 
 // observeLogin audits a sign-in: subject is the end user signed in, or
-// empty for a refusal for the reason (loginFailed…).
-func (s *Server) observeLogin(ctx context.Context, ar *authorizeRequest, subject, addr, reason string) {
+// empty for a refusal for the reason (loginFailed…), on the login page or
+// by a password grant at the token endpoint, for the client clientID.
+func (s *Server) observeLogin(ctx context.Context, clientID, subject, addr, reason string) {
 	q := s.observed(ctx)
 	if subject != "" {
 		q.Audit(ctx, slog.LevelInfo, observe.EventLoginSucceeded,
-			slog.String("client_id", ar.client.ID), slog.String("subject", subject), slog.String("client_addr", addr))
+			slog.String("client_id", clientID), slog.String("subject", subject), slog.String("client_addr", addr))
 		return
 	}
 	q.Audit(ctx, slog.LevelWarn, observe.EventLoginFailed,
-		slog.String("client_id", ar.client.ID), slog.String("client_addr", addr), slog.String("reason", reason))
+		slog.String("client_id", clientID), slog.String("client_addr", addr), slog.String("reason", reason))
 }
 
 // observeConsent audits the end user's decision on the consent page.

@@ -62,7 +62,8 @@ type Config struct {
 	// Logger receives the runtime's logs. Nil discards them.
 	Logger *slog.Logger
 	// Users authenticates end users and provides their claims. Required
-	// when the authorization or userinfo endpoint is enabled.
+	// when the authorization or userinfo endpoint or the password flow is
+	// enabled.
 	Users UserStore
 	// Pages renders the login, consent and error pages. Nil means the
 	// runtime's own accessible, asset-free pages.
@@ -139,6 +140,11 @@ type Server struct {
 	tokenAuthMethods []oauth.ClientAuthMethod
 	// throttle limits failed client authentications (RFC 6749 §2.3.1).
 	throttle *throttle.Guard
+	// loginThrottle limits failed end-user sign-ins, on the login page and
+	// by a password grant alike (RFC 6749 §10.10; docs/throttling.md): one
+	// count per username and source, source and username, whichever way
+	// the password came.
+	loginThrottle *throttle.Guard
 	// clientIP resolves client addresses behind the trusted proxies.
 	clientIP clientip.Resolver
 	// remoteKeys caches the JWK Sets at clients' jwks_uri.
@@ -211,6 +217,9 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	}
 	if (fl.Authorize != nil || fl.UserInfo != nil) && cfg.Users == nil {
 		errs = append(errs, errors.New("config: Users is required by the authorization and userinfo endpoints"))
+	}
+	if cfg.Users == nil && slices.ContainsFunc(flows, func(r Registration[TokenContext, TokenResponse]) bool { return r.Grant.Credential == flowkit.PasswordCredential }) {
+		errs = append(errs, errors.New("config: Users is required by the password flow, which authenticates end users"))
 	}
 	if err := normaliseSettings(&s); err != nil {
 		errs = append(errs, err)
@@ -293,6 +302,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		return nil, fmt.Errorf("runtime: new server: %w", err)
 	}
 	srv.throttle = throttle.NewClientAuth(srv.store)
+	srv.loginThrottle = throttle.NewLogin(srv.store)
 	srv.expectSecretHashes()
 	if m, ok := srv.store.(*MemoryStore); ok {
 		m.adoptClock(srv.clock) // it prunes expired records by the server's time

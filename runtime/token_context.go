@@ -57,7 +57,9 @@ type TokenContext struct {
 	// token's. Nil when the flow creates a grant.
 	Grant *Grant
 	// Authentication is the end user's authentication behind the tokens:
-	// the code's or the grant's. Zero when no end user authorized them yet.
+	// the code's, the grant's, or the password grant's (the user the
+	// password authenticated, now, by pwd). Zero when no end user
+	// authorized them yet.
 	Authentication Authentication
 
 	form   form.Params
@@ -76,6 +78,9 @@ type TokenContext struct {
 	// issuedID is the last ID token Issuers.ID issued in this request,
 	// with its at_hash; the endpoint checks the response against it.
 	issuedID issuedIDToken
+	// retryAfter is set when the login throttle refused the request's
+	// password: the answer is then 429 with Retry-After (RFC 6585 §4).
+	retryAfter time.Duration
 }
 
 // issuedIDToken is an ID token the issuer signed and its at_hash claim.

@@ -141,8 +141,13 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	}
 
 	// 11. The grant's credential: a code or a refresh token, redeemed with
-	// every check, which sets the default token data.
+	// every check, or the resource owner's password, checked behind the
+	// login throttle; it sets the default token data.
 	if err := s.redeem(ctx, t); err != nil {
+		if t.retryAfter > 0 {
+			req.throttled(ctx, t.retryAfter, err)
+			return
+		}
 		req.failCode(ctx, err)
 		return
 	}
@@ -236,15 +241,18 @@ func (s *Server) checkNoUserNamed(ctx context.Context, clientID string, log *slo
 }
 
 // redeem checks the grant's credential by the flow's policy: it redeems
-// the authorization code or the refresh token of the request, which sets
-// the granted scope and the default token data. A flow whose grant is the
-// client's own or its procedure's business has nothing to redeem.
+// the authorization code or the refresh token of the request, or
+// authenticates the resource owner's password, which sets the granted
+// scope and the default token data. A flow whose grant is the client's
+// own or its procedure's business has nothing to redeem.
 func (s *Server) redeem(ctx context.Context, t *TokenContext) error {
 	switch t.grant.Credential {
 	case flowkit.CodeCredential:
 		return s.redeemCode(ctx, t)
 	case flowkit.RefreshCredential:
 		return s.redeemRefreshToken(ctx, t)
+	case flowkit.PasswordCredential:
+		return s.redeemPassword(ctx, t)
 	}
 	return nil
 }

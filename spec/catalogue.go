@@ -87,6 +87,14 @@ type CatalogueFlow struct {
 	// IssuesCode is whether the flow issues authorization codes: only such
 	// a flow may declare code_data in a spec.
 	IssuesCode bool `yaml:"issues_code"`
+	// Deprecated, when set, says why the flow should not be used, citing
+	// the section that deprecates it: a spec that enables the flow is
+	// still valid, and gets an OG170 warning with this text.
+	Deprecated string `yaml:"deprecated"`
+	// SpecPublicClients is whether a spec may set public_clients on the
+	// flow, letting public clients use it (its policy's clients becomes
+	// any); without it the catalogue's policy decides alone.
+	SpecPublicClients bool `yaml:"spec_public_clients"`
 }
 
 // FlowPolicy is a token flow's policy, as the catalogue and the spec write
@@ -96,13 +104,13 @@ type FlowPolicy struct {
 	// Clients is "confidential" or "any" (public clients too).
 	Clients string `yaml:"clients"`
 	// Credential is what proves the grant: "client", "code",
-	// "refresh_token" or "procedure".
+	// "refresh_token", "procedure" or "password".
 	Credential string `yaml:"credential"`
 	// Scope is "request", "grant" or "none".
 	Scope string `yaml:"scope"`
 	// Resources is "request", "grant" or "none".
 	Resources string `yaml:"resources"`
-	// EndUser is "none", "grant" or "procedure".
+	// EndUser is "none", "grant", "procedure" or "credential".
 	EndUser string `yaml:"end_user"`
 }
 
@@ -110,10 +118,10 @@ type FlowPolicy struct {
 func PolicyValues() map[string][]string {
 	return map[string][]string{
 		"clients":    {"confidential", "any"},
-		"credential": {"client", "code", "refresh_token", "procedure"},
+		"credential": {"client", "code", "refresh_token", "procedure", "password"},
 		"scope":      {"request", "grant", "none"},
 		"resources":  {"request", "grant", "none"},
-		"end_user":   {"none", "grant", "procedure"},
+		"end_user":   {"none", "grant", "procedure", "credential"},
 	}
 }
 

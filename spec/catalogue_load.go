@@ -118,6 +118,8 @@ func (d *decoder) catalogueFlow(e entry, at Pos, p string) CatalogueFlow {
 		{key: "requires", decode: d.strList(&f.Requires)},
 		{key: "requires_scopes", decode: d.strList(&f.RequiresScopes)},
 		{key: "issues_code", decode: d.boolean(&f.IssuesCode)},
+		{key: "deprecated", decode: d.str(&f.Deprecated)},
+		{key: "spec_public_clients", decode: d.boolean(&f.SpecPublicClients)},
 		{key: "properties", decode: func(e entry, p string) {
 			d.keyed(e.v, p, func(e entry, at Pos, ip string) {
 				pr := CatalogueProperty{Pos: at, Name: e.key}
@@ -310,6 +312,9 @@ func checkCatalogueFlow(c *Catalogue, f CatalogueFlow, wires, names map[string]s
 	if why := checkCommentText(f.Description); why != "" {
 		ds.report(f.Pos, CodeCommentText, "%s: description %s", where, why)
 	}
+	if f.SpecPublicClients && f.Policy.Clients != "confidential" {
+		ds.report(f.Pos, CodePolicy, "%s: spec_public_clients is for a flow whose policy has clients confidential", where)
+	}
 }
 
 // checkAvailableFlow checks what the generator needs of an available
@@ -351,6 +356,9 @@ func checkFlowPolicy(p FlowPolicy, where string, ds *Diagnostics) {
 	}
 	if p.Credential == "client" && (p.Clients != "confidential" || p.EndUser != "none") {
 		ds.report(p.Pos, CodePolicy, "%s: policy credential client is for confidential clients with end_user none (RFC 6749 §4.4)", where)
+	}
+	if (p.Credential == "password") != (p.EndUser == "credential") {
+		ds.report(p.Pos, CodePolicy, "%s: policy end_user is credential exactly when the credential is password (RFC 6749 §4.3)", where)
 	}
 }
 

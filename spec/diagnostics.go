@@ -44,6 +44,11 @@ import (
 //	OG153  a flow policy value or combination the runtime does not accept
 //	OG154  validate rule with a tag that does not apply to the property's type (alphanum on an int, dive on a string)
 //	OG160  bad extension grant_type: not an absolute URI, a standard grant type, or used twice
+//
+// Warnings: the spec is valid and generates, but does something the team
+// should know about. vet and generate print them; they never fail a run.
+//
+//	OG170  a deprecated flow is enabled (the password grant, RFC 9700 §2.4)
 const (
 	CodeSyntax         = "OG100"
 	CodeUnknownKey     = "OG101"
@@ -74,6 +79,20 @@ const (
 	CodePolicy         = "OG153" // a flow policy value or combination the runtime does not accept
 	CodeRuleKind       = "OG154" // a validate tag that does not apply to the property's type
 	CodeExtensionGrant = "OG160"
+	CodeDeprecated     = "OG170" // a warning: a deprecated flow is enabled
+)
+
+// Severity says whether a diagnostic makes the spec invalid.
+type Severity uint8
+
+// The severities. The zero value is an error, so a diagnostic is an error
+// unless it says otherwise.
+const (
+	// SeverityError: the spec is invalid; nothing is generated.
+	SeverityError Severity = iota
+	// SeverityWarning: the spec is valid and generates; the team should
+	// still read it.
+	SeverityWarning
 )
 
 // position formats p as "file:line:col", or just the file when p has no
@@ -98,10 +117,16 @@ type Diagnostic struct {
 	Code string
 	// Message says what is wrong, in one line.
 	Message string
+	// Severity is SeverityError (the zero value) or SeverityWarning.
+	Severity Severity
 }
 
-// String formats the diagnostic as "file:line:col: CODE message".
+// String formats the diagnostic as "file:line:col: CODE message", or
+// "file:line:col: CODE warning: message" for a warning.
 func (d Diagnostic) String() string {
+	if d.Severity == SeverityWarning {
+		return position(d.Pos) + ": " + d.Code + " warning: " + d.Message
+	}
 	return position(d.Pos) + ": " + d.Code + " " + d.Message
 }
 
@@ -133,9 +158,11 @@ func (ds Diagnostics) Sort() {
 	})
 }
 
-// Err returns the diagnostics, sorted, as an error, or nil when there are none.
+// Err returns the diagnostics, sorted, as an error, or nil when none of
+// them is an error: warnings alone leave a spec valid. The error lists the
+// warnings too, so that a failed run shows everything at once.
 func (ds Diagnostics) Err() error {
-	if len(ds) == 0 {
+	if !slices.ContainsFunc(ds, func(d Diagnostic) bool { return d.Severity == SeverityError }) {
 		return nil
 	}
 	sorted := slices.Clone(ds)
@@ -146,6 +173,17 @@ func (ds Diagnostics) Err() error {
 // Has reports whether some diagnostic has the code.
 func (ds Diagnostics) Has(code string) bool {
 	return slices.ContainsFunc(ds, func(d Diagnostic) bool { return d.Code == code })
+}
+
+// Warnings are the diagnostics of ds that are warnings.
+func (ds Diagnostics) Warnings() Diagnostics {
+	var out Diagnostics
+	for _, d := range ds {
+		if d.Severity == SeverityWarning {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // report appends a diagnostic.

@@ -25,7 +25,9 @@ func Load(filename string) (*Spec, error) {
 // LoadData is Load for a spec file already read, validated against the
 // catalogue c: it parses data, named filename in diagnostics, and validates
 // the result, reporting the problems of both steps at once as Diagnostics
-// sorted by position, with a nil spec.
+// sorted by position, with a nil spec. The spec's warnings (Warnings) are
+// listed among the errors when there are errors; a valid spec is returned
+// without them, and callers that show warnings ask Warnings.
 func LoadData(filename string, data []byte, c *Catalogue) (*Spec, error) {
 	s, err := Parse(filename, data)
 	var diags Diagnostics
@@ -39,6 +41,9 @@ func LoadData(filename string, data []byte, c *Catalogue) (*Spec, error) {
 				return nil, err
 			}
 			diags = append(diags, vd...)
+		}
+		if len(diags) > 0 {
+			diags = append(diags, Warnings(s, c)...)
 		}
 	}
 	if err := diags.Err(); err != nil {

@@ -46,6 +46,7 @@ func Parse(filename string, data []byte) (*Spec, error) {
 					{key: "tokens", decode: func(e entry, p string) { d.tokenSettings(e, p, &f.Tokens) }},
 					{key: "properties", decode: func(e entry, p string) { d.properties(e, p, &f.Properties) }},
 					{key: "code_data", decode: func(e entry, p string) { d.dataFields(e, p, &f.CodeData) }},
+					{key: "public_clients", decode: d.boolPtr(&f.PublicClients)},
 				})
 				s.Flows = append(s.Flows, f)
 			})

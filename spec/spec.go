@@ -163,6 +163,10 @@ type Flow struct {
 	// authorization code; it reappears at the token step. Only the flow
 	// whose catalogue entry has code_data_out may declare it.
 	CodeData []DataField `yaml:"code_data"`
+	// PublicClients, when set, says whether public clients may use the
+	// flow; only a flow whose catalogue entry has spec_public_clients
+	// takes it (the password flow). Nil means the catalogue's policy.
+	PublicClients *bool `yaml:"public_clients"`
 }
 
 // DataField is a field of a flow's typed carry-over data (code_data).

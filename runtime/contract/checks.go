@@ -38,6 +38,8 @@ func checks() []check {
 		{"introspection", func(h *harness) bool { return h.suite.Flows.Introspection != nil && h.tokenSource() }, checkIntrospection},
 		{"revocation", func(h *harness) bool { return h.suite.Flows.Revocation != nil && h.tokenSource() }, checkRevocation},
 		{"userinfo", func(h *harness) bool { return h.suite.Flows.UserInfo != nil && h.codeFlow() }, checkUserInfo},
+		{"password/tokens_of_the_user", func(h *harness) bool { return h.passwordFlow() }, checkPasswordTokens},
+		{"password/wrong_credentials", func(h *harness) bool { return h.passwordFlow() }, checkPasswordWrongCredentials},
 	}
 }
 

@@ -82,6 +82,29 @@ func signInSuite(code procedure, info userInfo) contract.Suite {
 	}
 }
 
+// passwordSuite is a server of the password grant (RFC 6749 §4.3) with
+// OpenID Connect and refresh tokens, and no authorization endpoint; p is
+// its password procedure.
+func passwordSuite(p procedure) contract.Suite {
+	user := runtime.TokenPolicy{AccessFormat: runtime.FormatJWT, AccessTTL: 10 * time.Minute, IssueRefresh: true, RotateRefresh: true,
+		RefreshTTL: 24 * time.Hour, RefreshIdleTTL: time.Hour}
+	return contract.Suite{
+		Settings: runtime.Settings{
+			Issuer:      "http://127.0.0.1:8080",
+			AuthMethods: []string{"client_secret_basic", "client_secret_post"},
+			Scopes:      []runtime.ScopeInfo{{Name: "openid"}, {Name: "read"}, {Name: "write"}},
+		},
+		Flows: runtime.Flows{Token: []runtime.Registration[runtime.TokenContext, runtime.TokenResponse]{
+			{ID: "oauth-token-password", Wire: "password", Policy: user, Flow: p, Grant: flowkit.GrantPolicy{
+				Clients: flowkit.ConfidentialClients, Credential: flowkit.PasswordCredential, Scope: flowkit.ScopeFromRequest,
+				Resources: flowkit.ResourcesFromRequest, EndUser: flowkit.EndUserOfCredential}},
+			{ID: "oauth-token-refresh", Wire: "refresh_token", Policy: user, Flow: procedure{}, Grant: flowkit.GrantPolicy{
+				Clients: flowkit.AnyClients, Credential: flowkit.RefreshCredential, Scope: flowkit.ScopeFromGrant,
+				Resources: flowkit.ResourcesFromGrant, EndUser: flowkit.EndUserOfGrant}},
+		}},
+	}
+}
+
 // authorize is the default authorization procedure.
 type authorize struct{}
 
@@ -145,6 +168,16 @@ var broken = map[string]struct {
 		procedure{after: func(r *runtime.TokenResponse) { r.Scope = append(r.Scope, "write") }},
 		`RFC 6749 §3.3, §6: the token's scope "openid offline_access read write" has "write", which the request (or the grant) did not have`,
 		func(p procedure) contract.Suite { return signInSuite(p, userInfo{}) },
+	},
+	"password_tokens_of_the_client": {
+		procedure{before: func(t *runtime.TokenContext) { t.Defaults.Access.Subject = t.Client.ID }},
+		`RFC 9068 §2.2: the access token's sub is "contract-client-secret-basic", want the end user's, "contract-subject"`,
+		passwordSuite,
+	},
+	"password_without_id_token": {
+		procedure{after: func(r *runtime.TokenResponse) { r.IDToken = "" }},
+		"OIDC Core §3.1.3.3: the password grant was granted openid but the response has no id_token",
+		passwordSuite,
 	},
 	"property_without_its_name": {
 		procedure{}, // Prepare's error names tenant; this one's property is "region"
@@ -224,4 +257,5 @@ func TestCorrectServerPasses(t *testing.T) {
 		m.Settings.AuthMethods = []string{"private_key_jwt"}
 		contract.Run(t, m)
 	})
+	t.Run("password", func(t *testing.T) { contract.Run(t, passwordSuite(procedure{})) })
 }

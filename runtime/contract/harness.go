@@ -132,7 +132,8 @@ func newHarness(t *testing.T, s Suite) *harness {
 	}
 
 	users := s.Options.Users
-	if users == nil && (s.Flows.Authorize != nil || s.Flows.UserInfo != nil) {
+	_, password := (&harness{suite: s}).flow(flowkit.PasswordCredential)
+	if users == nil && (s.Flows.Authorize != nil || s.Flows.UserInfo != nil || password) {
 		h.username, h.password = "contract-user", randomString()
 		hash, err := runtime.HashPassword(runtime.Secret(h.password))
 		if err != nil {

@@ -53,6 +53,12 @@ const (
 	// procedure checks (RFC 6749 §4.5). The default procedure fails closed
 	// with invalid_grant until the procedure is written.
 	ProcedureCredential
+	// PasswordCredential: the resource owner's username and password
+	// (RFC 6749 §4.3), checked by the runtime against the server's user
+	// store behind the login throttle before the procedure runs; wrong
+	// credentials are invalid_grant (RFC 6749 §5.2). RFC 9700 §2.4 says
+	// the grant MUST NOT be used.
+	PasswordCredential
 )
 
 // ScopePolicy says where the granted scope comes from.
@@ -107,23 +113,28 @@ const (
 	// EndUserByProcedure: the procedure signs an end user in and sets the
 	// grant's subject and authentication; without them the grant has none.
 	EndUserByProcedure
+	// EndUserOfCredential: the end user the grant's credential
+	// authenticated, the resource owner whose password the request
+	// carried (RFC 6749 §4.3.2).
+	EndUserOfCredential
 )
 
 // Check reports a policy whose fields are unset or do not fit together:
 // a code or a refresh token carries its grant's scope, resources and end
 // user, and nothing else does; the client's own credential is for
-// confidential clients without an end user.
+// confidential clients without an end user; a password is the one
+// credential that names its end user.
 func (p GrantPolicy) Check() error {
 	switch {
 	case p.Clients == 0 || p.Clients > AnyClients:
 		return fmt.Errorf("grant policy: Clients is unset or unknown (%d)", p.Clients)
-	case p.Credential == 0 || p.Credential > ProcedureCredential:
+	case p.Credential == 0 || p.Credential > PasswordCredential:
 		return fmt.Errorf("grant policy: Credential is unset or unknown (%d)", p.Credential)
 	case p.Scope == 0 || p.Scope > ScopeRefused:
 		return fmt.Errorf("grant policy: Scope is unset or unknown (%d)", p.Scope)
 	case p.Resources == 0 || p.Resources > ResourcesRefused:
 		return fmt.Errorf("grant policy: Resources is unset or unknown (%d)", p.Resources)
-	case p.EndUser == 0 || p.EndUser > EndUserByProcedure:
+	case p.EndUser == 0 || p.EndUser > EndUserOfCredential:
 		return fmt.Errorf("grant policy: EndUser is unset or unknown (%d)", p.EndUser)
 	}
 	redeems := p.Credential == CodeCredential || p.Credential == RefreshCredential
@@ -132,6 +143,9 @@ func (p GrantPolicy) Check() error {
 	}
 	if p.Credential == ClientCredential && (p.Clients != ConfidentialClients || p.EndUser != NoEndUser) {
 		return fmt.Errorf("grant policy: the client's own credential is for confidential clients acting for themselves (RFC 6749 §4.4)")
+	}
+	if (p.Credential == PasswordCredential) != (p.EndUser == EndUserOfCredential) {
+		return fmt.Errorf("grant policy: the end user is the credential's exactly when the credential is a password (RFC 6749 §4.3)")
 	}
 	return nil
 }

@@ -15,11 +15,15 @@ const (
 	GrantAuthorizationCode GrantType = "authorization_code" // RFC 6749 §4.1.3
 	GrantClientCredentials GrantType = "client_credentials" // RFC 6749 §4.4.2
 	GrantRefreshToken      GrantType = "refresh_token"      // RFC 6749 §6
+	// GrantPassword is the resource owner password credentials grant,
+	// which RFC 9700 §2.4 says MUST NOT be used; a server serves it only
+	// when its spec enables it.
+	GrantPassword GrantType = "password" // RFC 6749 §4.3.2
 )
 
 // registeredGrantTypes are the grant_type names RFC 6749 registers that the
 // runtime knows; any other grant type must be an absolute URI.
-var registeredGrantTypes = []GrantType{GrantAuthorizationCode, GrantClientCredentials, GrantRefreshToken}
+var registeredGrantTypes = []GrantType{GrantAuthorizationCode, GrantClientCredentials, GrantRefreshToken, GrantPassword}
 
 // CheckGrantType accepts the registered grant type names the runtime knows
 // and extension grants named by an absolute URI (RFC 6749 §4.5).

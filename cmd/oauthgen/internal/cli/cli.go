@@ -45,7 +45,7 @@ Flags override it, for tests:
   -C DIR          run as if started in DIR
   -f, --spec FILE use FILE as the spec
   --verify        generate: then run go build and go vet on the output
-  -q              generate: print only errors, not what was written
+  -q              generate: print only errors and warnings, not what was written
   --package NAME  init: the Go package name (default: from the directory)
   -preset NAME    init: minimal, service (default: machine to machine) or
                   oidc (users sign in)
@@ -65,7 +65,7 @@ type options struct {
 	preset string
 	// verify makes generate build and vet the output (--verify).
 	verify bool
-	// quiet makes generate print only errors (-q).
+	// quiet makes generate print only errors and warnings (-q).
 	quiet bool
 	// store is the store of migrate and keys (-store).
 	store string
@@ -157,7 +157,7 @@ func (c *command) parseFlags(args []string) ([]string, error) {
 	fs.StringVar(&c.opts.pkg, "package", c.opts.pkg, "init: the Go package `NAME`")
 	fs.StringVar(&c.opts.preset, "preset", c.opts.preset, "init: the starter spec `NAME`")
 	fs.BoolVar(&c.opts.verify, "verify", c.opts.verify, "generate: go build and go vet the output")
-	fs.BoolVar(&c.opts.quiet, "q", c.opts.quiet, "generate: print only errors")
+	fs.BoolVar(&c.opts.quiet, "q", c.opts.quiet, "generate: print only errors and warnings")
 	fs.StringVar(&c.opts.store, "store", c.opts.store, "migrate, keys: the store `LOCATION`")
 	if err := fs.Parse(args); err != nil {
 		return nil, err

@@ -650,3 +650,27 @@ func TestGenerateQuietStillReportsErrors(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
+
+// TestDeprecatedFlowWarns: a spec that enables the password flow is valid:
+// vet and generate (with -q too, as go:generate lines run it) print the
+// OG170 warning, positioned at the flow, and exit 0; describe says why the
+// flow is deprecated.
+func TestDeprecatedFlowWarns(t *testing.T) {
+	dir := project(t, minimalSpec+"  oauth-token-password: {}\n")
+	const want = "oauthgen.yaml:15:3: OG170 warning: flow oauth-token-password is deprecated: RFC 9700 §2.4 says"
+	code, stdout, stderr := run(t, "-C", dir, "vet")
+	if code != exitOK || stdout != "" || !strings.HasPrefix(stderr, want) || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("vet: exit %d, stdout %q, stderr %q; want exit 0 and one line starting %q", code, stdout, stderr, want)
+	}
+	code, stdout, stderr = run(t, "-C", dir, "generate", "-q")
+	if code != exitOK || stdout != "" || !strings.HasPrefix(stderr, want) {
+		t.Errorf("generate -q: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "oauth", "password.go")); err != nil {
+		t.Errorf("generate wrote no stub for the password flow: %v", err)
+	}
+	code, stdout, _ = run(t, "-C", dir, "describe", "oauth-token-password")
+	if code != exitOK || !strings.Contains(stdout, "  Deprecated: RFC 9700 §2.4 says") || !strings.Contains(stdout, "clients confidential, credential password") {
+		t.Errorf("describe: exit %d:\n%s", code, stdout)
+	}
+}

@@ -108,6 +108,9 @@ func (c *command) printFlow(f *model.Flow, note string, m *model.Model) {
 	if len(f.Specs) > 0 {
 		fmt.Fprintf(w, "  Specifications: %s\n", strings.Join(f.Specs, ", "))
 	}
+	if f.Deprecated != "" {
+		fmt.Fprintf(w, "  Deprecated: %s.\n", f.Deprecated)
+	}
 	if f.Issues != "" {
 		yields := "issues"
 		if f.Binding != nil {

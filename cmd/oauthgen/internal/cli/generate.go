@@ -14,12 +14,14 @@ import (
 // missing stubs, deletion of stale machine-owned files. It prints what the
 // writer did on stdout, one line per file and a summary, unless -q. Problems
 // of the team's code (orphans) are reported after writing, with exit
-// status 1.
+// status 1. The spec's warnings are printed on stderr, even with -q: a
+// go:generate line runs with -q, and a warning nobody sees warns no one.
 func (c *command) generate() int {
 	r, err := c.pipeline(true)
 	if err != nil {
 		return c.fail(err)
 	}
+	printDiagnostics(c.stderr, r.warnings)
 	report, err := files.Apply(r.outDisk, r.changes)
 	if !c.opts.quiet {
 		printReport(c.stdout, r.outShown, report)

@@ -68,6 +68,9 @@ type loaded struct {
 	model    *model.Model
 	// outShown is the output directory as shown to people; outDisk as opened.
 	outShown, outDisk string
+	// warnings are the spec's warnings (spec.Warnings), which vet and
+	// generate print.
+	warnings spec.Diagnostics
 }
 
 // load runs the pipeline's pure front: find, parse, validate, build the model.
@@ -100,7 +103,8 @@ func (c *command) load() (*loaded, error) {
 	if !filepath.IsAbs(out) {
 		out = filepath.Join(filepath.Dir(file), out)
 	}
-	return &loaded{specFile: file, spec: s, cat: cat, model: m, outShown: out, outDisk: c.onDisk(out)}, nil
+	return &loaded{specFile: file, spec: s, cat: cat, model: m, outShown: out, outDisk: c.onDisk(out),
+		warnings: spec.Warnings(s, cat)}, nil
 }
 
 // result is everything the pipeline decided, before the writer acts.

@@ -275,11 +275,16 @@ func (b *builder) catalogueFlow(cf *spec.CatalogueFlow, sf *spec.Flow) *Flow {
 	f.Description = cf.Description
 	f.Specs = cf.Specs
 	f.Issues = cf.Issues
+	f.Deprecated = cf.Deprecated
 	f.Policy = b.policy(&cf.Defaults, &sf.Tokens, &b.spec.Tokens)
 	f.IssuesCode = cf.IssuesCode
 	f.RedeemsCode = cf.Policy.Credential == "code"
 	if cf.Policy != (spec.FlowPolicy{}) {
-		f.Grant = b.grant(cf.Policy, sf.Pos)
+		pol := cf.Policy
+		if cf.SpecPublicClients && sf.PublicClients != nil && *sf.PublicClients {
+			pol.Clients = "any" // the spec lets public clients use the flow
+		}
+		f.Grant = b.grant(pol, sf.Pos)
 		if r := redeemedDoc[cf.Policy.Credential]; r != "" {
 			f.Before += ", then " + r
 		}

@@ -153,6 +153,9 @@ type Flow struct {
 	Specs []string
 	// Issues describes what the default procedure issues.
 	Issues string
+	// Deprecated is why the catalogue deprecates the flow, citing the
+	// section; empty for a flow in good standing.
+	Deprecated string
 	// Before says what the endpoint has done by the time the procedure
 	// runs, such as "authenticated the client and ...".
 	Before string

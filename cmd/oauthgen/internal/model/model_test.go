@@ -406,3 +406,32 @@ func TestExtensionGrantPolicyKeys(t *testing.T) {
 		t.Errorf("grant policy %v, want %s", got, want)
 	}
 }
+
+// TestPasswordPublicClients: the password flow is for confidential clients
+// unless the spec sets public_clients: true (RFC 6749 §4.3.2 admits public
+// clients; RFC 9700 §2.4 forbids the grant), and its end user is the one
+// the password authenticated.
+func TestPasswordPublicClients(t *testing.T) {
+	for _, tc := range []struct {
+		public *bool
+		want   string
+	}{
+		{nil, "ConfidentialClients"},
+		{fixture.Ptr(false), "ConfidentialClients"},
+		{fixture.Ptr(true), "AnyClients"},
+	} {
+		s := fixture.Spec("oauth-token-password")
+		s.Flows[0].PublicClients = tc.public
+		m := build(t, s)
+		var got []string
+		for _, g := range m.Flows[0].Grant {
+			got = append(got, g.Const.Name)
+		}
+		if want := tc.want + " PasswordCredential ScopeFromRequest ResourcesFromRequest EndUserOfCredential"; strings.Join(got, " ") != want {
+			t.Errorf("public_clients %v: grant policy %v, want %s", tc.public, got, want)
+		}
+		if m.Flows[0].Deprecated == "" {
+			t.Error("the password flow's model does not say it is deprecated")
+		}
+	}
+}

@@ -70,6 +70,7 @@ type RuntimeAPI struct {
 var redeemedDoc = map[string]string{
 	"code":          "consumed the authorization code and checked its client, redirect URI and PKCE verifier",
 	"refresh_token": "checked the refresh token and, with rotation, rotated it",
+	"password":      "authenticated the end user's username and password against the user store, behind the login throttle",
 }
 
 // PolicyField is one field of flowkit.GrantPolicy.
@@ -152,13 +153,15 @@ func runtimeAPI() RuntimeAPI {
 				"confidential": fk("ConfidentialClients"), "any": fk("AnyClients")}},
 			{"credential", "Credential", map[string]Ident{
 				"client": fk("ClientCredential"), "code": fk("CodeCredential"),
-				"refresh_token": fk("RefreshCredential"), "procedure": fk("ProcedureCredential")}},
+				"refresh_token": fk("RefreshCredential"), "procedure": fk("ProcedureCredential"),
+				"password": fk("PasswordCredential")}},
 			{"scope", "Scope", map[string]Ident{
 				"request": fk("ScopeFromRequest"), "grant": fk("ScopeFromGrant"), "none": fk("ScopeRefused")}},
 			{"resources", "Resources", map[string]Ident{
 				"request": fk("ResourcesFromRequest"), "grant": fk("ResourcesFromGrant"), "none": fk("ResourcesRefused")}},
 			{"end_user", "EndUser", map[string]Ident{
-				"none": fk("NoEndUser"), "grant": fk("EndUserOfGrant"), "procedure": fk("EndUserByProcedure")}},
+				"none": fk("NoEndUser"), "grant": fk("EndUserOfGrant"), "procedure": fk("EndUserByProcedure"),
+				"credential": fk("EndUserOfCredential")}},
 		},
 		Secret:           rt("Secret"),
 		Validate:         fk("Validate"),
