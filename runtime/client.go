@@ -39,6 +39,10 @@ type Client struct {
 	// 7662 §2.1, §4): resource servers are clients, and one that only
 	// introspects has no grant types. A public client cannot have it.
 	Introspection bool `json:"introspection,omitempty"`
+	// RequirePushedAuthorizationRequests refuses the client's authorization
+	// requests that are not pushed (RFC 9126 §6): it must push them to the
+	// pushed authorization request endpoint, which the spec must enable.
+	RequirePushedAuthorizationRequests bool `json:"require_pushed_authorization_requests,omitempty"`
 
 	secretHash string
 }

@@ -6,7 +6,8 @@
 // whose value is that list. Each client has the members client_id,
 // client_name, token_endpoint_auth_method, client_secret_hash,
 // redirect_uris, grant_types, scopes, default_scopes, audiences,
-// require_pkce and introspection (runtime.Client's JSON names). Secrets appear only
+// require_pkce, introspection and require_pushed_authorization_requests
+// (runtime.Client's JSON names). Secrets appear only
 // as hashes (runtime.NewClientSecret, runtime.HashClientSecret, or bcrypt):
 // a client_secret member is an error. Errors name file:line:col.
 package clientfile
@@ -148,17 +149,18 @@ func decodeClient(n *yaml.Node, at func(*yaml.Node, string, ...any) error) (*run
 	c := &runtime.Client{}
 	var secretHash string
 	fields := map[string]any{
-		"client_id":                  &c.ID,
-		"client_name":                &c.Name,
-		"token_endpoint_auth_method": &c.AuthMethod,
-		"client_secret_hash":         &secretHash,
-		"redirect_uris":              &c.RedirectURIs,
-		"grant_types":                &c.GrantTypes,
-		"scopes":                     &c.Scopes,
-		"default_scopes":             &c.DefaultScopes,
-		"audiences":                  &c.Audiences,
-		"require_pkce":               &c.RequirePKCE,
-		"introspection":              &c.Introspection,
+		"client_id":                             &c.ID,
+		"client_name":                           &c.Name,
+		"token_endpoint_auth_method":            &c.AuthMethod,
+		"client_secret_hash":                    &secretHash,
+		"redirect_uris":                         &c.RedirectURIs,
+		"grant_types":                           &c.GrantTypes,
+		"scopes":                                &c.Scopes,
+		"default_scopes":                        &c.DefaultScopes,
+		"audiences":                             &c.Audiences,
+		"require_pkce":                          &c.RequirePKCE,
+		"introspection":                         &c.Introspection,
+		"require_pushed_authorization_requests": &c.RequirePushedAuthorizationRequests,
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
