@@ -195,4 +195,14 @@ func TestCorrectServerPasses(t *testing.T) {
 	}
 	contract.Run(t, suite(procedure{}))
 	t.Run("sign-in", func(t *testing.T) { contract.Run(t, signInSuite(procedure{}, userInfo{})) })
+	t.Run("pushed", func(t *testing.T) {
+		s := signInSuite(procedure{}, userInfo{})
+		s.Settings.PushedAuthorizationRequests = true
+		contract.Run(t, s)
+	})
+	t.Run("pushed-required", func(t *testing.T) {
+		s := signInSuite(procedure{}, userInfo{})
+		s.Settings.PushedAuthorizationRequests, s.Settings.RequirePushedAuthorizationRequests = true, true
+		contract.Run(t, s)
+	})
 }
