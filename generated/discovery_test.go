@@ -48,6 +48,8 @@ func TestMetadata(t *testing.T) {
 		"introspection_signing_alg_values_supported":    []any{"ES256"},
 		"revocation_endpoint":                           specIssuer + "/oauth2/revoke",
 		"revocation_endpoint_auth_methods_supported":    []any{"client_secret_basic", "client_secret_post", "none"},
+		"pushed_authorization_request_endpoint":         specIssuer + "/oauth2/par", // RFC 9126 §5
+		"require_pushed_authorization_requests":         false,
 	}
 	oidcMembers := []string{"response_modes_supported", "claims_supported", "subject_types_supported", "authorization_response_iss_parameter_supported"}
 	for _, k := range oidcMembers {

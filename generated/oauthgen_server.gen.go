@@ -24,6 +24,7 @@ func Settings() runtime.Settings {
 			"oauth-token":      "/oauth2/token",
 			"oauth-jwks":       "/oauth2/jwks",
 			"oauth-authorize":  "/oauth2/authorize",
+			"oauth-par":        "/oauth2/par",
 			"oauth-introspect": "/oauth2/introspect",
 			"oauth-revoke":     "/oauth2/revoke",
 			"oauth-userinfo":   "/oauth2/userinfo",
@@ -38,10 +39,11 @@ func Settings() runtime.Settings {
 			{Name: "email", Description: "Your email address"},
 			{Name: "offline_access", Description: "Stay signed in when you are away"},
 		},
-		SigningAlg:        "ES256",
-		RequirePKCE:       false,
-		IDTokenSigningAlg: "RS256",
-		IDTokenTTL:        10 * time.Minute,
+		SigningAlg:                  "ES256",
+		RequirePKCE:                 false,
+		PushedAuthorizationRequests: true,
+		IDTokenSigningAlg:           "RS256",
+		IDTokenTTL:                  10 * time.Minute,
 	}
 }
 

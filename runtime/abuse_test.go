@@ -197,3 +197,28 @@ func TestClientAuthFailureTiming(t *testing.T) {
 		}
 	}
 }
+
+// TestAbusePushedRequestFlood: pushed authorization requests (RFC 9126)
+// of 7 KiB for a public client, which needs no secret to push, from ever
+// new addresses (no per-source quota stops them) are bounded by the
+// store's budget for pushed requests, and a push made after the flood is
+// used as usual.
+func TestAbusePushedRequestFlood(t *testing.T) {
+	env := azNewEnv(t, azTrustLoopback, azPAR, func(_ *Settings, c *Config) { c.Logger = slog.New(slog.DiscardHandler) })
+	before := heapAfterGC()
+	padding := strings.Repeat("p", 7<<10)
+	for i := range 12000 {
+		q := azQuery("client_id", "spa", "redirect_uri", "https://spa.example/cb", "state", fmt.Sprintf("%d-%s", i, padding))
+		r := httptest.NewRequest(http.MethodPost, azPARPath, strings.NewReader(q.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255))
+		w := httptest.NewRecorder()
+		env.srv.ServeHTTP(w, r)
+		if w.Code != http.StatusCreated {
+			t.Fatalf("push %d: status %d %s", i, w.Code, w.Body.String())
+		}
+	}
+	assertHeapGrowth(t, before, 40<<20, "pushed request flood")
+	uri := env.pushWeb(t, azQuery())
+	azWantPage(t, env.browser(t).authorize(parAuthorize("web", uri)), "Sign in")
+}

@@ -121,6 +121,18 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		s.showError(ctx, w, r, pe)
 		return
 	}
+	// A pushed request (RFC 9126 §4): client_id and request_uri name the
+	// parameters the client pushed, which replace the request's own; the
+	// request_uri is used up here, and the interaction keeps the pushed
+	// parameters from now on.
+	pushed := false
+	if s.pushed != nil && p.Has("request_uri") {
+		if p, pe = s.takePushed(ctx, p, repeated, now); pe != nil {
+			s.showError(ctx, w, r, pe)
+			return
+		}
+		repeated, pushed = nil, true
+	}
 
 	// 2. The client and its redirect URI: errors are pages, never
 	// redirects (RFC 6749 §4.1.2.1; RFC 9700 §4.11).
@@ -129,6 +141,7 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		s.showError(ctx, w, r, pe)
 		return
 	}
+	ar.pushed = pushed
 
 	// 3. From here on, errors go back to the redirect URI, with state
 	// and iss (RFC 9207 §2).
@@ -204,7 +217,7 @@ func (s *Server) interact(ctx context.Context, w http.ResponseWriter, r *http.Re
 			}
 			us.Key = id.Key()
 		}
-		rec := session.Interaction{Browser: us.Key, Step: session.StepLogin, Params: ar.params}
+		rec := session.Interaction{Browser: us.Key, Step: session.StepLogin, Params: ar.params, Pushed: ar.pushed}
 		if pd.id != "" {
 			rec.Browser = pd.rec.Browser
 		}
@@ -231,7 +244,7 @@ func (s *Server) interact(ctx context.Context, w http.ResponseWriter, r *http.Re
 			s.authorizeFail(ctx, w, ar, oauth.NewError(oauth.ErrConsentRequired, "the end user has not approved this request"))
 			return Authentication{}, false
 		}
-		rec := session.Interaction{Browser: us.Key, Step: session.StepConsent, Params: ar.params, LoggedIn: pd.rec.LoggedIn}
+		rec := session.Interaction{Browser: us.Key, Step: session.StepConsent, Params: ar.params, LoggedIn: pd.rec.LoggedIn, Pushed: ar.pushed}
 		id, csrf, err := s.saveInteraction(ctx, pd.id, s.clientIP.Addr(r), rec, now)
 		if err != nil {
 			s.authorizeFail(ctx, w, ar, interactionUnavailable(err))
@@ -543,6 +556,7 @@ func (s *Server) resumeAuthorize(ctx context.Context, w http.ResponseWriter, r *
 		s.showError(ctx, w, r, pe)
 		return nil, false
 	}
+	ar.pushed = pd.rec.Pushed
 	if e := s.checkAuthorizeRequest(ar, nil); e != nil {
 		s.endInteraction(ctx, ar, pd)
 		s.authorizeFail(ctx, w, ar, e)

@@ -28,6 +28,9 @@ import (
 type authorizeRequest struct {
 	params form.Params
 	client *Client
+	// pushed is whether the parameters were pushed (RFC 9126) and arrived
+	// by their request_uri.
+	pushed bool
 	// log is the server's logger tagged with the flow and client_id.
 	log *slog.Logger
 
@@ -116,6 +119,14 @@ func (s *Server) authorizeParams(w http.ResponseWriter, r *http.Request) (form.P
 // 128 MiB however they are sent.
 const maxAuthorizeParamBytes = 8 << 10
 
+// The messages of the pages of a redirect URI the endpoint cannot use; the
+// pushed authorization request endpoint answers them in its own words.
+const (
+	pageRedirectMissing      = "The request does not say where to return to."
+	pageRedirectMalformed    = "The return address of the request is malformed."
+	pageRedirectUnregistered = "The return address of the request is not registered for this application."
+)
+
 // identifyAuthorizeClient identifies the client and its redirect URI. A
 // missing, repeated or unknown client_id, and a redirect URI that is missing
 // where required, repeated, malformed or not registered, is an error page
@@ -147,19 +158,19 @@ func (s *Server) identifyAuthorizeClient(ctx context.Context, p form.Params, rep
 	if !provided {
 		if s.settings.OpenID() && scopeParamHas(p, "openid") {
 			// OIDC Core §3.1.2.1: redirect_uri is REQUIRED.
-			return nil, badRequestPage("The request does not say where to return to.", nil)
+			return nil, badRequestPage(pageRedirectMissing, nil)
 		}
 		if len(client.RedirectURIs) != 1 { // RFC 6749 §3.1.2.3
-			return nil, badRequestPage("The request does not say where to return to.", nil)
+			return nil, badRequestPage(pageRedirectMissing, nil)
 		}
 		raw = client.RedirectURIs[0]
 	}
 	u, ok := redirecturi.WellFormed(raw)
 	if !ok {
-		return nil, badRequestPage("The return address of the request is malformed.", nil)
+		return nil, badRequestPage(pageRedirectMalformed, nil)
 	}
 	if provided && !redirecturi.Match(client.RedirectURIs, raw) {
-		return nil, badRequestPage("The return address of the request is not registered for this application.", nil)
+		return nil, badRequestPage(pageRedirectUnregistered, nil)
 	}
 
 	ar := &authorizeRequest{params: p, client: client, log: s.requestLogger(s.authorize.ID, client.ID),
@@ -184,7 +195,8 @@ func scopeParamHas(p form.Params, tok string) bool {
 }
 
 // checkAuthorizeRequest checks everything after the client and its redirect
-// URI: repeated parameters, request objects, response_type, response_mode,
+// URI: repeated parameters, request objects, pushed requests where they
+// are required, response_type, response_mode,
 // scope, resource, PKCE, prompt and max_age. Its errors go back to the
 // redirect URI (RFC 6749 §4.1.2.1).
 //
@@ -204,6 +216,11 @@ func (s *Server) checkAuthorizeRequest(ar *authorizeRequest, repeated []string) 
 	}
 	if p.Has("request_uri") {
 		return oauth.NewError(oauth.ErrRequestURINotSupported, "request_uri is not supported")
+	}
+	// A server or client that requires pushed requests refuses the others
+	// (RFC 9126 §4, §5, §6).
+	if !ar.pushed && (s.settings.RequirePushedAuthorizationRequests || client.RequirePushedAuthorizationRequests) {
+		return oauth.NewError(oauth.ErrInvalidRequest, "authorization requests of this client must be pushed to the pushed authorization request endpoint (RFC 9126)")
 	}
 
 	// response_type (RFC 6749 §3.1.1, §4.1.2.1).

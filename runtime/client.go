@@ -56,6 +56,10 @@ type Client struct {
 	// Registration 1.0 §2): RS256, PS256, ES256 or EdDSA. Empty means any
 	// of them.
 	TokenEndpointAuthSigningAlg string `json:"token_endpoint_auth_signing_alg,omitempty"`
+	// RequirePushedAuthorizationRequests refuses the client's authorization
+	// requests that are not pushed (RFC 9126 §6): it must push them to the
+	// pushed authorization request endpoint, which the spec must enable.
+	RequirePushedAuthorizationRequests bool `json:"require_pushed_authorization_requests,omitempty"`
 
 	secretHash string
 	// jwks is JWKS parsed, by the registry that validated the client.

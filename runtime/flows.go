@@ -58,7 +58,9 @@ type Registration[C, R any] struct {
 //     Prepare runs when the request arrives, so a malformed property is
 //     answered before any page; once the end user has signed in and
 //     consented, the endpoint prepares again with the approved request
-//     and makes the call;
+//     and makes the call; a request pushed to the pushed authorization
+//     request endpoint (RFC 9126) is prepared there too, so a malformed
+//     property is refused when it is pushed;
 //   - at the userinfo endpoint, once the access token is validated; at the
 //     introspection and revocation endpoints, once the caller is
 //     authenticated and the token looked up.

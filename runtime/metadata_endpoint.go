@@ -57,6 +57,12 @@ type Metadata struct {
 	RevocationEndpoint                              string                   `json:"revocation_endpoint,omitempty"`
 	RevocationEndpointAuthMethodsSupported          []oauth.ClientAuthMethod `json:"revocation_endpoint_auth_methods_supported,omitempty"`
 	RevocationEndpointAuthSigningAlgValuesSupported []string                 `json:"revocation_endpoint_auth_signing_alg_values_supported,omitempty"`
+	// PushedAuthorizationRequestEndpoint and
+	// RequirePushedAuthorizationRequests advertise the pushed
+	// authorization request endpoint (RFC 9126 §5), both exactly when it
+	// is enabled.
+	PushedAuthorizationRequestEndpoint string `json:"pushed_authorization_request_endpoint,omitempty"`
+	RequirePushedAuthorizationRequests *bool  `json:"require_pushed_authorization_requests,omitempty"`
 	// CodeChallengeMethodsSupported is ["S256"] when codes are redeemed
 	// (RFC 8414 §2; RFC 9700 §2.1.1).
 	CodeChallengeMethodsSupported []string `json:"code_challenge_methods_supported,omitempty"`
@@ -103,6 +109,10 @@ func (m Metadata) clone() Metadata {
 	m.SubjectTypesSupported = slices.Clone(m.SubjectTypesSupported)
 	m.IDTokenSigningAlgValuesSupported = slices.Clone(m.IDTokenSigningAlgValuesSupported)
 	m.ClaimsSupported = slices.Clone(m.ClaimsSupported)
+	if r := m.RequirePushedAuthorizationRequests; r != nil {
+		v := *r
+		m.RequirePushedAuthorizationRequests = &v
+	}
 	return m
 }
 

@@ -72,7 +72,7 @@ func (s *Server) observed(ctx context.Context) *observe.Request {
 // the request's grant type, and for the endpoints without a flow.
 func (s *Server) endpointFlow(id string) string {
 	switch {
-	case id == authorizeEndpointID && s.authorize != nil:
+	case (id == authorizeEndpointID || id == parEndpointID) && s.authorize != nil:
 		return s.authorize.ID
 	case id == userInfoEndpointID && s.userinfo != nil:
 		return s.userinfo.ID

@@ -18,6 +18,7 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/internal/clientip"
 	"github.com/oauthgen/oauthgen/runtime/internal/jwkset"
 	"github.com/oauthgen/oauthgen/runtime/internal/observe"
+	"github.com/oauthgen/oauthgen/runtime/internal/pushed"
 	"github.com/oauthgen/oauthgen/runtime/internal/throttle"
 
 	"github.com/oauthgen/oauthgen/runtime/internal/redirecturi"
@@ -161,6 +162,9 @@ type Server struct {
 	// users and pages serve the end user (authorize endpoint).
 	users UserStore
 	pages Pages
+	// pushed keeps the pushed authorization requests (RFC 9126); nil when
+	// the endpoint is not enabled.
+	pushed *pushed.Requests
 	// endUser holds the login sessions, pending interactions, remembered
 	// consents and login throttle of the authorization endpoint.
 	endUser *endUser
@@ -203,7 +207,9 @@ const (
 // With an authorization flow it also defaults AuthorizePath
 // (/oauth2/authorize), the flow's CodeTTL (60 s), Pages (the runtime's own) and
 // SessionKey (a random key kept in the store), and refuses a SessionKey under 32 bytes
-// (normaliseAuthorize). When the client registry can list its clients
+// (normaliseAuthorize). Settings.PushedAuthorizationRequests needs the
+// authorization flow, and RequirePushedAuthorizationRequests needs it.
+// When the client registry can list its clients
 // (MemoryClients, runtime/clientfile), it logs a warning if no client can
 // call the introspection endpoint.
 func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
@@ -285,6 +291,12 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	}
 	keyPolicy, kerr := newKeyPolicy(cfg, srv.settings, srv.flows)
 	errs = append(errs, kerr)
+	if s.PushedAuthorizationRequests && fl.Authorize == nil {
+		errs = append(errs, errors.New("settings: PushedAuthorizationRequests needs the authorize flow: a pushed request is an authorization request (RFC 9126)"))
+	}
+	if s.RequirePushedAuthorizationRequests && !s.PushedAuthorizationRequests {
+		errs = append(errs, errors.New("settings: RequirePushedAuthorizationRequests needs PushedAuthorizationRequests"))
+	}
 	if fl.Authorize != nil && srv.codeGrant == "" {
 		errs = append(errs, errors.New("authorize flow: no token flow redeems its codes (one whose Grant.Credential is flowkit.CodeCredential)"))
 	}
@@ -315,6 +327,9 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 			srv.pages = defaultPages()
 		}
 		srv.endUser = newEndUser(srv.store, sessionKey, s.Issuer) // sessions, interactions, consents, login throttle
+		if s.PushedAuthorizationRequests {
+			srv.pushed = pushed.New(srv.store)
+		}
 	}
 	switch {
 	case cfg.Keys == nil:
@@ -352,6 +367,9 @@ func (s *Server) mount(fl Flows) error {
 	eps := []endpoint{newTokenEndpoint(s), newJWKSEndpoint(s)}
 	if fl.Authorize != nil {
 		eps = append(eps, newAuthorizeEndpoint(s))
+	}
+	if s.pushed != nil {
+		eps = append(eps, newPAREndpoint(s))
 	}
 	if fl.UserInfo != nil {
 		eps = append(eps, newUserInfoEndpoint(s))

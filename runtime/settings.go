@@ -42,7 +42,7 @@ type Settings struct {
 	Issuer string
 	// Paths are the paths of the endpoints, by endpoint id: "oauth-token",
 	// "oauth-jwks", "oauth-authorize" (whose login and consent pages are
-	// under it), "oauth-userinfo", "oauth-introspect", "oauth-revoke". An
+	// under it), "oauth-userinfo", "oauth-introspect", "oauth-revoke", "oauth-par". An
 	// endpoint without one gets its default (/oauth2/token, ...); a path
 	// for an endpoint that is not enabled is refused. The metadata
 	// locations are fixed (RFC 8414 §3.1, OIDC Discovery §4.1).
@@ -67,6 +67,17 @@ type Settings struct {
 	IDTokenSigningAlg string
 	// IDTokenTTL is the lifetime of ID tokens; 0 means 10 minutes.
 	IDTokenTTL time.Duration
+
+	// PushedAuthorizationRequests serves the pushed authorization request
+	// endpoint (RFC 9126), "oauth-par" in Paths (default /oauth2/par),
+	// and lets the authorization endpoint take a request_uri it returned.
+	// It needs the authorization endpoint's flow.
+	PushedAuthorizationRequests bool
+	// RequirePushedAuthorizationRequests refuses every authorization
+	// request that is not pushed, from any client (RFC 9126 §5); a client
+	// may require it of itself (Client.RequirePushedAuthorizationRequests).
+	// It needs PushedAuthorizationRequests.
+	RequirePushedAuthorizationRequests bool
 }
 
 // OpenID reports whether the server speaks OpenID Connect: the spec

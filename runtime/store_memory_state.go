@@ -23,7 +23,7 @@ import (
 
 // memStateBudgets are the bytes the entries of each namespace may cost,
 // with memStateOverhead per entry for the maps, keys and slices. Together
-// they bound the MemoryStore's state at about 125 MiB.
+// they bound the MemoryStore's state at about 141 MiB.
 var memStateBudgets = map[string]int64{
 	statens.Session:     16 << 20,
 	statens.Interaction: 24 << 20,
@@ -36,6 +36,7 @@ var memStateBudgets = map[string]int64{
 	statens.Revoked:     16 << 20,
 	statens.Keys:        4 << 20,
 	statens.Secret:      1 << 20,
+	statens.Pushed:      16 << 20,
 }
 
 // memStateDefaultBudget is the budget of a namespace not listed above.
@@ -47,7 +48,8 @@ const memStateDefaultBudget = 16 << 20
 const memStateOverhead = 192
 
 // memStateKept are the namespaces whose entries are not dropped to make
-// room before they expire: throttle counts and blocks and quotas (a
+// room before they expire (pushed authorization requests may be: a dropped
+// one costs its client a new push, never a check): throttle counts and blocks and quotas (a
 // dropped count would reset an attacker's), single-use markers (a dropped
 // one would accept a replay), revoked JWT ids (a dropped one would make a
 // revoked token active again), keys and shared secrets. Namespaces not
@@ -55,7 +57,7 @@ const memStateOverhead = 192
 // losing them is harmless.
 func memStateKept(ns string) bool {
 	switch ns {
-	case statens.Session, statens.Interaction, statens.CSRF, statens.Consent:
+	case statens.Session, statens.Interaction, statens.CSRF, statens.Consent, statens.Pushed:
 		return false
 	}
 	return true

@@ -49,7 +49,24 @@ type CatalogueEndpoint struct {
 	// Subpaths are the paths the endpoint serves under its own, such as
 	// its login and consent forms.
 	Subpaths []string `yaml:"subpaths"`
+	// Served is when the runtime serves the endpoint: empty means always
+	// for an endpoint without flows (the JWK Set) and with one of its
+	// flows otherwise; ServedDeclared means when the spec declares it (an
+	// endpoint without a flow of its own, such as the pushed authorization
+	// request endpoint, whose requests are the authorization flow's).
+	Served string `yaml:"served"`
+	// Requires are the endpoints a spec must declare, and the runtime
+	// serve, together with this one.
+	Requires []string `yaml:"requires"`
 }
+
+// ServedDeclared is the Served of an endpoint the runtime serves when the
+// spec declares it.
+const ServedDeclared = "declared"
+
+// ServedWhenDeclared reports whether the runtime serves the endpoint
+// exactly when the spec declares it.
+func (e *CatalogueEndpoint) ServedWhenDeclared() bool { return e.Served == ServedDeclared }
 
 // CatalogueFlow is a standard flow type.
 type CatalogueFlow struct {

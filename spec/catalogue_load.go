@@ -82,6 +82,8 @@ func parseCatalogue(filename string, data []byte) (*Catalogue, error) {
 					{key: "token_settings", decode: d.strList(&ep.TokenSettings)},
 					{key: "settings", decode: d.strList(&ep.Settings)},
 					{key: "subpaths", decode: d.strList(&ep.Subpaths)},
+					{key: "served", decode: d.str(&ep.Served)},
+					{key: "requires", decode: d.strList(&ep.Requires)},
 				})
 				c.Endpoints = append(c.Endpoints, ep)
 			})
@@ -220,6 +222,17 @@ func checkCatalogue(c *Catalogue, ds *Diagnostics) {
 			ds.report(ep.Pos, CodePath, "endpoint %s: path %q %s", ep.ID, ep.Path, why)
 		}
 		checkEndpointProtocol(ep, ds)
+		if ep.Served != "" && ep.Served != ServedDeclared {
+			ds.report(ep.Pos, CodeUnknownKey, "endpoint %s: served %q is not %s", ep.ID, ep.Served, ServedDeclared)
+		}
+		if ep.ServedWhenDeclared() && ep.SpecKey == "" {
+			ds.report(ep.Pos, CodeUnknownKey, "endpoint %s: served when declared, and no spec_key to declare it by", ep.ID)
+		}
+		for _, r := range ep.Requires {
+			if re := c.Endpoint(r); re == nil || re.ID == ep.ID || re.SpecKey == "" {
+				ds.report(ep.Pos, CodeUnknownKey, "endpoint %s: requires %q, not another endpoint a spec declares", ep.ID, r)
+			}
+		}
 	}
 	wires := map[string]string{}
 	names := map[string]string{}
@@ -239,6 +252,8 @@ func checkCatalogueFlow(c *Catalogue, f CatalogueFlow, wires, names map[string]s
 		ds.report(f.Pos, CodeUnknownKey, "%s: unknown endpoint %q", where, f.Endpoint)
 	case f.Status == StatusAvailable && ep.Status != StatusAvailable:
 		ds.report(f.Pos, CodeUnknownKey, "%s: available on the planned endpoint %s", where, f.Endpoint)
+	case ep.ServedWhenDeclared():
+		ds.report(f.Pos, CodeUnknownKey, "%s: endpoint %s has no flows of its own (served: %s)", where, f.Endpoint, ServedDeclared)
 	}
 	if ep != nil && ep.WireParam != "" && f.Wire == "" {
 		ds.report(f.Pos, CodeMissingKey, "%s: a flow of endpoint %s needs its %s as wire", where, f.Endpoint, ep.WireParam)

@@ -38,7 +38,7 @@ func TestBuiltinCatalogue(t *testing.T) {
 	}
 	wantEndpoints := map[string]string{
 		"oauth-token": StatusAvailable, "oauth-jwks": StatusAvailable, "oauth-metadata": StatusAvailable,
-		"oauth-authorize": StatusAvailable, "oauth-par": StatusPlanned, "oauth-device-authorization": StatusPlanned,
+		"oauth-authorize": StatusAvailable, "oauth-par": StatusAvailable, "oauth-device-authorization": StatusPlanned,
 		"openid-backchannel-authentication": StatusPlanned, "oauth-introspect": StatusAvailable,
 		"oauth-revoke": StatusAvailable, "oauth-userinfo": StatusAvailable, "openid-end-session": StatusPlanned,
 	}

@@ -105,6 +105,7 @@ func (d *decoder) endpoints(e entry, p string, dst *Endpoints) {
 			{key: "path", decode: d.str(&ep.Path)},
 			{key: "auth_methods", decode: d.strList(&ep.AuthMethods)},
 			{key: "require_pkce", decode: d.boolPtr(&ep.RequirePKCE)},
+			{key: "require_pushed_authorization_requests", decode: d.boolPtr(&ep.RequirePushedAuthorizationRequests)},
 		})
 		dst.List = append(dst.List, ep)
 	})

@@ -99,11 +99,17 @@ type Endpoint struct {
 	// always need it (RFC 9700 §2.1.1). Nil means true (setting
 	// require_pkce).
 	RequirePKCE *bool `yaml:"require_pkce"`
+	// RequirePushedAuthorizationRequests refuses authorization requests
+	// that are not pushed (RFC 9126 §5), from every client. Nil means
+	// false (setting require_pushed_authorization_requests).
+	RequirePushedAuthorizationRequests *bool `yaml:"require_pushed_authorization_requests"`
 }
 
 // EndpointSettings are the settings an endpoint may have beyond its path;
 // the catalogue says which endpoint has which.
-func EndpointSettings() []string { return []string{"auth_methods", "require_pkce"} }
+func EndpointSettings() []string {
+	return []string{"auth_methods", "require_pkce", "require_pushed_authorization_requests"}
+}
 
 // has reports whether the endpoint sets the setting.
 func (e *Endpoint) has(setting string) bool {
@@ -112,6 +118,8 @@ func (e *Endpoint) has(setting string) bool {
 		return e.AuthMethods != nil
 	case "require_pkce":
 		return e.RequirePKCE != nil
+	case "require_pushed_authorization_requests":
+		return e.RequirePushedAuthorizationRequests != nil
 	}
 	return false
 }

@@ -40,6 +40,7 @@ func Validate(s *Spec, c *Catalogue) error {
 	v.offlineAccessConsistency()
 	v.refreshIssuerConsistency()
 	v.servedEndpoints()
+	v.requiredEndpoints()
 	v.confidentialConsistency()
 	v.openIDConsistency()
 	v.stems()

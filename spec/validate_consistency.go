@@ -217,6 +217,28 @@ func (v *validation) servedEndpoints() {
 	}
 }
 
+// requiredEndpoints reports a declared endpoint whose catalogue entry
+// requires another that the spec does not declare: the pushed
+// authorization request endpoint takes authorization requests, so it
+// needs the authorization endpoint (RFC 9126 §1).
+func (v *validation) requiredEndpoints() {
+	for _, e := range v.s.Endpoints.List {
+		ce := v.endpointBySpecKey(e.Key)
+		if ce == nil || ce.Status != StatusAvailable {
+			continue
+		}
+		for _, r := range ce.Requires {
+			re := v.c.Endpoint(r)
+			if re == nil || v.s.Endpoints.Declared(re.SpecKey) {
+				continue
+			}
+			v.report(e.Pos, CodeRequires,
+				"endpoints.%s needs endpoints.%s (%s), which the spec does not declare; declare it, or remove endpoints.%s",
+				e.Key, re.SpecKey, re.ID, e.Key)
+		}
+	}
+}
+
 // introspectionEndpoint is the catalogue endpoint whose callers must
 // authenticate with a credential (RFC 7662 §2.1).
 const introspectionEndpoint = "oauth-introspect"

@@ -47,7 +47,14 @@ func TestValidate(t *testing.T) {
 		{"valid flows", head + "flows:\n  oauth-token-refresh:\n  oauth-token-client-credentials:\n  oauth-token-authorization-code:\n", nil},
 		{"valid jwks only", noEndpoints + "endpoints:\n  jwks: {}\n", nil},
 		{"unknown endpoint", head + "  tokn: {}\n", []string{CodeUnknownKey}},
-		{"planned endpoint", head + "  par: {}\n", []string{CodeUnknownKey}},
+		{"planned endpoint", head + "  device_authorization: {}\n", []string{CodeUnknownKey}},
+		{"par without authorize", head + "  par: {}\n", []string{CodeRequires}},
+		{"par", head + "  authorize: {}\n  par:\n    path: /par\n    require_pushed_authorization_requests: true\n" +
+			"flows:\n  oauth-token-authorization-code:\n  oauth-authorize-authorization-code:\n", nil},
+		{"par setting on authorize", head + "  authorize:\n    require_pushed_authorization_requests: true\n  par: {}\n" +
+			"flows:\n  oauth-token-authorization-code:\n  oauth-authorize-authorization-code:\n", []string{CodeUnknownKey}},
+		{"par path clash", head + "  authorize: {}\n  par:\n    path: /oauth2/authorize/login\n" +
+			"flows:\n  oauth-token-authorization-code:\n  oauth-authorize-authorization-code:\n", []string{CodePath}},
 		{"setting of another endpoint", head + "  jwks:\n    require_pkce: true\n", []string{CodeUnknownKey}},
 		{"token without auth methods", noEndpoints + "endpoints:\n  token: {}\n", []string{CodeMissingKey}},
 		{"error page path clash", head + "  authorize: {}\n  jwks:\n    path: /oauth2/authorize/consent\n" +

@@ -6,7 +6,8 @@
 // whose value is that list. Each client has the members client_id,
 // client_name, token_endpoint_auth_method, client_secret_hash,
 // redirect_uris, grant_types, scopes, default_scopes, audiences,
-// require_pkce, introspection, and for private_key_jwt clients jwks (a JWK
+// require_pkce, introspection, require_pushed_authorization_requests, and for
+// private_key_jwt clients jwks (a JWK
 // Set of public keys, a mapping in YAML), jwks_uri and
 // token_endpoint_auth_signing_alg (runtime.Client's JSON names). Secrets
 // appear only as hashes (runtime.NewClientSecret, runtime.HashClientSecret,
@@ -153,20 +154,21 @@ func decodeClient(n *yaml.Node, at func(*yaml.Node, string, ...any) error) (*run
 	var secretHash string
 	var jwks yaml.Node
 	fields := map[string]any{
-		"client_id":                       &c.ID,
-		"client_name":                     &c.Name,
-		"token_endpoint_auth_method":      &c.AuthMethod,
-		"client_secret_hash":              &secretHash,
-		"redirect_uris":                   &c.RedirectURIs,
-		"grant_types":                     &c.GrantTypes,
-		"scopes":                          &c.Scopes,
-		"default_scopes":                  &c.DefaultScopes,
-		"audiences":                       &c.Audiences,
-		"require_pkce":                    &c.RequirePKCE,
-		"introspection":                   &c.Introspection,
-		"jwks":                            &jwks,
-		"jwks_uri":                        &c.JWKSURI,
-		"token_endpoint_auth_signing_alg": &c.TokenEndpointAuthSigningAlg,
+		"client_id":                             &c.ID,
+		"client_name":                           &c.Name,
+		"token_endpoint_auth_method":            &c.AuthMethod,
+		"client_secret_hash":                    &secretHash,
+		"redirect_uris":                         &c.RedirectURIs,
+		"grant_types":                           &c.GrantTypes,
+		"scopes":                                &c.Scopes,
+		"default_scopes":                        &c.DefaultScopes,
+		"audiences":                             &c.Audiences,
+		"require_pkce":                          &c.RequirePKCE,
+		"introspection":                         &c.Introspection,
+		"jwks":                                  &jwks,
+		"jwks_uri":                              &c.JWKSURI,
+		"token_endpoint_auth_signing_alg":       &c.TokenEndpointAuthSigningAlg,
+		"require_pushed_authorization_requests": &c.RequirePushedAuthorizationRequests,
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {

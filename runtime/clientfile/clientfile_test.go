@@ -36,6 +36,7 @@ func TestLoadYAML(t *testing.T) {
     grant_types: [authorization_code, refresh_token]
     redirect_uris: ["http://127.0.0.1/cb"]
     require_pkce: true
+    require_pushed_authorization_requests: true
 `
 	for _, name := range []string{"clients.yaml", "clients.yml"} {
 		m, err := Load(write(t, name, doc))
@@ -45,7 +46,7 @@ func TestLoadYAML(t *testing.T) {
 		svc, _ := m.Client(context.Background(), "svc")
 		spa, _ := m.Client(context.Background(), "spa")
 		if svc == nil || spa == nil || svc.SecretHash() != hash || svc.Name != "Service" || !spa.IsPublic() ||
-			!spa.RequirePKCE || svc.Scopes.String() != "read write" || svc.Audiences[0] != "https://api.example" {
+			!spa.RequirePKCE || !spa.RequirePushedAuthorizationRequests || svc.RequirePushedAuthorizationRequests || svc.Scopes.String() != "read write" || svc.Audiences[0] != "https://api.example" {
 			t.Fatalf("clients %+v %+v", svc, spa)
 		}
 	}
@@ -128,7 +129,7 @@ func TestParseJSON(t *testing.T) {
 	hash := runtime.HashClientSecret("s")
 	doc := `[{"client_id":"a","client_name":"A","token_endpoint_auth_method":"client_secret_post",
   "client_secret_hash":"` + hash + `","grant_types":["client_credentials"],"scopes":["read"],
-  "default_scopes":["read"],"audiences":["https://api.example"],"require_pkce":true},
+  "default_scopes":["read"],"audiences":["https://api.example"],"require_pkce":true,"require_pushed_authorization_requests":true},
  {"client_id":"b","token_endpoint_auth_method":"none","grant_types":["authorization_code"],
   "redirect_uris":["http://127.0.0.1/cb"]}]`
 	for _, data := range []string{doc, `{"clients":` + doc + `}`} {
@@ -136,7 +137,7 @@ func TestParseJSON(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(cs) != 2 || cs[0].ID != "a" || cs[0].Name != "A" || cs[0].SecretHash() != hash || !cs[0].RequirePKCE ||
+		if len(cs) != 2 || cs[0].ID != "a" || cs[0].Name != "A" || cs[0].SecretHash() != hash || !cs[0].RequirePKCE || !cs[0].RequirePushedAuthorizationRequests ||
 			cs[0].Audiences[0] != "https://api.example" || cs[1].RedirectURIs[0] != "http://127.0.0.1/cb" {
 			t.Fatalf("clients %+v %+v", cs[0], cs[1])
 		}

@@ -32,6 +32,10 @@ func checks() []check {
 		{"authorization_code/bound_to_client_and_redirect_uri", func(h *harness) bool { return h.codeFlow() }, checkCodeBinding},
 		{"authorization_code/public_client_needs_pkce", func(h *harness) bool { return h.codeFlow() && h.public != nil }, checkPublicPKCE},
 		{"authorization_code/unregistered_redirect_uri", func(h *harness) bool { return h.codeFlow() }, checkUnregisteredRedirect},
+		{"par/push_then_authorize", func(h *harness) bool { return h.codeFlow() && h.parEnabled() }, checkPARCode},
+		{"par/request_uri_single_use", func(h *harness) bool { return h.codeFlow() && h.parEnabled() }, checkPARSingleUse},
+		{"par/request_uri_bound_to_client", func(h *harness) bool { return h.codeFlow() && h.parEnabled() && h.other != nil }, checkPARClient},
+		{"par/push_checked", func(h *harness) bool { return h.codeFlow() && h.parEnabled() }, checkPARPushChecked},
 		{"refresh_token/rotation_and_reuse", func(h *harness) bool { return h.refreshFlow() }, checkRefreshRotation},
 		{"refresh_token/scope_not_widened", func(h *harness) bool { return h.refreshFlow() }, checkRefreshScope},
 		{"refresh_token/bound_to_client", func(h *harness) bool { return h.refreshFlow() }, checkRefreshClient},
@@ -80,6 +84,16 @@ func (h *harness) refreshFlow() bool {
 		}
 	}
 	return false
+}
+
+// parEnabled reports whether the server serves the pushed authorization
+// request endpoint (RFC 9126).
+func (h *harness) parEnabled() bool { return h.srv.Settings().PushedAuthorizationRequests }
+
+// parRequired reports whether every authorization request must be pushed
+// (RFC 9126 §5).
+func (h *harness) parRequired() bool {
+	return h.parEnabled() && h.srv.Settings().RequirePushedAuthorizationRequests
 }
 
 // tokenSource reports whether the suite can get an access token.

@@ -72,10 +72,20 @@ func (h *harness) authorize(t *testing.T, ua *http.Client, c *client, pkce bool)
 		"scope": {a.scope.String()}, "state": {"contract-state"}, "nonce": {a.nonce},
 	})
 	if pkce {
-		sum := sha256.Sum256([]byte(a.verifier))
-		q.Set("code_challenge", base64.RawURLEncoding.EncodeToString(sum[:]))
-		q.Set("code_challenge_method", "S256")
+		setChallenge(q, a.verifier)
 	}
+	if h.parRequired() {
+		q = h.push(t, c, q) // RFC 9126 §4: the only way in
+	}
+	a.params = h.interact(t, ua, q)
+	return a
+}
+
+// interact sends the authorization request q as a browser would, through
+// the login and consent pages, and returns the parameters of the redirect
+// to the client. It fails the test when the endpoint stops elsewhere.
+func (h *harness) interact(t *testing.T, ua *http.Client, q url.Values) url.Values {
+	t.Helper()
 	next, err := http.NewRequest(http.MethodGet, h.url("oauth-authorize")+"?"+q.Encode(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -88,8 +98,7 @@ func (h *harness) authorize(t *testing.T, ua *http.Client, c *client, pkce bool)
 				t.Fatalf("%s redirects to %q: %v", r.req, loc, err)
 			}
 			if strings.HasPrefix(u.String(), redirectURI) {
-				a.params = u.Query()
-				return a
+				return u.Query()
 			}
 			if next, err = http.NewRequest(http.MethodGet, u.String(), nil); err != nil {
 				t.Fatal(err)
@@ -124,7 +133,14 @@ func (h *harness) authorize(t *testing.T, ua *http.Client, c *client, pkce bool)
 		next.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	t.Fatalf("the authorization endpoint did not come back to the client after 10 steps")
-	return a
+	return nil
+}
+
+// setChallenge sets the S256 PKCE challenge of verifier (RFC 7636 §4.2).
+func setChallenge(q url.Values, verifier string) {
+	sum := sha256.Sum256([]byte(verifier))
+	q.Set("code_challenge", base64.RawURLEncoding.EncodeToString(sum[:]))
+	q.Set("code_challenge_method", "S256")
 }
 
 // authorizeQuery is an authorization request of client c that passes
@@ -289,6 +305,10 @@ func checkPublicPKCE(t *testing.T, h *harness) {
 	if p := plainScopes(h.allowed); len(p) > 0 {
 		q.Set("scope", p[0])
 	}
+	if h.parRequired() {
+		wantError(t, "RFC 7636 §4.4.1, RFC 9126 §2.3 (a public client's push without code_challenge)", h.post(t, "oauth-par", q, as(h.public)), http.StatusBadRequest, "invalid_request")
+		return
+	}
 	r := h.get(t, h.url("oauth-authorize")+"?"+q.Encode(), "")
 	u, _ := url.Parse(r.header.Get("Location"))
 	if u != nil && u.Query().Get("code") != "" {
@@ -305,6 +325,10 @@ func checkPublicPKCE(t *testing.T, h *harness) {
 func checkUnregisteredRedirect(t *testing.T, h *harness) {
 	q := h.authorizeQuery(h.confidential[0], h.suite.Flows.Authorize.ID)
 	q.Set("redirect_uri", "https://attacker.example.test/cb")
+	if h.parRequired() {
+		wantError(t, "RFC 9126 §2.1 (a push with an unregistered redirect_uri)", h.post(t, "oauth-par", q, as(h.confidential[0])), http.StatusBadRequest, "invalid_request")
+		return
+	}
 	r := h.get(t, h.url("oauth-authorize")+"?"+q.Encode(), "")
 	if loc := r.header.Get("Location"); strings.Contains(loc, "attacker.example.test") {
 		t.Fatalf("RFC 6749 §4.1.2.1: the authorization endpoint redirected to an unregistered redirect URI: %s", loc)

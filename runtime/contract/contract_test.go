@@ -258,4 +258,14 @@ func TestCorrectServerPasses(t *testing.T) {
 		contract.Run(t, m)
 	})
 	t.Run("password", func(t *testing.T) { contract.Run(t, passwordSuite(procedure{})) })
+	t.Run("pushed", func(t *testing.T) {
+		s := signInSuite(procedure{}, userInfo{})
+		s.Settings.PushedAuthorizationRequests = true
+		contract.Run(t, s)
+	})
+	t.Run("pushed-required", func(t *testing.T) {
+		s := signInSuite(procedure{}, userInfo{})
+		s.Settings.PushedAuthorizationRequests, s.Settings.RequirePushedAuthorizationRequests = true, true
+		contract.Run(t, s)
+	})
 }

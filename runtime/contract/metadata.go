@@ -19,6 +19,8 @@ type metadata struct {
 	UserInfoEndpoint                  string   `json:"userinfo_endpoint"`
 	IntrospectionEndpoint             string   `json:"introspection_endpoint"`
 	RevocationEndpoint                string   `json:"revocation_endpoint"`
+	PAREndpoint                       string   `json:"pushed_authorization_request_endpoint"`
+	RequirePAR                        *bool    `json:"require_pushed_authorization_requests"`
 	ResponseTypesSupported            []string `json:"response_types_supported"`
 	GrantTypesSupported               []string `json:"grant_types_supported"`
 	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported"`
@@ -76,6 +78,14 @@ func (h *harness) checkDocument(t *testing.T, rfc string, md metadata) {
 	endpoint(t, rfc, "authorization_endpoint", md.AuthorizationEndpoint, fl.Authorize != nil, h.url("oauth-authorize"))
 	endpoint(t, rfc, "introspection_endpoint", md.IntrospectionEndpoint, fl.Introspection != nil, h.url("oauth-introspect"))
 	endpoint(t, rfc, "revocation_endpoint", md.RevocationEndpoint, fl.Revocation != nil, h.url("oauth-revoke"))
+	par := h.parEnabled()
+	endpoint(t, rfc+", RFC 9126 §5", "pushed_authorization_request_endpoint", md.PAREndpoint, par, h.url("oauth-par"))
+	switch required := h.srv.Settings().RequirePushedAuthorizationRequests; {
+	case par && (md.RequirePAR == nil || *md.RequirePAR != required):
+		t.Errorf("%s (RFC 9126 §5): require_pushed_authorization_requests is %v, want %v (the spec's)", rfc, md.RequirePAR, required)
+	case !par && md.RequirePAR != nil:
+		t.Errorf("%s (RFC 9126 §5): require_pushed_authorization_requests is advertised, but the spec does not enable the endpoint", rfc)
+	}
 
 	var grants []string
 	for _, reg := range fl.Token {

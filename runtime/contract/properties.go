@@ -184,6 +184,9 @@ func checkProperties(t *testing.T, h *harness) {
 					} else {
 						q.Set(p.Name, value)
 					}
+					if h.parRequired() {
+						return wantError(t, "RFC 9126 §2.1", h.post(t, "oauth-par", q, as(h.confidential[0])), http.StatusBadRequest, "invalid_request")
+					}
 					r := h.get(t, h.url("oauth-authorize")+"?"+q.Encode(), "")
 					u, err := url.Parse(r.header.Get("Location"))
 					if r.status/100 != 3 || err != nil || !strings.HasPrefix(u.String(), redirectURI) {

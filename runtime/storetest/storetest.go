@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/internal/form"
+	"github.com/oauthgen/oauthgen/runtime/internal/pushed"
 	"github.com/oauthgen/oauthgen/runtime/internal/statens"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 
@@ -66,6 +68,7 @@ func Run(t *testing.T, newStore func() runtime.Store) {
 	t.Run("AddStateConcurrently", func(t *testing.T) { testAddStateConcurrently(t, newStore()) })
 	t.Run("CountStateConcurrently", func(t *testing.T) { testCountStateConcurrently(t, newStore()) })
 	t.Run("ClientAssertionReplay", func(t *testing.T) { testClientAssertionReplay(t, newStore()) })
+	t.Run("PushedRequest", func(t *testing.T) { testPushedRequest(t, newStore()) })
 }
 
 // Pruner is a store that deletes expired records on demand. Every store of
@@ -954,5 +957,47 @@ func testCountStateConcurrently(t *testing.T, s runtime.Store) {
 		if n != int64(i+1) {
 			t.Fatalf("counts %v; want 1 to %d, each once", counts, stateRacers)
 		}
+	}
+}
+
+// testPushedRequest: a pushed authorization request (RFC 9126), as the
+// runtime keeps it, round-trips; another client's client_id finds nothing
+// and consumes nothing; of stateRacers uses of its request_uri exactly one
+// finds it; and one pushed earlier is gone once its lifetime has passed.
+func testPushedRequest(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	reqs := pushed.New(s)
+	p, e := form.Split("response_type=code&client_id=app&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&resource=r1&resource=r2&state=%E2%9C%93")
+	if e != nil {
+		t.Fatal(e)
+	}
+	uri, err := reqs.Push(ctx, "app", false, "192.0.2.1", p, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(uri, pushed.URIPrefix) || len(uri) < len(pushed.URIPrefix)+22 { // at least 128 bits
+		t.Fatalf("request_uri %q", uri)
+	}
+	if _, found, err := reqs.Take(ctx, "other", uri, base); err != nil || found {
+		t.Fatalf("another client's Take = %v, %v; want not found", found, err)
+	}
+	results := race(stateRacers, func() (runtime.ConsumeResult, error) {
+		got, found, err := reqs.Take(ctx, "app", uri, base.Add(pushed.TTL-time.Second))
+		if found {
+			if got.Encode() != p.Encode() {
+				return runtime.NotFound, fmt.Errorf("pushed params %q, want %q", got.Encode(), p.Encode())
+			}
+			return runtime.Consumed, err
+		}
+		return runtime.AlreadyConsumed, err
+	})
+	checkOneWinner(t, results)
+
+	old, err := reqs.Push(ctx, "app", false, "192.0.2.1", p, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, found, err := reqs.Take(ctx, "app", old, base.Add(pushed.TTL)); err != nil || found {
+		t.Fatalf("Take at expiry = %v, %v; want not found", found, err)
 	}
 }

@@ -7,6 +7,7 @@ package form
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/oauthgen/oauthgen/runtime/oauth"
@@ -200,6 +201,37 @@ func (p Params) Clone() Params {
 	out := Params{pairs: make([]param, len(p.pairs))}
 	for i, kv := range p.pairs {
 		out.pairs[i] = param{strings.Clone(kv.name), strings.Clone(kv.value)}
+	}
+	return out
+}
+
+// Without returns the parameters but those named, in order.
+func (p Params) Without(names ...string) Params {
+	out := Params{pairs: make([]param, 0, len(p.pairs))}
+	for _, kv := range p.pairs {
+		if !slices.Contains(names, kv.name) {
+			out.pairs = append(out.pairs, kv)
+		}
+	}
+	return out
+}
+
+// With returns the parameters with name set to the one value, in the
+// place of its first occurrence, or last.
+func (p Params) With(name, value string) Params {
+	out := Params{pairs: make([]param, 0, len(p.pairs)+1)}
+	set := false
+	for _, kv := range p.pairs {
+		switch {
+		case kv.name != name:
+			out.pairs = append(out.pairs, kv)
+		case !set:
+			out.pairs = append(out.pairs, param{name, value})
+			set = true
+		}
+	}
+	if !set {
+		out.pairs = append(out.pairs, param{name, value})
 	}
 	return out
 }

@@ -146,3 +146,22 @@ func BenchmarkRepeatedNames(b *testing.B) {
 		_ = p.RepeatedNames()
 	}
 }
+
+func TestWithoutAndWith(t *testing.T) {
+	p, e := Split("client_id=a&client_secret=s&resource=r1&scope=x&resource=r2")
+	if e != nil {
+		t.Fatal(e)
+	}
+	if got := p.Without("client_secret", "resource").Encode(); got != "client_id=a&scope=x" {
+		t.Errorf("Without = %q", got)
+	}
+	if got := p.With("client_id", "b").Encode(); got != "client_id=b&client_secret=s&resource=r1&scope=x&resource=r2" {
+		t.Errorf("With existing = %q", got)
+	}
+	if got := p.Without("client_id").With("client_id", "c").Encode(); got != "client_secret=s&resource=r1&scope=x&resource=r2&client_id=c" {
+		t.Errorf("With new = %q", got)
+	}
+	if p.Get("client_id") != "a" {
+		t.Error("With changed its receiver")
+	}
+}

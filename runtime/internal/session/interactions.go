@@ -62,6 +62,9 @@ type Interaction struct {
 	// LoggedIn is set when the end user signed in during this interaction,
 	// which satisfies prompt=login and max_age.
 	LoggedIn bool
+	// Pushed is set when the request was pushed (RFC 9126) and arrived by
+	// its request_uri, which satisfies a requirement of pushed requests.
+	Pushed bool
 }
 
 // interactionRecord is an Interaction as the store keeps it.
@@ -71,6 +74,7 @@ type interactionRecord struct {
 	CSRF     []byte `json:"csrf"` // SHA-256 of the current page's token
 	Params   string `json:"params"`
 	LoggedIn bool   `json:"logged_in,omitempty"`
+	Pushed   bool   `json:"pushed,omitempty"`
 }
 
 // Interactions holds the pending interactions of one server, in its store.
@@ -101,7 +105,7 @@ func (st *Interactions) Save(ctx context.Context, id, source string, it Interact
 		id = randtok.NewValue()
 	}
 	csrf := randtok.NewValue()
-	rec := interactionRecord{Browser: it.Browser, Step: it.Step, CSRF: randtok.Hash(csrf), Params: it.Params.Encode(), LoggedIn: it.LoggedIn}
+	rec := interactionRecord{Browser: it.Browser, Step: it.Step, CSRF: randtok.Hash(csrf), Params: it.Params.Encode(), LoggedIn: it.LoggedIn, Pushed: it.Pushed}
 	expires := now.Add(InteractionTTL)
 	if err := st.store.PutState(ctx, statens.CSRF, csrfKey(id, csrf), nil, expires, now); err != nil {
 		return "", "", fmt.Errorf("store csrf: %w", err)
@@ -162,7 +166,7 @@ func (st *Interactions) load(ctx context.Context, id string, now time.Time) (Int
 	if e != nil {
 		return Interaction{}, rec, false, nil // not ours: as if absent
 	}
-	return Interaction{Browser: rec.Browser, Step: rec.Step, Params: p, LoggedIn: rec.LoggedIn}, rec, true, nil
+	return Interaction{Browser: rec.Browser, Step: rec.Step, Params: p, LoggedIn: rec.LoggedIn, Pushed: rec.Pushed}, rec, true, nil
 }
 
 // End removes the interaction: the request is answered.

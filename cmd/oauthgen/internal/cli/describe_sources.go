@@ -24,6 +24,9 @@ func printSources(w io.Writer, f *model.Flow, m *model.Model) {
 	if f.RedeemsCode {
 		fmt.Fprintf(w, "  %s\n", codeSources(m))
 	}
+	if f.IssuesCode {
+		fmt.Fprintf(w, "  %s\n", pushedRequests(m))
+	}
 	if c := grantValue(f, "credential"); c == "code" || c == "refresh_token" {
 		fmt.Fprintf(w, "  %s\n", idTokenSinks(m))
 	}
@@ -47,6 +50,30 @@ func codeSources(m *model.Model) string {
 		return "Codes come only from " + own + ": the spec enables no flow that issues them (oauth-authorize-authorization-code), so no authorization endpoint is served."
 	}
 	return "Codes come from " + strings.Join(issuers, ", ") + ", and from " + own + "."
+}
+
+// pushedRequests says whether the authorization flow's requests may be
+// pushed first (RFC 9126): the pushed authorization request endpoint has
+// no flow of its own, and runs this flow's Prepare on what is pushed.
+func pushedRequests(m *model.Model) string {
+	const how = "a client pushes the request, authenticated as at the token endpoint, and the browser brings only client_id and a single-use request_uri; the runtime checks the pushed request and runs this flow's Prepare when it is pushed"
+	if m == nil {
+		return "Requests may be pushed first to the pushed authorization request endpoint (RFC 9126) when the spec declares endpoints.par: " + how + "."
+	}
+	if !m.Server.PushedAuthorizationRequests {
+		return "Requests are not pushed: the spec does not declare endpoints.par (RFC 9126)."
+	}
+	path := "/oauth2/par"
+	for _, p := range m.Server.Paths {
+		if p.ID == "oauth-par" {
+			path = p.Path
+		}
+	}
+	s := "Requests may be pushed first to POST " + path + " (RFC 9126): " + how
+	if m.Server.RequirePushedAuthorizationRequests {
+		return s + "; every client must push them (require_pushed_authorization_requests)."
+	}
+	return s + "; a client registered with require_pushed_authorization_requests must."
 }
 
 // idTokenSinks says when a flow issues ID tokens, where relying parties

@@ -72,6 +72,12 @@ func settingsFunc(m *model.Model) jen.Code {
 	if s.RequirePKCE != nil {
 		items = append(items, kv("RequirePKCE", jen.Lit(*s.RequirePKCE)))
 	}
+	if s.PushedAuthorizationRequests {
+		items = append(items, kv("PushedAuthorizationRequests", jen.True()))
+	}
+	if s.RequirePushedAuthorizationRequests {
+		items = append(items, kv("RequirePushedAuthorizationRequests", jen.True()))
+	}
 	if s.OpenID {
 		items = append(items, kv("IDTokenSigningAlg", jen.Lit(s.IDTokenSigningAlg)), kv("IDTokenTTL", duration(s.IDTokenTTL)))
 	}

@@ -129,14 +129,13 @@ func (b *builder) endpoints(flows []*Flow) []*Endpoint {
 	return out
 }
 
-// endpointSettings sets the paths of the authorization and userinfo
-// endpoints when one of their flows is enabled (runtime.Settings leaves
-// them empty otherwise), and the ID token settings when the spec declares
 // endpointSettings sets the path of every enabled endpoint and the
 // settings the spec gives it, and the ID token settings when the spec
 // declares the openid scope. An endpoint is enabled when the runtime
-// serves it whatever the spec enables (the token endpoint, the JWK Set) or
-// when one of its flows is enabled.
+// serves it whatever the spec enables (the token endpoint, the JWK Set),
+// when one of its flows is enabled, or, for an endpoint without flows of
+// its own (catalogue served: declared, the pushed authorization request
+// endpoint), when the spec declares it.
 func (b *builder) endpointSettings(m *Model) {
 	served := map[string]bool{}
 	for _, e := range m.Endpoints {
@@ -150,11 +149,14 @@ func (b *builder) endpointSettings(m *Model) {
 	methodsAt := b.spec.Endpoints.Pos
 	for i := range b.cat.Endpoints {
 		ep := &b.cat.Endpoints[i]
-		if ep.SpecKey == "" || ep.Status != spec.StatusAvailable || hasFlows[ep.ID] && !served[ep.ID] {
+		se := b.spec.Endpoints.Get(ep.SpecKey)
+		if ep.SpecKey == "" || ep.Status != spec.StatusAvailable || hasFlows[ep.ID] && !served[ep.ID] || ep.ServedWhenDeclared() && se == nil {
 			continue
 		}
 		m.Server.Paths = append(m.Server.Paths, EndpointPath{ID: ep.ID, Path: b.endpointPath(ep)})
-		se := b.spec.Endpoints.Get(ep.SpecKey)
+		if ep.ID == parEndpoint {
+			m.Server.PushedAuthorizationRequests = true
+		}
 		for _, setting := range ep.Settings {
 			switch setting {
 			case "auth_methods":
@@ -167,6 +169,8 @@ func (b *builder) endpointSettings(m *Model) {
 					require = *se.RequirePKCE
 				}
 				m.Server.RequirePKCE = &require
+			case "require_pushed_authorization_requests":
+				m.Server.RequirePushedAuthorizationRequests = se.RequirePushedAuthorizationRequests != nil && *se.RequirePushedAuthorizationRequests
 			}
 		}
 	}
@@ -222,6 +226,10 @@ func (b *builder) codeData(flows []*Flow) []DataField {
 	}
 	return out
 }
+
+// parEndpoint is the pushed authorization request endpoint (RFC 9126),
+// which runtime.Settings turns on with a field of its own.
+const parEndpoint = "oauth-par"
 
 type builder struct {
 	spec     *spec.Spec

@@ -72,6 +72,11 @@ type Server struct {
 	// RequirePKCE is the require_pkce setting (default true) when an
 	// endpoint that has it is enabled; nil otherwise.
 	RequirePKCE *bool
+	// PushedAuthorizationRequests is whether the spec declares the pushed
+	// authorization request endpoint (RFC 9126), which has no flow of its
+	// own; RequirePushedAuthorizationRequests is its setting.
+	PushedAuthorizationRequests        bool
+	RequirePushedAuthorizationRequests bool
 	// OpenID is whether the spec declares the openid scope; only then are
 	// IDTokenSigningAlg (default RS256) and IDTokenTTL (default 10m) set.
 	OpenID            bool

@@ -49,6 +49,26 @@ func TestBuildServerDefaults(t *testing.T) {
 	}
 }
 
+// TestBuildPushedAuthorizationRequests: the pushed authorization request
+// endpoint, which has no flow, is in the settings exactly when declared,
+// with its setting.
+func TestBuildPushedAuthorizationRequests(t *testing.T) {
+	s := fixture.Spec("oauth-token-authorization-code", "oauth-authorize-authorization-code")
+	s.Endpoints.List = []*spec.Endpoint{{Key: "token"}, {Key: "authorize"}}
+	m := build(t, s)
+	if got := pathsOf(m.Server); strings.Contains(got, "oauth-par") || m.Server.PushedAuthorizationRequests {
+		t.Errorf("undeclared par: paths %s, server %+v", got, m.Server)
+	}
+	s.Endpoints.List = append(s.Endpoints.List, &spec.Endpoint{Key: "par", Path: "/push", RequirePushedAuthorizationRequests: fixture.Ptr(true)})
+	m = build(t, s)
+	if got := pathsOf(m.Server); !strings.Contains(got, "oauth-par=/push") || !m.Server.PushedAuthorizationRequests || !m.Server.RequirePushedAuthorizationRequests {
+		t.Errorf("declared par: paths %s, server %+v", got, m.Server)
+	}
+	if len(m.Endpoints) != 2 {
+		t.Errorf("endpoints with flows: %d, want token and authorize only", len(m.Endpoints))
+	}
+}
+
 // pathsOf writes the endpoint paths of s as "id=path ...".
 func pathsOf(s Server) string {
 	var out []string

@@ -24,6 +24,7 @@ func Settings() runtime.Settings {
 			"oauth-token":     "/oauth2/token",
 			"oauth-jwks":      "/oauth2/jwks",
 			"oauth-authorize": "/oauth2/authorize",
+			"oauth-par":       "/oauth2/par",
 			"oauth-userinfo":  "/oauth2/userinfo",
 		},
 		AuthMethods: []string{"client_secret_basic", "none"},
@@ -33,10 +34,12 @@ func Settings() runtime.Settings {
 			{Name: "email", Description: "Your email address"},
 			{Name: "offline_access", Description: "Stay signed in"},
 		},
-		SigningAlg:        "ES256",
-		RequirePKCE:       true,
-		IDTokenSigningAlg: "RS256",
-		IDTokenTTL:        5 * time.Minute,
+		SigningAlg:                         "ES256",
+		RequirePKCE:                        true,
+		PushedAuthorizationRequests:        true,
+		RequirePushedAuthorizationRequests: true,
+		IDTokenSigningAlg:                  "RS256",
+		IDTokenTTL:                         5 * time.Minute,
 	}
 }
 
