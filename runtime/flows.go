@@ -40,6 +40,10 @@ type Registration[C, R any] struct {
 	// Grant is what the token endpoint's shared phases read of a token
 	// flow (flowkit.GrantPolicy); zero at the other endpoints.
 	Grant flowkit.GrantPolicy
+	// TrustedIssuers are the issuers whose assertions a JWT bearer flow
+	// (flowkit.AssertionCredential; RFC 7523 §2.1) accepts; NewServer
+	// requires at least one there and refuses them elsewhere.
+	TrustedIssuers []flowkit.TrustedIssuer
 	// Flow is the generated adapter to the team's procedure.
 	Flow Flow[C, R]
 }

@@ -90,15 +90,15 @@ func (s *Server) redeemPassword(ctx context.Context, t *TokenContext) error {
 	}
 	s.observeLogin(ctx, t.Client.ID, subject, addr, "")
 	t.Authentication = Authentication{Subject: subject, AuthTime: t.Now, AMR: []string{"pwd"}} // RFC 8176 §2
-	fillPasswordDefaults(t)
+	fillEndUserDefaults(t)
 	return nil
 }
 
-// fillPasswordDefaults sets the default token data of an authenticated
+// fillEndUserDefaults sets the default token data of an authenticated
 // resource owner: the grant and the access token are the user's, with the
 // issuer in the audience when openid is granted (userinfo), and the ID
 // token's defaults when it is.
-func fillPasswordDefaults(t *TokenContext) {
+func fillEndUserDefaults(t *TokenContext) {
 	a := t.Authentication
 	d := &t.Defaults
 	d.Grant.Subject = a.Subject

@@ -150,6 +150,9 @@ type Server struct {
 	clientIP clientip.Resolver
 	// remoteKeys caches the JWK Sets at clients' jwks_uri.
 	remoteKeys *jwkset.Remote
+	// assertionIssuers are the trusted issuers of the JWT bearer flows,
+	// by flow id, then by iss.
+	assertionIssuers map[string]map[string]*trustedIssuer
 
 	// authorize and userinfo are the flows of those endpoints; nil when
 	// the spec does not enable them.
@@ -224,7 +227,9 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	if (fl.Authorize != nil || fl.UserInfo != nil) && cfg.Users == nil {
 		errs = append(errs, errors.New("config: Users is required by the authorization and userinfo endpoints"))
 	}
-	if cfg.Users == nil && slices.ContainsFunc(flows, func(r Registration[TokenContext, TokenResponse]) bool { return r.Grant.Credential == flowkit.PasswordCredential }) {
+	if cfg.Users == nil && slices.ContainsFunc(flows, func(r Registration[TokenContext, TokenResponse]) bool {
+		return r.Grant.Credential == flowkit.PasswordCredential
+	}) {
 		errs = append(errs, errors.New("config: Users is required by the password flow, which authenticates end users"))
 	}
 	if err := normaliseSettings(&s); err != nil {
@@ -278,6 +283,10 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		gt := oauth.GrantType(reg.Wire)
 		if _, dup := srv.flows[gt]; dup {
 			errs = append(errs, fmt.Errorf("flow %d (%s): grant type %q is registered twice", i, reg.ID, reg.Wire))
+			continue
+		}
+		if err := srv.addTrustedIssuers(&reg); err != nil {
+			errs = append(errs, fmt.Errorf("flow %d (%s): %w", i, reg.ID, err))
 			continue
 		}
 		srv.flows[gt] = &reg

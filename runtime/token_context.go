@@ -61,6 +61,10 @@ type TokenContext struct {
 	// password authenticated, now, by pwd). Zero when no end user
 	// authorized them yet.
 	Authentication Authentication
+	// Assertion is the JWT bearer assertion the request presented
+	// (RFC 7523 §2.1), verified and used; nil unless the flow's credential
+	// is an assertion. Its subject is Authentication's.
+	Assertion *AssertionClaims
 
 	form   form.Params
 	server *Server

@@ -242,7 +242,8 @@ func (s *Server) checkNoUserNamed(ctx context.Context, clientID string, log *slo
 
 // redeem checks the grant's credential by the flow's policy: it redeems
 // the authorization code or the refresh token of the request, or
-// authenticates the resource owner's password, which sets the granted
+// authenticates the resource owner's password, or verifies a JWT bearer
+// assertion and uses its jti, which sets the granted
 // scope and the default token data. A flow whose grant is the client's
 // own or its procedure's business has nothing to redeem.
 func (s *Server) redeem(ctx context.Context, t *TokenContext) error {
@@ -253,6 +254,8 @@ func (s *Server) redeem(ctx context.Context, t *TokenContext) error {
 		return s.redeemRefreshToken(ctx, t)
 	case flowkit.PasswordCredential:
 		return s.redeemPassword(ctx, t)
+	case flowkit.AssertionCredential:
+		return s.redeemAssertion(ctx, t)
 	}
 	return nil
 }

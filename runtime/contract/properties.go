@@ -253,6 +253,11 @@ func (h *harness) baseRequest(flow, wire string, cred flowkit.Credential) (url.V
 		form.Set("code_verifier", randomString()+randomString()[:20])
 	case flowkit.RefreshCredential:
 		form.Set("refresh_token", randomString())
+	case flowkit.AssertionCredential:
+		form.Set("assertion", "e30.e30."+randomString())
+		if p := plainScopes(h.allowed); len(p) > 0 {
+			form.Set("scope", p[0])
+		}
 	case flowkit.PasswordCredential:
 		form.Set("username", "contract-nobody")
 		form.Set("password", randomString())

@@ -59,7 +59,25 @@ const (
 	// credentials are invalid_grant (RFC 6749 §5.2). RFC 9700 §2.4 says
 	// the grant MUST NOT be used.
 	PasswordCredential
+	// AssertionCredential: a JWT a trusted issuer signed about the end
+	// user (RFC 7523 §2.1), the assertion parameter, checked by the
+	// runtime against the flow's trusted issuers (RFC 7523 §3) and used
+	// once before the procedure runs; every failure is invalid_grant
+	// (RFC 7523 §3.1).
+	AssertionCredential
 )
+
+// TrustedIssuer is an issuer whose JWT assertions a JWT bearer flow
+// accepts (RFC 7523 §3): its iss value, its public keys (an inline JWK
+// Set, or the https URL of one, fetched and cached), and the aud values
+// it may use besides the server's issuer and token endpoint URL.
+// Generated registrations list the spec's.
+type TrustedIssuer struct {
+	Issuer   string
+	JWKS     []byte
+	JWKSURI  string
+	Audience []string
+}
 
 // ScopePolicy says where the granted scope comes from.
 type ScopePolicy uint8
@@ -115,20 +133,21 @@ const (
 	EndUserByProcedure
 	// EndUserOfCredential: the end user the grant's credential
 	// authenticated, the resource owner whose password the request
-	// carried (RFC 6749 §4.3.2).
+	// carried (RFC 6749 §4.3.2), or the sub of a JWT bearer assertion
+	// (RFC 7523 §3).
 	EndUserOfCredential
 )
 
 // Check reports a policy whose fields are unset or do not fit together:
 // a code or a refresh token carries its grant's scope, resources and end
 // user, and nothing else does; the client's own credential is for
-// confidential clients without an end user; a password is the one
-// credential that names its end user.
+// confidential clients without an end user; a password and an assertion
+// are the credentials that name their end user.
 func (p GrantPolicy) Check() error {
 	switch {
 	case p.Clients == 0 || p.Clients > AnyClients:
 		return fmt.Errorf("grant policy: Clients is unset or unknown (%d)", p.Clients)
-	case p.Credential == 0 || p.Credential > PasswordCredential:
+	case p.Credential == 0 || p.Credential > AssertionCredential:
 		return fmt.Errorf("grant policy: Credential is unset or unknown (%d)", p.Credential)
 	case p.Scope == 0 || p.Scope > ScopeRefused:
 		return fmt.Errorf("grant policy: Scope is unset or unknown (%d)", p.Scope)
@@ -144,8 +163,9 @@ func (p GrantPolicy) Check() error {
 	if p.Credential == ClientCredential && (p.Clients != ConfidentialClients || p.EndUser != NoEndUser) {
 		return fmt.Errorf("grant policy: the client's own credential is for confidential clients acting for themselves (RFC 6749 §4.4)")
 	}
-	if (p.Credential == PasswordCredential) != (p.EndUser == EndUserOfCredential) {
-		return fmt.Errorf("grant policy: the end user is the credential's exactly when the credential is a password (RFC 6749 §4.3)")
+	namesUser := p.Credential == PasswordCredential || p.Credential == AssertionCredential
+	if namesUser != (p.EndUser == EndUserOfCredential) {
+		return fmt.Errorf("grant policy: the end user is the credential's exactly when the credential is a password or an assertion (RFC 6749 §4.3; RFC 7523 §3)")
 	}
 	return nil
 }

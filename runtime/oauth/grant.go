@@ -19,6 +19,8 @@ const (
 	// which RFC 9700 §2.4 says MUST NOT be used; a server serves it only
 	// when its spec enables it.
 	GrantPassword GrantType = "password" // RFC 6749 §4.3.2
+	// GrantJWTBearer is the JWT bearer authorization grant.
+	GrantJWTBearer GrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer" // RFC 7523 §2.1
 )
 
 // registeredGrantTypes are the grant_type names RFC 6749 registers that the

@@ -195,7 +195,7 @@ func bindings() map[string]*Binding {
 			Members: []string{
 				"Flow", "Now", "Issuer", "Client", "ClientAuth", "Policy", "Defaults", "Issuers", "Request", "Log",
 				"GrantType", "RequestedScope", "GrantedScope", "Resources", "Code", "RefreshToken", "Grant",
-				"Authentication", "Param", "Header", "Default", "IssueDefaults",
+				"Authentication", "Assertion", "Param", "Header", "Default", "IssueDefaults",
 			},
 			Future:          []string{"DPoP", "ClientCert", "Confirmation", "Actor", "Subject"},
 			BeforeProcedure: "authenticated the client and checked the grant type, scope and resources against the flow's grant policy",
