@@ -144,7 +144,7 @@ func VerifyAssertion(a string, chk AssertionCheck) (Assertion, *oauth.Error) {
 		jwt.WithSubject(chk.ClientID),
 		jwt.WithLeeway(AssertionSkew),
 		jwt.WithTimeFunc(func() time.Time { return chk.Now }),
-	).ParseWithClaims(a, &claims, func(t *jwt.Token) (any, error) { return assertionKey(t, chk) })
+	).ParseWithClaims(a, &claims, jwkset.KeyFunc(chk.Keys))
 	switch {
 	case err == nil:
 	case errors.Is(err, jwt.ErrTokenInvalidClaims):
@@ -164,27 +164,6 @@ func VerifyAssertion(a string, chk AssertionCheck) (Assertion, *oauth.Error) {
 		return Assertion{}, invalidAssertion("aud must be this server's issuer or the URL of the endpoint called (RFC 7523 §3)")
 	}
 	return Assertion{JTI: claims.ID, Exp: exp}, nil
-}
-
-// assertionKey is VerifyAssertion's key function.
-func assertionKey(t *jwt.Token, chk AssertionCheck) (any, error) {
-	if _, ok := t.Header["crit"]; ok {
-		return nil, errors.New("crit header not supported") // RFC 7515 §4.1.11
-	}
-	kid, _ := t.Header["kid"].(string)
-	alg := t.Method.Alg()
-	set, err := chk.Keys(false)
-	if err != nil {
-		return nil, err
-	}
-	key, err := set.Find(kid, alg)
-	if errors.Is(err, jwkset.ErrUnknownKey) {
-		if set, err = chk.Keys(true); err != nil {
-			return nil, err
-		}
-		key, err = set.Find(kid, alg)
-	}
-	return key, err
 }
 
 // claimsProblem names what is wrong with the claims of a correctly signed

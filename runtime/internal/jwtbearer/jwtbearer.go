@@ -130,7 +130,7 @@ func Verify(a string, chk Check) (Claims, *oauth.Error) {
 		jwt.WithIssuer(chk.Issuer),
 		jwt.WithLeeway(Skew),
 		jwt.WithTimeFunc(func() time.Time { return chk.Now }),
-	).ParseWithClaims(a, &mc, func(t *jwt.Token) (any, error) { return key(t, chk) })
+	).ParseWithClaims(a, &mc, jwkset.KeyFunc(chk.Keys))
 	switch {
 	case err == nil:
 	case errors.Is(err, jwt.ErrTokenInvalidClaims):
@@ -192,27 +192,6 @@ func claimsOf(mc jwt.MapClaims, chk Check) (Claims, *oauth.Error) {
 		c.Extra[k] = v
 	}
 	return c, nil
-}
-
-// key is Verify's key function.
-func key(t *jwt.Token, chk Check) (any, error) {
-	if _, ok := t.Header["crit"]; ok {
-		return nil, errors.New("crit header not supported") // RFC 7515 §4.1.11
-	}
-	kid, _ := t.Header["kid"].(string)
-	alg := t.Method.Alg()
-	set, err := chk.Keys(false)
-	if err != nil {
-		return nil, err
-	}
-	k, err := set.Find(kid, alg)
-	if errors.Is(err, jwkset.ErrUnknownKey) {
-		if set, err = chk.Keys(true); err != nil {
-			return nil, err
-		}
-		k, err = set.Find(kid, alg)
-	}
-	return k, err
 }
 
 // problem names what is wrong with the claims of a correctly signed
