@@ -323,18 +323,29 @@ func rsaPublicKey(k map[string]any) (*rsa.PublicKey, error) {
 	return &rsa.PublicKey{N: parts[0], E: int(parts[1].Int64())}, nil
 }
 
-// verifyIDToken verifies an ID token as a relying party must (OIDC Core
-// §3.1.3.7): RS256 only (the spec's id_token_signing_alg) with a key of the
-// published JWKS, iss, aud rp, exp and iat at the fake clock's time, the
-// nonce sent; it returns the claims, numbers kept as json.Number.
+// verifyIDToken verifies an ID token of rp as a relying party must (OIDC
+// Core §3.1.3.7; idTokenClaims) and the nonce sent; it returns the claims.
 func (e *env) verifyIDToken(t testing.TB, tok, nonce string) jwt.MapClaims {
+	t.Helper()
+	claims := e.idTokenClaims(t, tok, rpID)
+	if claims["nonce"] != nonce { // OIDC Core §3.1.3.7 step 11
+		t.Errorf("nonce = %v, want %q", claims["nonce"], nonce)
+	}
+	return claims
+}
+
+// idTokenClaims verifies an ID token issued to the client aud: RS256 only
+// (the spec's id_token_signing_alg) with a key of the published JWKS, iss,
+// aud, exp and iat at the fake clock's time, not an access token; it
+// returns the claims, numbers kept as json.Number.
+func (e *env) idTokenClaims(t testing.TB, tok, aud string) jwt.MapClaims {
 	t.Helper()
 	keys := e.jwks(t)
 	claims := jwt.MapClaims{}
 	parsed, err := jwt.NewParser(
 		jwt.WithValidMethods([]string{"RS256"}), // RFC 8725 §3.1: an allow-list
 		jwt.WithIssuer(specIssuer),              // OIDC Core §3.1.3.7 step 2
-		jwt.WithAudience(rpID),                  // OIDC Core §3.1.3.7 step 3
+		jwt.WithAudience(aud),                   // OIDC Core §3.1.3.7 step 3
 		jwt.WithExpirationRequired(),            // OIDC Core §3.1.3.7 step 9
 		jwt.WithIssuedAt(),
 		jwt.WithTimeFunc(e.clock.Now),
@@ -352,9 +363,6 @@ func (e *env) verifyIDToken(t testing.TB, tok, nonce string) jwt.MapClaims {
 	}
 	if typ := parsed.Header["typ"]; typ == "at+jwt" { // RFC 8725 §3.11: not an access token
 		t.Errorf("ID token typ = %v", typ)
-	}
-	if claims["nonce"] != nonce { // OIDC Core §3.1.3.7 step 11
-		t.Errorf("nonce = %v, want %q", claims["nonce"], nonce)
 	}
 	return claims
 }
