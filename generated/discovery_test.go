@@ -32,7 +32,7 @@ func TestMetadata(t *testing.T) {
 		"issuer":                                        specIssuer,
 		"token_endpoint":                                specIssuer + "/oauth2/token",
 		"jwks_uri":                                      specIssuer + "/oauth2/jwks",
-		"grant_types_supported":                         []any{"authorization_code", "client_credentials", "refresh_token", "password", magicGrant},
+		"grant_types_supported":                         []any{"authorization_code", "client_credentials", "refresh_token", "password", "urn:ietf:params:oauth:grant-type:jwt-bearer", magicGrant},
 		"token_endpoint_auth_methods_supported":         []any{"client_secret_basic", "client_secret_post", "none"},
 		"code_challenge_methods_supported":              []any{"S256"},
 		"scopes_supported":                              []any{"read", "write", "admin", "openid", "profile", "email", "offline_access"},
@@ -73,7 +73,7 @@ func TestMetadata(t *testing.T) {
 		}
 	}
 	// The Go view agrees with the served document.
-	if md := e.srv.Metadata(); len(md.GrantTypesSupported) != 5 || e.srv.MetadataPath() != "/.well-known/oauth-authorization-server" {
+	if md := e.srv.Metadata(); len(md.GrantTypesSupported) != 6 || e.srv.MetadataPath() != "/.well-known/oauth-authorization-server" {
 		t.Errorf("Metadata() %+v, MetadataPath %q", md, e.srv.MetadataPath())
 	}
 }

@@ -90,6 +90,10 @@ const (
 	// kioskID is a public client registered for the password grant, which
 	// the reference spec keeps for confidential clients.
 	kioskID = "kiosk"
+	// partnerID is a confidential client registered for the JWT bearer
+	// grant, presenting assertions of the spec's trusted issuers.
+	partnerID     = "partner"
+	partnerSecret = "partner-secret-0123456789abcdef"
 )
 
 // Redirect URIs of the clients that use the authorization code grant.
@@ -229,7 +233,11 @@ func testClients(t testing.TB) *runtime.MemoryClients {
 
 	kiosk := conf(kioskID, "", oauth.AuthNone, oauth.GrantPassword)
 
-	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird, rp, api, mobile, kiosk)
+	partner := conf(partnerID, partnerSecret, oauth.AuthClientSecretBasic, oauth.GrantJWTBearer)
+	partner.Scopes = oauth.ScopeSet{"openid", "read", "write"}
+	partner.Audiences = []string{"https://api.example"}
+
+	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird, rp, api, mobile, kiosk, partner)
 	if err != nil {
 		t.Fatalf("NewMemoryClients: %v", err)
 	}

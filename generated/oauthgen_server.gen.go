@@ -156,6 +156,39 @@ func Flows(p *Procedures) runtime.Flows {
 				Flow: passwordFlow{proc: &Password{Procedures: p}},
 			},
 			{
+				ID:   "oauth-token-jwt-bearer",
+				Wire: "urn:ietf:params:oauth:grant-type:jwt-bearer",
+				Policy: runtime.TokenPolicy{
+					AccessFormat:   runtime.FormatJWT,
+					AccessTTL:      10 * time.Minute,
+					IssueRefresh:   false,
+					RotateRefresh:  true,
+					RefreshTTL:     720 * time.Hour,
+					RefreshIdleTTL: 72 * time.Hour,
+					RefreshGrace:   0,
+					CodeTTL:        time.Minute,
+				},
+				Grant: flowkit.GrantPolicy{
+					Clients:    flowkit.ConfidentialClients,
+					Credential: flowkit.AssertionCredential,
+					Scope:      flowkit.ScopeFromRequest,
+					Resources:  flowkit.ResourcesFromRequest,
+					EndUser:    flowkit.EndUserOfCredential,
+				},
+				TrustedIssuers: []flowkit.TrustedIssuer{
+					{
+						Issuer:   "https://idp.partner.example",
+						JWKS:     []byte("{\"keys\":[{\"alg\":\"ES256\",\"crv\":\"P-256\",\"kid\":\"partner-1\",\"kty\":\"EC\",\"use\":\"sig\",\"x\":\"cJcn3dgAc24qz__3pPxhGWJzWX-02jKDZArnOK7qYcg\",\"y\":\"w_q6w_Zrjv8NoCSPUGa83u9PUOOm-KA9Cu-YITZTU-Q\"}]}"),
+						Audience: []string{"urn:example:partner-assertions"},
+					},
+					{
+						Issuer:  "https://login.example.net",
+						JWKSURI: "https://login.example.net/.well-known/jwks.json",
+					},
+				},
+				Flow: jwtBearerFlow{proc: &JWTBearer{Procedures: p}},
+			},
+			{
 				ID:   "magic_link",
 				Wire: "urn:example:params:grant-type:magic-link",
 				Policy: runtime.TokenPolicy{

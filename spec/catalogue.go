@@ -121,7 +121,7 @@ type FlowPolicy struct {
 	// Clients is "confidential" or "any" (public clients too).
 	Clients string `yaml:"clients"`
 	// Credential is what proves the grant: "client", "code",
-	// "refresh_token", "procedure" or "password".
+	// "refresh_token", "procedure", "password" or "assertion".
 	Credential string `yaml:"credential"`
 	// Scope is "request", "grant" or "none".
 	Scope string `yaml:"scope"`
@@ -135,7 +135,7 @@ type FlowPolicy struct {
 func PolicyValues() map[string][]string {
 	return map[string][]string{
 		"clients":    {"confidential", "any"},
-		"credential": {"client", "code", "refresh_token", "procedure", "password"},
+		"credential": {"client", "code", "refresh_token", "procedure", "password", "assertion"},
 		"scope":      {"request", "grant", "none"},
 		"resources":  {"request", "grant", "none"},
 		"end_user":   {"none", "grant", "procedure", "credential"},
@@ -147,6 +147,13 @@ func PolicyValues() map[string][]string {
 // resources and end user.
 func (p FlowPolicy) RedeemsGrant() bool {
 	return p.Credential == "code" || p.Credential == "refresh_token"
+}
+
+// NamesEndUser reports whether the policy's credential names the end user
+// the tokens are for: a password (RFC 6749 §4.3) or an assertion's sub
+// (RFC 7523 §3).
+func (p FlowPolicy) NamesEndUser() bool {
+	return p.Credential == "password" || p.Credential == "assertion"
 }
 
 // CatalogueProperty is a context property of a standard flow.

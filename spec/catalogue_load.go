@@ -372,8 +372,8 @@ func checkFlowPolicy(p FlowPolicy, where string, ds *Diagnostics) {
 	if p.Credential == "client" && (p.Clients != "confidential" || p.EndUser != "none") {
 		ds.report(p.Pos, CodePolicy, "%s: policy credential client is for confidential clients with end_user none (RFC 6749 §4.4)", where)
 	}
-	if (p.Credential == "password") != (p.EndUser == "credential") {
-		ds.report(p.Pos, CodePolicy, "%s: policy end_user is credential exactly when the credential is password (RFC 6749 §4.3)", where)
+	if p.NamesEndUser() != (p.EndUser == "credential") {
+		ds.report(p.Pos, CodePolicy, "%s: policy end_user is credential exactly when the credential is password or assertion, which name their end user (RFC 6749 §4.3, RFC 7523 §3)", where)
 	}
 }
 

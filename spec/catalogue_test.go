@@ -18,14 +18,14 @@ func TestBuiltinCatalogue(t *testing.T) {
 	wantFlows := []string{
 		"oauth-token-authorization-code", "oauth-token-client-credentials", "oauth-token-refresh",
 		"oauth-token-password", "oauth-token-device-code",
-		"oauth-token-oauth-token-exchange", "oauth-token-assertion", "oauth-token-backchannel-authentication",
+		"oauth-token-oauth-token-exchange", "oauth-token-jwt-bearer", "oauth-token-backchannel-authentication",
 		"oauth-token-pre-authorized-code", "oauth-authorize-authorization-code", "oauth-device-authorization",
 		"oauth-introspect", "oauth-revoke", "openid-userinfo",
 	}
 	if got := c.FlowIDs(); !slices.Equal(got, wantFlows) {
 		t.Errorf("flow ids (in catalogue order) = %q\nwant %q", got, wantFlows)
 	}
-	available := []string{"oauth-token-authorization-code", "oauth-token-client-credentials", "oauth-token-refresh", "oauth-token-password",
+	available := []string{"oauth-token-authorization-code", "oauth-token-client-credentials", "oauth-token-refresh", "oauth-token-password", "oauth-token-jwt-bearer",
 		"oauth-authorize-authorization-code", "oauth-introspect", "oauth-revoke", "openid-userinfo"}
 	for _, f := range c.Flows {
 		want := StatusPlanned

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -355,6 +356,44 @@ func (d *decoder) duration(dst **time.Duration) func(entry, string) {
 		}
 		*dst = &v
 	}
+}
+
+// jsonValue decodes a JSON object written either as YAML (a mapping, as
+// JSON is YAML) or as a string holding JSON text, into compact JSON text.
+// Whether the text is JSON, and what it must hold, is Validate's to say.
+func (d *decoder) jsonValue(dst *string) func(entry, string) {
+	return func(e entry, p string) {
+		switch {
+		case e.v.Kind == yaml.ScalarNode && e.v.ShortTag() == "!!str":
+			*dst = e.v.Value
+			return
+		case e.v.Kind != yaml.MappingNode:
+			d.report(d.pos(e.v), CodeWrongType, "%s: expected a mapping (or a string of JSON), got %s", lastKey(p), describe(e.v))
+			d.src.bad[p] = true
+			return
+		}
+		var v any
+		var err error
+		if hasAlias(e.v) {
+			err = errors.New("YAML aliases are not supported; write the keys out")
+		} else if err = e.v.Decode(&v); err == nil {
+			var b []byte
+			if b, err = json.Marshal(v); err == nil {
+				*dst = string(b)
+				return
+			}
+		}
+		d.report(d.pos(e.v), CodeWrongType, "%s: not a JSON object: %v", lastKey(p), err)
+		d.src.bad[p] = true
+	}
+}
+
+// hasAlias reports whether n or a node under it is an alias or a merge key.
+func hasAlias(n *yaml.Node) bool {
+	if n.Kind == yaml.AliasNode || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!merge" {
+		return true
+	}
+	return slices.ContainsFunc(n.Content, hasAlias)
 }
 
 // strList decodes a list of strings; null is an empty list.

@@ -43,6 +43,7 @@ import (
 //	OG152  bad code_data: on a flow that attaches no data to codes, or an unknown or unsupported type
 //	OG153  a flow policy value or combination the runtime does not accept
 //	OG154  validate rule with a tag that does not apply to the property's type (alphanum on an int, dive on a string)
+//	OG155  bad trusted issuer: on a flow without assertions, missing, without keys or with both, a jwks_uri that is not https, a JWK Set that is not public keys
 //	OG160  bad extension grant_type: not an absolute URI, a standard grant type, or used twice
 //
 // Warnings: the spec is valid and generates, but does something the team
@@ -78,6 +79,7 @@ const (
 	CodeCodeData       = "OG152"
 	CodePolicy         = "OG153" // a flow policy value or combination the runtime does not accept
 	CodeRuleKind       = "OG154" // a validate tag that does not apply to the property's type
+	CodeTrustedIssuer  = "OG155" // a flow's trusted issuers (RFC 7523 §3)
 	CodeExtensionGrant = "OG160"
 	CodeDeprecated     = "OG170" // a warning: a deprecated flow is enabled
 )

@@ -47,6 +47,7 @@ func Parse(filename string, data []byte) (*Spec, error) {
 					{key: "properties", decode: func(e entry, p string) { d.properties(e, p, &f.Properties) }},
 					{key: "code_data", decode: func(e entry, p string) { d.dataFields(e, p, &f.CodeData) }},
 					{key: "public_clients", decode: d.boolPtr(&f.PublicClients)},
+					{key: "issuers", decode: func(e entry, p string) { d.trustedIssuers(e, p, &f.Issuers) }},
 				})
 				s.Flows = append(s.Flows, f)
 			})
@@ -127,6 +128,20 @@ func (d *decoder) tokenSettings(e entry, p string, dst *TokenSettings) {
 		{key: "signing_alg", decode: d.strPtr(&dst.SigningAlg)},
 		{key: "id_token_ttl", decode: d.duration(&dst.IDTokenTTL)},
 		{key: "id_token_signing_alg", decode: d.strPtr(&dst.IDTokenSigningAlg)},
+	})
+}
+
+// trustedIssuers decodes a flow's issuers, keyed by iss; an issuer's jwks
+// is a JWK Set written as YAML (JSON is YAML) or as a string of JSON.
+func (d *decoder) trustedIssuers(e entry, p string, dst *[]TrustedIssuer) {
+	d.keyed(e.v, p, func(e entry, at Pos, ip string) {
+		ti := TrustedIssuer{Pos: at, Issuer: e.key}
+		d.object(e.v, at, ip, []field{
+			{key: "jwks_uri", decode: d.str(&ti.JWKSURI)},
+			{key: "jwks", decode: d.jsonValue(&ti.JWKS)},
+			{key: "audience", decode: d.strList(&ti.Audience)},
+		})
+		*dst = append(*dst, ti)
 	})
 }
 

@@ -175,6 +175,30 @@ type Flow struct {
 	// flow; only a flow whose catalogue entry has spec_public_clients
 	// takes it (the password flow). Nil means the catalogue's policy.
 	PublicClients *bool `yaml:"public_clients"`
+	// Issuers are the trusted issuers of a flow whose credential is an
+	// assertion (oauth-token-jwt-bearer), keyed by their iss value in the
+	// spec, in file order: only their JWTs are accepted (RFC 7523 §3).
+	Issuers []TrustedIssuer `yaml:"issuers"`
+}
+
+// TrustedIssuer is an issuer whose JWT assertions a flow accepts
+// (RFC 7523 §3): its public keys, inline or at an https URL, and the aud
+// values its assertions may carry besides the server's issuer and token
+// endpoint URL.
+type TrustedIssuer struct {
+	Pos
+	// Issuer is the iss value the issuer's assertions carry: the key in
+	// the spec.
+	Issuer string `yaml:"-"`
+	// JWKSURI is the https URL of the issuer's JWK Set, fetched and
+	// cached by the server, refetched when an assertion names a key it
+	// does not have (rotation).
+	JWKSURI string `yaml:"jwks_uri"`
+	// JWKS is the issuer's JWK Set (RFC 7517 §5) written inline, as JSON
+	// text; public keys only. Exactly one of JWKS and JWKSURI is set.
+	JWKS string `yaml:"jwks"`
+	// Audience are further aud values the issuer's assertions may carry.
+	Audience []string `yaml:"audience"`
 }
 
 // DataField is a field of a flow's typed carry-over data (code_data).

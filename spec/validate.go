@@ -350,6 +350,7 @@ func (v *validation) flows() {
 		}
 		v.properties(f.Properties, join(p, "properties"), "flow "+f.ID, cf)
 		v.codeData(f, cf)
+		v.issuers(f, cf)
 		if f.PublicClients != nil && cf != nil && !cf.SpecPublicClients {
 			v.report(v.at(join(p, "public_clients"), f.Pos), CodePolicy,
 				"flow %q: public_clients is not a setting of this flow; its policy decides which clients may use it (oauthgen describe %s)", f.ID, f.ID)

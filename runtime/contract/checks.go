@@ -44,6 +44,8 @@ func checks() []check {
 		{"userinfo", func(h *harness) bool { return h.suite.Flows.UserInfo != nil && h.codeFlow() }, checkUserInfo},
 		{"password/tokens_of_the_user", func(h *harness) bool { return h.passwordFlow() }, checkPasswordTokens},
 		{"password/wrong_credentials", func(h *harness) bool { return h.passwordFlow() }, checkPasswordWrongCredentials},
+		{"jwt_bearer/tokens_of_the_subject", func(h *harness) bool { return h.jwtBearerFlow() }, checkJWTBearerTokens},
+		{"jwt_bearer/refusals", func(h *harness) bool { return h.jwtBearerFlow() }, checkJWTBearerRefusals},
 	}
 }
 

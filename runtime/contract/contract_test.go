@@ -105,6 +105,26 @@ func passwordSuite(p procedure) contract.Suite {
 	}
 }
 
+// jwtBearerSuite is a server of the JWT bearer grant (RFC 7523 §2.1) with
+// OpenID Connect; p is its procedure. Its trusted issuer's key is nobody's:
+// the suite trusts its own issuer in its place.
+func jwtBearerSuite(p procedure) contract.Suite {
+	return contract.Suite{
+		Settings: runtime.Settings{
+			Issuer:      "http://127.0.0.1:8080",
+			AuthMethods: []string{"client_secret_basic"},
+			Scopes:      []runtime.ScopeInfo{{Name: "openid"}, {Name: "read"}, {Name: "write"}},
+		},
+		Flows: runtime.Flows{Token: []runtime.Registration[runtime.TokenContext, runtime.TokenResponse]{
+			{ID: "oauth-token-jwt-bearer", Wire: string(oauth.GrantJWTBearer), Flow: p,
+				Policy: runtime.TokenPolicy{AccessFormat: runtime.FormatJWT, AccessTTL: 10 * time.Minute},
+				Grant: flowkit.GrantPolicy{Clients: flowkit.ConfidentialClients, Credential: flowkit.AssertionCredential,
+					Scope: flowkit.ScopeFromRequest, Resources: flowkit.ResourcesFromRequest, EndUser: flowkit.EndUserOfCredential},
+				TrustedIssuers: []flowkit.TrustedIssuer{{Issuer: "https://idp.example.com", JWKSURI: "https://idp.example.com/jwks"}}},
+		}},
+	}
+}
+
 // authorize is the default authorization procedure.
 type authorize struct{}
 
@@ -178,6 +198,11 @@ var broken = map[string]struct {
 		procedure{after: func(r *runtime.TokenResponse) { r.IDToken = "" }},
 		"OIDC Core §3.1.3.3: the password grant was granted openid but the response has no id_token",
 		passwordSuite,
+	},
+	"jwt_bearer_tokens_of_the_client": {
+		procedure{before: func(t *runtime.TokenContext) { t.Defaults.Access.Subject = t.Client.ID }},
+		`RFC 9068 §2.2: the access token's sub is "contract-client-secret-basic", want the end user's, "contract-assertion-subject"`,
+		jwtBearerSuite,
 	},
 	"property_without_its_name": {
 		procedure{}, // Prepare's error names tenant; this one's property is "region"
@@ -258,6 +283,7 @@ func TestCorrectServerPasses(t *testing.T) {
 		contract.Run(t, m)
 	})
 	t.Run("password", func(t *testing.T) { contract.Run(t, passwordSuite(procedure{})) })
+	t.Run("jwt_bearer", func(t *testing.T) { contract.Run(t, jwtBearerSuite(procedure{})) })
 	t.Run("pushed", func(t *testing.T) {
 		s := signInSuite(procedure{}, userInfo{})
 		s.Settings.PushedAuthorizationRequests = true

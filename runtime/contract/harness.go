@@ -62,6 +62,9 @@ type harness struct {
 	withheld string
 
 	username, password, subject string
+	// issuerKey signs the assertions of the issuer the suite trusts in
+	// place of a JWT bearer flow's; nil without such a flow.
+	issuerKey *ecdsa.PrivateKey
 	// ua is the HTTP client of the checks' requests: it stops at every
 	// redirect, since a redirect is the answer a check reads.
 	ua *http.Client
@@ -153,6 +156,8 @@ func newHarness(t *testing.T, s Suite) *harness {
 		h.subject = sub
 	}
 
+	h.issuerKey = trustOwnIssuer(t, &s.Flows)
+	h.suite.Flows = s.Flows
 	h.ts = httptest.NewUnstartedServer(nil)
 	h.issuer = "http://" + h.ts.Listener.Addr().String()
 	h.srv, err = runtime.NewServer(runtime.Config{

@@ -160,6 +160,16 @@ func (c *command) printFlow(f *model.Flow, note string, m *model.Model) {
 		}
 		fmt.Fprintf(w, "Grant policy: %s\n", strings.Join(parts, ", "))
 	}
+	for _, ti := range f.TrustedIssuers {
+		keys := "keys at " + ti.JWKSURI
+		if ti.JWKS != "" {
+			keys = "keys inline"
+		}
+		if len(ti.Audience) > 0 {
+			keys += ", also aud " + strings.Join(ti.Audience, ", ")
+		}
+		fmt.Fprintf(w, "Trusted issuer: %s (%s)\n", ti.Issuer, keys)
+	}
 }
 
 // printPolicy prints the settings of the policy the flow's endpoint uses.

@@ -37,6 +37,7 @@ var mapKeys = map[string]string{
 	"extension_grants": "<grant>",
 	"properties":       "<property>",
 	"code_data":        "<field>",
+	"issuers":          "<iss>",
 }
 
 // docKey is the key docs/spec.md documents for a key path: token settings

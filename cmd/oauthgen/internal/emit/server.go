@@ -149,10 +149,37 @@ func registration(m *model.Model, f *model.Flow) []jen.Code {
 		}
 		items = append(items, kv("Grant", ident(m.API.GrantPolicy).Values(lines(g)...)))
 	}
+	if len(f.TrustedIssuers) > 0 {
+		items = append(items, kv("TrustedIssuers", jen.Index().Add(ident(m.API.TrustedIssuer)).Values(trustedIssuers(f.TrustedIssuers)...)))
+	}
 	items = append(items, kv("Flow", jen.Id(n.FlowType).Values(
 		kv("proc", jen.Op("&").Id(n.User).Values(kv("Procedures", jen.Id("p")))),
 	)))
 	return lines(items)
+}
+
+// trustedIssuers are the elements of a registration's TrustedIssuers, one
+// per line; an inline JWK Set is a string of its JSON.
+func trustedIssuers(tis []model.TrustedIssuer) []jen.Code {
+	out := make([]jen.Code, 0, len(tis))
+	for _, ti := range tis {
+		items := []jen.Code{kv("Issuer", jen.Lit(ti.Issuer))}
+		if ti.JWKSURI != "" {
+			items = append(items, kv("JWKSURI", jen.Lit(ti.JWKSURI)))
+		}
+		if ti.JWKS != "" {
+			items = append(items, kv("JWKS", jen.Index().Byte().Parens(jen.Lit(ti.JWKS))))
+		}
+		if len(ti.Audience) > 0 {
+			aud := make([]jen.Code, len(ti.Audience))
+			for i, a := range ti.Audience {
+				aud[i] = jen.Lit(a)
+			}
+			items = append(items, kv("Audience", jen.Index().String().Values(aud...)))
+		}
+		out = append(out, jen.Values(lines(items)...))
+	}
+	return lines(out)
 }
 
 // policy is the runtime.TokenPolicy literal of p, with the fields of the

@@ -293,6 +293,10 @@ func (b *builder) catalogueFlow(cf *spec.CatalogueFlow, sf *spec.Flow) *Flow {
 			pol.Clients = "any" // the spec lets public clients use the flow
 		}
 		f.Grant = b.grant(pol, sf.Pos)
+		for _, ti := range sf.Issuers {
+			f.TrustedIssuers = append(f.TrustedIssuers, TrustedIssuer{
+				Issuer: ti.Issuer, JWKS: ti.JWKS, JWKSURI: ti.JWKSURI, Audience: ti.Audience})
+		}
 		if r := redeemedDoc[cf.Policy.Credential]; r != "" {
 			f.Before += ", then " + r
 		}

@@ -169,6 +169,9 @@ type Flow struct {
 	// Grant is a token flow's grant policy, field by field in
 	// flowkit.GrantPolicy's order; nil for the flows of other endpoints.
 	Grant []GrantSetting
+	// TrustedIssuers are the issuers whose JWT assertions a flow whose
+	// credential is an assertion accepts, in spec order; nil otherwise.
+	TrustedIssuers []TrustedIssuer
 	// Names are the Go names derived from the flow.
 	Names Names
 	// Fields are the context fields generated code parses from the
@@ -187,6 +190,13 @@ type Flow struct {
 	HasData     bool
 	// Errors are the error codes the flow may return, in catalogue order.
 	Errors []ErrorCode
+}
+
+// TrustedIssuer is a trusted issuer of a flow (flowkit.TrustedIssuer):
+// its iss, its keys inline (JSON text) or at a URL, and further aud values.
+type TrustedIssuer struct {
+	Issuer, JWKS, JWKSURI string
+	Audience              []string
 }
 
 // Names are the Go identifiers and file names derived from a flow's name stem.

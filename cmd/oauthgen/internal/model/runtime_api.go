@@ -53,6 +53,8 @@ type RuntimeAPI struct {
 	// of the catalogue's policy becomes one of its fields.
 	GrantPolicy  Ident
 	PolicyFields []PolicyField
+	// TrustedIssuer is an entry of a registration's TrustedIssuers.
+	TrustedIssuer Ident
 	// Secret is the type of secret parameters.
 	Secret Ident
 	// Validate, InvalidParameter and ParseURLParam serve generated parsers.
@@ -71,6 +73,7 @@ var redeemedDoc = map[string]string{
 	"code":          "consumed the authorization code and checked its client, redirect URI and PKCE verifier",
 	"refresh_token": "checked the refresh token and, with rotation, rotated it",
 	"password":      "authenticated the end user's username and password against the user store, behind the login throttle",
+	"assertion":     "verified the JWT assertion against the flow's trusted issuers and used its jti",
 }
 
 // PolicyField is one field of flowkit.GrantPolicy.
@@ -154,7 +157,7 @@ func runtimeAPI() RuntimeAPI {
 			{"credential", "Credential", map[string]Ident{
 				"client": fk("ClientCredential"), "code": fk("CodeCredential"),
 				"refresh_token": fk("RefreshCredential"), "procedure": fk("ProcedureCredential"),
-				"password": fk("PasswordCredential")}},
+				"password": fk("PasswordCredential"), "assertion": fk("AssertionCredential")}},
 			{"scope", "Scope", map[string]Ident{
 				"request": fk("ScopeFromRequest"), "grant": fk("ScopeFromGrant"), "none": fk("ScopeRefused")}},
 			{"resources", "Resources", map[string]Ident{
@@ -163,6 +166,7 @@ func runtimeAPI() RuntimeAPI {
 				"none": fk("NoEndUser"), "grant": fk("EndUserOfGrant"), "procedure": fk("EndUserByProcedure"),
 				"credential": fk("EndUserOfCredential")}},
 		},
+		TrustedIssuer:    fk("TrustedIssuer"),
 		Secret:           rt("Secret"),
 		Validate:         fk("Validate"),
 		InvalidParameter: fk("InvalidParameter"),
