@@ -17,27 +17,24 @@ import (
 // tokens themselves may not need it. A registry that cannot list its
 // clients is not checked.
 func (s *Server) warnIntrospectionCallers() {
-	lister, ok := s.clients.(interface{ IDs() []string })
-	if !ok || s.log.Handler() == slog.DiscardHandler {
-		return
-	}
 	var ep *introspectEndpoint
 	for _, e := range s.endpoints {
 		if ie, ok := e.(*introspectEndpoint); ok {
 			ep = ie
 		}
 	}
-	if ep == nil {
+	clients, listed := s.listedClients()
+	if ep == nil || !listed {
 		return
 	}
 	ctx := context.Background()
 	// callers may introspect; others may too, but authenticate with a
 	// method the endpoint does not accept.
 	var callers, others []string
-	for _, id := range lister.IDs() {
-		c, err := s.clients.Client(ctx, id)
+	for _, c := range clients {
+		id := c.ID
 		switch {
-		case err != nil || c == nil || !c.Introspection:
+		case !c.Introspection:
 		case !slices.Contains(ep.methods, c.AuthMethod):
 			others = append(others, id+" ("+string(c.AuthMethod)+")")
 		default:
@@ -58,4 +55,20 @@ func (s *Server) warnIntrospectionCallers() {
 	s.log.LogAttrs(ctx, slog.LevelWarn,
 		"introspection endpoint: no registered client can call it, so every request is refused; set introspection: true on a confidential client (Client.Introspection) that authenticates with one of auth_methods",
 		attrs...)
+}
+
+// listedClients returns the registered clients, for startup warnings, when
+// the registry can list them (MemoryClients, runtime/clientfile) and the
+// server logs; listed is false otherwise, and nothing is checked.
+func (s *Server) listedClients() (clients []*Client, listed bool) {
+	lister, ok := s.clients.(interface{ IDs() []string })
+	if !ok || s.log.Handler() == slog.DiscardHandler {
+		return nil, false
+	}
+	for _, id := range lister.IDs() {
+		if c, err := s.clients.Client(context.Background(), id); err == nil && c != nil {
+			clients = append(clients, c)
+		}
+	}
+	return clients, true
 }

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"bytes"
+	"io"
 	"log/slog"
 	"testing"
 
@@ -43,15 +44,7 @@ func TestNewServerWarnsAboutIntrospectionCallers(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var logs bytes.Buffer
-			log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{
-				Level: slog.LevelWarn,
-				ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-					if a.Key == slog.TimeKey {
-						return slog.Attr{}
-					}
-					return a
-				},
-			}))
+			log := warnLogger(&logs)
 			s := htSettings()
 			s.AuthMethods = []string{"client_secret_basic", "client_secret_post", "none"}
 			if c.methods != nil {
@@ -70,4 +63,18 @@ func TestNewServerWarnsAboutIntrospectionCallers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// warnLogger logs warnings and errors to w as text without times, for
+// tests of startup warnings.
+func warnLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{
+		Level: slog.LevelWarn,
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
 }

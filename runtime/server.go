@@ -214,7 +214,8 @@ const (
 // authorization flow, and RequirePushedAuthorizationRequests needs it.
 // When the client registry can list its clients
 // (MemoryClients, runtime/clientfile), it logs a warning if no client can
-// call the introspection endpoint.
+// call the introspection endpoint, and if clients require pushed
+// authorization requests that the server does not accept.
 func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	flows := fl.Token
 	var errs []error
@@ -361,6 +362,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		return nil, fmt.Errorf("runtime: new server: %w", err)
 	}
 	srv.warnIntrospectionCallers()
+	srv.warnPushRequiredClients()
 	return srv, nil
 }
 

@@ -56,6 +56,9 @@ Flags (lists are comma-separated):
   -default-scopes LIST   default_scopes, granted when a request names none
   -audiences LIST        audiences (resources) it may request tokens for
   -require-pkce          require_pkce
+  -require-par           require_pushed_authorization_requests: its
+                         authorization requests must be pushed first
+                         (RFC 9126 §6; the spec declares endpoints.par)
   -introspection         introspection: it may call the introspection endpoint
 `
 
@@ -72,6 +75,7 @@ type clientEntry struct {
 	DefaultScopes []string `yaml:"default_scopes,flow,omitempty"`
 	Audiences     []string `yaml:"audiences,flow,omitempty"`
 	RequirePKCE   bool     `yaml:"require_pkce,omitempty"`
+	RequirePAR    bool     `yaml:"require_pushed_authorization_requests,omitempty"`
 	Introspection bool     `yaml:"introspection,omitempty"`
 	JWKSURI       string   `yaml:"jwks_uri,omitempty"`
 	SigningAlg    string   `yaml:"token_endpoint_auth_signing_alg,omitempty"`
@@ -103,6 +107,7 @@ func (c *command) clientNew(args []string) int {
 	fs.StringVar(&defaults, "default-scopes", "", "default_scopes")
 	fs.StringVar(&audiences, "audiences", "", "audiences")
 	fs.BoolVar(&e.RequirePKCE, "require-pkce", false, "require_pkce")
+	fs.BoolVar(&e.RequirePAR, "require-par", false, "require_pushed_authorization_requests")
 	fs.BoolVar(&e.Introspection, "introspection", false, "introspection")
 	fs.StringVar(&jwksFile, "jwks", "", "jwks")
 	fs.StringVar(&e.JWKSURI, "jwks-uri", "", "jwks_uri")
@@ -168,6 +173,8 @@ func (e clientEntry) client() *runtime.Client {
 		Audiences:     e.Audiences,
 		RequirePKCE:   e.RequirePKCE,
 		Introspection: e.Introspection,
+
+		RequirePushedAuthorizationRequests: e.RequirePAR,
 	}
 	for _, g := range e.GrantTypes {
 		cl.GrantTypes = append(cl.GrantTypes, oauth.GrantType(g))

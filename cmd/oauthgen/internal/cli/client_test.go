@@ -140,13 +140,13 @@ func TestClientNewVariants(t *testing.T) {
 	t.Run("public client with redirect URIs", func(t *testing.T) {
 		code, stdout, stderr := run(t, "client", "new", "-id", "spa", "-auth-method", "none",
 			"-grant-types", "authorization_code,refresh_token", "-redirect-uris", "http://127.0.0.1:9090/cb,https://app.example.com/cb?x=1",
-			"-scopes", "openid,profile", "-require-pkce", "-audiences", "https://api.example.com")
+			"-scopes", "openid,profile", "-require-pkce", "-require-par", "-audiences", "https://api.example.com")
 		if code != 0 || stderr != "" || strings.Contains(stdout, "client_secret_hash") {
 			t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 		}
 		clients := appendToQuickstartClients(t, stdout)
 		cl, _ := clients.Client(t.Context(), "spa")
-		if cl == nil || !cl.IsPublic() || !cl.RequirePKCE || len(cl.RedirectURIs) != 2 || cl.RedirectURIs[1] != "https://app.example.com/cb?x=1" || cl.Audiences[0] != "https://api.example.com" {
+		if cl == nil || !cl.IsPublic() || !cl.RequirePKCE || !cl.RequirePushedAuthorizationRequests || len(cl.RedirectURIs) != 2 || cl.RedirectURIs[1] != "https://app.example.com/cb?x=1" || cl.Audiences[0] != "https://api.example.com" {
 			t.Errorf("client = %+v", cl)
 		}
 	})
