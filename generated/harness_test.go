@@ -90,6 +90,11 @@ const (
 	// kioskID is a public client registered for the password grant, which
 	// the reference spec keeps for confidential clients.
 	kioskID = "kiosk"
+	// gatewayID is a confidential client registered for token exchange
+	// (RFC 8693), the password and refresh grants (its users' tokens to exchange) and
+	// client_credentials (its own token, as an actor), with two audiences.
+	gatewayID     = "gateway"
+	gatewaySecret = "gateway-secret-1123581321345589"
 )
 
 // Redirect URIs of the clients that use the authorization code grant.
@@ -229,7 +234,11 @@ func testClients(t testing.TB) *runtime.MemoryClients {
 
 	kiosk := conf(kioskID, "", oauth.AuthNone, oauth.GrantPassword)
 
-	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird, rp, api, mobile, kiosk)
+	gateway := conf(gatewayID, gatewaySecret, oauth.AuthClientSecretBasic, oauth.GrantTokenExchange, oauth.GrantPassword, oauth.GrantRefreshToken,
+		oauth.GrantClientCredentials)
+	gateway.Audiences = []string{"https://api.example", "https://orders.example"}
+
+	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird, rp, api, mobile, kiosk, gateway)
 	if err != nil {
 		t.Fatalf("NewMemoryClients: %v", err)
 	}

@@ -73,7 +73,7 @@ func (s *Server) redeemSubjectToken(ctx context.Context, t *TokenContext) error 
 	case actorTok == "" && actorType != "":
 		return oauth.NewError(oauth.ErrInvalidRequest, "parameter 'actor_token_type' must not be sent without 'actor_token' (RFC 8693 §2.1)")
 	}
-	if t.Audiences, e = audienceParams(t); e != nil {
+	if t.RequestedAudience, e = audienceParams(t); e != nil {
 		return e
 	}
 
@@ -143,7 +143,7 @@ func intersectScope(a, b oauth.ScopeSet) oauth.ScopeSet {
 // the token has no act, which a grant could not carry on.
 func fillExchangeDefaults(s *Server, t *TokenContext) error {
 	d := &t.Defaults
-	aud := append(slices.Clone(t.Resources), t.Audiences...)
+	aud := append(slices.Clone(t.Resources), t.RequestedAudience...)
 	if len(aud) > 0 {
 		d.Grant.Audience = aud
 		d.Access.Audience = Audience(aud)

@@ -81,10 +81,10 @@ type TokenContext struct {
 	// (RFC 8693 §2.1), a well-formed token type URI; empty when omitted,
 	// which asks for an access token.
 	RequestedTokenType oauth.TokenType
-	// Audiences are the audience parameters of a token exchange (RFC 8693
+	// RequestedAudience are the audience parameters of a token exchange (RFC 8693
 	// §2.1), each one of the client's registered audiences; empty when
 	// omitted. With Resources they are the issued token's audience.
-	Audiences []string
+	RequestedAudience []string
 
 	form   form.Params
 	server *Server

@@ -135,7 +135,7 @@ type FlowPolicy struct {
 func PolicyValues() map[string][]string {
 	return map[string][]string{
 		"clients":    {"confidential", "any"},
-		"credential": {"client", "code", "refresh_token", "procedure", "password"},
+		"credential": {"client", "code", "refresh_token", "procedure", "password", "subject_token"},
 		"scope":      {"request", "grant", "none"},
 		"resources":  {"request", "grant", "none"},
 		"end_user":   {"none", "grant", "procedure", "credential"},

@@ -26,6 +26,7 @@ func TestBuiltinCatalogue(t *testing.T) {
 		t.Errorf("flow ids (in catalogue order) = %q\nwant %q", got, wantFlows)
 	}
 	available := []string{"oauth-token-authorization-code", "oauth-token-client-credentials", "oauth-token-refresh", "oauth-token-password",
+		"oauth-token-oauth-token-exchange",
 		"oauth-authorize-authorization-code", "oauth-introspect", "oauth-revoke", "openid-userinfo"}
 	for _, f := range c.Flows {
 		want := StatusPlanned
