@@ -44,6 +44,9 @@ func checks() []check {
 		{"userinfo", func(h *harness) bool { return h.suite.Flows.UserInfo != nil && h.codeFlow() }, checkUserInfo},
 		{"password/tokens_of_the_user", func(h *harness) bool { return h.passwordFlow() }, checkPasswordTokens},
 		{"password/wrong_credentials", func(h *harness) bool { return h.passwordFlow() }, checkPasswordWrongCredentials},
+		{"token_exchange/impersonation", func(h *harness) bool { return h.exchangeFlow() }, checkExchangeImpersonation},
+		{"token_exchange/delegation", func(h *harness) bool { return h.exchangeFlow() }, checkExchangeDelegation},
+		{"token_exchange/refused", func(h *harness) bool { return h.exchangeFlow() }, checkExchangeRefused},
 	}
 }
 
