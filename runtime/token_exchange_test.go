@@ -48,14 +48,14 @@ type teEnv struct {
 	proc func(ctx context.Context, t *TokenContext) (*TokenResponse, error)
 }
 
-func newTEEnv(t *testing.T, edit func(p *TokenPolicy)) *teEnv {
+func newTEEnv(t *testing.T, edit func(p *TokenPolicy), more ...htConfigOption) *teEnv {
 	t.Helper()
 	e := &teEnv{}
 	e.htEnv = htNewEnvConfig(t, func(cfg *Config, fl *Flows) {
 		grants := []oauth.GrantType{oauth.GrantTokenExchange, oauth.GrantClientCredentials, oauth.GrantAuthorizationCode,
 			oauth.GrantRefreshToken, htCustomGrant}
 		svc := htClient("svc", oauth.AuthClientSecretBasic, htConfSecret, grants...)
-		svc.Audiences = []string{"https://api.example", "downstream"}
+		svc.Audiences = []string{"https://api.example", "downstream", "agent"} // its tokens are for agent too
 		agent := htClient("agent", oauth.AuthClientSecretBasic, htConfSecret, grants...)
 		agent.Audiences = []string{"https://api.example"}
 		noexch := htClient("noexch", oauth.AuthClientSecretBasic, htConfSecret, oauth.GrantClientCredentials)
@@ -72,6 +72,9 @@ func newTEEnv(t *testing.T, edit func(p *TokenPolicy)) *teEnv {
 		}
 		fl.Token = append(fl.Token, Registration[TokenContext, TokenResponse]{ID: "oauth-token-token-exchange",
 			Wire: string(oauth.GrantTokenExchange), Policy: p, Grant: teGrant, Flow: teFlow{seen: &e.seen, proc: &e.proc}})
+		for _, m := range more {
+			m(cfg, fl)
+		}
 	})
 	// The custom grant mints the subject and actor tokens of the tests:
 	// a token of the user named by the parameter user (the client's own
@@ -391,6 +394,31 @@ func TestTokenExchangeImpersonation(t *testing.T) {
 			t.Errorf("record %+v ok %v err %v", rec, ok, err)
 		}
 	})
+}
+
+// TestTokenExchangeOtherClient: a client exchanges a token issued to
+// another client for it (its client_id in the aud); the exchanged token
+// is tied to that client's grant, and its holder revokes it alone, even
+// through a revocation procedure that asks for the grant.
+func TestTokenExchangeOtherClient(t *testing.T) {
+	e := newTEEnv(t, nil, func(_ *Config, fl *Flows) {
+		fl.Revocation = &Registration[RevocationContext, RevocationResponse]{ID: "oauth-revoke", Flow: rvGrantFlow{}}
+	})
+	alice := e.mint(t, "svc", "user", "alice", "scope", "read")
+	b := wantExchangeOK(t, e.exchangeAs(t, "agent", "subject_token", alice.AccessToken, "subject_token_type", teAT))
+	if c := teClaims(t, b.AccessToken); c["sub"] != "alice" || c["client_id"] != "agent" || c["aud"] != "https://api.example" {
+		t.Errorf("claims %v", c)
+	}
+	if s := e.seen.Subject; s == nil || s.ClientID != "svc" || s.Grant == nil || s.Grant.ClientID != "svc" {
+		t.Fatalf("subject %+v", s)
+	}
+	rvWantOK(t, e.do(t, htRequest{path: "/oauth2/revoke", body: htForm("token", b.AccessToken), basic: htBasic("agent", htConfSecret)}))
+	if e.active(t, b.AccessToken) {
+		t.Error("the exchanged token is active after its revocation")
+	}
+	if !e.active(t, alice.AccessToken) {
+		t.Error("agent revoked svc's grant through the token it got by exchange")
+	}
 }
 
 // TestTokenExchangeDelegation: an actor: the new token carries act, its
