@@ -29,10 +29,11 @@ func TestMetadata(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]any{
-		"issuer":                                        specIssuer,
-		"token_endpoint":                                specIssuer + "/oauth2/token",
-		"jwks_uri":                                      specIssuer + "/oauth2/jwks",
-		"grant_types_supported":                         []any{"authorization_code", "client_credentials", "refresh_token", "password", "urn:ietf:params:oauth:grant-type:jwt-bearer", magicGrant},
+		"issuer":         specIssuer,
+		"token_endpoint": specIssuer + "/oauth2/token",
+		"jwks_uri":       specIssuer + "/oauth2/jwks",
+		"grant_types_supported": []any{"authorization_code", "client_credentials", "refresh_token", "password",
+			"urn:ietf:params:oauth:grant-type:token-exchange", "urn:ietf:params:oauth:grant-type:jwt-bearer", magicGrant},
 		"token_endpoint_auth_methods_supported":         []any{"client_secret_basic", "client_secret_post", "none"},
 		"code_challenge_methods_supported":              []any{"S256"},
 		"scopes_supported":                              []any{"read", "write", "admin", "openid", "profile", "email", "offline_access"},
@@ -73,7 +74,7 @@ func TestMetadata(t *testing.T) {
 		}
 	}
 	// The Go view agrees with the served document.
-	if md := e.srv.Metadata(); len(md.GrantTypesSupported) != 6 || e.srv.MetadataPath() != "/.well-known/oauth-authorization-server" {
+	if md := e.srv.Metadata(); len(md.GrantTypesSupported) != 7 || e.srv.MetadataPath() != "/.well-known/oauth-authorization-server" {
 		t.Errorf("Metadata() %+v, MetadataPath %q", md, e.srv.MetadataPath())
 	}
 }

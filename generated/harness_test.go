@@ -94,6 +94,11 @@ const (
 	// grant, presenting assertions of the spec's trusted issuers.
 	partnerID     = "partner"
 	partnerSecret = "partner-secret-0123456789abcdef"
+	// gatewayID is a confidential client registered for token exchange
+	// (RFC 8693), the password and refresh grants (its users' tokens to exchange) and
+	// client_credentials (its own token, as an actor), with two audiences.
+	gatewayID     = "gateway"
+	gatewaySecret = "gateway-secret-1123581321345589"
 )
 
 // Redirect URIs of the clients that use the authorization code grant.
@@ -237,7 +242,11 @@ func testClients(t testing.TB) *runtime.MemoryClients {
 	partner.Scopes = oauth.ScopeSet{"openid", "read", "write"}
 	partner.Audiences = []string{"https://api.example"}
 
-	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird, rp, api, mobile, kiosk, partner)
+	gateway := conf(gatewayID, gatewaySecret, oauth.AuthClientSecretBasic, oauth.GrantTokenExchange, oauth.GrantPassword, oauth.GrantRefreshToken,
+		oauth.GrantClientCredentials)
+	gateway.Audiences = []string{"https://api.example", "https://orders.example"}
+
+	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird, rp, api, mobile, kiosk, partner, gateway)
 	if err != nil {
 		t.Fatalf("NewMemoryClients: %v", err)
 	}

@@ -156,6 +156,28 @@ func Flows(p *Procedures) runtime.Flows {
 				Flow: passwordFlow{proc: &Password{Procedures: p}},
 			},
 			{
+				ID:   "oauth-token-oauth-token-exchange",
+				Wire: "urn:ietf:params:oauth:grant-type:token-exchange",
+				Policy: runtime.TokenPolicy{
+					AccessFormat:   runtime.FormatJWT,
+					AccessTTL:      10 * time.Minute,
+					IssueRefresh:   false,
+					RotateRefresh:  true,
+					RefreshTTL:     720 * time.Hour,
+					RefreshIdleTTL: 72 * time.Hour,
+					RefreshGrace:   0,
+					CodeTTL:        time.Minute,
+				},
+				Grant: flowkit.GrantPolicy{
+					Clients:    flowkit.ConfidentialClients,
+					Credential: flowkit.SubjectTokenCredential,
+					Scope:      flowkit.ScopeFromGrant,
+					Resources:  flowkit.ResourcesFromRequest,
+					EndUser:    flowkit.EndUserOfCredential,
+				},
+				Flow: tokenExchangeFlow{proc: &TokenExchange{Procedures: p}},
+			},
+			{
 				ID:   "oauth-token-jwt-bearer",
 				Wire: "urn:ietf:params:oauth:grant-type:jwt-bearer",
 				Policy: runtime.TokenPolicy{

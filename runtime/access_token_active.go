@@ -132,7 +132,8 @@ func (s *Server) verifyAccessJWT(ctx context.Context, raw string, now time.Time)
 
 // accessClaimsOf reads the claims of a verified JWT access token (RFC 9068
 // §2.2): the registered ones into their fields, the others into Extra.
-// A registered claim of the wrong type is not ok.
+// A registered claim of the wrong type, or an act claim that is not one
+// (RFC 8693 §4.1), is not ok.
 func accessClaimsOf(m jwt.MapClaims) (AccessTokenClaims, bool) {
 	var c AccessTokenClaims
 	ok := true
@@ -183,6 +184,11 @@ func accessClaimsOf(m jwt.MapClaims) (AccessTokenClaims, bool) {
 	c.Audience = Audience(strs("aud", true)) // a string or an array (RFC 7519 §4.1.3)
 	c.AMR = strs("amr", false)
 	c.IssuedAt, c.ExpiresAt, c.AuthTime = date("iat"), date("exp"), date("auth_time")
+	if act, present := m["act"]; present {
+		a, err := actorClaimOf(act, true) // RFC 8693 §4.1
+		ok = ok && err == nil
+		c.Act = a
+	}
 	if scope := str("scope"); scope != "" {
 		set, valid := oauth.ParseScope(scope)
 		ok = ok && valid

@@ -25,6 +25,10 @@ type AccessTokenClaims struct {
 	AuthTime time.Time `json:"-"`
 	ACR      string    `json:"acr,omitempty"`
 	AMR      []string  `json:"amr,omitempty"`
+	// Act is the act claim of a token issued through a token exchange to
+	// a party acting for the subject: that actor and, nested, the prior
+	// ones (RFC 8693 §4.1); nil otherwise.
+	Act *ActorClaim `json:"act,omitempty"`
 	// Extra holds the team's own claims. A registered claim name in Extra is
 	// refused when the token is issued.
 	Extra map[string]any `json:"-"`

@@ -160,7 +160,7 @@ func (s *Server) introspectionDefaults(ctx context.Context, p presentedToken) (I
 		d = IntrospectionResponse{
 			Active: true, Scope: c.Scope, ClientID: p.access.ClientID, TokenType: "Bearer",
 			ExpiresAt: p.access.ExpiresAt, IssuedAt: c.IssuedAt, NotBefore: c.IssuedAt,
-			Subject: c.Subject, Audience: c.Audience, Issuer: c.Issuer, JTI: c.JTI,
+			Subject: c.Subject, Audience: c.Audience, Issuer: c.Issuer, JTI: c.JTI, Act: c.Act,
 		}
 	case p.refresh != nil:
 		d = IntrospectionResponse{

@@ -75,13 +75,16 @@ type IntrospectionResponse struct {
 	Audience  Audience
 	Issuer    string
 	JTI       string
+	// Act is the act claim of an access token issued through a token
+	// exchange to a party acting for its subject (RFC 8693 §4.1, §2.2.1).
+	Act *ActorClaim
 	// Extra holds members of the team's own; one that shadows a member
 	// above is refused (server_error) when the response is written.
 	Extra map[string]any
 }
 
 // introspectionMembers are the members an IntrospectionResponse writes.
-var introspectionMembers = []string{"active", "scope", "client_id", "username", "token_type", "exp", "iat", "nbf", "sub", "aud", "iss", "jti"}
+var introspectionMembers = []string{"active", "scope", "client_id", "username", "token_type", "exp", "iat", "nbf", "sub", "aud", "iss", "jti", "act"}
 
 // members is the response as a JSON object's members.
 func (r *IntrospectionResponse) members() (map[string]any, error) {
@@ -117,6 +120,9 @@ func (r *IntrospectionResponse) members() (map[string]any, error) {
 	}
 	if len(r.Audience) > 0 {
 		m["aud"] = r.Audience
+	}
+	if r.Act != nil {
+		m["act"] = r.Act
 	}
 	return m, nil
 }

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"encoding/json"
 	"strconv"
 	"time"
 
@@ -40,7 +41,8 @@ type accessJWTClaims struct{ c *AccessTokenClaims }
 
 // appendJSON appends the claims set to dst: the head of appendJWTHead, jti,
 // client_id, scope (one space-separated string, RFC 9068 §2.2.3, omitted
-// when empty), auth_time, acr and amr when set (RFC 9068 §2.2.1), then Extra
+// when empty), auth_time, acr and amr when set (RFC 9068 §2.2.1), act when
+// set (RFC 8693 §4.1), then Extra
 // in name order so that equal claims give equal tokens.
 func (a accessJWTClaims) appendJSON(dst []byte) ([]byte, error) {
 	c := a.c
@@ -64,6 +66,14 @@ func (a accessJWTClaims) appendJSON(dst []byte) ([]byte, error) {
 	if len(c.AMR) > 0 {
 		dst = append(dst, `,"amr":`...)
 		dst = jsonx.AppendStrings(dst, c.AMR)
+	}
+	if c.Act != nil {
+		act, err := json.Marshal(c.Act)
+		if err != nil {
+			return nil, err
+		}
+		dst = append(dst, `,"act":`...)
+		dst = append(dst, act...)
 	}
 	return jsonx.AppendMembers(dst, c.Extra)
 }

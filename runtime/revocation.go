@@ -61,12 +61,14 @@ type RevocationResponse struct {
 // Default is the default procedure of the revocation flow: it revokes the
 // grant (RevokeGrant) or the access token alone, and nothing when no token
 // of the client was found. An access token a client got for itself has no
-// grant to revoke (its Grant has no ID): it is revoked alone.
+// grant to revoke (its Grant has no ID): it is revoked alone, and so is
+// one a token exchange recorded against another client's grant (the
+// subject token's, RFC 8693 §2.1), which its holder cannot revoke.
 func (c *RevocationContext) Default(ctx context.Context) (*RevocationResponse, error) {
 	switch {
 	case c.Grant == nil:
 		return &RevocationResponse{}, nil
-	case c.RevokeGrant && c.Grant.ID != "":
+	case c.RevokeGrant && c.Grant.ID != "" && c.Grant.ClientID == c.Client.ID:
 		if err := c.server.store.RevokeGrant(ctx, c.Grant.ID); err != nil {
 			return nil, fmt.Errorf("revoke grant: %w", err)
 		}

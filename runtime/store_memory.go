@@ -356,9 +356,9 @@ func (m *MemoryStore) SaveAccessToken(ctx context.Context, r AccessTokenRecord) 
 		return errors.New("memory store: access token without key")
 	}
 	var extra []byte
-	if r.Claims.Extra != nil {
+	if r.Claims.Extra != nil || r.Claims.Act != nil {
 		var err error
-		if extra, err = json.Marshal(r.Claims.Extra); err != nil {
+		if extra, err = json.Marshal(withActMember(r.Claims)); err != nil {
 			return fmt.Errorf("memory store: save access token: encode Extra: %w", err)
 		}
 	}
@@ -404,6 +404,9 @@ func (m *MemoryStore) AccessToken(ctx context.Context, key []byte) (AccessTokenR
 	if extra != nil {
 		if err := json.Unmarshal(extra, &r.Claims.Extra); err != nil {
 			return AccessTokenRecord{}, false, fmt.Errorf("memory store: access token: decode Extra: %w", err)
+		}
+		if err := takeActMember(&r.Claims); err != nil {
+			return AccessTokenRecord{}, false, fmt.Errorf("memory store: access token: %w", err)
 		}
 	}
 	r.Revoked = e.revoked

@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"fmt"
+	"maps"
 	"time"
 
 	"github.com/oauthgen/oauthgen/runtime/internal/memstore"
@@ -212,4 +214,37 @@ func decodeAccess(s string) (AccessTokenRecord, []byte, error) {
 	c.AMR = d.Strs()
 	extra := d.Bytes()
 	return r, extra, d.Done()
+}
+
+// withActMember is what the memory store keeps as an access token's Extra
+// JSON: Extra, with the act claim (RFC 8693 §4.1) as its member "act",
+// a name Extra itself never has (checkExtraClaims), so that the record's
+// layout needs no field for the few exchanged tokens.
+func withActMember(c AccessTokenClaims) map[string]any {
+	if c.Act == nil {
+		return c.Extra
+	}
+	m := make(map[string]any, len(c.Extra)+1)
+	maps.Copy(m, c.Extra)
+	m["act"] = c.Act
+	return m
+}
+
+// takeActMember moves the member "act" withActMember added out of Extra
+// into Act; an Extra left empty is nil.
+func takeActMember(c *AccessTokenClaims) error {
+	v, ok := c.Extra["act"]
+	if !ok {
+		return nil
+	}
+	delete(c.Extra, "act")
+	if len(c.Extra) == 0 {
+		c.Extra = nil
+	}
+	act, err := actorClaimOf(v, true)
+	if err != nil {
+		return fmt.Errorf("decode act: %w", err)
+	}
+	c.Act = act
+	return nil
 }

@@ -65,6 +65,26 @@ type TokenContext struct {
 	// (RFC 7523 §2.1), verified and used; nil unless the flow's credential
 	// is an assertion. Its subject is Authentication's.
 	Assertion *AssertionClaims
+	// Subject is the subject token of a token exchange (RFC 8693 §2.1) as
+	// the runtime validated it by subject_token_type; nil when the flow's
+	// credential is not a subject token, or when the runtime could not
+	// validate it (another issuer's token, a type it does not read, an
+	// invalid token): the default procedure then refuses the request, and
+	// a team's procedure may validate c.Param("subject_token") itself.
+	Subject *ValidatedToken
+	// Actor is the actor token of a token exchange (RFC 8693 §2.1), as
+	// Subject; nil when the request has none or the runtime could not
+	// validate it. When both are validated and the subject token has a
+	// may_act claim, it names the actor (RFC 8693 §4.4).
+	Actor *ValidatedToken
+	// RequestedTokenType is the requested_token_type of a token exchange
+	// (RFC 8693 §2.1), a well-formed token type URI; empty when omitted,
+	// which asks for an access token.
+	RequestedTokenType oauth.TokenType
+	// RequestedAudience are the audience parameters of a token exchange (RFC 8693
+	// §2.1), each one of the client's registered audiences; empty when
+	// omitted. With Resources they are the issued token's audience.
+	RequestedAudience []string
 
 	form   form.Params
 	server *Server

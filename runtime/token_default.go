@@ -14,10 +14,16 @@ import (
 // Default is the default procedure of a token flow: IssueDefaults, except
 // for a flow whose procedure must check the grant's credential itself (an
 // extension grant, RFC 6749 §4.5), where it fails closed with
-// invalid_grant until the procedure is written.
+// invalid_grant until the procedure is written, and for a token exchange,
+// which it refuses first as exchangeAcceptable says.
 func (t *TokenContext) Default(ctx context.Context) (*TokenResponse, error) {
-	if t.grant.Credential == flowkit.ProcedureCredential {
+	switch t.grant.Credential {
+	case flowkit.ProcedureCredential:
 		return nil, oauth.NewError(oauth.ErrInvalidGrant, "grant type "+string(t.GrantType)+" is not implemented")
+	case flowkit.SubjectTokenCredential:
+		if err := t.exchangeAcceptable(); err != nil {
+			return nil, err
+		}
 	}
 	return t.IssueDefaults(ctx)
 }
@@ -37,6 +43,13 @@ func (t *TokenContext) Default(ctx context.Context) (*TokenResponse, error) {
 // either; its opaque token is stored without a grant. Revoking such a
 // token (RFC 7009) revokes it alone.
 //
+// A token exchange's access token is recorded against the subject
+// token's grant when it has one and no refresh token is issued, so that
+// revoking that grant (RFC 7009 §2.1), or a refresh token reuse revoking
+// it, revokes the exchanged token too; otherwise it is recorded alone, as
+// a client's own token is. Its response names the issued token type
+// (RFC 8693 §2.2.1).
+//
 // A procedure that checks its grant's credential itself calls it once the
 // check has passed, after editing t.Defaults as it needs.
 func (t *TokenContext) IssueDefaults(ctx context.Context) (*TokenResponse, error) {
@@ -46,6 +59,12 @@ func (t *TokenContext) IssueDefaults(ctx context.Context) (*TokenResponse, error
 		err error
 	)
 	switch {
+	case t.grant.Credential == flowkit.SubjectTokenCredential && t.Defaults.Refresh == nil:
+		var claims *AccessTokenClaims
+		if claims, g, err = t.exchangeGrant(t.Defaults.Access); err != nil {
+			return nil, err
+		}
+		tok, err = t.Issuers.access(ctx, claims, g)
 	case t.Grant != nil:
 		g = *t.Grant
 		tok, err = t.Issuers.Access(ctx, t.Defaults.Access, g)
@@ -71,6 +90,12 @@ func (t *TokenContext) IssueDefaults(ctx context.Context) (*TokenResponse, error
 	}
 	if t.Defaults.Access != nil && len(t.Defaults.Access.Scope) > 0 {
 		resp.Scope = t.Defaults.Access.Scope
+	}
+	if t.grant.Credential == flowkit.SubjectTokenCredential {
+		resp.IssuedTokenType = oauth.TokenTypeAccessToken
+		if t.RequestedTokenType == oauth.TokenTypeJWT && tok.Format == FormatJWT {
+			resp.IssuedTokenType = oauth.TokenTypeJWT // RFC 8693 §3: a JWT access token is both
+		}
 	}
 	if t.RefreshToken != nil && !t.Policy.RotateRefresh {
 		resp.RefreshToken = t.presented // RFC 6749 §6: the client keeps using it

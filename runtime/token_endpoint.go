@@ -243,7 +243,8 @@ func (s *Server) checkNoUserNamed(ctx context.Context, clientID string, log *slo
 // redeem checks the grant's credential by the flow's policy: it redeems
 // the authorization code or the refresh token of the request, or
 // authenticates the resource owner's password, or verifies a JWT bearer
-// assertion and uses its jti, which sets the granted
+// assertion and uses its jti, or validates a token exchange's subject and
+// actor tokens, which sets the granted
 // scope and the default token data. A flow whose grant is the client's
 // own or its procedure's business has nothing to redeem.
 func (s *Server) redeem(ctx context.Context, t *TokenContext) error {
@@ -256,6 +257,8 @@ func (s *Server) redeem(ctx context.Context, t *TokenContext) error {
 		return s.redeemPassword(ctx, t)
 	case flowkit.AssertionCredential:
 		return s.redeemAssertion(ctx, t)
+	case flowkit.SubjectTokenCredential:
+		return s.redeemSubjectToken(ctx, t)
 	}
 	return nil
 }
@@ -369,7 +372,9 @@ func laterOf(a, b time.Time) time.Time {
 }
 
 // finishResponse checks the procedure's response and encodes it (RFC 6749
-// §5.1): access_token must be set; token_type is the runtime's (Bearer);
+// §5.1): access_token must be set; token_type is the runtime's (Bearer,
+// or N_A for a token exchange that issued no access token, with its
+// issued_token_type, exchangeResponse);
 // expires_in is derived from the issued token's expiry; scope is always
 // included when there is one; an id_token must fit the response
 // (checkIDTokenResponse); Extra may not shadow a member.
@@ -379,6 +384,9 @@ func (s *Server) finishResponse(ctx context.Context, t *TokenContext, resp *Toke
 	}
 	out := *resp // the procedure's value is left as it was
 	out.TokenType = "Bearer"
+	if err := exchangeResponse(t, &out); err != nil {
+		return nil, err
+	}
 	exp, err := s.accessExpiry(ctx, t, resp.AccessToken)
 	if err != nil {
 		return nil, err

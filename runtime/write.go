@@ -38,6 +38,10 @@ func encodeTokenResponse(dst []byte, resp *TokenResponse) ([]byte, error) {
 		dst = append(dst, `,"id_token":`...) // OIDC Core §3.1.3.3
 		dst = jsonx.AppendString(dst, resp.IDToken)
 	}
+	if resp.IssuedTokenType != "" {
+		dst = append(dst, `,"issued_token_type":`...) // RFC 8693 §2.2.1
+		dst = jsonx.AppendString(dst, string(resp.IssuedTokenType))
+	}
 	for name := range resp.Extra {
 		if slices.Contains(tokenResponseMembers[:], name) || name == "" {
 			return nil, fmt.Errorf("token response: Extra member %q shadows a defined member", name)

@@ -121,7 +121,8 @@ type FlowPolicy struct {
 	// Clients is "confidential" or "any" (public clients too).
 	Clients string `yaml:"clients"`
 	// Credential is what proves the grant: "client", "code",
-	// "refresh_token", "procedure", "password" or "assertion".
+	// "refresh_token", "procedure", "password", "assertion" or
+	// "subject_token".
 	Credential string `yaml:"credential"`
 	// Scope is "request", "grant" or "none".
 	Scope string `yaml:"scope"`
@@ -135,7 +136,7 @@ type FlowPolicy struct {
 func PolicyValues() map[string][]string {
 	return map[string][]string{
 		"clients":    {"confidential", "any"},
-		"credential": {"client", "code", "refresh_token", "procedure", "password", "assertion"},
+		"credential": {"client", "code", "refresh_token", "procedure", "password", "assertion", "subject_token"},
 		"scope":      {"request", "grant", "none"},
 		"resources":  {"request", "grant", "none"},
 		"end_user":   {"none", "grant", "procedure", "credential"},
@@ -150,10 +151,10 @@ func (p FlowPolicy) RedeemsGrant() bool {
 }
 
 // NamesEndUser reports whether the policy's credential names the end user
-// the tokens are for: a password (RFC 6749 §4.3) or an assertion's sub
-// (RFC 7523 §3).
+// the tokens are for: a password (RFC 6749 §4.3), an assertion's sub
+// (RFC 7523 §3) or a subject token's (RFC 8693 §1.1).
 func (p FlowPolicy) NamesEndUser() bool {
-	return p.Credential == "password" || p.Credential == "assertion"
+	return p.Credential == "password" || p.Credential == "assertion" || p.Credential == "subject_token"
 }
 
 // CatalogueProperty is a context property of a standard flow.

@@ -352,10 +352,12 @@ func checkAvailableFlow(c *Catalogue, f CatalogueFlow, ep *CatalogueEndpoint, ds
 }
 
 // checkFlowPolicy checks that every key of a policy has one of its values
-// (PolicyValues) and that they fit together: the scope, resources and end
-// user come from the grant exactly when a code or a refresh token is
-// redeemed, and the client's own credential is for confidential clients
-// acting for themselves.
+// (PolicyValues) and that they fit together: the resources and end user
+// come from the grant exactly when a code or a refresh token is redeemed,
+// and the scope too, or from a subject token (RFC 8693 §2.1), whose
+// audience comes from the request; the client's own credential is for
+// confidential clients acting for themselves; the end user is the
+// credential's exactly for a password or a subject token.
 func checkFlowPolicy(p FlowPolicy, where string, ds *Diagnostics) {
 	vals := PolicyValues()
 	for _, x := range []struct{ key, v string }{
@@ -365,15 +367,21 @@ func checkFlowPolicy(p FlowPolicy, where string, ds *Diagnostics) {
 			ds.report(p.Pos, CodePolicy, "%s: policy %s %q must be %s", where, x.key, x.v, orList(vals[x.key]))
 		}
 	}
-	redeems := p.RedeemsGrant()
-	if redeems != (p.Scope == "grant") || redeems != (p.Resources == "grant") || redeems != (p.EndUser == "grant") {
-		ds.report(p.Pos, CodePolicy, "%s: policy scope, resources and end_user are grant exactly when the credential is code or refresh_token", where)
+	redeems, exchanges := p.RedeemsGrant(), p.Credential == "subject_token"
+	if redeems != (p.Resources == "grant") || redeems != (p.EndUser == "grant") {
+		ds.report(p.Pos, CodePolicy, "%s: policy resources and end_user are grant exactly when the credential is code or refresh_token", where)
+	}
+	if (redeems || exchanges) != (p.Scope == "grant") {
+		ds.report(p.Pos, CodePolicy, "%s: policy scope is grant exactly when the credential is code, refresh_token or subject_token", where)
+	}
+	if exchanges && p.Resources != "request" {
+		ds.report(p.Pos, CodePolicy, "%s: policy resources is request for the credential subject_token (RFC 8693 §2.1)", where)
 	}
 	if p.Credential == "client" && (p.Clients != "confidential" || p.EndUser != "none") {
 		ds.report(p.Pos, CodePolicy, "%s: policy credential client is for confidential clients with end_user none (RFC 6749 §4.4)", where)
 	}
 	if p.NamesEndUser() != (p.EndUser == "credential") {
-		ds.report(p.Pos, CodePolicy, "%s: policy end_user is credential exactly when the credential is password or assertion, which name their end user (RFC 6749 §4.3, RFC 7523 §3)", where)
+		ds.report(p.Pos, CodePolicy, "%s: policy end_user is credential exactly when the credential names the end user: password, assertion or subject_token (RFC 6749 §4.3, RFC 7523 §3, RFC 8693 §1.1)", where)
 	}
 }
 

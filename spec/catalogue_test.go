@@ -25,7 +25,8 @@ func TestBuiltinCatalogue(t *testing.T) {
 	if got := c.FlowIDs(); !slices.Equal(got, wantFlows) {
 		t.Errorf("flow ids (in catalogue order) = %q\nwant %q", got, wantFlows)
 	}
-	available := []string{"oauth-token-authorization-code", "oauth-token-client-credentials", "oauth-token-refresh", "oauth-token-password", "oauth-token-jwt-bearer",
+	available := []string{"oauth-token-authorization-code", "oauth-token-client-credentials", "oauth-token-refresh", "oauth-token-password",
+		"oauth-token-jwt-bearer", "oauth-token-oauth-token-exchange",
 		"oauth-authorize-authorization-code", "oauth-introspect", "oauth-revoke", "openid-userinfo"}
 	for _, f := range c.Flows {
 		want := StatusPlanned

@@ -289,7 +289,7 @@ func (v *validation) openIDConsistency() {
 	// flow that redeems them it is reported by requirements.
 	endUser := false
 	v.enabledFlows(func(f Flow, cf *CatalogueFlow) {
-		endUser = endUser || cf.IssuesCode || cf.Endpoint == ExtensionGrantEndpoint && cf.Policy.EndUser != "none" && cf.Policy.Credential != "refresh_token"
+		endUser = endUser || cf.IssuesCode || startsEndUserGrant(cf)
 	})
 	for _, g := range v.s.ExtensionGrants {
 		endUser = endUser || g.Policy().EndUser != "none"
@@ -299,11 +299,20 @@ func (v *validation) openIDConsistency() {
 	}
 	var flows []string
 	for _, cf := range v.c.Flows {
-		if cf.Status == StatusAvailable && cf.Endpoint == ExtensionGrantEndpoint && cf.Policy.EndUser != "none" && cf.Policy.Credential != "refresh_token" {
+		if cf.Status == StatusAvailable && startsEndUserGrant(&cf) {
 			flows = append(flows, `"`+cf.ID+`"`)
 		}
 	}
 	v.report(v.s.Scopes[i].Pos, CodeRequires,
 		"scope \"openid\" asks for ID tokens, which are about an end user (OIDC Core §2), and no enabled flow has one; enable flow %s or an extension grant with an end user, or remove the scope",
 		orList(flows))
+}
+
+// startsEndUserGrant reports whether a token flow starts a grant of an
+// end user, whose tokens can include an ID token: not a refresh (it
+// continues one), nor a token exchange (its response has no ID token,
+// RFC 8693 §2.2.1).
+func startsEndUserGrant(cf *CatalogueFlow) bool {
+	return cf.Endpoint == ExtensionGrantEndpoint && cf.Policy.EndUser != "none" &&
+		cf.Policy.Credential != "refresh_token" && cf.Policy.Credential != "subject_token"
 }

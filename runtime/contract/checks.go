@@ -46,6 +46,9 @@ func checks() []check {
 		{"password/wrong_credentials", func(h *harness) bool { return h.passwordFlow() }, checkPasswordWrongCredentials},
 		{"jwt_bearer/tokens_of_the_subject", func(h *harness) bool { return h.jwtBearerFlow() }, checkJWTBearerTokens},
 		{"jwt_bearer/refusals", func(h *harness) bool { return h.jwtBearerFlow() }, checkJWTBearerRefusals},
+		{"token_exchange/impersonation", func(h *harness) bool { return h.exchangeFlow() }, checkExchangeImpersonation},
+		{"token_exchange/delegation", func(h *harness) bool { return h.exchangeFlow() }, checkExchangeDelegation},
+		{"token_exchange/refused", func(h *harness) bool { return h.exchangeFlow() }, checkExchangeRefused},
 	}
 }
 

@@ -14,10 +14,12 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
-// procedure is a token procedure: Default, with a change before or after.
+// procedure is a token procedure: Default, with a change before or after;
+// with issue, IssueDefaults, skipping Default's own refusals.
 type procedure struct {
 	before func(*runtime.TokenContext)
 	after  func(*runtime.TokenResponse)
+	issue  bool
 }
 
 func (p procedure) Prepare(t *runtime.TokenContext) (func(context.Context) (*runtime.TokenResponse, error), error) {
@@ -25,7 +27,11 @@ func (p procedure) Prepare(t *runtime.TokenContext) (func(context.Context) (*run
 		if p.before != nil {
 			p.before(t)
 		}
-		resp, err := t.Default(ctx)
+		run := t.Default
+		if p.issue {
+			run = t.IssueDefaults
+		}
+		resp, err := run(ctx)
 		if err == nil && p.after != nil {
 			p.after(resp)
 		}
@@ -125,6 +131,20 @@ func jwtBearerSuite(p procedure) contract.Suite {
 	}
 }
 
+// exchangeSuite is a machine-to-machine server with token exchange
+// (RFC 8693): the clients' own tokens are the subject and actor tokens; p
+// is its exchange procedure.
+func exchangeSuite(p procedure) contract.Suite {
+	s := suite(procedure{})
+	s.Flows.Token = append(s.Flows.Token, runtime.Registration[runtime.TokenContext, runtime.TokenResponse]{
+		ID: "oauth-token-oauth-token-exchange", Wire: string(oauth.GrantTokenExchange), Flow: p,
+		Policy: runtime.TokenPolicy{AccessFormat: runtime.FormatJWT, AccessTTL: 10 * time.Minute},
+		Grant: flowkit.GrantPolicy{Clients: flowkit.ConfidentialClients, Credential: flowkit.SubjectTokenCredential,
+			Scope: flowkit.ScopeFromGrant, Resources: flowkit.ResourcesFromRequest, EndUser: flowkit.EndUserOfCredential},
+	})
+	return s
+}
+
 // authorize is the default authorization procedure.
 type authorize struct{}
 
@@ -203,6 +223,23 @@ var broken = map[string]struct {
 		procedure{before: func(t *runtime.TokenContext) { t.Defaults.Access.Subject = t.Client.ID }},
 		`RFC 9068 §2.2: the access token's sub is "contract-client-secret-basic", want the end user's, "contract-assertion-subject"`,
 		jwtBearerSuite,
+	},
+	"exchange_scope_beyond_the_subject": {
+		procedure{before: func(t *runtime.TokenContext) {
+			t.Defaults.Access.Scope = append(t.Defaults.Access.Scope, "write")
+		}},
+		`RFC 8693 §2.1: the exchanged token's scope "read write" has "write", beyond the subject token's "read"`,
+		exchangeSuite,
+	},
+	"exchange_delegation_without_act": {
+		procedure{before: func(t *runtime.TokenContext) { t.Defaults.Access.Act = nil }},
+		"RFC 8693 §4.1: the token issued to an actor has no act claim",
+		exchangeSuite,
+	},
+	"exchange_of_an_invalid_subject_token": {
+		procedure{issue: true},
+		"RFC 8693 §2.2.2 (a forged subject token): POST /oauth2/token answered 200",
+		exchangeSuite,
 	},
 	"property_without_its_name": {
 		procedure{}, // Prepare's error names tenant; this one's property is "region"
@@ -284,6 +321,12 @@ func TestCorrectServerPasses(t *testing.T) {
 	})
 	t.Run("password", func(t *testing.T) { contract.Run(t, passwordSuite(procedure{})) })
 	t.Run("jwt_bearer", func(t *testing.T) { contract.Run(t, jwtBearerSuite(procedure{})) })
+	t.Run("token_exchange", func(t *testing.T) { contract.Run(t, exchangeSuite(procedure{})) })
+	t.Run("token_exchange_of_users", func(t *testing.T) {
+		s := passwordSuite(procedure{})
+		s.Flows.Token = append(s.Flows.Token, exchangeSuite(procedure{}).Flows.Token[1])
+		contract.Run(t, s)
+	})
 	t.Run("pushed", func(t *testing.T) {
 		s := signInSuite(procedure{}, userInfo{})
 		s.Settings.PushedAuthorizationRequests = true

@@ -65,6 +65,14 @@ const (
 	// once before the procedure runs; every failure is invalid_grant
 	// (RFC 7523 §3.1).
 	AssertionCredential
+	// SubjectTokenCredential: the subject token of a token exchange
+	// (RFC 8693 §2.1), and its actor token when there is one, validated
+	// by their declared types against this server's tokens before the
+	// procedure runs. A token the runtime cannot validate (another
+	// issuer's, a type it does not read) leaves its typed view nil: the
+	// default procedure refuses it with invalid_request (RFC 8693 §2.2.2)
+	// and a team's procedure may validate it itself.
+	SubjectTokenCredential
 )
 
 // TrustedIssuer is an issuer whose JWT assertions a JWT bearer flow
@@ -88,8 +96,9 @@ const (
 	// ScopeFromRequest: the scope parameter, else the client's default
 	// scopes; no scope at all is invalid_scope (RFC 6749 §3.3).
 	ScopeFromRequest
-	// ScopeFromGrant: the scope of the redeemed code or grant; the scope
-	// parameter may narrow it and never widen it (RFC 6749 §6).
+	// ScopeFromGrant: the scope of the redeemed code or grant, or of the
+	// subject token of a token exchange; the scope parameter may narrow
+	// it and never widen it (RFC 6749 §6; RFC 8693 §2.1).
 	ScopeFromGrant
 	// ScopeRefused: the flow takes no scope parameter, whose presence is
 	// invalid_scope; the tokens get the client's default scopes.
@@ -133,21 +142,24 @@ const (
 	EndUserByProcedure
 	// EndUserOfCredential: the end user the grant's credential
 	// authenticated, the resource owner whose password the request
-	// carried (RFC 6749 §4.3.2), or the sub of a JWT bearer assertion
-	// (RFC 7523 §3).
+	// carried (RFC 6749 §4.3.2), the sub of a JWT bearer assertion
+	// (RFC 7523 §3), or the subject of a token exchange's subject token
+	// (RFC 8693 §1.1).
 	EndUserOfCredential
 )
 
 // Check reports a policy whose fields are unset or do not fit together:
 // a code or a refresh token carries its grant's scope, resources and end
-// user, and nothing else does; the client's own credential is for
-// confidential clients without an end user; a password and an assertion
-// are the credentials that name their end user.
+// user, and nothing else does, except that a subject token bounds the
+// scope (RFC 8693 §2.1) while the request names the audience; the
+// client's own credential is for confidential clients without an end
+// user; a password, an assertion and a subject token are the credentials
+// that name their end user.
 func (p GrantPolicy) Check() error {
 	switch {
 	case p.Clients == 0 || p.Clients > AnyClients:
 		return fmt.Errorf("grant policy: Clients is unset or unknown (%d)", p.Clients)
-	case p.Credential == 0 || p.Credential > AssertionCredential:
+	case p.Credential == 0 || p.Credential > SubjectTokenCredential:
 		return fmt.Errorf("grant policy: Credential is unset or unknown (%d)", p.Credential)
 	case p.Scope == 0 || p.Scope > ScopeRefused:
 		return fmt.Errorf("grant policy: Scope is unset or unknown (%d)", p.Scope)
@@ -157,15 +169,22 @@ func (p GrantPolicy) Check() error {
 		return fmt.Errorf("grant policy: EndUser is unset or unknown (%d)", p.EndUser)
 	}
 	redeems := p.Credential == CodeCredential || p.Credential == RefreshCredential
-	if redeems != (p.Scope == ScopeFromGrant) || redeems != (p.Resources == ResourcesFromGrant) || redeems != (p.EndUser == EndUserOfGrant) {
-		return fmt.Errorf("grant policy: scope, resources and end user come from the grant exactly when a code or a refresh token is redeemed")
+	if redeems != (p.Resources == ResourcesFromGrant) || redeems != (p.EndUser == EndUserOfGrant) {
+		return fmt.Errorf("grant policy: resources and end user come from the grant exactly when a code or a refresh token is redeemed")
+	}
+	exchanges := p.Credential == SubjectTokenCredential
+	if (redeems || exchanges) != (p.Scope == ScopeFromGrant) {
+		return fmt.Errorf("grant policy: scope comes from the grant exactly when a code, a refresh token or a subject token is redeemed")
+	}
+	if exchanges && p.Resources != ResourcesFromRequest {
+		return fmt.Errorf("grant policy: a token exchange takes its audience from the request (RFC 8693 §2.1)")
 	}
 	if p.Credential == ClientCredential && (p.Clients != ConfidentialClients || p.EndUser != NoEndUser) {
 		return fmt.Errorf("grant policy: the client's own credential is for confidential clients acting for themselves (RFC 6749 §4.4)")
 	}
-	namesUser := p.Credential == PasswordCredential || p.Credential == AssertionCredential
+	namesUser := p.Credential == PasswordCredential || p.Credential == AssertionCredential || exchanges
 	if namesUser != (p.EndUser == EndUserOfCredential) {
-		return fmt.Errorf("grant policy: the end user is the credential's exactly when the credential is a password or an assertion (RFC 6749 §4.3; RFC 7523 §3)")
+		return fmt.Errorf("grant policy: the end user is the credential's exactly when the credential is a password, an assertion or a subject token (RFC 6749 §4.3; RFC 7523 §3; RFC 8693 §1.1)")
 	}
 	return nil
 }

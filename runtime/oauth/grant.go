@@ -21,6 +21,8 @@ const (
 	GrantPassword GrantType = "password" // RFC 6749 §4.3.2
 	// GrantJWTBearer is the JWT bearer authorization grant.
 	GrantJWTBearer GrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer" // RFC 7523 §2.1
+	// GrantTokenExchange is the token exchange grant.
+	GrantTokenExchange GrantType = "urn:ietf:params:oauth:grant-type:token-exchange" // RFC 8693 §2.1
 )
 
 // registeredGrantTypes are the grant_type names RFC 6749 registers that the

@@ -154,6 +154,8 @@ func newAccess(t *testing.T) runtime.AccessTokenRecord {
 			Issuer: "https://as.example", Subject: "alice", Audience: runtime.Audience{"https://api.example"},
 			ClientID: "client-a", IssuedAt: base, ExpiresAt: base.Add(10 * time.Minute), JTI: "jti-1",
 			Scope: oauth.ScopeSet{"read"}, AMR: []string{"pwd"},
+			Act: &runtime.ActorClaim{Subject: "svc-b", Issuer: "https://as.example",
+				Act: &runtime.ActorClaim{Subject: "svc-a", ClientID: "client-a"}}, // RFC 8693 §4.1
 		},
 		ExpiresAt: base.Add(10 * time.Minute),
 	}
@@ -594,7 +596,7 @@ func equalAccess(a, b runtime.AccessTokenRecord) bool {
 		ca.Issuer == cb.Issuer && ca.Subject == cb.Subject && equalStrings(ca.Audience, cb.Audience) &&
 		ca.ClientID == cb.ClientID && ca.IssuedAt.Equal(cb.IssuedAt) && ca.ExpiresAt.Equal(cb.ExpiresAt) &&
 		ca.JTI == cb.JTI && equalStrings(ca.Scope, cb.Scope) && ca.AuthTime.Equal(cb.AuthTime) &&
-		ca.ACR == cb.ACR && equalStrings(ca.AMR, cb.AMR) &&
+		ca.ACR == cb.ACR && equalStrings(ca.AMR, cb.AMR) && reflect.DeepEqual(ca.Act, cb.Act) &&
 		(len(ca.Extra) == 0 && len(cb.Extra) == 0 || reflect.DeepEqual(ca.Extra, cb.Extra))
 }
 

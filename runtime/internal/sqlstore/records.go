@@ -127,7 +127,9 @@ type accessRec struct {
 	AuthTime  int64          `json:"auth_time,omitempty"`
 	ACR       string         `json:"acr,omitempty"`
 	AMR       []string       `json:"amr,omitempty"`
-	Extra     map[string]any `json:"extra,omitempty"`
+	// Act is the act claim of an exchanged token (RFC 8693 §4.1).
+	Act   *runtime.ActorClaim `json:"act,omitempty"`
+	Extra map[string]any      `json:"extra,omitempty"`
 }
 
 func encodeAccess(r runtime.AccessTokenRecord) ([]byte, error) {
@@ -135,7 +137,7 @@ func encodeAccess(r runtime.AccessTokenRecord) ([]byte, error) {
 	rec := accessRec{
 		ClientID: r.ClientID, ExpiresAt: nanos(r.ExpiresAt), Issuer: c.Issuer, Audience: c.Audience,
 		IssuedAt: nanos(c.IssuedAt), JTI: c.JTI, Scope: c.Scope,
-		AuthTime: nanos(c.AuthTime), ACR: c.ACR, AMR: c.AMR, Extra: c.Extra,
+		AuthTime: nanos(c.AuthTime), ACR: c.ACR, AMR: c.AMR, Act: c.Act, Extra: c.Extra,
 	}
 	if c.Subject != r.ClientID {
 		rec.Subject = &c.Subject
@@ -169,7 +171,7 @@ func decodeAccess(key []byte, grantID string, revoked int64, rec []byte) (runtim
 		Claims: runtime.AccessTokenClaims{
 			Issuer: r.Issuer, Subject: sub, Audience: r.Audience, ClientID: cid,
 			IssuedAt: fromNanos(r.IssuedAt), ExpiresAt: fromNanos(exp), JTI: r.JTI, Scope: r.Scope,
-			AuthTime: fromNanos(r.AuthTime), ACR: r.ACR, AMR: r.AMR, Extra: r.Extra,
+			AuthTime: fromNanos(r.AuthTime), ACR: r.ACR, AMR: r.AMR, Act: r.Act, Extra: r.Extra,
 		},
 	}, nil
 }

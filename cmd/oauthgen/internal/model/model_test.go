@@ -455,3 +455,32 @@ func TestPasswordPublicClients(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenExchangePolicy: the token exchange flow is for confidential
+// clients unless the spec sets public_clients: true (RFC 8693 §2.1 leaves
+// client authentication to the server), its credential the subject token,
+// which bounds its scope, its audience from the request, and its end user
+// the subject token's; it issues no refresh token by default.
+func TestTokenExchangePolicy(t *testing.T) {
+	for _, tc := range []struct {
+		public *bool
+		want   string
+	}{
+		{nil, "ConfidentialClients"},
+		{fixture.Ptr(true), "AnyClients"},
+	} {
+		s := fixture.Spec("oauth-token-oauth-token-exchange")
+		s.Flows[0].PublicClients = tc.public
+		m := build(t, s)
+		var got []string
+		for _, g := range m.Flows[0].Grant {
+			got = append(got, g.Const.Name)
+		}
+		if want := tc.want + " SubjectTokenCredential ScopeFromGrant ResourcesFromRequest EndUserOfCredential"; strings.Join(got, " ") != want {
+			t.Errorf("public_clients %v: grant policy %v, want %s", tc.public, got, want)
+		}
+		if m.Flows[0].Policy.IssueRefresh {
+			t.Error("the token exchange flow issues refresh tokens by default")
+		}
+	}
+}

@@ -74,6 +74,7 @@ var redeemedDoc = map[string]string{
 	"refresh_token": "checked the refresh token and, with rotation, rotated it",
 	"password":      "authenticated the end user's username and password against the user store, behind the login throttle",
 	"assertion":     "verified the JWT assertion against the flow's trusted issuers and used its jti",
+	"subject_token": "validated the subject and actor tokens by their declared types, checked may_act, the audience and that the scope stays within the subject token's",
 }
 
 // PolicyField is one field of flowkit.GrantPolicy.
@@ -157,7 +158,8 @@ func runtimeAPI() RuntimeAPI {
 			{"credential", "Credential", map[string]Ident{
 				"client": fk("ClientCredential"), "code": fk("CodeCredential"),
 				"refresh_token": fk("RefreshCredential"), "procedure": fk("ProcedureCredential"),
-				"password": fk("PasswordCredential"), "assertion": fk("AssertionCredential")}},
+				"password": fk("PasswordCredential"), "assertion": fk("AssertionCredential"),
+				"subject_token": fk("SubjectTokenCredential")}},
 			{"scope", "Scope", map[string]Ident{
 				"request": fk("ScopeFromRequest"), "grant": fk("ScopeFromGrant"), "none": fk("ScopeRefused")}},
 			{"resources", "Resources", map[string]Ident{
@@ -199,9 +201,10 @@ func bindings() map[string]*Binding {
 			Members: []string{
 				"Flow", "Now", "Issuer", "Client", "ClientAuth", "Policy", "Defaults", "Issuers", "Request", "Log",
 				"GrantType", "RequestedScope", "GrantedScope", "Resources", "Code", "RefreshToken", "Grant",
-				"Authentication", "Assertion", "Param", "Header", "Default", "IssueDefaults",
+				"Authentication", "Assertion", "Subject", "Actor", "RequestedTokenType", "RequestedAudience",
+				"Param", "Header", "Default", "IssueDefaults",
 			},
-			Future:          []string{"DPoP", "ClientCert", "Confirmation", "Actor", "Subject"},
+			Future:          []string{"DPoP", "ClientCert", "Confirmation"},
 			BeforeProcedure: "authenticated the client and checked the grant type, scope and resources against the flow's grant policy",
 			ProcedureDoc:    "issues the tokens of a {wire} request",
 			Customise:       "edit c.Defaults before calling c.Default, or issue with c.Issuers yourself",
