@@ -167,3 +167,46 @@ func TestBrowserDemoClient(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserLogout: headless Chromium signs in, then opens a logout
+// request of demo-app without an ID token: the confirmation page (which
+// passes browser/a11y.mjs) ends the session only when "Sign out" is
+// pressed, and its 303 reaches the registered post-logout redirect URI
+// with state, which the page's form-action allows; the next authorization
+// request shows the login page.
+func TestBrowserLogout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser; skipped with -short")
+	}
+	chromium, node := browserTools(t)
+	dir := browserScripts(t)
+	_, issuer := startServer(t)
+	cfg := demoAppOAuth2Config(issuer)
+	authURL := cfg.AuthCodeURL("st", oauth2.S256ChallengeOption(oauth2.GenerateVerifier()), oauth2.SetAuthURLParam("nonce", "n-1"))
+	logoutURL := issuer + "/oauth2/logout?" + url.Values{"client_id": {"demo-app"}, "post_logout_redirect_uri": {hSignedOut}, "state": {"s+/="}}.Encode()
+	artifacts := t.ArtifactDir()
+	cmd := exec.CommandContext(t.Context(), node, "logout.mjs", authURL, cfg.RedirectURL, logoutURL, hSignedOut, demoUser, demoPassword, artifacts)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr string
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("logout.mjs: %v\n%s%s", err, out, stderr)
+	}
+	var got struct {
+		Landed     string
+		LoginAgain bool
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("logout.mjs printed %q: %v", out, err)
+	}
+	if want := hSignedOut + "?state=" + url.QueryEscape("s+/="); got.Landed != want || !got.LoginAgain {
+		t.Errorf("landed on %q (want %q), login page again %v", got.Landed, want, got.LoginAgain)
+	}
+	if fi, err := os.Stat(filepath.Join(artifacts, "logout-confirm.png")); err != nil || fi.Size() == 0 {
+		t.Errorf("screenshot: %v", err)
+	}
+}
