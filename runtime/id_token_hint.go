@@ -47,46 +47,18 @@ func (s *Server) verifyIDTokenHint(ctx context.Context, raw string, now time.Tim
 // idTokenClaimsOf reads the claims of a verified ID token; a registered
 // claim of the wrong type is not ok.
 func idTokenClaimsOf(m jwt.MapClaims) (*IDTokenClaims, bool) {
-	ok := true
-	str := func(name string) string {
-		v, present := m[name]
-		s, isStr := v.(string)
-		if present && !isStr {
-			ok = false
-		}
-		return s
-	}
-	date := func(get func() (*jwt.NumericDate, error)) time.Time {
-		d, err := get()
-		if err != nil {
-			ok = false
-		}
-		if d == nil {
-			return time.Time{}
-		}
-		return d.Time
-	}
-	aud, err := m.GetAudience()
-	if err != nil {
-		ok = false
-	}
+	r := readClaims(m)
 	c := &IDTokenClaims{
-		Issuer:          str("iss"),
-		Subject:         str("sub"),
-		Audience:        Audience(aud),
-		ExpiresAt:       date(m.GetExpirationTime),
-		IssuedAt:        date(m.GetIssuedAt),
-		Nonce:           str("nonce"),
-		ACR:             str("acr"),
-		AuthorizedParty: str("azp"),
-		SessionID:       str("sid"),
+		Issuer:          r.str("iss"),
+		Subject:         r.str("sub"),
+		Audience:        Audience(r.strs("aud", true)), // a string or an array (RFC 7519 §4.1.3)
+		ExpiresAt:       r.date("exp"),
+		IssuedAt:        r.date("iat"),
+		AuthTime:        r.date("auth_time"),
+		Nonce:           r.str("nonce"),
+		ACR:             r.str("acr"),
+		AuthorizedParty: r.str("azp"),
+		SessionID:       r.str("sid"),
 	}
-	if v, present := m["auth_time"]; present {
-		f, isNum := v.(float64)
-		if !isNum {
-			ok = false
-		}
-		c.AuthTime = time.Unix(int64(f), 0)
-	}
-	return c, ok
+	return c, r.ok
 }

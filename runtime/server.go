@@ -83,9 +83,12 @@ type Config struct {
 	// cannot pick the address it is throttled under.
 	TrustedProxies []netip.Prefix
 	// HTTPClient makes the server's own requests: fetching the JWK Sets of
-	// private_key_jwt clients registered with a jwks_uri. Its Transport
-	// and TLS roots are used; redirects are limited to three, to https,
-	// and each fetch to 5 seconds. Nil means http.DefaultTransport.
+	// private_key_jwt clients registered with a jwks_uri, and sending
+	// logout tokens to clients' backchannel_logout_uri (Back-Channel
+	// Logout 1.0). Its Transport and TLS roots are used; JWK Set fetches
+	// follow at most three redirects, to https, each within 5 seconds;
+	// logout tokens follow none, each attempt within 5 seconds. Nil means
+	// http.DefaultTransport.
 	HTTPClient *http.Client
 	// Issuer, when set, replaces the spec's issuer: the same generated code
 	// then serves a staging host, or a test server on a random port. It is
