@@ -51,6 +51,9 @@ func TestMetadata(t *testing.T) {
 		"revocation_endpoint_auth_methods_supported":    []any{"client_secret_basic", "client_secret_post", "none"},
 		"pushed_authorization_request_endpoint":         specIssuer + "/oauth2/par", // RFC 9126 §5
 		"require_pushed_authorization_requests":         false,
+		"end_session_endpoint":                          specIssuer + "/oauth2/logout", // RP-Initiated Logout 1.0 §2.1
+		"backchannel_logout_supported":                  true,                          // Back-Channel Logout 1.0 §2.1
+		"backchannel_logout_session_supported":          true,
 	}
 	oidcMembers := []string{"response_modes_supported", "claims_supported", "subject_types_supported", "authorization_response_iss_parameter_supported"}
 	for _, k := range oidcMembers {

@@ -109,6 +109,9 @@ const (
 	postRedirect   = "https://poster.example/cb"
 	legacyRedirect = "https://legacy.example/cb"
 	rpRedirect     = "https://rp.example/cb"
+	// rpLogoutRedirect is rp's post_logout_redirect_uri (OpenID Connect
+	// RP-Initiated Logout 1.0 §3.1).
+	rpLogoutRedirect = "https://rp.example/signed-out?from=op"
 )
 
 // The end users of the authorization endpoint (runtime.MemoryUsers).
@@ -228,6 +231,7 @@ func testClients(t testing.TB) *runtime.MemoryClients {
 	rp.RequirePKCE = true
 	rp.Scopes = oauth.ScopeSet{"openid", "profile", "email", "read", "offline_access"}
 	rp.DefaultScopes = oauth.ScopeSet{"openid"}
+	rp.PostLogoutRedirectURIs = []string{rpLogoutRedirect}
 
 	api := conf(apiID, apiSecret, oauth.AuthClientSecretBasic)
 	api.Introspection = true

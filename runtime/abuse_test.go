@@ -222,3 +222,32 @@ func TestAbusePushedRequestFlood(t *testing.T) {
 	uri := env.pushWeb(t, azQuery())
 	azWantPage(t, env.browser(t).authorize(parAuthorize("web", uri)), "Sign in")
 }
+
+// TestAbuseLogoutConfirmFlood: logout requests that each need a
+// confirmation keep a pending interaction, counted against the same
+// per-source quota as sign-ins: past InteractionsPerSource from one
+// address they are refused with 429 and keep nothing, within a heap
+// ceiling.
+func TestAbuseLogoutConfirmFlood(t *testing.T) {
+	env := esNewEnv(t)
+	b := env.browser(t)
+	env.signIn(t, b, env.azEnv, "rp", esRPRedirect)
+	before := heapAfterGC()
+	refused := 0
+	padding := strings.Repeat("p", 7<<10)
+	for i := range 2 * session.InteractionsPerSource {
+		r := b.logout(esQuery("state", fmt.Sprintf("%d-%s", i, padding)))
+		switch r.status {
+		case http.StatusOK:
+		case http.StatusTooManyRequests:
+			refused++
+		default:
+			t.Fatalf("request %d: status %d", i, r.status)
+		}
+	}
+	// The sign-in's own login page took one of the source's interactions.
+	if want := session.InteractionsPerSource + 1; refused != want {
+		t.Errorf("%d refused, want %d", refused, want)
+	}
+	assertHeapGrowth(t, before, 16<<20, "logout confirmation flood")
+}

@@ -136,62 +136,20 @@ func (s *Server) verifyAccessJWT(ctx context.Context, raw string, now time.Time)
 // (RFC 8693 §4.1), is not ok.
 func accessClaimsOf(m jwt.MapClaims) (AccessTokenClaims, bool) {
 	var c AccessTokenClaims
-	ok := true
-	str := func(name string) string {
-		v, present := m[name]
-		s, isStr := v.(string)
-		if present && !isStr {
-			ok = false
-		}
-		return s
-	}
-	date := func(name string) time.Time {
-		v, present := m[name]
-		if !present {
-			return time.Time{}
-		}
-		f, isNum := v.(float64)
-		if !isNum {
-			ok = false
-			return time.Time{}
-		}
-		return time.Unix(int64(f), 0)
-	}
-	strs := func(name string, one bool) []string {
-		switch v := m[name].(type) {
-		case nil:
-		case string:
-			if one {
-				return []string{v}
-			}
-			ok = false
-		case []any:
-			out := make([]string, 0, len(v))
-			for _, e := range v {
-				s, isStr := e.(string)
-				if !isStr {
-					ok = false
-				}
-				out = append(out, s)
-			}
-			return out
-		default:
-			ok = false
-		}
-		return nil
-	}
+	r := readClaims(m)
+	str, date, strs := r.str, r.date, r.strs
 	c.Issuer, c.Subject, c.ClientID, c.JTI, c.ACR = str("iss"), str("sub"), str("client_id"), str("jti"), str("acr")
 	c.Audience = Audience(strs("aud", true)) // a string or an array (RFC 7519 §4.1.3)
 	c.AMR = strs("amr", false)
 	c.IssuedAt, c.ExpiresAt, c.AuthTime = date("iat"), date("exp"), date("auth_time")
 	if act, present := m["act"]; present {
 		a, err := actorClaimOf(act, true) // RFC 8693 §4.1
-		ok = ok && err == nil
+		r.ok = r.ok && err == nil
 		c.Act = a
 	}
 	if scope := str("scope"); scope != "" {
 		set, valid := oauth.ParseScope(scope)
-		ok = ok && valid
+		r.ok = r.ok && valid
 		c.Scope = set
 	}
 	for name, v := range m {
@@ -203,5 +161,5 @@ func accessClaimsOf(m jwt.MapClaims) (AccessTokenClaims, bool) {
 		}
 		c.Extra[name] = v
 	}
-	return c, ok
+	return c, r.ok
 }

@@ -587,8 +587,22 @@ func (s *Server) finishAuthorize(ctx context.Context, w http.ResponseWriter, ar 
 		s.authorizeFail(ctx, w, ar, err)
 		return
 	}
+	s.recordRelying(ctx, a)
 	s.authorizeSuccess(w, ar, resp)
 	s.observeCode(ctx, a)
+}
+
+// recordRelying records the client among the relying parties of the end
+// user's session, which a logout notifies (Back-Channel Logout 1.0 §2.5):
+// it got a code, so an ID token with the session's sid. A failure costs a
+// notification, not the sign-in: it is logged.
+func (s *Server) recordRelying(ctx context.Context, a *AuthorizeContext) {
+	if s.endSession == nil {
+		return
+	}
+	if err := s.endUser.sessions.AddRelying(ctx, a.Authentication.SessionID, a.Client.ID, a.Now.Add(session.TTL), a.Now); err != nil {
+		a.Log.LogAttrs(ctx, slog.LevelWarn, "relying party not recorded in the session", slog.String("cause", err.Error()))
+	}
 }
 
 // newAuthorizeContext builds the context of a validated request and its

@@ -433,7 +433,15 @@ type azPages struct {
 	inner   Pages
 	login   []LoginPage
 	consent []ConsentPage
+	logout  []LogoutPage
 	headers []http.Header
+}
+
+func (p *azPages) Logout(w http.ResponseWriter, r *http.Request, lp LogoutPage) {
+	p.mu.Lock()
+	p.logout, p.headers = append(p.logout, lp), append(p.headers, w.Header().Clone())
+	p.mu.Unlock()
+	p.inner.Logout(w, r, lp)
 }
 
 func (p *azPages) Login(w http.ResponseWriter, r *http.Request, lp LoginPage) {

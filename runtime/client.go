@@ -60,6 +60,21 @@ type Client struct {
 	// requests that are not pushed (RFC 9126 §6): it must push them to the
 	// pushed authorization request endpoint, which the spec must enable.
 	RequirePushedAuthorizationRequests bool `json:"require_pushed_authorization_requests,omitempty"`
+	// PostLogoutRedirectURIs are where the end-session endpoint may send
+	// the browser after a logout the client asked for (OpenID Connect
+	// RP-Initiated Logout 1.0 §3.1): compared by exact string match, and
+	// checked at registration like RedirectURIs.
+	PostLogoutRedirectURIs []string `json:"post_logout_redirect_uris,omitempty"`
+	// BackchannelLogoutURI, when set, receives a logout token when a login
+	// session the client took part in ends (OpenID Connect Back-Channel
+	// Logout 1.0 §2.2): an absolute https URL, or http on a loopback IP
+	// literal for tests, without fragment.
+	BackchannelLogoutURI string `json:"backchannel_logout_uri,omitempty"`
+	// BackchannelLogoutSessionRequired asks for the sid claim in the
+	// client's logout tokens (Back-Channel Logout 1.0 §2.2); the runtime
+	// always sends it for a session, so this only documents the client's
+	// need.
+	BackchannelLogoutSessionRequired bool `json:"backchannel_logout_session_required,omitempty"`
 
 	secretHash string
 	// jwks is JWKS parsed, by the registry that validated the client.

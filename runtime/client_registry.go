@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -108,6 +109,16 @@ func normaliseClient(c *Client) error {
 			errs = append(errs, fmt.Errorf("redirect_uri %q: %w", u, err))
 		}
 	}
+	for _, u := range c.PostLogoutRedirectURIs {
+		if err := redirecturi.Check(u); err != nil {
+			errs = append(errs, fmt.Errorf("post_logout_redirect_uri %q: %w", u, err))
+		}
+	}
+	if u := c.BackchannelLogoutURI; u != "" {
+		if err := checkBackchannelLogoutURI(u); err != nil {
+			errs = append(errs, fmt.Errorf("backchannel_logout_uri %q: %w", u, err))
+		}
+	}
 	if len(c.GrantTypes) == 0 && !c.Introspection {
 		errs = append(errs, errors.New("grant_types is empty, and the client does not introspect"))
 	}
@@ -144,6 +155,27 @@ func normaliseClient(c *Client) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkBackchannelLogoutURI accepts an absolute https URL, or http on a
+// loopback IP literal (as redirect URIs may be, RFC 8252 §7.3: for tests
+// and local receivers), without user information or fragment (Back-Channel
+// Logout 1.0 §2.2; OIDC Core §3.1.2.1 for the fragment).
+func checkBackchannelLogoutURI(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return errors.New("is not a URL")
+	case u.Host == "" || u.Opaque != "":
+		return errors.New("must be an absolute URL")
+	case u.User != nil || u.Fragment != "" || strings.Contains(s, "#"):
+		return errors.New("must have no user information or fragment")
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && redirecturi.IsLoopbackIP(u.Hostname()):
+		return nil
+	}
+	return errors.New("must be https, or http on a loopback IP literal")
 }
 
 // normaliseKeyClient validates a private_key_jwt client: no secret, its

@@ -22,6 +22,10 @@ type Flows struct {
 	// Revocation is the revocation endpoint's flow (RFC 7009); nil when
 	// not enabled.
 	Revocation *Registration[RevocationContext, RevocationResponse]
+	// EndSession is the end-session endpoint's flow (OpenID Connect
+	// RP-Initiated Logout 1.0); nil when not enabled. It needs Authorize,
+	// whose login sessions it ends.
+	EndSession *Registration[EndSessionContext, EndSessionResponse]
 }
 
 // Registration registers one flow with NewServer: its flow type id, what
@@ -67,7 +71,10 @@ type Registration[C, R any] struct {
 //     property is refused when it is pushed;
 //   - at the userinfo endpoint, once the access token is validated; at the
 //     introspection and revocation endpoints, once the caller is
-//     authenticated and the token looked up.
+//     authenticated and the token looked up; at the end-session endpoint,
+//     once the request is checked and the end user has confirmed the
+//     logout when the request could not prove that its client asked for
+//     it.
 type Flow[C, R any] interface {
 	Prepare(c *C) (func(context.Context) (*R, error), error)
 }

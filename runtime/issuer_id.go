@@ -124,9 +124,4 @@ func (i Issuers) CHash(code Secret) string {
 }
 
 // idAlg is the ID token signing algorithm.
-func (i Issuers) idAlg() string {
-	if alg := i.t.server.settings.IDTokenSigningAlg; alg != "" {
-		return alg
-	}
-	return oauth.AlgRS256
-}
+func (i Issuers) idAlg() string { return i.t.server.idTokenAlg() }

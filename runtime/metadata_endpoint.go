@@ -89,6 +89,14 @@ type Metadata struct {
 	// standard claims of the declared profile, email, address and phone
 	// scopes (OIDC Core §5.4).
 	ClaimsSupported []string `json:"claims_supported,omitempty"`
+	// EndSessionEndpoint advertises the end-session endpoint (OpenID
+	// Connect RP-Initiated Logout 1.0 §2.1), and
+	// BackchannelLogoutSupported and BackchannelLogoutSessionSupported that
+	// it sends logout tokens, with sid (Back-Channel Logout 1.0 §2.1): all
+	// three exactly when it is enabled.
+	EndSessionEndpoint                string `json:"end_session_endpoint,omitempty"`
+	BackchannelLogoutSupported        bool   `json:"backchannel_logout_supported,omitempty"`
+	BackchannelLogoutSessionSupported bool   `json:"backchannel_logout_session_supported,omitempty"`
 }
 
 // clone copies the slices, so that a caller cannot change the served

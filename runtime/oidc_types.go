@@ -124,6 +124,27 @@ type Pages interface {
 	Login(w http.ResponseWriter, r *http.Request, p LoginPage)
 	Consent(w http.ResponseWriter, r *http.Request, p ConsentPage)
 	Error(w http.ResponseWriter, r *http.Request, p ErrorPage)
+	// Logout renders the end-session endpoint's pages: the confirmation
+	// of a logout a relying party could not prove it asked for, and the
+	// page of a finished logout (LogoutPage.SignedOut).
+	Logout(w http.ResponseWriter, r *http.Request, p LogoutPage)
+}
+
+// LogoutPage is what the end-session endpoint shows (OpenID Connect
+// RP-Initiated Logout 1.0 §2, §6): either a form asking the end user to
+// confirm the logout, posted back with its hidden fields, or, when
+// SignedOut, that the logout is done.
+type LogoutPage struct {
+	// Action is the URL the form posts to; Interaction and CSRF are hidden
+	// fields. All empty when SignedOut.
+	Action      string
+	Interaction string
+	CSRF        string
+	// ClientName is the relying party that asked, when it is known.
+	ClientName string
+	// SignedOut says the logout is done.
+	SignedOut bool
+	UILocales []string
 }
 
 // LoginPage is what the login page shows and posts back.

@@ -21,6 +21,7 @@ const (
 	loginTemplate   = "login.html.tmpl"
 	consentTemplate = "consent.html.tmpl"
 	errorTemplate   = "error.html.tmpl"
+	logoutTemplate  = "logout.html.tmpl"
 )
 
 // errorPageScript is the CSP hash source of the one script of the
@@ -46,13 +47,17 @@ var errorPageScript = func() string {
 // rendering by implementing Pages.
 type templatePages struct {
 	t *template.Template
+	// logout renders logoutTemplate: t's, or the runtime's own when t
+	// lacks it.
+	logout *template.Template
 }
 
 // NewTemplatePages parses every *.html.tmpl file of fsys into one template
 // set, which must define login.html.tmpl, consent.html.tmpl and
-// error.html.tmpl; the other files may hold shared definitions. Each page
-// template receives its LoginPage, ConsentPage or ErrorPage. Config.Pages
-// takes the result.
+// error.html.tmpl, and may define logout.html.tmpl (else the runtime's own
+// logout page is used); the other files may hold shared definitions. Each
+// page template receives its LoginPage, ConsentPage, ErrorPage or
+// LogoutPage. Config.Pages takes the result.
 func NewTemplatePages(fsys fs.FS) (Pages, error) {
 	t, err := template.ParseFS(fsys, "*.html.tmpl")
 	if err != nil {
@@ -63,7 +68,13 @@ func NewTemplatePages(fsys fs.FS) (Pages, error) {
 			return nil, fmt.Errorf("runtime: page templates: %s is not defined", name)
 		}
 	}
-	return &templatePages{t: t}, nil
+	p := &templatePages{t: t, logout: t}
+	if t.Lookup(logoutTemplate) == nil {
+		if p.logout, err = template.ParseFS(pageFiles, "pages/layout.html.tmpl", "pages/"+logoutTemplate); err != nil {
+			return nil, fmt.Errorf("runtime: parse the logout page: %w", err)
+		}
+	}
+	return p, nil
 }
 
 // defaultPages returns the runtime's own pages.
@@ -96,4 +107,10 @@ func (p *templatePages) Error(w http.ResponseWriter, _ *http.Request, page Error
 		status = http.StatusBadRequest
 	}
 	reply.HTML(w, p.t, errorTemplate, status, page)
+}
+
+// Logout renders the end-session endpoint's confirmation or signed-out
+// page with status 200.
+func (p *templatePages) Logout(w http.ResponseWriter, _ *http.Request, page LogoutPage) {
+	reply.HTML(w, p.logout, logoutTemplate, http.StatusOK, page)
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/oauthgen/oauthgen/runtime/flowkit"
+	"github.com/oauthgen/oauthgen/runtime/internal/backchannel"
 	"github.com/oauthgen/oauthgen/runtime/internal/clientauth"
 	"github.com/oauthgen/oauthgen/runtime/internal/clientip"
 	"github.com/oauthgen/oauthgen/runtime/internal/jwkset"
@@ -82,9 +83,12 @@ type Config struct {
 	// cannot pick the address it is throttled under.
 	TrustedProxies []netip.Prefix
 	// HTTPClient makes the server's own requests: fetching the JWK Sets of
-	// private_key_jwt clients registered with a jwks_uri. Its Transport
-	// and TLS roots are used; redirects are limited to three, to https,
-	// and each fetch to 5 seconds. Nil means http.DefaultTransport.
+	// private_key_jwt clients registered with a jwks_uri, and sending
+	// logout tokens to clients' backchannel_logout_uri (Back-Channel
+	// Logout 1.0). Its Transport and TLS roots are used; JWK Set fetches
+	// follow at most three redirects, to https, each within 5 seconds;
+	// logout tokens follow none, each attempt within 5 seconds. Nil means
+	// http.DefaultTransport.
 	HTTPClient *http.Client
 	// Issuer, when set, replaces the spec's issuer: the same generated code
 	// then serves a staging host, or a test server on a random port. It is
@@ -162,6 +166,10 @@ type Server struct {
 	// when the spec does not enable them.
 	introspection *Registration[IntrospectionContext, IntrospectionResponse]
 	revocation    *Registration[RevocationContext, RevocationResponse]
+	// endSession is the end-session endpoint's flow; nil when not enabled.
+	// backchannel sends its logout tokens.
+	endSession  *Registration[EndSessionContext, EndSessionResponse]
+	backchannel *backchannel.Sender
 	// users and pages serve the end user (authorize endpoint).
 	users UserStore
 	pages Pages
@@ -245,7 +253,11 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	}
 	introspection, ierr := normaliseOne("introspection", fl.Introspection)
 	revocation, rerr := normaliseOne("revocation", fl.Revocation)
-	errs = append(errs, ierr, rerr)
+	endSession, eerr := normaliseOne("end session", fl.EndSession)
+	errs = append(errs, ierr, rerr, eerr)
+	if fl.EndSession != nil && (fl.Authorize == nil || !s.OpenID()) {
+		errs = append(errs, errors.New("end session flow: needs the authorize flow and OpenID Connect (the openid scope), whose login sessions and ID tokens it ends (OpenID Connect RP-Initiated Logout 1.0)"))
+	}
 	if introspection != nil && !slices.ContainsFunc(s.AuthMethods, func(m string) bool { return m != string(oauth.AuthNone) }) {
 		errs = append(errs, errors.New("introspection flow: callers must authenticate with a credential, and AuthMethods has only none (RFC 7662 §2.1)"))
 	}
@@ -267,6 +279,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		userinfo:      fl.UserInfo,
 		introspection: introspection,
 		revocation:    revocation,
+		endSession:    endSession,
 		users:         cfg.Users,
 		pages:         cfg.Pages,
 		clientIP:      clientip.New(cfg.TrustedProxies),
@@ -341,6 +354,9 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 			srv.pushed = pushed.New(srv.store)
 		}
 	}
+	if srv.endSession != nil {
+		srv.backchannel = srv.newBackchannel(cfg)
+	}
 	switch {
 	case cfg.Keys == nil:
 		// A key for every algorithm the server signs with: access tokens'
@@ -390,6 +406,9 @@ func (s *Server) mount(fl Flows) error {
 	}
 	if fl.Revocation != nil {
 		eps = append(eps, newRevokeEndpoint(s))
+	}
+	if fl.EndSession != nil {
+		eps = append(eps, newEndSessionEndpoint(s))
 	}
 	eps = append(eps, &metadataEndpoint{s: s})
 

@@ -20,14 +20,14 @@ func TestBuiltinCatalogue(t *testing.T) {
 		"oauth-token-password", "oauth-token-device-code",
 		"oauth-token-oauth-token-exchange", "oauth-token-jwt-bearer", "oauth-token-backchannel-authentication",
 		"oauth-token-pre-authorized-code", "oauth-authorize-authorization-code", "oauth-device-authorization",
-		"oauth-introspect", "oauth-revoke", "openid-userinfo",
+		"oauth-introspect", "oauth-revoke", "openid-end-session", "openid-userinfo",
 	}
 	if got := c.FlowIDs(); !slices.Equal(got, wantFlows) {
 		t.Errorf("flow ids (in catalogue order) = %q\nwant %q", got, wantFlows)
 	}
 	available := []string{"oauth-token-authorization-code", "oauth-token-client-credentials", "oauth-token-refresh", "oauth-token-password",
 		"oauth-token-jwt-bearer", "oauth-token-oauth-token-exchange",
-		"oauth-authorize-authorization-code", "oauth-introspect", "oauth-revoke", "openid-userinfo"}
+		"oauth-authorize-authorization-code", "oauth-introspect", "oauth-revoke", "openid-end-session", "openid-userinfo"}
 	for _, f := range c.Flows {
 		want := StatusPlanned
 		if slices.Contains(available, f.ID) {
@@ -41,7 +41,7 @@ func TestBuiltinCatalogue(t *testing.T) {
 		"oauth-token": StatusAvailable, "oauth-jwks": StatusAvailable, "oauth-metadata": StatusAvailable,
 		"oauth-authorize": StatusAvailable, "oauth-par": StatusAvailable, "oauth-device-authorization": StatusPlanned,
 		"openid-backchannel-authentication": StatusPlanned, "oauth-introspect": StatusAvailable,
-		"oauth-revoke": StatusAvailable, "oauth-userinfo": StatusAvailable, "openid-end-session": StatusPlanned,
+		"oauth-revoke": StatusAvailable, "oauth-userinfo": StatusAvailable, "openid-end-session": StatusAvailable,
 	}
 	if len(c.Endpoints) != len(wantEndpoints) {
 		t.Errorf("%d endpoints, want %d", len(c.Endpoints), len(wantEndpoints))

@@ -69,6 +69,27 @@ func npmReason(out []byte) string {
 	return strings.TrimSpace(lines[len(lines)-1])
 }
 
+// runBrowserScript runs the node script of browser/ with args in headless
+// Chromium and returns what it printed; a failing script fails the test
+// with its output.
+func runBrowserScript(t *testing.T, script string, args ...string) []byte {
+	t.Helper()
+	chromium, node := browserTools(t)
+	dir := browserScripts(t)
+	cmd := exec.CommandContext(t.Context(), node, append([]string{script}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr string
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("%s: %v\n%s%s", script, err, out, stderr)
+	}
+	return out
+}
+
 // TestBrowserSignIn: headless Chromium, driven by playwright-core, opens the
 // README's authorize URL, signs in as a demo user, consents, and lands on
 // the client's redirect URI with a code, state and iss; the code then
@@ -82,9 +103,7 @@ func TestBrowserSignIn(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser; skipped with -short")
 	}
-	chromium, node := browserTools(t)
-	dir := browserScripts(t)
-
+	browserTools(t) // skips before the server starts
 	ctx := t.Context()
 	_, issuer := startServer(t)
 	cfg := demoAppOAuth2Config(issuer)
@@ -93,17 +112,7 @@ func TestBrowserSignIn(t *testing.T) {
 	authURL := cfg.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier), oauth2.SetAuthURLParam("nonce", "n-0S6_WzA2Mj"))
 
 	artifacts := t.ArtifactDir()
-	cmd := exec.CommandContext(ctx, node, "signin.mjs", authURL, cfg.RedirectURL, demoUser, demoPassword, artifacts)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
-	out, err := cmd.Output()
-	if err != nil {
-		var stderr string
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("signin.mjs: %v\n%s%s", err, out, stderr)
-	}
+	out := runBrowserScript(t, "signin.mjs", authURL, cfg.RedirectURL, demoUser, demoPassword, artifacts)
 	landed, err := url.Parse(strings.TrimSpace(string(out)))
 	if err != nil {
 		t.Fatalf("signin.mjs printed %q: %v", out, err)
@@ -131,21 +140,10 @@ func TestBrowserDemoClient(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser; skipped with -short")
 	}
-	chromium, node := browserTools(t)
-	dir := browserScripts(t)
+	browserTools(t)
 	_, issuer := startServer(t)
 	artifacts := t.ArtifactDir()
-	cmd := exec.CommandContext(t.Context(), node, "demo.mjs", issuer+"/demo/", demoUser, demoPassword, artifacts)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
-	out, err := cmd.Output()
-	if err != nil {
-		var stderr string
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("demo.mjs: %v\n%s%s", err, out, stderr)
-	}
+	out := runBrowserScript(t, "demo.mjs", issuer+"/demo/", demoUser, demoPassword, artifacts)
 	var got struct {
 		Callback              string
 		Status, OtherStatus   int
@@ -165,5 +163,37 @@ func TestBrowserDemoClient(t *testing.T) {
 		if fi, err := os.Stat(filepath.Join(artifacts, shot)); err != nil || fi.Size() == 0 {
 			t.Errorf("screenshot %s: %v", shot, err)
 		}
+	}
+}
+
+// TestBrowserLogout: headless Chromium signs in, then opens a logout
+// request of demo-app without an ID token: the confirmation page (which
+// passes browser/a11y.mjs) ends the session only when "Sign out" is
+// pressed, and its 303 reaches the registered post-logout redirect URI
+// with state, which the page's form-action allows; the next authorization
+// request shows the login page.
+func TestBrowserLogout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser; skipped with -short")
+	}
+	browserTools(t)
+	_, issuer := startServer(t)
+	cfg := demoAppOAuth2Config(issuer)
+	authURL := cfg.AuthCodeURL("st", oauth2.S256ChallengeOption(oauth2.GenerateVerifier()), oauth2.SetAuthURLParam("nonce", "n-1"))
+	logoutURL := issuer + "/oauth2/logout?" + url.Values{"client_id": {"demo-app"}, "post_logout_redirect_uri": {hSignedOut}, "state": {"s+/="}}.Encode()
+	artifacts := t.ArtifactDir()
+	out := runBrowserScript(t, "logout.mjs", authURL, cfg.RedirectURL, logoutURL, hSignedOut, demoUser, demoPassword, artifacts)
+	var got struct {
+		Landed     string
+		LoginAgain bool
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("logout.mjs printed %q: %v", out, err)
+	}
+	if want := hSignedOut + "?state=" + url.QueryEscape("s+/="); got.Landed != want || !got.LoginAgain {
+		t.Errorf("landed on %q (want %q), login page again %v", got.Landed, want, got.LoginAgain)
+	}
+	if fi, err := os.Stat(filepath.Join(artifacts, "logout-confirm.png")); err != nil || fi.Size() == 0 {
+		t.Errorf("screenshot: %v", err)
 	}
 }

@@ -349,6 +349,7 @@ func TestHostile(t *testing.T) {
 		{"introspect", hostileIntrospectCases()},
 		{"revoke", hostileRevokeCases()},
 		{"userinfo", hostileUserInfoCases()},
+		{"logout", hostileLogoutCases()},
 		{"forged-jwt", hostileForgedJWTCases()},
 		{"documents", hostileDocumentCases()},
 	}

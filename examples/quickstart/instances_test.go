@@ -76,8 +76,8 @@ func (b *balancer) proxy() http.Handler {
 // on A, login on B, consent page on B and its form on A, the code
 // redeemed at B, the ID token verified with A's JWK Set, refresh at A,
 // revocation at B seen by introspection at A, a code replay at A after
-// the redemption at B, and client authentication failures counted across
-// both.
+// the redemption at B, a logout at B that ends the session on A too, and
+// client authentication failures counted across both.
 func TestTwoInstancesOneDatabase(t *testing.T) {
 	ctx := t.Context()
 	dsn := pgtest.DSN(t)
@@ -174,6 +174,20 @@ func TestTwoInstancesOneDatabase(t *testing.T) {
 	lb.to(B)
 	if _, err := cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: refreshed.RefreshToken}).Token(); !isOAuthError(err, "invalid_grant") {
 		t.Errorf("refresh at B after the replay: %v, want invalid_grant", err)
+	}
+
+	// Logout at B with A's ID token (OpenID Connect RP-Initiated Logout
+	// 1.0): back to the registered URI, and the session is gone on both.
+	lb.to(B)
+	resp, _ = ua.get(issuer + "/oauth2/logout?" + url.Values{"id_token_hint": {rawID}, "post_logout_redirect_uri": {hSignedOut}}.Encode())
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != hSignedOut {
+		t.Errorf("logout at B: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	for _, at := range []int{A, B} {
+		lb.to(at)
+		if resp, page := ua.get(authURL); resp.StatusCode != http.StatusOK || !strings.Contains(page, `name="password"`) {
+			t.Errorf("authorize at %c after the logout: %d, want the login page", 'A'+at, resp.StatusCode)
+		}
 	}
 
 	// Failed client authentications, alternating between the instances,

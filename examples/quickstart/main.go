@@ -32,6 +32,7 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
@@ -216,6 +217,12 @@ type serverOptions struct {
 	// accessFormat, when set, replaces the spec's access-token format in
 	// every flow.
 	accessFormat runtime.AccessTokenFormat
+	// clients are registered besides those of clients.yaml: tests add
+	// relying parties with receivers of their own.
+	clients []*runtime.Client
+	// httpClient makes the server's own requests (back-channel logout);
+	// nil is http.DefaultTransport's.
+	httpClient *http.Client
 }
 
 // newServer wires the generated server to the embedded clients, the demo
@@ -224,6 +231,16 @@ func newServer(o serverOptions) (*runtime.Server, error) {
 	clients, err := clientfile.Parse("clients.yaml", clientsFile)
 	if err != nil {
 		return nil, err
+	}
+	if len(o.clients) > 0 {
+		all := slices.Clone(o.clients)
+		for _, id := range clients.IDs() {
+			c, _ := clients.Client(context.Background(), id)
+			all = append(all, c)
+		}
+		if clients, err = runtime.NewMemoryClients(all...); err != nil {
+			return nil, err
+		}
 	}
 	users := o.users
 	if users == nil {
@@ -251,6 +268,7 @@ func newServer(o serverOptions) (*runtime.Server, error) {
 		Clock:          o.clock,
 		Logger:         o.log,
 		Issuer:         o.issuer,
+		HTTPClient:     o.httpClient,
 	}, oauth.Settings(), flows)
 }
 

@@ -6,7 +6,9 @@
 // whose value is that list. Each client has the members client_id,
 // client_name, token_endpoint_auth_method, client_secret_hash,
 // redirect_uris, grant_types, scopes, default_scopes, audiences,
-// require_pkce, introspection, require_pushed_authorization_requests, and for
+// require_pkce, introspection, require_pushed_authorization_requests,
+// post_logout_redirect_uris, backchannel_logout_uri,
+// backchannel_logout_session_required, and for
 // private_key_jwt clients jwks (a JWK
 // Set of public keys, a mapping in YAML), jwks_uri and
 // token_endpoint_auth_signing_alg (runtime.Client's JSON names). Secrets
@@ -169,6 +171,9 @@ func decodeClient(n *yaml.Node, at func(*yaml.Node, string, ...any) error) (*run
 		"jwks_uri":                              &c.JWKSURI,
 		"token_endpoint_auth_signing_alg":       &c.TokenEndpointAuthSigningAlg,
 		"require_pushed_authorization_requests": &c.RequirePushedAuthorizationRequests,
+		"post_logout_redirect_uris":             &c.PostLogoutRedirectURIs,
+		"backchannel_logout_uri":                &c.BackchannelLogoutURI,
+		"backchannel_logout_session_required":   &c.BackchannelLogoutSessionRequired,
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {

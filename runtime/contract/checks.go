@@ -42,6 +42,8 @@ func checks() []check {
 		{"introspection", func(h *harness) bool { return h.suite.Flows.Introspection != nil && h.tokenSource() }, checkIntrospection},
 		{"revocation", func(h *harness) bool { return h.suite.Flows.Revocation != nil && h.tokenSource() }, checkRevocation},
 		{"userinfo", func(h *harness) bool { return h.suite.Flows.UserInfo != nil && h.codeFlow() }, checkUserInfo},
+		{"logout/ends_session_and_returns_with_state", func(h *harness) bool { return h.logoutEnabled() }, checkLogout},
+		{"logout/unregistered_post_logout_redirect_uri", func(h *harness) bool { return h.logoutEnabled() }, checkLogoutOpenRedirect},
 		{"password/tokens_of_the_user", func(h *harness) bool { return h.passwordFlow() }, checkPasswordTokens},
 		{"password/wrong_credentials", func(h *harness) bool { return h.passwordFlow() }, checkPasswordWrongCredentials},
 		{"jwt_bearer/tokens_of_the_subject", func(h *harness) bool { return h.jwtBearerFlow() }, checkJWTBearerTokens},

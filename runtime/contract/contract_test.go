@@ -174,6 +174,35 @@ func (userInfo) Prepare(c *runtime.UserInfoContext) (func(context.Context) (*run
 	return c.Default, nil
 }
 
+// endSession is an end-session procedure: Default, with a change of its
+// response after, or nothing at all when skip is set.
+type endSession struct {
+	after func(*runtime.EndSessionResponse)
+	skip  bool
+}
+
+func (e endSession) Prepare(c *runtime.EndSessionContext) (func(context.Context) (*runtime.EndSessionResponse, error), error) {
+	return func(ctx context.Context) (*runtime.EndSessionResponse, error) {
+		if e.skip { // the redirect, without ending the session
+			return &runtime.EndSessionResponse{PostLogoutRedirectURI: c.PostLogoutRedirectURI, State: c.State}, nil
+		}
+		resp, err := c.Default(ctx)
+		if err == nil && e.after != nil {
+			e.after(resp)
+		}
+		return resp, err
+	}, nil
+}
+
+// logoutSuite is signInSuite with the end-session flow whose procedure is e.
+func logoutSuite(e endSession) func(procedure) contract.Suite {
+	return func(p procedure) contract.Suite {
+		s := signInSuite(p, userInfo{})
+		s.Flows.EndSession = &runtime.Registration[runtime.EndSessionContext, runtime.EndSessionResponse]{ID: "openid-end-session", Flow: e}
+		return s
+	}
+}
+
 // broken are procedures that each break one rule, with what the suite
 // says about it. (A procedure cannot drop sub, change token_type or
 // expires_in, or answer userinfo for another user: the runtime sets or
@@ -240,6 +269,16 @@ var broken = map[string]struct {
 		procedure{issue: true},
 		"RFC 8693 §2.2.2 (a forged subject token): POST /oauth2/token answered 200",
 		exchangeSuite,
+	},
+	"logout_without_state": {
+		procedure{},
+		"OpenID Connect RP-Initiated Logout 1.0 §3: state came back as",
+		logoutSuite(endSession{after: func(r *runtime.EndSessionResponse) { r.State = "" }}),
+	},
+	"logout_that_keeps_the_session": {
+		procedure{},
+		"the session was not ended",
+		logoutSuite(endSession{skip: true}),
 	},
 	"property_without_its_name": {
 		procedure{}, // Prepare's error names tenant; this one's property is "region"
@@ -327,6 +366,7 @@ func TestCorrectServerPasses(t *testing.T) {
 		s.Flows.Token = append(s.Flows.Token, exchangeSuite(procedure{}).Flows.Token[1])
 		contract.Run(t, s)
 	})
+	t.Run("logout", func(t *testing.T) { contract.Run(t, logoutSuite(endSession{})(procedure{})) })
 	t.Run("pushed", func(t *testing.T) {
 		s := signInSuite(procedure{}, userInfo{})
 		s.Settings.PushedAuthorizationRequests = true

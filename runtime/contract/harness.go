@@ -100,7 +100,7 @@ func newHarness(t *testing.T, s Suite) *harness {
 	register := func(id string, m oauth.ClientAuthMethod) *client {
 		c := &client{id: id, method: m, scopes: h.allowed}
 		rc := &runtime.Client{ID: id, Name: "Contract " + id, AuthMethod: m, RedirectURIs: []string{redirectURI},
-			GrantTypes: grants, Scopes: h.allowed, Introspection: m != oauth.AuthNone}
+			GrantTypes: grants, Scopes: h.allowed, Introspection: m != oauth.AuthNone, PostLogoutRedirectURIs: []string{postLogoutURI}}
 		switch m {
 		case oauth.AuthNone:
 			rc.GrantTypes = slices.DeleteFunc(slices.Clone(grants), func(g oauth.GrantType) bool {

@@ -35,6 +35,11 @@ func (s *Server) capture(fl runtime.Flows) runtime.Flows {
 		c.Flow = capturer[runtime.RevocationContext, runtime.RevocationResponse]{s}
 		out.Revocation = &c
 	}
+	if r := fl.EndSession; r != nil {
+		c := *r
+		c.Flow = capturer[runtime.EndSessionContext, runtime.EndSessionResponse]{s}
+		out.EndSession = &c
+	}
 	return out
 }
 

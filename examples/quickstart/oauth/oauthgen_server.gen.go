@@ -21,12 +21,13 @@ func Settings() runtime.Settings {
 	return runtime.Settings{
 		Issuer: "http://127.0.0.1:8080",
 		Paths: map[string]string{
-			"oauth-token":      "/oauth2/token",
-			"oauth-jwks":       "/oauth2/jwks",
-			"oauth-authorize":  "/oauth2/authorize",
-			"oauth-introspect": "/oauth2/introspect",
-			"oauth-revoke":     "/oauth2/revoke",
-			"oauth-userinfo":   "/oauth2/userinfo",
+			"oauth-token":        "/oauth2/token",
+			"oauth-jwks":         "/oauth2/jwks",
+			"oauth-authorize":    "/oauth2/authorize",
+			"oauth-introspect":   "/oauth2/introspect",
+			"oauth-revoke":       "/oauth2/revoke",
+			"oauth-userinfo":     "/oauth2/userinfo",
+			"openid-end-session": "/oauth2/logout",
 		},
 		AuthMethods: []string{"client_secret_basic", "client_secret_post", "none"},
 		Scopes: []runtime.ScopeInfo{
@@ -150,6 +151,10 @@ func Flows(p *Procedures) runtime.Flows {
 		UserInfo: &runtime.Registration[runtime.UserInfoContext, runtime.UserInfoResponse]{
 			ID:   "openid-userinfo",
 			Flow: userInfoFlow{proc: &UserInfo{Procedures: p}},
+		},
+		EndSession: &runtime.Registration[runtime.EndSessionContext, runtime.EndSessionResponse]{
+			ID:   "openid-end-session",
+			Flow: endSessionFlow{proc: &EndSession{Procedures: p}},
 		},
 	}
 }

@@ -49,6 +49,9 @@ type Step uint8
 const (
 	StepLogin Step = iota + 1
 	StepConsent
+	// StepLogout is the end-session endpoint's confirmation page (OpenID
+	// Connect RP-Initiated Logout 1.0 §6: logout CSRF).
+	StepLogout
 )
 
 // Interaction is a pending authorization request.

@@ -23,6 +23,8 @@ const (
 	Secret      = "secret"      // secrets the instances share, such as the session key
 	Revoked     = "revoked"     // revoked JWT access tokens the store holds no record of, by the hash of their jti, until they expire
 	Pushed      = "pushed"      // pushed authorization requests (RFC 9126), by the hash of client_id and request_uri, until used or expired
+	Relying     = "relying"     // the clients of a login session, by the hash of its sid, until it ends
+	Logout      = "logout"      // back-channel logout deliveries and their single-use attempt claims
 )
 
 // Key is the SHA-256 of the parts, each preceded by its length, so that

@@ -60,6 +60,11 @@ Flags (lists are comma-separated):
                          authorization requests must be pushed first
                          (RFC 9126 §6; the spec declares endpoints.par)
   -introspection         introspection: it may call the introspection endpoint
+  -post-logout-redirect-uris LIST
+                         post_logout_redirect_uris: where the end-session
+                         endpoint may return the browser after a logout
+  -backchannel-logout-uri URL
+                         backchannel_logout_uri: receives logout tokens
 `
 
 // clientEntry is one client of a clients file, in the order and with the
@@ -80,6 +85,10 @@ type clientEntry struct {
 	JWKSURI       string   `yaml:"jwks_uri,omitempty"`
 	SigningAlg    string   `yaml:"token_endpoint_auth_signing_alg,omitempty"`
 	JWKS          any      `yaml:"jwks,omitempty"`
+	// PostLogoutRedirectURIs and BackchannelLogoutURI serve logout
+	// (OpenID Connect RP-Initiated Logout 1.0, Back-Channel Logout 1.0).
+	PostLogoutRedirectURIs []string `yaml:"post_logout_redirect_uris,flow,omitempty"`
+	BackchannelLogoutURI   string   `yaml:"backchannel_logout_uri,omitempty"`
 }
 
 // client runs `oauthgen client SUBVERB`; only new exists.
@@ -95,7 +104,7 @@ func (c *command) client(args []string) int {
 // its secret, once, on stderr.
 func (c *command) clientNew(args []string) int {
 	var e clientEntry
-	var grants, redirects, scopes, defaults, audiences, jwksFile string
+	var grants, redirects, scopes, defaults, audiences, jwksFile, postLogout string
 	fs := flag.NewFlagSet("oauthgen client new", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&e.ID, "id", "", "client_id")
@@ -112,6 +121,8 @@ func (c *command) clientNew(args []string) int {
 	fs.StringVar(&jwksFile, "jwks", "", "jwks")
 	fs.StringVar(&e.JWKSURI, "jwks-uri", "", "jwks_uri")
 	fs.StringVar(&e.SigningAlg, "signing-alg", "", "token_endpoint_auth_signing_alg")
+	fs.StringVar(&postLogout, "post-logout-redirect-uris", "", "post_logout_redirect_uris")
+	fs.StringVar(&e.BackchannelLogoutURI, "backchannel-logout-uri", "", "backchannel_logout_uri")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(c.stdout, clientUsage)
@@ -129,6 +140,7 @@ func (c *command) clientNew(args []string) int {
 	}
 	e.GrantTypes, e.RedirectURIs = list(grants), list(redirects)
 	e.Scopes, e.DefaultScopes, e.Audiences = list(scopes), list(defaults), list(audiences)
+	e.PostLogoutRedirectURIs = list(postLogout)
 
 	if jwksFile != "" {
 		data, err := os.ReadFile(jwksFile)
@@ -181,6 +193,7 @@ func (e clientEntry) client() *runtime.Client {
 	}
 	cl.SetSecretHash(e.SecretHash)
 	cl.JWKSURI, cl.TokenEndpointAuthSigningAlg = e.JWKSURI, e.SigningAlg
+	cl.PostLogoutRedirectURIs, cl.BackchannelLogoutURI = e.PostLogoutRedirectURIs, e.BackchannelLogoutURI
 	if e.JWKS != nil {
 		cl.JWKS, _ = json.Marshal(e.JWKS) // decoded from JSON: it encodes back
 	}

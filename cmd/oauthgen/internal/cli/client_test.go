@@ -150,6 +150,22 @@ func TestClientNewVariants(t *testing.T) {
 			t.Errorf("client = %+v", cl)
 		}
 	})
+	t.Run("relying party with logout URIs", func(t *testing.T) {
+		code, stdout, stderr := run(t, "client", "new", "-id", "rp", "-auth-method", "none",
+			"-grant-types", "authorization_code", "-redirect-uris", "https://rp.example/cb",
+			"-post-logout-redirect-uris", "https://rp.example/bye,https://rp.example/bye?x=1", "-backchannel-logout-uri", "https://rp.example/bc")
+		if code != 0 {
+			t.Fatalf("exit %d, %s", code, stderr)
+		}
+		cl, _ := appendToQuickstartClients(t, stdout).Client(t.Context(), "rp")
+		if cl == nil || len(cl.PostLogoutRedirectURIs) != 2 || cl.PostLogoutRedirectURIs[1] != "https://rp.example/bye?x=1" || cl.BackchannelLogoutURI != "https://rp.example/bc" {
+			t.Errorf("client = %+v", cl)
+		}
+		if code, _, stderr := run(t, "client", "new", "-auth-method", "none", "-grant-types", "authorization_code", "-redirect-uris", "https://rp.example/cb",
+			"-backchannel-logout-uri", "http://rp.example/bc"); code == 0 || !strings.Contains(stderr, "backchannel_logout_uri") {
+			t.Errorf("an http backchannel_logout_uri: exit %d, %s", code, stderr)
+		}
+	})
 	t.Run("introspecting resource server, secret in the form", func(t *testing.T) {
 		code, stdout, stderr := run(t, "client", "new", "-id", "api", "-auth-method", "client_secret_post", "-grant-types", "", "-introspection")
 		if code != 0 {

@@ -286,5 +286,23 @@ func bindings() map[string]*Binding {
 			Customise:       "set c.RevokeGrant before calling c.Default to revoke an access token's whole grant",
 			Yields:          "performs",
 		},
+		"openid-end-session": {
+			Context:    rt("EndSessionContext"),
+			Recv:       "e",
+			ContextDoc: "holds what the end-session flow has: the verified id_token_hint, the relying party and its registered post-logout redirect URI, and the login session being ended",
+			Response:   rt("EndSessionResponse"),
+			Prepare:    "Prepare",
+			Verb:       "EndSession",
+			FlowsField: "EndSession",
+			Members: []string{
+				"Flow", "Now", "Issuer", "Client", "Request", "Log", "ClientID", "IDTokenHint", "LogoutHint",
+				"PostLogoutRedirectURI", "State", "UILocales", "Authentication", "Default",
+			},
+			Future:          []string{"Relying"},
+			BeforeProcedure: "verified the id_token_hint, identified the client, matched its post-logout redirect URI exactly and, unless the hint is of the browser's session, had the end user confirm the logout",
+			ProcedureDoc:    "ends the login session of a logout request",
+			Customise:       "clear c.PostLogoutRedirectURI before calling c.Default to show the signed-out page instead, or add your own logout steps around it",
+			Yields:          "performs",
+		},
 	}
 }
