@@ -19,6 +19,7 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/internal/clientip"
 	"github.com/oauthgen/oauthgen/runtime/internal/jwkset"
 	"github.com/oauthgen/oauthgen/runtime/internal/observe"
+	"github.com/oauthgen/oauthgen/runtime/internal/outbound"
 	"github.com/oauthgen/oauthgen/runtime/internal/pushed"
 	"github.com/oauthgen/oauthgen/runtime/internal/throttle"
 
@@ -88,7 +89,12 @@ type Config struct {
 	// Logout 1.0). Its Transport and TLS roots are used; JWK Set fetches
 	// follow at most three redirects, to https, each within 5 seconds;
 	// logout tokens follow none, each attempt within 5 seconds. Nil means
-	// http.DefaultTransport.
+	// a client that connects only to publicly routable addresses: never to
+	// private, link-local (cloud metadata), shared or reserved ones, nor to
+	// loopback unless the issuer is on a loopback host, checked after name
+	// resolution (server-side request forgery), and through no proxy. Set
+	// it to reach an identity provider or a relying party on an internal
+	// network, or through a proxy; it is then used as given.
 	HTTPClient *http.Client
 	// Issuer, when set, replaces the spec's issuer: the same generated code
 	// then serves a staging host, or a test server on a random port. It is
@@ -283,8 +289,14 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		users:         cfg.Users,
 		pages:         cfg.Pages,
 		clientIP:      clientip.New(cfg.TrustedProxies),
-		remoteKeys:    jwkset.NewRemote(cfg.HTTPClient),
 	}
+	if cfg.HTTPClient == nil {
+		// Registrations name the URLs the server fetches and posts to, so
+		// by default it reaches only public addresses; a server on a
+		// loopback host (development) reaches loopback ones too.
+		cfg.HTTPClient = outbound.Client(issuerIsLoopback(s.Issuer))
+	}
+	srv.remoteKeys = jwkset.NewRemote(cfg.HTTPClient)
 	for _, m := range s.AuthMethods {
 		srv.tokenAuthMethods = append(srv.tokenAuthMethods, oauth.ClientAuthMethod(m))
 	}
@@ -481,6 +493,17 @@ func normaliseSettings(s *Settings) error {
 
 // checkIssuer enforces RFC 8414 §2 (a URL with no query or fragment) and
 // TLS (RFC 6749 §3.1, §3.2): https, or http only on a loopback host.
+// issuerIsLoopback reports whether the issuer is on a loopback host: a
+// development server, whose own requests may reach loopback addresses.
+func issuerIsLoopback(iss string) bool {
+	u, err := url.Parse(iss)
+	if err != nil {
+		return false
+	}
+	h := u.Hostname()
+	return h == "localhost" || redirecturi.IsLoopbackIP(h)
+}
+
 func checkIssuer(iss string) error {
 	if iss == "" {
 		return errors.New("is empty")
@@ -499,7 +522,7 @@ func checkIssuer(iss string) error {
 	case u.Scheme == "https":
 		return nil
 	case u.Scheme == "http":
-		if h := u.Hostname(); h == "localhost" || redirecturi.IsLoopbackIP(h) {
+		if issuerIsLoopback(iss) {
 			return nil
 		}
 		return errors.New("http is allowed only for a loopback host (RFC 6749 §3.1)")
