@@ -91,6 +91,11 @@ const loginFailedMessage = "Sign-in failed: the username or password is incorrec
 // loginThrottledMessage is the login page's message for an attempt refused
 // by the throttle for d.
 func loginThrottledMessage(d time.Duration) string {
+	return "Too many failed sign-in attempts. " + tryAgainIn(d)
+}
+
+// tryAgainIn tells the end user how long a throttle makes them wait.
+func tryAgainIn(d time.Duration) string {
 	wait := "a few seconds"
 	switch {
 	case d > 90*time.Second:
@@ -98,7 +103,7 @@ func loginThrottledMessage(d time.Duration) string {
 	case d > 5*time.Second:
 		wait = fmt.Sprintf("%d seconds", int((d+time.Second-1)/time.Second))
 	}
-	return "Too many failed sign-in attempts. Try again in " + wait + "."
+	return "Try again in " + wait + "."
 }
 
 // endUser is the state of the end user's side of the endpoint.
@@ -387,61 +392,72 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// The throttle, then the password (docs/throttling.md).
-	username, password := posted.Get("username"), Secret(posted.Get("password"))
-	addr := s.clientIP.Addr(r)
-	refusal, err := s.loginThrottle.Check(ctx, username, addr, now)
+	// The throttle, the password, a new session.
+	username := posted.Get("username")
+	us, message, err := s.attemptLogin(ctx, w, r, us, ar.client.ID, ar.log, username, Secret(posted.Get("password")), now)
 	if err != nil {
 		s.endInteraction(ctx, ar, pd)
 		s.authorizeFail(ctx, w, ar, stateUnavailable(err))
 		return
 	}
-	s.observeLoginThrottle(ctx, ar.client.ID, refusal.Refused(), addr)
-	if refusal.Refused() {
-		ar.log.LogAttrs(ctx, slog.LevelInfo, "login throttled", slog.String("by", refusal.By), slog.String("client_addr", addr))
-		s.showLogin(w, r, ar, id, rec, username, loginThrottledMessage(refusal.Wait), now)
+	if message != "" {
+		s.showLogin(w, r, ar, id, rec, username, message, now)
 		return
 	}
-	subject, ok, err := s.users.Authenticate(ctx, username, password)
-	if err != nil {
-		ar.log.LogAttrs(ctx, slog.LevelError, "user store failed", slog.String("cause", err.Error()))
-		s.observeLogin(ctx, ar.client.ID, "", addr, loginFailedUserStore)
-		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
-		return
-	}
-	if !ok || subject == "" {
-		ar.log.LogAttrs(ctx, slog.LevelInfo, "login failed", slog.String("client_addr", addr))
-		s.observeLogin(ctx, ar.client.ID, "", addr, loginFailedCredentials)
-		if err := s.loginThrottle.Fail(ctx, username, addr, now); err != nil {
-			// An uncounted failure would be a free guess: fail closed.
-			if errors.Is(err, ttltable.ErrFull) {
-				s.showLogin(w, r, ar, id, rec, username, loginThrottledMessage(throttle.LoginWindow), now)
-				return
-			}
-			s.endInteraction(ctx, ar, pd)
-			s.authorizeFail(ctx, w, ar, stateUnavailable(err))
-			return
-		}
-		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
-		return
-	}
-	if err := s.loginThrottle.Succeed(ctx, username, addr); err != nil {
-		// The old failures only count on until their window ends.
-		ar.log.LogAttrs(ctx, slog.LevelWarn, "login failures not reset", slog.String("cause", err.Error()))
-	}
-
-	// A new session, under a new cookie.
-	ls := session.Session{Subject: subject, Username: username, AMR: []string{"pwd"}} // RFC 8176 §2
-	if us, err = s.endUser.sessions.Login(ctx, w, us, ls, now); err != nil {
-		s.endInteraction(ctx, ar, pd)
-		s.authorizeFail(ctx, w, ar, stateUnavailable(err))
-		return
-	}
-	s.observeLogin(ctx, ar.client.ID, subject, addr, "")
 	pd.rec.Browser, pd.rec.LoggedIn = us.Key, true
 	if auth, ok := s.interact(ctx, w, r, ar, pd, us, now, true); ok {
 		s.finishAuthorize(ctx, w, ar, s.newAuthorizeContext(r, ar, auth, now), nil, pd)
 	}
+}
+
+// attemptLogin checks a login form's username and password for the client
+// clientID, behind the login throttle (RFC 6749 §10.10;
+// docs/throttling.md), with the user store (UserStore.Authenticate), and
+// on success starts a new session under a new cookie and returns the
+// browser's new state. A refused or failed attempt returns the message to
+// show on the login page again; an error is the store's, which the caller
+// answers as temporarily unavailable. The authorization endpoint's login
+// form and the device verification page's share it.
+func (s *Server) attemptLogin(ctx context.Context, w http.ResponseWriter, r *http.Request, us session.Browser,
+	clientID string, log *slog.Logger, username string, password Secret, now time.Time) (session.Browser, string, error) {
+	addr := s.clientIP.Addr(r)
+	refusal, err := s.loginThrottle.Check(ctx, username, addr, now)
+	if err != nil {
+		return us, "", err
+	}
+	s.observeLoginThrottle(ctx, clientID, refusal.Refused(), addr)
+	if refusal.Refused() {
+		log.LogAttrs(ctx, slog.LevelInfo, "login throttled", slog.String("by", refusal.By), slog.String("client_addr", addr))
+		return us, loginThrottledMessage(refusal.Wait), nil
+	}
+	subject, ok, err := s.users.Authenticate(ctx, username, password)
+	if err != nil {
+		log.LogAttrs(ctx, slog.LevelError, "user store failed", slog.String("cause", err.Error()))
+		s.observeLogin(ctx, clientID, "", addr, loginFailedUserStore)
+		return us, loginFailedMessage, nil
+	}
+	if !ok || subject == "" {
+		log.LogAttrs(ctx, slog.LevelInfo, "login failed", slog.String("client_addr", addr))
+		s.observeLogin(ctx, clientID, "", addr, loginFailedCredentials)
+		if err := s.loginThrottle.Fail(ctx, username, addr, now); err != nil {
+			// An uncounted failure would be a free guess: fail closed.
+			if errors.Is(err, ttltable.ErrFull) {
+				return us, loginThrottledMessage(throttle.LoginWindow), nil
+			}
+			return us, "", err
+		}
+		return us, loginFailedMessage, nil
+	}
+	if err := s.loginThrottle.Succeed(ctx, username, addr); err != nil {
+		// The old failures only count on until their window ends.
+		log.LogAttrs(ctx, slog.LevelWarn, "login failures not reset", slog.String("cause", err.Error()))
+	}
+	ls := session.Session{Subject: subject, Username: username, AMR: []string{"pwd"}} // RFC 8176 §2
+	if us, err = s.endUser.sessions.Login(ctx, w, us, ls, now); err != nil {
+		return us, "", err
+	}
+	s.observeLogin(ctx, clientID, subject, addr, "")
+	return us, "", nil
 }
 
 // serveConsent shows the consent page after a login (GET) and handles the
@@ -673,15 +689,21 @@ func normaliseAuthorize(reg *Registration[AuthorizeContext, AuthorizeResponse], 
 	case p < 0 || p > maxCodeTTL:
 		errs = append(errs, fmt.Errorf("authorize flow: CodeTTL %v outside (0, %v]", p, maxCodeTTL))
 	}
+	key, err := normaliseSessionKey(key)
+	return &r, key, errors.Join(append(errs, err)...)
+}
+
+// normaliseSessionKey checks Config.SessionKey of a server with end-user
+// pages: at least 32 bytes, or none for the store's shared key. It returns
+// the key to use.
+func normaliseSessionKey(key []byte) ([]byte, error) {
 	switch {
 	case len(key) == 0:
-		key = nil // the key the store keeps (session.New)
+		return nil, nil // the key the store keeps (session.New)
 	case len(key) < session.KeyBytes:
-		errs = append(errs, fmt.Errorf("config: SessionKey must be at least %d bytes", session.KeyBytes))
-	default:
-		key = slices.Clone(key)
+		return nil, fmt.Errorf("config: SessionKey must be at least %d bytes", session.KeyBytes)
 	}
-	return &r, key, errors.Join(errs...)
+	return slices.Clone(key), nil
 }
 
 // newEndUser builds the end-user state of a server with an authorization

@@ -124,6 +124,31 @@ type Pages interface {
 	Login(w http.ResponseWriter, r *http.Request, p LoginPage)
 	Consent(w http.ResponseWriter, r *http.Request, p ConsentPage)
 	Error(w http.ResponseWriter, r *http.Request, p ErrorPage)
+	Device(w http.ResponseWriter, r *http.Request, p DevicePage)
+}
+
+// DevicePage is what the device verification page shows (RFC 8628 §3.3):
+// the form where the end user enters the user code their device shows,
+// or, once they have approved or denied it on the consent page, the
+// result, which tells them to return to their device.
+type DevicePage struct {
+	// Action is the URL the form posts to; Interaction and CSRF are
+	// hidden fields; the code is posted as user_code.
+	Action      string
+	Interaction string
+	CSRF        string
+	// UserCode pre-fills the form: the code of verification_uri_complete,
+	// which the end user must still confirm (RFC 8628 §5.4), or the last
+	// attempt.
+	UserCode string
+	// Error is shown above the form, e.g. after a wrong code.
+	Error string
+	// Done is set once the end user has decided; Approved says how, and
+	// ClientName names the device's client.
+	Done       bool
+	Approved   bool
+	ClientName string
+	UILocales  []string
 }
 
 // LoginPage is what the login page shows and posts back.

@@ -21,6 +21,7 @@ const (
 	loginTemplate   = "login.html.tmpl"
 	consentTemplate = "consent.html.tmpl"
 	errorTemplate   = "error.html.tmpl"
+	deviceTemplate  = "device.html.tmpl"
 )
 
 // errorPageScript is the CSP hash source of the one script of the
@@ -46,13 +47,16 @@ var errorPageScript = func() string {
 // rendering by implementing Pages.
 type templatePages struct {
 	t *template.Template
+	// device renders the device page of a set without one.
+	device Pages
 }
 
 // NewTemplatePages parses every *.html.tmpl file of fsys into one template
 // set, which must define login.html.tmpl, consent.html.tmpl and
-// error.html.tmpl; the other files may hold shared definitions. Each page
-// template receives its LoginPage, ConsentPage or ErrorPage. Config.Pages
-// takes the result.
+// error.html.tmpl, and may define device.html.tmpl (the device
+// verification page; the runtime's own when it does not); the other files
+// may hold shared definitions. Each page template receives its LoginPage,
+// ConsentPage, ErrorPage or DevicePage. Config.Pages takes the result.
 func NewTemplatePages(fsys fs.FS) (Pages, error) {
 	t, err := template.ParseFS(fsys, "*.html.tmpl")
 	if err != nil {
@@ -63,7 +67,11 @@ func NewTemplatePages(fsys fs.FS) (Pages, error) {
 			return nil, fmt.Errorf("runtime: page templates: %s is not defined", name)
 		}
 	}
-	return &templatePages{t: t}, nil
+	p := &templatePages{t: t}
+	if t.Lookup(deviceTemplate) == nil {
+		p.device = defaultPages() // a set from before the device flow
+	}
+	return p, nil
 }
 
 // defaultPages returns the runtime's own pages.
@@ -87,6 +95,15 @@ func (p *templatePages) Login(w http.ResponseWriter, _ *http.Request, page Login
 // Consent renders the consent page with status 200.
 func (p *templatePages) Consent(w http.ResponseWriter, _ *http.Request, page ConsentPage) {
 	reply.HTML(w, p.t, consentTemplate, http.StatusOK, page)
+}
+
+// Device renders the device verification page with status 200.
+func (p *templatePages) Device(w http.ResponseWriter, r *http.Request, page DevicePage) {
+	if p.device != nil {
+		p.device.Device(w, r, page)
+		return
+	}
+	reply.HTML(w, p.t, deviceTemplate, http.StatusOK, page)
 }
 
 // Error renders an error page with page.Status (400 when zero).

@@ -16,6 +16,7 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/flowkit"
 	"github.com/oauthgen/oauthgen/runtime/internal/clientauth"
 	"github.com/oauthgen/oauthgen/runtime/internal/clientip"
+	"github.com/oauthgen/oauthgen/runtime/internal/devicecode"
 	"github.com/oauthgen/oauthgen/runtime/internal/jwkset"
 	"github.com/oauthgen/oauthgen/runtime/internal/observe"
 	"github.com/oauthgen/oauthgen/runtime/internal/pushed"
@@ -133,6 +134,9 @@ type Server struct {
 	// codeGrant is the grant type of the flow that redeems authorization
 	// codes; empty when the server serves none.
 	codeGrant oauth.GrantType
+	// deviceGrant is the grant type of the flow that redeems device codes;
+	// empty when the server serves none.
+	deviceGrant oauth.GrantType
 
 	// secrets verifies client secrets and owns the bcrypt success cache.
 	secrets *clientauth.Verifier
@@ -168,6 +172,12 @@ type Server struct {
 	// pushed keeps the pushed authorization requests (RFC 9126); nil when
 	// the endpoint is not enabled.
 	pushed *pushed.Requests
+	// device is the device authorization flow (RFC 8628); devices keep its
+	// authorizations, userCodes throttles wrong user codes on its
+	// verification page. All nil when it is not enabled.
+	device    *Registration[DeviceAuthorizationContext, DeviceAuthorizationResponse]
+	devices   *devicecode.Authorizations
+	userCodes *throttle.Guard
 	// endUser holds the login sessions, pending interactions, remembered
 	// consents and login throttle of the authorization endpoint.
 	endUser *endUser
@@ -224,8 +234,8 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	if cfg.Issuer != "" {
 		s.Issuer = cfg.Issuer
 	}
-	if (fl.Authorize != nil || fl.UserInfo != nil) && cfg.Users == nil {
-		errs = append(errs, errors.New("config: Users is required by the authorization and userinfo endpoints"))
+	if (fl.Authorize != nil || fl.UserInfo != nil || fl.DeviceAuthorization != nil) && cfg.Users == nil {
+		errs = append(errs, errors.New("config: Users is required by the authorization, device authorization and userinfo endpoints"))
 	}
 	if cfg.Users == nil && slices.ContainsFunc(flows, func(r Registration[TokenContext, TokenResponse]) bool {
 		return r.Grant.Credential == flowkit.PasswordCredential
@@ -239,12 +249,19 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	if aerr != nil {
 		errs = append(errs, aerr)
 	}
+	if fl.Authorize == nil && fl.DeviceAuthorization != nil {
+		// The verification page signs the end user in without the
+		// authorization endpoint.
+		sessionKey, aerr = normaliseSessionKey(cfg.SessionKey)
+		errs = append(errs, aerr)
+	}
 	if err := normaliseOpenID(&s, fl); err != nil {
 		errs = append(errs, err)
 	}
 	introspection, ierr := normaliseOne("introspection", fl.Introspection)
 	revocation, rerr := normaliseOne("revocation", fl.Revocation)
-	errs = append(errs, ierr, rerr)
+	device, derr := normaliseDevice(fl.DeviceAuthorization)
+	errs = append(errs, ierr, rerr, derr)
 	if introspection != nil && !slices.ContainsFunc(s.AuthMethods, func(m string) bool { return m != string(oauth.AuthNone) }) {
 		errs = append(errs, errors.New("introspection flow: callers must authenticate with a credential, and AuthMethods has only none (RFC 7662 §2.1)"))
 	}
@@ -266,6 +283,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		userinfo:      fl.UserInfo,
 		introspection: introspection,
 		revocation:    revocation,
+		device:        device,
 		users:         cfg.Users,
 		pages:         cfg.Pages,
 		clientIP:      clientip.New(cfg.TrustedProxies),
@@ -296,6 +314,8 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 			srv.refreshGrant = gt
 		case flowkit.CodeCredential:
 			srv.codeGrant = gt
+		case flowkit.DeviceCodeCredential:
+			srv.deviceGrant = gt
 		}
 	}
 	keyPolicy, kerr := newKeyPolicy(cfg, srv.settings, srv.flows)
@@ -308,6 +328,9 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	}
 	if fl.Authorize != nil && srv.codeGrant == "" {
 		errs = append(errs, errors.New("authorize flow: no token flow redeems its codes (one whose Grant.Credential is flowkit.CodeCredential)"))
+	}
+	if (device != nil) != (srv.deviceGrant != "") {
+		errs = append(errs, errors.New("device authorization flow: it and the token flow that redeems device codes (Grant.Credential flowkit.DeviceCodeCredential) go together (RFC 8628 §3.1, §3.4)"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("runtime: new server: %w", err)
@@ -331,14 +354,18 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	if srv.log == nil {
 		srv.log = slog.New(slog.DiscardHandler)
 	}
-	if srv.authorize != nil {
+	if srv.authorize != nil || srv.device != nil {
 		if srv.pages == nil {
 			srv.pages = defaultPages()
 		}
 		srv.endUser = newEndUser(srv.store, sessionKey, s.Issuer) // sessions, interactions, consents, login throttle
-		if s.PushedAuthorizationRequests {
-			srv.pushed = pushed.New(srv.store)
-		}
+	}
+	if srv.authorize != nil && s.PushedAuthorizationRequests {
+		srv.pushed = pushed.New(srv.store)
+	}
+	if srv.device != nil {
+		srv.devices = devicecode.New(srv.store)
+		srv.userCodes = throttle.NewUserCode(srv.store)
 	}
 	switch {
 	case cfg.Keys == nil:
@@ -388,6 +415,9 @@ func (s *Server) mount(fl Flows) error {
 	}
 	if fl.Revocation != nil {
 		eps = append(eps, newRevokeEndpoint(s))
+	}
+	if s.device != nil {
+		eps = append(eps, newDeviceEndpoint(s))
 	}
 	eps = append(eps, &metadataEndpoint{s: s})
 
@@ -521,7 +551,7 @@ func normaliseFlow(reg *Registration[TokenContext, TokenResponse]) error {
 		return err
 	}
 	p := &reg.Policy
-	if p.AccessTTL < 0 || p.RefreshTTL < 0 || p.RefreshIdleTTL < 0 || p.RefreshGrace < 0 || p.CodeTTL < 0 {
+	if p.AccessTTL < 0 || p.RefreshTTL < 0 || p.RefreshIdleTTL < 0 || p.RefreshGrace < 0 || p.CodeTTL < 0 || p.DeviceCodeTTL < 0 {
 		return errors.New("a policy duration is negative")
 	}
 	if p.AccessTTL == 0 {

@@ -241,7 +241,8 @@ func (s *Server) checkNoUserNamed(ctx context.Context, clientID string, log *slo
 }
 
 // redeem checks the grant's credential by the flow's policy: it redeems
-// the authorization code or the refresh token of the request, or
+// the authorization code, the refresh token or the device code of the
+// request, or
 // authenticates the resource owner's password, or verifies a JWT bearer
 // assertion and uses its jti, which sets the granted
 // scope and the default token data. A flow whose grant is the client's
@@ -256,6 +257,8 @@ func (s *Server) redeem(ctx context.Context, t *TokenContext) error {
 		return s.redeemPassword(ctx, t)
 	case flowkit.AssertionCredential:
 		return s.redeemAssertion(ctx, t)
+	case flowkit.DeviceCodeCredential:
+		return s.redeemDeviceCode(ctx, t)
 	}
 	return nil
 }

@@ -65,6 +65,13 @@ const (
 	// once before the procedure runs; every failure is invalid_grant
 	// (RFC 7523 §3.1).
 	AssertionCredential
+	// DeviceCodeCredential: a device code (RFC 8628 §3.4), redeemed once
+	// its end user has approved it on the verification page; the runtime
+	// answers the device's polls before (authorization_pending, slow_down,
+	// access_denied, expired_token; RFC 8628 §3.5) and consumes the code
+	// atomically. Its scope, resources and end user are the approved
+	// authorization's.
+	DeviceCodeCredential
 )
 
 // TrustedIssuer is an issuer whose JWT assertions a JWT bearer flow
@@ -139,15 +146,15 @@ const (
 )
 
 // Check reports a policy whose fields are unset or do not fit together:
-// a code or a refresh token carries its grant's scope, resources and end
-// user, and nothing else does; the client's own credential is for
+// a code, a refresh token or a device code carries its grant's scope,
+// resources and end user, and nothing else does; the client's own credential is for
 // confidential clients without an end user; a password and an assertion
 // are the credentials that name their end user.
 func (p GrantPolicy) Check() error {
 	switch {
 	case p.Clients == 0 || p.Clients > AnyClients:
 		return fmt.Errorf("grant policy: Clients is unset or unknown (%d)", p.Clients)
-	case p.Credential == 0 || p.Credential > AssertionCredential:
+	case p.Credential == 0 || p.Credential > DeviceCodeCredential:
 		return fmt.Errorf("grant policy: Credential is unset or unknown (%d)", p.Credential)
 	case p.Scope == 0 || p.Scope > ScopeRefused:
 		return fmt.Errorf("grant policy: Scope is unset or unknown (%d)", p.Scope)
@@ -156,9 +163,9 @@ func (p GrantPolicy) Check() error {
 	case p.EndUser == 0 || p.EndUser > EndUserOfCredential:
 		return fmt.Errorf("grant policy: EndUser is unset or unknown (%d)", p.EndUser)
 	}
-	redeems := p.Credential == CodeCredential || p.Credential == RefreshCredential
+	redeems := p.Credential == CodeCredential || p.Credential == RefreshCredential || p.Credential == DeviceCodeCredential
 	if redeems != (p.Scope == ScopeFromGrant) || redeems != (p.Resources == ResourcesFromGrant) || redeems != (p.EndUser == EndUserOfGrant) {
-		return fmt.Errorf("grant policy: scope, resources and end user come from the grant exactly when a code or a refresh token is redeemed")
+		return fmt.Errorf("grant policy: scope, resources and end user come from the grant exactly when a code, a refresh token or a device code is redeemed")
 	}
 	if p.Credential == ClientCredential && (p.Clients != ConfidentialClients || p.EndUser != NoEndUser) {
 		return fmt.Errorf("grant policy: the client's own credential is for confidential clients acting for themselves (RFC 6749 §4.4)")

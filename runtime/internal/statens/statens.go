@@ -23,6 +23,8 @@ const (
 	Secret      = "secret"      // secrets the instances share, such as the session key
 	Revoked     = "revoked"     // revoked JWT access tokens the store holds no record of, by the hash of their jti, until they expire
 	Pushed      = "pushed"      // pushed authorization requests (RFC 9126), by the hash of client_id and request_uri, until used or expired
+	Device      = "device"      // device authorizations (RFC 8628) by the hash of the device code, their decisions and polling slots
+	UserCode    = "usercode"    // user codes of pending device authorizations (RFC 8628 §6.1), by their hash, until decided or expired
 )
 
 // Key is the SHA-256 of the parts, each preceded by its length, so that
