@@ -21,6 +21,8 @@ const (
 	GrantPassword GrantType = "password" // RFC 6749 §4.3.2
 	// GrantJWTBearer is the JWT bearer authorization grant.
 	GrantJWTBearer GrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer" // RFC 7523 §2.1
+	// GrantDeviceCode is the device authorization grant.
+	GrantDeviceCode GrantType = "urn:ietf:params:oauth:grant-type:device_code" // RFC 8628 §3.4
 )
 
 // registeredGrantTypes are the grant_type names RFC 6749 registers that the
