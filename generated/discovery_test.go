@@ -32,7 +32,7 @@ func TestMetadata(t *testing.T) {
 		"issuer":                                        specIssuer,
 		"token_endpoint":                                specIssuer + "/oauth2/token",
 		"jwks_uri":                                      specIssuer + "/oauth2/jwks",
-		"grant_types_supported":                         []any{"authorization_code", "client_credentials", "refresh_token", "password", magicGrant},
+		"grant_types_supported":                         []any{"authorization_code", "client_credentials", "refresh_token", "password", deviceGrant, magicGrant},
 		"token_endpoint_auth_methods_supported":         []any{"client_secret_basic", "client_secret_post", "none"},
 		"code_challenge_methods_supported":              []any{"S256"},
 		"scopes_supported":                              []any{"read", "write", "admin", "openid", "profile", "email", "offline_access"},
@@ -50,6 +50,7 @@ func TestMetadata(t *testing.T) {
 		"revocation_endpoint_auth_methods_supported":    []any{"client_secret_basic", "client_secret_post", "none"},
 		"pushed_authorization_request_endpoint":         specIssuer + "/oauth2/par", // RFC 9126 §5
 		"require_pushed_authorization_requests":         false,
+		"device_authorization_endpoint":                 specIssuer + "/oauth2/device_authorization", // RFC 8628 §4
 	}
 	oidcMembers := []string{"response_modes_supported", "claims_supported", "subject_types_supported", "authorization_response_iss_parameter_supported"}
 	for _, k := range oidcMembers {
@@ -73,7 +74,7 @@ func TestMetadata(t *testing.T) {
 		}
 	}
 	// The Go view agrees with the served document.
-	if md := e.srv.Metadata(); len(md.GrantTypesSupported) != 5 || e.srv.MetadataPath() != "/.well-known/oauth-authorization-server" {
+	if md := e.srv.Metadata(); len(md.GrantTypesSupported) != 6 || e.srv.MetadataPath() != "/.well-known/oauth-authorization-server" {
 		t.Errorf("Metadata() %+v, MetadataPath %q", md, e.srv.MetadataPath())
 	}
 }

@@ -90,7 +90,17 @@ const (
 	// kioskID is a public client registered for the password grant, which
 	// the reference spec keeps for confidential clients.
 	kioskID = "kiosk"
+	// tvID is a public client registered for the device code grant (RFC
+	// 8628) and refresh_token, with the OIDC scopes; tvboxID a
+	// confidential one.
+	tvID        = "tv"
+	tvName      = "Living Room TV"
+	tvboxID     = "tvbox"
+	tvboxSecret = "tvbox-secret-1a2b3c4d5e6f7081"
 )
+
+// deviceGrant is the device code grant type (RFC 8628 §3.4).
+const deviceGrant = "urn:ietf:params:oauth:grant-type:device_code"
 
 // Redirect URIs of the clients that use the authorization code grant.
 const (
@@ -229,7 +239,12 @@ func testClients(t testing.TB) *runtime.MemoryClients {
 
 	kiosk := conf(kioskID, "", oauth.AuthNone, oauth.GrantPassword)
 
-	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird, rp, api, mobile, kiosk)
+	tv := conf(tvID, "", oauth.AuthNone, oauth.GrantDeviceCode, oauth.GrantRefreshToken)
+	tv.Name = tvName
+	tv.Scopes = oauth.ScopeSet{"openid", "profile", "read", "offline_access"}
+	tvbox := conf(tvboxID, tvboxSecret, oauth.AuthClientSecretBasic, oauth.GrantDeviceCode)
+
+	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird, rp, api, mobile, kiosk, tv, tvbox)
 	if err != nil {
 		t.Fatalf("NewMemoryClients: %v", err)
 	}

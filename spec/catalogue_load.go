@@ -367,7 +367,7 @@ func checkFlowPolicy(p FlowPolicy, where string, ds *Diagnostics) {
 	}
 	redeems := p.RedeemsGrant()
 	if redeems != (p.Scope == "grant") || redeems != (p.Resources == "grant") || redeems != (p.EndUser == "grant") {
-		ds.report(p.Pos, CodePolicy, "%s: policy scope, resources and end_user are grant exactly when the credential is code or refresh_token", where)
+		ds.report(p.Pos, CodePolicy, "%s: policy scope, resources and end_user are grant exactly when the credential is code, refresh_token or device_code", where)
 	}
 	if p.Credential == "client" && (p.Clients != "confidential" || p.EndUser != "none") {
 		ds.report(p.Pos, CodePolicy, "%s: policy credential client is for confidential clients with end_user none (RFC 6749 §4.4)", where)

@@ -47,7 +47,7 @@ func TestValidate(t *testing.T) {
 		{"valid flows", head + "flows:\n  oauth-token-refresh:\n  oauth-token-client-credentials:\n  oauth-token-authorization-code:\n", nil},
 		{"valid jwks only", noEndpoints + "endpoints:\n  jwks: {}\n", nil},
 		{"unknown endpoint", head + "  tokn: {}\n", []string{CodeUnknownKey}},
-		{"planned endpoint", head + "  device_authorization: {}\n", []string{CodeUnknownKey}},
+		{"planned endpoint", head + "  backchannel_authentication: {}\n", []string{CodeUnknownKey}},
 		{"par without authorize", head + "  par: {}\n", []string{CodeRequires}},
 		{"par", head + "  authorize: {}\n  par:\n    path: /par\n    require_pushed_authorization_requests: true\n" +
 			"flows:\n  oauth-token-authorization-code:\n  oauth-authorize-authorization-code:\n", nil},
@@ -101,8 +101,7 @@ func TestValidate(t *testing.T) {
 		{"scope description", head + "scopes:\n  a: 'x */'\n", []string{CodeCommentText}},
 
 		{"unknown flow", head + "flows:\n  oauth-token-foo:\n", []string{CodeUnknownFlow}},
-		{"planned flow", head + "flows:\n  oauth-token-device-code:\n", []string{CodePlannedFlow}},
-		{"planned non-token flow", head + "flows:\n  oauth-device-authorization:\n", []string{CodePlannedFlow}},
+		{"planned flow", head + "flows:\n  oauth-token-oauth-token-exchange:\n", []string{CodePlannedFlow}},
 		{"flow without token endpoint", noEndpoints + "flows:\n  oauth-token-authorization-code:\n", []string{CodeMissingEnd}},
 		{"flow properties of unknown flow still checked", head + "flows:\n  nope:\n    properties:\n      type: {type: string, source: form}\n",
 			[]string{CodeUnknownFlow, CodeGoName}},

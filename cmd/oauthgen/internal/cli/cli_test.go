@@ -507,10 +507,10 @@ func TestDescribe(t *testing.T) {
 			"AccessToken", `header "Authorization"`, "Defaults",
 			"c.Errors.InsufficientScope(description)",
 		}},
-		{[]string{"-C", dir, "describe", "oauth-token-device-code"}, 0, []string{
+		{[]string{"-C", dir, "describe", "oauth-token-oauth-token-exchange"}, 0, []string{
 			"planned in the catalogue",
-			"DeviceCode",
-			"slow_down",
+			"subject_token",
+			"invalid_target",
 		}},
 		{[]string{"describe", "oauth-token-client-credentials", "-C", dir}, 0, []string{"(enabled by oauthgen.yaml)"}},
 		{[]string{"-C", dir, "describe", "--", "-x"}, 2, []string{`unknown flow "-x"`}},
