@@ -44,6 +44,10 @@ func checks() []check {
 		{"userinfo", func(h *harness) bool { return h.suite.Flows.UserInfo != nil && h.codeFlow() }, checkUserInfo},
 		{"password/tokens_of_the_user", func(h *harness) bool { return h.passwordFlow() }, checkPasswordTokens},
 		{"password/wrong_credentials", func(h *harness) bool { return h.passwordFlow() }, checkPasswordWrongCredentials},
+		{"device/pending_before_approval", func(h *harness) bool { return h.deviceFlow() }, checkDevicePending},
+		{"device/denied", func(h *harness) bool { return h.deviceFlow() }, checkDeviceDenied},
+		{"device/tokens_once", func(h *harness) bool { return h.deviceFlow() }, checkDeviceTokens},
+		{"device/bound_to_client_and_scope", func(h *harness) bool { return h.deviceFlow() && h.other != nil }, checkDeviceClient},
 	}
 }
 
