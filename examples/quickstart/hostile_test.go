@@ -351,6 +351,7 @@ func TestHostile(t *testing.T) {
 		{"userinfo", hostileUserInfoCases()},
 		{"forged-jwt", hostileForgedJWTCases()},
 		{"documents", hostileDocumentCases()},
+		{"device", hostileDeviceCases()},
 	}
 	statuses := map[string]int{} // by group/case
 	total := 0
