@@ -167,3 +167,48 @@ func TestBrowserDemoClient(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserDevice: golang.org/x/oauth2 starts a device authorization as
+// demo-tv; headless Chromium completes the verification page from
+// verification_uri_complete (browser/device.mjs): the code filled in and
+// confirmed, a wrong code refused, the login and consent pages, the result
+// page; then DeviceAccessToken gets the tokens. Every page passes
+// browser/a11y.mjs; their screenshots are test artifacts.
+func TestBrowserDevice(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser; skipped with -short")
+	}
+	chromium, node := browserTools(t)
+	dir := browserScripts(t)
+	ctx := t.Context()
+	_, issuer := startServer(t)
+	cfg := demoTVConfig(issuer)
+	da, err := cfg.DeviceAuth(ctx)
+	if err != nil {
+		t.Fatalf("DeviceAuth: %v", err)
+	}
+	artifacts := t.ArtifactDir()
+	cmd := exec.CommandContext(ctx, node, "device.mjs", da.VerificationURIComplete, da.UserCode, demoUser, demoPassword, artifacts)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr string
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("device.mjs: %v\n%s%s", err, out, stderr)
+	}
+	if got := strings.TrimSpace(string(out)); got != "Device connected" {
+		t.Errorf("result page heading %q, want Device connected", got)
+	}
+	for _, shot := range []string{"device-code.png", "device-login.png", "device-consent.png", "device-done.png"} {
+		if fi, err := os.Stat(filepath.Join(artifacts, shot)); err != nil || fi.Size() == 0 {
+			t.Errorf("screenshot %s: %v", shot, err)
+		}
+	}
+	tok, err := cfg.DeviceAccessToken(ctx, da)
+	if err != nil || tok.AccessToken == "" {
+		t.Fatalf("DeviceAccessToken after the browser approved: %v", err)
+	}
+}
