@@ -356,36 +356,16 @@ func clientDisplayName(c *Client) string {
 func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.clock.Now()
-	posted, pe := s.endUserForm(w, r)
-	if pe != nil {
-		s.showError(ctx, w, r, pe)
-		return
-	}
-
-	// The interaction, bound to this browser's cookie: the one it had when
-	// the page was shown, or, after a login in another tab, its successor.
 	us, err := s.endUser.sessions.Current(ctx, r, now)
 	if err != nil {
 		s.showError(ctx, w, r, unavailablePage(err))
 		return
 	}
-	var browsers []session.Key
-	if us.HasCookie {
-		browsers = append(browsers, us.Key)
-		if prev := us.Session.Previous; prev != (session.Key{}) {
-			browsers = append(browsers, prev)
-		}
-	}
-	id := posted.Get("interaction")
-	rec, ok, err := s.endUser.interactions.Claim(ctx, id, posted.Get("csrf"), session.StepLogin, browsers, now)
-	if err != nil {
-		s.showError(ctx, w, r, unavailablePage(err))
-		return
-	}
+	f, ok := s.claimForm(w, r, us, session.StepLogin, now)
 	if !ok {
-		s.showError(ctx, w, r, formExpiredPage())
 		return
 	}
+	posted, id, rec := f.posted, f.id, f.rec
 	pd := pending{id: id, rec: rec}
 	ar, ok := s.resumeAuthorize(ctx, w, r, pd)
 	if !ok {
@@ -496,22 +476,12 @@ func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 		}
 		s.showConsent(w, r, ar, us.Session, id, csrf)
 	case http.MethodPost:
-		posted, pe := s.endUserForm(w, r)
-		if pe != nil {
-			s.showError(ctx, w, r, pe)
+		f, ok := s.claimForm(w, r, us, session.StepConsent, now)
+		if !ok {
 			return
 		}
-		id := posted.Get("interaction")
-		rec, ok, err := s.endUser.interactions.Claim(ctx, id, posted.Get("csrf"), session.StepConsent, []session.Key{us.Key}, now)
-		if err != nil {
-			s.showError(ctx, w, r, unavailablePage(err))
-			return
-		}
-		if !ok || !us.SignedIn {
-			s.showError(ctx, w, r, formExpiredPage())
-			return
-		}
-		pd := pending{id: id, rec: rec}
+		posted := f.posted
+		pd := pending{id: f.id, rec: f.rec}
 		ar, ok := s.resumeAuthorize(ctx, w, r, pd)
 		if !ok {
 			return
@@ -535,6 +505,47 @@ func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 			s.showError(ctx, w, r, badRequestPage("The consent form was not filled in.", nil))
 		}
 	}
+}
+
+// claimedForm is an end user's form POST whose interaction was claimed.
+type claimedForm struct {
+	posted form.Params
+	id     string
+	rec    session.Interaction
+}
+
+// claimForm reads an end user's form POST for the interaction's step and
+// claims its interaction (session.Interactions.Claim): bound to the
+// browser's cookie, or for a login form to the cookie a login in another
+// tab replaced, with the page's single-use CSRF token (RFC 6749 §10.12).
+// A form after the login needs the end user still signed in. On failure
+// it has answered: 400 for a body that is not a form, 403 for a form
+// refused (nothing happens), 503 for a store failure.
+func (s *Server) claimForm(w http.ResponseWriter, r *http.Request, us session.Browser, step session.Step, now time.Time) (claimedForm, bool) {
+	ctx := r.Context()
+	posted, pe := s.endUserForm(w, r)
+	if pe != nil {
+		s.showError(ctx, w, r, pe)
+		return claimedForm{}, false
+	}
+	var browsers []session.Key
+	if us.HasCookie {
+		browsers = append(browsers, us.Key)
+		if prev := us.Session.Previous; prev != (session.Key{}) && (step == session.StepLogin || step == session.StepDeviceLogin) {
+			browsers = append(browsers, prev)
+		}
+	}
+	id := posted.Get("interaction")
+	rec, ok, err := s.endUser.interactions.Claim(ctx, id, posted.Get("csrf"), step, browsers, now)
+	if err != nil {
+		s.showError(ctx, w, r, unavailablePage(err))
+		return claimedForm{}, false
+	}
+	if !ok || (step == session.StepConsent || step == session.StepDeviceConsent) && !us.SignedIn {
+		s.showError(ctx, w, r, formExpiredPage())
+		return claimedForm{}, false
+	}
+	return claimedForm{posted: posted, id: id, rec: rec}, true
 }
 
 // formExpiredPage answers a form whose interaction is unknown, expired,

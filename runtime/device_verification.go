@@ -74,21 +74,11 @@ func (s *Server) serveDeviceVerify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	posted, pe := s.endUserForm(w, r)
-	if pe != nil {
-		s.showError(ctx, w, r, pe)
+	f, ok := s.claimForm(w, r, us, session.StepDeviceCode, now)
+	if !ok {
 		return
 	}
-	id := posted.Get("interaction")
-	rec, ok, err := s.endUser.interactions.Claim(ctx, id, posted.Get("csrf"), session.StepDeviceCode, []session.Key{us.Key}, now)
-	if err != nil {
-		s.showError(ctx, w, r, unavailablePage(err))
-		return
-	}
-	if !ok || !us.HasCookie {
-		s.showError(ctx, w, r, formExpiredPage())
-		return
-	}
+	posted, id, rec := f.posted, f.id, f.rec
 
 	// The throttle first, so a refused guess is not even looked up
 	// (RFC 8628 §5.1); then the code.
@@ -153,33 +143,16 @@ func (s *Server) serveDeviceVerify(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveDeviceLogin(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.clock.Now()
-	posted, pe := s.endUserForm(w, r)
-	if pe != nil {
-		s.showError(ctx, w, r, pe)
-		return
-	}
 	us, err := s.endUser.sessions.Current(ctx, r, now)
 	if err != nil {
 		s.showError(ctx, w, r, unavailablePage(err))
 		return
 	}
-	var browsers []session.Key
-	if us.HasCookie {
-		browsers = append(browsers, us.Key)
-		if prev := us.Session.Previous; prev != (session.Key{}) {
-			browsers = append(browsers, prev)
-		}
-	}
-	id := posted.Get("interaction")
-	rec, ok, err := s.endUser.interactions.Claim(ctx, id, posted.Get("csrf"), session.StepDeviceLogin, browsers, now)
-	if err != nil {
-		s.showError(ctx, w, r, unavailablePage(err))
-		return
-	}
+	f, ok := s.claimForm(w, r, us, session.StepDeviceLogin, now)
 	if !ok {
-		s.showError(ctx, w, r, formExpiredPage())
 		return
 	}
+	posted, id, rec := f.posted, f.id, f.rec
 	found, client, ok := s.resumeDevice(ctx, w, r, id, rec, now)
 	if !ok {
 		return
@@ -241,21 +214,11 @@ func (s *Server) serveDeviceConsent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	posted, pe := s.endUserForm(w, r)
-	if pe != nil {
-		s.showError(ctx, w, r, pe)
+	f, ok := s.claimForm(w, r, us, session.StepDeviceConsent, now)
+	if !ok {
 		return
 	}
-	id := posted.Get("interaction")
-	rec, ok, err := s.endUser.interactions.Claim(ctx, id, posted.Get("csrf"), session.StepDeviceConsent, []session.Key{us.Key}, now)
-	if err != nil {
-		s.showError(ctx, w, r, unavailablePage(err))
-		return
-	}
-	if !ok || !us.SignedIn {
-		s.showError(ctx, w, r, formExpiredPage())
-		return
-	}
+	posted, id, rec := f.posted, f.id, f.rec
 	found, client, ok := s.resumeDevice(ctx, w, r, id, rec, now)
 	if !ok {
 		return

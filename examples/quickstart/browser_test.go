@@ -69,6 +69,39 @@ func npmReason(out []byte) string {
 	return strings.TrimSpace(lines[len(lines)-1])
 }
 
+// runBrowserScript runs the script of browser/ in node with Debian's
+// Chromium, its arguments args and then the test's artifacts directory,
+// and returns what it printed and that directory. A script that fails
+// fails the test with its output.
+func runBrowserScript(t *testing.T, script string, args ...string) ([]byte, string) {
+	t.Helper()
+	chromium, node := browserTools(t)
+	dir := browserScripts(t)
+	artifacts := t.ArtifactDir()
+	cmd := exec.CommandContext(t.Context(), node, append(append([]string{script}, args...), artifacts)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr string
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("%s: %v\n%s%s", script, err, out, stderr)
+	}
+	return out, artifacts
+}
+
+// wantScreenshots checks that a script saved the screenshots.
+func wantScreenshots(t *testing.T, artifacts string, shots ...string) {
+	t.Helper()
+	for _, shot := range shots {
+		if fi, err := os.Stat(filepath.Join(artifacts, shot)); err != nil || fi.Size() == 0 {
+			t.Errorf("screenshot %s: %v", shot, err)
+		}
+	}
+}
+
 // TestBrowserSignIn: headless Chromium, driven by playwright-core, opens the
 // README's authorize URL, signs in as a demo user, consents, and lands on
 // the client's redirect URI with a code, state and iss; the code then
@@ -82,9 +115,6 @@ func TestBrowserSignIn(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser; skipped with -short")
 	}
-	chromium, node := browserTools(t)
-	dir := browserScripts(t)
-
 	ctx := t.Context()
 	_, issuer := startServer(t)
 	cfg := demoAppOAuth2Config(issuer)
@@ -92,18 +122,7 @@ func TestBrowserSignIn(t *testing.T) {
 	state := "st+/=%ate"
 	authURL := cfg.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier), oauth2.SetAuthURLParam("nonce", "n-0S6_WzA2Mj"))
 
-	artifacts := t.ArtifactDir()
-	cmd := exec.CommandContext(ctx, node, "signin.mjs", authURL, cfg.RedirectURL, demoUser, demoPassword, artifacts)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
-	out, err := cmd.Output()
-	if err != nil {
-		var stderr string
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("signin.mjs: %v\n%s%s", err, out, stderr)
-	}
+	out, artifacts := runBrowserScript(t, "signin.mjs", authURL, cfg.RedirectURL, demoUser, demoPassword)
 	landed, err := url.Parse(strings.TrimSpace(string(out)))
 	if err != nil {
 		t.Fatalf("signin.mjs printed %q: %v", out, err)
@@ -112,11 +131,7 @@ func TestBrowserSignIn(t *testing.T) {
 	if q.Get("state") != state || q.Get("iss") != issuer || q.Get("code") == "" {
 		t.Fatalf("redirect %s: want code, state %q and iss %q (RFC 9207)", landed, state, issuer)
 	}
-	for _, shot := range []string{"login.png", "consent.png", "error.png"} {
-		if fi, err := os.Stat(filepath.Join(artifacts, shot)); err != nil || fi.Size() == 0 {
-			t.Errorf("screenshot %s: %v", shot, err)
-		}
-	}
+	wantScreenshots(t, artifacts, "login.png", "consent.png", "error.png")
 	redeemAndVerify(t, ctx, cfg, issuer, q.Get("code"), verifier, "n-0S6_WzA2Mj")
 }
 
@@ -131,21 +146,8 @@ func TestBrowserDemoClient(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser; skipped with -short")
 	}
-	chromium, node := browserTools(t)
-	dir := browserScripts(t)
 	_, issuer := startServer(t)
-	artifacts := t.ArtifactDir()
-	cmd := exec.CommandContext(t.Context(), node, "demo.mjs", issuer+"/demo/", demoUser, demoPassword, artifacts)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
-	out, err := cmd.Output()
-	if err != nil {
-		var stderr string
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("demo.mjs: %v\n%s%s", err, out, stderr)
-	}
+	out, artifacts := runBrowserScript(t, "demo.mjs", issuer+"/demo/", demoUser, demoPassword)
 	var got struct {
 		Callback              string
 		Status, OtherStatus   int
@@ -161,11 +163,7 @@ func TestBrowserDemoClient(t *testing.T) {
 	if got.OtherStatus != http.StatusBadRequest || !strings.Contains(got.OtherText, "not started in this browser") {
 		t.Errorf("the callback in another browser: %d %q %q, want 400 and the refusal", got.OtherStatus, got.OtherHeading, got.OtherText)
 	}
-	for _, shot := range []string{"demo-signed-in.png", "demo-refused.png"} {
-		if fi, err := os.Stat(filepath.Join(artifacts, shot)); err != nil || fi.Size() == 0 {
-			t.Errorf("screenshot %s: %v", shot, err)
-		}
-	}
+	wantScreenshots(t, artifacts, "demo-signed-in.png", "demo-refused.png")
 }
 
 // TestBrowserDevice: golang.org/x/oauth2 starts a device authorization as
@@ -178,8 +176,6 @@ func TestBrowserDevice(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser; skipped with -short")
 	}
-	chromium, node := browserTools(t)
-	dir := browserScripts(t)
 	ctx := t.Context()
 	_, issuer := startServer(t)
 	cfg := demoTVConfig(issuer)
@@ -187,26 +183,11 @@ func TestBrowserDevice(t *testing.T) {
 	if err != nil {
 		t.Fatalf("DeviceAuth: %v", err)
 	}
-	artifacts := t.ArtifactDir()
-	cmd := exec.CommandContext(ctx, node, "device.mjs", da.VerificationURIComplete, da.UserCode, demoUser, demoPassword, artifacts)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
-	out, err := cmd.Output()
-	if err != nil {
-		var stderr string
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("device.mjs: %v\n%s%s", err, out, stderr)
-	}
+	out, artifacts := runBrowserScript(t, "device.mjs", da.VerificationURIComplete, da.UserCode, demoUser, demoPassword)
 	if got := strings.TrimSpace(string(out)); got != "Device connected" {
 		t.Errorf("result page heading %q, want Device connected", got)
 	}
-	for _, shot := range []string{"device-code.png", "device-login.png", "device-consent.png", "device-done.png"} {
-		if fi, err := os.Stat(filepath.Join(artifacts, shot)); err != nil || fi.Size() == 0 {
-			t.Errorf("screenshot %s: %v", shot, err)
-		}
-	}
+	wantScreenshots(t, artifacts, "device-code.png", "device-login.png", "device-consent.png", "device-done.png")
 	tok, err := cfg.DeviceAccessToken(ctx, da)
 	if err != nil || tok.AccessToken == "" {
 		t.Fatalf("DeviceAccessToken after the browser approved: %v", err)

@@ -70,6 +70,30 @@ func (b *balancer) proxy() http.Handler {
 	}}
 }
 
+// startTwoInstances starts two quickstart processes on one PostgreSQL
+// database behind a balancer, whose URL is the issuer, and returns them;
+// a is the first instance. The requests each served are logged when the
+// test fails.
+func startTwoInstances(t *testing.T) (*balancer, string, *process) {
+	t.Helper()
+	dsn := pgtest.DSN(t)
+	lb := &balancer{pinned: -1}
+	front := httptest.NewServer(lb.proxy())
+	t.Cleanup(front.Close)
+	issuer := front.URL
+	args := []string{"-issuer", issuer, "-store", dsn, "-trusted-proxy", "127.0.0.1/32"}
+	a, b := startProcess(t, args...), startProcess(t, args...)
+	lb.serve(a.addr, b.addr)
+	t.Cleanup(func() {
+		if t.Failed() {
+			lb.mu.Lock()
+			t.Logf("requests:\n%s", strings.Join(lb.served, "\n"))
+			lb.mu.Unlock()
+		}
+	})
+	return lb, issuer, a
+}
+
 // TestTwoInstancesOneDatabase: two quickstart processes on one PostgreSQL
 // database behind a round-robin proxy run the whole authorization-code
 // flow with each step on another instance than the one before: authorize
@@ -80,22 +104,8 @@ func (b *balancer) proxy() http.Handler {
 // both.
 func TestTwoInstancesOneDatabase(t *testing.T) {
 	ctx := t.Context()
-	dsn := pgtest.DSN(t)
-	lb := &balancer{pinned: -1}
-	front := httptest.NewServer(lb.proxy())
-	defer front.Close()
-	issuer := front.URL
-	args := []string{"-issuer", issuer, "-store", dsn, "-trusted-proxy", "127.0.0.1/32"}
-	a, b := startProcess(t, args...), startProcess(t, args...)
-	lb.serve(a.addr, b.addr)
+	lb, issuer, a := startTwoInstances(t)
 	const A, B = 0, 1
-	defer func() {
-		if t.Failed() {
-			lb.mu.Lock()
-			t.Logf("requests:\n%s", strings.Join(lb.served, "\n"))
-			lb.mu.Unlock()
-		}
-	}()
 
 	cfg := demoAppOAuth2Config(issuer)
 	ua := newUserAgent(t)
@@ -206,22 +216,8 @@ func TestTwoInstancesOneDatabase(t *testing.T) {
 // across instances because they are in the shared store.
 func TestTwoInstancesDeviceFlow(t *testing.T) {
 	ctx := t.Context()
-	dsn := pgtest.DSN(t)
-	lb := &balancer{pinned: -1}
-	front := httptest.NewServer(lb.proxy())
-	defer front.Close()
-	issuer := front.URL
-	args := []string{"-issuer", issuer, "-store", dsn, "-trusted-proxy", "127.0.0.1/32"}
-	a, b := startProcess(t, args...), startProcess(t, args...)
-	lb.serve(a.addr, b.addr)
+	lb, issuer, _ := startTwoInstances(t)
 	const A, B = 0, 1
-	defer func() {
-		if t.Failed() {
-			lb.mu.Lock()
-			t.Logf("requests:\n%s", strings.Join(lb.served, "\n"))
-			lb.mu.Unlock()
-		}
-	}()
 
 	cfg := demoTVConfig(issuer)
 	lb.to(A)

@@ -70,56 +70,10 @@ func (h *harness) decideDevice(t *testing.T, d deviceStart, decision string) {
 	if uri == "" {
 		uri = d.VerificationURI + "?user_code=" + url.QueryEscape(d.UserCode)
 	}
-	ua := browser(t)
-	next, err := http.NewRequest(http.MethodGet, uri, nil)
-	if err != nil {
-		t.Fatalf("RFC 8628 §3.3: verification URI %q: %v", uri, err)
+	if left := h.browse(t, browser(t), uri, "RFC 8628 §3.3: the verification page", decision, url.Values{"user_code": {d.UserCode}},
+		func(*url.URL) bool { return false }); left != nil {
+		t.Fatalf("RFC 8628 §3.3: the verification page redirected to %s", left)
 	}
-	for range 10 {
-		r := h.do(t, ua, next)
-		if loc := r.header.Get("Location"); r.status >= 300 && r.status < 400 && loc != "" {
-			u, err := next.URL.Parse(loc)
-			if err != nil {
-				t.Fatalf("%s redirects to %q: %v", r.req, loc, err)
-			}
-			if next, err = http.NewRequest(http.MethodGet, u.String(), nil); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		form := formTag.FindString(string(r.body))
-		if r.status != http.StatusOK {
-			t.Fatalf("RFC 8628 §3.3: the verification page stopped at %s: %d %.500s", r.req, r.status, r.body)
-		}
-		if form == "" {
-			return // the result page
-		}
-		fields := url.Values{}
-		for _, tag := range inputTag.FindAllString(string(r.body), -1) {
-			in := attrs(tag)
-			switch {
-			case in["type"] == "hidden":
-				fields.Set(in["name"], in["value"])
-			case in["name"] == "user_code":
-				fields.Set("user_code", d.UserCode)
-			case in["name"] == "username":
-				fields.Set("username", h.username)
-			case in["name"] == "password":
-				fields.Set("password", h.password)
-			case in["name"] == "decision" && in["value"] == decision:
-				fields.Set("decision", decision)
-			}
-		}
-		action, err := next.URL.Parse(attrs(form)["action"])
-		if err != nil {
-			t.Fatalf("the form of %s: %v", r.req, err)
-		}
-		if next, err = http.NewRequest(http.MethodPost, action.String(), strings.NewReader(fields.Encode())); err != nil {
-			t.Fatal(err)
-		}
-		next.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	t.Fatalf("RFC 8628 §3.3: the verification page did not come to its result after 10 steps")
 }
 
 // checkDevicePending: before the user decides, the device's poll is
