@@ -55,7 +55,7 @@ var userCodeShape = regexp.MustCompile(`^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNP
 func TestDeviceAuthorizationEndpoint(t *testing.T) {
 	e := newEnv(t, nil)
 	d := e.startDevice(t, "scope", "openid read", "room", "lounge")
-	if !userCodeShape.MatchString(d.UserCode) || len(d.DeviceCode) < 43 || d.ExpiresIn != 600 || d.Interval != 5 {
+	if !userCodeShape.MatchString(d.UserCode) || len(d.DeviceCode) < 43 || d.ExpiresIn != 900 || d.Interval != 5 {
 		t.Errorf("response %+v", d)
 	}
 	if d.VerificationURI != specIssuer+devicePath+"/verify" || d.VerificationURIComplete != d.VerificationURI+"?user_code="+d.UserCode {
@@ -124,6 +124,6 @@ func TestDeviceFlowOverHTTP(t *testing.T) {
 	wantHTML(t, p, "Request denied")
 	wantError(t, e.pollDevice(t, d2.DeviceCode), 400, oauth.ErrAccessDenied, "")
 	d3 := e.startDevice(t)
-	e.clock.Advance(11 * time.Minute)
+	e.clock.Advance(16 * time.Minute) // device_code_ttl 15m
 	wantError(t, e.pollDevice(t, d3.DeviceCode), 400, oauth.ErrExpiredToken, "")
 }

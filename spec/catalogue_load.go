@@ -158,7 +158,7 @@ func (d *decoder) flowPolicy(e entry, p string, dst *FlowPolicy) {
 func flowSettingKeys() []string {
 	return []string{
 		"access_token_format", "access_token_ttl", "issue_refresh_token", "rotate_refresh_token",
-		"refresh_token_ttl", "refresh_token_idle_ttl", "refresh_grace", "code_ttl",
+		"refresh_token_ttl", "refresh_token_idle_ttl", "refresh_grace", "code_ttl", "device_code_ttl",
 	}
 }
 

@@ -163,7 +163,10 @@ func Flows(p *Procedures) runtime.Flows {
 			Flow: authorizeCodeFlow{proc: &AuthorizeCode{Procedures: p}},
 		},
 		DeviceAuthorization: &runtime.Registration[runtime.DeviceAuthorizationContext, runtime.DeviceAuthorizationResponse]{
-			ID:   "oauth-device-authorization",
+			ID: "oauth-device-authorization",
+			Policy: runtime.TokenPolicy{
+				DeviceCodeTTL: 10 * time.Minute,
+			},
 			Flow: deviceAuthorizationFlow{proc: &DeviceAuthorization{Procedures: p}},
 		},
 		Introspection: &runtime.Registration[runtime.IntrospectionContext, runtime.IntrospectionResponse]{
