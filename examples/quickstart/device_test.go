@@ -4,6 +4,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -116,5 +117,34 @@ func TestDeviceDeniedEndToEnd(t *testing.T) {
 	}
 	if _, err := cfg.DeviceAccessToken(ctx, da); !isOAuthError(err, "access_denied") {
 		t.Errorf("DeviceAccessToken after a denial: %v, want access_denied", err)
+	}
+}
+
+// TestDeviceSurvivesRestart: on a SQLite store, a device authorization
+// started and approved before a restart is redeemed after it, once: its
+// record, decision and single use are in the store, not in the process.
+func TestDeviceSurvivesRestart(t *testing.T) {
+	ctx := t.Context()
+	location := "sqlite:" + filepath.Join(t.TempDir(), "quickstart.db")
+	issuer, stop := serveStore(t, "127.0.0.1:0", location)
+	cfg := demoTVConfig(issuer)
+	da, err := cfg.DeviceAuth(ctx)
+	if err != nil {
+		t.Fatalf("DeviceAuth: %v", err)
+	}
+	approveDevice(t, newUserAgent(t), issuer, da.VerificationURIComplete, da.UserCode, "approve")
+	stop()
+
+	issuer2, _ := serveStore(t, strings.TrimPrefix(issuer, "http://"), location)
+	poll := func() []byte {
+		_, _, body := postForm(t, ctx, issuer2+"/oauth2/token", "", "", "",
+			url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:device_code"}, "device_code": {da.DeviceCode}, "client_id": {"demo-tv"}})
+		return body
+	}
+	if body := poll(); !strings.Contains(string(body), "access_token") {
+		t.Fatalf("after the restart: %s, want tokens", body)
+	}
+	if body := poll(); !strings.Contains(string(body), "invalid_grant") {
+		t.Errorf("the device code again: %s, want invalid_grant", body)
 	}
 }
