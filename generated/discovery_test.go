@@ -32,7 +32,7 @@ func TestMetadata(t *testing.T) {
 		"issuer":         specIssuer,
 		"token_endpoint": specIssuer + "/oauth2/token",
 		"jwks_uri":       specIssuer + "/oauth2/jwks",
-		"grant_types_supported": []any{"authorization_code", "client_credentials", "refresh_token", "password",
+		"grant_types_supported": []any{"authorization_code", "client_credentials", "refresh_token", "password", deviceGrant,
 			"urn:ietf:params:oauth:grant-type:token-exchange", "urn:ietf:params:oauth:grant-type:jwt-bearer", magicGrant},
 		"token_endpoint_auth_methods_supported":         []any{"client_secret_basic", "client_secret_post", "none"},
 		"code_challenge_methods_supported":              []any{"S256"},
@@ -54,6 +54,7 @@ func TestMetadata(t *testing.T) {
 		"end_session_endpoint":                          specIssuer + "/oauth2/logout", // RP-Initiated Logout 1.0 §2.1
 		"backchannel_logout_supported":                  true,                          // Back-Channel Logout 1.0 §2.1
 		"backchannel_logout_session_supported":          true,
+		"device_authorization_endpoint":                 specIssuer + "/oauth2/device_authorization", // RFC 8628 §4
 	}
 	oidcMembers := []string{"response_modes_supported", "claims_supported", "subject_types_supported", "authorization_response_iss_parameter_supported"}
 	for _, k := range oidcMembers {
@@ -77,7 +78,7 @@ func TestMetadata(t *testing.T) {
 		}
 	}
 	// The Go view agrees with the served document.
-	if md := e.srv.Metadata(); len(md.GrantTypesSupported) != 7 || e.srv.MetadataPath() != "/.well-known/oauth-authorization-server" {
+	if md := e.srv.Metadata(); len(md.GrantTypesSupported) != 8 || e.srv.MetadataPath() != "/.well-known/oauth-authorization-server" {
 		t.Errorf("Metadata() %+v, MetadataPath %q", md, e.srv.MetadataPath())
 	}
 }

@@ -99,7 +99,17 @@ const (
 	// client_credentials (its own token, as an actor), with two audiences.
 	gatewayID     = "gateway"
 	gatewaySecret = "gateway-secret-1123581321345589"
+	// tvID is a public client registered for the device code grant (RFC
+	// 8628) and refresh_token, with the OIDC scopes; tvboxID a
+	// confidential one.
+	tvID        = "tv"
+	tvName      = "Living Room TV"
+	tvboxID     = "tvbox"
+	tvboxSecret = "tvbox-secret-1a2b3c4d5e6f7081"
 )
+
+// deviceGrant is the device code grant type (RFC 8628 §3.4).
+const deviceGrant = "urn:ietf:params:oauth:grant-type:device_code"
 
 // Redirect URIs of the clients that use the authorization code grant.
 const (
@@ -250,7 +260,12 @@ func testClients(t testing.TB) *runtime.MemoryClients {
 		oauth.GrantClientCredentials)
 	gateway.Audiences = []string{"https://api.example", "https://orders.example"}
 
-	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird, rp, api, mobile, kiosk, partner, gateway)
+	tv := conf(tvID, "", oauth.AuthNone, oauth.GrantDeviceCode, oauth.GrantRefreshToken)
+	tv.Name = tvName
+	tv.Scopes = oauth.ScopeSet{"openid", "profile", "read", "offline_access"}
+	tvbox := conf(tvboxID, tvboxSecret, oauth.AuthClientSecretBasic, oauth.GrantDeviceCode)
+
+	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird, rp, api, mobile, kiosk, partner, gateway, tv, tvbox)
 	if err != nil {
 		t.Fatalf("NewMemoryClients: %v", err)
 	}

@@ -31,6 +31,7 @@ func TestOAuthgenContract(t *testing.T) {
 			{Flow: "oauth-token-client-credentials", Name: "callback", Source: "form", Type: "url"},
 			{Flow: "oauth-token-client-credentials", Name: "X-Correlation-ID", Source: "header", Type: "string", Validate: "omitempty,uuid"},
 			{Flow: "oauth-authorize-authorization-code", Name: "campaign", Source: "query", Type: "string", Validate: "omitempty,alphanum,max=32"},
+			{Flow: "oauth-device-authorization", Name: "room", Source: "form", Type: "string", Validate: "omitempty,alphanum,max=32"},
 			{Flow: "magic_link", Name: "link_token", Source: "form", Type: "Secret", Validate: "required,min=16"},
 		},
 		Options: opts,

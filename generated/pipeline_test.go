@@ -65,7 +65,7 @@ func TestTokenEndpointRequestErrors(t *testing.T) {
 		{"missing grant_type", call{body: form("scope", "read"), basic: svc}, 400, oauth.ErrInvalidRequest, "'grant_type' is missing"},
 		{"empty grant_type", call{body: "grant_type=&scope=read", basic: svc}, 400, oauth.ErrInvalidRequest, "'grant_type' is missing"},
 		{"password grant, client not registered for it", call{body: form("grant_type", "password", "username", "a", "password", "b"), basic: svc}, 400, oauth.ErrUnauthorizedClient, ""},
-		{"device grant", call{body: form("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), basic: svc}, 400, oauth.ErrUnsupportedGrantType, ""},
+		{"device grant, client not registered for it", call{body: form("grant_type", deviceGrant, "device_code", "x"), basic: svc}, 400, oauth.ErrUnauthorizedClient, ""},
 		{"grant_type is case-sensitive", call{body: form("grant_type", "Client_Credentials"), basic: svc}, 400, oauth.ErrUnsupportedGrantType, ""},
 		// RFC 6749 §2.3.1: no client credentials in the URL.
 		{"client_secret in query", call{query: "client_secret=" + svcSecret, body: cc + "&client_id=" + svcID}, 400, oauth.ErrInvalidRequest, "URL"},

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/internal/devicecode"
 	"github.com/oauthgen/oauthgen/runtime/internal/session"
 	"github.com/oauthgen/oauthgen/runtime/internal/throttle"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
@@ -250,4 +251,54 @@ func TestAbuseLogoutConfirmFlood(t *testing.T) {
 		t.Errorf("%d refused, want %d", refused, want)
 	}
 	assertHeapGrowth(t, before, 16<<20, "logout confirmation flood")
+}
+
+// TestAbuseDeviceAuthorizationFlood: device authorizations for a public
+// client (RFC 8628 §3.1), which needs no secret to start one, are limited
+// per source (devicecode.PerSource, then 429 with Retry-After), and from
+// ever new addresses bounded by the store's budgets for them, past which
+// they are refused as temporarily_unavailable, never a 500; the heap
+// stays under its ceiling.
+func TestAbuseDeviceAuthorizationFlood(t *testing.T) {
+	env := dvNewEnv(t, azTrustLoopback, func(_ *Settings, c *Config) { c.Logger = slog.New(slog.DiscardHandler) })
+	start := func(addr string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodPost, dvPath, strings.NewReader("client_id=tv&scope=read+write"))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.Header.Set("X-Forwarded-For", addr)
+		w := httptest.NewRecorder()
+		env.srv.ServeHTTP(w, r)
+		return w
+	}
+	ok := 0
+	for range devicecode.PerSource + 50 {
+		w := start("198.51.100.7")
+		switch w.Code {
+		case http.StatusOK:
+			ok++
+		case http.StatusTooManyRequests:
+			if w.Header().Get("Retry-After") == "" {
+				t.Fatal("429 without Retry-After")
+			}
+		default:
+			t.Fatalf("status %d %s", w.Code, w.Body)
+		}
+	}
+	if ok != devicecode.PerSource {
+		t.Errorf("%d device authorizations from one source, want %d", ok, devicecode.PerSource)
+	}
+
+	before := heapAfterGC()
+	refused := 0
+	for i := range 60000 {
+		w := start(fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255))
+		switch w.Code {
+		case http.StatusOK:
+		case http.StatusServiceUnavailable:
+			refused++
+		default:
+			t.Fatalf("request %d: status %d %s", i, w.Code, w.Body)
+		}
+	}
+	t.Logf("%d of 60000 refused at the store's budget", refused)
+	assertHeapGrowth(t, before, 48<<20, "device authorization flood")
 }

@@ -91,6 +91,11 @@ const loginFailedMessage = "Sign-in failed: the username or password is incorrec
 // loginThrottledMessage is the login page's message for an attempt refused
 // by the throttle for d.
 func loginThrottledMessage(d time.Duration) string {
+	return "Too many failed sign-in attempts. " + tryAgainIn(d)
+}
+
+// tryAgainIn tells the end user how long a throttle makes them wait.
+func tryAgainIn(d time.Duration) string {
 	wait := "a few seconds"
 	switch {
 	case d > 90*time.Second:
@@ -98,7 +103,7 @@ func loginThrottledMessage(d time.Duration) string {
 	case d > 5*time.Second:
 		wait = fmt.Sprintf("%d seconds", int((d+time.Second-1)/time.Second))
 	}
-	return "Too many failed sign-in attempts. Try again in " + wait + "."
+	return "Try again in " + wait + "."
 }
 
 // endUser is the state of the end user's side of the endpoint.
@@ -351,97 +356,88 @@ func clientDisplayName(c *Client) string {
 func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.clock.Now()
-	posted, pe := s.endUserForm(w, r)
-	if pe != nil {
-		s.showError(ctx, w, r, pe)
-		return
-	}
-
-	// The interaction, bound to this browser's cookie: the one it had when
-	// the page was shown, or, after a login in another tab, its successor.
 	us, err := s.endUser.sessions.Current(ctx, r, now)
 	if err != nil {
 		s.showError(ctx, w, r, unavailablePage(err))
 		return
 	}
-	var browsers []session.Key
-	if us.HasCookie {
-		browsers = append(browsers, us.Key)
-		if prev := us.Session.Previous; prev != (session.Key{}) {
-			browsers = append(browsers, prev)
-		}
-	}
-	id := posted.Get("interaction")
-	rec, ok, err := s.endUser.interactions.Claim(ctx, id, posted.Get("csrf"), session.StepLogin, browsers, now)
-	if err != nil {
-		s.showError(ctx, w, r, unavailablePage(err))
-		return
-	}
+	f, ok := s.claimForm(w, r, us, session.StepLogin, now)
 	if !ok {
-		s.showError(ctx, w, r, formExpiredPage())
 		return
 	}
+	posted, id, rec := f.posted, f.id, f.rec
 	pd := pending{id: id, rec: rec}
 	ar, ok := s.resumeAuthorize(ctx, w, r, pd)
 	if !ok {
 		return
 	}
 
-	// The throttle, then the password (docs/throttling.md).
-	username, password := posted.Get("username"), Secret(posted.Get("password"))
-	addr := s.clientIP.Addr(r)
-	refusal, err := s.loginThrottle.Check(ctx, username, addr, now)
+	// The throttle, the password, a new session.
+	username := posted.Get("username")
+	us, message, err := s.attemptLogin(ctx, w, r, us, ar.client.ID, ar.log, username, Secret(posted.Get("password")), now)
 	if err != nil {
 		s.endInteraction(ctx, ar, pd)
 		s.authorizeFail(ctx, w, ar, stateUnavailable(err))
 		return
 	}
-	s.observeLoginThrottle(ctx, ar.client.ID, refusal.Refused(), addr)
-	if refusal.Refused() {
-		ar.log.LogAttrs(ctx, slog.LevelInfo, "login throttled", slog.String("by", refusal.By), slog.String("client_addr", addr))
-		s.showLogin(w, r, ar, id, rec, username, loginThrottledMessage(refusal.Wait), now)
+	if message != "" {
+		s.showLogin(w, r, ar, id, rec, username, message, now)
 		return
 	}
-	subject, ok, err := s.users.Authenticate(ctx, username, password)
-	if err != nil {
-		ar.log.LogAttrs(ctx, slog.LevelError, "user store failed", slog.String("cause", err.Error()))
-		s.observeLogin(ctx, ar.client.ID, "", addr, loginFailedUserStore)
-		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
-		return
-	}
-	if !ok || subject == "" {
-		ar.log.LogAttrs(ctx, slog.LevelInfo, "login failed", slog.String("client_addr", addr))
-		s.observeLogin(ctx, ar.client.ID, "", addr, loginFailedCredentials)
-		if err := s.loginThrottle.Fail(ctx, username, addr, now); err != nil {
-			// An uncounted failure would be a free guess: fail closed.
-			if errors.Is(err, ttltable.ErrFull) {
-				s.showLogin(w, r, ar, id, rec, username, loginThrottledMessage(throttle.LoginWindow), now)
-				return
-			}
-			s.endInteraction(ctx, ar, pd)
-			s.authorizeFail(ctx, w, ar, stateUnavailable(err))
-			return
-		}
-		s.showLogin(w, r, ar, id, rec, username, loginFailedMessage, now)
-		return
-	}
-	if err := s.loginThrottle.Succeed(ctx, username, addr); err != nil {
-		// The old failures only count on until their window ends.
-		ar.log.LogAttrs(ctx, slog.LevelWarn, "login failures not reset", slog.String("cause", err.Error()))
-	}
-
-	// A new session, under a new cookie.
-	ls := session.Session{Subject: subject, Username: username, AMR: []string{"pwd"}} // RFC 8176 §2
-	if us, err = s.endUser.sessions.Login(ctx, w, us, ls, now); err != nil {
-		s.endInteraction(ctx, ar, pd)
-		s.authorizeFail(ctx, w, ar, stateUnavailable(err))
-		return
-	}
-	s.observeLogin(ctx, ar.client.ID, subject, addr, "")
 	pd.rec.Browser, pd.rec.LoggedIn = us.Key, true
 	if auth, ok := s.interact(ctx, w, r, ar, pd, us, now, true); ok {
 		s.finishAuthorize(ctx, w, ar, s.newAuthorizeContext(r, ar, auth, now), nil, pd)
 	}
+}
+
+// attemptLogin checks a login form's username and password for the client
+// clientID, behind the login throttle (RFC 6749 §10.10;
+// docs/throttling.md), with the user store (UserStore.Authenticate), and
+// on success starts a new session under a new cookie and returns the
+// browser's new state. A refused or failed attempt returns the message to
+// show on the login page again; an error is the store's, which the caller
+// answers as temporarily unavailable. The authorization endpoint's login
+// form and the device verification page's share it.
+func (s *Server) attemptLogin(ctx context.Context, w http.ResponseWriter, r *http.Request, us session.Browser,
+	clientID string, log *slog.Logger, username string, password Secret, now time.Time) (session.Browser, string, error) {
+	addr := s.clientIP.Addr(r)
+	refusal, err := s.loginThrottle.Check(ctx, username, addr, now)
+	if err != nil {
+		return us, "", err
+	}
+	s.observeLoginThrottle(ctx, clientID, refusal.Refused(), addr)
+	if refusal.Refused() {
+		log.LogAttrs(ctx, slog.LevelInfo, "login throttled", slog.String("by", refusal.By), slog.String("client_addr", addr))
+		return us, loginThrottledMessage(refusal.Wait), nil
+	}
+	subject, ok, err := s.users.Authenticate(ctx, username, password)
+	if err != nil {
+		log.LogAttrs(ctx, slog.LevelError, "user store failed", slog.String("cause", err.Error()))
+		s.observeLogin(ctx, clientID, "", addr, loginFailedUserStore)
+		return us, loginFailedMessage, nil
+	}
+	if !ok || subject == "" {
+		log.LogAttrs(ctx, slog.LevelInfo, "login failed", slog.String("client_addr", addr))
+		s.observeLogin(ctx, clientID, "", addr, loginFailedCredentials)
+		if err := s.loginThrottle.Fail(ctx, username, addr, now); err != nil {
+			// An uncounted failure would be a free guess: fail closed.
+			if errors.Is(err, ttltable.ErrFull) {
+				return us, loginThrottledMessage(throttle.LoginWindow), nil
+			}
+			return us, "", err
+		}
+		return us, loginFailedMessage, nil
+	}
+	if err := s.loginThrottle.Succeed(ctx, username, addr); err != nil {
+		// The old failures only count on until their window ends.
+		log.LogAttrs(ctx, slog.LevelWarn, "login failures not reset", slog.String("cause", err.Error()))
+	}
+	ls := session.Session{Subject: subject, Username: username, AMR: []string{"pwd"}} // RFC 8176 §2
+	if us, err = s.endUser.sessions.Login(ctx, w, us, ls, now); err != nil {
+		return us, "", err
+	}
+	s.observeLogin(ctx, clientID, subject, addr, "")
+	return us, "", nil
 }
 
 // serveConsent shows the consent page after a login (GET) and handles the
@@ -480,22 +476,12 @@ func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 		}
 		s.showConsent(w, r, ar, us.Session, id, csrf)
 	case http.MethodPost:
-		posted, pe := s.endUserForm(w, r)
-		if pe != nil {
-			s.showError(ctx, w, r, pe)
+		f, ok := s.claimForm(w, r, us, session.StepConsent, now)
+		if !ok {
 			return
 		}
-		id := posted.Get("interaction")
-		rec, ok, err := s.endUser.interactions.Claim(ctx, id, posted.Get("csrf"), session.StepConsent, []session.Key{us.Key}, now)
-		if err != nil {
-			s.showError(ctx, w, r, unavailablePage(err))
-			return
-		}
-		if !ok || !us.SignedIn {
-			s.showError(ctx, w, r, formExpiredPage())
-			return
-		}
-		pd := pending{id: id, rec: rec}
+		posted := f.posted
+		pd := pending{id: f.id, rec: f.rec}
 		ar, ok := s.resumeAuthorize(ctx, w, r, pd)
 		if !ok {
 			return
@@ -519,6 +505,47 @@ func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 			s.showError(ctx, w, r, badRequestPage("The consent form was not filled in.", nil))
 		}
 	}
+}
+
+// claimedForm is an end user's form POST whose interaction was claimed.
+type claimedForm struct {
+	posted form.Params
+	id     string
+	rec    session.Interaction
+}
+
+// claimForm reads an end user's form POST for the interaction's step and
+// claims its interaction (session.Interactions.Claim): bound to the
+// browser's cookie, or for a login form to the cookie a login in another
+// tab replaced, with the page's single-use CSRF token (RFC 6749 §10.12).
+// A form after the login needs the end user still signed in. On failure
+// it has answered: 400 for a body that is not a form, 403 for a form
+// refused (nothing happens), 503 for a store failure.
+func (s *Server) claimForm(w http.ResponseWriter, r *http.Request, us session.Browser, step session.Step, now time.Time) (claimedForm, bool) {
+	ctx := r.Context()
+	posted, pe := s.endUserForm(w, r)
+	if pe != nil {
+		s.showError(ctx, w, r, pe)
+		return claimedForm{}, false
+	}
+	var browsers []session.Key
+	if us.HasCookie {
+		browsers = append(browsers, us.Key)
+		if prev := us.Session.Previous; prev != (session.Key{}) && (step == session.StepLogin || step == session.StepDeviceLogin) {
+			browsers = append(browsers, prev)
+		}
+	}
+	id := posted.Get("interaction")
+	rec, ok, err := s.endUser.interactions.Claim(ctx, id, posted.Get("csrf"), step, browsers, now)
+	if err != nil {
+		s.showError(ctx, w, r, unavailablePage(err))
+		return claimedForm{}, false
+	}
+	if !ok || (step == session.StepConsent || step == session.StepDeviceConsent) && !us.SignedIn {
+		s.showError(ctx, w, r, formExpiredPage())
+		return claimedForm{}, false
+	}
+	return claimedForm{posted: posted, id: id, rec: rec}, true
 }
 
 // formExpiredPage answers a form whose interaction is unknown, expired,
@@ -687,15 +714,21 @@ func normaliseAuthorize(reg *Registration[AuthorizeContext, AuthorizeResponse], 
 	case p < 0 || p > maxCodeTTL:
 		errs = append(errs, fmt.Errorf("authorize flow: CodeTTL %v outside (0, %v]", p, maxCodeTTL))
 	}
+	key, err := normaliseSessionKey(key)
+	return &r, key, errors.Join(append(errs, err)...)
+}
+
+// normaliseSessionKey checks Config.SessionKey of a server with end-user
+// pages: at least 32 bytes, or none for the store's shared key. It returns
+// the key to use.
+func normaliseSessionKey(key []byte) ([]byte, error) {
 	switch {
 	case len(key) == 0:
-		key = nil // the key the store keeps (session.New)
+		return nil, nil // the key the store keeps (session.New)
 	case len(key) < session.KeyBytes:
-		errs = append(errs, fmt.Errorf("config: SessionKey must be at least %d bytes", session.KeyBytes))
-	default:
-		key = slices.Clone(key)
+		return nil, fmt.Errorf("config: SessionKey must be at least %d bytes", session.KeyBytes)
 	}
-	return &r, key, errors.Join(errs...)
+	return slices.Clone(key), nil
 }
 
 // newEndUser builds the end-user state of a server with an authorization

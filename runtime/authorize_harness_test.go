@@ -143,6 +143,9 @@ type azEnv struct {
 	mu   sync.Mutex
 	hook func(ctx context.Context, a *AuthorizeContext) (*AuthorizeResponse, error)
 	seen []*AuthorizeContext
+	// deviceHook replaces the device authorization flow's default
+	// procedure (dvEnable).
+	deviceHook func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error)
 }
 
 // setHook makes the flow run hook instead of the default procedure.
@@ -197,6 +200,9 @@ func azNewEnv(t *testing.T, opts ...azOption) *azEnv {
 			{ID: "oauth-token-refresh", Wire: string(oauth.GrantRefreshToken), Policy: htPolicy(), Grant: htRefreshGrant, Flow: htDefaultFlow{}},
 		},
 		Authorize: &Registration[AuthorizeContext, AuthorizeResponse]{ID: "oauth-authorize-authorization-code", Wire: "code", Policy: TokenPolicy{CodeTTL: 30 * time.Second}, Flow: azFlow{env}},
+	}
+	if _, ok := s.Paths[deviceEndpointID]; ok { // dvEnable
+		dvAddFlows(env, &fl)
 	}
 	srv, err := NewServer(cfg, s, fl)
 	if err != nil {

@@ -458,6 +458,13 @@ func (p *azPages) Consent(w http.ResponseWriter, r *http.Request, cp ConsentPage
 	p.inner.Consent(w, r, cp)
 }
 
+func (p *azPages) Device(w http.ResponseWriter, r *http.Request, dp DevicePage) {
+	p.mu.Lock()
+	p.headers = append(p.headers, w.Header().Clone())
+	p.mu.Unlock()
+	p.inner.Device(w, r, dp)
+}
+
 func (p *azPages) Error(w http.ResponseWriter, r *http.Request, ep ErrorPage) {
 	p.mu.Lock()
 	p.headers = append(p.headers, w.Header().Clone())

@@ -26,6 +26,11 @@ type Flows struct {
 	// RP-Initiated Logout 1.0); nil when not enabled. It needs Authorize,
 	// whose login sessions it ends.
 	EndSession *Registration[EndSessionContext, EndSessionResponse]
+	// DeviceAuthorization is the device authorization endpoint's flow (RFC
+	// 8628 §3.1); nil when not enabled. It needs the token flow that
+	// redeems device codes (flowkit.DeviceCodeCredential) and Config.Users,
+	// who sign in on its verification page.
+	DeviceAuthorization *Registration[DeviceAuthorizationContext, DeviceAuthorizationResponse]
 }
 
 // Registration registers one flow with NewServer: its flow type id, what
@@ -69,6 +74,8 @@ type Registration[C, R any] struct {
 //     and makes the call; a request pushed to the pushed authorization
 //     request endpoint (RFC 9126) is prepared there too, so a malformed
 //     property is refused when it is pushed;
+//   - at the device authorization endpoint, once the client is
+//     authenticated and its scope and resources checked;
 //   - at the userinfo endpoint, once the access token is validated; at the
 //     introspection and revocation endpoints, once the caller is
 //     authenticated and the token looked up; at the end-session endpoint,

@@ -63,6 +63,9 @@ type Metadata struct {
 	// is enabled.
 	PushedAuthorizationRequestEndpoint string `json:"pushed_authorization_request_endpoint,omitempty"`
 	RequirePushedAuthorizationRequests *bool  `json:"require_pushed_authorization_requests,omitempty"`
+	// DeviceAuthorizationEndpoint advertises the device authorization
+	// endpoint (RFC 8628 §4), exactly when it is enabled.
+	DeviceAuthorizationEndpoint string `json:"device_authorization_endpoint,omitempty"`
 	// CodeChallengeMethodsSupported is ["S256"] when codes are redeemed
 	// (RFC 8414 §2; RFC 9700 §2.1.1).
 	CodeChallengeMethodsSupported []string `json:"code_challenge_methods_supported,omitempty"`

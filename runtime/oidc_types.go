@@ -128,6 +128,9 @@ type Pages interface {
 	// of a logout a relying party could not prove it asked for, and the
 	// page of a finished logout (LogoutPage.SignedOut).
 	Logout(w http.ResponseWriter, r *http.Request, p LogoutPage)
+	// Device renders the device verification page (RFC 8628 §3.3): the
+	// form for the user code, and the result of the end user's decision.
+	Device(w http.ResponseWriter, r *http.Request, p DevicePage)
 }
 
 // LogoutPage is what the end-session endpoint shows (OpenID Connect
@@ -145,6 +148,30 @@ type LogoutPage struct {
 	// SignedOut says the logout is done.
 	SignedOut bool
 	UILocales []string
+}
+
+// DevicePage is what the device verification page shows (RFC 8628 §3.3):
+// the form where the end user enters the user code their device shows,
+// or, once they have approved or denied it on the consent page, the
+// result, which tells them to return to their device.
+type DevicePage struct {
+	// Action is the URL the form posts to; Interaction and CSRF are
+	// hidden fields; the code is posted as user_code.
+	Action      string
+	Interaction string
+	CSRF        string
+	// UserCode pre-fills the form: the code of verification_uri_complete,
+	// which the end user must still confirm (RFC 8628 §5.4), or the last
+	// attempt.
+	UserCode string
+	// Error is shown above the form, e.g. after a wrong code.
+	Error string
+	// Done is set once the end user has decided; Approved says how, and
+	// ClientName names the device's client.
+	Done       bool
+	Approved   bool
+	ClientName string
+	UILocales  []string
 }
 
 // LoginPage is what the login page shows and posts back.

@@ -22,6 +22,7 @@ const (
 	consentTemplate = "consent.html.tmpl"
 	errorTemplate   = "error.html.tmpl"
 	logoutTemplate  = "logout.html.tmpl"
+	deviceTemplate  = "device.html.tmpl"
 )
 
 // errorPageScript is the CSP hash source of the one script of the
@@ -47,17 +48,19 @@ var errorPageScript = func() string {
 // rendering by implementing Pages.
 type templatePages struct {
 	t *template.Template
-	// logout renders logoutTemplate: t's, or the runtime's own when t
-	// lacks it.
-	logout *template.Template
+	// logout and device render logoutTemplate and deviceTemplate: t's,
+	// or the runtime's own when t lacks them (a set from before the
+	// end-session endpoint or the device flow).
+	logout, device *template.Template
 }
 
 // NewTemplatePages parses every *.html.tmpl file of fsys into one template
 // set, which must define login.html.tmpl, consent.html.tmpl and
-// error.html.tmpl, and may define logout.html.tmpl (else the runtime's own
-// logout page is used); the other files may hold shared definitions. Each
-// page template receives its LoginPage, ConsentPage, ErrorPage or
-// LogoutPage. Config.Pages takes the result.
+// error.html.tmpl, and may define logout.html.tmpl and device.html.tmpl
+// (the end-session and device verification pages; else the runtime's own
+// are used); the other files may hold shared definitions. Each page
+// template receives its LoginPage, ConsentPage, ErrorPage, LogoutPage or
+// DevicePage. Config.Pages takes the result.
 func NewTemplatePages(fsys fs.FS) (Pages, error) {
 	t, err := template.ParseFS(fsys, "*.html.tmpl")
 	if err != nil {
@@ -68,13 +71,27 @@ func NewTemplatePages(fsys fs.FS) (Pages, error) {
 			return nil, fmt.Errorf("runtime: page templates: %s is not defined", name)
 		}
 	}
-	p := &templatePages{t: t, logout: t}
-	if t.Lookup(logoutTemplate) == nil {
-		if p.logout, err = template.ParseFS(pageFiles, "pages/layout.html.tmpl", "pages/"+logoutTemplate); err != nil {
-			return nil, fmt.Errorf("runtime: parse the logout page: %w", err)
-		}
+	p := &templatePages{t: t}
+	if p.logout, err = ownOrDefault(t, logoutTemplate); err != nil {
+		return nil, err
+	}
+	if p.device, err = ownOrDefault(t, deviceTemplate); err != nil {
+		return nil, err
 	}
 	return p, nil
+}
+
+// ownOrDefault is t when it defines the page template name, else the
+// runtime's own layout and page.
+func ownOrDefault(t *template.Template, name string) (*template.Template, error) {
+	if t.Lookup(name) != nil {
+		return t, nil
+	}
+	own, err := template.ParseFS(pageFiles, "pages/layout.html.tmpl", "pages/"+name)
+	if err != nil {
+		return nil, fmt.Errorf("runtime: parse the runtime's %s: %w", name, err)
+	}
+	return own, nil
 }
 
 // defaultPages returns the runtime's own pages.
@@ -98,6 +115,11 @@ func (p *templatePages) Login(w http.ResponseWriter, _ *http.Request, page Login
 // Consent renders the consent page with status 200.
 func (p *templatePages) Consent(w http.ResponseWriter, _ *http.Request, page ConsentPage) {
 	reply.HTML(w, p.t, consentTemplate, http.StatusOK, page)
+}
+
+// Device renders the device verification page with status 200.
+func (p *templatePages) Device(w http.ResponseWriter, _ *http.Request, page DevicePage) {
+	reply.HTML(w, p.device, deviceTemplate, http.StatusOK, page)
 }
 
 // Error renders an error page with page.Status (400 when zero).

@@ -17,6 +17,7 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/internal/backchannel"
 	"github.com/oauthgen/oauthgen/runtime/internal/clientauth"
 	"github.com/oauthgen/oauthgen/runtime/internal/clientip"
+	"github.com/oauthgen/oauthgen/runtime/internal/devicecode"
 	"github.com/oauthgen/oauthgen/runtime/internal/jwkset"
 	"github.com/oauthgen/oauthgen/runtime/internal/observe"
 	"github.com/oauthgen/oauthgen/runtime/internal/outbound"
@@ -143,6 +144,9 @@ type Server struct {
 	// codeGrant is the grant type of the flow that redeems authorization
 	// codes; empty when the server serves none.
 	codeGrant oauth.GrantType
+	// deviceGrant is the grant type of the flow that redeems device codes;
+	// empty when the server serves none.
+	deviceGrant oauth.GrantType
 
 	// secrets verifies client secrets and owns the bcrypt success cache.
 	secrets *clientauth.Verifier
@@ -182,6 +186,12 @@ type Server struct {
 	// pushed keeps the pushed authorization requests (RFC 9126); nil when
 	// the endpoint is not enabled.
 	pushed *pushed.Requests
+	// device is the device authorization flow (RFC 8628); devices keep its
+	// authorizations, userCodes throttles wrong user codes on its
+	// verification page. All nil when it is not enabled.
+	device    *Registration[DeviceAuthorizationContext, DeviceAuthorizationResponse]
+	devices   *devicecode.Authorizations
+	userCodes *throttle.Guard
 	// endUser holds the login sessions, pending interactions, remembered
 	// consents and login throttle of the authorization endpoint.
 	endUser *endUser
@@ -239,8 +249,8 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	if cfg.Issuer != "" {
 		s.Issuer = cfg.Issuer
 	}
-	if (fl.Authorize != nil || fl.UserInfo != nil) && cfg.Users == nil {
-		errs = append(errs, errors.New("config: Users is required by the authorization and userinfo endpoints"))
+	if (fl.Authorize != nil || fl.UserInfo != nil || fl.DeviceAuthorization != nil) && cfg.Users == nil {
+		errs = append(errs, errors.New("config: Users is required by the authorization, device authorization and userinfo endpoints"))
 	}
 	if cfg.Users == nil && slices.ContainsFunc(flows, func(r Registration[TokenContext, TokenResponse]) bool {
 		return r.Grant.Credential == flowkit.PasswordCredential
@@ -254,13 +264,20 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	if aerr != nil {
 		errs = append(errs, aerr)
 	}
+	if fl.Authorize == nil && fl.DeviceAuthorization != nil {
+		// The verification page signs the end user in without the
+		// authorization endpoint.
+		sessionKey, aerr = normaliseSessionKey(cfg.SessionKey)
+		errs = append(errs, aerr)
+	}
 	if err := normaliseOpenID(&s, fl); err != nil {
 		errs = append(errs, err)
 	}
 	introspection, ierr := normaliseOne("introspection", fl.Introspection)
 	revocation, rerr := normaliseOne("revocation", fl.Revocation)
 	endSession, eerr := normaliseOne("end session", fl.EndSession)
-	errs = append(errs, ierr, rerr, eerr)
+	device, derr := normaliseDevice(fl.DeviceAuthorization)
+	errs = append(errs, ierr, rerr, eerr, derr)
 	if fl.EndSession != nil && (fl.Authorize == nil || !s.OpenID()) {
 		errs = append(errs, errors.New("end session flow: needs the authorize flow and OpenID Connect (the openid scope), whose login sessions and ID tokens it ends (OpenID Connect RP-Initiated Logout 1.0)"))
 	}
@@ -286,6 +303,7 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 		introspection: introspection,
 		revocation:    revocation,
 		endSession:    endSession,
+		device:        device,
 		users:         cfg.Users,
 		pages:         cfg.Pages,
 		clientIP:      clientip.New(cfg.TrustedProxies),
@@ -322,6 +340,8 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 			srv.refreshGrant = gt
 		case flowkit.CodeCredential:
 			srv.codeGrant = gt
+		case flowkit.DeviceCodeCredential:
+			srv.deviceGrant = gt
 		}
 	}
 	keyPolicy, kerr := newKeyPolicy(cfg, srv.settings, srv.flows)
@@ -334,6 +354,9 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	}
 	if fl.Authorize != nil && srv.codeGrant == "" {
 		errs = append(errs, errors.New("authorize flow: no token flow redeems its codes (one whose Grant.Credential is flowkit.CodeCredential)"))
+	}
+	if (device != nil) != (srv.deviceGrant != "") {
+		errs = append(errs, errors.New("device authorization flow: it and the token flow that redeems device codes (Grant.Credential flowkit.DeviceCodeCredential) go together (RFC 8628 §3.1, §3.4)"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("runtime: new server: %w", err)
@@ -357,14 +380,18 @@ func NewServer(cfg Config, s Settings, fl Flows) (*Server, error) {
 	if srv.log == nil {
 		srv.log = slog.New(slog.DiscardHandler)
 	}
-	if srv.authorize != nil {
+	if srv.authorize != nil || srv.device != nil {
 		if srv.pages == nil {
 			srv.pages = defaultPages()
 		}
 		srv.endUser = newEndUser(srv.store, sessionKey, s.Issuer) // sessions, interactions, consents, login throttle
-		if s.PushedAuthorizationRequests {
-			srv.pushed = pushed.New(srv.store)
-		}
+	}
+	if srv.authorize != nil && s.PushedAuthorizationRequests {
+		srv.pushed = pushed.New(srv.store)
+	}
+	if srv.device != nil {
+		srv.devices = devicecode.New(srv.store)
+		srv.userCodes = throttle.NewUserCode(srv.store)
 	}
 	if srv.endSession != nil {
 		srv.backchannel = srv.newBackchannel(cfg)
@@ -421,6 +448,9 @@ func (s *Server) mount(fl Flows) error {
 	}
 	if fl.EndSession != nil {
 		eps = append(eps, newEndSessionEndpoint(s))
+	}
+	if s.device != nil {
+		eps = append(eps, newDeviceEndpoint(s))
 	}
 	eps = append(eps, &metadataEndpoint{s: s})
 
@@ -565,7 +595,7 @@ func normaliseFlow(reg *Registration[TokenContext, TokenResponse]) error {
 		return err
 	}
 	p := &reg.Policy
-	if p.AccessTTL < 0 || p.RefreshTTL < 0 || p.RefreshIdleTTL < 0 || p.RefreshGrace < 0 || p.CodeTTL < 0 {
+	if p.AccessTTL < 0 || p.RefreshTTL < 0 || p.RefreshIdleTTL < 0 || p.RefreshGrace < 0 || p.CodeTTL < 0 || p.DeviceCodeTTL < 0 {
 		return errors.New("a policy duration is negative")
 	}
 	if p.AccessTTL == 0 {

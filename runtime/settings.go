@@ -27,6 +27,10 @@ type TokenPolicy struct {
 	// after a lost response. Default 0.
 	RefreshGrace time.Duration
 	CodeTTL      time.Duration
+	// DeviceCodeTTL is the lifetime of a device authorization's device
+	// code and user code (RFC 8628 §3.2 expires_in), read by the device
+	// authorization flow; 0 means 10 minutes, at most 30.
+	DeviceCodeTTL time.Duration
 }
 
 // ScopeInfo is a scope the spec declares.

@@ -23,7 +23,7 @@ import (
 
 // memStateBudgets are the bytes the entries of each namespace may cost,
 // with memStateOverhead per entry for the maps, keys and slices. Together
-// they bound the MemoryStore's state at about 149 MiB.
+// they bound the MemoryStore's state at about 169 MiB.
 var memStateBudgets = map[string]int64{
 	statens.Session:     16 << 20,
 	statens.Interaction: 24 << 20,
@@ -39,6 +39,8 @@ var memStateBudgets = map[string]int64{
 	statens.Pushed:      16 << 20,
 	statens.Relying:     4 << 20,
 	statens.Logout:      4 << 20,
+	statens.Device:      16 << 20,
+	statens.UserCode:    4 << 20,
 }
 
 // memStateDefaultBudget is the budget of a namespace not listed above.

@@ -241,7 +241,8 @@ func (s *Server) checkNoUserNamed(ctx context.Context, clientID string, log *slo
 }
 
 // redeem checks the grant's credential by the flow's policy: it redeems
-// the authorization code or the refresh token of the request, or
+// the authorization code, the refresh token or the device code of the
+// request, or
 // authenticates the resource owner's password, or verifies a JWT bearer
 // assertion and uses its jti, or validates a token exchange's subject and
 // actor tokens, which sets the granted
@@ -259,6 +260,8 @@ func (s *Server) redeem(ctx context.Context, t *TokenContext) error {
 		return s.redeemAssertion(ctx, t)
 	case flowkit.SubjectTokenCredential:
 		return s.redeemSubjectToken(ctx, t)
+	case flowkit.DeviceCodeCredential:
+		return s.redeemDeviceCode(ctx, t)
 	}
 	return nil
 }

@@ -136,18 +136,18 @@ type FlowPolicy struct {
 func PolicyValues() map[string][]string {
 	return map[string][]string{
 		"clients":    {"confidential", "any"},
-		"credential": {"client", "code", "refresh_token", "procedure", "password", "assertion", "subject_token"},
+		"credential": {"client", "code", "refresh_token", "procedure", "password", "assertion", "subject_token", "device_code"},
 		"scope":      {"request", "grant", "none"},
 		"resources":  {"request", "grant", "none"},
 		"end_user":   {"none", "grant", "procedure", "credential"},
 	}
 }
 
-// RedeemsGrant reports whether the policy's credential is a code or a
-// refresh token that the runtime redeems, whose grant carries the scope,
-// resources and end user.
+// RedeemsGrant reports whether the policy's credential is a code, a
+// refresh token or a device code that the runtime redeems, whose grant
+// carries the scope, resources and end user.
 func (p FlowPolicy) RedeemsGrant() bool {
-	return p.Credential == "code" || p.Credential == "refresh_token"
+	return p.Credential == "code" || p.Credential == "refresh_token" || p.Credential == "device_code"
 }
 
 // NamesEndUser reports whether the policy's credential names the end user

@@ -7,13 +7,19 @@ import (
 	"testing"
 )
 
+// tokenEndpointSettings are the flow token settings the token endpoint's
+// flows use: every one but the device authorization endpoint's.
+func tokenEndpointSettings() []string {
+	return slices.DeleteFunc(flowSettingKeys(), func(k string) bool { return k == "device_code_ttl" })
+}
+
 // TestTokenEndpointListsAgree: the token endpoint's flows use every flow
-// token setting, and its parameters include every request parameter of
-// its flows, so that no team property can read one.
+// token setting but device_code_ttl, and its parameters include every
+// request parameter of its flows, so that no team property can read one.
 func TestTokenEndpointListsAgree(t *testing.T) {
 	c := builtin(t)
 	ep := c.Endpoint("oauth-token")
-	if !slices.Equal(ep.TokenSettings, flowSettingKeys()) {
+	if !slices.Equal(ep.TokenSettings, tokenEndpointSettings()) {
 		t.Errorf("token endpoint settings %v", ep.TokenSettings)
 	}
 	for _, f := range c.Flows {
@@ -65,9 +71,10 @@ func TestAvailableEndpointFlows(t *testing.T) {
 		wire              string
 		sources, settings []string
 	}{
-		"oauth-token":     {"grant_type", []string{"form", "header"}, flowSettingKeys()},
-		"oauth-authorize": {"response_type", []string{"query"}, []string{"code_ttl"}},
-		"oauth-userinfo":  {"", nil, nil},
+		"oauth-token":                {"grant_type", []string{"form", "header"}, tokenEndpointSettings()},
+		"oauth-authorize":            {"response_type", []string{"query"}, []string{"code_ttl"}},
+		"oauth-userinfo":             {"", nil, nil},
+		"oauth-device-authorization": {"", []string{"form"}, []string{"device_code_ttl"}},
 	} {
 		ep := c.Endpoint(id)
 		if ep.WireParam != want.wire || !slices.Equal(ep.PropertySources, want.sources) || !slices.Equal(ep.TokenSettings, want.settings) {

@@ -158,7 +158,7 @@ func (d *decoder) flowPolicy(e entry, p string, dst *FlowPolicy) {
 func flowSettingKeys() []string {
 	return []string{
 		"access_token_format", "access_token_ttl", "issue_refresh_token", "rotate_refresh_token",
-		"refresh_token_ttl", "refresh_token_idle_ttl", "refresh_grace", "code_ttl",
+		"refresh_token_ttl", "refresh_token_idle_ttl", "refresh_grace", "code_ttl", "device_code_ttl",
 	}
 }
 
@@ -369,10 +369,10 @@ func checkFlowPolicy(p FlowPolicy, where string, ds *Diagnostics) {
 	}
 	redeems, exchanges := p.RedeemsGrant(), p.Credential == "subject_token"
 	if redeems != (p.Resources == "grant") || redeems != (p.EndUser == "grant") {
-		ds.report(p.Pos, CodePolicy, "%s: policy resources and end_user are grant exactly when the credential is code or refresh_token", where)
+		ds.report(p.Pos, CodePolicy, "%s: policy resources and end_user are grant exactly when the credential is code, refresh_token or device_code", where)
 	}
 	if (redeems || exchanges) != (p.Scope == "grant") {
-		ds.report(p.Pos, CodePolicy, "%s: policy scope is grant exactly when the credential is code, refresh_token or subject_token", where)
+		ds.report(p.Pos, CodePolicy, "%s: policy scope is grant exactly when the credential is code, refresh_token, device_code or subject_token", where)
 	}
 	if exchanges && p.Resources != "request" {
 		ds.report(p.Pos, CodePolicy, "%s: policy resources is request for the credential subject_token (RFC 8693 §2.1)", where)

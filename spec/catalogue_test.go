@@ -26,8 +26,8 @@ func TestBuiltinCatalogue(t *testing.T) {
 		t.Errorf("flow ids (in catalogue order) = %q\nwant %q", got, wantFlows)
 	}
 	available := []string{"oauth-token-authorization-code", "oauth-token-client-credentials", "oauth-token-refresh", "oauth-token-password",
-		"oauth-token-jwt-bearer", "oauth-token-oauth-token-exchange",
-		"oauth-authorize-authorization-code", "oauth-introspect", "oauth-revoke", "openid-end-session", "openid-userinfo"}
+		"oauth-token-device-code", "oauth-token-jwt-bearer", "oauth-token-oauth-token-exchange",
+		"oauth-authorize-authorization-code", "oauth-device-authorization", "oauth-introspect", "oauth-revoke", "openid-end-session", "openid-userinfo"}
 	for _, f := range c.Flows {
 		want := StatusPlanned
 		if slices.Contains(available, f.ID) {
@@ -39,7 +39,7 @@ func TestBuiltinCatalogue(t *testing.T) {
 	}
 	wantEndpoints := map[string]string{
 		"oauth-token": StatusAvailable, "oauth-jwks": StatusAvailable, "oauth-metadata": StatusAvailable,
-		"oauth-authorize": StatusAvailable, "oauth-par": StatusAvailable, "oauth-device-authorization": StatusPlanned,
+		"oauth-authorize": StatusAvailable, "oauth-par": StatusAvailable, "oauth-device-authorization": StatusAvailable,
 		"openid-backchannel-authentication": StatusPlanned, "oauth-introspect": StatusAvailable,
 		"oauth-revoke": StatusAvailable, "oauth-userinfo": StatusAvailable, "openid-end-session": StatusAvailable,
 	}

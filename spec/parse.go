@@ -125,6 +125,7 @@ func (d *decoder) tokenSettings(e entry, p string, dst *TokenSettings) {
 		{key: "refresh_token_idle_ttl", decode: d.duration(&dst.RefreshTokenIdleTTL)},
 		{key: "refresh_grace", decode: d.duration(&dst.RefreshGrace)},
 		{key: "code_ttl", decode: d.duration(&dst.CodeTTL)},
+		{key: "device_code_ttl", decode: d.duration(&dst.DeviceCodeTTL)},
 		{key: "signing_alg", decode: d.strPtr(&dst.SigningAlg)},
 		{key: "id_token_ttl", decode: d.duration(&dst.IDTokenTTL)},
 		{key: "id_token_signing_alg", decode: d.strPtr(&dst.IDTokenSigningAlg)},

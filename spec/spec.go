@@ -136,6 +136,9 @@ type TokenSettings struct {
 	RefreshTokenIdleTTL *time.Duration `yaml:"refresh_token_idle_ttl"`
 	RefreshGrace        *time.Duration `yaml:"refresh_grace"`
 	CodeTTL             *time.Duration `yaml:"code_ttl"`
+	// DeviceCodeTTL is the lifetime of device authorizations' device and
+	// user codes (RFC 8628 §3.2 expires_in).
+	DeviceCodeTTL *time.Duration `yaml:"device_code_ttl"`
 	// SigningAlg is only valid at server level: ES256, RS256 or EdDSA.
 	SigningAlg *string `yaml:"signing_alg"`
 	// IDTokenTTL is the lifetime of ID tokens; only valid at server level.

@@ -14,6 +14,11 @@ import (
 // recommends at most 10 minutes.
 const maxCodeTTL = 10 * time.Minute
 
+// maxDeviceCodeTTL is the longest device code lifetime: a user code has
+// about 34.5 bits, so it must not stay guessable for long (RFC 8628 §5.1);
+// the runtime refuses more (devicecode.MaxTTL).
+const maxDeviceCodeTTL = 30 * time.Minute
+
 // Validate checks a spec against a catalogue: flow ids, endpoints, the
 // issuer, paths, token settings, scopes, Go names and team properties. It
 // returns Diagnostics listing every problem, or nil.
@@ -264,6 +269,7 @@ func (v *validation) tokens(t TokenSettings, p string, serverLevel bool) {
 		{"refresh_token_ttl", t.RefreshTokenTTL},
 		{"refresh_token_idle_ttl", t.RefreshTokenIdleTTL},
 		{"code_ttl", t.CodeTTL},
+		{"device_code_ttl", t.DeviceCodeTTL},
 		{"id_token_ttl", t.IDTokenTTL},
 	}
 	for _, x := range positive {
@@ -273,6 +279,9 @@ func (v *validation) tokens(t TokenSettings, p string, serverLevel bool) {
 	}
 	if d := t.CodeTTL; d != nil && ok("code_ttl") && *d > maxCodeTTL {
 		v.report(at("code_ttl"), CodeDuration, "code_ttl must be at most 10m (RFC 6749 §4.1.2), got %s", *d)
+	}
+	if d := t.DeviceCodeTTL; d != nil && ok("device_code_ttl") && *d > maxDeviceCodeTTL {
+		v.report(at("device_code_ttl"), CodeDuration, "device_code_ttl must be at most 30m: a user code must not stay guessable for long (RFC 8628 §5.1), got %s", *d)
 	}
 	if d := t.RefreshGrace; d != nil && ok("refresh_grace") && *d < 0 {
 		v.report(at("refresh_grace"), CodeDuration, "refresh_grace must not be negative, got %s", *d)
@@ -382,7 +391,7 @@ func (v *validation) usedSettings(t TokenSettings, p string, cf *CatalogueFlow) 
 		"access_token_format": t.AccessTokenFormat != nil, "access_token_ttl": t.AccessTokenTTL != nil,
 		"issue_refresh_token": t.IssueRefreshToken != nil, "rotate_refresh_token": t.RotateRefreshToken != nil,
 		"refresh_token_ttl": t.RefreshTokenTTL != nil, "refresh_token_idle_ttl": t.RefreshTokenIdleTTL != nil,
-		"refresh_grace": t.RefreshGrace != nil, "code_ttl": t.CodeTTL != nil,
+		"refresh_grace": t.RefreshGrace != nil, "code_ttl": t.CodeTTL != nil, "device_code_ttl": t.DeviceCodeTTL != nil,
 	}
 	for _, key := range flowSettingKeys() {
 		if !set[key] || slices.Contains(used, key) || v.failed(join(p, key)) {

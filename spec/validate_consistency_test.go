@@ -64,7 +64,7 @@ func TestFlowDependencies(t *testing.T) {
 		"endpoints:\n  token:\n    auth_methods: [client_secret_basic]\n"
 	const public = "version: 1\npackage: oauth\noutput: ./oauth\nissuer: https://as.example.com\n" +
 		"endpoints:\n  token:\n    auth_methods: [none]\n"
-	const noIssuer = `OG123 flow "oauth-token-refresh" redeems refresh tokens, which no enabled flow issues (RFC 6749 §6); enable flow "oauth-token-authorization-code" or "oauth-token-password" or an extension grant, or remove this flow`
+	const noIssuer = `OG123 flow "oauth-token-refresh" redeems refresh tokens, which no enabled flow issues (RFC 6749 §6); enable flow "oauth-token-authorization-code", "oauth-token-password" or "oauth-token-device-code" or an extension grant, or remove this flow`
 	for _, c := range []struct {
 		name, src, want string
 	}{
@@ -105,9 +105,9 @@ func TestFlowDependencies(t *testing.T) {
 
 		// The openid scope needs a flow with an end user to give ID tokens to.
 		{"openid with client_credentials only", head + "scopes:\n  openid: Sign in\nflows:\n  oauth-token-client-credentials:\n",
-			`x.yaml:9:3: OG123 scope "openid" asks for ID tokens, which are about an end user (OIDC Core §2), and no enabled flow has one; enable flow "oauth-token-authorization-code", "oauth-token-password" or "oauth-token-jwt-bearer" or an extension grant with an end user, or remove the scope`},
+			`x.yaml:9:3: OG123 scope "openid" asks for ID tokens, which are about an end user (OIDC Core §2), and no enabled flow has one; enable flow "oauth-token-authorization-code", "oauth-token-password", "oauth-token-device-code" or "oauth-token-jwt-bearer" or an extension grant with an end user, or remove the scope`},
 		{"openid with an end-user-less grant", head + "scopes:\n  openid: Sign in\nextension_grants:\n  m2m:\n    grant_type: urn:example:m2m\n    end_user: none\n",
-			`x.yaml:9:3: OG123 scope "openid" asks for ID tokens, which are about an end user (OIDC Core §2), and no enabled flow has one; enable flow "oauth-token-authorization-code", "oauth-token-password" or "oauth-token-jwt-bearer" or an extension grant with an end user, or remove the scope`},
+			`x.yaml:9:3: OG123 scope "openid" asks for ID tokens, which are about an end user (OIDC Core §2), and no enabled flow has one; enable flow "oauth-token-authorization-code", "oauth-token-password", "oauth-token-device-code" or "oauth-token-jwt-bearer" or an extension grant with an end user, or remove the scope`},
 		{"openid with authorization_code", head + "scopes:\n  openid: Sign in\nflows:\n  oauth-token-authorization-code:\n", ""},
 		{"openid with a grant signing users in", head + "scopes:\n  openid: Sign in\nextension_grants:\n  magic_link:\n    grant_type: urn:example:magic\n", ""},
 

@@ -47,7 +47,7 @@ func TestValidate(t *testing.T) {
 		{"valid flows", head + "flows:\n  oauth-token-refresh:\n  oauth-token-client-credentials:\n  oauth-token-authorization-code:\n", nil},
 		{"valid jwks only", noEndpoints + "endpoints:\n  jwks: {}\n", nil},
 		{"unknown endpoint", head + "  tokn: {}\n", []string{CodeUnknownKey}},
-		{"planned endpoint", head + "  device_authorization: {}\n", []string{CodeUnknownKey}},
+		{"planned endpoint", head + "  backchannel_authentication: {}\n", []string{CodeUnknownKey}},
 		{"par without authorize", head + "  par: {}\n", []string{CodeRequires}},
 		{"par", head + "  authorize: {}\n  par:\n    path: /par\n    require_pushed_authorization_requests: true\n" +
 			"flows:\n  oauth-token-authorization-code:\n  oauth-authorize-authorization-code:\n", nil},
@@ -91,6 +91,9 @@ func TestValidate(t *testing.T) {
 		{"ttl negative", head + "tokens:\n  refresh_token_idle_ttl: -1m\n", []string{CodeDuration}},
 		{"code ttl 10m ok", head + "tokens:\n  code_ttl: 10m\n", nil},
 		{"code ttl over 10m", head + "tokens:\n  code_ttl: 10m1s\n", []string{CodeDuration}},
+		{"device code ttl 30m ok", head + "tokens:\n  device_code_ttl: 30m\n", nil},
+		{"device code ttl over 30m", head + "tokens:\n  device_code_ttl: 31m\n", []string{CodeDuration}},
+		{"device code ttl not positive", head + "tokens:\n  device_code_ttl: 0s\n", []string{CodeDuration}},
 		{"grace zero ok", head + "tokens:\n  refresh_grace: 0s\nflows:\n  oauth-token-authorization-code:\n  oauth-token-refresh:\n", nil},
 		{"grace negative", head + "tokens:\n  refresh_grace: -1s\n", []string{CodeDuration}},
 		{"flow ttl", head + "flows:\n  oauth-token-authorization-code:\n  oauth-token-refresh:\n    tokens:\n      refresh_token_ttl: 0s\n", []string{CodeDuration}},
@@ -101,8 +104,7 @@ func TestValidate(t *testing.T) {
 		{"scope description", head + "scopes:\n  a: 'x */'\n", []string{CodeCommentText}},
 
 		{"unknown flow", head + "flows:\n  oauth-token-foo:\n", []string{CodeUnknownFlow}},
-		{"planned flow", head + "flows:\n  oauth-token-device-code:\n", []string{CodePlannedFlow}},
-		{"planned non-token flow", head + "flows:\n  oauth-device-authorization:\n", []string{CodePlannedFlow}},
+		{"planned flow", head + "flows:\n  oauth-token-backchannel-authentication:\n", []string{CodePlannedFlow}},
 		{"flow without token endpoint", noEndpoints + "flows:\n  oauth-token-authorization-code:\n", []string{CodeMissingEnd}},
 		{"flow properties of unknown flow still checked", head + "flows:\n  nope:\n    properties:\n      type: {type: string, source: form}\n",
 			[]string{CodeUnknownFlow, CodeGoName}},

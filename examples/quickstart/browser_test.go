@@ -69,14 +69,16 @@ func npmReason(out []byte) string {
 	return strings.TrimSpace(lines[len(lines)-1])
 }
 
-// runBrowserScript runs the node script of browser/ with args in headless
-// Chromium and returns what it printed; a failing script fails the test
-// with its output.
-func runBrowserScript(t *testing.T, script string, args ...string) []byte {
+// runBrowserScript runs the script of browser/ in node with Debian's
+// Chromium, its arguments args and then the test's artifacts directory,
+// and returns what it printed and that directory. A script that fails
+// fails the test with its output.
+func runBrowserScript(t *testing.T, script string, args ...string) ([]byte, string) {
 	t.Helper()
 	chromium, node := browserTools(t)
 	dir := browserScripts(t)
-	cmd := exec.CommandContext(t.Context(), node, append([]string{script}, args...)...)
+	artifacts := t.ArtifactDir()
+	cmd := exec.CommandContext(t.Context(), node, append(append([]string{script}, args...), artifacts)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
 	out, err := cmd.Output()
@@ -87,7 +89,17 @@ func runBrowserScript(t *testing.T, script string, args ...string) []byte {
 		}
 		t.Fatalf("%s: %v\n%s%s", script, err, out, stderr)
 	}
-	return out
+	return out, artifacts
+}
+
+// wantScreenshots checks that a script saved the screenshots.
+func wantScreenshots(t *testing.T, artifacts string, shots ...string) {
+	t.Helper()
+	for _, shot := range shots {
+		if fi, err := os.Stat(filepath.Join(artifacts, shot)); err != nil || fi.Size() == 0 {
+			t.Errorf("screenshot %s: %v", shot, err)
+		}
+	}
 }
 
 // TestBrowserSignIn: headless Chromium, driven by playwright-core, opens the
@@ -103,7 +115,6 @@ func TestBrowserSignIn(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser; skipped with -short")
 	}
-	browserTools(t) // skips before the server starts
 	ctx := t.Context()
 	_, issuer := startServer(t)
 	cfg := demoAppOAuth2Config(issuer)
@@ -111,8 +122,7 @@ func TestBrowserSignIn(t *testing.T) {
 	state := "st+/=%ate"
 	authURL := cfg.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier), oauth2.SetAuthURLParam("nonce", "n-0S6_WzA2Mj"))
 
-	artifacts := t.ArtifactDir()
-	out := runBrowserScript(t, "signin.mjs", authURL, cfg.RedirectURL, demoUser, demoPassword, artifacts)
+	out, artifacts := runBrowserScript(t, "signin.mjs", authURL, cfg.RedirectURL, demoUser, demoPassword)
 	landed, err := url.Parse(strings.TrimSpace(string(out)))
 	if err != nil {
 		t.Fatalf("signin.mjs printed %q: %v", out, err)
@@ -121,11 +131,7 @@ func TestBrowserSignIn(t *testing.T) {
 	if q.Get("state") != state || q.Get("iss") != issuer || q.Get("code") == "" {
 		t.Fatalf("redirect %s: want code, state %q and iss %q (RFC 9207)", landed, state, issuer)
 	}
-	for _, shot := range []string{"login.png", "consent.png", "error.png"} {
-		if fi, err := os.Stat(filepath.Join(artifacts, shot)); err != nil || fi.Size() == 0 {
-			t.Errorf("screenshot %s: %v", shot, err)
-		}
-	}
+	wantScreenshots(t, artifacts, "login.png", "consent.png", "error.png")
 	redeemAndVerify(t, ctx, cfg, issuer, q.Get("code"), verifier, "n-0S6_WzA2Mj")
 }
 
@@ -140,10 +146,8 @@ func TestBrowserDemoClient(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser; skipped with -short")
 	}
-	browserTools(t)
 	_, issuer := startServer(t)
-	artifacts := t.ArtifactDir()
-	out := runBrowserScript(t, "demo.mjs", issuer+"/demo/", demoUser, demoPassword, artifacts)
+	out, artifacts := runBrowserScript(t, "demo.mjs", issuer+"/demo/", demoUser, demoPassword)
 	var got struct {
 		Callback              string
 		Status, OtherStatus   int
@@ -159,10 +163,34 @@ func TestBrowserDemoClient(t *testing.T) {
 	if got.OtherStatus != http.StatusBadRequest || !strings.Contains(got.OtherText, "not started in this browser") {
 		t.Errorf("the callback in another browser: %d %q %q, want 400 and the refusal", got.OtherStatus, got.OtherHeading, got.OtherText)
 	}
-	for _, shot := range []string{"demo-signed-in.png", "demo-refused.png"} {
-		if fi, err := os.Stat(filepath.Join(artifacts, shot)); err != nil || fi.Size() == 0 {
-			t.Errorf("screenshot %s: %v", shot, err)
-		}
+	wantScreenshots(t, artifacts, "demo-signed-in.png", "demo-refused.png")
+}
+
+// TestBrowserDevice: golang.org/x/oauth2 starts a device authorization as
+// demo-tv; headless Chromium completes the verification page from
+// verification_uri_complete (browser/device.mjs): the code filled in and
+// confirmed, a wrong code refused, the login and consent pages, the result
+// page; then DeviceAccessToken gets the tokens. Every page passes
+// browser/a11y.mjs; their screenshots are test artifacts.
+func TestBrowserDevice(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser; skipped with -short")
+	}
+	ctx := t.Context()
+	_, issuer := startServer(t)
+	cfg := demoTVConfig(issuer)
+	da, err := cfg.DeviceAuth(ctx)
+	if err != nil {
+		t.Fatalf("DeviceAuth: %v", err)
+	}
+	out, artifacts := runBrowserScript(t, "device.mjs", da.VerificationURIComplete, da.UserCode, demoUser, demoPassword)
+	if got := strings.TrimSpace(string(out)); got != "Device connected" {
+		t.Errorf("result page heading %q, want Device connected", got)
+	}
+	wantScreenshots(t, artifacts, "device-code.png", "device-login.png", "device-consent.png", "device-done.png")
+	tok, err := cfg.DeviceAccessToken(ctx, da)
+	if err != nil || tok.AccessToken == "" {
+		t.Fatalf("DeviceAccessToken after the browser approved: %v", err)
 	}
 }
 
@@ -181,8 +209,7 @@ func TestBrowserLogout(t *testing.T) {
 	cfg := demoAppOAuth2Config(issuer)
 	authURL := cfg.AuthCodeURL("st", oauth2.S256ChallengeOption(oauth2.GenerateVerifier()), oauth2.SetAuthURLParam("nonce", "n-1"))
 	logoutURL := issuer + "/oauth2/logout?" + url.Values{"client_id": {"demo-app"}, "post_logout_redirect_uri": {hSignedOut}, "state": {"s+/="}}.Encode()
-	artifacts := t.ArtifactDir()
-	out := runBrowserScript(t, "logout.mjs", authURL, cfg.RedirectURL, logoutURL, hSignedOut, demoUser, demoPassword, artifacts)
+	out, artifacts := runBrowserScript(t, "logout.mjs", authURL, cfg.RedirectURL, logoutURL, hSignedOut, demoUser, demoPassword)
 	var got struct {
 		Landed     string
 		LoginAgain bool
@@ -193,7 +220,5 @@ func TestBrowserLogout(t *testing.T) {
 	if want := hSignedOut + "?state=" + url.QueryEscape("s+/="); got.Landed != want || !got.LoginAgain {
 		t.Errorf("landed on %q (want %q), login page again %v", got.Landed, want, got.LoginAgain)
 	}
-	if fi, err := os.Stat(filepath.Join(artifacts, "logout-confirm.png")); err != nil || fi.Size() == 0 {
-		t.Errorf("screenshot: %v", err)
-	}
+	wantScreenshots(t, artifacts, "logout-confirm.png")
 }

@@ -352,6 +352,7 @@ func TestHostile(t *testing.T) {
 		{"logout", hostileLogoutCases()},
 		{"forged-jwt", hostileForgedJWTCases()},
 		{"documents", hostileDocumentCases()},
+		{"device", hostileDeviceCases()},
 	}
 	statuses := map[string]int{} // by group/case
 	total := 0

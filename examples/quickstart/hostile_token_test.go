@@ -147,7 +147,7 @@ func hostileTokenCases() []hostileCase {
 		{name: "implicit grant", req: hostileRequest{target: hToken, body: form("grant_type", "implicit"), header: svc}, want: jsonErr(400, "unsupported_grant_type")},
 		{name: "JWT bearer grant", req: hostileRequest{target: hToken, body: form("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion", "eyJhbGciOiJub25lIn0.e30."), header: svc}, want: jsonErr(400, "unsupported_grant_type")},
 		{name: "token exchange grant", req: hostileRequest{target: hToken, body: form("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"), header: svc}, want: jsonErr(400, "unsupported_grant_type")},
-		{name: "device code grant", req: hostileRequest{target: hToken, body: form("grant_type", "urn:ietf:params:oauth:grant-type:device_code", "device_code", "x"), header: svc}, want: jsonErr(400, "unsupported_grant_type")},
+		{name: "device code grant, client not registered for it", req: hostileRequest{target: hToken, body: form("grant_type", "urn:ietf:params:oauth:grant-type:device_code", "device_code", "x"), header: svc}, want: jsonErr(400, "unauthorized_client")},
 		{name: "grant_type in another case", req: hostileRequest{target: hToken, body: form("grant_type", "Client_Credentials"), header: svc}, want: jsonErr(400, "unsupported_grant_type")},
 		{name: "client_credentials by a client not registered for it", req: hostileRequest{target: hToken, body: form("grant_type", "client_credentials", "client_id", "demo-app", "client_secret", demoAppSecret)}, want: jsonErr(400, "unauthorized_client")},
 		{name: "client_credentials by a public client", req: hostileRequest{target: hToken, body: form("grant_type", "client_credentials", "client_id", "demo-spa")}, want: jsonErr(400, "invalid_client")},

@@ -70,6 +70,30 @@ func (b *balancer) proxy() http.Handler {
 	}}
 }
 
+// startTwoInstances starts two quickstart processes on one PostgreSQL
+// database behind a balancer, whose URL is the issuer, and returns them;
+// a is the first instance. The requests each served are logged when the
+// test fails.
+func startTwoInstances(t *testing.T) (*balancer, string, *process) {
+	t.Helper()
+	dsn := pgtest.DSN(t)
+	lb := &balancer{pinned: -1}
+	front := httptest.NewServer(lb.proxy())
+	t.Cleanup(front.Close)
+	issuer := front.URL
+	args := []string{"-issuer", issuer, "-store", dsn, "-trusted-proxy", "127.0.0.1/32"}
+	a, b := startProcess(t, args...), startProcess(t, args...)
+	lb.serve(a.addr, b.addr)
+	t.Cleanup(func() {
+		if t.Failed() {
+			lb.mu.Lock()
+			t.Logf("requests:\n%s", strings.Join(lb.served, "\n"))
+			lb.mu.Unlock()
+		}
+	})
+	return lb, issuer, a
+}
+
 // TestTwoInstancesOneDatabase: two quickstart processes on one PostgreSQL
 // database behind a round-robin proxy run the whole authorization-code
 // flow with each step on another instance than the one before: authorize
@@ -80,22 +104,8 @@ func (b *balancer) proxy() http.Handler {
 // client authentication failures counted across both.
 func TestTwoInstancesOneDatabase(t *testing.T) {
 	ctx := t.Context()
-	dsn := pgtest.DSN(t)
-	lb := &balancer{pinned: -1}
-	front := httptest.NewServer(lb.proxy())
-	defer front.Close()
-	issuer := front.URL
-	args := []string{"-issuer", issuer, "-store", dsn, "-trusted-proxy", "127.0.0.1/32"}
-	a, b := startProcess(t, args...), startProcess(t, args...)
-	lb.serve(a.addr, b.addr)
+	lb, issuer, a := startTwoInstances(t)
 	const A, B = 0, 1
-	defer func() {
-		if t.Failed() {
-			lb.mu.Lock()
-			t.Logf("requests:\n%s", strings.Join(lb.served, "\n"))
-			lb.mu.Unlock()
-		}
-	}()
 
 	cfg := demoAppOAuth2Config(issuer)
 	ua := newUserAgent(t)
@@ -208,5 +218,70 @@ func TestTwoInstancesOneDatabase(t *testing.T) {
 		if !isOAuthError(err, "invalid_client") || !errors.As(err, &re) || re.Response.StatusCode != http.StatusTooManyRequests {
 			t.Errorf("instance %c after 10 failures across both: %v, want 429", 'A'+at, err)
 		}
+	}
+}
+
+// TestTwoInstancesDeviceFlow: the device authorization grant (RFC 8628)
+// across two quickstart processes on one PostgreSQL database: the device
+// authorization at A, the code form at B, the login at A, the consent
+// page at B and its form at A; the device's polls alternate, pending at B
+// before the decision, the tokens at A, and the used-up device code
+// refused at B. The decision, the user code and the single use hold
+// across instances because they are in the shared store.
+func TestTwoInstancesDeviceFlow(t *testing.T) {
+	ctx := t.Context()
+	lb, issuer, _ := startTwoInstances(t)
+	const A, B = 0, 1
+
+	cfg := demoTVConfig(issuer)
+	lb.to(A)
+	da, err := cfg.DeviceAuth(ctx)
+	if err != nil {
+		t.Fatalf("device authorization at A: %v", err)
+	}
+	poll := func(at int) string {
+		t.Helper()
+		lb.to(at)
+		_, _, body := postForm(t, ctx, cfg.Endpoint.TokenURL, "", "", "",
+			url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:device_code"}, "device_code": {da.DeviceCode}, "client_id": {"demo-tv"}})
+		return string(body)
+	}
+	if body := poll(B); !strings.Contains(body, "authorization_pending") {
+		t.Fatalf("poll at B before the decision: %s", body)
+	}
+
+	ua := newUserAgent(t)
+	lb.to(A)
+	resp, page := ua.get(da.VerificationURIComplete)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("verification page at A: %d", resp.StatusCode)
+	}
+	lb.to(B)
+	resp, page = ua.submit(issuer, page, url.Values{"user_code": {da.UserCode}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `name="password"`) {
+		t.Fatalf("code form at B: %d, want the login page:\n%s", resp.StatusCode, page)
+	}
+	lb.to(A)
+	resp, page = ua.submit(issuer, page, url.Values{"username": {demoUser}, "password": {demoPassword}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login at A: %d, want 303 to the consent page", resp.StatusCode)
+	}
+	lb.to(B)
+	resp, page = ua.follow(issuer, resp, page)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `value="approve"`) {
+		t.Fatalf("consent page at B: %d", resp.StatusCode)
+	}
+	lb.to(A)
+	if resp, page = ua.submit(issuer, page, url.Values{"decision": {"approve"}}); resp.StatusCode != http.StatusOK || !strings.Contains(page, "Device connected") {
+		t.Fatalf("consent at A: %d\n%s", resp.StatusCode, page)
+	}
+
+	lb.to(A)
+	tok, err := cfg.DeviceAccessToken(ctx, da)
+	if err != nil || tok.AccessToken == "" {
+		t.Fatalf("tokens at A: %v", err)
+	}
+	if body := poll(B); !strings.Contains(body, "invalid_grant") {
+		t.Errorf("the used device code at B: %s, want invalid_grant", body)
 	}
 }

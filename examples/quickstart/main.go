@@ -350,6 +350,7 @@ func printWelcome(w io.Writer, issuer, store string) {
   jwks      %[1]s/oauth2/jwks
   token     %[1]s/oauth2/token
   introspect %[1]s/oauth2/introspect   revoke %[1]s/oauth2/revoke
+  device    %[1]s/oauth2/device   (people enter the code at %[1]s/oauth2/device/verify)
 
 sign in from a browser:  %[1]s/demo/login   (users alice / alice-password, bob / bob-password)
 
@@ -358,9 +359,11 @@ demo clients (from clients.yaml):
   demo-app      secret %[3]s  (client_secret_post; authorization_code, refresh_token)
   demo-spa      public client (none; authorization_code with PKCE, refresh_token)
   demo-api      secret %[4]s  (client_secret_basic; a resource server: introspection only)
+  demo-tv       public client (none; the device authorization grant, refresh_token)
 
 try:
   curl -s -u demo-service:%[2]s -d grant_type=client_credentials -d scope=read -d tenant=acme %[1]s/oauth2/token
   curl -s -u demo-api:%[4]s -d token=ACCESS_TOKEN %[1]s/oauth2/introspect
+  curl -s -d client_id=demo-tv %[1]s/oauth2/device
 `, issuer, demoServiceSecret, demoAppSecret, demoAPISecret, store)
 }

@@ -275,7 +275,7 @@ func isOAuthError(err error, code string) bool {
 func TestWelcomePrintsDemoClients(t *testing.T) {
 	var b strings.Builder
 	printWelcome(&b, "http://127.0.0.1:8080", describeStore(demoStore))
-	for _, s := range []string{"demo-service", demoServiceSecret, "demo-app", demoAppSecret, "demo-spa", "http://127.0.0.1:8080/oauth2/token",
+	for _, s := range []string{"demo-service", demoServiceSecret, "demo-app", demoAppSecret, "demo-spa", "demo-tv", "http://127.0.0.1:8080/oauth2/token", "/oauth2/device/verify",
 		"/data/quickstart.db (delete it to start afresh)"} {
 		if !strings.Contains(b.String(), s) {
 			t.Errorf("welcome banner lacks %q", s)

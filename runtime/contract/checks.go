@@ -51,6 +51,10 @@ func checks() []check {
 		{"token_exchange/impersonation", func(h *harness) bool { return h.exchangeFlow() }, checkExchangeImpersonation},
 		{"token_exchange/delegation", func(h *harness) bool { return h.exchangeFlow() }, checkExchangeDelegation},
 		{"token_exchange/refused", func(h *harness) bool { return h.exchangeFlow() }, checkExchangeRefused},
+		{"device/pending_before_approval", func(h *harness) bool { return h.deviceFlow() }, checkDevicePending},
+		{"device/denied", func(h *harness) bool { return h.deviceFlow() }, checkDeviceDenied},
+		{"device/tokens_once", func(h *harness) bool { return h.deviceFlow() }, checkDeviceTokens},
+		{"device/bound_to_client_and_scope", func(h *harness) bool { return h.deviceFlow() && h.other != nil }, checkDeviceClient},
 	}
 }
 

@@ -86,9 +86,26 @@ func (h *harness) authorize(t *testing.T, ua *http.Client, c *client, pkce bool)
 // to the client. It fails the test when the endpoint stops elsewhere.
 func (h *harness) interact(t *testing.T, ua *http.Client, q url.Values) url.Values {
 	t.Helper()
-	next, err := http.NewRequest(http.MethodGet, h.url("oauth-authorize")+"?"+q.Encode(), nil)
+	back := h.browse(t, ua, h.url("oauth-authorize")+"?"+q.Encode(), "the authorization endpoint", "approve", nil,
+		func(u *url.URL) bool { return strings.HasPrefix(u.String(), redirectURI) })
+	if back == nil {
+		t.Fatalf("the authorization endpoint stopped at a page without a form, not at the client")
+	}
+	return back.Query()
+}
+
+// browse goes through the server's pages from the URL start as a browser
+// would: it follows redirects until one leaves, as leaves says, which it
+// returns; it fills each page's form (its hidden fields, the user's
+// username and password, the decision button, and the fields more sets)
+// and posts it; a page without a form ends it, returning nil. what names
+// the pages in the messages of the failures: a page that is not a 200, or
+// more than 10 steps.
+func (h *harness) browse(t *testing.T, ua *http.Client, start, what, decision string, more url.Values, leaves func(*url.URL) bool) *url.URL {
+	t.Helper()
+	next, err := http.NewRequest(http.MethodGet, start, nil)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %q: %v", what, start, err)
 	}
 	for range 10 {
 		r := h.do(t, ua, next)
@@ -97,17 +114,20 @@ func (h *harness) interact(t *testing.T, ua *http.Client, q url.Values) url.Valu
 			if err != nil {
 				t.Fatalf("%s redirects to %q: %v", r.req, loc, err)
 			}
-			if strings.HasPrefix(u.String(), redirectURI) {
-				return u.Query()
+			if leaves(u) {
+				return u
 			}
 			if next, err = http.NewRequest(http.MethodGet, u.String(), nil); err != nil {
 				t.Fatal(err)
 			}
 			continue
 		}
+		if r.status != http.StatusOK {
+			t.Fatalf("%s stopped at %s: %d %.500s", what, r.req, r.status, r.body)
+		}
 		form := formTag.FindString(string(r.body))
-		if r.status != http.StatusOK || form == "" {
-			t.Fatalf("the authorization endpoint stopped at %s: %d %.500s", r.req, r.status, r.body)
+		if form == "" {
+			return nil
 		}
 		fields := url.Values{}
 		for _, tag := range inputTag.FindAllString(string(r.body), -1) {
@@ -115,12 +135,14 @@ func (h *harness) interact(t *testing.T, ua *http.Client, q url.Values) url.Valu
 			switch {
 			case in["type"] == "hidden":
 				fields.Set(in["name"], in["value"])
+			case more.Has(in["name"]):
+				fields.Set(in["name"], more.Get(in["name"]))
 			case in["name"] == "username":
 				fields.Set("username", h.username)
 			case in["name"] == "password":
 				fields.Set("password", h.password)
-			case in["name"] == "decision" && in["value"] == "approve":
-				fields.Set("decision", "approve")
+			case in["name"] == "decision" && in["value"] == decision:
+				fields.Set("decision", decision)
 			}
 		}
 		action, err := next.URL.Parse(attrs(form)["action"])
@@ -132,7 +154,7 @@ func (h *harness) interact(t *testing.T, ua *http.Client, q url.Values) url.Valu
 		}
 		next.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	t.Fatalf("the authorization endpoint did not come back to the client after 10 steps")
+	t.Fatalf("%s did not come to an end after 10 steps", what)
 	return nil
 }
 

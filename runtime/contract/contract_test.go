@@ -145,6 +145,40 @@ func exchangeSuite(p procedure) contract.Suite {
 	return s
 }
 
+// deviceSuite is a server of the device authorization grant (RFC 8628)
+// with OpenID Connect and refresh tokens, and no authorization endpoint;
+// p is its device code procedure.
+func deviceSuite(p procedure) contract.Suite {
+	user := runtime.TokenPolicy{AccessFormat: runtime.FormatJWT, AccessTTL: 10 * time.Minute, IssueRefresh: true, RotateRefresh: true,
+		RefreshTTL: 24 * time.Hour, RefreshIdleTTL: time.Hour}
+	grant := func(c flowkit.Credential) flowkit.GrantPolicy {
+		return flowkit.GrantPolicy{Clients: flowkit.AnyClients, Credential: c, Scope: flowkit.ScopeFromGrant,
+			Resources: flowkit.ResourcesFromGrant, EndUser: flowkit.EndUserOfGrant}
+	}
+	return contract.Suite{
+		Settings: runtime.Settings{
+			Issuer:      "http://127.0.0.1:8080",
+			AuthMethods: []string{"client_secret_basic", "none"},
+			Scopes:      []runtime.ScopeInfo{{Name: "openid"}, {Name: "offline_access"}, {Name: "read"}, {Name: "write"}, {Name: "admin"}},
+		},
+		Flows: runtime.Flows{
+			Token: []runtime.Registration[runtime.TokenContext, runtime.TokenResponse]{
+				{ID: "oauth-token-device-code", Wire: string(oauth.GrantDeviceCode), Policy: user, Grant: grant(flowkit.DeviceCodeCredential), Flow: p},
+				{ID: "oauth-token-refresh", Wire: "refresh_token", Policy: user, Grant: grant(flowkit.RefreshCredential), Flow: procedure{}},
+			},
+			DeviceAuthorization: &runtime.Registration[runtime.DeviceAuthorizationContext, runtime.DeviceAuthorizationResponse]{
+				ID: "oauth-device-authorization", Flow: deviceAuthorization{}},
+		},
+	}
+}
+
+// deviceAuthorization is the default device authorization procedure.
+type deviceAuthorization struct{}
+
+func (deviceAuthorization) Prepare(c *runtime.DeviceAuthorizationContext) (func(context.Context) (*runtime.DeviceAuthorizationResponse, error), error) {
+	return c.Default, nil
+}
+
 // authorize is the default authorization procedure.
 type authorize struct{}
 
@@ -280,6 +314,16 @@ var broken = map[string]struct {
 		"the session was not ended",
 		logoutSuite(endSession{skip: true}),
 	},
+	"device_scope_beyond_the_approval": {
+		procedure{after: func(r *runtime.TokenResponse) { r.Scope = append(r.Scope, "write") }},
+		`RFC 6749 §3.3, §6: the token's scope "openid offline_access read write" has "write", which the request (or the grant) did not have`,
+		deviceSuite,
+	},
+	"device_tokens_of_the_client": {
+		procedure{before: func(t *runtime.TokenContext) { t.Defaults.Access.Subject = t.Client.ID }},
+		`RFC 9068 §2.2: the access token's sub is "contract-client-secret-basic", want the end user's, "contract-subject"`,
+		deviceSuite,
+	},
 	"property_without_its_name": {
 		procedure{}, // Prepare's error names tenant; this one's property is "region"
 		"does not name the parameter region",
@@ -367,6 +411,7 @@ func TestCorrectServerPasses(t *testing.T) {
 		contract.Run(t, s)
 	})
 	t.Run("logout", func(t *testing.T) { contract.Run(t, logoutSuite(endSession{})(procedure{})) })
+	t.Run("device", func(t *testing.T) { contract.Run(t, deviceSuite(procedure{})) })
 	t.Run("pushed", func(t *testing.T) {
 		s := signInSuite(procedure{}, userInfo{})
 		s.Settings.PushedAuthorizationRequests = true

@@ -136,7 +136,7 @@ func newHarness(t *testing.T, s Suite) *harness {
 
 	users := s.Options.Users
 	_, password := (&harness{suite: s}).flow(flowkit.PasswordCredential)
-	if users == nil && (s.Flows.Authorize != nil || s.Flows.UserInfo != nil || password) {
+	if users == nil && (s.Flows.Authorize != nil || s.Flows.UserInfo != nil || s.Flows.DeviceAuthorization != nil || password) {
 		h.username, h.password = "contract-user", randomString()
 		hash, err := runtime.HashPassword(runtime.Secret(h.password))
 		if err != nil {

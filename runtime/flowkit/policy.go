@@ -73,6 +73,13 @@ const (
 	// default procedure refuses it with invalid_request (RFC 8693 §2.2.2)
 	// and a team's procedure may validate it itself.
 	SubjectTokenCredential
+	// DeviceCodeCredential: a device code (RFC 8628 §3.4), redeemed once
+	// its end user has approved it on the verification page; the runtime
+	// answers the device's polls before (authorization_pending, slow_down,
+	// access_denied, expired_token; RFC 8628 §3.5) and consumes the code
+	// atomically. Its scope, resources and end user are the approved
+	// authorization's.
+	DeviceCodeCredential
 )
 
 // TrustedIssuer is an issuer whose JWT assertions a JWT bearer flow
@@ -149,17 +156,17 @@ const (
 )
 
 // Check reports a policy whose fields are unset or do not fit together:
-// a code or a refresh token carries its grant's scope, resources and end
-// user, and nothing else does, except that a subject token bounds the
-// scope (RFC 8693 §2.1) while the request names the audience; the
-// client's own credential is for confidential clients without an end
-// user; a password, an assertion and a subject token are the credentials
-// that name their end user.
+// a code, a refresh token or a device code carries its grant's scope,
+// resources and end user, and nothing else does, except that a subject
+// token bounds the scope (RFC 8693 §2.1) while the request names the
+// audience; the client's own credential is for confidential clients
+// without an end user; a password, an assertion and a subject token are
+// the credentials that name their end user.
 func (p GrantPolicy) Check() error {
 	switch {
 	case p.Clients == 0 || p.Clients > AnyClients:
 		return fmt.Errorf("grant policy: Clients is unset or unknown (%d)", p.Clients)
-	case p.Credential == 0 || p.Credential > SubjectTokenCredential:
+	case p.Credential == 0 || p.Credential > DeviceCodeCredential:
 		return fmt.Errorf("grant policy: Credential is unset or unknown (%d)", p.Credential)
 	case p.Scope == 0 || p.Scope > ScopeRefused:
 		return fmt.Errorf("grant policy: Scope is unset or unknown (%d)", p.Scope)
@@ -168,13 +175,13 @@ func (p GrantPolicy) Check() error {
 	case p.EndUser == 0 || p.EndUser > EndUserOfCredential:
 		return fmt.Errorf("grant policy: EndUser is unset or unknown (%d)", p.EndUser)
 	}
-	redeems := p.Credential == CodeCredential || p.Credential == RefreshCredential
+	redeems := p.Credential == CodeCredential || p.Credential == RefreshCredential || p.Credential == DeviceCodeCredential
 	if redeems != (p.Resources == ResourcesFromGrant) || redeems != (p.EndUser == EndUserOfGrant) {
-		return fmt.Errorf("grant policy: resources and end user come from the grant exactly when a code or a refresh token is redeemed")
+		return fmt.Errorf("grant policy: resources and end user come from the grant exactly when a code, a refresh token or a device code is redeemed")
 	}
 	exchanges := p.Credential == SubjectTokenCredential
 	if (redeems || exchanges) != (p.Scope == ScopeFromGrant) {
-		return fmt.Errorf("grant policy: scope comes from the grant exactly when a code, a refresh token or a subject token is redeemed")
+		return fmt.Errorf("grant policy: scope comes from the grant exactly when a code, a refresh token, a device code or a subject token is redeemed")
 	}
 	if exchanges && p.Resources != ResourcesFromRequest {
 		return fmt.Errorf("grant policy: a token exchange takes its audience from the request (RFC 8693 §2.1)")

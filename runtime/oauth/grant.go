@@ -23,6 +23,8 @@ const (
 	GrantJWTBearer GrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer" // RFC 7523 §2.1
 	// GrantTokenExchange is the token exchange grant.
 	GrantTokenExchange GrantType = "urn:ietf:params:oauth:grant-type:token-exchange" // RFC 8693 §2.1
+	// GrantDeviceCode is the device authorization grant.
+	GrantDeviceCode GrantType = "urn:ietf:params:oauth:grant-type:device_code" // RFC 8628 §3.4
 )
 
 // registeredGrantTypes are the grant_type names RFC 6749 registers that the

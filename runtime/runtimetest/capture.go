@@ -30,6 +30,11 @@ func (s *Server) capture(fl runtime.Flows) runtime.Flows {
 		c.Flow = capturer[runtime.IntrospectionContext, runtime.IntrospectionResponse]{s}
 		out.Introspection = &c
 	}
+	if r := fl.DeviceAuthorization; r != nil {
+		c := *r
+		c.Flow = capturer[runtime.DeviceAuthorizationContext, runtime.DeviceAuthorizationResponse]{s}
+		out.DeviceAuthorization = &c
+	}
 	if r := fl.Revocation; r != nil {
 		c := *r
 		c.Flow = capturer[runtime.RevocationContext, runtime.RevocationResponse]{s}

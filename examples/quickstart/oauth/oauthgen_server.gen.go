@@ -21,13 +21,14 @@ func Settings() runtime.Settings {
 	return runtime.Settings{
 		Issuer: "http://127.0.0.1:8080",
 		Paths: map[string]string{
-			"oauth-token":        "/oauth2/token",
-			"oauth-jwks":         "/oauth2/jwks",
-			"oauth-authorize":    "/oauth2/authorize",
-			"oauth-introspect":   "/oauth2/introspect",
-			"oauth-revoke":       "/oauth2/revoke",
-			"oauth-userinfo":     "/oauth2/userinfo",
-			"openid-end-session": "/oauth2/logout",
+			"oauth-token":                "/oauth2/token",
+			"oauth-jwks":                 "/oauth2/jwks",
+			"oauth-authorize":            "/oauth2/authorize",
+			"oauth-device-authorization": "/oauth2/device",
+			"oauth-introspect":           "/oauth2/introspect",
+			"oauth-revoke":               "/oauth2/revoke",
+			"oauth-userinfo":             "/oauth2/userinfo",
+			"openid-end-session":         "/oauth2/logout",
 		},
 		AuthMethods: []string{"client_secret_basic", "client_secret_post", "none"},
 		Scopes: []runtime.ScopeInfo{
@@ -131,6 +132,28 @@ func Flows(p *Procedures) runtime.Flows {
 				},
 				Flow: refreshTokenFlow{proc: &RefreshToken{Procedures: p}},
 			},
+			{
+				ID:   "oauth-token-device-code",
+				Wire: "urn:ietf:params:oauth:grant-type:device_code",
+				Policy: runtime.TokenPolicy{
+					AccessFormat:   runtime.FormatJWT,
+					AccessTTL:      10 * time.Minute,
+					IssueRefresh:   true,
+					RotateRefresh:  true,
+					RefreshTTL:     720 * time.Hour,
+					RefreshIdleTTL: 72 * time.Hour,
+					RefreshGrace:   0,
+					CodeTTL:        time.Minute,
+				},
+				Grant: flowkit.GrantPolicy{
+					Clients:    flowkit.AnyClients,
+					Credential: flowkit.DeviceCodeCredential,
+					Scope:      flowkit.ScopeFromGrant,
+					Resources:  flowkit.ResourcesFromGrant,
+					EndUser:    flowkit.EndUserOfGrant,
+				},
+				Flow: deviceCodeFlow{proc: &DeviceCode{Procedures: p}},
+			},
 		},
 		Authorize: &runtime.Registration[runtime.AuthorizeContext, runtime.AuthorizeResponse]{
 			ID:   "oauth-authorize-authorization-code",
@@ -139,6 +162,13 @@ func Flows(p *Procedures) runtime.Flows {
 				CodeTTL: time.Minute,
 			},
 			Flow: authorizeCodeFlow{proc: &AuthorizeCode{Procedures: p}},
+		},
+		DeviceAuthorization: &runtime.Registration[runtime.DeviceAuthorizationContext, runtime.DeviceAuthorizationResponse]{
+			ID: "oauth-device-authorization",
+			Policy: runtime.TokenPolicy{
+				DeviceCodeTTL: 10 * time.Minute,
+			},
+			Flow: deviceAuthorizationFlow{proc: &DeviceAuthorization{Procedures: p}},
 		},
 		Introspection: &runtime.Registration[runtime.IntrospectionContext, runtime.IntrospectionResponse]{
 			ID:   "oauth-introspect",

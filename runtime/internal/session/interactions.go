@@ -45,13 +45,19 @@ var ErrQuota = errors.New("too many sign-ins in progress from this network")
 // Step is the page an interaction waits on.
 type Step uint8
 
-// The steps.
+// The steps: the authorization endpoint's login and consent pages, and
+// the device verification page's user code, login and consent forms (RFC
+// 8628 §3.3), whose Params hold the user code. A form posted for one step
+// is refused at every other.
 const (
 	StepLogin Step = iota + 1
 	StepConsent
 	// StepLogout is the end-session endpoint's confirmation page (OpenID
 	// Connect RP-Initiated Logout 1.0 §6: logout CSRF).
 	StepLogout
+	StepDeviceCode
+	StepDeviceLogin
+	StepDeviceConsent
 )
 
 // Interaction is a pending authorization request.

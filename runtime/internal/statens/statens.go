@@ -25,6 +25,8 @@ const (
 	Pushed      = "pushed"      // pushed authorization requests (RFC 9126), by the hash of client_id and request_uri, until used or expired
 	Relying     = "relying"     // the clients of a login session, by the hash of its sid, until it ends
 	Logout      = "logout"      // back-channel logout deliveries and their single-use attempt claims
+	Device      = "device"      // device authorizations (RFC 8628) by the hash of the device code, their decisions and polling slots
+	UserCode    = "usercode"    // user codes of pending device authorizations (RFC 8628 §6.1), by their hash, until decided or expired
 )
 
 // Key is the SHA-256 of the parts, each preceded by its length, so that

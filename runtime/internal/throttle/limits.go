@@ -55,3 +55,30 @@ func NewLogin(st Store) *Guard {
 		AttackAllowance: AttackAllowance,
 	})
 }
+
+// The limits of the device verification page's user codes (RFC 8628
+// §5.1): a user code has about 34.5 bits, so wrong codes are counted per
+// browser session and source, per source and per session. A pair is
+// blocked for UserCodeWindow at UserCodeLimit wrong codes within it; a
+// source at UserCodeSourceLimit wrong codes for any sessions (against one
+// address cycling cookies); a session at UserCodeSessionLimit from
+// everywhere is under attack. At these limits a source guesses at most
+// UserCodeSourceLimit codes per window among 20^8: odds of about one in
+// 10^9 per window against a live code.
+const (
+	UserCodeLimit        = 5
+	UserCodeSourceLimit  = 20
+	UserCodeSessionLimit = 20
+	UserCodeWindow       = 15 * time.Minute
+)
+
+// NewUserCode returns the guard of the device verification page's user
+// codes, counting in st; names are browser sessions.
+func NewUserCode(st Store) *Guard {
+	return NewGuard(st, "usercode", Limits{
+		Pair:            Hard(UserCodeLimit, UserCodeWindow, UserCodeWindow),
+		Source:          Hard(UserCodeSourceLimit, UserCodeWindow, UserCodeWindow),
+		Name:            Hard(UserCodeSessionLimit, UserCodeWindow, UserCodeWindow),
+		AttackAllowance: AttackAllowance,
+	})
+}

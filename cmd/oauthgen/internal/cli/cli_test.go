@@ -507,9 +507,9 @@ func TestDescribe(t *testing.T) {
 			"AccessToken", `header "Authorization"`, "Defaults",
 			"c.Errors.InsufficientScope(description)",
 		}},
-		{[]string{"-C", dir, "describe", "oauth-token-device-code"}, 0, []string{
+		{[]string{"-C", dir, "describe", "oauth-token-backchannel-authentication"}, 0, []string{
 			"planned in the catalogue",
-			"DeviceCode",
+			"auth_req_id",
 			"slow_down",
 		}},
 		{[]string{"describe", "oauth-token-client-credentials", "-C", dir}, 0, []string{"(enabled by oauthgen.yaml)"}},

@@ -205,6 +205,7 @@ func policy(m *model.Model, p model.Policy, used []string) jen.Code {
 		{"refresh_token_idle_ttl", kv("RefreshIdleTTL", duration(p.RefreshIdleTTL))},
 		{"refresh_grace", kv("RefreshGrace", duration(p.RefreshGrace))},
 		{"code_ttl", kv("CodeTTL", duration(p.CodeTTL))},
+		{"device_code_ttl", kv("DeviceCodeTTL", duration(p.DeviceCodeTTL))},
 	} {
 		if slices.Contains(used, x.key) {
 			items = append(items, x.field)

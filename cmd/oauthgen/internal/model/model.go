@@ -242,6 +242,8 @@ type Policy struct {
 	RefreshIdleTTL time.Duration
 	RefreshGrace   time.Duration
 	CodeTTL        time.Duration
+	// DeviceCodeTTL is the lifetime of device authorizations (RFC 8628).
+	DeviceCodeTTL time.Duration
 }
 
 // Field is a property of a flow's context.

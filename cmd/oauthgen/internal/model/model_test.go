@@ -383,8 +383,9 @@ func TestBuildRefuses(t *testing.T) {
 
 func TestBuildRefusesPlannedAndForeignEndpointFlows(t *testing.T) {
 	c := fixture.Catalogue()
-	c.Flow("oauth-device-authorization").Status = spec.StatusAvailable // an endpoint the generator has no binding for
-	for _, id := range []string{"oauth-token-device-code", "oauth-device-authorization"} {
+	foreign := c.Flow("oauth-token-pre-authorized-code") // moved to an endpoint the generator has no binding for
+	foreign.Endpoint, foreign.Wire, foreign.Policy, foreign.Status = "openid-backchannel-authentication", "", spec.FlowPolicy{}, spec.StatusAvailable
+	for _, id := range []string{"oauth-token-backchannel-authentication", "oauth-token-pre-authorized-code"} {
 		_, err := Build(fixture.Spec(id), c)
 		var ds spec.Diagnostics
 		if !errors.As(err, &ds) || !ds.Has(CodeUnsupported) {

@@ -17,6 +17,7 @@ const (
 	DefaultRefreshIdleTTL = 72 * time.Hour // 0 means no idle timeout
 	DefaultRefreshGrace   = 0 * time.Second
 	DefaultCodeTTL        = 60 * time.Second
+	DefaultDeviceCodeTTL  = 10 * time.Minute
 	DefaultSigningAlg     = "ES256"
 	// ID tokens: RS256 is the algorithm OIDC Discovery §3 requires servers
 	// to support; the lifetime is the runtime's default.
@@ -37,6 +38,7 @@ func resolvePolicy(layers ...*spec.TokenSettings) Policy {
 		RefreshIdleTTL: pick(layers, func(t *spec.TokenSettings) *time.Duration { return t.RefreshTokenIdleTTL }, DefaultRefreshIdleTTL),
 		RefreshGrace:   pick(layers, func(t *spec.TokenSettings) *time.Duration { return t.RefreshGrace }, DefaultRefreshGrace),
 		CodeTTL:        pick(layers, func(t *spec.TokenSettings) *time.Duration { return t.CodeTTL }, DefaultCodeTTL),
+		DeviceCodeTTL:  pick(layers, func(t *spec.TokenSettings) *time.Duration { return t.DeviceCodeTTL }, DefaultDeviceCodeTTL),
 	}
 }
 

@@ -159,7 +159,7 @@ func runtimeAPI() RuntimeAPI {
 				"client": fk("ClientCredential"), "code": fk("CodeCredential"),
 				"refresh_token": fk("RefreshCredential"), "procedure": fk("ProcedureCredential"),
 				"password": fk("PasswordCredential"), "assertion": fk("AssertionCredential"),
-				"subject_token": fk("SubjectTokenCredential")}},
+				"subject_token": fk("SubjectTokenCredential"), "device_code": fk("DeviceCodeCredential")}},
 			{"scope", "Scope", map[string]Ident{
 				"request": fk("ScopeFromRequest"), "grant": fk("ScopeFromGrant"), "none": fk("ScopeRefused")}},
 			{"resources", "Resources", map[string]Ident{
@@ -266,6 +266,25 @@ func bindings() map[string]*Binding {
 			BeforeProcedure: "authenticated the caller, checked that it may introspect and looked the token up",
 			ProcedureDoc:    "answers an introspection request",
 			Customise:       "edit c.Defaults before calling c.Default; an answer with Active false says nothing more",
+			Yields:          "returns",
+		},
+		"oauth-device-authorization": {
+			Context:    rt("DeviceAuthorizationContext"),
+			Recv:       "d",
+			ContextDoc: "holds what the device authorization flow has: the authenticated client, the checked scope and resources, and the codes' lifetime and polling interval",
+			Response:   rt("DeviceAuthorizationResponse"),
+			Prepare:    "Prepare",
+			Verb:       "StartDeviceAuthorization",
+			FlowsField: "DeviceAuthorization",
+			Param:      "Param",
+			Members: []string{
+				"Flow", "Now", "Issuer", "Client", "ClientAuth", "Policy", "Request", "Log", "RequestedScope",
+				"GrantedScope", "Resources", "ExpiresIn", "Interval", "Param", "Default",
+			},
+			Future:          []string{"DPoP", "ClientCert", "Data", "UserCode", "Header"},
+			BeforeProcedure: "authenticated the client, checked that it may use the device code grant, and checked its scope and resources",
+			ProcedureDoc:    "starts the device authorization of a device authorization request",
+			Customise:       "narrow c.GrantedScope or change c.ExpiresIn and c.Interval before calling c.Default, or refuse the client with c.Errors",
 			Yields:          "returns",
 		},
 		"oauth-revoke": {
