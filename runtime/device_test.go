@@ -117,6 +117,11 @@ func TestDeviceAuthorizationResponse(t *testing.T) {
 	if !slices.Contains(md.GrantTypesSupported, oauth.GrantDeviceCode) {
 		t.Errorf("grant_types_supported %v lacks the device code grant", md.GrantTypesSupported)
 	}
+	for _, p := range []string{dvPath, dvVerifyPath, dvVerifyPath + "/login", dvVerifyPath + "/consent"} {
+		if f := env.srv.router.routes[p].flow; f != "oauth-device-authorization" {
+			t.Errorf("route %s: metrics and spans label the flow %q", p, f)
+		}
+	}
 	if azNewEnv(t).srv.Metadata().DeviceAuthorizationEndpoint != "" {
 		t.Error("device_authorization_endpoint advertised without the device flow")
 	}

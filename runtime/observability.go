@@ -80,6 +80,8 @@ func (s *Server) endpointFlow(id string) string {
 		return s.introspection.ID
 	case id == revokeEndpointID && s.revocation != nil:
 		return s.revocation.ID
+	case id == deviceEndpointID && s.device != nil:
+		return s.device.ID
 	}
 	return ""
 }
