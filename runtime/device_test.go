@@ -344,34 +344,34 @@ func TestDeviceVerificationPage(t *testing.T) {
 // code Default did not issue.
 func TestDeviceProcedure(t *testing.T) {
 	env := dvNewEnv(t)
-	env.deviceHook = func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error) {
+	env.setDeviceHook(func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error) {
 		c.GrantedScope = oauth.ScopeSet{"read"}
 		return c.Default(ctx)
-	}
+	})
 	d := env.dvStart(t, "tv", "scope", "read write")
 	env.browser(t).dvApprove(d, "approve")
 	if tok := env.dvPoll(t, "tv", d.DeviceCode); tok.Scope != "read" {
 		t.Errorf("narrowed scope: token scope %q, want read", tok.Scope)
 	}
 
-	env.deviceHook = func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error) {
+	env.setDeviceHook(func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error) {
 		return nil, oauth.NewError(oauth.ErrUnauthorizedClient, "not this TV")
-	}
+	})
 	dvWantError(t, env.dvPost(dvPath, url.Values{"client_id": {"tv"}}, "", ""), 400, oauth.ErrUnauthorizedClient)
 
-	env.deviceHook = func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error) {
+	env.setDeviceHook(func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error) {
 		resp, err := c.Default(ctx)
 		if err == nil {
 			resp.DeviceCode = "forged"
 		}
 		return resp, err
-	}
+	})
 	dvWantError(t, env.dvPost(dvPath, url.Values{"client_id": {"tv"}}, "", ""), 500, oauth.ErrServerError)
 
-	env.deviceHook = func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error) {
+	env.setDeviceHook(func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error) {
 		c.GrantedScope = oauth.ScopeSet{"admin"}
 		return c.Default(ctx)
-	}
+	})
 	dvWantError(t, env.dvPost(dvPath, url.Values{"client_id": {"tv"}}, "", ""), 500, oauth.ErrServerError)
 }
 
@@ -438,12 +438,12 @@ func TestDeviceVerificationRefusals(t *testing.T) {
 
 	// Expired between the code form and the consent form (a procedure
 	// that gives its codes a minute).
-	env.deviceHook = func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error) {
+	env.setDeviceHook(func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error) {
 		c.ExpiresIn = time.Minute
 		return c.Default(ctx)
-	}
+	})
 	d2 := env.dvStart(t, "tv")
-	env.deviceHook = nil
+	env.setDeviceHook(nil)
 	r := toConsent(b, d2)
 	page := b.get(r.header.Get("Location"))
 	id, csrf := azFormFields(t, page)
