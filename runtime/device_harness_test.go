@@ -56,6 +56,14 @@ func dvClients(c azClients) {
 	}
 }
 
+// setDeviceHook makes the device authorization flow run hook instead of
+// the default procedure (nil for the default).
+func (env *azEnv) setDeviceHook(hook func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error)) {
+	env.mu.Lock()
+	defer env.mu.Unlock()
+	env.deviceHook = hook
+}
+
 // dvFlow mirrors the generated device authorization flow: a team property
 // (room must not be "bad"), then the hook or the default procedure.
 type dvFlow struct{ env *azEnv }

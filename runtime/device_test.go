@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime/internal/session"
 	"github.com/oauthgen/oauthgen/runtime/internal/throttle"
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
@@ -116,6 +117,11 @@ func TestDeviceAuthorizationResponse(t *testing.T) {
 	}
 	if !slices.Contains(md.GrantTypesSupported, oauth.GrantDeviceCode) {
 		t.Errorf("grant_types_supported %v lacks the device code grant", md.GrantTypesSupported)
+	}
+	for _, p := range []string{dvPath, dvVerifyPath, dvVerifyPath + "/login", dvVerifyPath + "/consent"} {
+		if f := env.srv.router.routes[p].flow; f != "oauth-device-authorization" {
+			t.Errorf("route %s: metrics and spans label the flow %q", p, f)
+		}
 	}
 	if azNewEnv(t).srv.Metadata().DeviceAuthorizationEndpoint != "" {
 		t.Error("device_authorization_endpoint advertised without the device flow")
@@ -338,34 +344,34 @@ func TestDeviceVerificationPage(t *testing.T) {
 // code Default did not issue.
 func TestDeviceProcedure(t *testing.T) {
 	env := dvNewEnv(t)
-	env.deviceHook = func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error) {
+	env.setDeviceHook(func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error) {
 		c.GrantedScope = oauth.ScopeSet{"read"}
 		return c.Default(ctx)
-	}
+	})
 	d := env.dvStart(t, "tv", "scope", "read write")
 	env.browser(t).dvApprove(d, "approve")
 	if tok := env.dvPoll(t, "tv", d.DeviceCode); tok.Scope != "read" {
 		t.Errorf("narrowed scope: token scope %q, want read", tok.Scope)
 	}
 
-	env.deviceHook = func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error) {
+	env.setDeviceHook(func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error) {
 		return nil, oauth.NewError(oauth.ErrUnauthorizedClient, "not this TV")
-	}
+	})
 	dvWantError(t, env.dvPost(dvPath, url.Values{"client_id": {"tv"}}, "", ""), 400, oauth.ErrUnauthorizedClient)
 
-	env.deviceHook = func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error) {
+	env.setDeviceHook(func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error) {
 		resp, err := c.Default(ctx)
 		if err == nil {
 			resp.DeviceCode = "forged"
 		}
 		return resp, err
-	}
+	})
 	dvWantError(t, env.dvPost(dvPath, url.Values{"client_id": {"tv"}}, "", ""), 500, oauth.ErrServerError)
 
-	env.deviceHook = func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error) {
+	env.setDeviceHook(func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error) {
 		c.GrantedScope = oauth.ScopeSet{"admin"}
 		return c.Default(ctx)
-	}
+	})
 	dvWantError(t, env.dvPost(dvPath, url.Values{"client_id": {"tv"}}, "", ""), 500, oauth.ErrServerError)
 }
 
@@ -397,5 +403,78 @@ func TestDeviceNewServer(t *testing.T) {
 		if _, err := NewServer(cfg, s, fl); err == nil {
 			t.Errorf("%s: NewServer accepted it", name)
 		}
+	}
+}
+
+// TestDeviceVerificationRefusals: more refusals of the verification page,
+// each with its status and nothing decided: a code already decided or
+// expired between the forms, a client no longer registered for the
+// grant, another browser's consent page, and a source past its quota of
+// pending forms (429 with Retry-After).
+func TestDeviceVerificationRefusals(t *testing.T) {
+	env := dvNewEnv(t, azTrustLoopback)
+	toConsent := func(b *azBrowser, d dvStarted) azResponse {
+		t.Helper()
+		r := b.dvSubmitCode(b.get(dvVerifyPath), d.UserCode)
+		if strings.Contains(r.body, "Sign in") {
+			r = b.dvLogin(r, "alice", azAlicePass)
+		}
+		return r
+	}
+
+	// Decided in one tab: the other tab's consent form and a new code form
+	// refuse it.
+	d := env.dvStart(t, "tv")
+	b := env.browser(t)
+	first := toConsent(b, d)
+	second := b.dvSubmitCode(b.get(dvVerifyPath), d.UserCode)
+	b.dvConsent(first, "approve")
+	if r := b.get(second.header.Get("Location")); r.status != http.StatusBadRequest || !strings.Contains(r.body, "can no longer be used") {
+		t.Errorf("consent page of a decided code: %d\n%s", r.status, r.body)
+	}
+	if r := b.dvSubmitCode(b.get(dvVerifyPath), d.UserCode); !strings.Contains(r.body, "That code is not valid") {
+		t.Errorf("a decided code entered again: %d, want the wrong-code message", r.status)
+	}
+
+	// Expired between the code form and the consent form (a procedure
+	// that gives its codes a minute).
+	env.setDeviceHook(func(ctx context.Context, c *DeviceAuthorizationContext) (*DeviceAuthorizationResponse, error) {
+		c.ExpiresIn = time.Minute
+		return c.Default(ctx)
+	})
+	d2 := env.dvStart(t, "tv")
+	env.setDeviceHook(nil)
+	r := toConsent(b, d2)
+	page := b.get(r.header.Get("Location"))
+	id, csrf := azFormFields(t, page)
+	env.clock.Advance(2 * time.Minute)
+	if got := b.post(dvVerifyPath+"/consent", url.Values{"interaction": {id}, "csrf": {csrf}, "decision": {"approve"}}); got.status != http.StatusBadRequest {
+		t.Errorf("consent after expiry: %d, want 400", got.status)
+	}
+
+	// Another browser's consent page.
+	d3 := env.dvStart(t, "tv")
+	r = toConsent(b, d3)
+	if got := env.browser(t).get(r.header.Get("Location")); got.status != http.StatusForbidden {
+		t.Errorf("another browser's consent page: %d, want 403", got.status)
+	}
+
+	// The client no longer registered for the grant.
+	d4 := env.dvStart(t, "tvother")
+	env.srv.clients.(azClients)["tvother"].GrantTypes = nil
+	if got := b.dvSubmitCode(b.get(dvVerifyPath), d4.UserCode); got.status != http.StatusBadRequest || !strings.Contains(got.body, "can no longer use it") {
+		t.Errorf("a code of a client no longer registered: %d\n%s", got.status, got.body)
+	}
+
+	// A source's quota of pending forms.
+	flood := env.browser(t)
+	flood.forwardedFor = "198.51.100.9"
+	for i := range session.InteractionsPerSource {
+		if got := flood.get(dvVerifyPath); got.status != http.StatusOK {
+			t.Fatalf("code page %d: %d", i, got.status)
+		}
+	}
+	if got := flood.get(dvVerifyPath); got.status != http.StatusTooManyRequests || got.header.Get("Retry-After") == "" {
+		t.Errorf("past the quota: %d %v, want 429 with Retry-After", got.status, got.header)
 	}
 }

@@ -82,6 +82,8 @@ func (s *Server) endpointFlow(id string) string {
 		return s.revocation.ID
 	case id == endSessionEndpointID && s.endSession != nil:
 		return s.endSession.ID
+	case id == deviceEndpointID && s.device != nil:
+		return s.device.ID
 	}
 	return ""
 }

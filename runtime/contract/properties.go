@@ -135,8 +135,9 @@ func (h *harness) withValues(flow string, form url.Values) url.Values {
 // checkProperties: a custom property that is missing while required, does
 // not parse as its type, or fails its validate rule is invalid_request
 // naming the parameter, before the procedure runs: as JSON at the token
-// endpoint (RFC 6749 §5.2), at the redirect URI at the authorization
-// endpoint (RFC 6749 §4.1.2.1).
+// endpoint (RFC 6749 §5.2) and the device authorization endpoint (RFC 8628
+// §3.2), at the redirect URI at the authorization endpoint (RFC 6749
+// §4.1.2.1).
 func checkProperties(t *testing.T, h *harness) {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	for _, reg := range h.suite.Flows.Token {
@@ -167,6 +168,24 @@ func checkProperties(t *testing.T, h *harness) {
 						form.Set(p.Name, value)
 					}
 					return wantError(t, "RFC 6749 §5.2", h.post(t, "oauth-token", form, as(h.other), header...), http.StatusBadRequest, "invalid_request")
+				})
+			})
+		}
+	}
+	if reg := h.suite.Flows.DeviceAuthorization; reg != nil {
+		for _, p := range h.suite.Properties {
+			if p.Flow != reg.ID || p.Source != "form" {
+				continue
+			}
+			t.Run("device_authorization/"+p.Name, func(t *testing.T) {
+				checkProperty(t, v, p, "RFC 8628 §3.2", func(value string) oauthError {
+					form := h.withValues(reg.ID, url.Values{"scope": {h.userScope().String()}})
+					if value == "" {
+						form.Del(p.Name)
+					} else {
+						form.Set(p.Name, value)
+					}
+					return wantError(t, "RFC 8628 §3.2", h.post(t, deviceEndpointID, form, as(h.other)), http.StatusBadRequest, "invalid_request")
 				})
 			})
 		}
@@ -253,6 +272,8 @@ func (h *harness) baseRequest(flow, wire string, cred flowkit.Credential) (url.V
 		form.Set("code_verifier", randomString()+randomString()[:20])
 	case flowkit.RefreshCredential:
 		form.Set("refresh_token", randomString())
+	case flowkit.DeviceCodeCredential:
+		form.Set("device_code", randomString())
 	case flowkit.AssertionCredential:
 		form.Set("assertion", "e30.e30."+randomString())
 		if p := plainScopes(h.allowed); len(p) > 0 {
