@@ -152,8 +152,11 @@ func hostileAuthorizeCases() []hostileCase {
 
 		// Request objects are not supported (OIDC Core §6; RFC 9101).
 		{name: "request object", req: hostileRequest{method: "GET", target: authz("request", "eyJhbGciOiJub25lIn0.eyJyZWRpcmVjdF91cmkiOiJodHRwczovL2V2aWwuZXhhbXBsZSJ9.")}, want: redirectErr("request_not_supported")},
-		{name: "request_uri", req: hostileRequest{method: "GET", target: authz("request_uri", "https://evil.example/request.jwt")}, want: redirectErr("request_uri_not_supported")},
-		{name: "pushed request_uri", req: hostileRequest{method: "GET", target: authz("request_uri", "urn:ietf:params:oauth:request_uri:forged")}, want: redirectErr("request_uri_not_supported")},
+		// With pushed authorization requests a request_uri names a pushed
+		// request; one the server did not issue is an error page, never a
+		// redirect to a redirect_uri it cannot trust (RFC 9126 §4).
+		{name: "request_uri", req: hostileRequest{method: "GET", target: authz("request_uri", "https://evil.example/request.jwt")}, want: page(400)},
+		{name: "pushed request_uri", req: hostileRequest{method: "GET", target: authz("request_uri", "urn:ietf:params:oauth:request_uri:forged")}, want: page(400)},
 
 		// Response modes: query and form_post only.
 		{name: "response_mode fragment", req: hostileRequest{method: "GET", target: authz("response_mode", "fragment")}, want: redirectErr("invalid_request")},

@@ -353,6 +353,7 @@ func TestHostile(t *testing.T) {
 		{"forged-jwt", hostileForgedJWTCases()},
 		{"documents", hostileDocumentCases()},
 		{"device", hostileDeviceCases()},
+		{"par", hostilePARCases()},
 	}
 	statuses := map[string]int{} // by group/case
 	total := 0

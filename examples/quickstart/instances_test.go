@@ -285,3 +285,65 @@ func TestTwoInstancesDeviceFlow(t *testing.T) {
 		t.Errorf("the used device code at B: %s, want invalid_grant", body)
 	}
 }
+
+// TestTwoInstancesPushedAuthorization: a request pushed to A (RFC 9126) is
+// used at B, once: the browser's authorization request at B gets the
+// login page, the sign-in completes across both, the code is redeemed at
+// A, and the same request_uri is refused at A and at B afterwards, since
+// the pushed request is taken from the shared store when it is used.
+func TestTwoInstancesPushedAuthorization(t *testing.T) {
+	ctx := t.Context()
+	lb, issuer, _ := startTwoInstances(t)
+	const A, B = 0, 1
+
+	cfg := demoAppOAuth2Config(issuer)
+	verifier := oauth2.GenerateVerifier()
+	push := url.Values{
+		"client_id": {cfg.ClientID}, "client_secret": {cfg.ClientSecret}, "response_type": {"code"},
+		"redirect_uri": {cfg.RedirectURL}, "scope": {"openid read"}, "state": {"st"},
+		"code_challenge": {oauth2.S256ChallengeFromVerifier(verifier)}, "code_challenge_method": {"S256"},
+	}
+	lb.to(A)
+	status, _, body := postForm(t, ctx, issuer+"/oauth2/par", "", "", "", push)
+	var pushedReq struct {
+		RequestURI string `json:"request_uri"`
+		ExpiresIn  int    `json:"expires_in"`
+	}
+	if status != http.StatusCreated || json.Unmarshal(body, &pushedReq) != nil || pushedReq.RequestURI == "" || pushedReq.ExpiresIn <= 0 {
+		t.Fatalf("push at A: %d %s", status, body)
+	}
+	authURL := issuer + "/oauth2/authorize?" + url.Values{"client_id": {cfg.ClientID}, "request_uri": {pushedReq.RequestURI}}.Encode()
+
+	ua := newUserAgent(t)
+	lb.to(B)
+	resp, page := ua.get(authURL)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `name="password"`) {
+		t.Fatalf("authorize at B with A's request_uri: %d, want the login page", resp.StatusCode)
+	}
+	lb.to(A)
+	resp, page = ua.submit(issuer, page, url.Values{"username": {demoUser}, "password": {demoPassword}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login at A: %d:\n%s", resp.StatusCode, page)
+	}
+	lb.to(B)
+	resp, page = ua.follow(issuer, resp, page)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `value="approve"`) {
+		t.Fatalf("consent page at B: %d", resp.StatusCode)
+	}
+	resp, _ = ua.submit(issuer, page, url.Values{"decision": {"approve"}})
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if resp.StatusCode != http.StatusSeeOther || err != nil || loc.Query().Get("code") == "" || loc.Query().Get("state") != "st" {
+		t.Fatalf("consent at B: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	lb.to(A)
+	if _, err := cfg.Exchange(ctx, loc.Query().Get("code"), oauth2.VerifierOption(verifier)); err != nil {
+		t.Fatalf("the code at A: %v", err)
+	}
+
+	for _, at := range []int{A, B} {
+		lb.to(at)
+		if resp, _ := ua.get(authURL); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("the used request_uri at %c: %d, want the 400 error page", 'A'+at, resp.StatusCode)
+		}
+	}
+}

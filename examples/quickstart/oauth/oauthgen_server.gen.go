@@ -24,6 +24,7 @@ func Settings() runtime.Settings {
 			"oauth-token":                "/oauth2/token",
 			"oauth-jwks":                 "/oauth2/jwks",
 			"oauth-authorize":            "/oauth2/authorize",
+			"oauth-par":                  "/oauth2/par",
 			"oauth-device-authorization": "/oauth2/device",
 			"oauth-introspect":           "/oauth2/introspect",
 			"oauth-revoke":               "/oauth2/revoke",
@@ -39,10 +40,11 @@ func Settings() runtime.Settings {
 			{Name: "read", Description: "Read your documents"},
 			{Name: "write", Description: "Change your documents"},
 		},
-		SigningAlg:        "ES256",
-		RequirePKCE:       true,
-		IDTokenSigningAlg: "RS256",
-		IDTokenTTL:        10 * time.Minute,
+		SigningAlg:                  "ES256",
+		RequirePKCE:                 true,
+		PushedAuthorizationRequests: true,
+		IDTokenSigningAlg:           "RS256",
+		IDTokenTTL:                  10 * time.Minute,
 	}
 }
 
