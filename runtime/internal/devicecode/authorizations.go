@@ -293,9 +293,9 @@ func (s *Authorizations) Poll(ctx context.Context, deviceCode, clientID string, 
 	if _, ok, err := s.store.TakeState(ctx, statens.Device, h, now); err != nil || !ok {
 		return Poll{}, wrap("redeem device authorization", err) // another poll redeemed it
 	}
-	for _, k := range [][]byte{h.decision(), h.slot(), h.interval()} {
-		_ = s.store.DeleteState(ctx, statens.Device, k) // tidiness: the authorization is gone
-	}
+	// The decision, slot and interval stay until they expire: a poll that
+	// read the authorization before this one took it must still find the
+	// slot taken or the decision made, never an authorization pending.
 	return Poll{Status: Approved, Authorization: a, Decision: d, Interval: interval}, nil
 }
 
