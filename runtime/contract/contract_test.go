@@ -358,6 +358,21 @@ func TestCorrectServerPasses(t *testing.T) {
 		m.Settings.AuthMethods = []string{"private_key_jwt"}
 		contract.Run(t, m)
 	})
+	t.Run("client_secret_jwt", func(t *testing.T) {
+		// The suite registers a client_secret_jwt client with a secret of
+		// its own, first so that every check authenticating "a
+		// confidential client" MACs assertions, at the token,
+		// introspection and revocation endpoints; with private_key_jwt
+		// too, the metadata lists both families of algorithms.
+		s := signInSuite(procedure{}, userInfo{})
+		s.Settings.AuthMethods = []string{"client_secret_jwt", "private_key_jwt", "client_secret_basic", "none"}
+		s.Flows.Introspection = &runtime.Registration[runtime.IntrospectionContext, runtime.IntrospectionResponse]{ID: "oauth-introspect", Flow: introspect{}}
+		s.Flows.Revocation = &runtime.Registration[runtime.RevocationContext, runtime.RevocationResponse]{ID: "oauth-revoke", Flow: revoke{}}
+		contract.Run(t, s)
+		m := suite(procedure{})
+		m.Settings.AuthMethods = []string{"client_secret_jwt"}
+		contract.Run(t, m)
+	})
 	t.Run("password", func(t *testing.T) { contract.Run(t, passwordSuite(procedure{})) })
 	t.Run("jwt_bearer", func(t *testing.T) { contract.Run(t, jwtBearerSuite(procedure{})) })
 	t.Run("token_exchange", func(t *testing.T) { contract.Run(t, exchangeSuite(procedure{})) })
