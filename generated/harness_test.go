@@ -99,6 +99,12 @@ const (
 	// client_credentials (its own token, as an actor), with two audiences.
 	gatewayID     = "gateway"
 	gatewaySecret = "gateway-secret-1123581321345589"
+	// signerID is a client_secret_jwt client (RFC 7523 §2.2; OIDC Core §9):
+	// it MACs its assertions with signerSecret, which the server keeps in
+	// clear, 43 octets as oauthgen client new mints (HS256 only, RFC 7518
+	// §3.2); it may introspect.
+	signerID     = "signer"
+	signerSecret = "V2hhdCBhIHNlY3JldCBvZiBmb3J0eS10aHJlZSBvY3R"
 )
 
 // Redirect URIs of the clients that use the authorization code grant.
@@ -250,7 +256,11 @@ func testClients(t testing.TB) *runtime.MemoryClients {
 		oauth.GrantClientCredentials)
 	gateway.Audiences = []string{"https://api.example", "https://orders.example"}
 
-	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird, rp, api, mobile, kiosk, partner, gateway)
+	signer := conf(signerID, "", oauth.AuthClientSecretJWT, oauth.GrantClientCredentials)
+	signer.SigningSecret = runtime.Secret(signerSecret)
+	signer.Introspection = true
+
+	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird, rp, api, mobile, kiosk, partner, gateway, signer)
 	if err != nil {
 		t.Fatalf("NewMemoryClients: %v", err)
 	}
