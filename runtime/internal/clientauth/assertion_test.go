@@ -1,6 +1,8 @@
 package clientauth
 
 import (
+	"bytes"
+	"encoding/base64"
 	"slices"
 	"strings"
 	"testing"
@@ -58,4 +60,41 @@ func TestVerifyAssertionSecret(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzVerifyAssertionSecret: whatever a client_secret_jwt client is sent,
+// VerifyAssertion never panics, and accepts only an assertion whose header
+// names an HMAC algorithm the secret is long enough for and whose MAC the
+// secret makes (never none, never an asymmetric algorithm).
+func FuzzVerifyAssertionSecret(f *testing.F) {
+	now := time.Unix(1_800_000_000, 0)
+	secret := []byte(strings.Repeat("s", 43))
+	claims := jwt.MapClaims{"iss": "c", "sub": "c", "aud": "https://as.example", "exp": now.Add(time.Minute).Unix(), "jti": "j"}
+	for _, alg := range []string{"HS256", "HS384", "HS512"} {
+		s, err := jwt.NewWithClaims(jwt.GetSigningMethod(alg), claims).SignedString(secret)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(s)
+	}
+	none, _ := jwt.NewWithClaims(jwt.SigningMethodNone, claims).SignedString(jwt.UnsafeAllowNoneSignatureType)
+	f.Add(none)
+	f.Add(jwtOf(`{"iss":"c","sub":"c"}`))
+	f.Add("a.b.c")
+	f.Fuzz(func(t *testing.T, a string) {
+		_, e := VerifyAssertion(a, AssertionCheck{ClientID: "c", Audiences: []string{"https://as.example"}, Now: now, Secret: secret})
+		if e != nil {
+			return
+		}
+		tok, _, err := jwt.NewParser().ParseUnverified(a, jwt.MapClaims{})
+		if err != nil || !slices.Contains(SecretAlgsFor(len(secret)), tok.Method.Alg()) {
+			t.Fatalf("accepted %q (alg %v, %v)", a, tok, err)
+		}
+		parts := strings.Split(a, ".")
+		sig, err := tok.Method.Sign(parts[0]+"."+parts[1], secret)
+		got, _ := base64.RawURLEncoding.DecodeString(parts[2])
+		if err != nil || !bytes.Equal(sig, got) {
+			t.Fatalf("accepted %q without the secret's MAC", a)
+		}
+	})
 }
