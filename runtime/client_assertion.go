@@ -30,6 +30,9 @@ func (s *Server) verifyClientAssertion(ctx context.Context, c *Client, assertion
 	}
 	var secret []byte
 	if c.AuthMethod == oauth.AuthClientSecretJWT {
+		if c.SigningSecret == "" { // a registry that does not validate its clients
+			return clientauth.Failed().WithCause(fmt.Errorf("client_secret_jwt client %q has no secret", c.ID))
+		}
 		secret = []byte(c.SigningSecret.Reveal()) // the HMAC key (OIDC Core §9)
 	}
 	a, e := clientauth.VerifyAssertion(assertion, clientauth.AssertionCheck{

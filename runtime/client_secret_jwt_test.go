@@ -374,3 +374,23 @@ func TestClientSecretJWTRegistration(t *testing.T) {
 		})
 	}
 }
+
+// TestClientSecretJWTUnvalidatedRegistry: a registry that does not
+// validate its clients (any ClientRegistry) cannot make a
+// client_secret_jwt client without a secret, or with one too short for
+// HMAC (RFC 7518 §3.2), accept an assertion: verification fails closed.
+func TestClientSecretJWTUnvalidatedRegistry(t *testing.T) {
+	bare := func(id string, secret Secret) *Client {
+		return &Client{ID: id, AuthMethod: oauth.AuthClientSecretJWT, GrantTypes: []oauth.GrantType{oauth.GrantClientCredentials},
+			Scopes: oauth.ScopeSet{"read"}, DefaultScopes: oauth.ScopeSet{"read"}, SigningSecret: secret}
+	}
+	env := itNewEnvConfig(t, func(cfg *Config, _ *Flows) {
+		cfg.Clients = azClients{"empty": bare("empty", ""), "short": bare("short", "0123456789abcdef"), "good": bare("good", csSecret)}
+	}, func(s *Settings, _ []Registration[TokenContext, TokenResponse]) {
+		s.AuthMethods = append(s.AuthMethods, string(oauth.AuthClientSecretJWT))
+	})
+	for id, key := range map[string]Secret{"empty": "x", "short": "0123456789abcdef"} {
+		htWantError(t, env.do(t, htRequest{body: paForm(csSign(t, "HS256", key, paClaims(id)))}), http.StatusBadRequest, oauth.ErrInvalidClient)
+	}
+	htWantOK(t, env.do(t, htRequest{body: paForm(csSign(t, "HS256", csSecret, paClaims("good")))}))
+}
