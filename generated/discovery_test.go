@@ -34,27 +34,30 @@ func TestMetadata(t *testing.T) {
 		"jwks_uri":       specIssuer + "/oauth2/jwks",
 		"grant_types_supported": []any{"authorization_code", "client_credentials", "refresh_token", "password", deviceGrant,
 			"urn:ietf:params:oauth:grant-type:token-exchange", "urn:ietf:params:oauth:grant-type:jwt-bearer", magicGrant},
-		"token_endpoint_auth_methods_supported":         []any{"client_secret_basic", "client_secret_post", "none"},
-		"code_challenge_methods_supported":              []any{"S256"},
-		"scopes_supported":                              []any{"read", "write", "admin", "openid", "profile", "email", "offline_access"},
-		"response_types_supported":                      []any{"code"},
-		"request_parameter_supported":                   false,
-		"request_uri_parameter_supported":               false,
-		"claims_parameter_supported":                    false,
-		"authorization_endpoint":                        specIssuer + "/oauth2/authorize",
-		"userinfo_endpoint":                             specIssuer + "/oauth2/userinfo",
-		"id_token_signing_alg_values_supported":         []any{"RS256"},
-		"introspection_endpoint":                        specIssuer + "/oauth2/introspect",
-		"introspection_endpoint_auth_methods_supported": []any{"client_secret_basic", "client_secret_post"},
-		"introspection_signing_alg_values_supported":    []any{"ES256"},
-		"revocation_endpoint":                           specIssuer + "/oauth2/revoke",
-		"revocation_endpoint_auth_methods_supported":    []any{"client_secret_basic", "client_secret_post", "none"},
-		"pushed_authorization_request_endpoint":         specIssuer + "/oauth2/par", // RFC 9126 §5
-		"require_pushed_authorization_requests":         false,
-		"end_session_endpoint":                          specIssuer + "/oauth2/logout", // RP-Initiated Logout 1.0 §2.1
-		"backchannel_logout_supported":                  true,                          // Back-Channel Logout 1.0 §2.1
-		"backchannel_logout_session_supported":          true,
-		"device_authorization_endpoint":                 specIssuer + "/oauth2/device_authorization", // RFC 8628 §4
+		"token_endpoint_auth_methods_supported":                    []any{"client_secret_basic", "client_secret_post", "client_secret_jwt", "none"},
+		"token_endpoint_auth_signing_alg_values_supported":         []any{"HS256", "HS384", "HS512"},
+		"code_challenge_methods_supported":                         []any{"S256"},
+		"scopes_supported":                                         []any{"read", "write", "admin", "openid", "profile", "email", "offline_access"},
+		"response_types_supported":                                 []any{"code"},
+		"request_parameter_supported":                              false,
+		"request_uri_parameter_supported":                          false,
+		"claims_parameter_supported":                               false,
+		"authorization_endpoint":                                   specIssuer + "/oauth2/authorize",
+		"userinfo_endpoint":                                        specIssuer + "/oauth2/userinfo",
+		"id_token_signing_alg_values_supported":                    []any{"RS256"},
+		"introspection_endpoint":                                   specIssuer + "/oauth2/introspect",
+		"introspection_endpoint_auth_methods_supported":            []any{"client_secret_basic", "client_secret_post", "client_secret_jwt"},
+		"introspection_endpoint_auth_signing_alg_values_supported": []any{"HS256", "HS384", "HS512"},
+		"introspection_signing_alg_values_supported":               []any{"ES256"},
+		"revocation_endpoint":                                      specIssuer + "/oauth2/revoke",
+		"revocation_endpoint_auth_methods_supported":               []any{"client_secret_basic", "client_secret_post", "client_secret_jwt", "none"},
+		"revocation_endpoint_auth_signing_alg_values_supported":    []any{"HS256", "HS384", "HS512"},
+		"pushed_authorization_request_endpoint":                    specIssuer + "/oauth2/par", // RFC 9126 §5
+		"require_pushed_authorization_requests":                    false,
+		"end_session_endpoint":                                     specIssuer + "/oauth2/logout", // RP-Initiated Logout 1.0 §2.1
+		"backchannel_logout_supported":                             true,                          // Back-Channel Logout 1.0 §2.1
+		"backchannel_logout_session_supported":                     true,
+		"device_authorization_endpoint":                            specIssuer + "/oauth2/device_authorization", // RFC 8628 §4
 	}
 	oidcMembers := []string{"response_modes_supported", "claims_supported", "subject_types_supported", "authorization_response_iss_parameter_supported"}
 	for _, k := range oidcMembers {

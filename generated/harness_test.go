@@ -106,6 +106,12 @@ const (
 	tvName      = "Living Room TV"
 	tvboxID     = "tvbox"
 	tvboxSecret = "tvbox-secret-1a2b3c4d5e6f7081"
+	// signerID is a client_secret_jwt client (RFC 7523 §2.2; OIDC Core §9):
+	// it MACs its assertions with signerSecret, which the server keeps in
+	// clear, 43 octets as oauthgen client new mints (HS256 only, RFC 7518
+	// §3.2); it may introspect.
+	signerID     = "signer"
+	signerSecret = "V2hhdCBhIHNlY3JldCBvZiBmb3J0eS10aHJlZSBvY3R"
 )
 
 // deviceGrant is the device code grant type (RFC 8628 §3.4).
@@ -265,7 +271,11 @@ func testClients(t testing.TB) *runtime.MemoryClients {
 	tv.Scopes = oauth.ScopeSet{"openid", "profile", "read", "offline_access"}
 	tvbox := conf(tvboxID, tvboxSecret, oauth.AuthClientSecretBasic, oauth.GrantDeviceCode)
 
-	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird, rp, api, mobile, kiosk, partner, gateway, tv, tvbox)
+	signer := conf(signerID, "", oauth.AuthClientSecretJWT, oauth.GrantClientCredentials)
+	signer.SigningSecret = runtime.Secret(signerSecret)
+	signer.Introspection = true
+
+	reg, err := runtime.NewMemoryClients(svc, post, spa, ccOnly, legacy, link, weird, rp, api, mobile, kiosk, partner, gateway, tv, tvbox, signer)
 	if err != nil {
 		t.Fatalf("NewMemoryClients: %v", err)
 	}

@@ -31,7 +31,7 @@ func Settings() runtime.Settings {
 			"oauth-userinfo":             "/oauth2/userinfo",
 			"openid-end-session":         "/oauth2/logout",
 		},
-		AuthMethods: []string{"client_secret_basic", "client_secret_post", "none"},
+		AuthMethods: []string{"client_secret_basic", "client_secret_post", "client_secret_jwt", "none"},
 		Scopes: []runtime.ScopeInfo{
 			{Name: "read", Description: "Read your documents"},
 			{Name: "write", Description: "Change your documents"},

@@ -11,7 +11,8 @@ import (
 
 // Client is a registered client. The secret hash is unexported, so a
 // procedure can never read it; set it with SetSecretHash, or load clients
-// with runtime/clientfile.
+// with runtime/clientfile. Only a client_secret_jwt client has its secret
+// itself (SigningSecret, a Secret: never printed or logged).
 type Client struct {
 	// ID is the client_id.
 	ID string `json:"client_id"`
@@ -53,9 +54,18 @@ type Client struct {
 	JWKSURI string `json:"jwks_uri,omitempty"`
 	// TokenEndpointAuthSigningAlg, when set, is the one JWS algorithm the
 	// client's assertions may use (OpenID Connect Dynamic Client
-	// Registration 1.0 §2): RS256, PS256, ES256 or EdDSA. Empty means any
-	// of them.
+	// Registration 1.0 §2): RS256, PS256, ES256 or EdDSA for
+	// private_key_jwt; HS256, HS384 or HS512 for client_secret_jwt. Empty
+	// means any of them (for HMAC, any its secret is long enough for,
+	// RFC 7518 §3.2).
 	TokenEndpointAuthSigningAlg string `json:"token_endpoint_auth_signing_alg,omitempty"`
+	// SigningSecret is the shared secret of a client_secret_jwt client
+	// (RFC 7523 §2.2; OIDC Core §9), the key of the HMAC of its
+	// assertions: at least 32 octets, 48 for HS384 and 64 for HS512
+	// (RFC 7518 §3.2). The server must keep it in clear, so only a
+	// client registered for client_secret_jwt may have one, and it has no
+	// secret hash; every other client has only a hash, or no secret.
+	SigningSecret Secret `json:"client_secret,omitempty"`
 	// RequirePushedAuthorizationRequests refuses the client's authorization
 	// requests that are not pushed (RFC 9126 §6): it must push them to the
 	// pushed authorization request endpoint, which the spec must enable.

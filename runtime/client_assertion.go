@@ -12,10 +12,11 @@ import (
 	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
-// verifyClientAssertion authenticates a private_key_jwt client by its
-// assertion (RFC 7523 §2.2, §3; OIDC Core §9), presented at the endpoint
-// with the id: signed by one of the client's keys (Client.JWKS, or the
-// set at Client.JWKSURI), its claims within bounds
+// verifyClientAssertion authenticates a private_key_jwt or
+// client_secret_jwt client by its assertion (RFC 7523 §2.2, §3; OIDC Core
+// §9), presented at the endpoint with the id: signed by one of the
+// client's keys (Client.JWKS, or the set at Client.JWKSURI), or MACed
+// with its secret (Client.SigningSecret), its claims within bounds
 // (clientauth.VerifyAssertion), and its jti not used before, by any
 // instance: the store's replay namespace keeps it until the assertion
 // expires. Every failure is invalid_client, its cause (an unknown kid, a
@@ -27,7 +28,15 @@ func (s *Server) verifyClientAssertion(ctx context.Context, c *Client, assertion
 	if endpoint != tokenEndpointID {
 		aud = append(aud, origin+s.settings.Paths[endpoint])
 	}
+	var secret []byte
+	if c.AuthMethod == oauth.AuthClientSecretJWT {
+		if c.SigningSecret == "" { // a registry that does not validate its clients
+			return clientauth.Failed().WithCause(fmt.Errorf("client_secret_jwt client %q has no secret", c.ID))
+		}
+		secret = []byte(c.SigningSecret.Reveal()) // the HMAC key (OIDC Core §9)
+	}
 	a, e := clientauth.VerifyAssertion(assertion, clientauth.AssertionCheck{
+		Secret:    secret,
 		ClientID:  c.ID,
 		Audiences: aud,
 		Alg:       c.TokenEndpointAuthSigningAlg,
@@ -77,10 +86,15 @@ func (s *Server) clientKeys(ctx context.Context, c *Client, now time.Time, refre
 
 // assertionAlgs are the values of *_endpoint_auth_signing_alg_values_supported
 // for an endpoint that accepts methods (RFC 8414 §2): the algorithms of
-// private_key_jwt when it is one of them, none otherwise.
+// private_key_jwt and of client_secret_jwt, of those of them it accepts;
+// none when it accepts neither.
 func assertionAlgs(methods []oauth.ClientAuthMethod) []string {
-	if !slices.Contains(methods, oauth.AuthPrivateKeyJWT) {
-		return nil
+	var algs []string
+	if slices.Contains(methods, oauth.AuthPrivateKeyJWT) {
+		algs = append(algs, clientauth.AssertionAlgs...)
 	}
-	return slices.Clone(clientauth.AssertionAlgs)
+	if slices.Contains(methods, oauth.AuthClientSecretJWT) {
+		algs = append(algs, clientauth.SecretAlgs...)
+	}
+	return algs
 }

@@ -31,8 +31,8 @@ type clientAuth struct {
 
 // authenticateClient authenticates the client of a request to the
 // endpoint with the id (RFC 6749 §2.3) with one of methods:
-// client_secret_basic, client_secret_post, private_key_jwt (RFC 7523
-// §2.2), or none (a public client naming itself with client_id). It
+// client_secret_basic, client_secret_post, private_key_jwt or
+// client_secret_jwt (RFC 7523 §2.2), or none (a public client naming itself with client_id). It
 // returns the client, or an error: invalid_request for a request that uses
 // more than one method or is malformed, invalid_client for any failure of
 // authentication itself, the same for an unknown client, a wrong secret
@@ -75,12 +75,18 @@ func (s *Server) authenticateClient(ctx context.Context, r *http.Request, p form
 	if err != nil {
 		return res, oauth.AsError(fmt.Errorf("look up client: %w", err))
 	}
+	// An assertion is private_key_jwt or client_secret_jwt, as the client
+	// registered: VerifyAssertion keeps each to its own algorithms.
+	assertion := cred.Assertion != ""
+	if assertion && client != nil && client.AuthMethod == oauth.AuthClientSecretJWT {
+		cred.Method, res.method = oauth.AuthClientSecretJWT, oauth.AuthClientSecretJWT
+	}
 	// The method must be enabled at the endpoint and be the one the client
 	// registered (OpenID Connect Dynamic Client Registration 1.0 §2). A
 	// confidential client sending only client_id fails before this.
 	known := client != nil && client.AuthMethod == cred.Method && slices.Contains(methods, cred.Method)
 	switch {
-	case cred.Method == oauth.AuthPrivateKeyJWT && known:
+	case assertion && known:
 		e = s.verifyClientAssertion(ctx, client, cred.Assertion, endpoint, now)
 		if e == nil {
 			res.client = client
@@ -89,7 +95,7 @@ func (s *Server) authenticateClient(ctx context.Context, r *http.Request, p form
 		if e.Code != oauth.ErrInvalidClient {
 			return res, e // the store failed: not the client's failure
 		}
-	case cred.Method == oauth.AuthPrivateKeyJWT:
+	case assertion:
 		e = clientauth.Failed()
 	case !known:
 		s.secrets.Dummy(cred.Secret) // the work of a fast hash's check

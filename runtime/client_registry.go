@@ -29,7 +29,9 @@ var _ ClientRegistry = (*MemoryClients)(nil)
 // "none" makes it public; a client_secret_basic or client_secret_post
 // client needs a secret hash NewClientSecret or bcrypt produced, a public
 // or private_key_jwt one must have none; a private_key_jwt client needs
-// jwks (a JWK Set of public keys) or an https jwks_uri; redirect URIs must be absolute https, loopback http
+// jwks (a JWK Set of public keys) or an https jwks_uri; a
+// client_secret_jwt client needs a SigningSecret of at least 32 octets
+// and only it may have one; redirect URIs must be absolute https, loopback http
 // (RFC 8252 §7.3) or a private-use scheme (RFC 8252 §7.1), without fragment
 // (RFC 6749 §3.1.2); grant types must be known or absolute URIs (RFC 6749
 // §4.5); scopes must be valid tokens (RFC 6749 §3.3) and default scopes a
@@ -85,8 +87,14 @@ func normaliseClient(c *Client) error {
 		c.AuthMethod = oauth.AuthClientSecretBasic // RFC 7591 §2 default
 	}
 	c.jwks = nil
-	if c.AuthMethod != oauth.AuthPrivateKeyJWT && (len(c.JWKS) > 0 || c.JWKSURI != "" || c.TokenEndpointAuthSigningAlg != "") {
-		errs = append(errs, errors.New("jwks, jwks_uri and token_endpoint_auth_signing_alg are for private_key_jwt clients only"))
+	if c.AuthMethod != oauth.AuthPrivateKeyJWT && (len(c.JWKS) > 0 || c.JWKSURI != "") {
+		errs = append(errs, errors.New("jwks and jwks_uri are for private_key_jwt clients only"))
+	}
+	if c.AuthMethod != oauth.AuthPrivateKeyJWT && c.AuthMethod != oauth.AuthClientSecretJWT && c.TokenEndpointAuthSigningAlg != "" {
+		errs = append(errs, errors.New("token_endpoint_auth_signing_alg is for private_key_jwt and client_secret_jwt clients only"))
+	}
+	if c.AuthMethod != oauth.AuthClientSecretJWT && c.SigningSecret != "" {
+		errs = append(errs, errors.New("client_secret (a secret the server keeps in clear) is for client_secret_jwt clients only; other clients keep only its hash (client_secret_hash)"))
 	}
 	switch c.AuthMethod {
 	case oauth.AuthClientSecretBasic, oauth.AuthClientSecretPost:
@@ -99,8 +107,8 @@ func normaliseClient(c *Client) error {
 		}
 	case oauth.AuthPrivateKeyJWT:
 		errs = append(errs, normaliseKeyClient(c)...)
-	case "client_secret_jwt":
-		errs = append(errs, errors.New("token_endpoint_auth_method client_secret_jwt is not supported: it needs the server to keep the client's secret, and the server keeps only its hash; use private_key_jwt (docs/client-authentication.md)"))
+	case oauth.AuthClientSecretJWT:
+		errs = append(errs, normaliseSecretJWTClient(c)...)
 	default:
 		errs = append(errs, fmt.Errorf("unsupported token_endpoint_auth_method %q", c.AuthMethod))
 	}
@@ -204,6 +212,34 @@ func normaliseKeyClient(c *Client) []error {
 	}
 	if a := c.TokenEndpointAuthSigningAlg; a != "" && !slices.Contains(clientauth.AssertionAlgs, a) {
 		errs = append(errs, fmt.Errorf("token_endpoint_auth_signing_alg %q is not one of %s", a, strings.Join(clientauth.AssertionAlgs, ", ")))
+	}
+	return errs
+}
+
+// normaliseSecretJWTClient validates a client_secret_jwt client: its
+// secret in clear, long enough for HS256 at least (RFC 7518 §3.2), and
+// nothing else to authenticate it: no secret hash, no keys. Its
+// algorithm, if it names one, is an HMAC one its secret is long enough
+// for.
+func normaliseSecretJWTClient(c *Client) []error {
+	var errs []error
+	if c.secretHash != "" {
+		errs = append(errs, errors.New("a client_secret_jwt client has its secret (client_secret), not a secret hash: the server needs the secret itself to verify its assertions"))
+	}
+	n := len(c.SigningSecret)
+	switch {
+	case n == 0:
+		errs = append(errs, errors.New("a client_secret_jwt client needs client_secret, the key of its assertions' HMAC"))
+	case n < clientauth.MinSecretBytes:
+		errs = append(errs, fmt.Errorf("client_secret has %d octets; client_secret_jwt needs at least %d (RFC 7518 §3.2)", n, clientauth.MinSecretBytes))
+	}
+	if a := c.TokenEndpointAuthSigningAlg; a != "" {
+		switch {
+		case !slices.Contains(clientauth.SecretAlgs, a):
+			errs = append(errs, fmt.Errorf("token_endpoint_auth_signing_alg %q is not one of %s", a, strings.Join(clientauth.SecretAlgs, ", ")))
+		case n >= clientauth.MinSecretBytes && !slices.Contains(clientauth.SecretAlgsFor(n), a):
+			errs = append(errs, fmt.Errorf("client_secret has %d octets, too short for %s (RFC 7518 §3.2: at least the size of its hash output)", n, a))
+		}
 	}
 	return errs
 }

@@ -24,7 +24,7 @@ func TestNewMemoryClients(t *testing.T) {
 		{"private-use scheme", func(c *Client) { c.RedirectURIs = []string{"com.example.app:/cb"} }, ""},
 		{"empty id", func(c *Client) { c.ID = "" }, "client_id is empty"},
 		{"unknown method", func(c *Client) { c.AuthMethod = "tls_client_auth" }, "unsupported token_endpoint_auth_method"},
-		{"client_secret_jwt", func(c *Client) { c.AuthMethod = "client_secret_jwt" }, "use private_key_jwt"},
+		{"client_secret_jwt with a hash", func(c *Client) { c.AuthMethod = oauth.AuthClientSecretJWT }, "not a secret hash"},
 		{"confidential without secret", func(c *Client) { c.SetSecretHash("") }, "missing secret hash"},
 		{"plain secret", func(c *Client) { c.SetSecretHash("hunter2") }, "unknown secret hash format"},
 		{"public with secret", func(c *Client) {

@@ -492,9 +492,7 @@ func normaliseSettings(s *Settings) error {
 	}
 	for i, m := range s.AuthMethods {
 		switch oauth.ClientAuthMethod(m) {
-		case oauth.AuthClientSecretBasic, oauth.AuthClientSecretPost, oauth.AuthNone, oauth.AuthPrivateKeyJWT:
-		case "client_secret_jwt":
-			errs = append(errs, errors.New("settings: auth method client_secret_jwt is not supported (the server keeps only hashes of client secrets); use private_key_jwt"))
+		case oauth.AuthClientSecretBasic, oauth.AuthClientSecretPost, oauth.AuthNone, oauth.AuthPrivateKeyJWT, oauth.AuthClientSecretJWT:
 		default:
 			errs = append(errs, fmt.Errorf("settings: unsupported auth method %q", m))
 		}

@@ -49,7 +49,6 @@ func TestNewServerRefuses(t *testing.T) {
 		{"path of an endpoint not enabled", Config{Clients: clients}, func(s *Settings) { s.Paths["oauth-authorize"] = "/authorize" }, nil, `Paths has "oauth-authorize", which is not an enabled endpoint`},
 		{"path of an unknown endpoint", Config{Clients: clients}, func(s *Settings) { s.Paths["oauth-tokn"] = "/t" }, nil, `Paths has "oauth-tokn"`},
 		{"unknown auth method", Config{Clients: clients}, func(s *Settings) { s.AuthMethods = []string{"tls_client_auth"} }, nil, "auth method"},
-		{"client_secret_jwt", Config{Clients: clients}, func(s *Settings) { s.AuthMethods = []string{"client_secret_jwt"} }, nil, "use private_key_jwt"},
 		{"duplicate auth method", Config{Clients: clients}, func(s *Settings) {
 			s.AuthMethods = []string{"none", "none"}
 		}, nil, "twice"},

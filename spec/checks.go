@@ -16,7 +16,7 @@ import (
 // AuthMethods are the client authentication methods a spec may list under
 // endpoints.token.auth_methods: the ones this runtime implements.
 func AuthMethods() []string {
-	return []string{"client_secret_basic", "client_secret_post", "private_key_jwt", "none"}
+	return []string{"client_secret_basic", "client_secret_post", "private_key_jwt", "client_secret_jwt", "none"}
 }
 
 // AccessTokenFormats are the values of access_token_format.

@@ -225,8 +225,6 @@ func (v *validation) authMethods(t *Endpoint) {
 		}
 		pos := v.at(ip, t.Pos)
 		switch {
-		case m == "client_secret_jwt":
-			v.report(pos, CodeAuthMethods, "client authentication method %q is not served: it needs the server to keep each client's secret, and oauthgen keeps only hashes of secrets; use private_key_jwt", m)
 		case !slices.Contains(AuthMethods(), m):
 			v.report(pos, CodeAuthMethods, "unknown client authentication method %q%s; this version serves %s",
 				m, didYouMean(m, AuthMethods()), strings.Join(AuthMethods(), ", "))

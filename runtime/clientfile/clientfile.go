@@ -11,10 +11,14 @@
 // backchannel_logout_session_required, and for
 // private_key_jwt clients jwks (a JWK
 // Set of public keys, a mapping in YAML), jwks_uri and
-// token_endpoint_auth_signing_alg (runtime.Client's JSON names). Secrets
-// appear only as hashes (runtime.NewClientSecret, runtime.HashClientSecret,
-// or bcrypt): a client_secret member is an error. Errors name
-// file:line:col.
+// token_endpoint_auth_signing_alg (runtime.Client's JSON names), and for
+// client_secret_jwt clients client_secret and
+// token_endpoint_auth_signing_alg. Secrets appear only as hashes
+// (runtime.NewClientSecret, runtime.HashClientSecret, or bcrypt), but for
+// client_secret_jwt clients, whose secret the server needs in clear to
+// verify their assertions (RFC 7523 §2.2; OIDC Core §9): such a file must
+// be protected like a private key. A client_secret member on any other
+// client is an error. Errors name file:line:col.
 package clientfile
 
 import (
@@ -28,6 +32,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // Load reads the clients file at path (.yaml, .yml or .json) and returns the
@@ -155,11 +160,13 @@ func decodeClient(n *yaml.Node, at func(*yaml.Node, string, ...any) error) (*run
 	c := &runtime.Client{}
 	var secretHash string
 	var jwks yaml.Node
+	var secretAt *yaml.Node // the client_secret key, for its error
 	fields := map[string]any{
 		"client_id":                             &c.ID,
 		"client_name":                           &c.Name,
 		"token_endpoint_auth_method":            &c.AuthMethod,
 		"client_secret_hash":                    &secretHash,
+		"client_secret":                         &c.SigningSecret,
 		"redirect_uris":                         &c.RedirectURIs,
 		"grant_types":                           &c.GrantTypes,
 		"scopes":                                &c.Scopes,
@@ -183,7 +190,7 @@ func decodeClient(n *yaml.Node, at func(*yaml.Node, string, ...any) error) (*run
 		}
 		seen[k.Value] = true
 		if k.Value == "client_secret" {
-			return nil, at(k, "client_secret in clear is not allowed; store client_secret_hash instead")
+			secretAt = k
 		}
 		dst, ok := fields[k.Value]
 		if !ok {
@@ -192,6 +199,9 @@ func decodeClient(n *yaml.Node, at func(*yaml.Node, string, ...any) error) (*run
 		if err := v.Decode(dst); err != nil {
 			return nil, at(v, "%s: %v", k.Value, yamlMessage(err))
 		}
+	}
+	if secretAt != nil && c.AuthMethod != oauth.AuthClientSecretJWT {
+		return nil, at(secretAt, "%s", secretInClear)
 	}
 	c.SetSecretHash(secretHash)
 	if jwks.Kind != 0 {
@@ -211,6 +221,10 @@ func decodeClient(n *yaml.Node, at func(*yaml.Node, string, ...any) error) (*run
 	}
 	return c, nil
 }
+
+// secretInClear refuses a secret in clear on a client that does not
+// authenticate with client_secret_jwt.
+const secretInClear = "client_secret (a secret in clear) is only for client_secret_jwt clients, whose assertions the server verifies with it; store client_secret_hash instead"
 
 // yamlMessage strips yaml's "yaml: unmarshal errors:\n  line N: " wrapper,
 // since the position is already given.

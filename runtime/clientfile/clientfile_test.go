@@ -2,6 +2,7 @@ package clientfile
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +21,33 @@ func write(t *testing.T, name, content string) string {
 }
 
 var hash = runtime.HashClientSecret("s3cret")
+
+// csjwtSecret is the secret of a client_secret_jwt client: 43 octets, as
+// oauthgen client new mints.
+const csjwtSecret = "AqhlQ3c5nJ0p2ZQyvS9mO1uWcT7eXb4dFgHiJkLmNoP"
+
+// TestLoadClientSecretJWT: a client_secret_jwt client's secret is read in
+// clear, from YAML and JSON, and never printed.
+func TestLoadClientSecretJWT(t *testing.T) {
+	for name, doc := range map[string]string{
+		"c.yaml": "clients:\n  - client_id: signer\n    token_endpoint_auth_method: client_secret_jwt\n    client_secret: " + csjwtSecret +
+			"\n    token_endpoint_auth_signing_alg: HS256\n    grant_types: [client_credentials]\n",
+		"c.json": `[{"client_id":"signer","token_endpoint_auth_method":"client_secret_jwt","client_secret":"` + csjwtSecret +
+			`","token_endpoint_auth_signing_alg":"HS256","grant_types":["client_credentials"]}]`,
+	} {
+		m, err := Load(write(t, name, doc))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		c, _ := m.Client(context.Background(), "signer")
+		if c == nil || c.SigningSecret.Reveal() != csjwtSecret || c.SecretHash() != "" || c.TokenEndpointAuthSigningAlg != "HS256" {
+			t.Fatalf("%s: client %+v", name, c)
+		}
+		if s := fmt.Sprintf("%v %+v", c, c); strings.Contains(s, csjwtSecret) {
+			t.Errorf("%s: the secret is printed: %s", name, s)
+		}
+	}
+}
 
 func TestLoadYAML(t *testing.T) {
 	doc := `clients:
@@ -86,7 +114,13 @@ func TestLoadErrors(t *testing.T) {
 		{"not a list", "c.yaml", "clients: 3\n", "c.yaml:1:10: want a list"},
 		{"not a mapping", "c.yaml", "clients:\n  - 3\n", "c.yaml:2:5: want a client mapping"},
 		{"unknown key", "c.yaml", "clients:\n  - client_id: a\n    colour: red\n", "c.yaml:3:5: unknown key \"colour\""},
-		{"secret in clear", "c.yaml", "clients:\n  - client_id: a\n    client_secret: hunter2\n", "c.yaml:3:5: client_secret in clear"},
+		{"secret in clear", "c.yaml", "clients:\n  - client_id: a\n    client_secret: hunter2\n", "c.yaml:3:5: client_secret (a secret in clear) is only for client_secret_jwt clients"},
+		{"secret in clear, method after it", "c.yaml", "clients:\n  - client_id: a\n    client_secret: " + csjwtSecret + "\n    token_endpoint_auth_method: private_key_jwt\n",
+			"c.yaml:3:5: client_secret (a secret in clear) is only for client_secret_jwt clients"},
+		{"client_secret_jwt secret too short", "c.yaml", "clients:\n  - client_id: a\n    token_endpoint_auth_method: client_secret_jwt\n    client_secret: hunter2\n    grant_types: [client_credentials]\n",
+			"c.yaml:2:5: client \"a\": client_secret has 7 octets; client_secret_jwt needs at least 32"},
+		{"client_secret_jwt with a hash", "c.yaml", "clients:\n  - client_id: a\n    token_endpoint_auth_method: client_secret_jwt\n    client_secret_hash: \"" + hash + "\"\n    grant_types: [client_credentials]\n",
+			"needs client_secret"},
 		{"duplicate key", "c.yaml", "clients:\n  - client_id: a\n    client_id: b\n", "c.yaml:3:5: key \"client_id\" is defined twice"},
 		{"wrong type", "c.yaml", "clients:\n  - client_id: a\n    grant_types: client_credentials\n", "c.yaml:3:18: grant_types: cannot unmarshal"},
 		{"invalid client", "c.yaml", "clients:\n  - client_id: a\n    grant_types: [client_credentials]\n", "c.yaml:2:5: client \"a\": "},
@@ -146,7 +180,8 @@ func TestParseJSON(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct{ data, want string }{
-		{`[{"client_id":"a","client_secret":"s"}]`, "client_secret in clear"},
+		{`[{"client_id":"a","client_secret":"s"}]`, `client 0 ("a"): client_secret (a secret in clear) is only for client_secret_jwt clients`},
+		{`[{"client_id":"a","token_endpoint_auth_method":"private_key_jwt","client_secret":"` + csjwtSecret + `"}]`, "only for client_secret_jwt clients"},
 		{`[{"client_id":"a","colour":"red"}]`, `1:`},
 		{`[{"client_id":"a","colour":"red"}]`, `unknown field "colour"`},
 		{"[\n{\"client_id\": 1}]", "2:"},

@@ -7,22 +7,23 @@ import (
 	"fmt"
 
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/runtime/oauth"
 )
 
 // clientRecord is one client in a clients file: the members of Client's
 // JSON names (RFC 7591 plus oauthgen's scopes, default_scopes, audiences and
-// require_pkce) and the secret's hash.
+// require_pkce, and client_secret, Client.SigningSecret) and the secret's
+// hash.
 type clientRecord struct {
 	runtime.Client
 	ClientSecretHash string `json:"client_secret_hash"`
-	// ClientSecret exists only to refuse a secret in clear with a clear message.
-	ClientSecret *json.RawMessage `json:"client_secret"`
 }
 
 // parseJSON reads clients from JSON: an array of client objects, or an
 // object {"clients": [...]}. Any member but those of the package doc is an
-// error, and so is client_secret: files hold secrets only as hashes. The
-// clients are not validated yet: NewMemoryClients does that.
+// error, and so is client_secret but for a client_secret_jwt client: files
+// hold other secrets only as hashes. The clients are not validated yet:
+// NewMemoryClients does that.
 func parseJSON(data []byte) ([]*runtime.Client, error) {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	var recs []clientRecord
@@ -41,8 +42,8 @@ func parseJSON(data []byte) ([]*runtime.Client, error) {
 	}
 	out := make([]*runtime.Client, 0, len(recs))
 	for i, r := range recs {
-		if r.ClientSecret != nil {
-			return nil, fmt.Errorf("client %d (%q): client_secret in clear is not allowed; store client_secret_hash instead", i, r.ID)
+		if r.SigningSecret != "" && r.AuthMethod != oauth.AuthClientSecretJWT {
+			return nil, fmt.Errorf("client %d (%q): %s", i, r.ID, secretInClear)
 		}
 		out = append(out, r.client())
 	}

@@ -380,6 +380,18 @@ func (renamed) Prepare(t *runtime.TokenContext) (func(context.Context) (*runtime
 	return t.Default, nil
 }
 
+// clientAuthSuite is the sign-in suite with the introspection and
+// revocation endpoints, whose clients authenticate by methods: the suite
+// registers a client per method, the first of them the one every check
+// authenticating "a confidential client" uses.
+func clientAuthSuite(methods ...string) contract.Suite {
+	s := signInSuite(procedure{}, userInfo{})
+	s.Settings.AuthMethods = methods
+	s.Flows.Introspection = &runtime.Registration[runtime.IntrospectionContext, runtime.IntrospectionResponse]{ID: "oauth-introspect", Flow: introspect{}}
+	s.Flows.Revocation = &runtime.Registration[runtime.RevocationContext, runtime.RevocationResponse]{ID: "oauth-revoke", Flow: revoke{}}
+	return s
+}
+
 // TestCorrectServerPasses: the same server with the default procedure
 // passes every check that applies.
 func TestCorrectServerPasses(t *testing.T) {
@@ -393,13 +405,20 @@ func TestCorrectServerPasses(t *testing.T) {
 		// own, first so that every check authenticating "a confidential
 		// client" signs assertions, at the token, introspection and
 		// revocation endpoints.
-		s := signInSuite(procedure{}, userInfo{})
-		s.Settings.AuthMethods = []string{"private_key_jwt", "client_secret_basic", "none"}
-		s.Flows.Introspection = &runtime.Registration[runtime.IntrospectionContext, runtime.IntrospectionResponse]{ID: "oauth-introspect", Flow: introspect{}}
-		s.Flows.Revocation = &runtime.Registration[runtime.RevocationContext, runtime.RevocationResponse]{ID: "oauth-revoke", Flow: revoke{}}
-		contract.Run(t, s)
+		contract.Run(t, clientAuthSuite("private_key_jwt", "client_secret_basic", "none"))
 		m := suite(procedure{})
 		m.Settings.AuthMethods = []string{"private_key_jwt"}
+		contract.Run(t, m)
+	})
+	t.Run("client_secret_jwt", func(t *testing.T) {
+		// The suite registers a client_secret_jwt client with a secret of
+		// its own, first so that every check authenticating "a
+		// confidential client" MACs assertions, at the token,
+		// introspection and revocation endpoints; with private_key_jwt
+		// too, the metadata lists both families of algorithms.
+		contract.Run(t, clientAuthSuite("client_secret_jwt", "private_key_jwt", "client_secret_basic", "none"))
+		m := suite(procedure{})
+		m.Settings.AuthMethods = []string{"client_secret_jwt"}
 		contract.Run(t, m)
 	})
 	t.Run("password", func(t *testing.T) { contract.Run(t, passwordSuite(procedure{})) })

@@ -109,6 +109,9 @@ func newHarness(t *testing.T, s Suite) *harness {
 		case oauth.AuthPrivateKeyJWT:
 			c.key = newKey(t)
 			rc.JWKS = publicJWKS(t, c.key)
+		case oauth.AuthClientSecretJWT:
+			c.secret = randomString() // 43 octets: HS256 (RFC 7518 §3.2)
+			rc.SigningSecret = runtime.Secret(c.secret)
 		default:
 			c.secret = randomString()
 			rc.SetSecretHash(runtime.HashClientSecret(runtime.Secret(c.secret)))
@@ -272,7 +275,11 @@ func (h *harness) post(t *testing.T, id string, form url.Values, a auth, header 
 				key = newKey(t) // a wrong credential: a key the client did not register
 			}
 			form.Set("client_assertion_type", assertionType)
-			form.Set("client_assertion", h.assertion(t, a.c.id, key, h.url(id)))
+			form.Set("client_assertion", h.assertion(t, a.c.id, jwt.SigningMethodES256, key, h.url(id)))
+		case oauth.AuthClientSecretJWT:
+			// A wrong credential is a wrong secret.
+			form.Set("client_assertion_type", assertionType)
+			form.Set("client_assertion", h.assertion(t, a.c.id, jwt.SigningMethodHS256, []byte(secret), h.url(id)))
 		default:
 			form.Set("client_id", a.c.id)
 		}
@@ -396,11 +403,12 @@ func publicJWKS(t *testing.T, key *ecdsa.PrivateKey) json.RawMessage {
 }
 
 // assertion is a client assertion of the client id for the endpoint at
-// aud, signed by key, good for a minute, with a fresh jti (RFC 7523 §3).
-func (h *harness) assertion(t *testing.T, id string, key *ecdsa.PrivateKey, aud string) string {
+// aud, signed (or MACed, for client_secret_jwt) with key by method, good
+// for a minute, with a fresh jti (RFC 7523 §3).
+func (h *harness) assertion(t *testing.T, id string, method jwt.SigningMethod, key any, aud string) string {
 	t.Helper()
 	now := time.Now()
-	tok := jwt.NewWithClaims(jwt.SigningMethodES256, jwt.MapClaims{
+	tok := jwt.NewWithClaims(method, jwt.MapClaims{
 		"iss": id, "sub": id, "aud": aud, "jti": randomString(),
 		"iat": now.Unix(), "exp": now.Add(time.Minute).Unix(),
 	})

@@ -97,13 +97,19 @@ func (h *harness) checkDocument(t *testing.T, rfc string, md metadata) {
 		methods = []string{string(oauth.AuthClientSecretBasic)}
 	}
 	sameSet(t, rfc, "token_endpoint_auth_methods_supported", md.TokenEndpointAuthMethodsSupported, methods)
-	switch jwt := slices.Contains(methods, string(oauth.AuthPrivateKeyJWT)); {
-	case jwt && (len(md.TokenEndpointAuthSigningAlgs) == 0 || slices.ContainsFunc(md.TokenEndpointAuthSigningAlgs, func(a string) bool {
-		return a == "none" || strings.HasPrefix(a, "HS")
-	})):
-		t.Errorf("%s: private_key_jwt is enabled and token_endpoint_auth_signing_alg_values_supported is %q, want the asymmetric algorithms of assertions (no none, no HMAC)", rfc, md.TokenEndpointAuthSigningAlgs)
-	case !jwt && md.TokenEndpointAuthSigningAlgs != nil:
-		t.Errorf("%s: token_endpoint_auth_signing_alg_values_supported is %q, and no JWT client authentication is enabled", rfc, md.TokenEndpointAuthSigningAlgs)
+	keyJWT, secretJWT := slices.Contains(methods, string(oauth.AuthPrivateKeyJWT)), slices.Contains(methods, string(oauth.AuthClientSecretJWT))
+	algs := md.TokenEndpointAuthSigningAlgs
+	hmac := slices.ContainsFunc(algs, func(a string) bool { return strings.HasPrefix(a, "HS") })
+	asym := slices.ContainsFunc(algs, func(a string) bool { return a != "none" && !strings.HasPrefix(a, "HS") })
+	switch {
+	case slices.Contains(algs, "none"):
+		t.Errorf("%s (RFC 8414 §2): token_endpoint_auth_signing_alg_values_supported lists none", rfc)
+	case keyJWT != asym:
+		t.Errorf("%s: token_endpoint_auth_signing_alg_values_supported is %q; it lists asymmetric algorithms exactly when private_key_jwt is enabled (it is: %v)", rfc, algs, keyJWT)
+	case secretJWT != hmac:
+		t.Errorf("%s: token_endpoint_auth_signing_alg_values_supported is %q; it lists HMAC algorithms exactly when client_secret_jwt is enabled (it is: %v)", rfc, algs, secretJWT)
+	case !keyJWT && !secretJWT && algs != nil:
+		t.Errorf("%s: token_endpoint_auth_signing_alg_values_supported is %q, and no JWT client authentication is enabled", rfc, algs)
 	}
 	var types []string
 	if fl.Authorize != nil {

@@ -54,6 +54,7 @@ const (
 	AuthClientSecretPost  ClientAuthMethod = "client_secret_post"  // RFC 6749 §2.3.1
 	AuthNone              ClientAuthMethod = "none"                // public clients, RFC 6749 §2.1
 	AuthPrivateKeyJWT     ClientAuthMethod = "private_key_jwt"     // RFC 7523 §2.2; OIDC Core §9
+	AuthClientSecretJWT   ClientAuthMethod = "client_secret_jwt"   // RFC 7523 §2.2; OIDC Core §9
 )
 
 // TokenTypeHint is a token_type_hint value (RFC 7009 §2.1; RFC 7662 §2.1).

@@ -17,10 +17,11 @@ type Credentials struct {
 	// Secret is the presented secret; empty for a public client and an
 	// assertion.
 	Secret string
-	// Assertion is the JWT client assertion of private_key_jwt (RFC 7523
-	// §2.2), not verified yet: ID is its sub.
+	// Assertion is the JWT client assertion of private_key_jwt or
+	// client_secret_jwt (RFC 7523 §2.2), not verified yet: ID is its sub.
 	Assertion string
-	// Method is how the client presented them.
+	// Method is how the client presented them; an assertion's is
+	// private_key_jwt until the client's registration says otherwise.
 	Method oauth.ClientAuthMethod
 	// Header is whether the request used the Authorization header: a
 	// failed authentication is then 401 with a challenge for its scheme
@@ -48,8 +49,8 @@ func Failed() *oauth.Error {
 }
 
 // FromRequest finds the credentials of a request: client_secret_basic,
-// client_secret_post, a JWT client assertion (private_key_jwt, RFC 7523
-// §2.2), or a public client naming itself with client_id (method none).
+// client_secret_post, a JWT client assertion (private_key_jwt or
+// client_secret_jwt, RFC 7523 §2.2), or a public client naming itself with client_id (method none).
 // A request that uses more than one method, repeats the Authorization
 // header, sends malformed Basic credentials or only one of the two
 // assertion parameters is invalid_request (RFC 6749 §2.3); one without

@@ -37,19 +37,27 @@ it cannot be shown again. A private_key_jwt client has no secret: it signs
 assertions with its own private key, and the entry holds its public keys,
 inline (-jwks, a file with its JWK Set) or at its -jwks-uri.
 
+A client_secret_jwt client MACs its assertions with its secret (RFC 7523
+§2.2; OpenID Connect Core §9), so the server needs the secret itself: it
+is printed once on stderr for the client, AND written in clear into the
+entry (client_secret). The clients file then holds a credential and must
+be protected like a private key; prefer private_key_jwt.
+
 Flags (lists are comma-separated):
   -id NAME               client_id (default: random, URL-safe)
   -name TEXT             client_name, shown to end users
   -auth-method METHOD    token_endpoint_auth_method: client_secret_basic
                          (default), client_secret_post, private_key_jwt
-                         (with -jwks or -jwks-uri), or none (a public
-                         client: no secret)
+                         (with -jwks or -jwks-uri), client_secret_jwt (its
+                         256-bit secret written into the entry), or none
+                         (a public client: no secret)
   -jwks FILE             private_key_jwt: a JSON file of the client's JWK
                          Set, public keys only (RFC 7517 §5)
   -jwks-uri URL          private_key_jwt: the https URL of the client's JWK Set
-  -signing-alg ALG       private_key_jwt: token_endpoint_auth_signing_alg,
-                         the one algorithm of its assertions (RS256, PS256,
-                         ES256 or EdDSA; default any)
+  -signing-alg ALG       private_key_jwt, client_secret_jwt:
+                         token_endpoint_auth_signing_alg, the one algorithm
+                         of its assertions (RS256, PS256, ES256 or EdDSA;
+                         HS256 for client_secret_jwt; default any)
   -grant-types LIST      grant_types (default: client_credentials)
   -redirect-uris LIST    redirect_uris (authorization_code)
   -scopes LIST           scopes the client may request
@@ -70,10 +78,13 @@ Flags (lists are comma-separated):
 // clientEntry is one client of a clients file, in the order and with the
 // names runtime/clientfile reads (runtime.Client's JSON names).
 type clientEntry struct {
-	ID            string   `yaml:"client_id"`
-	Name          string   `yaml:"client_name,omitempty"`
-	AuthMethod    string   `yaml:"token_endpoint_auth_method"`
-	SecretHash    string   `yaml:"client_secret_hash,omitempty"`
+	ID         string `yaml:"client_id"`
+	Name       string `yaml:"client_name,omitempty"`
+	AuthMethod string `yaml:"token_endpoint_auth_method"`
+	SecretHash string `yaml:"client_secret_hash,omitempty"`
+	// Secret is a client_secret_jwt client's secret, in clear: the server
+	// verifies its assertions with it.
+	Secret        string   `yaml:"client_secret,omitempty"`
 	RedirectURIs  []string `yaml:"redirect_uris,flow,omitempty"`
 	GrantTypes    []string `yaml:"grant_types,flow,omitempty"`
 	Scopes        []string `yaml:"scopes,flow,omitempty"`
@@ -154,7 +165,12 @@ func (c *command) clientNew(args []string) int {
 		}
 	}
 	var secret runtime.Secret
-	if e.AuthMethod != string(oauth.AuthNone) && e.AuthMethod != string(oauth.AuthPrivateKeyJWT) {
+	switch e.AuthMethod {
+	case string(oauth.AuthNone), string(oauth.AuthPrivateKeyJWT):
+	case string(oauth.AuthClientSecretJWT):
+		secret, _ = runtime.NewClientSecret()
+		e.Secret = secret.Reveal() // the server needs it: the entry keeps it
+	default:
 		secret, e.SecretHash = runtime.NewClientSecret()
 	}
 	// The runtime validates the client as it will when it loads the file.
@@ -167,7 +183,10 @@ func (c *command) clientNew(args []string) int {
 		return c.fail(err)
 	}
 	_, _ = c.stdout.Write(entry)
-	if secret != "" {
+	switch {
+	case e.Secret != "":
+		fmt.Fprintf(c.stderr, "oauthgen: client_secret of %s, the key of its client_secret_jwt assertions; the entry holds it in clear too, so protect the clients file like a private key:\n%s\n", e.ID, secret.Reveal())
+	case secret != "":
 		fmt.Fprintf(c.stderr, "oauthgen: client_secret of %s, shown only this once (the entry keeps only its hash):\n%s\n", e.ID, secret.Reveal())
 	}
 	return exitOK
@@ -192,6 +211,7 @@ func (e clientEntry) client() *runtime.Client {
 		cl.GrantTypes = append(cl.GrantTypes, oauth.GrantType(g))
 	}
 	cl.SetSecretHash(e.SecretHash)
+	cl.SigningSecret = runtime.Secret(e.Secret)
 	cl.JWKSURI, cl.TokenEndpointAuthSigningAlg = e.JWKSURI, e.SigningAlg
 	cl.PostLogoutRedirectURIs, cl.BackchannelLogoutURI = e.PostLogoutRedirectURIs, e.BackchannelLogoutURI
 	if e.JWKS != nil {
@@ -211,6 +231,8 @@ func (e clientEntry) yaml() ([]byte, error) {
 	switch {
 	case e.SecretHash != "":
 		buf.WriteString("# Added by oauthgen client new, which printed the secret once; only its hash is kept.\n")
+	case e.Secret != "":
+		buf.WriteString("# Added by oauthgen client new: a client_secret_jwt client, whose secret is kept in clear: protect this file like a key.\n")
 	case e.AuthMethod == string(oauth.AuthPrivateKeyJWT):
 		buf.WriteString("# Added by oauthgen client new: a private_key_jwt client, without a secret: it signs with its own key.\n")
 	default:

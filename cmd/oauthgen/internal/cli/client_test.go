@@ -189,6 +189,21 @@ func TestClientNewVariants(t *testing.T) {
 			t.Errorf("client = %+v\n%s", cl, stdout)
 		}
 	})
+	t.Run("client_secret_jwt", func(t *testing.T) {
+		code, stdout, stderr := run(t, "client", "new", "-id", "macer", "-auth-method", "client_secret_jwt", "-signing-alg", "HS256")
+		lines := strings.Split(strings.TrimSpace(stderr), "\n")
+		if code != 0 || len(lines) != 2 || !strings.Contains(lines[0], "protect the clients file like a private key") {
+			t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+		}
+		secret := lines[1]
+		if len(secret) != 43 || strings.Contains(stdout, "client_secret_hash") || !strings.Contains(stdout, "client_secret: "+secret) {
+			t.Fatalf("secret %q, entry\n%s", secret, stdout)
+		}
+		cl, _ := appendToQuickstartClients(t, stdout).Client(t.Context(), "macer")
+		if cl == nil || cl.AuthMethod != oauth.AuthClientSecretJWT || cl.SigningSecret.Reveal() != secret || cl.SecretHash() != "" || cl.TokenEndpointAuthSigningAlg != "HS256" {
+			t.Errorf("client = %+v\n%s", cl, stdout)
+		}
+	})
 	t.Run("private_key_jwt with a jwks_uri", func(t *testing.T) {
 		code, stdout, stderr := run(t, "client", "new", "-id", "signer", "-auth-method", "private_key_jwt", "-jwks-uri", "https://client.example/jwks.json")
 		if code != 0 || stderr != "" {
@@ -212,6 +227,8 @@ func TestClientNewVariants(t *testing.T) {
 		{[]string{"client", "new", "-auth-method", "private_key_jwt", "-jwks-uri", "http://client.example/k"}, "https"},
 		{[]string{"client", "new", "-auth-method", "private_key_jwt", "-jwks", "/nonexistent/jwks.json"}, "-jwks"},
 		{[]string{"client", "new", "-jwks-uri", "https://client.example/k"}, "private_key_jwt clients only"},
+		{[]string{"client", "new", "-auth-method", "client_secret_jwt", "-signing-alg", "HS512"}, "too short for HS512"},
+		{[]string{"client", "new", "-auth-method", "client_secret_jwt", "-signing-alg", "ES256"}, "not one of HS256"},
 	} {
 		code, stdout, stderr := run(t, tt.args...)
 		if code != 2 || stdout != "" || !strings.Contains(stderr, tt.want) {

@@ -256,7 +256,7 @@ func (b *builder) errorf(pos spec.Pos, code, format string, args ...any) {
 
 // authMethods are the token_endpoint_auth_method values the runtime
 // implements.
-var authMethods = []string{"client_secret_basic", "client_secret_post", "private_key_jwt", "none"}
+var authMethods = []string{"client_secret_basic", "client_secret_post", "private_key_jwt", "client_secret_jwt", "none"}
 
 func (b *builder) server() Server {
 	s := b.spec
