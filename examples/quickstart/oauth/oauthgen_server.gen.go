@@ -31,7 +31,7 @@ func Settings() runtime.Settings {
 			"oauth-userinfo":             "/oauth2/userinfo",
 			"openid-end-session":         "/oauth2/logout",
 		},
-		AuthMethods: []string{"client_secret_basic", "client_secret_post", "none"},
+		AuthMethods: []string{"client_secret_basic", "client_secret_post", "private_key_jwt", "client_secret_jwt", "none"},
 		Scopes: []runtime.ScopeInfo{
 			{Name: "openid", Description: "Sign you in with your account"},
 			{Name: "profile", Description: "See your name and username"},
@@ -155,6 +155,28 @@ func Flows(p *Procedures) runtime.Flows {
 					EndUser:    flowkit.EndUserOfGrant,
 				},
 				Flow: deviceCodeFlow{proc: &DeviceCode{Procedures: p}},
+			},
+			{
+				ID:   "oauth-token-oauth-token-exchange",
+				Wire: "urn:ietf:params:oauth:grant-type:token-exchange",
+				Policy: runtime.TokenPolicy{
+					AccessFormat:   runtime.FormatJWT,
+					AccessTTL:      10 * time.Minute,
+					IssueRefresh:   false,
+					RotateRefresh:  true,
+					RefreshTTL:     720 * time.Hour,
+					RefreshIdleTTL: 72 * time.Hour,
+					RefreshGrace:   0,
+					CodeTTL:        time.Minute,
+				},
+				Grant: flowkit.GrantPolicy{
+					Clients:    flowkit.ConfidentialClients,
+					Credential: flowkit.SubjectTokenCredential,
+					Scope:      flowkit.ScopeFromGrant,
+					Resources:  flowkit.ResourcesFromRequest,
+					EndUser:    flowkit.EndUserOfCredential,
+				},
+				Flow: tokenExchangeFlow{proc: &TokenExchange{Procedures: p}},
 			},
 		},
 		Authorize: &runtime.Registration[runtime.AuthorizeContext, runtime.AuthorizeResponse]{
