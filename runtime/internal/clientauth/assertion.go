@@ -193,7 +193,7 @@ func VerifyAssertion(a string, chk AssertionCheck) (Assertion, *oauth.Error) {
 	switch {
 	case err == nil:
 	case errors.Is(err, jwt.ErrTokenInvalidClaims):
-		return Assertion{}, invalidAssertion(claimsProblem(err))
+		return Assertion{}, invalidAssertion(jwkset.ClaimsProblem(err, "iss and sub must be the client_id (RFC 7523 §3)"))
 	default:
 		return Assertion{}, Failed().WithCause(err) // for the log only
 	}
@@ -226,24 +226,6 @@ func secretKeyFunc(secret []byte) jwt.Keyfunc {
 		}
 		return secret, nil
 	}
-}
-
-// claimsProblem names what is wrong with the claims of a correctly signed
-// assertion.
-func claimsProblem(err error) string {
-	switch {
-	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
-		return "exp is required (RFC 7523 §3)"
-	case errors.Is(err, jwt.ErrTokenExpired):
-		return "the assertion has expired"
-	case errors.Is(err, jwt.ErrTokenNotValidYet):
-		return "the assertion is not valid yet (nbf)"
-	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
-		return "the assertion is issued in the future (iat)"
-	case errors.Is(err, jwt.ErrTokenInvalidIssuer), errors.Is(err, jwt.ErrTokenInvalidSubject):
-		return "iss and sub must be the client_id (RFC 7523 §3)"
-	}
-	return "invalid claims"
 }
 
 // invalidAssertion is the answer to an assertion the client signed that

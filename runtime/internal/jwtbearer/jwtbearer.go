@@ -134,7 +134,7 @@ func Verify(a string, chk Check) (Claims, *oauth.Error) {
 	switch {
 	case err == nil:
 	case errors.Is(err, jwt.ErrTokenInvalidClaims):
-		return Claims{}, invalid(problem(err))
+		return Claims{}, invalid(jwkset.ClaimsProblem(err, "iss is not the trusted issuer"))
 	default:
 		return Claims{}, Failed().WithCause(err)
 	}
@@ -192,22 +192,4 @@ func claimsOf(mc jwt.MapClaims, chk Check) (Claims, *oauth.Error) {
 		c.Extra[k] = v
 	}
 	return c, nil
-}
-
-// problem names what is wrong with the claims of a correctly signed
-// assertion.
-func problem(err error) string {
-	switch {
-	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
-		return "exp is required (RFC 7523 §3)"
-	case errors.Is(err, jwt.ErrTokenExpired):
-		return "the assertion has expired"
-	case errors.Is(err, jwt.ErrTokenNotValidYet):
-		return "the assertion is not valid yet (nbf)"
-	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
-		return "the assertion is issued in the future (iat)"
-	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
-		return "iss is not the trusted issuer"
-	}
-	return "invalid claims"
 }
