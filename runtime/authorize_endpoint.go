@@ -356,9 +356,8 @@ func clientDisplayName(c *Client) string {
 func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.clock.Now()
-	us, err := s.endUser.sessions.Current(ctx, r, now)
-	if err != nil {
-		s.showError(ctx, w, r, unavailablePage(err))
+	us, ok := s.pageSession(w, r, now)
+	if !ok {
 		return
 	}
 	f, ok := s.claimForm(w, r, us, session.StepLogin, now)
@@ -447,9 +446,8 @@ func (s *Server) attemptLogin(ctx context.Context, w http.ResponseWriter, r *htt
 func (s *Server) serveConsent(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.clock.Now()
-	us, err := s.endUser.sessions.Current(ctx, r, now)
-	if err != nil {
-		s.showError(ctx, w, r, unavailablePage(err))
+	us, ok := s.pageSession(w, r, now)
+	if !ok {
 		return
 	}
 
@@ -546,6 +544,17 @@ func (s *Server) claimForm(w http.ResponseWriter, r *http.Request, us session.Br
 		return claimedForm{}, false
 	}
 	return claimedForm{posted: posted, id: id, rec: rec}, true
+}
+
+// pageSession reads the browser's login session for an end user's page;
+// on a store failure it has answered with the 503 page.
+func (s *Server) pageSession(w http.ResponseWriter, r *http.Request, now time.Time) (session.Browser, bool) {
+	us, err := s.endUser.sessions.Current(r.Context(), r, now)
+	if err != nil {
+		s.showError(r.Context(), w, r, unavailablePage(err))
+		return session.Browser{}, false
+	}
+	return us, true
 }
 
 // formExpiredPage answers a form whose interaction is unknown, expired,

@@ -50,9 +50,8 @@ func (s *Server) deviceFormActions() []string { return []string{"'self'", s.orig
 func (s *Server) serveDeviceVerify(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.clock.Now()
-	us, err := s.endUser.sessions.Current(ctx, r, now)
-	if err != nil {
-		s.showError(ctx, w, r, unavailablePage(err))
+	us, ok := s.pageSession(w, r, now)
+	if !ok {
 		return
 	}
 	if r.Method == http.MethodGet {
@@ -143,9 +142,8 @@ func (s *Server) serveDeviceVerify(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveDeviceLogin(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.clock.Now()
-	us, err := s.endUser.sessions.Current(ctx, r, now)
-	if err != nil {
-		s.showError(ctx, w, r, unavailablePage(err))
+	us, ok := s.pageSession(w, r, now)
+	if !ok {
 		return
 	}
 	f, ok := s.claimForm(w, r, us, session.StepDeviceLogin, now)
@@ -181,9 +179,8 @@ func (s *Server) serveDeviceLogin(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveDeviceConsent(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.clock.Now()
-	us, err := s.endUser.sessions.Current(ctx, r, now)
-	if err != nil {
-		s.showError(ctx, w, r, unavailablePage(err))
+	us, ok := s.pageSession(w, r, now)
+	if !ok {
 		return
 	}
 	if r.Method == http.MethodGet {

@@ -109,9 +109,8 @@ func (s *Server) serveEndSession(w http.ResponseWriter, r *http.Request) {
 	// 3. The browser's session. Without a hint that proves the client of
 	// this very session asked, the end user confirms first: a forged
 	// logout link cannot end a session silently (§6).
-	us, err := s.endUser.sessions.Current(ctx, r, now)
-	if err != nil {
-		s.showError(ctx, w, r, unavailablePage(err))
+	us, ok := s.pageSession(w, r, now)
+	if !ok {
 		return
 	}
 	if us.SignedIn && !hintMatches(er.hint, us.Session) {
@@ -144,7 +143,7 @@ func (s *Server) checkEndSession(ctx context.Context, p form.Params, now time.Ti
 	if raw := p.Get("id_token_hint"); raw != "" {
 		h, err := s.verifyIDTokenHint(ctx, raw, now)
 		if err != nil {
-			if !errors.Is(err, errHintInvalid) {
+			if !errors.Is(err, errNotOwnIDToken) {
 				return nil, unavailablePage(err)
 			}
 			return nil, logoutPage("The request's ID token is not valid.", err)
@@ -237,9 +236,8 @@ func (s *Server) serveEndSessionConfirm(w http.ResponseWriter, r *http.Request) 
 		s.showError(ctx, w, r, pe)
 		return
 	}
-	us, err := s.endUser.sessions.Current(ctx, r, now)
-	if err != nil {
-		s.showError(ctx, w, r, unavailablePage(err))
+	us, ok := s.pageSession(w, r, now)
+	if !ok {
 		return
 	}
 	id := posted.Get("interaction")
