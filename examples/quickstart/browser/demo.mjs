@@ -14,7 +14,7 @@
 //
 // It is run by examples/quickstart's TestBrowserDemoClient. Chromium is
 // Debian's (/usr/bin/chromium, or $CHROMIUM).
-import { chromium } from "playwright-core";
+import { launch } from "./launch.mjs";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { check, watch } from "./a11y.mjs";
@@ -26,13 +26,7 @@ if (!artifacts) {
 }
 mkdirSync(artifacts, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch();
 try {
   const context = await browser.newContext();
   const watched = watch(context);

@@ -12,7 +12,7 @@
 //
 // It is run by examples/quickstart's TestBrowserDevice, which starts the
 // device authorization and redeems the device code afterwards.
-import { chromium } from "playwright-core";
+import { launch } from "./launch.mjs";
 import { check, watch } from "./a11y.mjs";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -24,13 +24,7 @@ if (!artifacts) {
 }
 mkdirSync(artifacts, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch();
 try {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } }); // a phone, as after a QR code
   const watched = watch(context);

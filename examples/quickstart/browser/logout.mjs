@@ -12,7 +12,7 @@
 //   node logout.mjs AUTHORIZE_URL REDIRECT_PREFIX LOGOUT_URL POST_LOGOUT_PREFIX USERNAME PASSWORD ARTIFACTS_DIR
 //
 // It is run by examples/quickstart's TestBrowserLogout.
-import { chromium } from "playwright-core";
+import { launch } from "./launch.mjs";
 import { check, watch } from "./a11y.mjs";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -24,13 +24,7 @@ if (!artifacts) {
 }
 mkdirSync(artifacts, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch();
 try {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const watched = watch(context);

@@ -13,7 +13,7 @@
 // It is run by examples/quickstart's TestBrowserSignIn, which serves the
 // quickstart, checks the result and redeems the code. Chromium is Debian's
 // (/usr/bin/chromium, or $CHROMIUM): playwright-core downloads no browser.
-import { chromium } from "playwright-core";
+import { launch } from "./launch.mjs";
 import { check, watch } from "./a11y.mjs";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -25,13 +25,7 @@ if (!artifacts) {
 }
 mkdirSync(artifacts, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch();
 try {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } }); // a phone: pages must fit
   const watched = watch(context);
